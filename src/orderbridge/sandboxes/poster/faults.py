@@ -1,0 +1,103 @@
+"""Fault injection: the failures the hub must survive, switched on by flag or endpoint.
+
+Rates draw from a seeded RNG so that a test run is repeatable; the ``next_*`` counters
+fail exactly the next N calls, for tests that need a fault at a known point.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import deque
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+CallFault = Literal["latency", "http_5xx", "error_44", "rate_limit", "hang"]
+
+
+class FaultConfig(BaseModel):
+    """Fault knobs. Every field can be set by ``POST /_sandbox/faults`` or a CLI flag."""
+
+    latency_ms: int = Field(0, ge=0, description="added to every API call")
+    http_5xx_rate: float = Field(0.0, ge=0, le=1, description="share of calls answered 503")
+    error_44_rate: float = Field(0.0, ge=0, le=1, description="share answered error 44")
+    rate_limit_calls: int = Field(0, ge=0, description="calls per window before error 700")
+    rate_limit_window_seconds: float = Field(60.0, gt=0)
+    hang_rate: float = Field(0.0, ge=0, le=1, description="share of writes done, never answered")
+    hang_seconds: float = Field(60.0, ge=0, description="how long a hung call holds the line")
+    # Which methods the call faults apply to; empty means every API method.
+    methods: list[str] = Field(default_factory=list)
+    next_5xx: int = Field(0, ge=0, description="fail exactly the next N calls with 503")
+    next_44: int = Field(0, ge=0, description="answer exactly the next N calls with error 44")
+    next_hang: int = Field(0, ge=0, description="do and never answer the next N writes")
+    webhook_drop_rate: float = Field(0.0, ge=0, le=1)
+    webhook_duplicate_rate: float = Field(0.0, ge=0, le=1)
+    webhook_reorder: bool = Field(False, description="send queued webhooks newest first")
+    seed: int | None = None
+
+
+# Methods that change state: the "accept but never answer" fault only makes sense there.
+def is_write(method: str) -> bool:
+    verb = method.split(".", 1)[-1]
+    return verb.startswith(("create", "update", "remove", "set", "change", "add", "close"))
+
+
+class Faults:
+    """Decides, call by call, which fault (if any) strikes."""
+
+    def __init__(self, config: FaultConfig | None = None):
+        self.config = config or FaultConfig()
+        self._rng = random.Random(self.config.seed)
+        self._calls: deque[float] = deque()
+
+    def configure(self, config: FaultConfig) -> None:
+        self.config = config
+        self._rng = random.Random(config.seed)
+        self._calls.clear()
+
+    def _applies(self, method: str) -> bool:
+        return not self.config.methods or method in self.config.methods
+
+    def _roll(self, rate: float) -> bool:
+        return rate > 0 and self._rng.random() < rate
+
+    def before_call(self, method: str, now: float | None = None) -> CallFault | None:
+        """The fault that replaces this call's normal answer, if any (latency aside)."""
+        cfg = self.config
+        if not self._applies(method):
+            return None
+        if cfg.rate_limit_calls:
+            moment = time.monotonic() if now is None else now
+            while self._calls and moment - self._calls[0] >= cfg.rate_limit_window_seconds:
+                self._calls.popleft()
+            if len(self._calls) >= cfg.rate_limit_calls:
+                return "rate_limit"
+            self._calls.append(moment)
+        if cfg.next_5xx:
+            cfg.next_5xx -= 1
+            return "http_5xx"
+        if cfg.next_44:
+            cfg.next_44 -= 1
+            return "error_44"
+        if self._roll(cfg.http_5xx_rate):
+            return "http_5xx"
+        if self._roll(cfg.error_44_rate):
+            return "error_44"
+        return None
+
+    def hang_after(self, method: str) -> bool:
+        """Whether to do this (write) call but never send its answer."""
+        cfg = self.config
+        if not is_write(method) or not self._applies(method):
+            return False
+        if cfg.next_hang:
+            cfg.next_hang -= 1
+            return True
+        return self._roll(cfg.hang_rate)
+
+    def drop_webhook(self) -> bool:
+        return self._roll(self.config.webhook_drop_rate)
+
+    def duplicate_webhook(self) -> bool:
+        return self._roll(self.config.webhook_duplicate_rate)

@@ -1,0 +1,124 @@
+"""The sandbox as an object: the world, the method table, faults, webhooks, persistence.
+
+The HTTP layer (``app.py``) and the register page both go through ``PosterSandbox.call``
+or mutate the world directly and ``publish`` events, so every change fires webhooks the
+same way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from orderbridge.sandboxes.poster.context import CallContext, EventSink, WebhookEvent
+from orderbridge.sandboxes.poster.errors import PosterError
+from orderbridge.sandboxes.poster.faults import Faults
+from orderbridge.sandboxes.poster.methods import METHODS
+from orderbridge.sandboxes.poster.params import Params
+from orderbridge.sandboxes.poster.state import Account, World
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class _NoWebhooks:
+    def publish(self, event: WebhookEvent) -> None:
+        return None
+
+
+class PosterSandbox:
+    """One sandbox instance. Not thread-safe: it lives on one event loop."""
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        faults: Faults | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+        state_file: Path | None = None,
+        public_url: str = "http://127.0.0.1:8010",
+    ):
+        self.world = world
+        self.faults = faults or Faults()
+        self.clock = clock
+        self.state_file = state_file
+        self.public_url = public_url.rstrip("/")
+        self.sink: EventSink = _NoWebhooks()
+        self.dirty = False
+
+    def call(self, method: str, token: str | None, params: dict[str, Any]) -> Any:
+        """Run an API method as ``token``'s caller; raise ``PosterError`` on failure.
+
+        Events are published only when the handler returns, so a failed call (which
+        leaves no change behind, handlers validate before they write) fires nothing.
+        """
+        handler = METHODS.get(method)
+        if handler is None:
+            raise PosterError(42, f"Method {method} does not exist", field="method")
+        if not token:
+            raise PosterError(10)
+        found = self.world.find_token(token)
+        if found is None:
+            raise PosterError(11)
+        account, application_id = found
+        ctx = CallContext(self.world, account, application_id, self.clock)
+        result = handler(ctx, Params(params))
+        if ctx.events or not _is_read(method):
+            self.dirty = True
+        for event in ctx.events:
+            self.sink.publish(event)
+        return result
+
+    def context(self, account: Account, application_id: int | None = None) -> CallContext:
+        """A context for changes made outside the API (the register page, control API)."""
+        return CallContext(self.world, account, application_id, self.clock)
+
+    def commit(self, ctx: CallContext) -> None:
+        """Publish the events a register or control action queued on ``ctx``."""
+        self.dirty = True
+        for event in ctx.events:
+            self.sink.publish(event)
+        ctx.events.clear()
+
+    def account(self, login: str) -> Account:
+        try:
+            return self.world.accounts[login]
+        except KeyError:
+            raise PosterError(32, f"Account {login} doesn't exist", field="account") from None
+
+    # Persistence -------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the world to ``state_file`` atomically (temp file, fsync, rename)."""
+        if self.state_file is None:
+            return
+        data = self.world.model_dump_json()
+        directory = self.state_file.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".poster-state-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.state_file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.dirty = False
+
+
+def load_world(path: Path) -> World:
+    """Read a world saved by ``PosterSandbox.save``."""
+    return World.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _is_read(method: str) -> bool:
+    verb = method.split(".", 1)[-1]
+    return verb.startswith(("get", "find"))
