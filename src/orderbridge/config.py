@@ -19,7 +19,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-DEV_SECRET_KEY = "orderbridge-development-key-not-for-production"
+DEV_SECRET_KEY = "orderbridge-development-key-not-for-production"  # noqa: S105 (public demo value)
 
 
 class Settings(BaseSettings):

@@ -23,7 +23,9 @@ _SENSITIVE_KEY = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_PHONE = re.compile(r"(?<![\w])\+?\d[\d\s().-]{7,}\d(?![\w])")
+# A phone is "+" and 8+ digits with separators, or 11–13 bare digits (Poster stores
+# "380684112224"). Dates and ten-digit unix times do not match.
+_PHONE = re.compile(r"(?<![\w+])\+\d[\d\s().-]{6,}\d(?![\w])|(?<![\w.])\d{11,13}(?![\w.])")
 # Poster tokens look like ``687409:4164553abf6a031302898da7800b59fb``.
 _POSTER_TOKEN = re.compile(r"\b\d+(?::|%3A)[0-9a-f]{32}\b", re.IGNORECASE)
 _BEARER = re.compile(r"(Bearer\s+)[\w.~+/=-]+", re.IGNORECASE)
@@ -70,8 +72,8 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
             _redact_processor,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),

@@ -67,7 +67,11 @@ class CallContext:
                 object=obj,
                 object_id=object_id,
                 action=action,
-                data=json.dumps(data, ensure_ascii=False) if data is not None else None,
+                data=(
+                    json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                    if data is not None
+                    else None
+                ),
                 application_id=application_id,
             )
         )

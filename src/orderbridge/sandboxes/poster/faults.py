@@ -56,7 +56,7 @@ class Faults:
         self._rng = random.Random(config.seed)
         self._calls.clear()
 
-    def _applies(self, method: str) -> bool:
+    def applies(self, method: str) -> bool:
         return not self.config.methods or method in self.config.methods
 
     def _roll(self, rate: float) -> bool:
@@ -65,7 +65,7 @@ class Faults:
     def before_call(self, method: str, now: float | None = None) -> CallFault | None:
         """The fault that replaces this call's normal answer, if any (latency aside)."""
         cfg = self.config
-        if not self._applies(method):
+        if not self.applies(method):
             return None
         if cfg.rate_limit_calls:
             moment = time.monotonic() if now is None else now
@@ -89,7 +89,7 @@ class Faults:
     def hang_after(self, method: str) -> bool:
         """Whether to do this (write) call but never send its answer."""
         cfg = self.config
-        if not is_write(method) or not self._applies(method):
+        if not is_write(method) or not self.applies(method):
             return False
         if cfg.next_hang:
             cfg.next_hang -= 1

@@ -10,6 +10,7 @@ Poster's errors for what is missing or malformed.
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -78,16 +79,18 @@ def as_list(value: Any) -> list[Any]:
 class Params:
     """Typed, Poster-flavoured access to one request's merged parameters."""
 
-    def __init__(self, data: Mapping[str, Any]):
+    def __init__(self, data: Mapping[builtins.str, Any]):
         self.data: dict[str, Any] = dict(data)
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: builtins.str) -> bool:
         return key in self.data and self.data[key] is not None
 
-    def raw(self, key: str, default: Any = None) -> Any:
+    def raw(self, key: builtins.str, default: Any = None) -> Any:
         return self.data.get(key, default)
 
-    def str(self, key: str, default: str | None = None, *, required: bool = False) -> str | None:
+    def str(
+        self, key: builtins.str, default: builtins.str | None = None, *, required: bool = False
+    ) -> builtins.str | None:
         value = self.data.get(key)
         if value is None or value == "":
             if required:
@@ -97,7 +100,9 @@ class Params:
             raise PosterError(400, f"{key} must be a scalar", field=key)
         return str(value)
 
-    def int(self, key: str, default: int | None = None, *, required: bool = False) -> int | None:
+    def int(
+        self, key: builtins.str, default: builtins.int | None = None, *, required: bool = False
+    ) -> builtins.int | None:
         value = self.data.get(key)
         if value is None or value == "":
             if required:
@@ -105,17 +110,17 @@ class Params:
             return default
         return to_int(value, key)
 
-    def req_int(self, key: str) -> int:
+    def req_int(self, key: builtins.str) -> builtins.int:
         value = self.int(key, required=True)
         assert value is not None
         return value
 
-    def req_str(self, key: str) -> str:
+    def req_str(self, key: builtins.str) -> builtins.str:
         value = self.str(key, required=True)
         assert value is not None
         return value
 
-    def list(self, key: str, *, required: bool = False) -> list[Any]:
+    def list(self, key: builtins.str, *, required: bool = False) -> builtins.list[Any]:
         value = self.data.get(key)
         if value is None or value == "":
             if required:
@@ -130,7 +135,7 @@ class Params:
             raise PosterError(36, f"{key} must be an array", field=key)
         return as_list(value)
 
-    def dict(self, key: str) -> dict[str, Any]:
+    def dict(self, key: builtins.str) -> builtins.dict[builtins.str, Any]:
         value = self.data.get(key)
         if value is None or value == "":
             return {}

@@ -7,10 +7,11 @@ same way.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,12 +44,15 @@ class PosterSandbox:
         clock: Callable[[], datetime] = _utcnow,
         state_file: Path | None = None,
         public_url: str = "http://127.0.0.1:8010",
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ):
         self.world = world
         self.faults = faults or Faults()
         self.clock = clock
         self.state_file = state_file
         self.public_url = public_url.rstrip("/")
+        # Injected so tests of the latency and hang faults need no real waiting.
+        self.sleep = sleep
         self.sink: EventSink = _NoWebhooks()
         self.dirty = False
 
@@ -95,10 +99,19 @@ class PosterSandbox:
     # Persistence -------------------------------------------------------------------
 
     def save(self) -> None:
-        """Write the world to ``state_file`` atomically (temp file, fsync, rename)."""
+        """Write the world to ``state_file`` now."""
+        if self.state_file is not None:
+            self.write_state(self.snapshot())
+
+    def snapshot(self) -> str:
+        """The world as JSON; marks it clean (later changes make it dirty again)."""
+        self.dirty = False
+        return self.world.model_dump_json()
+
+    def write_state(self, data: str) -> None:
+        """Write a snapshot to ``state_file`` atomically (temp file, fsync, rename)."""
         if self.state_file is None:
             return
-        data = self.world.model_dump_json()
         directory = self.state_file.parent
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".poster-state-")
@@ -111,7 +124,6 @@ class PosterSandbox:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        self.dirty = False
 
 
 def load_world(path: Path) -> World:

@@ -95,6 +95,8 @@ class Product(BaseModel):
     extras: dict[str, Any] = Field(default_factory=dict)
     # Per-storage stock left, as stock webhooks report it; absent means "not tracked".
     stock: dict[int, float] = Field(default_factory=dict)
+    # 1: prices may differ between spots (createProduct's ``different_spots_prices``).
+    different_spots_prices: int = 0
     deleted: bool = False
 
     @property
@@ -114,6 +116,8 @@ class Category(BaseModel):
     nodiscount: int = 0
     tax_id: int = 0
     category_tag: str = ""
+    category_photo_origin: str = ""
+    id_1c: str = ""
     visible: dict[int, bool] = Field(default_factory=dict)
     extras: dict[str, Any] = Field(default_factory=dict)
     deleted: bool = False
@@ -128,6 +132,11 @@ class Table(BaseModel):
     table_shape: str = "square"
     table_seats: int = 4
     is_deleted: int = 0
+    # Position and size on the floor plan, as spots.getTableHallTables reports them.
+    table_x: int = 0
+    table_y: int = 0
+    table_height: int = 4
+    table_width: int = 4
 
 
 class Hall(BaseModel):
@@ -135,6 +144,8 @@ class Hall(BaseModel):
     hall_name: str
     spot_id: int
     hall_order: int = 0
+    deleted: int = 0  # answered as ``delete``
+    last_modified_time: str = ""
 
 
 class Spot(BaseModel):
@@ -163,6 +174,9 @@ class Client(BaseModel):
     bonus: int = 0
     total_payed_sum: int = 0
     date_activale: str = ""
+    country: str = ""
+    city: str = ""
+    ewallet: int = 0
     extras: dict[str, Any] = Field(default_factory=dict)
     deleted: bool = False
 
@@ -226,8 +240,12 @@ class TransactionProduct(BaseModel):
     product_id: int
     modification_id: int = 0
     num: float = 1
-    product_sum: int = 0
+    product_sum: int = 0  # the line's total: unit price × num
     payed_sum: int = 0
+    price: int = 0  # the unit price (dish modifiers included)
+    # Dish modifiers as the incoming order sent them: [{"m": id, "a": amount}]
+    modification: list[dict[str, int]] | None = None
+    time: int = 0  # unix milliseconds the line was added
 
 
 class Transaction(BaseModel):
@@ -253,6 +271,15 @@ class Transaction(BaseModel):
     service_mode: int = 1
     incoming_order_id: int | None = None
     products: list[TransactionProduct] = Field(default_factory=list)
+    guests_count: int = 1
+    user_id: int = 1
+    payed_third_party: int = 0
+    # Paid in advance online (the incoming order's payment with type 1): the register
+    # asks only for what is left.
+    prepaid: int = 0
+    reason: int = 0  # why a check was closed without payment (1 left, 2 on the house …)
+    print_fiscal: int = 0
+    round_sum: int = 0
 
 
 class Settings(BaseModel):

@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from orderbridge.sandboxes.poster.context import Handler
-from orderbridge.sandboxes.poster.methods import access, settings
+from orderbridge.sandboxes.poster.methods import (
+    access,
+    application,
+    clients,
+    incoming_orders,
+    menu,
+    reservations,
+    settings,
+    spots,
+    transactions,
+)
 
 METHODS: dict[str, Handler] = {
     **access.METHODS,
     **settings.METHODS,
+    **menu.METHODS,
+    **incoming_orders.METHODS,
+    **reservations.METHODS,
+    **clients.METHODS,
+    **spots.METHODS,
+    **transactions.METHODS,
+    **application.METHODS,
 }

@@ -1,0 +1,1 @@
+"""Connectors to external systems: POS (Poster, generic REST) and channels (storefront, Wix)."""

@@ -1,0 +1,245 @@
+"""The order aggregate: what was ordered, for whom, how it is handed over, and its lifecycle.
+
+An order enters the hub ``received`` and moves forward only, as the table in DESIGN.md
+says::
+
+    received ──► submitted ──► accepted ──► completed
+       │             ├──► declined └──► canceled
+       └──► failed (an operator fixes the cause, then replays it to received)
+    any non-final status ──► canceled
+
+A move the table does not allow from the current status — a retried webhook, a late
+one, a jump — changes nothing and is kept in the timeline as ignored. Applied moves
+append a domain event to ``order.events`` for the service layer to publish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from orderbridge.domain import events as ev
+from orderbridge.domain.customers import Customer
+from orderbridge.domain.errors import CurrencyMismatchError, InvalidValueError, require_aware
+from orderbridge.domain.lifecycle import Lifecycle, TimelineEntry, Tracked, TransitionOutcome
+from orderbridge.domain.money import Money
+from orderbridge.domain.order_details import (
+    Address,
+    Fulfilment,
+    FulfilmentType,
+    LineModifier,
+    OrderLine,
+    OrderTotals,
+    Payment,
+    PaymentStatus,
+)
+
+__all__ = [
+    "ORDER_LIFECYCLE",
+    "Address",
+    "Fulfilment",
+    "FulfilmentType",
+    "LineModifier",
+    "Order",
+    "OrderKey",
+    "OrderLine",
+    "OrderStatus",
+    "OrderTotals",
+    "Payment",
+    "PaymentStatus",
+]
+
+
+class OrderStatus(StrEnum):
+    """Where an order is in its lifecycle; the values are the storefront's status names."""
+
+    RECEIVED = "received"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+    CANCELED = "canceled"
+    FAILED = "failed"
+
+
+_S = OrderStatus
+ORDER_LIFECYCLE: Lifecycle[OrderStatus] = Lifecycle(
+    forward={
+        _S.RECEIVED: frozenset({_S.SUBMITTED, _S.FAILED, _S.CANCELED}),
+        _S.SUBMITTED: frozenset({_S.ACCEPTED, _S.DECLINED, _S.CANCELED}),
+        _S.ACCEPTED: frozenset({_S.COMPLETED, _S.CANCELED}),
+        _S.FAILED: frozenset({_S.CANCELED}),
+    },
+    replays={_S.FAILED: frozenset({_S.RECEIVED})},
+    final=frozenset({_S.DECLINED, _S.COMPLETED, _S.CANCELED}),
+)
+"""The order status table; ``failed`` is not final because an operator can replay it."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderKey:
+    """The idempotency key of an order: the channel and the channel's own order id.
+
+    The same key twice is the same order, however many times the channel retries; the
+    POS connector also writes it into the POS order so that, after an ambiguous failure,
+    it can find the order there instead of creating it again.
+    """
+
+    channel: str
+    channel_order_id: str
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.channel_order_id}"
+
+
+class Order(Tracked[OrderStatus]):
+    """An order from a channel, on its way to the POS and back.
+
+    Create a new one with :meth:`receive`; the constructor rebuilds a stored order
+    (status and timeline as saved, no new events). Status moves are the verbs
+    :meth:`submit`, :meth:`accept`, :meth:`decline`, :meth:`complete`, :meth:`cancel`,
+    :meth:`fail` and :meth:`replay`; each returns a :class:`TransitionOutcome` and
+    never raises for a move the lifecycle refuses.
+    """
+
+    kind = "order"
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        key: OrderKey,
+        location_id: str,
+        lines: Sequence[OrderLine],
+        customer: Customer,
+        fulfilment: Fulfilment,
+        created_at: datetime,
+        payment: Payment | None = None,
+        note: str = "",
+        status: OrderStatus = OrderStatus.RECEIVED,
+        timeline: Sequence[TimelineEntry] = (),
+        external_refs: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(ORDER_LIFECYCLE, status, list(timeline))
+        if not lines:
+            raise InvalidValueError("an order needs at least one line", field="items")
+        self.currency = lines[0].unit_price.currency
+        if any(line.unit_price.currency != self.currency for line in lines):
+            raise CurrencyMismatchError("all lines of an order must share one currency")
+        if payment is not None and payment.amount.currency != self.currency:
+            raise CurrencyMismatchError(
+                f"payment in {payment.amount.currency}, order in {self.currency}",
+                field="payment.currency",
+            )
+        self.id = id
+        self.key = key
+        self.location_id = location_id
+        self.lines = tuple(lines)
+        self.customer = customer
+        self.fulfilment = fulfilment
+        self.payment = payment
+        self.note = note
+        self.created_at = require_aware(created_at, "created_at")
+        self.external_refs: dict[str, str] = dict(external_refs or {})
+        self.events: list[ev.DomainEvent] = []
+
+    @classmethod
+    def receive(
+        cls,
+        *,
+        id: str,
+        key: OrderKey,
+        location_id: str,
+        lines: Sequence[OrderLine],
+        customer: Customer,
+        fulfilment: Fulfilment,
+        at: datetime,
+        payment: Payment | None = None,
+        note: str = "",
+    ) -> Order:
+        """A new order, as it arrives from a channel: ``received``, with one timeline entry."""
+        order = cls(
+            id=id,
+            key=key,
+            location_id=location_id,
+            lines=lines,
+            customer=customer,
+            fulfilment=fulfilment,
+            created_at=at,
+            payment=payment,
+            note=note,
+        )
+        order.record(at, "order.received", f"from {key.channel}")
+        order.events.append(
+            ev.OrderReceived(
+                at=at,
+                order_id=id,
+                location_id=location_id,
+                channel=key.channel,
+                channel_order_id=key.channel_order_id,
+            )
+        )
+        return order
+
+    @property
+    def totals(self) -> OrderTotals:
+        """Totals from the lines and the payment; never stored, always recomputed."""
+        total = Money.total((line.total for line in self.lines), self.currency)
+        paid = Money.zero(self.currency)
+        if self.payment is not None and self.payment.status is PaymentStatus.PAID:
+            paid = self.payment.amount
+        due = max(total - paid, Money.zero(self.currency))
+        return OrderTotals(total, paid, due, sum(line.quantity for line in self.lines))
+
+    def submit(self, at: datetime, *, pos: str, pos_order_id: str) -> TransitionOutcome:
+        """The POS created the order; remember its id there for status polling."""
+        outcome = self._move(OrderStatus.SUBMITTED, at, f"{pos} order {pos_order_id}")
+        if outcome.applied:
+            self.external_refs[pos] = pos_order_id
+            self._emit(ev.OrderSubmitted, at, pos=pos, pos_order_id=pos_order_id)
+        return outcome
+
+    def accept(self, at: datetime, detail: str = "") -> TransitionOutcome:
+        """The restaurant accepted the order."""
+        return self._go(OrderStatus.ACCEPTED, at, detail, ev.OrderAccepted)
+
+    def complete(self, at: datetime, detail: str = "") -> TransitionOutcome:
+        """The order was handed over and paid for."""
+        return self._go(OrderStatus.COMPLETED, at, detail, ev.OrderCompleted)
+
+    def decline(self, at: datetime, reason: str = "") -> TransitionOutcome:
+        """The restaurant refused the order before accepting it."""
+        return self._go(OrderStatus.DECLINED, at, reason, ev.OrderDeclined, reason=reason)
+
+    def cancel(self, at: datetime, reason: str = "") -> TransitionOutcome:
+        """The order is called off; allowed from any status that is not final."""
+        return self._go(OrderStatus.CANCELED, at, reason, ev.OrderCanceled, reason=reason)
+
+    def fail(self, at: datetime, reason: str) -> TransitionOutcome:
+        """The order cannot reach the POS without an operator's fix (say, an unmapped item)."""
+        return self._go(OrderStatus.FAILED, at, reason, ev.OrderFailed, reason=reason)
+
+    def replay(self, at: datetime, detail: str = "") -> TransitionOutcome:
+        """An operator fixed a failure: the order goes back to ``received`` to be sent again."""
+        outcome = self._move(OrderStatus.RECEIVED, at, detail, replay=True)
+        if outcome.applied:
+            self._emit(ev.OrderReplayed, at)
+        return outcome
+
+    def _go(
+        self,
+        target: OrderStatus,
+        at: datetime,
+        detail: str,
+        event: type[ev.OrderEvent],
+        **extra: str,
+    ) -> TransitionOutcome:
+        outcome = self._move(target, at, detail)
+        if outcome.applied:
+            self._emit(event, at, **extra)
+        return outcome
+
+    def _emit(self, event: type[ev.OrderEvent], at: datetime, **extra: str) -> None:
+        self.events.append(event(at=at, order_id=self.id, location_id=self.location_id, **extra))

@@ -1,0 +1,152 @@
+"""How a try of a job ends: its ``job_attempts`` row is completed and the job moves on.
+
+Every try has exactly one row, opened by :func:`~orderbridge.messaging.outbox.claim`
+and closed here with the outcome, the duration and the redacted request and response
+the handler exchanged with the remote system. Handlers (through the connectors' HTTP
+client) report that exchange with :func:`record_exchange`; it lands on the row of the
+try that is running in the current task.
+
+The job itself only moves if the worker still holds its lease: a worker whose lease
+expired mid-call (and whose job another worker has taken) still closes its own attempt
+row truthfully, but leaves the job to the new owner.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Update, delete, update
+from sqlalchemy.orm import Session
+
+from orderbridge.log import redact, redact_text
+from orderbridge.messaging.outbox import JobView
+from orderbridge.messaging.tables import AttemptOutcome, JobAttempt, JobStatus, OutboxJob
+
+_MAX_ERROR_CHARS = 4000
+
+
+@dataclass
+class Exchange:
+    """The request and response of the current try, already redacted."""
+
+    request: dict[str, Any] | None = None
+    response: dict[str, Any] | None = None
+
+
+_current: contextvars.ContextVar[Exchange | None] = contextvars.ContextVar(
+    "orderbridge_attempt_exchange", default=None
+)
+
+
+def begin_exchange() -> Exchange:
+    """Start collecting the exchange of a try in the current task (the worker calls it)."""
+    exchange = Exchange()
+    _current.set(exchange)
+    return exchange
+
+
+def record_exchange(
+    request: Mapping[str, Any] | None = None, response: Mapping[str, Any] | None = None
+) -> None:
+    """Attach the remote call's request and/or response to the running try's row.
+
+    Personal data and secrets are redacted before they are kept. Outside a worker
+    try (a CLI command, a test calling a connector directly) this does nothing.
+    """
+    exchange = _current.get()
+    if exchange is None:
+        return
+    if request is not None:
+        exchange.request = redact(dict(request))
+    if response is not None:
+        exchange.response = redact(dict(response))
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """Where a finished try leaves its job: the new status, and when to try again."""
+
+    outcome: AttemptOutcome
+    status: JobStatus
+    error: str | None = None
+    run_after: datetime | None = None
+    result: Mapping[str, Any] | None = None
+
+
+def settle(
+    session: Session,
+    job: JobView,
+    worker_id: str,
+    settlement: Settlement,
+    *,
+    duration_ms: int,
+    exchange: Exchange | None = None,
+    now: datetime,
+) -> bool:
+    """Close the try's attempt row and move the job; ``False`` if the lease was lost."""
+    error = redact_text(settlement.error)[:_MAX_ERROR_CHARS] if settlement.error else None
+    session.execute(
+        update(JobAttempt)
+        .where(JobAttempt.job_id == job.id, JobAttempt.number == job.total_attempt)
+        .values(
+            outcome=settlement.outcome.value,
+            duration_ms=duration_ms,
+            error=error,
+            request=exchange.request if exchange else None,
+            response=exchange.response if exchange else None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    values: dict[str, Any] = {
+        "status": settlement.status.value,
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "updated_at": now,
+    }
+    if settlement.status is JobStatus.SUCCEEDED:
+        values["result"] = dict(settlement.result) if settlement.result is not None else None
+    else:
+        values["last_error"] = error
+    if settlement.run_after is not None:
+        values["run_after"] = settlement.run_after
+    moved = session.execute(
+        _owned(job, worker_id).values(values).execution_options(synchronize_session=False)
+    )
+    return bool(getattr(moved, "rowcount", 0))
+
+
+def release(session: Session, job: JobView, worker_id: str, run_after: datetime) -> bool:
+    """Give a claimed job back untried (its circuit is open): no attempt is counted."""
+    moved = session.execute(
+        _owned(job, worker_id)
+        .values(
+            status=JobStatus.PENDING.value,
+            lease_owner=None,
+            lease_expires_at=None,
+            run_after=run_after,
+            attempts=OutboxJob.attempts - 1,
+            total_attempts=OutboxJob.total_attempts - 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(moved, "rowcount", 0):
+        return False
+    session.execute(
+        delete(JobAttempt)
+        .where(JobAttempt.job_id == job.id, JobAttempt.number == job.total_attempt)
+        .execution_options(synchronize_session=False)
+    )
+    return True
+
+
+def _owned(job: JobView, worker_id: str) -> Update:
+    return update(OutboxJob).where(
+        OutboxJob.id == job.id,
+        OutboxJob.lease_owner == worker_id,
+        OutboxJob.status == JobStatus.RUNNING.value,
+        OutboxJob.total_attempts == job.total_attempt,
+    )

@@ -1,0 +1,105 @@
+"""Prometheus metrics of the messaging layer.
+
+Importing this module registers nothing. :class:`MessagingMetrics` creates its
+collectors on the registry it is given (the composition root passes the one
+``/metrics`` serves; tests pass a fresh ``CollectorRegistry``), and
+:class:`QueueDepthCollector` reads the queue depth from the database at scrape time,
+so the gauge is right whichever process did the work.
+
+Exposed series:
+
+* ``orderbridge_job_attempts_total{kind, outcome}``: tries by outcome.
+* ``orderbridge_job_duration_seconds{kind}``: how long each try ran.
+* ``orderbridge_job_latency_seconds{kind}``: from enqueue to success.
+* ``orderbridge_outbox_jobs{kind, status}``: jobs per status right now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from orderbridge.messaging.tables import OutboxJob
+
+_LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
+
+
+class MessagingMetrics:
+    """Counters and histograms the worker updates as it runs jobs."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        registry = registry if registry is not None else CollectorRegistry()
+        self.registry = registry
+        self.attempts = Counter(
+            "orderbridge_job_attempts",
+            "Tries of outbox jobs, by kind and outcome.",
+            ["kind", "outcome"],
+            registry=registry,
+        )
+        self.duration = Histogram(
+            "orderbridge_job_duration_seconds",
+            "How long one try of a job ran.",
+            ["kind"],
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "orderbridge_job_latency_seconds",
+            "Time from enqueue to success.",
+            ["kind"],
+            buckets=_LATENCY_BUCKETS,
+            registry=registry,
+        )
+
+    def observe_attempt(self, kind: str, outcome: str, duration_seconds: float) -> None:
+        """Count one finished try and its duration."""
+        self.attempts.labels(kind=kind, outcome=outcome).inc()
+        self.duration.labels(kind=kind).observe(duration_seconds)
+
+    def observe_success(self, kind: str, created_at: datetime, now: datetime) -> None:
+        """Record the end-to-end latency of a job that just succeeded."""
+        self.latency.labels(kind=kind).observe(max(0.0, (now - created_at).total_seconds()))
+
+
+def queue_depth(session: Session) -> dict[tuple[str, str], int]:
+    """Jobs per ``(kind, status)`` right now, for gauges and the dashboard."""
+    rows = session.execute(
+        select(OutboxJob.kind, OutboxJob.status, func.count()).group_by(
+            OutboxJob.kind, OutboxJob.status
+        )
+    )
+    return {(kind, status): int(count) for kind, status, count in rows}
+
+
+class QueueDepthCollector(Collector):
+    """A Prometheus collector that counts outbox jobs per kind and status on each scrape.
+
+    Register it once per process that serves ``/metrics``:
+    ``registry.register(QueueDepthCollector(sessions))``.
+    """
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+
+    def describe(self) -> Iterator[Metric]:
+        # Lets the registry learn the metric's name without querying the database.
+        yield self._family()
+
+    def collect(self) -> Iterator[Metric]:
+        gauge = self._family()
+        with self._session_factory() as session:
+            depth = queue_depth(session)
+        for (kind, status), count in sorted(depth.items()):
+            gauge.add_metric([kind, status], count)
+        yield gauge
+
+    @staticmethod
+    def _family() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "orderbridge_outbox_jobs", "Outbox jobs per kind and status.", labels=["kind", "status"]
+        )

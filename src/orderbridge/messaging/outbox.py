@@ -1,0 +1,236 @@
+"""The outbox: outbound calls written with the state change that needs them, then claimed.
+
+:func:`enqueue` adds a job inside the caller's transaction: if the order is saved the call
+will be made, if the transaction rolls back there is no job. Workers then :func:`claim`
+jobs by lease. Claiming is one statement on both databases:
+
+* PostgreSQL: ``WITH claimable AS MATERIALIZED (SELECT … FOR UPDATE SKIP LOCKED) UPDATE
+  … RETURNING``: any number of workers on any number of machines take disjoint jobs
+  without waiting on each other (the CTE is materialised so its ``LIMIT`` is applied
+  once, never rescanned into more locked rows).
+* SQLite: the same ``UPDATE … RETURNING`` inside the ``BEGIN IMMEDIATE`` transaction
+  that :func:`orderbridge.storage.db.make_engine` uses, so one writer at a time claims.
+
+A job is claimable when it is ``pending`` and due, or ``running`` under an expired lease
+(its worker died: the job is taken over and the dead try is marked ``crashed``). Jobs
+sharing a ``key`` run strictly one after another in id order: a job is never claimed
+while an earlier job with its key is pending or running. A dead earlier job does not
+block the key, so one dead letter cannot freeze an order forever; keys follow commit
+order, so enqueue one key's jobs from transactions that are serialised anyway (for
+instance on the order's row).
+
+Time comes from the caller (``now``), i.e. the workers' clocks; leases of tens of
+seconds tolerate the clock skew of NTP-synchronised machines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from orderbridge.messaging.tables import JobAttempt, JobStatus, OutboxJob
+from orderbridge.storage.types import utcnow
+
+_ACTIVE = (JobStatus.PENDING.value, JobStatus.RUNNING.value)
+
+
+@dataclass(frozen=True)
+class JobView:
+    """What a handler sees of the job it runs.
+
+    ``attempt`` counts tries since the job was enqueued or revived from the dead letters
+    (1 on the first); ``total_attempt`` numbers this try across revivals. When
+    ``total_attempt > 1`` an earlier try may have reached the remote system, so a
+    handler whose call is not idempotent looks before it repeats it. ``created_at`` is
+    when the job was enqueued.
+    """
+
+    id: int
+    kind: str
+    key: str | None
+    payload: Mapping[str, Any]
+    attempt: int
+    connection_id: str | None
+    total_attempt: int
+    created_at: datetime
+
+
+def enqueue(
+    session: Session,
+    kind: str,
+    payload: Mapping[str, Any],
+    *,
+    key: str | None = None,
+    connection_id: str | None = None,
+    run_after: datetime | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Add a job in the caller's transaction and return its id (the caller commits).
+
+    ``kind`` selects the handler, ``key`` (an order id, say) orders jobs that must not
+    overtake each other, ``connection_id`` names the external connection the call goes
+    to (for its circuit breaker and rate limit), ``run_after`` delays the first try.
+    """
+    created = now or utcnow()
+    job = OutboxJob(
+        kind=kind,
+        payload=dict(payload),
+        key=key,
+        connection_id=connection_id,
+        status=JobStatus.PENDING.value,
+        attempts=0,
+        total_attempts=0,
+        run_after=run_after or created,
+        created_at=created,
+        updated_at=created,
+    )
+    session.add(job)
+    session.flush()
+    return job.id
+
+
+def claim(
+    session: Session,
+    worker_id: str,
+    limit: int,
+    lease_seconds: float,
+    now: datetime,
+    *,
+    kinds: Collection[str] | None = None,
+    skip_connections: Collection[str] = (),
+) -> list[JobView]:
+    """Lease up to ``limit`` due jobs to ``worker_id`` until ``now + lease_seconds``.
+
+    Runs in the caller's transaction; the lease counts only once the caller commits,
+    and it must commit promptly. Only ``kinds`` are claimed when given (a worker takes
+    only jobs it has handlers for); jobs of ``skip_connections`` (open circuits) stay
+    put. Each claimed job gets a ``job_attempts`` row started now.
+    """
+    if limit <= 0:
+        return []
+    dialect = session.get_bind().dialect.name
+    earlier = aliased(OutboxJob)
+    key_busy = exists().where(
+        earlier.key == OutboxJob.key,
+        earlier.id < OutboxJob.id,
+        earlier.status.in_(_ACTIVE),
+    )
+    due = or_(
+        and_(OutboxJob.status == JobStatus.PENDING.value, OutboxJob.run_after <= now),
+        and_(OutboxJob.status == JobStatus.RUNNING.value, OutboxJob.lease_expires_at < now),
+    )
+    conditions = [due, ~key_busy]
+    if kinds is not None:
+        conditions.append(OutboxJob.kind.in_(list(kinds)))
+    if skip_connections:
+        conditions.append(
+            or_(
+                OutboxJob.connection_id.is_(None),
+                OutboxJob.connection_id.not_in(list(skip_connections)),
+            )
+        )
+    candidates = (
+        select(OutboxJob.id)
+        .where(*conditions)
+        .order_by(OutboxJob.run_after, OutboxJob.id)
+        .limit(limit)
+    )
+    if dialect == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    claimable = candidates.cte("claimable")
+    if dialect == "postgresql":
+        claimable = claimable.prefix_with("MATERIALIZED")
+    stmt = (
+        update(OutboxJob)
+        .where(OutboxJob.id.in_(select(claimable.c.id)))
+        .values(
+            status=JobStatus.RUNNING.value,
+            lease_owner=worker_id,
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+            attempts=OutboxJob.attempts + 1,
+            total_attempts=OutboxJob.total_attempts + 1,
+            updated_at=now,
+        )
+        .returning(
+            OutboxJob.id,
+            OutboxJob.kind,
+            OutboxJob.key,
+            OutboxJob.payload,
+            OutboxJob.attempts,
+            OutboxJob.connection_id,
+            OutboxJob.total_attempts,
+            OutboxJob.created_at,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    views = sorted((JobView(*row) for row in session.execute(stmt)), key=lambda v: v.id)
+    if not views:
+        return []
+    retaken = [v.id for v in views if v.total_attempt > 1]
+    if retaken:
+        session.execute(
+            update(JobAttempt)
+            .where(JobAttempt.job_id.in_(retaken), JobAttempt.outcome.is_(None))
+            .values(outcome="crashed", error="lease expired before the try finished")
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(
+        insert(JobAttempt),
+        [
+            {"job_id": v.id, "number": v.total_attempt, "worker_id": worker_id, "started_at": now}
+            for v in views
+        ],
+    )
+    return views
+
+
+def renew_leases(
+    session: Session,
+    worker_id: str,
+    job_ids: Collection[int],
+    lease_seconds: float,
+    now: datetime,
+) -> set[int]:
+    """Extend the leases ``worker_id`` still holds; return the ids it still holds.
+
+    A job missing from the answer was taken over after its lease expired: its worker
+    must not record the job's outcome (its attempt row is still its own).
+    """
+    if not job_ids:
+        return set()
+    stmt = (
+        update(OutboxJob)
+        .where(
+            OutboxJob.id.in_(list(job_ids)),
+            OutboxJob.lease_owner == worker_id,
+            OutboxJob.status == JobStatus.RUNNING.value,
+        )
+        .values(lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
+        .returning(OutboxJob.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(session.execute(stmt).scalars())
+
+
+def purge_succeeded(session: Session, *, older_than: timedelta, now: datetime) -> int:
+    """Delete succeeded jobs (and their attempt rows) last touched before ``now - older_than``.
+
+    Dead, pending and running jobs are never purged. Keep succeeded jobs as long as the
+    dashboard should show their order timelines' delivery details; returns how many went.
+    """
+    if older_than < timedelta(0):
+        raise ValueError("older_than must not be negative")
+    result = session.execute(
+        delete(OutboxJob)
+        .where(
+            OutboxJob.status == JobStatus.SUCCEEDED.value,
+            OutboxJob.updated_at < now - older_than,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

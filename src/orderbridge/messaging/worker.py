@@ -1,0 +1,299 @@
+"""The worker: claims outbox jobs by lease and runs their handlers, concurrently.
+
+A handler is ``async def handle(job: JobView) -> dict | None``, chosen by ``job.kind``.
+How it ends decides what happens to the job:
+
+==========================  ========================================================
+handler                     job
+==========================  ========================================================
+returns (a dict or None)    ``succeeded``, the dict kept as the job's result
+raises ``TransientError``   ``pending`` again after the retry schedule's delay (at
+                            least its ``retry_after``), or ``dead`` after the last try
+raises ``PermanentError``   ``dead`` at once: a dead letter for an operator
+raises anything else        as ``TransientError``: a bug must not drop an order
+is cancelled (shutdown)     ``pending`` at once, the try recorded as ``crashed``
+==========================  ========================================================
+
+Every try leaves one ``job_attempts`` row. While a handler runs, the worker renews the
+leases of all its jobs every third of ``lease_seconds``; if it dies, other workers take
+its jobs once the leases expire. Jobs of a connection whose circuit is open are not
+claimed, and each call waits for the connection's rate limiter.
+
+Database calls are synchronous SQLAlchemy run in threads, so a slow commit never stalls
+handlers that are waiting on the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from orderbridge.log import get_logger
+from orderbridge.messaging.attempts import (
+    Exchange,
+    Settlement,
+    begin_exchange,
+    release,
+    settle,
+)
+from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
+from orderbridge.messaging.errors import PermanentError, TransientError
+from orderbridge.messaging.metrics import MessagingMetrics
+from orderbridge.messaging.outbox import JobView, claim, renew_leases
+from orderbridge.messaging.retry import RetryPolicy
+from orderbridge.messaging.tables import AttemptOutcome, JobStatus
+from orderbridge.storage.types import utcnow
+
+Handler = Callable[[JobView], Awaitable[Mapping[str, Any] | None]]
+T = TypeVar("T")
+_log = get_logger("orderbridge.worker")
+
+
+def default_worker_id() -> str:
+    """``host:pid:random``: unique per process, readable in the attempt rows."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Worker:
+    """Drains the outbox with up to ``concurrency`` handlers running at once.
+
+    ``run()`` works until :meth:`stop` is called; ``run_until_idle()`` returns once no
+    job is due and none is running, which is what tests and ``orderbridge replay`` want.
+    ``clock`` gives the time written to the database (leases, schedules); inject a fake
+    one to test expiry without sleeping.
+    """
+
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        handlers: Mapping[str, Handler],
+        *,
+        worker_id: str | None = None,
+        concurrency: int = 4,
+        lease_seconds: float = 30.0,
+        poll_interval: float = 0.2,
+        clock: Callable[[], datetime] = utcnow,
+        retry_policy: RetryPolicy | None = None,
+        breaker: CircuitBreaker | None = None,
+        rate_limiter: RateLimiter | None = None,
+        metrics: MessagingMetrics | None = None,
+        grace_seconds: float | None = None,
+    ) -> None:
+        if concurrency < 1 or lease_seconds <= 0:
+            raise ValueError("concurrency must be at least 1 and lease_seconds positive")
+        self._sessions = session_factory
+        self._handlers = dict(handlers)
+        self.worker_id = worker_id or default_worker_id()
+        self.concurrency = concurrency
+        self.lease_seconds = lease_seconds
+        self.poll_interval = poll_interval
+        self._clock = clock
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.breaker = breaker
+        self.rate_limiter = rate_limiter
+        self.metrics = metrics
+        self.grace_seconds = lease_seconds if grace_seconds is None else grace_seconds
+        self._inflight: dict[asyncio.Task[None], JobView] = {}
+        # Made per run: an asyncio.Event belongs to the event loop that first waits on it.
+        self._stopping: asyncio.Event | None = None
+        self._stop_requested = False
+        self.processed = 0
+
+    def stop(self) -> None:
+        """Ask the worker to finish: claim nothing more, let running handlers end.
+
+        Call it from the worker's event loop (a signal handler installed with
+        ``loop.add_signal_handler`` is the usual place).
+        """
+        self._stop_requested = True
+        if self._stopping is not None:
+            self._stopping.set()
+
+    async def run(self) -> None:
+        """Claim and run jobs until :meth:`stop`; then wait up to ``grace_seconds``."""
+        await self._loop(until_idle=False)
+
+    async def run_until_idle(self) -> int:
+        """Run jobs until none is due and none is running; return how many tries ran."""
+        before = self.processed
+        await self._loop(until_idle=True)
+        return self.processed - before
+
+    async def _loop(self, *, until_idle: bool) -> None:
+        stopping = self._stopping = asyncio.Event()
+        if self._stop_requested:
+            stopping.set()
+        self._stop_requested = False
+        renewer = asyncio.create_task(self._renew_forever())
+        stop_waiter = asyncio.create_task(stopping.wait())
+        refill_at = max(1, self.concurrency // 2)
+        try:
+            while not stopping.is_set():
+                free = self.concurrency - len(self._inflight)
+                claimed: list[JobView] = []
+                if free >= refill_at or not self._inflight:
+                    try:
+                        claimed = await self._db(self._claim, free)
+                    except Exception as exc:
+                        if until_idle:
+                            raise
+                        # The database is briefly away (failover, restart): try again.
+                        _log.warning("claiming jobs failed", error=str(exc))
+                for job in claimed:
+                    task = asyncio.create_task(self._execute(job))
+                    self._inflight[task] = job
+                    task.add_done_callback(self._inflight.pop)
+                if until_idle and not claimed and not self._inflight:
+                    return
+                waiters: set[asyncio.Future[Any]] = {stop_waiter, *self._inflight}
+                timeout = None if len(self._inflight) >= self.concurrency else self.poll_interval
+                await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await self._drain()
+            stop_waiter.cancel()
+            renewer.cancel()
+            self._stopping = None
+
+    def _claim(self, session: Session, limit: int) -> list[JobView]:
+        blocked = self.breaker.blocked() if self.breaker else set()
+        return claim(
+            session,
+            self.worker_id,
+            limit,
+            self.lease_seconds,
+            self._clock(),
+            kinds=list(self._handlers),
+            skip_connections=blocked,
+        )
+
+    async def _execute(self, job: JobView) -> None:
+        conn = job.connection_id
+        if conn is not None and self.breaker is not None and not self.breaker.allow(conn):
+            await self._db(release, job, self.worker_id, self._clock())
+            return
+        if conn is not None and self.rate_limiter is not None:
+            await self.rate_limiter.acquire(conn)
+        exchange = begin_exchange()
+        started = time.perf_counter()
+        if job.attempt > self.retry_policy.max_attempts:
+            # Every allowed try died with its worker (a poison job): stop feeding it workers.
+            error = f"gave up: the last {job.attempt - 1} tries never finished"
+            settlement = Settlement(AttemptOutcome.CRASHED, JobStatus.DEAD, error=error)
+            await self._settle(job, settlement, started, exchange)
+            return
+        try:
+            result = await self._handlers[job.kind](job)
+            settlement = Settlement(
+                AttemptOutcome.SUCCEEDED, JobStatus.SUCCEEDED, result=result or None
+            )
+        except asyncio.CancelledError:
+            # Shutdown cut the call short: whether it reached the remote side is unknown,
+            # so the job goes straight back to the queue and the try counts as crashed.
+            crashed = self._retry(job, AttemptOutcome.CRASHED, "worker stopped mid-try")
+            self._record(job, crashed, started, self._finish(job, crashed, started, exchange))
+            raise
+        except PermanentError as exc:
+            settlement = Settlement(AttemptOutcome.PERMANENT, JobStatus.DEAD, error=str(exc))
+        except TransientError as exc:
+            settlement = self._retry(job, AttemptOutcome.TRANSIENT, str(exc), exc.retry_after)
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            settlement = self._retry(job, AttemptOutcome.TRANSIENT, message)
+        await self._settle(job, settlement, started, exchange)
+
+    async def _settle(
+        self, job: JobView, settlement: Settlement, started: float, exchange: Exchange
+    ) -> None:
+        try:
+            kept = await asyncio.to_thread(self._finish, job, settlement, started, exchange)
+        except Exception as exc:
+            # The outcome could not be written; the lease will expire and the job be retried.
+            _log.error("recording the try failed", job_id=job.id, error=str(exc))
+            return
+        self._record(job, settlement, started, kept)
+
+    def _retry(
+        self,
+        job: JobView,
+        outcome: AttemptOutcome,
+        error: str,
+        retry_after: float | None = None,
+    ) -> Settlement:
+        if self.retry_policy.gives_up_after(job.attempt):
+            error = f"{error} (gave up after {job.attempt} attempts)"
+            return Settlement(outcome, JobStatus.DEAD, error=error)
+        immediately = outcome is AttemptOutcome.CRASHED
+        delay = 0.0 if immediately else self.retry_policy.next_delay(job.attempt, retry_after)
+        run_after = self._clock() + timedelta(seconds=delay)
+        return Settlement(outcome, JobStatus.PENDING, error=error, run_after=run_after)
+
+    def _finish(
+        self, job: JobView, settlement: Settlement, started: float, exchange: Exchange
+    ) -> bool:
+        with self._sessions() as session, session.begin():
+            return settle(
+                session,
+                job,
+                self.worker_id,
+                settlement,
+                duration_ms=round((time.perf_counter() - started) * 1000),
+                exchange=exchange,
+                now=self._clock(),
+            )
+
+    def _record(self, job: JobView, settlement: Settlement, started: float, kept: bool) -> None:
+        self.processed += 1
+        self._update_health(job, settlement.outcome)
+        if self.metrics is not None:
+            elapsed = time.perf_counter() - started
+            self.metrics.observe_attempt(job.kind, settlement.outcome.value, elapsed)
+            if kept and settlement.status is JobStatus.SUCCEEDED:
+                self.metrics.observe_success(job.kind, job.created_at, self._clock())
+        if not kept:
+            _log.warning("lease lost before the try ended", job_id=job.id, kind=job.kind)
+
+    def _update_health(self, job: JobView, outcome: AttemptOutcome) -> None:
+        if self.breaker is None or job.connection_id is None:
+            return
+        if outcome is AttemptOutcome.SUCCEEDED:
+            self.breaker.record_success(job.connection_id)
+        elif outcome is AttemptOutcome.PERMANENT:
+            self.breaker.record_neutral(job.connection_id)
+        else:
+            self.breaker.record_failure(job.connection_id)
+
+    async def _renew_forever(self) -> None:
+        interval = self.lease_seconds / 3
+        while True:
+            await asyncio.sleep(interval)
+            ids = [job.id for job in self._inflight.values()]
+            if not ids:
+                continue
+            try:
+                await self._db(renew_leases, self.worker_id, ids, self.lease_seconds, self._clock())
+            except Exception as exc:  # keep renewing: the next round may reach the database
+                _log.warning("lease renewal failed", error=str(exc))
+
+    async def _drain(self) -> None:
+        if not self._inflight:
+            return
+        _done, pending = await asyncio.wait(set(self._inflight), timeout=self.grace_seconds)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    async def _db(self, fn: Callable[..., T], *args: Any) -> T:
+        def in_transaction() -> T:
+            with self._sessions() as session, session.begin():
+                return fn(session, *args)
+
+        return await asyncio.to_thread(in_transaction)

@@ -1,0 +1,1 @@
+"""Storage: engines and sessions, portable column types, Alembic migrations."""

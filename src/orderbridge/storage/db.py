@@ -1,0 +1,124 @@
+"""Engines, sessions and the declarative base, tuned for SQLite and PostgreSQL.
+
+SQLite serves one machine. :func:`make_engine` turns on WAL (readers never block the
+writer), ``synchronous=NORMAL`` (durable across process crashes, and WAL keeps it
+consistent across power loss), a ``busy_timeout`` so a second writer waits instead of
+failing, and foreign keys. It also takes transaction control away from the ``sqlite3``
+module and emits ``BEGIN IMMEDIATE`` itself (SQLAlchemy's "pysqlite serializable"
+recipe): a transaction that starts with a read and later writes would otherwise hold a
+shared lock and deadlock against another such transaction, and ``busy_timeout`` cannot
+resolve that. Readers that never write can use :func:`read_only` to start with a plain
+deferred ``BEGIN`` and run alongside the writer.
+
+PostgreSQL serves many processes on many machines: a bounded pool per process, pre-ping
+so that a connection dropped by a restart or a load balancer is replaced, and recycling
+so that no connection outlives server-side idle limits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from orderbridge.storage.types import JSONType, UTCDateTime
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+_BEGIN_OPTION = "orderbridge_sqlite_begin"
+_BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every orderbridge table.
+
+    Constraint and index names follow :data:`NAMING_CONVENTION`, so Alembic can drop or
+    alter them by name on both databases. ``Mapped[datetime]`` columns are
+    :class:`~orderbridge.storage.types.UTCDateTime` and ``Mapped[dict[str, Any]]``
+    columns are JSON (``JSONB`` on PostgreSQL) unless a column says otherwise.
+    """
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+    }
+
+
+def make_engine(
+    url: str | URL,
+    *,
+    busy_timeout_ms: int = 10_000,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pool_recycle_seconds: int = 1800,
+    echo: bool = False,
+) -> Engine:
+    """Build an engine for ``url`` with the settings each database needs (see module doc).
+
+    ``sqlite:///path.db`` gets WAL, ``synchronous=NORMAL``, ``busy_timeout_ms``, foreign
+    keys and ``BEGIN IMMEDIATE`` transactions. ``postgresql+psycopg://…`` gets a pool of
+    ``pool_size`` (+ ``max_overflow``) connections with pre-ping and recycling. A bare
+    ``postgresql://`` URL is read as psycopg 3, the driver orderbridge ships with.
+    """
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, echo=echo)
+        _configure_sqlite(engine, busy_timeout_ms)
+        return engine
+    return create_engine(
+        parsed,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        pool_recycle=pool_recycle_seconds,
+    )
+
+
+def read_only(engine: Engine) -> Engine:
+    """A view of ``engine`` whose SQLite transactions start deferred, for pure readers.
+
+    Under WAL a deferred reader runs alongside the one writer instead of queueing
+    behind it. Writing through this view risks ``database is locked``. On PostgreSQL the
+    view behaves exactly like ``engine``.
+    """
+    return engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions bound to ``engine`` that keep loaded attributes usable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Stop sqlite3 from issuing its own BEGIN; _on_begin below emits ours.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = str(connection.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE"))
+        if mode not in _BEGIN_MODES:
+            raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
+        connection.exec_driver_sql(f"BEGIN {mode}")

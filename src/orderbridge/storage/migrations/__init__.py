@@ -1,0 +1,1 @@
+"""Alembic's environment and revisions, shipped inside the package (see ``migrate.py``)."""

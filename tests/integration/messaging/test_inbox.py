@@ -1,0 +1,92 @@
+"""The inbox stores each inbound event once, however many times and ways it arrives."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from orderbridge.messaging.inbox import mark_processed, purge_inbox, record_inbound
+from orderbridge.messaging.tables import InboxEvent, InboxStatus
+
+from .helpers import T0
+
+
+def _count(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(InboxEvent)) or 0)
+
+
+def test_same_event_delivered_three_times_concurrently_is_stored_once(
+    sessions: sessionmaker[Session],
+) -> None:
+    barrier = threading.Barrier(3)
+    answers: list[bool] = []
+    lock = threading.Lock()
+
+    def deliver() -> None:
+        barrier.wait()
+        with sessions.begin() as session:
+            fresh = record_inbound(session, "poster", "evt-1", {"object_id": 7}, {"x-try": "1"})
+        with lock:
+            answers.append(fresh)
+
+    threads = [threading.Thread(target=deliver) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == [False, False, True]
+    assert _count(sessions) == 1
+
+
+def test_same_external_id_from_another_source_is_a_different_event(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        assert record_inbound(session, "poster", "42", {"a": 1})
+        assert record_inbound(session, "wix:conn-1", "42", {"a": 1})
+        assert not record_inbound(session, "poster", "42", {"a": 2})
+    with sessions() as session:
+        stored = session.scalars(select(InboxEvent).order_by(InboxEvent.id)).all()
+    assert [(e.source, e.payload) for e in stored] == [
+        ("poster", {"a": 1}),
+        ("wix:conn-1", {"a": 1}),
+    ]
+    assert stored[0].received_at.tzinfo is not None
+
+
+def test_rolled_back_event_is_not_a_duplicate_later(sessions: sessionmaker[Session]) -> None:
+    with sessions() as session, session.begin():
+        assert record_inbound(session, "poster", "evt-9", {})
+        session.rollback()
+    with sessions.begin() as session:
+        assert record_inbound(session, "poster", "evt-9", {})
+
+
+def test_purge_keeps_recent_and_unfinished_events(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        record_inbound(session, "poster", "old-done", {}, now=T0 - timedelta(days=20))
+        record_inbound(session, "poster", "old-failed", {}, now=T0 - timedelta(days=20))
+        record_inbound(session, "poster", "recent-done", {}, now=T0 - timedelta(days=3))
+        mark_processed(session, "poster", "old-done", now=T0)
+        mark_processed(session, "poster", "old-failed", error="unknown product", now=T0)
+        mark_processed(session, "poster", "recent-done", now=T0)
+    with sessions.begin() as session:
+        assert purge_inbox(session, older_than=timedelta(days=14), now=T0) == 1
+    with sessions() as session:
+        left = {e.external_id: e.status for e in session.scalars(select(InboxEvent))}
+    assert left == {"old-failed": InboxStatus.FAILED, "recent-done": InboxStatus.PROCESSED}
+    with sessions.begin() as session:
+        # The purged event's id is free again only because it is older than any retry.
+        assert record_inbound(session, "poster", "old-done", {})
+
+
+def test_purge_refuses_a_retention_shorter_than_seven_days(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions() as session, pytest.raises(ValueError, match="at least"):
+        purge_inbox(session, older_than=timedelta(days=6), now=T0)

@@ -1,0 +1,244 @@
+"""The worker turns handler outcomes into job states, one attempt row per try."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+from sqlalchemy.orm import Session, sessionmaker
+
+from orderbridge.messaging.attempts import record_exchange
+from orderbridge.messaging.errors import PermanentError, TransientError
+from orderbridge.messaging.metrics import MessagingMetrics, QueueDepthCollector
+from orderbridge.messaging.outbox import JobView, claim
+from orderbridge.messaging.retry import RetryPolicy
+from orderbridge.messaging.worker import Handler, Worker
+from orderbridge.storage.types import utcnow
+
+from .helpers import FakeClock, add_job, load_attempts, load_job, run
+
+
+def _worker(sessions: sessionmaker[Session], handlers: Mapping[str, Handler], **kw: Any) -> Worker:
+    kw.setdefault("retry_policy", RetryPolicy.for_tests(max_attempts=3))
+    kw.setdefault("poll_interval", 0.01)
+    return Worker(sessions, handlers, worker_id=kw.pop("worker_id", "w-test"), **kw)
+
+
+def _failing(times: int, error: Exception) -> Handler:
+    calls = {"n": 0}
+
+    async def handle(job: JobView) -> dict[str, Any] | None:
+        calls["n"] += 1
+        if calls["n"] <= times:
+            raise error
+        return {"done_on": job.attempt}
+
+    return handle
+
+
+def test_success_stores_the_result_and_one_redacted_attempt_row(
+    sessions: sessionmaker[Session],
+) -> None:
+    async def submit(job: JobView) -> dict[str, Any]:
+        record_exchange(
+            request={"phone": "+380501234567", "items": [1]}, response={"incoming_order_id": 9}
+        )
+        return {"pos_order_id": 9}
+
+    job_id = add_job(sessions, "order.submit", {"order": 1})
+    assert run(_worker(sessions, {"order.submit": submit}).run_until_idle()) == 1
+    job = load_job(sessions, job_id)
+    assert (job.status, job.result, job.lease_owner) == ("succeeded", {"pos_order_id": 9}, None)
+    [attempt] = load_attempts(sessions, job_id)
+    assert (attempt.outcome, attempt.worker_id) == ("succeeded", "w-test")
+    assert attempt.duration_ms is not None and attempt.duration_ms >= 0
+    assert attempt.request == {"phone": "[redacted]", "items": [1]}
+    assert attempt.response == {"incoming_order_id": 9}
+
+
+def test_transient_failures_are_retried_then_succeed(sessions: sessionmaker[Session]) -> None:
+    job_id = add_job(sessions, "x", {})
+    handler = _failing(2, TransientError("Poster answered 503"))
+    assert run(_worker(sessions, {"x": handler}).run_until_idle()) == 3
+    job = load_job(sessions, job_id)
+    assert (job.status, job.attempts, job.result) == ("succeeded", 3, {"done_on": 3})
+    outcomes = [(a.number, a.outcome) for a in load_attempts(sessions, job_id)]
+    assert outcomes == [(1, "transient"), (2, "transient"), (3, "succeeded")]
+
+
+def test_unexpected_exceptions_count_as_transient(sessions: sessionmaker[Session]) -> None:
+    job_id = add_job(sessions, "x", {})
+    run(_worker(sessions, {"x": _failing(1, KeyError("missing"))}).run_until_idle())
+    attempts = load_attempts(sessions, job_id)
+    assert [a.outcome for a in attempts] == ["transient", "succeeded"]
+    assert attempts[0].error == "KeyError: 'missing'"
+
+
+def test_permanent_failure_makes_a_dead_letter_at_once(sessions: sessionmaker[Session]) -> None:
+    job_id = add_job(sessions, "x", {})
+    handler = _failing(99, PermanentError("unknown_product", "product 42 is not on the menu"))
+    assert run(_worker(sessions, {"x": handler}).run_until_idle()) == 1
+    job = load_job(sessions, job_id)
+    assert (job.status, job.last_error) == (
+        "dead",
+        "unknown_product: product 42 is not on the menu",
+    )
+    assert [a.outcome for a in load_attempts(sessions, job_id)] == ["permanent"]
+
+
+def test_the_last_transient_failure_makes_a_dead_letter(sessions: sessionmaker[Session]) -> None:
+    job_id = add_job(sessions, "x", {})
+    run(_worker(sessions, {"x": _failing(99, TransientError("timeout"))}).run_until_idle())
+    job = load_job(sessions, job_id)
+    assert job.status == "dead"
+    assert job.last_error == "timeout (gave up after 3 attempts)"
+    assert [a.outcome for a in load_attempts(sessions, job_id)] == ["transient"] * 3
+
+
+def test_retry_after_hint_and_schedule_decide_the_next_try(sessions: sessionmaker[Session]) -> None:
+    clock = FakeClock()
+    policy = RetryPolicy(base_seconds=5, cap_seconds=60, max_attempts=5)
+    job_id = add_job(sessions, "x", {}, now=clock())
+    worker = _worker(
+        sessions,
+        {"x": _failing(1, TransientError("429", retry_after=120))},
+        clock=clock,
+        retry_policy=policy,
+    )
+    assert run(worker.run_until_idle()) == 1
+    job = load_job(sessions, job_id)
+    assert job.status == "pending"
+    assert clock() + timedelta(seconds=120) <= job.run_after <= clock() + timedelta(seconds=3600)
+    clock.advance(119)
+    assert run(worker.run_until_idle()) == 0
+    clock.advance(job.run_after.timestamp() - clock().timestamp())
+    assert run(worker.run_until_idle()) == 1
+    assert load_job(sessions, job_id).status == "succeeded"
+
+
+def test_jobs_of_one_key_never_overlap_and_keep_their_order(
+    sessions: sessionmaker[Session],
+) -> None:
+    ids = [add_job(sessions, "x", {"n": n}, key="order-7") for n in range(5)]
+    others = [add_job(sessions, "x", {"n": n}) for n in range(5)]
+    seen: list[int] = []
+    running: set[str | None] = set()
+
+    async def handle(job: JobView) -> None:
+        assert job.key is None or job.key not in running
+        running.add(job.key)
+        await asyncio.sleep(0.01)
+        running.discard(job.key)
+        seen.append(job.id)
+        return None
+
+    run(_worker(sessions, {"x": handle}, concurrency=4).run_until_idle())
+    assert [i for i in seen if i in ids] == ids
+    assert sorted(seen) == sorted(ids + others)
+
+
+def test_long_handler_keeps_its_lease_by_renewal(sessions: sessionmaker[Session]) -> None:
+    job_id = add_job(sessions, "slow", {})
+    stolen: list[int] = []
+
+    def try_to_steal() -> None:
+        with sessions.begin() as session:
+            stolen.extend(j.id for j in claim(session, "thief", 10, 30, utcnow()))
+
+    async def slow(job: JobView) -> None:
+        await asyncio.sleep(1.2)  # twice the lease
+        await asyncio.to_thread(try_to_steal)
+        return None
+
+    run(_worker(sessions, {"slow": slow}, lease_seconds=0.6).run_until_idle())
+    assert stolen == []
+    assert load_job(sessions, job_id).status == "succeeded"
+    assert [a.outcome for a in load_attempts(sessions, job_id)] == ["succeeded"]
+
+
+def test_stop_lets_running_handlers_finish_and_cancels_after_the_grace(
+    sessions: sessionmaker[Session],
+) -> None:
+    finishes = add_job(sessions, "quick", {})
+    hangs = add_job(sessions, "hang", {})
+
+    async def quick(job: JobView) -> None:
+        await asyncio.sleep(0.1)
+        return None
+
+    async def hang(job: JobView) -> None:
+        await asyncio.sleep(60)
+        return None
+
+    async def scenario() -> None:
+        worker = _worker(sessions, {"quick": quick, "hang": hang}, grace_seconds=0.5)
+        task = asyncio.create_task(worker.run())
+        await asyncio.sleep(0.05)
+        worker.stop()
+        await asyncio.wait_for(task, timeout=10)
+
+    run(scenario())
+    assert load_job(sessions, finishes).status == "succeeded"
+    cut = load_job(sessions, hangs)
+    assert (cut.status, cut.lease_owner) == ("pending", None)
+    assert [a.outcome for a in load_attempts(sessions, hangs)] == ["crashed"]
+
+
+def test_metrics_count_attempts_and_queue_depth(sessions: sessionmaker[Session]) -> None:
+    registry = CollectorRegistry()
+    metrics = MessagingMetrics(registry)
+    registry.register(QueueDepthCollector(sessions))
+    add_job(sessions, "x", {})
+    add_job(sessions, "later", {})
+    run(
+        _worker(
+            sessions, {"x": _failing(1, TransientError("503"))}, metrics=metrics
+        ).run_until_idle()
+    )
+    sample = registry.get_sample_value
+    assert sample("orderbridge_job_attempts_total", {"kind": "x", "outcome": "transient"}) == 1
+    assert sample("orderbridge_job_attempts_total", {"kind": "x", "outcome": "succeeded"}) == 1
+    assert sample("orderbridge_job_latency_seconds_count", {"kind": "x"}) == 1
+    assert sample("orderbridge_outbox_jobs", {"kind": "later", "status": "pending"}) == 1
+    assert sample("orderbridge_outbox_jobs", {"kind": "x", "status": "succeeded"}) == 1
+
+
+def test_a_dead_workers_job_is_finished_by_another_after_the_lease(
+    sessions: sessionmaker[Session],
+) -> None:
+    clock = FakeClock()
+    job_id = add_job(sessions, "x", {}, now=clock())
+    with sessions.begin() as session:
+        claim(session, "crashed-worker", 10, 30, clock())  # ...and never comes back
+    worker = _worker(sessions, {"x": _failing(0, TransientError())}, clock=clock)
+    assert run(worker.run_until_idle()) == 0
+    clock.advance(31)
+    assert run(worker.run_until_idle()) == 1
+    assert load_job(sessions, job_id).result == {"done_on": 2}
+    attempts = [(a.worker_id, a.outcome) for a in load_attempts(sessions, job_id)]
+    assert attempts == [("crashed-worker", "crashed"), ("w-test", "succeeded")]
+
+
+def test_a_job_that_kills_every_worker_ends_dead_without_another_try(
+    sessions: sessionmaker[Session],
+) -> None:
+    clock = FakeClock()
+    job_id = add_job(sessions, "x", {}, now=clock())
+    for n in range(3):  # max_attempts of the test policy
+        with sessions.begin() as session:
+            claim(session, f"victim-{n}", 10, 30, clock())
+        clock.advance(31)
+    calls: list[int] = []
+
+    async def handle(job: JobView) -> None:
+        calls.append(job.id)
+        return None
+
+    run(_worker(sessions, {"x": handle}, clock=clock).run_until_idle())
+    assert calls == []
+    job = load_job(sessions, job_id)
+    assert (job.status, job.last_error) == ("dead", "gave up: the last 3 tries never finished")
+    assert [a.outcome for a in load_attempts(sessions, job_id)] == ["crashed"] * 4
