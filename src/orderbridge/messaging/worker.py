@@ -106,6 +106,7 @@ class Worker:
         self._stopping: asyncio.Event | None = None
         self._stop_requested = False
         self.processed = 0
+        self._ended = 0  # tasks finished so far; tells a stale empty claim from idleness
 
     def stop(self) -> None:
         """Ask the worker to finish: claim nothing more, let running handlers end.
@@ -138,6 +139,7 @@ class Worker:
         try:
             while not stopping.is_set():
                 free = self.concurrency - len(self._inflight)
+                ended_before_claim = self._ended
                 claimed: list[JobView] = []
                 if free >= refill_at or not self._inflight:
                     try:
@@ -150,8 +152,11 @@ class Worker:
                 for job in claimed:
                     task = asyncio.create_task(self._execute(job))
                     self._inflight[task] = job
-                    task.add_done_callback(self._inflight.pop)
-                if until_idle and not claimed and not self._inflight:
+                    task.add_done_callback(self._task_ended)
+                # Idle only if no job ended during the claim: its commit may have
+                # unblocked a job (same key) that the claim's snapshot still saw busy.
+                quiet = self._ended == ended_before_claim
+                if until_idle and not claimed and not self._inflight and quiet:
                     return
                 waiters: set[asyncio.Future[Any]] = {stop_waiter, *self._inflight}
                 timeout = None if len(self._inflight) >= self.concurrency else self.poll_interval
@@ -161,6 +166,10 @@ class Worker:
             stop_waiter.cancel()
             renewer.cancel()
             self._stopping = None
+
+    def _task_ended(self, task: asyncio.Task[None]) -> None:
+        self._inflight.pop(task, None)
+        self._ended += 1
 
     def _claim(self, session: Session, limit: int) -> list[JobView]:
         blocked = self.breaker.blocked() if self.breaker else set()

@@ -1,0 +1,210 @@
+"""Canonical orders and reservations → Poster request bodies; Poster states → the hub's.
+
+Pure functions, no I/O. An order line's ids are Poster's ids as text (``mapping`` builds
+the menu that way), so ``item_id`` is the ``product_id``, ``variant_id`` the
+``modificator_id`` and a modifier id the dish modification ``m``. An id that is not a
+Poster id fails the order with ``unmapped_item`` instead of sending half of it.
+
+Every order and reservation carries the hub's idempotency marker ``[ob:<key>]`` in its
+``comment``: after an ambiguous failure the connector finds it again among the
+application's own incoming orders instead of creating it twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from orderbridge.connectors.poster.mapping import to_hundredths
+from orderbridge.connectors.poster.schemas import PosterIncomingOrder, PosterTransaction
+from orderbridge.connectors.poster.settings import PosterPricePolicy
+from orderbridge.domain.customers import Customer
+from orderbridge.domain.orders import FulfilmentType, Order, PaymentStatus
+from orderbridge.domain.reservations import Reservation
+from orderbridge.ports import PermanentError, PosOrderRef, PosOrderState
+
+POSTER_TIME = "%Y-%m-%d %H:%M:%S"
+MIN_RESERVATION_SECONDS = 1800  # the reference: "must be at least 1800 seconds"
+SERVICE_MODES = {FulfilmentType.DINE_IN: 1, FulfilmentType.PICKUP: 2, FulfilmentType.DELIVERY: 3}
+_SAFE_KEY = re.compile(r"[\w:.@/+-]{1,120}")
+
+
+def marker(key: str) -> str:
+    """``[ob:<key>]``; a key with characters a comment might mangle is hashed instead."""
+    if _SAFE_KEY.fullmatch(key):
+        return f"[ob:{key}]"
+    return f"[ob:h{hashlib.sha256(key.encode()).hexdigest()[:24]}]"
+
+
+def has_marker(comment: str | None, key: str) -> bool:
+    """True if a Poster comment carries ``key``'s marker."""
+    return bool(comment) and marker(key) in str(comment)
+
+
+def poster_time(moment: datetime, timezone: str) -> str:
+    """An aware moment as Poster's ``Y-m-d H:i:s`` in the spot's local time."""
+    return moment.astimezone(ZoneInfo(timezone)).strftime(POSTER_TIME)
+
+
+def poster_id(value: str | None, what: str) -> int:
+    """A Poster id from a canonical id, or ``PermanentError("unmapped_item")``."""
+    if value is None or not value.isdigit():
+        raise PermanentError("unmapped_item", f"{what} {value!r} has no Poster id")
+    return int(value)
+
+
+def _customer_fields(customer: Customer) -> dict[str, Any]:
+    if not customer.phone:
+        # Poster needs client_id or phone (error 34); say so before calling it.
+        raise PermanentError("phone_required", "Poster needs the customer's phone number")
+    first, _, last = customer.name.strip().partition(" ")
+    fields: dict[str, Any] = {"phone": customer.phone}
+    if first:
+        fields["first_name"] = first
+    if last.strip():
+        fields["last_name"] = last.strip()
+    if customer.email:
+        fields["email"] = customer.email
+    return fields
+
+
+def incoming_order_body(
+    order: Order, *, spot_id: int, key: str, timezone: str, price_policy: PosterPricePolicy
+) -> dict[str, Any]:
+    """The incomingOrders.createIncomingOrder body for ``order`` at ``spot_id``.
+
+    With the ``hub`` price policy each line's ``price`` is the hub's unit price with its
+    modifiers, since Poster takes a sent price as the whole price of one piece. A paid
+    order carries ``payment`` (type 1) so the cashier sees nothing left to pay.
+    """
+    products = []
+    for index, line in enumerate(order.lines):
+        product: dict[str, Any] = {
+            "product_id": poster_id(line.item_id, f"items[{index}].item_id"),
+            "count": line.quantity,
+        }
+        if line.variant_id is not None:
+            product["modificator_id"] = poster_id(line.variant_id, f"items[{index}].variant_id")
+        if line.modifiers:
+            chosen = [
+                {"m": poster_id(m.modifier_id, f"items[{index}].modifiers"), "a": m.quantity}
+                for m in line.modifiers
+            ]
+            # The reference sends dish modifiers as a JSON string: '[{"m":19,"a":1}]'.
+            product["modification"] = json.dumps(chosen, separators=(",", ":"))
+        if price_policy is PosterPricePolicy.HUB:
+            product["price"] = to_hundredths(line.unit_total)
+        products.append(product)
+    body: dict[str, Any] = {"spot_id": spot_id, **_customer_fields(order.customer)}
+    body["products"] = products
+    body["comment"] = order_comment(order, key=key, timezone=timezone)
+    body["service_mode"] = SERVICE_MODES[order.fulfilment.type]
+    fulfilment = order.fulfilment
+    if fulfilment.time is not None:
+        # Poster's delivery_time is "when the customer gets it"; a pickup time is the same.
+        body["delivery_time"] = poster_time(fulfilment.time, timezone)
+    if fulfilment.address is not None:
+        address = fulfilment.address
+        client_address: dict[str, Any] = {
+            "address1": ", ".join(p for p in (address.line1, address.city) if p),
+            "address2": ", ".join(p for p in (address.line2, address.postcode) if p),
+            "comment": "",
+        }
+        if address.lat is not None and address.lng is not None:
+            client_address |= {"lat": address.lat, "lng": address.lng}
+        body["client_address"] = client_address
+        body["address"] = client_address["address1"]
+    payment = order.payment
+    if payment is not None and payment.status is PaymentStatus.PAID and payment.amount.amount:
+        body["payment"] = {
+            "type": 1,
+            "sum": to_hundredths(payment.amount),
+            "currency": payment.amount.currency,
+        }
+    return body
+
+
+def order_comment(order: Order, *, key: str, timezone: str) -> str:
+    """What the cashier reads: channel, its order number, handover, notes, the marker."""
+    parts = [f"{order.key.channel} #{order.key.channel_order_id}"]
+    fulfilment = order.fulfilment
+    when = poster_time(fulfilment.time, timezone)[:16] if fulfilment.time else "ASAP"
+    if fulfilment.type is FulfilmentType.DELIVERY and fulfilment.address is not None:
+        a = fulfilment.address
+        where = ", ".join(p for p in (a.line1, a.line2, a.city, a.postcode) if p)
+        parts.append(f"Delivery {when}: {where}")
+    elif fulfilment.type is FulfilmentType.DINE_IN:
+        parts.append(f"Dine-in {when}, table {fulfilment.table}")
+    else:
+        parts.append(f"Pickup {when}")
+    if order.payment is not None and order.payment.status is PaymentStatus.PAID:
+        parts.append(f"Paid online {order.payment.amount.format()}")
+    for index, line in enumerate(order.lines, start=1):
+        if line.note:
+            parts.append(f"Line {index} ({line.name or line.item_id}): {line.note}")
+    if order.note:
+        parts.append(f"Note: {order.note}")
+    parts.append(marker(key))
+    return "\n".join(parts)
+
+
+def reservation_body(
+    reservation: Reservation, *, spot_id: int, key: str, timezone: str
+) -> dict[str, Any]:
+    """The incomingOrders.createReservation body; Poster needs a table and ≥ 30 minutes.
+
+    A shorter booking is sent as half an hour (Poster's minimum): holding the table a
+    little longer harms nobody, refusing the booking would.
+    """
+    if not reservation.table:
+        raise PermanentError("table_required", "a Poster reservation needs a table")
+    seconds = int(reservation.duration / timedelta(seconds=1))
+    comment = [f"{reservation.key.channel} #{reservation.key.channel_reservation_id}"]
+    if reservation.note:
+        comment.append(f"Note: {reservation.note}")
+    comment.append(marker(key))
+    return {
+        "spot_id": spot_id,
+        "table_id": poster_id(reservation.table, "table"),
+        "date_reservation": poster_time(reservation.time, timezone),
+        "duration": max(seconds, MIN_RESERVATION_SECONDS),
+        "guests_count": reservation.guests,
+        **_customer_fields(reservation.customer),
+        "comment": "\n".join(comment),
+    }
+
+
+def pos_state(incoming: PosterIncomingOrder, check: PosterTransaction | None) -> PosOrderState:
+    """Poster's status (and the linked check's) in the hub's words.
+
+    7 is "canceled" in Poster; before acceptance (no check was ever opened) it is the
+    hub's declined, after it canceled. A closed check (status 2, or a close time) is
+    completed; a removed one (status 3) canceled.
+    """
+    if incoming.status == 7:
+        return PosOrderState.CANCELED if incoming.transaction_id else PosOrderState.DECLINED
+    if check is not None:
+        if check.status == 2 or check.date_close > 0:
+            return PosOrderState.COMPLETED
+        if check.status == 3:
+            return PosOrderState.CANCELED
+    if incoming.status == 1:
+        return PosOrderState.ACCEPTED
+    return PosOrderState.NEW
+
+
+def pos_order_ref(
+    incoming: PosterIncomingOrder, check: PosterTransaction | None = None
+) -> PosOrderRef:
+    """The port's record of one Poster incoming order."""
+    state = pos_state(incoming, check)
+    return PosOrderRef(
+        pos_order_id=str(incoming.incoming_order_id),
+        state=state,
+        pos_check_id=str(incoming.transaction_id) if incoming.transaction_id else None,
+        detail=f"Poster status {incoming.status}" + (f", check {check.status}" if check else ""),
+    )

@@ -1,0 +1,378 @@
+"""The ports: what the services need from the outside world, as ``typing.Protocol``s.
+
+Connectors satisfy ``PosSystem`` and ``Channel``; tests satisfy them with small
+hand-written fakes. Wire types never cross a port: connectors take and return domain
+objects and the few plain records below. Failures cross as the two exceptions of
+``TransientError`` (retry later) and ``PermanentError`` (stop; a person must fix
+something), defined here so that services and connectors share them; the worker in
+``orderbridge.messaging`` decides retries from the class alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from orderbridge.domain.locations import Location, LocationStatus
+from orderbridge.domain.menu import Menu
+from orderbridge.domain.menu_diff import MenuDiff
+from orderbridge.domain.orders import Order
+from orderbridge.domain.reservations import Reservation
+
+
+class TransientError(Exception):
+    """A failure that may go away by itself; retry later.
+
+    ``retry_after`` is the remote system's hint in seconds (an HTTP ``Retry-After``
+    header, a rate-limit reset); the next try waits at least that long.
+
+    >>> raise TransientError("Poster answered 503", retry_after=30)
+    Traceback (most recent call last):
+    orderbridge.ports.TransientError: Poster answered 503
+    """
+
+    def __init__(self, message: str = "transient failure", *, retry_after: float | None = None):
+        super().__init__(message)
+        if retry_after is not None and retry_after < 0:
+            raise ValueError("retry_after must not be negative")
+        self.retry_after = retry_after
+
+
+class PermanentError(Exception):
+    """A failure that retrying cannot fix; stop at once and ask an operator.
+
+    ``code`` is machine-readable (``unknown_product``, ``invalid_token``), ``reason`` is
+    what the operator reads in the dashboard.
+
+    >>> str(PermanentError("unknown_product", "product 42 is not on the menu"))
+    'unknown_product: product 42 is not on the menu'
+    """
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+        self.reason = reason
+
+
+Clock = Callable[[], datetime]
+"""Now, timezone-aware. Services take one so tests can fix time."""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a connector can do, declared as data (the dashboard and services read it)."""
+
+    orders: bool = False
+    reservations: bool = False
+    menu_import: bool = False
+    menu_publish: bool = False
+    status_webhooks: bool = False
+    status_polling: bool = False
+    order_lookup_by_key: bool = False
+    location_status: bool = False
+    pos_orders_import: bool = False
+
+
+class PosOrderState(StrEnum):
+    """An order's (or reservation's) state as a POS reports it, in the hub's words."""
+
+    NEW = "new"  # created, the cashier has not acted (Poster status 0)
+    ACCEPTED = "accepted"  # Poster status 1
+    DECLINED = "declined"  # Poster status 7 before acceptance
+    CANCELED = "canceled"  # Poster status 7 after acceptance
+    COMPLETED = "completed"  # the linked check was closed
+
+
+@dataclass(frozen=True)
+class PosOrderRef:
+    """A POS's answer about one order: its id there and, when known, its state."""
+
+    pos_order_id: str
+    state: PosOrderState = PosOrderState.NEW
+    # The POS's own id of the check/transaction linked to the order, once there is one.
+    pos_check_id: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PosLocationInfo:
+    """A place the POS knows (a Poster spot), for linking to hub locations."""
+
+    external_id: str
+    name: str
+    address: str = ""
+    timezone: str | None = None
+    currency: str | None = None
+    tables: Sequence[PosTable] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class PosTable:
+    external_id: str
+    name: str
+    seats: int | None = None
+    hall: str = ""
+
+
+@dataclass(frozen=True)
+class LocationBinding:
+    """Which of the POS's places a hub location is, and in what currency it sells."""
+
+    location_id: str
+    external_id: str
+    currency: str
+    timezone: str
+
+
+class PosSystem(Protocol):
+    """A point-of-sale system the hub sends orders and reservations to.
+
+    Every method raises ``TransientError`` for what a later attempt may fix (timeouts,
+    5xx, rate limits) and ``PermanentError`` for what it will not (validation, unknown
+    ids, a revoked token: ``PermanentError.code == "reauth_required"``).
+    """
+
+    capabilities: Capabilities
+
+    async def submit_order(
+        self, order: Order, *, location: LocationBinding, key: str
+    ) -> PosOrderRef:
+        """Create the order at the POS, writing ``key`` into it so it can be found again."""
+        ...
+
+    async def find_order(
+        self, *, location: LocationBinding, key: str, since: datetime
+    ) -> PosOrderRef | None:
+        """The order created earlier with ``key``, if the POS has it (after an ambiguous
+        failure: a timeout or a crash mid-call). ``since`` bounds the search."""
+        ...
+
+    async def order_state(self, pos_order_id: str, *, location: LocationBinding) -> PosOrderRef:
+        """The order's current state at the POS (the reconciliation sweep asks this)."""
+        ...
+
+    async def submit_reservation(
+        self, reservation: Reservation, *, location: LocationBinding, key: str
+    ) -> PosOrderRef:
+        """Create the table reservation at the POS."""
+        ...
+
+    async def find_reservation(
+        self, *, location: LocationBinding, key: str, since: datetime
+    ) -> PosOrderRef | None:
+        """The reservation created earlier with ``key``, if the POS has it."""
+        ...
+
+    async def reservation_state(
+        self, pos_reservation_id: str, *, location: LocationBinding
+    ) -> PosOrderRef:
+        """The reservation's current state at the POS."""
+        ...
+
+    async def fetch_menu(self, *, location: LocationBinding) -> Menu:
+        """The location's whole menu as the POS has it now, in canonical form."""
+        ...
+
+    async def fetch_locations(self) -> Sequence[PosLocationInfo]:
+        """The places (spots) the POS account has, with their tables."""
+        ...
+
+
+class Channel(Protocol):
+    """An ordering channel the hub reports back to (storefront webhooks, Wix …)."""
+
+    capabilities: Capabilities
+
+    async def order_changed(self, order: Order, *, event: str) -> None:
+        """Tell the channel the order moved (``order.accepted`` …)."""
+        ...
+
+    async def reservation_changed(self, reservation: Reservation, *, event: str) -> None:
+        """Tell the channel the reservation moved."""
+        ...
+
+    async def publish_menu(self, menu: Menu, diff: MenuDiff) -> None:
+        """Bring the channel's copy of the menu in step; ``diff`` says what changed."""
+        ...
+
+    async def location_status_changed(self, location_id: str, status: LocationStatus) -> None:
+        """Tell the channel the location opened, paused or closed."""
+        ...
+
+
+# Storage ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredOrder:
+    """An order as stored, with the bookkeeping that is not part of the aggregate."""
+
+    order: Order
+    tenant_id: str
+    request_hash: str
+    pos_connection_id: str | None
+    pos_order_id: str | None
+    pos_check_id: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredReservation:
+    reservation: Reservation
+    tenant_id: str
+    request_hash: str
+    pos_connection_id: str | None
+    pos_reservation_id: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class LocationRecord:
+    """A location with its tenant and ordering policy."""
+
+    location: Location
+    tenant_id: str
+    price_policy: str  # "menu" | "strict"
+
+
+@dataclass(frozen=True)
+class ConnectionRecord:
+    """A connection with its credentials decrypted, for the connector registry."""
+
+    id: str
+    tenant_id: str
+    kind: str
+    role: str
+    name: str
+    settings: dict[str, object]
+    credentials: dict[str, object]
+    external_account: str | None
+    status: str
+    status_reason: str = ""
+
+
+@dataclass(frozen=True)
+class EndpointRecord:
+    """A storefront webhook endpoint with its live signing secrets."""
+
+    id: str
+    tenant_id: str
+    url: str
+    events: tuple[str, ...]
+    secrets: tuple[str, ...]
+
+
+class UnitOfWork(Protocol):
+    """One database transaction: read, change, enqueue, then ``commit`` — or nothing.
+
+    Leaving the ``with`` block without ``commit()`` rolls everything back, so a failure
+    half-way never leaves a half-written order or an orphan outbox job.
+    """
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def commit(self) -> None: ...
+
+    # Orders
+    def get_order(self, order_id: str, *, tenant_id: str | None = None) -> StoredOrder | None: ...
+
+    def find_order(
+        self, tenant_id: str, channel: str, channel_order_id: str
+    ) -> StoredOrder | None: ...
+
+    def find_order_by_pos(self, connection_id: str, pos_order_id: str) -> StoredOrder | None: ...
+
+    def add_order(self, order: Order, *, tenant_id: str, request_hash: str) -> None: ...
+
+    def save_order(
+        self,
+        order: Order,
+        *,
+        pos_connection_id: str | None = None,
+        pos_order_id: str | None = None,
+        pos_check_id: str | None = None,
+    ) -> None:
+        """Persist status, refs and POS ids, and append the timeline entries not yet stored."""
+        ...
+
+    def orders_to_reconcile(self, *, updated_before: datetime, limit: int) -> Sequence[StoredOrder]:
+        """Orders sent to a POS and not final, least recently updated first."""
+        ...
+
+    # Reservations
+    def get_reservation(
+        self, reservation_id: str, *, tenant_id: str | None = None
+    ) -> StoredReservation | None: ...
+
+    def find_reservation(
+        self, tenant_id: str, channel: str, channel_reservation_id: str
+    ) -> StoredReservation | None: ...
+
+    def find_reservation_by_pos(
+        self, connection_id: str, pos_reservation_id: str
+    ) -> StoredReservation | None: ...
+
+    def add_reservation(
+        self, reservation: Reservation, *, tenant_id: str, request_hash: str
+    ) -> None: ...
+
+    def save_reservation(
+        self,
+        reservation: Reservation,
+        *,
+        pos_connection_id: str | None = None,
+        pos_reservation_id: str | None = None,
+    ) -> None: ...
+
+    def reservations_to_reconcile(
+        self, *, updated_before: datetime, limit: int
+    ) -> Sequence[StoredReservation]: ...
+
+    # Locations, menus, connections
+    def get_location(
+        self, location_id: str, *, tenant_id: str | None = None
+    ) -> LocationRecord | None: ...
+
+    def list_locations(self, tenant_id: str) -> Sequence[LocationRecord]: ...
+
+    def save_location(self, location: Location) -> None: ...
+
+    def pos_binding(self, location_id: str) -> tuple[ConnectionRecord, LocationBinding] | None:
+        """The POS connection serving a location, and the location's place there."""
+        ...
+
+    def locations_of_connection(self, connection_id: str) -> Sequence[LocationBinding]: ...
+
+    def get_menu(self, location_id: str) -> Menu | None: ...
+
+    def save_menu(self, menu: Menu, *, source_connection_id: str | None) -> None: ...
+
+    def get_connection(self, connection_id: str) -> ConnectionRecord | None: ...
+
+    def find_connection(self, kind: str, external_account: str) -> ConnectionRecord | None: ...
+
+    def set_connection_status(self, connection_id: str, status: str, reason: str = "") -> None: ...
+
+    # Messaging and outbound webhooks
+    def enqueue(
+        self,
+        kind: str,
+        payload: dict[str, object],
+        *,
+        key: str | None = None,
+        connection_id: str | None = None,
+        run_after: datetime | None = None,
+    ) -> int: ...
+
+    def record_inbound(
+        self, source: str, external_id: str, payload: dict[str, object], headers: dict[str, object]
+    ) -> bool:
+        """Store an inbound event; False when the same event was stored before."""
+        ...
+
+    def endpoints_for(self, tenant_id: str, event: str) -> Sequence[EndpointRecord]: ...

@@ -1,0 +1,93 @@
+"""Telling channels what happened: one outbox job per storefront endpoint and event.
+
+The payload is captured when the event happens, so a delivery made later still says
+what was true then; jobs of one order to one endpoint share a key and go out in order.
+Payloads carry ids, statuses and amounts, never the customer's contacts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from orderbridge.domain.orders import Order
+from orderbridge.domain.reservations import Reservation
+from orderbridge.ports import UnitOfWork
+from orderbridge.services.ids import new_id
+
+DELIVER_WEBHOOK = "webhook.deliver"
+CHANNEL_ORDER_CHANGED = "channel.order_changed"
+
+
+def order_summary(order: Order) -> dict[str, Any]:
+    """What an ``order.*`` event says about the order."""
+    totals = order.totals
+    return {
+        "id": order.id,
+        "status": order.status.value,
+        "location_id": order.location_id,
+        "channel": order.key.channel,
+        "channel_order_id": order.key.channel_order_id,
+        "total": totals.total.amount,
+        "currency": totals.total.currency,
+        "pos_order_id": order.external_refs.get("pos_order_id"),
+    }
+
+
+def reservation_summary(reservation: Reservation) -> dict[str, Any]:
+    return {
+        "id": reservation.id,
+        "status": reservation.status.value,
+        "location_id": reservation.location_id,
+        "channel": reservation.key.channel,
+        "channel_reservation_id": reservation.key.channel_reservation_id,
+    }
+
+
+def publish(
+    uow: UnitOfWork, *, tenant_id: str, event: str, data: dict[str, Any], key: str, at: datetime
+) -> int:
+    """Queue ``event`` for every endpoint of the tenant that asked for it."""
+    count = 0
+    for endpoint in uow.endpoints_for(tenant_id, event):
+        message = {
+            "type": event,
+            "timestamp": at.isoformat(),
+            "data": data,
+        }
+        uow.enqueue(
+            DELIVER_WEBHOOK,
+            {"endpoint_id": endpoint.id, "message_id": new_id("msg"), "message": message},
+            key=f"{endpoint.id}:{key}",
+        )
+        count += 1
+    return count
+
+
+def order_event(uow: UnitOfWork, *, tenant_id: str, order: Order, at: datetime) -> None:
+    """Announce the order's current status (``order.accepted`` …) to the storefront and,
+    when the order came from a connected channel, to that channel."""
+    event = f"order.{order.status.value}"
+    publish(uow, tenant_id=tenant_id, event=event, data=order_summary(order), key=order.id, at=at)
+    channel_connection = order.external_refs.get("channel_connection_id")
+    if channel_connection:
+        uow.enqueue(
+            CHANNEL_ORDER_CHANGED,
+            {"order_id": order.id, "event": event},
+            key=f"channel:{order.id}",
+            connection_id=channel_connection,
+        )
+
+
+def reservation_event(
+    uow: UnitOfWork, *, tenant_id: str, reservation: Reservation, at: datetime
+) -> None:
+    """Announce the reservation's current status (``reservation.confirmed`` …)."""
+    publish(
+        uow,
+        tenant_id=tenant_id,
+        event=f"reservation.{reservation.status.value}",
+        data=reservation_summary(reservation),
+        key=reservation.id,
+        at=at,
+    )

@@ -1,0 +1,156 @@
+"""Orders coming in from channels: accept them durably, or refuse them whole.
+
+``place_order`` is the storefront's ``POST /orders``: validate against the published
+menu and the location's status, store the order with its timeline, and queue its
+submission to the POS and its ``order.received`` notification — all in one
+transaction, so an order that was answered 201 is never lost and never half-written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from orderbridge.domain.drafts import OrderDraft
+from orderbridge.domain.orders import Order, OrderStatus
+from orderbridge.domain.validation import PricePolicy, price_lines, validate_order
+from orderbridge.ports import StoredOrder, UnitOfWork
+from orderbridge.services import notify
+from orderbridge.services.errors import Conflict, NotFound, Rejected, ServiceError
+from orderbridge.services.ids import new_id
+
+SUBMIT_ORDER = "order.submit"
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The stored order, and whether this call created it (False: an idempotent repeat)."""
+
+    stored: StoredOrder
+    created: bool
+
+
+def place_order(
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    draft: OrderDraft,
+    request_hash: str,
+    now: datetime,
+    channel_connection_id: str | None = None,
+) -> Placed:
+    """Validate and store a new order, queueing its submission; idempotent on its key.
+
+    The same channel order id with the same request body answers the stored order
+    (``created=False``); with a different body it is a ``Conflict``. Invalid orders
+    raise ``Rejected`` with every problem, and nothing is stored.
+    """
+    key = draft.key
+    existing = uow.find_order(tenant_id, key.channel, key.channel_order_id)
+    if existing is not None:
+        if existing.request_hash != request_hash:
+            raise Conflict(
+                "idempotency_conflict",
+                f"order {key.channel_order_id} was already placed with a different body",
+                field="channel_order_id",
+            )
+        return Placed(existing, created=False)
+    record = uow.get_location(draft.location_id, tenant_id=tenant_id)
+    if record is None:
+        raise NotFound("unknown_location", "no such location", field="location_id")
+    menu = uow.get_menu(record.location.id)
+    if menu is None:
+        raise ServiceError(
+            "menu_not_published", "the location has no menu yet", field="location_id"
+        )
+    problems = validate_order(
+        draft,
+        menu=menu,
+        status=record.location.status_at(now),
+        now=now,
+        policy=PricePolicy(record.price_policy),
+    )
+    if problems:
+        raise Rejected(problems)
+    order = Order.receive(
+        id=new_id("ord"),
+        key=key,
+        location_id=record.location.id,
+        lines=price_lines(draft, menu),
+        customer=draft.customer,
+        fulfilment=draft.fulfilment,
+        at=now,
+        payment=draft.payment,
+        note=draft.note,
+    )
+    if channel_connection_id:
+        order.external_refs["channel_connection_id"] = channel_connection_id
+    uow.add_order(order, tenant_id=tenant_id, request_hash=request_hash)
+    binding = uow.pos_binding(order.location_id)
+    uow.enqueue(
+        SUBMIT_ORDER,
+        {"order_id": order.id},
+        key=order.id,
+        connection_id=binding[0].id if binding else None,
+    )
+    notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
+    uow.commit()
+    stored = uow.get_order(order.id)
+    assert stored is not None
+    return Placed(stored, created=True)
+
+
+def get_order(uow: UnitOfWork, *, tenant_id: str, order_id: str) -> StoredOrder:
+    """The tenant's order; another tenant's order is ``NotFound`` like a missing one."""
+    stored = uow.get_order(order_id, tenant_id=tenant_id)
+    if stored is None:
+        raise NotFound("unknown_order", "no such order", field="id")
+    return stored
+
+
+def cancel_order(
+    uow: UnitOfWork, *, tenant_id: str, order_id: str, reason: str, now: datetime
+) -> StoredOrder:
+    """The channel calls the order off. Final orders cannot be canceled (``Conflict``).
+
+    Poster has no API call to cancel an incoming order, so a canceled order that the
+    POS already has is recorded here and shown to the cashier by the channel; the
+    timeline says so.
+    """
+    stored = get_order(uow, tenant_id=tenant_id, order_id=order_id)
+    order = stored.order
+    outcome = order.cancel(now, reason or "canceled by the channel")
+    if not outcome.applied:
+        raise Conflict("order_final", f"the order is {order.status.value} and cannot be canceled")
+    if stored.pos_order_id:
+        order.record(now, "pos.cancel_not_supported", "the POS keeps its copy; tell the cashier")
+    uow.save_order(order)
+    notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
+    uow.commit()
+    return get_order(uow, tenant_id=tenant_id, order_id=order_id)
+
+
+def replay_order(
+    uow: UnitOfWork, *, order_id: str, now: datetime, tenant_id: str | None = None
+) -> StoredOrder:
+    """An operator fixed what made the order fail: send it to the POS again."""
+    stored = uow.get_order(order_id, tenant_id=tenant_id)
+    if stored is None:
+        raise NotFound("unknown_order", "no such order", field="id")
+    order = stored.order
+    if order.status is OrderStatus.RECEIVED:
+        order.record(now, "order.replay_requested", "queued for submission again")
+    elif not order.replay(now, "replayed by an operator").applied:
+        raise Conflict("not_replayable", f"an order that is {order.status.value} is not replayed")
+    uow.save_order(order)
+    binding = uow.pos_binding(order.location_id)
+    uow.enqueue(
+        SUBMIT_ORDER,
+        {"order_id": order.id},
+        key=order.id,
+        connection_id=binding[0].id if binding else None,
+    )
+    uow.commit()
+    stored = uow.get_order(order_id)
+    assert stored is not None
+    return stored

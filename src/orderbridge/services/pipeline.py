@@ -1,0 +1,173 @@
+"""Orders on their way to the POS and back: submit, look up, follow the POS's state.
+
+These are outbox job handlers (``order.submit``, ``order.reconcile``) and what POS
+webhooks and the reconciliation sweep call. The rule that keeps the POS free of
+duplicates: the order's id goes into the POS order as its key, and any try after the
+first (the earlier one may have reached the POS before a timeout or a crash) looks the
+order up by that key before creating it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from orderbridge.domain.orders import Order, OrderStatus
+from orderbridge.ports import (
+    ConnectionRecord,
+    PermanentError,
+    PosOrderRef,
+    PosOrderState,
+    PosSystem,
+    StoredOrder,
+    UnitOfWork,
+)
+from orderbridge.services import notify
+
+RECONCILE_ORDER = "order.reconcile"
+LOOKUP_WINDOW = timedelta(hours=1)
+REAUTH = "reauth_required"
+
+UowFactory = Callable[[], UnitOfWork]
+PosFactory = Callable[[ConnectionRecord], PosSystem]
+Clock = Callable[[], datetime]
+
+
+async def submit_order(
+    order_id: str, *, attempt: int, uow: UowFactory, pos_for: PosFactory, clock: Clock
+) -> dict[str, Any]:
+    """Create the order at its location's POS, exactly once.
+
+    ``attempt`` counts tries of this submission across retries and replays; from the
+    second on, an earlier try may have reached the POS, so the order is looked up first.
+    """
+    with uow() as tx:
+        stored = tx.get_order(order_id)
+        if stored is None:
+            raise PermanentError("unknown_order", f"order {order_id} is not stored")
+        if stored.order.status is not OrderStatus.RECEIVED:
+            return {"skipped": stored.order.status.value}
+        binding = tx.pos_binding(stored.order.location_id)
+        if binding is None:
+            stored.order.fail(clock(), "the location has no POS connection")
+            tx.save_order(stored.order)
+            notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=clock())
+            tx.commit()
+            return {"failed": "no_pos_connection"}
+    connection, location = binding
+    pos = pos_for(connection)
+    order = stored.order
+    ref: PosOrderRef | None = None
+    try:
+        if attempt > 1:
+            ref = await pos.find_order(
+                location=location, key=order.id, since=order.created_at - LOOKUP_WINDOW
+            )
+        found = ref is not None
+        if ref is None:
+            ref = await pos.submit_order(order, location=location, key=order.id)
+    except PermanentError as error:
+        _refused(error, uow=uow, order_id=order_id, connection=connection, clock=clock)
+        raise
+    with uow() as tx:
+        stored = tx.get_order(order_id)
+        assert stored is not None
+        now = clock()
+        if found:
+            stored.order.record(now, "pos.found", "found at the POS after an earlier try")
+        if stored.order.submit(now, pos=connection.kind, pos_order_id=ref.pos_order_id).applied:
+            stored.order.external_refs["pos_order_id"] = ref.pos_order_id
+            notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=now)
+        _follow(tx, stored, ref, now)
+        tx.save_order(
+            stored.order,
+            pos_connection_id=connection.id,
+            pos_order_id=ref.pos_order_id,
+            pos_check_id=ref.pos_check_id,
+        )
+        tx.commit()
+    return {"pos_order_id": ref.pos_order_id, "found": found}
+
+
+def _refused(
+    error: PermanentError,
+    *,
+    uow: UowFactory,
+    order_id: str,
+    connection: ConnectionRecord,
+    clock: Clock,
+) -> None:
+    """A permanent refusal: a bad token parks the connection (the order waits for a
+    replay); anything else fails the order with the POS's reason."""
+    with uow() as tx:
+        stored = tx.get_order(order_id)
+        assert stored is not None
+        now = clock()
+        if error.code == REAUTH:
+            tx.set_connection_status(connection.id, "needs_reauth", error.reason)
+            stored.order.record(now, "pos.reauth_required", error.reason)
+        elif stored.order.fail(now, f"{error.code}: {error.reason}").applied:
+            notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=now)
+        tx.save_order(stored.order)
+        tx.commit()
+
+
+async def reconcile_order(
+    order_id: str, *, uow: UowFactory, pos_for: PosFactory, clock: Clock
+) -> dict[str, Any]:
+    """Ask the POS where the order stands and catch up (a webhook lost or reordered
+    changes nothing here: the POS's answer is the truth, and moves only go forward)."""
+    with uow() as tx:
+        stored = tx.get_order(order_id)
+        if stored is None or stored.order.is_final or not stored.pos_order_id:
+            return {"skipped": True}
+        binding = tx.pos_binding(stored.order.location_id)
+        if binding is None or stored.pos_connection_id != binding[0].id:
+            return {"skipped": True}
+    connection, location = binding
+    ref = await pos_for(connection).order_state(stored.pos_order_id, location=location)
+    with uow() as tx:
+        fresh = tx.get_order(order_id)
+        assert fresh is not None
+        now = clock()
+        before = fresh.order.status
+        _follow(tx, fresh, ref, now)
+        tx.save_order(fresh.order, pos_check_id=ref.pos_check_id or fresh.pos_check_id)
+        tx.commit()
+    return {"state": ref.state.value, "from": before.value, "to": fresh.order.status.value}
+
+
+# How a POS state is reached from each hub status. A POS that skipped a step (a check
+# closed before the hub saw the acceptance) implies the steps between.
+_PATHS: dict[PosOrderState, tuple[OrderStatus, ...]] = {
+    PosOrderState.NEW: (),
+    PosOrderState.ACCEPTED: (OrderStatus.ACCEPTED,),
+    PosOrderState.DECLINED: (OrderStatus.DECLINED,),
+    PosOrderState.CANCELED: (OrderStatus.ACCEPTED, OrderStatus.CANCELED),
+    PosOrderState.COMPLETED: (OrderStatus.ACCEPTED, OrderStatus.COMPLETED),
+}
+
+
+def _follow(tx: UnitOfWork, stored: StoredOrder, ref: PosOrderRef, now: datetime) -> None:
+    """Move the order forward to match ``ref``; announce every applied move."""
+    order = stored.order
+    for target in _PATHS[ref.state]:
+        if order.status is target or order.is_final:
+            continue
+        if order.status is OrderStatus.RECEIVED:
+            break  # not submitted yet: the submission records the POS id first
+        if _apply(order, target, now, ref.detail).applied:
+            notify.order_event(tx, tenant_id=stored.tenant_id, order=order, at=now)
+    if ref.pos_check_id:
+        order.external_refs["pos_check_id"] = ref.pos_check_id
+
+
+def _apply(order: Order, target: OrderStatus, now: datetime, detail: str) -> Any:
+    if target is OrderStatus.ACCEPTED:
+        return order.accept(now, detail or "accepted at the POS")
+    if target is OrderStatus.DECLINED:
+        return order.decline(now, detail or "declined at the POS")
+    if target is OrderStatus.CANCELED:
+        return order.cancel(now, detail or "canceled at the POS")
+    return order.complete(now, detail or "check closed at the POS")

@@ -1,0 +1,53 @@
+"""Locations as storefronts see them, and the command that pauses or resumes one.
+
+``status`` is computed for the moment of the request: ``open``, ``paused`` (the
+restaurant stopped taking orders, until ``paused_until`` or a manual resume) or
+``closed`` (outside opening hours; ``opens_at`` says when that ends).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from orderbridge.domain.locations import LocationState
+from orderbridge.web.schemas.common import InModel, Moment, Name, OutModel
+
+
+class LocationOut(OutModel):
+    """One restaurant in ``GET /api/v1/locations``."""
+
+    id: str
+    name: str
+    status: LocationState
+    paused_until: AwareDatetime | None
+    timezone: str = Field(examples=["Europe/Kyiv"])
+    currency: str
+    opens_at: AwareDatetime | None = Field(
+        default=None, description="when a closed location opens next, if within two weeks"
+    )
+
+
+class LocationsOut(OutModel):
+    """``GET /api/v1/locations``."""
+
+    locations: list[LocationOut]
+
+
+class LocationStatusIn(InModel):
+    """Pause a location (optionally until a moment, with a reason) or resume it.
+
+    ``{"action": "pause", "until": "2026-11-22T19:00:00+02:00", "reason": "kitchen full"}``
+    or ``{"action": "resume"}``. A pause without ``until`` lasts until a resume.
+    """
+
+    action: Literal["pause", "resume"]
+    until: Moment | None = None
+    reason: Name = ""
+
+    @model_validator(mode="after")
+    def _resume_takes_nothing(self) -> LocationStatusIn:
+        if self.action == "resume" and (self.until is not None or self.reason):
+            raise ValueError("a resume takes no until and no reason")
+        return self
