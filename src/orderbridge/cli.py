@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from orderbridge.bootstrap import Hub
 
 app = typer.Typer(no_args_is_help=True, help="orderbridge: online orders ⇄ restaurant POS.")
 sandbox_app = typer.Typer(no_args_is_help=True, help="Local emulators of external systems.")
 app.add_typer(sandbox_app, name="sandbox")
+db_app = typer.Typer(no_args_is_help=True, help="The database.")
+app.add_typer(db_app, name="db")
+orders_app = typer.Typer(no_args_is_help=True, help="Orders.")
+app.add_typer(orders_app, name="orders")
+deadletters_app = typer.Typer(no_args_is_help=True, help="Jobs that gave up.")
+app.add_typer(deadletters_app, name="deadletters")
+menu_app = typer.Typer(no_args_is_help=True, help="Menus.")
+app.add_typer(menu_app, name="menu")
 
 
 @sandbox_app.command("poster")
@@ -84,10 +95,182 @@ def sandbox_poster(
 
 @app.command("demo")
 def demo(
+    port: Annotated[int, typer.Option(help="Port of the hub (API, shop, dashboard).")] = 8000,
     poster_port: Annotated[int, typer.Option(help="Port of the Poster sandbox.")] = 8010,
+    wix_port: Annotated[int, typer.Option(help="Port of the Wix sandbox.")] = 8020,
+    api_key: Annotated[str | None, typer.Option(help="The demo storefront API key.")] = None,
+    db: Annotated[Path, typer.Option(help="SQLite file of the demo.")] = Path(
+        "orderbridge-demo.db"
+    ),
 ) -> None:
-    """Run the demo on this machine. Until the hub lands: the Poster sandbox's café."""
-    sandbox_poster(port=poster_port)
+    """Run everything on this machine: hub, worker, Poster sandbox, demo shop."""
+    from orderbridge.demo import DEMO_API_KEY, DemoPorts, run_demo
+    from orderbridge.log import configure_logging
+
+    configure_logging("WARNING")
+    run_demo(
+        ports=DemoPorts(hub=port, poster=poster_port, wix=wix_port),
+        db=db.resolve(),
+        api_key=api_key or DEMO_API_KEY,
+    )
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    workers: Annotated[bool, typer.Option(help="Also run a worker in this process.")] = True,
+) -> None:
+    """Serve the API (and, by default, a worker with the schedules)."""
+    import asyncio
+
+    import uvicorn
+
+    hub = _hub()
+    server = uvicorn.Server(uvicorn.Config(hub.app(), host=host, port=port, log_level="info"))
+
+    async def main() -> None:
+        if workers:
+            async with hub.running_workers():
+                await server.serve()
+        else:
+            await server.serve()
+        await hub.aclose()
+
+    asyncio.run(main())
+
+
+@app.command("worker")
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Jobs run at once.")] = None,
+    schedules: Annotated[bool, typer.Option(help="Also queue the sweeps on schedule.")] = True,
+) -> None:
+    """Run a worker only (scale out: any number, on any machines, one PostgreSQL)."""
+    import asyncio
+    import signal
+
+    hub = _hub()
+
+    async def main() -> None:
+        runner = hub.worker(concurrency=concurrency)
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, runner.stop)
+        loop.add_signal_handler(signal.SIGINT, runner.stop)
+        tasks = [asyncio.create_task(runner.run())]
+        if schedules:
+            tasks.append(asyncio.create_task(hub.run_schedules()))
+        await tasks[0]
+        for task in tasks[1:]:
+            task.cancel()
+        await hub.aclose()
+
+    asyncio.run(main())
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to this version's schema."""
+    from orderbridge.config import load_settings
+    from orderbridge.storage.migrate import current_revision, upgrade
+
+    settings = load_settings()
+    upgrade(settings.database_url)
+    typer.echo(f"database at revision {current_revision(settings.database_url)}")
+
+
+@orders_app.command("replay")
+def orders_replay(order_id: str) -> None:
+    """Send a failed (or stuck) order to the POS again, after its cause was fixed."""
+    from orderbridge.services.errors import ServiceError
+    from orderbridge.services.orders import replay_order
+
+    hub = _hub()
+    with hub.uow() as tx:
+        try:
+            stored = replay_order(tx, order_id=order_id, now=hub.clock())
+        except ServiceError as error:
+            typer.echo(f"{error.code}: {error.message}", err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"order {stored.order.id} is {stored.order.status.value}; queued for the POS")
+
+
+@deadletters_app.command("list")
+def deadletters_list(
+    kind: Annotated[str | None, typer.Option(help="Only jobs of this kind.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
+) -> None:
+    """Jobs that ran out of attempts or failed for good."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from orderbridge.messaging import deadletters
+
+    hub = _hub()
+    with hub.sessions() as session:
+        rows = deadletters.list_dead(session, deadletters.DeadLetterFilter(kind=kind), limit=limit)
+    table = Table("id", "kind", "key", "attempts", "died", "last error")
+    for row in rows:
+        table.add_row(
+            str(row.id),
+            row.kind,
+            row.key or "",
+            str(row.attempts),
+            row.died_at.isoformat(timespec="seconds"),
+            (row.last_error or "")[:80],
+        )
+    Console().print(table)
+
+
+@deadletters_app.command("retry")
+def deadletters_retry(
+    job_id: Annotated[int | None, typer.Argument(help="The dead job; omit with --all.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Retry every dead job.")] = False,
+) -> None:
+    """Give dead jobs another full set of attempts."""
+    from orderbridge.messaging import deadletters
+
+    if job_id is None and not all_:
+        typer.echo("name a job id, or pass --all", err=True)
+        raise typer.Exit(2)
+    hub = _hub()
+    with hub.sessions() as session, session.begin():
+        if all_:
+            count = deadletters.retry_all(session)
+        else:
+            assert job_id is not None
+            count = int(deadletters.retry_dead(session, job_id))
+    if not count:
+        typer.echo("nothing to retry", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{count} job(s) queued again")
+
+
+@menu_app.command("sync")
+def menu_sync(location_id: str) -> None:
+    """Import the location's menu from its POS now and publish what changed."""
+    import asyncio
+
+    from orderbridge.services.menus import import_menu
+
+    hub = _hub()
+
+    async def main() -> dict[str, object]:
+        try:
+            return await import_menu(location_id, uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock)
+        finally:
+            await hub.aclose()
+
+    typer.echo(asyncio.run(main()))
+
+
+def _hub() -> Hub:
+    from orderbridge.bootstrap import build_hub
+    from orderbridge.config import load_settings
+    from orderbridge.log import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    return build_hub(settings)
 
 
 def main() -> None:

@@ -57,6 +57,11 @@ class PermanentError(Exception):
         self.reason = reason
 
 
+class DuplicateKey(Exception):
+    """Another transaction stored the same order (same channel id or idempotency key) at
+    the same moment. Start over in a new unit of work: the lookup will find it now."""
+
+
 Clock = Callable[[], datetime]
 """Now, timezone-aware. Services take one so tests can fix time."""
 
@@ -213,6 +218,7 @@ class StoredOrder:
     order: Order
     tenant_id: str
     request_hash: str
+    idempotency_key: str | None
     pos_connection_id: str | None
     pos_order_id: str | None
     pos_check_id: str | None
@@ -287,7 +293,16 @@ class UnitOfWork(Protocol):
 
     def find_order_by_pos(self, connection_id: str, pos_order_id: str) -> StoredOrder | None: ...
 
-    def add_order(self, order: Order, *, tenant_id: str, request_hash: str) -> None: ...
+    def find_order_by_idempotency_key(self, tenant_id: str, key: str) -> StoredOrder | None: ...
+
+    def add_order(
+        self,
+        order: Order,
+        *,
+        tenant_id: str,
+        request_hash: str,
+        idempotency_key: str | None = None,
+    ) -> None: ...
 
     def save_order(
         self,

@@ -111,7 +111,8 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
 
     >>> retry_after_seconds("30")
     30.0
-    >>> retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=datetime(2015, 10, 21, 7, 27, tzinfo=UTC))
+    >>> moment = datetime(2015, 10, 21, 7, 27, tzinfo=UTC)
+    >>> retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=moment)
     60.0
     """
     if not value:

@@ -37,20 +37,32 @@ def place_order(
     draft: OrderDraft,
     request_hash: str,
     now: datetime,
+    idempotency_key: str | None = None,
     channel_connection_id: str | None = None,
 ) -> Placed:
-    """Validate and store a new order, queueing its submission; idempotent on its key.
+    """Validate and store a new order, queueing its submission; idempotent on its keys.
 
-    The same channel order id with the same request body answers the stored order
+    An order is known by its channel order id and, when the channel sent one, by its
+    idempotency key. The same key with the same request body answers the stored order
     (``created=False``); with a different body it is a ``Conflict``. Invalid orders
     raise ``Rejected`` with every problem, and nothing is stored.
     """
     key = draft.key
+    if idempotency_key is not None:
+        replay = uow.find_order_by_idempotency_key(tenant_id, idempotency_key)
+        if replay is not None:
+            if replay.request_hash != request_hash:
+                raise Conflict(
+                    "idempotency_conflict",
+                    "this Idempotency-Key was used with a different request body",
+                    field="Idempotency-Key",
+                )
+            return Placed(replay, created=False)
     existing = uow.find_order(tenant_id, key.channel, key.channel_order_id)
     if existing is not None:
         if existing.request_hash != request_hash:
             raise Conflict(
-                "idempotency_conflict",
+                "duplicate_order",
                 f"order {key.channel_order_id} was already placed with a different body",
                 field="channel_order_id",
             )
@@ -85,7 +97,9 @@ def place_order(
     )
     if channel_connection_id:
         order.external_refs["channel_connection_id"] = channel_connection_id
-    uow.add_order(order, tenant_id=tenant_id, request_hash=request_hash)
+    uow.add_order(
+        order, tenant_id=tenant_id, request_hash=request_hash, idempotency_key=idempotency_key
+    )
     binding = uow.pos_binding(order.location_id)
     uow.enqueue(
         SUBMIT_ORDER,

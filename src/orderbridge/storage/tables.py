@@ -123,6 +123,7 @@ class OrderRecord(Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("tenant_id", "channel", "channel_order_id"),
+        UniqueConstraint("tenant_id", "idempotency_key"),
         Index("ix_orders_pos", "pos_connection_id", "pos_order_id"),
         Index("ix_orders_status_updated", "status", "updated_at"),
     )
@@ -135,6 +136,8 @@ class OrderRecord(Base):
     status: Mapped[str] = mapped_column(String(16))
     document: Mapped[dict[str, Any]]
     request_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The storefront's Idempotency-Key header, when it sent one.
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
     total_amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     pos_connection_id: Mapped[str | None] = mapped_column(ID)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orderbridge.domain.lifecycle import TimelineEntry
@@ -23,6 +24,7 @@ from orderbridge.domain.reservations import Reservation, ReservationStatus
 from orderbridge.messaging import inbox, outbox
 from orderbridge.ports import (
     ConnectionRecord,
+    DuplicateKey,
     EndpointRecord,
     LocationBinding,
     LocationRecord,
@@ -122,7 +124,22 @@ class SqlUnitOfWork:
         ).first()
         return self._order(row) if row is not None else None
 
-    def add_order(self, order: Order, *, tenant_id: str, request_hash: str) -> None:
+    def find_order_by_idempotency_key(self, tenant_id: str, key: str) -> StoredOrder | None:
+        row = self.session.scalars(
+            select(t.OrderRecord).where(
+                t.OrderRecord.tenant_id == tenant_id, t.OrderRecord.idempotency_key == key
+            )
+        ).one_or_none()
+        return self._order(row) if row is not None else None
+
+    def add_order(
+        self,
+        order: Order,
+        *,
+        tenant_id: str,
+        request_hash: str,
+        idempotency_key: str | None = None,
+    ) -> None:
         now = self.clock()
         totals = order.totals
         self.session.add(
@@ -135,6 +152,7 @@ class SqlUnitOfWork:
                 status=order.status.value,
                 document=codec.order_to_json(order),
                 request_hash=request_hash,
+                idempotency_key=idempotency_key,
                 total_amount=totals.total.amount,
                 currency=totals.total.currency,
                 external_refs=dict(order.external_refs),
@@ -145,7 +163,10 @@ class SqlUnitOfWork:
         )
         self._add_timeline("order", order.id, order.timeline)
         self._loaded[order.id] = (1, len(order.timeline))
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError as error:
+            raise DuplicateKey(f"order {order.key} is being stored by someone else") from error
 
     def save_order(
         self,
@@ -194,6 +215,7 @@ class SqlUnitOfWork:
             order=order,
             tenant_id=row.tenant_id,
             request_hash=row.request_hash,
+            idempotency_key=row.idempotency_key,
             pos_connection_id=row.pos_connection_id,
             pos_order_id=row.pos_order_id,
             pos_check_id=row.pos_check_id,
@@ -254,7 +276,10 @@ class SqlUnitOfWork:
         )
         self._add_timeline("reservation", reservation.id, reservation.timeline)
         self._loaded[reservation.id] = (1, len(reservation.timeline))
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError as error:
+            raise DuplicateKey(f"reservation {reservation.key} is being stored") from error
 
     def save_reservation(
         self,

@@ -9,7 +9,7 @@ as the ports' two exceptions: ``errors.classify`` sorts Poster's error codes, an
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 from pydantic import SecretStr, TypeAdapter, ValidationError
@@ -39,7 +39,7 @@ _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 def _adapter(kind: Any) -> TypeAdapter[Any]:
     # Building a TypeAdapter compiles a validator; do it once per answer type.
     if kind not in _ADAPTERS:
-        _ADAPTERS[kind] = TypeAdapter(PosterEnvelope[kind])  # type: ignore[valid-type]
+        _ADAPTERS[kind] = TypeAdapter(PosterEnvelope[kind])
     return _ADAPTERS[kind]
 
 
@@ -95,7 +95,7 @@ class PosterClient:
             params=query,
             json=body,
         )
-        return _unwrap(response, kind, method)
+        return cast(T, _unwrap(response, kind, method))
 
     # menu ------------------------------------------------------------------------
 
@@ -191,7 +191,7 @@ class PosterClient:
 
     async def get_transaction(self, transaction_id: int) -> PosterTransaction | None:
         """dash.getTransaction: the check, or None if Poster has none by that id."""
-        found = await self.call(
+        found: list[PosterTransaction] = await self.call(
             "dash.getTransaction",
             list[PosterTransaction],
             params={"transaction_id": transaction_id},

@@ -55,20 +55,24 @@ HOME_CATEGORY_NAME = "Home screen"
 UNLIMITED_MODIFIERS = 99
 
 
+def _scale(exponent: int) -> int:
+    return int(10 ** abs(exponent - 2))
+
+
 def to_minor(hundredths: int, currency: str) -> Money:
     """Poster's amount (hundredths of the currency) as the hub's Money."""
     exponent = minor_unit_exponent(currency)
     if exponent >= 2:
-        return Money(hundredths * 10 ** (exponent - 2), currency)
-    return Money(hundredths // 10 ** (2 - exponent), currency)
+        return Money(hundredths * _scale(exponent), currency)
+    return Money(hundredths // _scale(exponent), currency)
 
 
 def to_hundredths(amount: Money) -> int:
     """The hub's Money as Poster's hundredths of the currency."""
     exponent = minor_unit_exponent(amount.currency)
     if exponent >= 2:
-        return amount.amount // 10 ** (exponent - 2)
-    return amount.amount * 10 ** (2 - exponent)
+        return amount.amount // _scale(exponent)
+    return amount.amount * _scale(exponent)
 
 
 def absolute_photo(path: str | None, photo_base: str) -> str | None:
@@ -269,9 +273,8 @@ def _groups(
         if not modifiers:
             continue
         low = max(group.num_min, 0)
-        if group.num_max > 0:
-            high = group.num_max
-        else:
+        high = group.num_max
+        if high <= 0:
             high = 1 if group.type == 1 else UNLIMITED_MODIFIERS
         group_id = str(group.dish_modification_group_id)
         result.append(

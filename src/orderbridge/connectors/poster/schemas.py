@@ -57,17 +57,22 @@ def _to_list(value: Any) -> Any:
     return [] if value in (None, "", {}) else value
 
 
-PInt = Annotated[int, BeforeValidator(_to_int)]
+# Pydantic's lax mode already reads "139", "1.00000" and 139.0 as the int 139, "0"/"1" as
+# booleans and numbers as text (``coerce_numbers_to_str``); the validators below add
+# only what it refuses (empty strings, nulls, PHP's []) and run in Python, so the hot
+# fields of a 10,000-product menu avoid them.
+PInt = int
 POptInt = Annotated[int | None, BeforeValidator(_to_opt_int)]
 PFlag = Annotated[bool, BeforeValidator(_to_flag)]
-PText = Annotated[str, BeforeValidator(_to_text)]
+PText = str
+PNullText = Annotated[str, BeforeValidator(_to_text)]
 PFloat = Annotated[float, BeforeValidator(_to_float)]
 
 
 class PosterModel(BaseModel):
     """Base of every wire model: unknown fields ignored, values tolerant as above."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, coerce_numbers_to_str=True)
 
 
 class PosterSpotPrice(PosterModel):
@@ -119,7 +124,7 @@ class PosterProduct(PosterModel):
     product_id: PInt
     product_name: PText = ""
     menu_category_id: PInt = 0
-    category_name: PText = ""
+    category_name: PNullText = ""
     type: PInt = 3
     hidden: PFlag = False
     sort_order: PInt = 999
@@ -139,7 +144,7 @@ class PosterCategory(PosterModel):
     """A menu category; categories nest through ``parent_category`` (0 is the root)."""
 
     category_id: PInt
-    category_name: PText = ""
+    category_name: PNullText = ""
     category_photo: Annotated[str | None, BeforeValidator(lambda v: v or None)] = None
     parent_category: PInt = 0
     category_hidden: PFlag = False
@@ -230,7 +235,7 @@ class PosterIncomingOrderProduct(PosterModel):
 class PosterPayment(PosterModel):
     type: PInt = 0
     sum: PInt = 0
-    currency: PText = ""
+    currency: PNullText = ""
 
 
 class PosterIncomingOrder(PosterModel):
@@ -245,17 +250,17 @@ class PosterIncomingOrder(PosterModel):
     spot_id: PInt
     status: PInt = 0
     client_id: POptInt = None
-    phone: PText = ""
-    comment: PText = ""
-    created_at: PText = ""
-    updated_at: PText = ""
+    phone: PNullText = ""
+    comment: PNullText = ""
+    created_at: PNullText = ""
+    updated_at: PNullText = ""
     transaction_id: POptInt = None
     products: Annotated[list[PosterIncomingOrderProduct], BeforeValidator(_to_list)] = Field(
         default_factory=list
     )
     payment: PosterPayment | None = None
     service_mode: POptInt = None
-    date_reservation: PText = ""
+    date_reservation: PNullText = ""
     duration: POptInt = None
     guests_count: POptInt = None
 
@@ -274,13 +279,13 @@ class PosterAccessToken(PosterModel):
     """The answer of ``/api/v2/auth/access_token``."""
 
     access_token: str
-    account_number: PText = ""
+    account_number: PNullText = ""
 
 
 class PosterErrorBody(PosterModel):
     code: PInt = 0
-    message: PText = ""
-    field: PText = ""
+    message: PNullText = ""
+    field: PNullText = ""
 
 
 T = TypeVar("T")
@@ -295,4 +300,4 @@ class PosterEnvelope(PosterModel, Generic[T]):
 
     response: T | None = None
     error: PosterErrorBody | PInt | None = None
-    message: PText = ""
+    message: PNullText = ""

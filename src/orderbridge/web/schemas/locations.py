@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import AwareDatetime, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from orderbridge.domain.locations import LocationState
 from orderbridge.web.schemas.common import InModel, Moment, Name, OutModel
@@ -49,5 +50,5 @@ class LocationStatusIn(InModel):
     @model_validator(mode="after")
     def _resume_takes_nothing(self) -> LocationStatusIn:
         if self.action == "resume" and (self.until is not None or self.reason):
-            raise ValueError("a resume takes no until and no reason")
+            raise PydanticCustomError("invalid_value", "a resume takes no until and no reason")
         return self

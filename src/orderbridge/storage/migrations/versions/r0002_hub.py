@@ -178,6 +178,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("document", JSONType, nullable=False),
         sa.Column("request_hash", sa.String(length=64), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=255), nullable=True),
         sa.Column("total_amount", sa.Integer(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("pos_connection_id", sa.String(length=64), nullable=True),
@@ -202,6 +203,9 @@ def upgrade() -> None:
             "channel",
             "channel_order_id",
             name=op.f("uq_orders_tenant_id_channel_channel_order_id"),
+        ),
+        sa.UniqueConstraint(
+            "tenant_id", "idempotency_key", name=op.f("uq_orders_tenant_id_idempotency_key")
         ),
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:

@@ -1,0 +1,301 @@
+"""The composition root: settings in, a wired hub out. Nothing happens at import time.
+
+``Hub`` owns the engine, the session factory, the credential cipher, the connector
+registry (one connector per connection, reused so HTTP connections are pooled), the
+outbox job handlers and the metrics registry. ``orderbridge serve``, ``worker`` and
+``demo`` build one with :func:`build_hub`; tests build one per database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from orderbridge.config import Settings
+from orderbridge.connectors.poster.connector import PosterConnector
+from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event
+from orderbridge.connectors.poster.settings import PosterSettings
+from orderbridge.connectors.storefront.delivery import deliver
+from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
+from orderbridge.messaging.metrics import MessagingMetrics, QueueDepthCollector
+from orderbridge.messaging.outbox import JobView
+from orderbridge.messaging.retry import RetryPolicy
+from orderbridge.messaging.tables import JobStatus, OutboxJob
+from orderbridge.messaging.worker import Handler, Worker
+from orderbridge.ports import ConnectionRecord, PermanentError, PosSystem
+from orderbridge.security import CredentialCipher
+from orderbridge.services import menus, pipeline, reservations, sweep
+from orderbridge.services.notify import DELIVER_WEBHOOK
+from orderbridge.services.orders import SUBMIT_ORDER
+from orderbridge.storage import tables as t
+from orderbridge.storage.db import make_engine, session_factory
+from orderbridge.storage.types import utcnow
+from orderbridge.storage.uow import SqlUnitOfWork
+from orderbridge.web.app import create_app
+from orderbridge.web.deps import WebContext
+from orderbridge.web.metrics import HubMetrics
+
+MENU_RECONCILE_EVERY = timedelta(minutes=15)
+
+
+@dataclass
+class Hub:
+    """Everything the API and the workers share in one process."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    cipher: CredentialCipher
+    clock: Callable[[], datetime] = utcnow
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
+    pos_transport: httpx.AsyncBaseTransport | None = None
+    webhook_transport: httpx.AsyncBaseTransport | None = None
+    _connectors: dict[str, tuple[str, PosSystem]] = field(default_factory=dict)
+    _http: httpx.AsyncClient | None = None
+    metrics: MessagingMetrics = field(init=False)
+    hub_metrics: HubMetrics = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.metrics = MessagingMetrics(self.registry)
+        self.hub_metrics = HubMetrics(self.registry)
+        self.registry.register(QueueDepthCollector(self.sessions))
+
+    def app(self) -> FastAPI:
+        """The HTTP application of this hub."""
+        context = WebContext(
+            settings=self.settings,
+            sessions=self.sessions,
+            uow=self.uow,
+            cipher=self.cipher,
+            clock=self.clock,
+            registry=self.registry,
+        )
+        return create_app(context, self.hub_metrics)
+
+    def uow(self) -> SqlUnitOfWork:
+        """A new unit of work (use it in a ``with`` block)."""
+        return SqlUnitOfWork(self.sessions, self.cipher, self.clock)
+
+    # Connectors --------------------------------------------------------------------
+
+    def pos_for(self, connection: ConnectionRecord) -> PosSystem:
+        """The connector of a POS connection, rebuilt when its credentials change."""
+        fingerprint = hashlib.sha256(
+            json.dumps([connection.settings, connection.credentials], sort_keys=True).encode()
+        ).hexdigest()
+        cached = self._connectors.get(connection.id)
+        if cached is not None and cached[0] == fingerprint:
+            return cached[1]
+        if connection.kind != "poster":
+            raise PermanentError("unknown_pos", f"no connector for POS kind {connection.kind!r}")
+        settings = PosterSettings.model_validate({**connection.settings, **connection.credentials})
+        connector = PosterConnector.from_settings(settings, transport=self.pos_transport)
+        self._connectors[connection.id] = (fingerprint, connector)
+        return connector
+
+    def http(self) -> httpx.AsyncClient:
+        """The hardened client for outbound webhooks: timeouts, no redirects."""
+        if self._http is None:
+            self._http = httpx.AsyncClient(
+                timeout=httpx.Timeout(self.settings.http_timeout_seconds),
+                follow_redirects=False,
+                transport=self.webhook_transport,
+                headers={"user-agent": "orderbridge-webhooks"},
+            )
+        return self._http
+
+    async def aclose(self) -> None:
+        for _, connector in self._connectors.values():
+            closer = getattr(connector, "aclose", None)
+            if closer is not None:
+                await closer()
+        self._connectors.clear()
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    # Jobs --------------------------------------------------------------------------
+
+    def handlers(self) -> Mapping[str, Handler]:
+        """Outbox job kind → handler."""
+
+        async def submit(job: JobView) -> Mapping[str, Any]:
+            return await pipeline.submit_order(
+                str(job.payload["order_id"]),
+                attempt=job.total_attempt,
+                uow=self.uow,
+                pos_for=self.pos_for,
+                clock=self.clock,
+            )
+
+        async def reconcile(job: JobView) -> Mapping[str, Any]:
+            return await pipeline.reconcile_order(
+                str(job.payload["order_id"]),
+                uow=self.uow,
+                pos_for=self.pos_for,
+                clock=self.clock,
+            )
+
+        async def deliver_webhook(job: JobView) -> Mapping[str, Any]:
+            with self.uow() as tx:
+                endpoint = tx.get_endpoint(str(job.payload["endpoint_id"]))
+            if endpoint is None:
+                return {"skipped": "endpoint_removed"}
+            status = await deliver(
+                self.http(),
+                endpoint,
+                msg_id=str(job.payload["message_id"]),
+                message=job.payload["message"],
+                now=self.clock(),
+                allow_private=self.settings.allow_private_urls,
+            )
+            return {"status": status}
+
+        async def import_menu(job: JobView) -> Mapping[str, Any]:
+            return await menus.import_menu(
+                str(job.payload["location_id"]),
+                uow=self.uow,
+                pos_for=self.pos_for,
+                clock=self.clock,
+            )
+
+        async def sweep_orders(job: JobView) -> Mapping[str, Any]:
+            stale = timedelta(seconds=self.settings.reconcile_interval_seconds)
+            return {"queued": sweep.sweep_orders(uow=self.uow, clock=self.clock, stale_after=stale)}
+
+        async def poster_event(job: JobView) -> Mapping[str, Any]:
+            return await handle_poster_event(
+                job.payload, uow=self.uow, pos_for=self.pos_for, clock=self.clock
+            )
+
+        async def submit_reservation(job: JobView) -> Mapping[str, Any]:
+            return await reservations.submit_reservation(
+                str(job.payload["reservation_id"]),
+                attempt=job.total_attempt,
+                uow=self.uow,
+                pos_for=self.pos_for,
+                clock=self.clock,
+            )
+
+        async def reconcile_reservation(job: JobView) -> Mapping[str, Any]:
+            return await reservations.reconcile_reservation(
+                str(job.payload["reservation_id"]),
+                uow=self.uow,
+                pos_for=self.pos_for,
+                clock=self.clock,
+            )
+
+        return {
+            SUBMIT_ORDER: submit,
+            reservations.SUBMIT_RESERVATION: submit_reservation,
+            reservations.RECONCILE_RESERVATION: reconcile_reservation,
+            pipeline.RECONCILE_ORDER: reconcile,
+            DELIVER_WEBHOOK: deliver_webhook,
+            menus.IMPORT_MENU: import_menu,
+            sweep.SWEEP: sweep_orders,
+            POSTER_EVENT: poster_event,
+        }
+
+    def worker(self, *, concurrency: int | None = None, worker_id: str | None = None) -> Worker:
+        return Worker(
+            self.sessions,
+            self.handlers(),
+            worker_id=worker_id,
+            concurrency=concurrency or self.settings.worker_concurrency,
+            lease_seconds=self.settings.lease_seconds,
+            poll_interval=self.settings.poll_interval_seconds,
+            retry_policy=self.retry_policy,
+            breaker=CircuitBreaker(),
+            rate_limiter=RateLimiter(rate_per_second=20, burst=20),
+            metrics=self.metrics,
+        )
+
+    # Schedules ---------------------------------------------------------------------
+
+    def enqueue_once(self, kind: str, payload: dict[str, Any], *, key: str) -> bool:
+        """Queue a scheduled job unless one of its kind and key is already waiting."""
+        with self.uow() as tx:
+            waiting = tx.session.scalar(
+                select(func.count())
+                .select_from(OutboxJob)
+                .where(
+                    OutboxJob.kind == kind,
+                    OutboxJob.key == key,
+                    OutboxJob.status.in_([JobStatus.PENDING.value, JobStatus.RUNNING.value]),
+                )
+            )
+            if waiting:
+                return False
+            tx.enqueue(kind, payload, key=key)
+            tx.commit()
+        return True
+
+    async def run_schedules(self) -> None:
+        """Queue the sweep and the menu reconcile on their intervals, forever."""
+        sweep_every = self.settings.reconcile_interval_seconds
+        last_menu = 0.0
+        loop = asyncio.get_running_loop()
+        while True:
+            self.enqueue_once(sweep.SWEEP, {}, key="sweep")
+            if loop.time() - last_menu >= MENU_RECONCILE_EVERY.total_seconds():
+                self.schedule_menu_imports()
+                last_menu = loop.time()
+            await asyncio.sleep(sweep_every)
+
+    def schedule_menu_imports(self) -> int:
+        """A menu import per location that has a POS."""
+        with self.sessions() as session:
+            ids = session.scalars(
+                select(t.LocationLink.location_id)
+                .join(t.Connection, t.Connection.id == t.LocationLink.connection_id)
+                .where(t.Connection.role == "pos")
+            ).all()
+        return sum(
+            self.enqueue_once(menus.IMPORT_MENU, {"location_id": i}, key=f"menu:{i}") for i in ids
+        )
+
+    @contextlib.asynccontextmanager
+    async def running_workers(self, *, schedules: bool = True) -> AsyncIterator[Worker]:
+        """A worker (and the schedules) running in the background for the block."""
+        worker = self.worker()
+        tasks = [asyncio.create_task(worker.run())]
+        if schedules:
+            tasks.append(asyncio.create_task(self.run_schedules()))
+        try:
+            yield worker
+        finally:
+            worker.stop()
+            for task in tasks[1:]:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+
+def build_hub(settings: Settings, **overrides: Any) -> Hub:
+    """Build the hub for ``settings`` (engine, sessions, cipher …)."""
+    engine = make_engine(settings.database_url)
+    cipher = CredentialCipher(
+        settings.secret_key.get_secret_value(),
+        [k.get_secret_value() for k in settings.old_secret_keys],
+    )
+    return Hub(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        cipher=cipher,
+        **overrides,
+    )

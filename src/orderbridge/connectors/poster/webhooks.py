@@ -1,0 +1,232 @@
+"""Poster's webhooks: verify, parse, turn into commands. No other side effects.
+
+Poster POSTs JSON ``{account, account_number, object, object_id, action, time, verify
+[, data]}`` where ``verify = md5("account;object;object_id;action[;data];time;secret")``
+with the application's secret. The ingress calls :func:`parse_webhook` on the raw body,
+which checks ``verify`` (constant-time) before anything else is believed, stores the
+event under :attr:`PosterWebhook.dedup_key`, answers :data:`ACCEPT` (anything else makes
+Poster retry, 15 times), and a worker later runs :func:`classify` and the command.
+
+Dedup key: ``poster:{account}:{object}:{object_id}:{action}:{time}`` plus, when ``data``
+came, ``:`` and 16 hex digits of its sha256. A retry or duplicate of one delivery has
+the same body and so the same key. Two real changes of one object in the same second
+share a key too; that is safe because handlers re-read the object from Poster (and the
+reconcile sweep re-reads everything), so the surviving event sees the newest state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import SecretStr
+
+from orderbridge.ports import PermanentError
+
+ACCEPT = {"status": "accept"}
+SIGNED = ("account", "object", "object_id", "action", "time")
+# ``type`` of a stock webhook's data: 2 a product, 4 a manufactured dish (the reference).
+STOCK_PRODUCT_TYPES = frozenset({2, 4})
+
+
+class WebhookRejected(PermanentError):
+    """The body is not a genuine Poster webhook; answer 4xx and store nothing."""
+
+
+@dataclass(frozen=True)
+class PosterWebhook:
+    """A verified Poster webhook; ``data`` is its decoded ``data`` object, if any."""
+
+    account: str
+    account_number: str
+    object: str
+    object_id: str
+    action: str
+    time: str
+    data: dict[str, Any] | None = None
+    raw_data: str | None = None
+
+    @property
+    def dedup_key(self) -> str:
+        """The inbox key; see the module docstring for why it is safe."""
+        key = f"poster:{self.account}:{self.object}:{self.object_id}:{self.action}:{self.time}"
+        if self.raw_data is not None:
+            key += ":" + hashlib.sha256(self.raw_data.encode()).hexdigest()[:16]
+        return key
+
+
+def _text(value: Any) -> str:
+    # Poster's PHP implode() writes numbers as digits; a JSON object (if ``data`` ever
+    # came decoded rather than as a string) is assumed signed in its compact encoding.
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def signature(payload: Mapping[str, Any], secret: str) -> str:
+    """The ``verify`` Poster computes for ``payload`` with the application ``secret``."""
+    parts = [_text(payload[name]) for name in SIGNED[:4]]
+    if payload.get("data") is not None:
+        parts.append(_text(payload["data"]))
+    parts += [_text(payload["time"]), secret]
+    return hashlib.md5(";".join(parts).encode("utf-8")).hexdigest()
+
+
+def parse_webhook(body: bytes | str, *, secret: SecretStr) -> PosterWebhook:
+    """Verify and parse one webhook body, or raise :class:`WebhookRejected`."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise WebhookRejected("invalid_webhook", "the body is not JSON") from exc
+    if not isinstance(payload, dict):
+        raise WebhookRejected("invalid_webhook", "the body is not a JSON object")
+    for name in (*SIGNED, "verify"):
+        value = payload.get(name)
+        if value is None or value == "" or isinstance(value, dict | list | bool):
+            raise WebhookRejected("invalid_webhook", f"field {name!r} is missing or not a value")
+    expected = signature(payload, secret.get_secret_value())
+    if not hmac.compare_digest(expected.encode(), str(payload["verify"]).encode()):
+        raise WebhookRejected("invalid_signature", "verify does not match the application secret")
+    raw = payload.get("data")
+    raw_data = None if raw is None else _text(raw)
+    return PosterWebhook(
+        account=str(payload["account"]),
+        account_number=str(payload.get("account_number") or ""),
+        object=str(payload["object"]),
+        object_id=str(payload["object_id"]),
+        action=str(payload["action"]),
+        time=str(payload["time"]),
+        data=_decode(raw),
+        raw_data=raw_data,
+    )
+
+
+def _decode(raw: Any) -> dict[str, Any] | None:
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, str):
+        try:
+            decoded = json.loads(raw)
+        except ValueError:
+            return None
+        return decoded if isinstance(decoded, dict) else None
+    return None
+
+
+# Commands ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderStatusHint:
+    """An incoming order (or reservation) changed: read its state from Poster."""
+
+    account: str
+    pos_order_id: str
+
+
+@dataclass(frozen=True)
+class CheckChanged:
+    """A check changed; ``closed`` when the change was closing it."""
+
+    account: str
+    transaction_id: str
+    removed: bool = False
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class MenuItemChanged:
+    """A product or dish was added, changed or transformed (refresh it) or removed."""
+
+    account: str
+    product_id: str
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class CategoryChanged:
+    """A menu category changed or was removed: re-import the menu."""
+
+    account: str
+    category_id: str
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class StockChanged:
+    """What is left of a product or dish in a storage changed (``left`` after the move)."""
+
+    account: str
+    product_id: str
+    storage_id: str
+    left: float | None
+
+
+@dataclass(frozen=True)
+class AppInstalled:
+    """The hub's Poster application was installed on an account; here is its token."""
+
+    account: str
+    account_number: str
+    access_token: SecretStr
+
+
+@dataclass(frozen=True)
+class AppRemoved:
+    """The application was removed from an account: disable that connection."""
+
+    account: str
+    account_number: str
+
+
+PosterCommand = (
+    OrderStatusHint
+    | CheckChanged
+    | MenuItemChanged
+    | CategoryChanged
+    | StockChanged
+    | AppInstalled
+    | AppRemoved
+)
+
+
+def classify(hook: PosterWebhook) -> PosterCommand | None:
+    """The command a verified webhook asks for, or None for entities the hub ignores."""
+    removed = hook.action == "removed"
+    data = hook.data or {}
+    if hook.object == "incoming_order":
+        return OrderStatusHint(hook.account, hook.object_id)
+    if hook.object == "transaction":
+        history = data.get("transactions_history")
+        closed = isinstance(history, dict) and history.get("type_history") == "close"
+        return CheckChanged(hook.account, hook.object_id, removed=removed, closed=closed)
+    if hook.object in ("product", "dish"):
+        return MenuItemChanged(hook.account, hook.object_id, removed=removed)
+    if hook.object == "category":
+        return CategoryChanged(hook.account, hook.object_id, removed=removed)
+    if hook.object == "stock":
+        return _stock(hook, data)
+    if hook.object == "application":
+        if removed:
+            return AppRemoved(hook.account, hook.account_number)
+        token = data.get("access_token")
+        if hook.action == "added" and isinstance(token, str) and token:
+            return AppInstalled(hook.account, hook.account_number, SecretStr(token))
+    return None
+
+
+def _stock(hook: PosterWebhook, data: Mapping[str, Any]) -> StockChanged | None:
+    try:
+        kind = int(data.get("type", 0))
+        left = data.get("value_absolute")
+        value = None if left in (None, "") else float(left)
+    except (TypeError, ValueError):
+        return None
+    element = data.get("element_id")
+    if kind not in STOCK_PRODUCT_TYPES or element in (None, ""):
+        return None  # ingredients and modifiers have stock too; the menu does not show it
+    return StockChanged(hook.account, str(element), str(data.get("storage_id", "")), value)

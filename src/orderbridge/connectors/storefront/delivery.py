@@ -1,0 +1,57 @@
+"""Delivering one storefront webhook message: check the URL, sign, POST, classify.
+
+2xx is delivered. 410 Gone is permanent (the receiver says the endpoint is gone);
+everything else — timeouts, 5xx, 429, other 4xx — is transient and retried on the
+messaging schedule (Standard Webhooks receivers are expected to recover), until the
+job becomes a dead letter an operator can replay.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from orderbridge.connectors.storefront import signing
+from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
+from orderbridge.ports import EndpointRecord, PermanentError, TransientError
+
+
+def body_of(message: Mapping[str, Any]) -> bytes:
+    """The exact bytes signed and sent."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+async def deliver(
+    http: httpx.AsyncClient,
+    endpoint: EndpointRecord,
+    *,
+    msg_id: str,
+    message: Mapping[str, Any],
+    now: datetime,
+    allow_private: bool,
+) -> int:
+    """POST one message to ``endpoint``; return the HTTP status on success."""
+    try:
+        await check_url(endpoint.url, allow_private=allow_private)
+    except UnsafeUrl as unsafe:
+        raise PermanentError(unsafe.code, str(unsafe)) from None
+    body = body_of(message)
+    headers = signing.headers(endpoint.secrets, msg_id, int(now.timestamp()), body)
+    headers["content-type"] = "application/json"
+    try:
+        response = await http.post(endpoint.url, content=body, headers=headers)
+    except httpx.TimeoutException:
+        raise TransientError(f"{endpoint.url} timed out") from None
+    except httpx.HTTPError as error:
+        raise TransientError(f"{endpoint.url}: {type(error).__name__}") from None
+    if 200 <= response.status_code < 300:
+        return response.status_code
+    if response.status_code == 410:
+        raise PermanentError("endpoint_gone", f"{endpoint.url} answered 410 Gone")
+    retry_after = response.headers.get("retry-after")
+    hint = float(retry_after) if retry_after and retry_after.isdigit() else None
+    raise TransientError(f"{endpoint.url} answered {response.status_code}", retry_after=hint)

@@ -1,0 +1,55 @@
+"""Standard Webhooks signatures (https://www.standardwebhooks.com/).
+
+The signed content is ``"{webhook-id}.{webhook-timestamp}.{body}"``; the signature is
+``v1,`` + base64(HMAC-SHA256(key, content)) where the key is the base64 part of a
+``whsec_…`` secret. During a secret rotation every live secret signs, and the
+``webhook-signature`` header carries the signatures separated by spaces, so a
+receiver holding either secret accepts the message.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Sequence
+
+SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
+TOLERANCE_SECONDS = 5 * 60
+
+
+def _key(secret: str) -> bytes:
+    raw = secret[len(SECRET_PREFIX) :] if secret.startswith(SECRET_PREFIX) else secret
+    return base64.b64decode(raw)
+
+
+def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
+    """One ``v1,<base64>`` signature of ``body`` under ``secret``."""
+    content = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(_key(secret), content, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode("ascii")
+
+
+def headers(secrets: Sequence[str], msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The three Standard Webhooks headers, signed with every live secret."""
+    if not secrets:
+        raise ValueError("an endpoint needs at least one live secret")
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(sign(s, msg_id, timestamp, body) for s in secrets),
+    }
+
+
+def verify(secret: str, received: dict[str, str], body: bytes, *, now: int) -> bool:
+    """What a receiver does: check the timestamp window and any one ``v1`` signature."""
+    try:
+        msg_id = received["webhook-id"]
+        timestamp = int(received["webhook-timestamp"])
+        signatures = received["webhook-signature"].split(" ")
+    except (KeyError, ValueError):
+        return False
+    if abs(now - timestamp) > TOLERANCE_SECONDS:
+        return False
+    expected = sign(secret, msg_id, timestamp, body)
+    return any(hmac.compare_digest(expected, candidate) for candidate in signatures)

@@ -1,0 +1,160 @@
+"""``orderbridge demo``: the whole hub on one machine, over loopback, with SQLite.
+
+It starts the Poster sandbox (its café seeded), the hub's API with a worker and the
+schedules, seeds a tenant whose two locations are the sandbox's two spots, imports
+their menus, and prints where everything is. The demo shop page (``/shop``) orders
+through the storefront API with the demo key; the sandbox's register page accepts,
+declines and closes those orders, and the shop shows each move.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from orderbridge.bootstrap import Hub, build_hub
+from orderbridge.config import Settings
+from orderbridge.messaging.retry import RetryPolicy
+from orderbridge.sandboxes.poster.faults import Faults
+from orderbridge.sandboxes.poster.launch import build_sandbox
+from orderbridge.sandboxes.poster.seed import (
+    DEMO_ACCOUNT,
+    DEMO_TOKEN,
+    OAUTH_APP_ID,
+    OAUTH_APP_SECRET,
+)
+from orderbridge.services.menus import IMPORT_MENU
+from orderbridge.storage import admin
+from orderbridge.storage import tables as t
+from orderbridge.storage.migrate import upgrade
+
+DEMO_API_KEY = "ob_demo_brioche_storefront_key"
+DEMO_ADMIN_KEY = "ob_demo_brioche_admin_key"
+DEMO_TENANT = "ten_brioche"
+DEMO_LOCATIONS = (("loc_podil", "Бріош на Подолі", "1"), ("loc_pechersk", "Brioche Pechersk", "2"))
+DEMO_CONNECTION = "con_poster_demo"
+
+
+@dataclass(frozen=True)
+class DemoPorts:
+    hub: int = 8000
+    poster: int = 8010
+    wix: int = 8020
+
+
+def seed(hub: Hub, *, poster_url: str, api_key: str) -> bool:
+    """Create the demo tenant once (False when the database already has it)."""
+    with hub.sessions() as session, session.begin():
+        if session.get(t.Tenant, DEMO_TENANT) is not None:
+            return False
+        admin.create_tenant(session, "Бріош (demo)", tenant_id=DEMO_TENANT)
+        admin.issue_api_key(session, DEMO_TENANT, name="demo shop", key=api_key)
+        admin.issue_api_key(
+            session, DEMO_TENANT, name="demo admin", scope="admin", key=DEMO_ADMIN_KEY
+        )
+        admin.create_connection(
+            session,
+            hub.cipher,
+            DEMO_TENANT,
+            kind="poster",
+            role="pos",
+            name="Poster (sandbox)",
+            credentials={"token": DEMO_TOKEN, "application_secret": OAUTH_APP_SECRET},
+            settings={
+                "account": DEMO_ACCOUNT,
+                "base_url": poster_url,
+                "application_id": OAUTH_APP_ID,
+                "reconcile_interval_seconds": 10,
+            },
+            external_account=DEMO_ACCOUNT,
+            connection_id=DEMO_CONNECTION,
+        )
+        for location_id, name, spot in DEMO_LOCATIONS:
+            admin.create_location(
+                session,
+                DEMO_TENANT,
+                name=name,
+                timezone="Europe/Kyiv",
+                currency="UAH",
+                location_id=location_id,
+            )
+            admin.link_location(session, location_id, DEMO_CONNECTION, spot)
+    return True
+
+
+def queue_menu_imports(hub: Hub) -> None:
+    with hub.sessions() as session:
+        ids = session.scalars(select(t.LocationLink.location_id)).all()
+    for location_id in ids:
+        hub.enqueue_once(IMPORT_MENU, {"location_id": location_id}, key=f"menu:{location_id}")
+
+
+async def serve_all(servers: Sequence[uvicorn.Server], hub: Hub) -> None:
+    """Run the servers and the hub's worker until Ctrl-C (or SIGTERM).
+
+    uvicorn catches the signal in whichever server installed its handlers last; once
+    that server ends, the others are told to end too.
+    """
+    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    async with hub.running_workers():
+        queue_menu_imports(hub)
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for server in servers:
+            server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+    await hub.aclose()
+
+
+def run_demo(*, ports: DemoPorts, db: Path, api_key: str) -> None:
+    """Set everything up and serve until interrupted."""
+    poster_url = f"http://127.0.0.1:{ports.poster}"
+    hub_url = f"http://127.0.0.1:{ports.hub}"
+    settings = Settings(
+        database_url=f"sqlite:///{db}",
+        base_url=hub_url,
+        allow_private_urls=True,
+        reconcile_interval_seconds=10,
+        secret_key=SecretStr("orderbridge-demo-secret-key"),
+    )
+    upgrade(settings.database_url)
+    hub = build_hub(settings, retry_policy=RetryPolicy(base_seconds=1, cap_seconds=30))
+    seed(hub, poster_url=poster_url, api_key=api_key)
+    sandbox_app, _ = build_sandbox(
+        port=ports.poster,
+        webhook_url=f"{hub_url}/webhooks/poster",
+        app_secret=OAUTH_APP_SECRET,
+        faults=Faults(),
+        webhook_retry_scale=0.1,
+    )
+    servers = [
+        uvicorn.Server(
+            uvicorn.Config(hub.app(), host="127.0.0.1", port=ports.hub, log_level="warning")
+        ),
+        uvicorn.Server(
+            uvicorn.Config(sandbox_app, host="127.0.0.1", port=ports.poster, log_level="warning")
+        ),
+    ]
+    print(banner(hub_url, poster_url, api_key, db))
+    asyncio.run(serve_all(servers, hub))
+
+
+def banner(hub_url: str, poster_url: str, api_key: str, db: Path) -> str:
+    return "\n".join(
+        [
+            "orderbridge demo — everything on this machine, Ctrl-C to stop",
+            f"  demo shop:        {hub_url}/shop",
+            f"  storefront API:   {hub_url}/api/v1  (OpenAPI: {hub_url}/docs)",
+            f"  demo API key:     {api_key}",
+            f"  admin API key:    {DEMO_ADMIN_KEY}",
+            f"  health, metrics:  {hub_url}/health  {hub_url}/metrics",
+            f"  Poster register:  {poster_url}/register  (accept / decline / close checks)",
+            f"  Poster API:       {poster_url}/api/  token {DEMO_TOKEN}",
+            f"  database:         {db}",
+        ]
+    )

@@ -1,0 +1,106 @@
+"""Menus from the POS to the channels: import, compare, publish only what changed.
+
+A full import (on a schedule, or on demand) and a single-item refresh (on a POS
+webhook) both end in ``_store``: the new menu is compared with the stored one, and
+only a real difference is saved and announced (``menu.updated`` to storefronts, a
+publish job per channel connection). An unchanged menu costs no outbound call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from orderbridge.domain.menu import Item, Menu
+from orderbridge.domain.menu_diff import MenuDiff, diff
+from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
+from orderbridge.services import notify
+
+IMPORT_MENU = "menu.import"
+
+UowFactory = Callable[[], UnitOfWork]
+PosFactory = Callable[[ConnectionRecord], PosSystem]
+Clock = Callable[[], datetime]
+
+
+async def import_menu(
+    location_id: str, *, uow: UowFactory, pos_for: PosFactory, clock: Clock
+) -> dict[str, Any]:
+    """Fetch the location's whole menu from its POS and publish the difference."""
+    with uow() as tx:
+        binding = tx.pos_binding(location_id)
+    if binding is None:
+        return {"skipped": "no_pos_connection"}
+    connection, location = binding
+    menu = await pos_for(connection).fetch_menu(location=location)
+    return store_menu(menu, uow=uow, source_connection_id=connection.id, clock=clock)
+
+
+def store_menu(
+    menu: Menu, *, uow: UowFactory, source_connection_id: str | None, clock: Clock
+) -> dict[str, Any]:
+    """Save ``menu`` if it differs from the stored one, and announce the change."""
+    with uow() as tx:
+        record = tx.get_location(menu.location_id)
+        if record is None:
+            return {"skipped": "unknown_location"}
+        change = diff(tx.get_menu(menu.location_id), menu)
+        if change.is_empty:
+            return {"changed": False, "version": menu.version}
+        tx.save_menu(menu, source_connection_id=source_connection_id)
+        _announce(tx, record.tenant_id, change, clock())
+        tx.commit()
+    return {
+        "changed": True,
+        "version": menu.version,
+        "added": len(change.added_items),
+        "changed_items": len(change.changed_items),
+        "removed": len(change.removed_items),
+    }
+
+
+def refresh_item(
+    location_id: str,
+    item_id: str,
+    item: Item | None,
+    category_id: str | None,
+    *,
+    uow: UowFactory,
+    clock: Clock,
+) -> dict[str, Any]:
+    """Replace (or, with ``item`` None, remove) one item of the stored menu."""
+    with uow() as tx:
+        current = tx.get_menu(location_id)
+    if current is None:
+        return {"skipped": "no_menu"}
+    if item is None:
+        updated = current.without_item(item_id) if current.item(item_id) else current
+    else:
+        target = category_id or (current.category_of(item_id) or _first(current)).id
+        if not any(c.id == target for c in current.categories):
+            return {"skipped": "unknown_category", "reimport": True}
+        updated = current.with_item(item, target)
+    return store_menu(updated, uow=uow, source_connection_id=None, clock=clock)
+
+
+def _first(menu: Menu) -> Any:
+    return menu.categories[0]
+
+
+def _announce(tx: UnitOfWork, tenant_id: str, change: MenuDiff, at: datetime) -> None:
+    notify.publish(
+        tx,
+        tenant_id=tenant_id,
+        event="menu.updated",
+        data={
+            "location_id": change.location_id,
+            "version": change.version,
+            "previous_version": change.previous_version,
+            "added_items": [i.id for i in change.added_items],
+            "changed_items": [c.new.id for c in change.changed_items],
+            "removed_items": [i.id for i in change.removed_items],
+        },
+        key=f"menu:{change.location_id}",
+        at=at,
+    )

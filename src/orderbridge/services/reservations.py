@@ -1,0 +1,203 @@
+"""Table reservations travel the path orders do: store, submit to the POS, follow it.
+
+Poster keeps reservations among its incoming orders (type 2), so the POS side answers
+with the same ``PosOrderRef``: ACCEPTED confirms the reservation, DECLINED declines it,
+CANCELED cancels it, COMPLETED completes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from orderbridge.domain.reservations import Reservation, ReservationStatus
+from orderbridge.ports import (
+    ConnectionRecord,
+    PermanentError,
+    PosOrderRef,
+    PosOrderState,
+    PosSystem,
+    StoredReservation,
+    UnitOfWork,
+)
+from orderbridge.services import notify
+from orderbridge.services.errors import Conflict, NotFound
+
+SUBMIT_RESERVATION = "reservation.submit"
+RECONCILE_RESERVATION = "reservation.reconcile"
+LOOKUP_WINDOW = timedelta(hours=1)
+
+UowFactory = Callable[[], UnitOfWork]
+PosFactory = Callable[[ConnectionRecord], PosSystem]
+Clock = Callable[[], datetime]
+
+
+def place_reservation(
+    uow: UnitOfWork, *, tenant_id: str, reservation: Reservation, request_hash: str, now: datetime
+) -> tuple[StoredReservation, bool]:
+    """Store a new reservation and queue it for the POS; idempotent on its channel id."""
+    key = reservation.key
+    existing = uow.find_reservation(tenant_id, key.channel, key.channel_reservation_id)
+    if existing is not None:
+        if existing.request_hash != request_hash:
+            raise Conflict(
+                "duplicate_reservation",
+                "this reservation id was already used with a different body",
+                field="channel_reservation_id",
+            )
+        return existing, False
+    record = uow.get_location(reservation.location_id, tenant_id=tenant_id)
+    if record is None:
+        raise NotFound("unknown_location", "no such location", field="location_id")
+    if reservation.time <= now:
+        raise Conflict("reservation_in_past", "the reservation time has passed", field="time")
+    uow.add_reservation(reservation, tenant_id=tenant_id, request_hash=request_hash)
+    binding = uow.pos_binding(reservation.location_id)
+    uow.enqueue(
+        SUBMIT_RESERVATION,
+        {"reservation_id": reservation.id},
+        key=reservation.id,
+        connection_id=binding[0].id if binding else None,
+    )
+    notify.reservation_event(uow, tenant_id=tenant_id, reservation=reservation, at=now)
+    uow.commit()
+    stored = uow.get_reservation(reservation.id)
+    assert stored is not None
+    return stored, True
+
+
+def get_reservation(uow: UnitOfWork, *, tenant_id: str, reservation_id: str) -> StoredReservation:
+    stored = uow.get_reservation(reservation_id, tenant_id=tenant_id)
+    if stored is None:
+        raise NotFound("unknown_reservation", "no such reservation", field="id")
+    return stored
+
+
+def cancel_reservation(
+    uow: UnitOfWork, *, tenant_id: str, reservation_id: str, reason: str, now: datetime
+) -> StoredReservation:
+    """The guest calls the reservation off (recorded; Poster has no cancel call)."""
+    stored = get_reservation(uow, tenant_id=tenant_id, reservation_id=reservation_id)
+    if not stored.reservation.cancel(now, reason or "canceled by the channel").applied:
+        raise Conflict(
+            "reservation_final",
+            f"the reservation is {stored.reservation.status.value} and cannot be canceled",
+        )
+    uow.save_reservation(stored.reservation)
+    notify.reservation_event(uow, tenant_id=tenant_id, reservation=stored.reservation, at=now)
+    uow.commit()
+    return get_reservation(uow, tenant_id=tenant_id, reservation_id=reservation_id)
+
+
+async def submit_reservation(
+    reservation_id: str, *, attempt: int, uow: UowFactory, pos_for: PosFactory, clock: Clock
+) -> dict[str, Any]:
+    """Create the reservation at the POS exactly once (looking it up on retries)."""
+    with uow() as tx:
+        stored = tx.get_reservation(reservation_id)
+        if stored is None:
+            raise PermanentError("unknown_reservation", f"{reservation_id} is not stored")
+        if stored.reservation.status is not ReservationStatus.RECEIVED:
+            return {"skipped": stored.reservation.status.value}
+        binding = tx.pos_binding(stored.reservation.location_id)
+        if binding is None:
+            stored.reservation.fail(clock(), "the location has no POS connection")
+            tx.save_reservation(stored.reservation)
+            notify.reservation_event(
+                tx, tenant_id=stored.tenant_id, reservation=stored.reservation, at=clock()
+            )
+            tx.commit()
+            return {"failed": "no_pos_connection"}
+    connection, location = binding
+    pos = pos_for(connection)
+    reservation = stored.reservation
+    try:
+        ref: PosOrderRef | None = None
+        if attempt > 1:
+            ref = await pos.find_reservation(
+                location=location, key=reservation.id, since=reservation.created_at - LOOKUP_WINDOW
+            )
+        if ref is None:
+            ref = await pos.submit_reservation(reservation, location=location, key=reservation.id)
+    except PermanentError as error:
+        with uow() as tx:
+            fresh = tx.get_reservation(reservation_id)
+            assert fresh is not None
+            if fresh.reservation.fail(clock(), f"{error.code}: {error.reason}").applied:
+                notify.reservation_event(
+                    tx, tenant_id=fresh.tenant_id, reservation=fresh.reservation, at=clock()
+                )
+            tx.save_reservation(fresh.reservation)
+            tx.commit()
+        raise
+    with uow() as tx:
+        fresh = tx.get_reservation(reservation_id)
+        assert fresh is not None
+        now = clock()
+        moved = fresh.reservation.submit(
+            now, pos=connection.kind, pos_reservation_id=ref.pos_order_id
+        )
+        if moved.applied:
+            notify.reservation_event(
+                tx, tenant_id=fresh.tenant_id, reservation=fresh.reservation, at=now
+            )
+        follow_reservation(tx, fresh, ref, now)
+        tx.save_reservation(
+            fresh.reservation, pos_connection_id=connection.id, pos_reservation_id=ref.pos_order_id
+        )
+        tx.commit()
+    return {"pos_reservation_id": ref.pos_order_id}
+
+
+async def reconcile_reservation(
+    reservation_id: str, *, uow: UowFactory, pos_for: PosFactory, clock: Clock
+) -> dict[str, Any]:
+    """Ask the POS where the reservation stands and catch up."""
+    with uow() as tx:
+        stored = tx.get_reservation(reservation_id)
+        if stored is None or stored.reservation.is_final or not stored.pos_reservation_id:
+            return {"skipped": True}
+        binding = tx.pos_binding(stored.reservation.location_id)
+    if binding is None:
+        return {"skipped": True}
+    connection, location = binding
+    ref = await pos_for(connection).reservation_state(stored.pos_reservation_id, location=location)
+    with uow() as tx:
+        fresh = tx.get_reservation(reservation_id)
+        assert fresh is not None
+        follow_reservation(tx, fresh, ref, clock())
+        tx.save_reservation(fresh.reservation)
+        tx.commit()
+    return {"state": ref.state.value, "status": fresh.reservation.status.value}
+
+
+_PATHS: dict[PosOrderState, tuple[ReservationStatus, ...]] = {
+    PosOrderState.NEW: (),
+    PosOrderState.ACCEPTED: (ReservationStatus.CONFIRMED,),
+    PosOrderState.DECLINED: (ReservationStatus.DECLINED,),
+    PosOrderState.CANCELED: (ReservationStatus.CONFIRMED, ReservationStatus.CANCELED),
+    PosOrderState.COMPLETED: (ReservationStatus.CONFIRMED, ReservationStatus.COMPLETED),
+}
+
+
+def follow_reservation(
+    tx: UnitOfWork, stored: StoredReservation, ref: PosOrderRef, now: datetime
+) -> None:
+    """Move the reservation forward to match the POS; announce every applied move."""
+    reservation = stored.reservation
+    verbs = {
+        ReservationStatus.CONFIRMED: reservation.confirm,
+        ReservationStatus.DECLINED: reservation.decline,
+        ReservationStatus.CANCELED: reservation.cancel,
+        ReservationStatus.COMPLETED: reservation.complete,
+    }
+    for target in _PATHS[ref.state]:
+        if reservation.status is target or reservation.is_final:
+            continue
+        if reservation.status is ReservationStatus.RECEIVED:
+            break
+        if verbs[target](now, ref.detail or "at the POS").applied:
+            notify.reservation_event(
+                tx, tenant_id=stored.tenant_id, reservation=reservation, at=now
+            )

@@ -1,0 +1,82 @@
+"""What routes get: the hub's parts (``WebContext``) and the authenticated caller.
+
+Every storefront and admin route runs for one tenant, the one whose API key came in
+``Authorization: Bearer …``; what belongs to another tenant answers 404, exactly as
+what does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from prometheus_client import CollectorRegistry
+from sqlalchemy.orm import Session, sessionmaker
+
+from orderbridge.config import Settings
+from orderbridge.ports import UnitOfWork
+from orderbridge.security import CredentialCipher
+from orderbridge.storage.admin import Caller, authenticate
+from orderbridge.web.errors import ApiError
+
+
+@dataclass
+class WebContext:
+    """The parts of the hub the HTTP layer uses; built by ``bootstrap``."""
+
+    settings: Settings
+    sessions: sessionmaker[Session]
+    uow: Callable[[], UnitOfWork]
+    cipher: CredentialCipher
+    clock: Callable[[], datetime]
+    registry: CollectorRegistry
+
+
+def context(request: Request) -> WebContext:
+    ctx: WebContext = request.app.state.context
+    return ctx
+
+
+Context = Annotated[WebContext, Depends(context)]
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401,
+            "unauthorized",
+            "send the API key as Authorization: Bearer <key>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return token.strip()
+
+
+def caller(request: Request, ctx: Context) -> Caller:
+    """The tenant behind the request's API key (any scope)."""
+    token = _bearer(request)
+    with ctx.sessions() as session:
+        found = authenticate(session, token)
+    if found is None:
+        raise ApiError(
+            401,
+            "unauthorized",
+            "unknown or revoked API key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return found
+
+
+def admin_caller(who: Annotated[Caller, Depends(caller)]) -> Caller:
+    """The caller, who must hold an admin key."""
+    if who.scope != "admin":
+        raise ApiError(403, "forbidden", "this needs an admin API key")
+    return who
+
+
+AnyCaller = Annotated[Caller, Depends(caller)]
+AdminCaller = Annotated[Caller, Depends(admin_caller)]

@@ -1,0 +1,103 @@
+"""Operations: health, metrics, dead letters and replays (admin keys only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import func, select, text
+
+from orderbridge.messaging import deadletters
+from orderbridge.services import orders as order_service
+from orderbridge.services.errors import ServiceError
+from orderbridge.services.menus import IMPORT_MENU
+from orderbridge.storage import tables as t
+from orderbridge.web.convert import order_to_out
+from orderbridge.web.deps import AdminCaller, Context
+from orderbridge.web.errors import ApiError
+from orderbridge.web.routes.storefront import ERRORS, api_error
+from orderbridge.web.schemas import OrderOut
+
+router = APIRouter(responses=ERRORS)
+
+
+@router.get("/health", tags=["operations"])
+def health(ctx: Context, response: Response) -> dict[str, Any]:
+    """The database answers, and how the connections stand (no secrets, no tenant data)."""
+    try:
+        with ctx.sessions() as session:
+            session.execute(text("SELECT 1"))
+            rows = session.execute(
+                select(t.Connection.status, func.count()).group_by(t.Connection.status)
+            ).all()
+    except Exception as error:
+        response.status_code = 503
+        return {"status": "unavailable", "database": type(error).__name__}
+    connections = {status: count for status, count in rows}
+    degraded = connections.get("needs_reauth", 0) > 0
+    return {
+        "status": "degraded" if degraded else "ok",
+        "database": "ok",
+        "connections": connections,
+    }
+
+
+@router.get("/metrics", tags=["operations"])
+def metrics(ctx: Context) -> Response:
+    return Response(generate_latest(ctx.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+@router.get("/api/v1/admin/deadletters", tags=["operations"])
+def list_dead_letters(
+    ctx: Context,
+    who: AdminCaller,
+    kind: str | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+) -> dict[str, Any]:
+    with ctx.sessions() as session:
+        rows = deadletters.list_dead(session, deadletters.DeadLetterFilter(kind=kind), limit=limit)
+    return {"deadletters": [_dead(row) for row in rows]}
+
+
+@router.post("/api/v1/admin/deadletters/{job_id}/retry", tags=["operations"])
+def retry_dead_letter(job_id: int, ctx: Context, who: AdminCaller) -> dict[str, Any]:
+    with ctx.sessions() as session, session.begin():
+        if not deadletters.retry_dead(session, job_id, now=ctx.clock()):
+            raise ApiError(404, "unknown_deadletter", "no dead letter with that id", "job_id")
+    return {"retried": job_id}
+
+
+@router.post("/api/v1/admin/orders/{order_id}/replay", response_model=OrderOut, tags=["operations"])
+def replay_order(order_id: str, ctx: Context, who: AdminCaller) -> OrderOut:
+    with ctx.uow() as tx:
+        try:
+            stored = order_service.replay_order(
+                tx, order_id=order_id, now=ctx.clock(), tenant_id=who.tenant_id
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+    return order_to_out(stored.order, updated_at=stored.updated_at)
+
+
+@router.post("/api/v1/admin/locations/{location_id}/menu/sync", tags=["operations"])
+def sync_menu(location_id: str, ctx: Context, who: AdminCaller) -> dict[str, Any]:
+    """Queue a full menu import from the location's POS."""
+    with ctx.uow() as tx:
+        if tx.get_location(location_id, tenant_id=who.tenant_id) is None:
+            raise ApiError(404, "unknown_location", "no such location", "location_id")
+        job = tx.enqueue(IMPORT_MENU, {"location_id": location_id}, key=f"menu:{location_id}")
+        tx.commit()
+    return {"queued": job}
+
+
+def _dead(row: deadletters.DeadLetter) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "key": row.key,
+        "connection_id": row.connection_id,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+        "died_at": row.died_at.isoformat(),
+    }

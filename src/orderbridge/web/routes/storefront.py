@@ -1,0 +1,250 @@
+"""The storefront API (``/api/v1``): what a restaurant's website, app or chatbot calls."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request, Response
+
+from orderbridge.domain.errors import DomainError
+from orderbridge.ports import DuplicateKey
+from orderbridge.services import locations as location_service
+from orderbridge.services import orders as order_service
+from orderbridge.services import reservations as reservation_service
+from orderbridge.services.errors import ServiceError
+from orderbridge.services.ids import new_id
+from orderbridge.storage.codec import canonical_hash, draft_to_json, reservation_to_json
+from orderbridge.web.convert import (
+    apply_location_status,
+    location_to_out,
+    menu_to_out,
+    order_in_to_draft,
+    order_to_out,
+    reservation_in_to_reservation,
+    reservation_to_out,
+)
+from orderbridge.web.deps import AnyCaller, Context
+from orderbridge.web.errors import ApiError
+from orderbridge.web.schemas import (
+    ErrorBody,
+    LocationOut,
+    LocationsOut,
+    LocationStatusIn,
+    MenuOut,
+    OrderIn,
+    OrderOut,
+    ReservationIn,
+    ReservationOut,
+)
+
+STOREFRONT = "storefront"
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 404, 409, 413, 415, 422)
+}
+
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+
+def api_error(error: ServiceError) -> ApiError:
+    problems = getattr(error, "problems", None)
+    if problems:
+        return ApiError.from_problems(problems, status=error.status)
+    return ApiError(error.status, error.code, error.message, error.field)
+
+
+@router.get("/locations", response_model=LocationsOut, tags=["locations"])
+def list_locations(ctx: Context, who: AnyCaller) -> LocationsOut:
+    now = ctx.clock()
+    with ctx.uow() as tx:
+        records = tx.list_locations(who.tenant_id)
+    return LocationsOut(
+        locations=[location_to_out(r.location, r.location.status_at(now)) for r in records]
+    )
+
+
+@router.get("/locations/{location_id}", response_model=LocationOut, tags=["locations"])
+def read_location(location_id: str, ctx: Context, who: AnyCaller) -> LocationOut:
+    with ctx.uow() as tx:
+        try:
+            record = location_service.get_location(
+                tx, tenant_id=who.tenant_id, location_id=location_id
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+    return location_to_out(record.location, record.location.status_at(ctx.clock()))
+
+
+@router.post("/locations/{location_id}/status", response_model=LocationOut, tags=["locations"])
+def change_location_status(
+    location_id: str, body: LocationStatusIn, ctx: Context, who: AnyCaller
+) -> LocationOut:
+    """Pause (optionally until a time, with a reason) or resume taking orders."""
+    now = ctx.clock()
+    with ctx.uow() as tx:
+        try:
+            record = location_service.change_status(
+                tx,
+                tenant_id=who.tenant_id,
+                location_id=location_id,
+                change=lambda location: apply_location_status(location, body, at=now),
+                now=now,
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+    return location_to_out(record.location, record.location.status_at(now))
+
+
+@router.get(
+    "/locations/{location_id}/menu",
+    response_model=MenuOut,
+    tags=["menu"],
+    responses={304: {"description": "the menu has not changed since the ETag given"}},
+)
+def read_menu(
+    location_id: str,
+    request: Request,
+    response: Response,
+    ctx: Context,
+    who: AnyCaller,
+) -> MenuOut | Response:
+    """The published menu; send ``If-None-Match`` with the last ``ETag`` to get 304."""
+    with ctx.uow() as tx:
+        if tx.get_location(location_id, tenant_id=who.tenant_id) is None:
+            raise ApiError(404, "unknown_location", "no such location", "location_id")
+        menu = tx.get_menu(location_id)
+    if menu is None:
+        raise ApiError(404, "menu_not_published", "the location has no menu yet", "location_id")
+    out = menu_to_out(menu, now=ctx.clock())
+    etag = f'"{out.version}"'
+    if etag in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers={"ETag": etag})
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "no-cache"
+    return out
+
+
+@router.post("/orders", status_code=201, response_model=OrderOut, tags=["orders"])
+def create_order(
+    body: OrderIn,
+    response: Response,
+    ctx: Context,
+    who: AnyCaller,
+    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+) -> OrderOut:
+    """Place an order. Repeating the same request (same ``Idempotency-Key`` or channel
+    order id, same body) answers the same order; a different body answers 409."""
+    with ctx.uow() as tx:
+        record = tx.get_location(body.location_id, tenant_id=who.tenant_id)
+    if record is None:
+        raise ApiError(404, "unknown_location", "no such location", "location_id")
+    try:
+        draft = order_in_to_draft(body, channel=STOREFRONT, currency=record.location.currency)
+    except DomainError as error:
+        raise ApiError.from_domain(error) from None
+    request_hash = canonical_hash(draft_to_json(draft))
+    for _ in range(2):  # a concurrent twin may win the insert; the retry then finds it
+        try:
+            with ctx.uow() as tx:
+                placed = order_service.place_order(
+                    tx,
+                    tenant_id=who.tenant_id,
+                    draft=draft,
+                    request_hash=request_hash,
+                    now=ctx.clock(),
+                    idempotency_key=idempotency_key,
+                )
+            break
+        except DuplicateKey:
+            continue
+        except ServiceError as error:
+            raise api_error(error) from None
+    else:
+        raise ApiError(409, "duplicate_order", "the order is being placed by a parallel request")
+    if not placed.created:
+        response.headers["Idempotent-Replayed"] = "true"
+    response.headers["Location"] = f"/api/v1/orders/{placed.stored.order.id}"
+    return order_to_out(placed.stored.order, updated_at=placed.stored.updated_at)
+
+
+@router.get("/orders/{order_id}", response_model=OrderOut, tags=["orders"])
+def read_order(order_id: str, ctx: Context, who: AnyCaller) -> OrderOut:
+    with ctx.uow() as tx:
+        try:
+            stored = order_service.get_order(tx, tenant_id=who.tenant_id, order_id=order_id)
+        except ServiceError as error:
+            raise api_error(error) from None
+    return order_to_out(stored.order, updated_at=stored.updated_at)
+
+
+@router.post("/orders/{order_id}/cancel", response_model=OrderOut, tags=["orders"])
+def cancel_order(order_id: str, ctx: Context, who: AnyCaller) -> OrderOut:
+    with ctx.uow() as tx:
+        try:
+            stored = order_service.cancel_order(
+                tx, tenant_id=who.tenant_id, order_id=order_id, reason="", now=ctx.clock()
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+    return order_to_out(stored.order, updated_at=stored.updated_at)
+
+
+@router.post("/reservations", status_code=201, response_model=ReservationOut, tags=["reservations"])
+def create_reservation(
+    body: ReservationIn, response: Response, ctx: Context, who: AnyCaller
+) -> ReservationOut:
+    now = ctx.clock()
+    try:
+        reservation = reservation_in_to_reservation(
+            body, channel=STOREFRONT, id=new_id("res"), at=now
+        )
+    except DomainError as error:
+        raise ApiError.from_domain(error) from None
+    document = reservation_to_json(reservation)
+    document.pop("created_at", None)
+    request_hash = canonical_hash(document)
+    try:
+        with ctx.uow() as tx:
+            stored, created = reservation_service.place_reservation(
+                tx,
+                tenant_id=who.tenant_id,
+                reservation=reservation,
+                request_hash=request_hash,
+                now=now,
+            )
+    except ServiceError as error:
+        raise api_error(error) from None
+    except DuplicateKey:
+        raise ApiError(409, "duplicate_reservation", "placed by a parallel request") from None
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
+    return reservation_to_out(stored.reservation, updated_at=stored.updated_at)
+
+
+@router.get("/reservations/{reservation_id}", response_model=ReservationOut, tags=["reservations"])
+def read_reservation(reservation_id: str, ctx: Context, who: AnyCaller) -> ReservationOut:
+    with ctx.uow() as tx:
+        try:
+            stored = reservation_service.get_reservation(
+                tx, tenant_id=who.tenant_id, reservation_id=reservation_id
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+    return reservation_to_out(stored.reservation, updated_at=stored.updated_at)
+
+
+@router.post(
+    "/reservations/{reservation_id}/cancel", response_model=ReservationOut, tags=["reservations"]
+)
+def cancel_reservation(reservation_id: str, ctx: Context, who: AnyCaller) -> ReservationOut:
+    with ctx.uow() as tx:
+        try:
+            stored = reservation_service.cancel_reservation(
+                tx,
+                tenant_id=who.tenant_id,
+                reservation_id=reservation_id,
+                reason="",
+                now=ctx.clock(),
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+    return reservation_to_out(stored.reservation, updated_at=stored.updated_at)

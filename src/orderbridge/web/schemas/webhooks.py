@@ -1,0 +1,89 @@
+"""Storefront webhook subscriptions: where the hub posts events, and which ones.
+
+Deliveries follow the Standard Webhooks scheme, signed with the endpoint's secret.
+The secret is shown once, in the answer to the ``POST`` that creates the endpoint
+(:class:`WebhookEndpointCreatedOut`); every later read (:class:`WebhookEndpointOut`)
+leaves it out, as a password form would.
+
+The URL is checked here for shape only (an ``http``/``https`` URL with a host and no
+credentials in it). Whether it points at a loopback, link-local or private address
+depends on DNS and on the deployment's settings, so the SSRF check belongs to the
+one hardened HTTP client that delivers, not to this schema.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
+
+from orderbridge.web.schemas.common import InModel, Name, OutModel
+
+MAX_URL_LENGTH = 2000
+
+
+class WebhookEvent(StrEnum):
+    """Every event a storefront can subscribe to; the names are part of the public API."""
+
+    ORDER_RECEIVED = "order.received"
+    ORDER_SUBMITTED = "order.submitted"
+    ORDER_ACCEPTED = "order.accepted"
+    ORDER_DECLINED = "order.declined"
+    ORDER_COMPLETED = "order.completed"
+    ORDER_CANCELED = "order.canceled"
+    ORDER_FAILED = "order.failed"
+    RESERVATION_RECEIVED = "reservation.received"
+    RESERVATION_SUBMITTED = "reservation.submitted"
+    RESERVATION_CONFIRMED = "reservation.confirmed"
+    RESERVATION_DECLINED = "reservation.declined"
+    RESERVATION_COMPLETED = "reservation.completed"
+    RESERVATION_CANCELED = "reservation.canceled"
+    RESERVATION_FAILED = "reservation.failed"
+    MENU_UPDATED = "menu.updated"
+    LOCATION_STATUS_CHANGED = "location.status_changed"
+
+
+class WebhookEndpointIn(InModel):
+    """``POST /api/v1/webhooks``: subscribe ``url`` to ``events`` (duplicates are merged)."""
+
+    url: Annotated[str, StringConstraints(min_length=1, max_length=MAX_URL_LENGTH)] = Field(
+        examples=["https://shop.example.com/hooks/orderbridge"]
+    )
+    events: Annotated[list[WebhookEvent], Field(min_length=1, max_length=len(WebhookEvent))]
+    description: Name = ""
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise PydanticCustomError("invalid_url", "url must be an http or https URL with a host")
+        if parts.username is not None or parts.password is not None:
+            raise PydanticCustomError("invalid_url", "url must not carry credentials")
+        return value
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _merge_duplicates(cls, value: object) -> object:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return list(dict.fromkeys(value))
+        return value
+
+
+class WebhookEndpointOut(OutModel):
+    """A webhook endpoint as listed and read: never with its secret."""
+
+    id: str
+    url: str
+    events: list[WebhookEvent]
+    description: str
+    created_at: AwareDatetime
+
+
+class WebhookEndpointCreatedOut(WebhookEndpointOut):
+    """The answer to creating an endpoint: the only time ``secret`` is shown."""
+
+    secret: str = Field(description="the signing secret (whsec_…); store it now")

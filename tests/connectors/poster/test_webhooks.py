@@ -1,0 +1,150 @@
+"""Poster webhooks: verified before anything is believed, then turned into commands."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from orderbridge.connectors.poster.webhooks import (
+    ACCEPT,
+    AppInstalled,
+    AppRemoved,
+    CategoryChanged,
+    CheckChanged,
+    MenuItemChanged,
+    OrderStatusHint,
+    StockChanged,
+    WebhookRejected,
+    classify,
+    parse_webhook,
+)
+from orderbridge.sandboxes.poster.context import WebhookEvent
+from orderbridge.sandboxes.poster.webhooks import build_body
+
+SECRET = "fe2bc8e865d8fc2236968ee53c3b2bd5"  # the reference's example secret
+TIME = 1518794257.0
+
+
+def _body(obj: str, object_id: int, action: str, data: dict[str, Any] | None = None) -> bytes:
+    """A delivery exactly as the sandbox (and Poster) signs it."""
+    event = WebhookEvent(
+        account="api-demo",
+        account_number="687409",
+        object=obj,
+        object_id=object_id,
+        action=action,
+        data=None if data is None else json.dumps(data, separators=(",", ":"), ensure_ascii=False),
+    )
+    return json.dumps(build_body(event, SECRET, TIME)).encode()
+
+
+def _parse(body: bytes | str) -> Any:
+    return parse_webhook(body, secret=SecretStr(SECRET))
+
+
+def test_a_good_signature_parses() -> None:
+    """The reference's shape: numbers as numbers, time as a string."""
+    hook = _parse(_body("transaction", 1, "added"))
+    assert (hook.account, hook.account_number, hook.object, hook.object_id) == (
+        "api-demo",
+        "687409",
+        "transaction",
+        "1",
+    )
+    assert hook.dedup_key == "poster:api-demo:transaction:1:added:1518794257"
+    assert ACCEPT == {"status": "accept"}
+
+
+def test_a_signature_with_data_covers_the_data() -> None:
+    """``data`` is part of the signed text; changing it breaks the signature."""
+    body = json.loads(_body("stock", 138, "changed", {"type": 2, "element_id": 138}))
+    hook = _parse(json.dumps(body))
+    assert hook.data == {"type": 2, "element_id": 138}
+    assert hook.dedup_key.startswith("poster:api-demo:stock:138:changed:1518794257:")
+    body["data"] = json.dumps({"type": 2, "element_id": 139})
+    with pytest.raises(WebhookRejected) as caught:
+        _parse(json.dumps(body))
+    assert caught.value.code == "invalid_signature"
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"verify": "0" * 32}, "invalid_signature"),
+        ({"account": "someone-else"}, "invalid_signature"),
+        ({"time": "1518794258"}, "invalid_signature"),
+        ({"verify": None}, "invalid_webhook"),
+        ({"object_id": None}, "invalid_webhook"),
+        ({"action": {"nested": 1}}, "invalid_webhook"),
+    ],
+)
+def test_bad_or_incomplete_bodies_are_rejected(change: dict[str, Any], code: str) -> None:
+    """Forged, altered or incomplete deliveries never get past verification."""
+    body = json.loads(_body("incoming_order", 5, "changed"))
+    for key, value in change.items():
+        if value is None:
+            body.pop(key)
+        else:
+            body[key] = value
+    with pytest.raises(WebhookRejected) as caught:
+        _parse(json.dumps(body))
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b"\xff\xfe"])
+def test_bodies_that_are_not_json_objects_are_rejected(raw: bytes) -> None:
+    """Nothing but a JSON object is a webhook."""
+    with pytest.raises(WebhookRejected):
+        _parse(raw)
+
+
+def test_the_same_delivery_twice_has_one_dedup_key() -> None:
+    """Poster's retries and the sandbox's duplicates carry the same body."""
+    body = _body("incoming_order", 5, "changed")
+    assert _parse(body).dedup_key == _parse(body).dedup_key
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("incoming_order", 5, "changed"), OrderStatusHint("api-demo", "5")),
+        (("incoming_order", 5, "added"), OrderStatusHint("api-demo", "5")),
+        (("transaction", 9, "removed"), CheckChanged("api-demo", "9", removed=True)),
+        (
+            ("transaction", 9, "changed", {"transactions_history": {"type_history": "close"}}),
+            CheckChanged("api-demo", "9", closed=True),
+        ),
+        (("product", 138, "changed"), MenuItemChanged("api-demo", "138")),
+        (("dish", 172, "removed"), MenuItemChanged("api-demo", "172", removed=True)),
+        (("dish", 172, "transformed"), MenuItemChanged("api-demo", "172")),
+        (("category", 15, "removed"), CategoryChanged("api-demo", "15", removed=True)),
+        (
+            (
+                "stock",
+                138,
+                "changed",
+                {"type": 2, "element_id": 138, "storage_id": 1, "value_absolute": 0},
+            ),
+            StockChanged("api-demo", "138", "1", 0.0),
+        ),
+        (("stock", 9, "changed", {"type": 1, "element_id": 9, "storage_id": 1}), None),
+        (("application", 76, "removed", {"user_id": 4}), AppRemoved("api-demo", "687409")),
+        (("client", 3, "added"), None),
+    ],
+)
+def test_classification(args: tuple[Any, ...], expected: object) -> None:
+    """Each entity becomes the command the services run (or nothing)."""
+    assert classify(_parse(_body(*args))) == expected
+
+
+def test_application_added_brings_the_token() -> None:
+    """The install webhook's data carries the access token for the new connection."""
+    hook = _parse(_body("application", 76, "added", {"user_id": 4, "access_token": "687409:abc"}))
+    command = classify(hook)
+    assert isinstance(command, AppInstalled)
+    assert (command.account, command.account_number) == ("api-demo", "687409")
+    assert command.access_token.get_secret_value() == "687409:abc"
+    assert "687409:abc" not in repr(command)
