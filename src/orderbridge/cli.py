@@ -93,6 +93,59 @@ def sandbox_poster(
     uvicorn.run(asgi, host=host, port=port, log_level="warning")
 
 
+@sandbox_app.command("wix")
+def sandbox_wix(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8020,
+    state: Annotated[
+        Path | None,
+        typer.Option(help="Persist the world (key pair included) in this JSON file."),
+    ] = None,
+    webhook_url: Annotated[str, typer.Option(help="Where the app receives webhooks.")] = "",
+    resend_scale: Annotated[
+        float, typer.Option(help="Multiply webhook resend delays (0.0001 for tests).")
+    ] = 1.0,
+    latency_ms: Annotated[int, typer.Option(help="Fault: added latency per call.")] = 0,
+    http_5xx_rate: Annotated[float, typer.Option(help="Fault: share of calls → 503.")] = 0.0,
+    event_drop_rate: Annotated[float, typer.Option(help="Fault: share of events dropped.")] = 0.0,
+    event_duplicate_rate: Annotated[
+        float, typer.Option(help="Fault: share of events sent twice.")
+    ] = 0.0,
+    event_reorder: Annotated[
+        bool, typer.Option(help="Fault: deliver queued events newest first.")
+    ] = False,
+    fault_seed: Annotated[int | None, typer.Option(help="Seed for the fault dice.")] = None,
+) -> None:
+    """Serve the Wix APIs sandbox: one restaurant site, its checkout, signed webhooks."""
+    import uvicorn
+
+    from orderbridge.log import configure_logging
+    from orderbridge.sandboxes.wix.faults import FaultConfig, Faults
+    from orderbridge.sandboxes.wix.launch import build_sandbox
+
+    configure_logging()
+    faults = Faults(
+        FaultConfig(
+            latency_ms=latency_ms,
+            http_5xx_rate=http_5xx_rate,
+            event_drop_rate=event_drop_rate,
+            event_duplicate_rate=event_duplicate_rate,
+            event_reorder=event_reorder,
+            seed=fault_seed,
+        )
+    )
+    asgi, summary = build_sandbox(
+        host=host,
+        port=port,
+        state=state,
+        webhook_url=webhook_url,
+        faults=faults,
+        resend_scale=resend_scale,
+    )
+    typer.echo(summary)
+    uvicorn.run(asgi, host=host, port=port, log_level="warning")
+
+
 @app.command("demo")
 def demo(
     port: Annotated[int, typer.Option(help="Port of the hub (API, shop, dashboard).")] = 8000,

@@ -211,3 +211,11 @@ def test_revoked_token_answers_11(client: TestClient) -> None:
     assert client.get(f"/api/access.getSpots?token={TOKEN}").json()["error"]["code"] == 11
     client.post("/_sandbox/tokens/restore", json={"token": TOKEN})
     assert "response" in client.get(f"/api/access.getSpots?token={TOKEN}").json()
+
+
+def test_upload_paths_answer_a_placeholder_picture(client: TestClient) -> None:
+    answer = client.get("/upload/pos_cdb_687409/menu/product_1403094497_138.jpg")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("image/svg+xml")
+    assert "<svg" in answer.text
+    assert ">E</text>" in answer.text  # Evian's initial

@@ -25,6 +25,7 @@ from orderbridge.sandboxes.poster.control import control_routes
 from orderbridge.sandboxes.poster.errors import PosterError
 from orderbridge.sandboxes.poster.oauth import oauth_routes
 from orderbridge.sandboxes.poster.params import parse_php_pairs
+from orderbridge.sandboxes.poster.photos import photo_routes
 from orderbridge.sandboxes.poster.register import register_routes
 from orderbridge.sandboxes.poster.sandbox import PosterSandbox
 from orderbridge.sandboxes.poster.webhooks import WebhookDispatcher
@@ -141,6 +142,7 @@ def create_app(
         Route("/api/{method}", api_endpoint(sandbox), methods=["GET", "POST"]),
         *control_routes(sandbox, dispatcher),
         *register_routes(sandbox),
+        *photo_routes(sandbox),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.sandbox = sandbox

@@ -26,12 +26,14 @@ def build_sandbox(
     menu_size: int | None = None,
     webhook_url: str = "",
     app_secret: str | None = None,
+    app_redirect_uri: str | None = None,
     faults: Faults | None = None,
     webhook_retry_scale: float = 1.0,
 ) -> tuple[Starlette, str]:
     """The ASGI app and a human summary. A ``state`` file that exists is loaded as is
     (the flags that seed apply only to a new world, except the webhook URL and secret,
-    which are re-applied so a restart can point webhooks elsewhere)."""
+    which are re-applied so a restart can point webhooks elsewhere; so is
+    ``app_redirect_uri``, where application 76's OAuth consent sends the browser back)."""
     public_url = f"http://{host}:{port}"
     if state is not None and state.exists():
         world = load_world(state)
@@ -47,6 +49,8 @@ def build_sandbox(
             app_secret=app_secret or OAUTH_APP_SECRET, webhook_url=webhook_url, menu_size=menu_size
         )
         origin = "seeded café" if not menu_size else f"generated menu of {menu_size} items"
+    if app_redirect_uri is not None and OAUTH_APP_ID in world.applications:
+        world.applications[OAUTH_APP_ID].redirect_uri = app_redirect_uri
     sandbox = PosterSandbox(world, faults=faults, state_file=state, public_url=public_url)
     if state is not None:
         sandbox.save()

@@ -1,0 +1,1 @@
+"""A local emulator of the Wix APIs a restaurant-orders connector uses."""

@@ -1,0 +1,256 @@
+"""Webhook delivery with Wix's resend policy.
+
+A delivery succeeds only if the receiver answers HTTP 200 within 1,250 ms. Otherwise
+Wix resends it up to 12 more times, about 1 min, 10 min, 1 h, 2 h ×3, 4 h ×3, 8 h ×2
+and 12 h after the previous attempt; ``resend_scale`` compresses that for tests
+(0.0001 turns the two days into about 17 s). Each delay is jittered ±20 % so the
+resends of different events interleave and arrive out of order, as Wix's can. Every
+attempt (and every drop) is a row of the delivery log (``GET /_sandbox/events``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import httpx
+
+from orderbridge.sandboxes.wix.events import WixEvent, decode, sign
+from orderbridge.sandboxes.wix.sandbox import WixSandbox
+
+RESPONSE_DEADLINE_SECONDS = 1.25
+# Seconds before resend 1, 2, … 12.
+RESEND_DELAYS: tuple[float, ...] = (
+    60,
+    600,
+    3600,
+    7200,
+    7200,
+    7200,
+    14400,
+    14400,
+    14400,
+    28800,
+    28800,
+    43200,
+)
+MAX_ATTEMPTS = 1 + len(RESEND_DELAYS)
+REORDER_WINDOW_SECONDS = 0.3
+LOG_LIMIT = 10_000
+
+
+@dataclass
+class Delivery:
+    id: int
+    event: WixEvent
+    url: str
+    token: str
+    attempt: int = 0
+    duplicate: bool = False
+
+
+@dataclass
+class LogEntry:
+    """One attempt, or a drop, as the delivery log shows it."""
+
+    delivery_id: int
+    event_id: str
+    event_type: str
+    entity_id: str
+    url: str
+    attempt: int
+    outcome: str  # delivered | rejected | timeout | error | dropped | no_url
+    status_code: int | None = None
+    error: str | None = None
+    at: float = field(default_factory=time.time)
+    duplicate: bool = False
+
+
+class EventDispatcher:
+    """Signs events and delivers them to the site's webhook URL while running."""
+
+    def __init__(
+        self,
+        sandbox: WixSandbox,
+        *,
+        resend_scale: float = 1.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        senders: int = 4,
+        deadline_seconds: float = RESPONSE_DEADLINE_SECONDS,
+    ):
+        self.sandbox = sandbox
+        self.resend_scale = resend_scale
+        self.transport = transport
+        self.senders = senders
+        self.deadline_seconds = deadline_seconds
+        self.log: list[LogEntry] = []
+        self.published: list[dict[str, Any]] = []
+        self._ids = itertools.count(1)
+        self._queue: asyncio.Queue[Delivery] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._held: list[Delivery] = []
+        self._in_flight = 0
+        self._scheduled = 0
+
+    # Publishing --------------------------------------------------------------------
+
+    def _sign(self, event: WixEvent) -> str:
+        site = self.sandbox.world.site
+        return sign(
+            event,
+            instance_id=site.instance_id,
+            app_id=site.app_id,
+            key_pem=self.sandbox.world.private_key_pem,
+            now=self.sandbox.now(),
+        )
+
+    def publish(self, event: WixEvent) -> None:
+        sandbox, site = self.sandbox, self.sandbox.world.site
+        token = self._sign(event)
+        self.published.append(
+            {
+                "jwt": token,
+                **decode(token, sandbox.public_key_pem, verify_exp=False),
+                "publishedAt": time.time(),
+            }
+        )
+        delivery = Delivery(next(self._ids), event, site.webhook_url, token)
+        if not site.webhook_url:
+            self._record(delivery, "no_url", error="no webhook URL configured")
+        elif sandbox.faults.drop_event():
+            self._record(delivery, "dropped")
+        else:
+            self._enqueue(delivery)
+            if sandbox.faults.duplicate_event():
+                copy = Delivery(next(self._ids), event, delivery.url, token, duplicate=True)
+                self._enqueue(copy)
+        del self.published[:-LOG_LIMIT]
+
+    def _enqueue(self, delivery: Delivery) -> None:
+        if self._queue is None:
+            self._record(delivery, "error", error="dispatcher not running")
+            return
+        if self.sandbox.faults.config.event_reorder:
+            self._held.append(delivery)
+            if len(self._held) == 1:
+                asyncio.get_running_loop().call_later(REORDER_WINDOW_SECONDS, self._release_held)
+            return
+        self._queue.put_nowait(delivery)
+
+    def _release_held(self) -> None:
+        held, self._held = self._held, []
+        for delivery in reversed(held):  # newest first: the receiver sees them reordered
+            if self._queue is not None:
+                self._queue.put_nowait(delivery)
+
+    # Running -----------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Deliver while the context is open (the app's lifespan)."""
+        self._queue = asyncio.Queue()
+        self._client = httpx.AsyncClient(follow_redirects=False, transport=self.transport)
+        self._tasks = [asyncio.create_task(self._sender()) for _ in range(self.senders)]
+        try:
+            yield
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            for task in self._tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await self._client.aclose()
+            self._queue = None
+
+    async def idle(self, limit_seconds: float = 30.0) -> None:
+        """Wait until nothing is queued, held, in flight or waiting for a resend."""
+        deadline = time.monotonic() + limit_seconds
+        while self._busy():
+            if time.monotonic() > deadline:
+                raise TimeoutError("webhook deliveries still pending")
+            await asyncio.sleep(0.01)
+
+    def _busy(self) -> bool:
+        queued = self._queue.qsize() if self._queue is not None else 0
+        return bool(queued or self._held or self._in_flight or self._scheduled)
+
+    async def _sender(self) -> None:
+        assert self._queue is not None
+        while True:
+            delivery = await self._queue.get()
+            self._in_flight += 1
+            try:
+                await self._attempt(delivery)
+            finally:
+                self._in_flight -= 1
+
+    async def _attempt(self, delivery: Delivery) -> None:
+        assert self._client is not None
+        delivery.attempt += 1
+        status: int | None = None
+        error: str | None = None
+        # Each attempt is signed at its own time, so a resend two days later still
+        # carries an unexpired JWT (whether Wix re-signs resends is *unconfirmed*).
+        delivery.token = self._sign(delivery.event) if delivery.attempt > 1 else delivery.token
+        try:
+            # Wix posts the bare JWT; its content type is *unconfirmed* (text/plain here).
+            response = await asyncio.wait_for(
+                self._client.post(
+                    delivery.url,
+                    content=delivery.token,
+                    headers={"content-type": "text/plain; charset=utf-8"},
+                ),
+                self.deadline_seconds,
+            )
+            status = response.status_code
+            outcome = "delivered" if status == 200 else "rejected"
+        except TimeoutError:
+            outcome, error = "timeout", f"no answer within {self.deadline_seconds} s"
+        except httpx.HTTPError as exc:
+            outcome, error = "error", f"{type(exc).__name__}: {exc}"
+        self._record(delivery, outcome, status_code=status, error=error)
+        if outcome != "delivered" and delivery.attempt < MAX_ATTEMPTS:
+            delay = RESEND_DELAYS[delivery.attempt - 1] * self.resend_scale
+            self._scheduled += 1
+            jitter = self.sandbox.faults.jitter()
+            asyncio.get_running_loop().call_later(delay * jitter, self._requeue, delivery)
+
+    def _requeue(self, delivery: Delivery) -> None:
+        self._scheduled -= 1
+        if self._queue is not None:
+            self._queue.put_nowait(delivery)
+
+    def _record(
+        self,
+        delivery: Delivery,
+        outcome: str,
+        *,
+        status_code: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.log.append(
+            LogEntry(
+                delivery_id=delivery.id,
+                event_id=delivery.event.id,
+                event_type=delivery.event.event_type,
+                entity_id=str(delivery.event.body.get("entityId", "")),
+                url=delivery.url,
+                attempt=delivery.attempt,
+                outcome=outcome,
+                status_code=status_code,
+                error=error,
+                duplicate=delivery.duplicate,
+            )
+        )
+        del self.log[:-LOG_LIMIT]
+
+    def entries(self, *, event_id: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """The delivery log, oldest first, optionally of one event."""
+        rows = [e for e in self.log if event_id is None or e.event_id == event_id]
+        return [asdict(e) for e in rows[-limit:]]

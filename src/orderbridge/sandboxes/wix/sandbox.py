@@ -1,0 +1,129 @@
+"""The sandbox as an object: the world, auth, faults, the event sink, persistence.
+
+The HTTP layer (``app.py``), the checkout and the control API all change the world
+through the functions in ``menus``, ``orders`` and ``operations`` and hand the events
+those return to ``publish``, so every change is announced the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import tempfile
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from orderbridge.sandboxes.wix.errors import permission_denied, unauthenticated
+from orderbridge.sandboxes.wix.events import WixEvent, generate_private_key_pem, public_key_pem
+from orderbridge.sandboxes.wix.faults import Faults
+from orderbridge.sandboxes.wix.state import World
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class EventSink(Protocol):
+    """Where events go once the call that caused them has succeeded."""
+
+    def publish(self, event: WixEvent) -> None: ...
+
+
+class _NoEvents:
+    def publish(self, event: WixEvent) -> None:
+        return None
+
+
+class WixSandbox:
+    """One sandbox instance. Not thread-safe: it lives on one event loop."""
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        faults: Faults | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+        state_file: Path | None = None,
+        public_url: str = "http://127.0.0.1:8020",
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
+        self.world = world
+        self.faults = faults or Faults()
+        self.clock = clock
+        self.state_file = state_file
+        self.public_url = public_url.rstrip("/")
+        # Injected so tests of the latency fault need no real waiting.
+        self.sleep = sleep
+        self.sink: EventSink = _NoEvents()
+        self.dirty = False
+        if not world.private_key_pem:
+            # First start: the key pair is made once and kept in the state, so the
+            # public key the hub was configured with stays valid across restarts.
+            world.private_key_pem = generate_private_key_pem()
+            self.dirty = True
+        self.public_key_pem = public_key_pem(world.private_key_pem)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid.uuid4())
+
+    def authorize(self, header: str | None, *, write: bool) -> None:
+        """Check an ``Authorization`` header: 401 missing or unknown, 403 read-only write.
+
+        Wix takes the bare access token in the header; a ``Bearer`` prefix is accepted
+        too, since Wix's own examples use both.
+        """
+        if not header:
+            raise unauthenticated("Missing Authorization header")
+        value = header.removeprefix("Bearer ").strip()
+        token = self.world.token(value)
+        if token is None:
+            raise unauthenticated("Invalid or expired access token")
+        if write and token.read_only:
+            raise permission_denied("The access token lacks the permission for this call")
+
+    def publish(self, events: Iterable[WixEvent]) -> None:
+        self.dirty = True
+        for event in events:
+            self.sink.publish(event)
+
+    # Persistence -------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write the world to ``state_file`` now."""
+        if self.state_file is not None:
+            self.write_state(self.snapshot())
+
+    def snapshot(self) -> str:
+        """The world as JSON; marks it clean (later changes make it dirty again)."""
+        self.dirty = False
+        return self.world.model_dump_json()
+
+    def write_state(self, data: str) -> None:
+        """Write a snapshot to ``state_file`` atomically (temp file, fsync, rename)."""
+        if self.state_file is None:
+            return
+        directory = self.state_file.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".wix-state-")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.state_file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def load_world(path: Path) -> World:
+    """Read a world saved by ``WixSandbox.save``."""
+    return World.model_validate(json.loads(path.read_text(encoding="utf-8")))

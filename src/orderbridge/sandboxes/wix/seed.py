@@ -1,0 +1,90 @@
+"""The sandbox's starting world: one site with the app installed, one business
+location ("Бріош на Подолі"), one enabled operation, and an empty menu — the hub
+publishes the POS menu into it. Ids are fixed so demos and tests can name them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from orderbridge.sandboxes.wix.formats import wix_time
+from orderbridge.sandboxes.wix.state import AccessToken, Location, Operation, Site, World
+
+INSTANCE_ID = "6c1d4b5e-2f7a-4e8b-9a0c-1d2e3f4a5b6c"
+# The app the hub is: its id names the webhook signer; the sandbox is not picky.
+APP_ID = "0b8e7d6c-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
+ACCESS_TOKEN = "OauthNG.JWS.sandbox-brioche-podil-access-token"  # noqa: S105 (sandbox value)
+READ_ONLY_TOKEN = "OauthNG.JWS.sandbox-brioche-podil-read-only"  # noqa: S105 (sandbox value)
+LOCATION_ID = "7d9f0a1b-3c4d-4e5f-8a6b-9c0d1e2f3a4b"
+OPERATION_ID = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
+OPERATION_GROUP_ID = "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d"
+LOCATION_NAME = "Бріош на Подолі"
+DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def podil_location() -> Location:
+    """The café on Podil as List Locations answers it."""
+    return Location(
+        id=LOCATION_ID,
+        data={
+            "id": LOCATION_ID,
+            "name": LOCATION_NAME,
+            "description": "Кав'ярня-пекарня «Бріош» на Подолі",
+            "default": True,
+            "status": "ACTIVE",
+            "locationType": "UNKNOWN",
+            "archived": False,
+            "revision": "1",
+            "timeZone": "Europe/Kyiv",
+            "email": "podil@brioche.example",
+            "phone": "+380441234567",
+            "address": {
+                "country": "UA",
+                "city": "Київ",
+                "postalCode": "04070",
+                "streetAddress": {"name": "вулиця Сагайдачного", "number": "10"},
+                "formatted": "вулиця Сагайдачного, 10, Київ, 04070, Україна",
+            },
+            "businessSchedule": {
+                "periods": [
+                    {"openDay": day, "openTime": "08:00", "closeDay": day, "closeTime": "21:00"}
+                    for day in DAYS
+                ]
+            },
+        },
+    )
+
+
+def demo_world(*, webhook_url: str = "", now: datetime) -> World:
+    """The world ``orderbridge sandbox wix`` starts with."""
+    stamp = wix_time(now)
+    site = Site(
+        instance_id=INSTANCE_ID,
+        app_id=APP_ID,
+        webhook_url=webhook_url,
+        tokens=[
+            AccessToken(token=ACCESS_TOKEN),
+            AccessToken(token=READ_ONLY_TOKEN, read_only=True),
+        ],
+    )
+    operation = Operation(
+        id=OPERATION_ID,
+        created_date=stamp,
+        updated_date=stamp,
+        name="Онлайн-замовлення",
+        business_location_id=LOCATION_ID,
+        operation_group_id=OPERATION_GROUP_ID,
+        order_scheduling={
+            "type": "ASAP",
+            "asapOptions": {
+                "preparationTime": {
+                    "type": "MAX_TIME",
+                    "maxTimeOptions": {"timeUnit": "MINUTES", "duration": 20},
+                }
+            },
+        },
+    )
+    return World(
+        site=site,
+        locations={LOCATION_ID: podil_location()},
+        operations={OPERATION_ID: operation},
+    )
