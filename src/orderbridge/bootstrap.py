@@ -23,6 +23,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
 from orderbridge.connectors.poster.connector import PosterConnector
 from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event
@@ -47,8 +48,6 @@ from orderbridge.web.app import create_app
 from orderbridge.web.deps import WebContext
 from orderbridge.web.metrics import HubMetrics
 
-MENU_RECONCILE_EVERY = timedelta(minutes=15)
-
 
 @dataclass
 class Hub:
@@ -63,6 +62,8 @@ class Hub:
     retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
     pos_transport: httpx.AsyncBaseTransport | None = None
     webhook_transport: httpx.AsyncBaseTransport | None = None
+    channel_transport: httpx.AsyncBaseTransport | None = None  # Wix calls (tests)
+    wix: WixChannels | None = None
     _connectors: dict[str, tuple[str, PosSystem]] = field(default_factory=dict)
     _http: httpx.AsyncClient | None = None
     metrics: MessagingMetrics = field(init=False)
@@ -73,8 +74,8 @@ class Hub:
         self.hub_metrics = HubMetrics(self.registry)
         self.registry.register(QueueDepthCollector(self.sessions))
 
-    def app(self) -> FastAPI:
-        """The HTTP application of this hub."""
+    def app(self, *, demo_api_key: str | None = None) -> FastAPI:
+        """The HTTP application of this hub (``demo_api_key`` turns on ``/shop``)."""
         context = WebContext(
             settings=self.settings,
             sessions=self.sessions,
@@ -82,6 +83,8 @@ class Hub:
             cipher=self.cipher,
             clock=self.clock,
             registry=self.registry,
+            demo_api_key=demo_api_key,
+            pos_transport=self.pos_transport,
         )
         return create_app(context, self.hub_metrics)
 
@@ -101,7 +104,9 @@ class Hub:
             return cached[1]
         if connection.kind != "poster":
             raise PermanentError("unknown_pos", f"no connector for POS kind {connection.kind!r}")
-        settings = PosterSettings.model_validate({**connection.settings, **connection.credentials})
+        defaults = {"timeout_seconds": self.settings.poster_timeout_seconds}
+        merged = {**defaults, **connection.settings, **connection.credentials}
+        settings = PosterSettings.model_validate(merged)
         connector = PosterConnector.from_settings(settings, transport=self.pos_transport)
         self._connectors[connection.id] = (fingerprint, connector)
         return connector
@@ -123,6 +128,8 @@ class Hub:
             if closer is not None:
                 await closer()
         self._connectors.clear()
+        if self.wix is not None:
+            await self.wix.aclose()
         if self._http is not None:
             await self._http.aclose()
             self._http = None
@@ -198,6 +205,9 @@ class Hub:
                 clock=self.clock,
             )
 
+        self.wix = self.wix or WixChannels(
+            self.sessions, self.uow, self.clock, self.pos_for, self.channel_transport
+        )
         return {
             SUBMIT_ORDER: submit,
             reservations.SUBMIT_RESERVATION: submit_reservation,
@@ -207,6 +217,8 @@ class Hub:
             menus.IMPORT_MENU: import_menu,
             sweep.SWEEP: sweep_orders,
             POSTER_EVENT: poster_event,
+            # Wix jobs; inbox.poster wrapped so unknown register checks reach Wix.
+            **self.wix.handlers(poster_event),
         }
 
     def worker(self, *, concurrency: int | None = None, worker_id: str | None = None) -> Worker:
@@ -217,9 +229,16 @@ class Hub:
             concurrency=concurrency or self.settings.worker_concurrency,
             lease_seconds=self.settings.lease_seconds,
             poll_interval=self.settings.poll_interval_seconds,
+            clock=self.clock,
             retry_policy=self.retry_policy,
-            breaker=CircuitBreaker(),
-            rate_limiter=RateLimiter(rate_per_second=20, burst=20),
+            breaker=CircuitBreaker(
+                failure_threshold=self.settings.breaker_failure_threshold,
+                cooldown_seconds=self.settings.breaker_cooldown_seconds,
+            ),
+            rate_limiter=RateLimiter(
+                rate_per_second=self.settings.pos_rate_per_second,
+                burst=self.settings.pos_rate_burst,
+            ),
             metrics=self.metrics,
         )
 
@@ -244,16 +263,20 @@ class Hub:
         return True
 
     async def run_schedules(self) -> None:
-        """Queue the sweep and the menu reconcile on their intervals, forever."""
+        """Queue the sweep and the full menu reconcile on their intervals, forever."""
         sweep_every = self.settings.reconcile_interval_seconds
-        last_menu = 0.0
+        menu_every = self.settings.menu_reconcile_interval_seconds
         loop = asyncio.get_running_loop()
+        next_sweep = next_menu = loop.time()
         while True:
-            self.enqueue_once(sweep.SWEEP, {}, key="sweep")
-            if loop.time() - last_menu >= MENU_RECONCILE_EVERY.total_seconds():
+            now = loop.time()
+            if now >= next_sweep:
+                self.enqueue_once(sweep.SWEEP, {}, key="sweep")
+                next_sweep = now + sweep_every
+            if now >= next_menu:
                 self.schedule_menu_imports()
-                last_menu = loop.time()
-            await asyncio.sleep(sweep_every)
+                next_menu = now + menu_every
+            await asyncio.sleep(max(0.0, min(next_sweep, next_menu) - loop.time()))
 
     def schedule_menu_imports(self) -> int:
         """A menu import per location that has a POS."""
@@ -291,6 +314,14 @@ def build_hub(settings: Settings, **overrides: Any) -> Hub:
     cipher = CredentialCipher(
         settings.secret_key.get_secret_value(),
         [k.get_secret_value() for k in settings.old_secret_keys],
+    )
+    overrides.setdefault(
+        "retry_policy",
+        RetryPolicy(
+            base_seconds=settings.retry_base_seconds,
+            cap_seconds=settings.retry_cap_seconds,
+            max_attempts=settings.retry_max_attempts,
+        ),
     )
     return Hub(
         settings=settings,

@@ -41,7 +41,30 @@ class Settings(BaseSettings):
     lease_seconds: float = 30.0
     poll_interval_seconds: float = 0.2
     reconcile_interval_seconds: float = 60.0
+    # How often every location's whole menu is re-imported from its POS, catching any
+    # change whose webhook was lost (webhooks refresh single items within seconds).
+    menu_reconcile_interval_seconds: float = Field(900.0, gt=0)
     http_timeout_seconds: float = 10.0
+    # Marketplace mode: the deployment's own Poster application, installed by restaurants
+    # through OAuth (``/connect/poster``). Unset, only personal-token connections exist.
+    poster_application_id: int | None = None
+    poster_application_secret: SecretStr | None = None
+    poster_base_url: str = "https://joinposter.com"
+    # Where Poster sends the browser back; default ``{base_url}/connect/poster/callback``.
+    # Must equal the redirect URI registered in the application's settings at Poster.
+    poster_redirect_uri: str | None = None
+    # How long one Poster API call may take, for connections that do not set their own.
+    poster_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    # The outbox retry schedule (messaging/retry.py documents what the defaults give).
+    retry_base_seconds: float = Field(5.0, ge=0)
+    retry_cap_seconds: float = Field(900.0, ge=0)
+    retry_max_attempts: int = Field(12, ge=1)
+    # Per connection and worker: calls per second to the POS (Poster answers error 700
+    # when called too often), and the circuit breaker (messaging/breaker.py).
+    pos_rate_per_second: float = Field(20.0, gt=0)
+    pos_rate_burst: int = Field(20, ge=1)
+    breaker_failure_threshold: int = Field(5, ge=1)
+    breaker_cooldown_seconds: float = Field(30.0, ge=0)
 
     @classmethod
     def settings_customise_sources(

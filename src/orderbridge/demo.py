@@ -10,6 +10,7 @@ declines and closes those orders, and the shop shows each move.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,9 @@ from orderbridge.sandboxes.poster.seed import (
     OAUTH_APP_ID,
     OAUTH_APP_SECRET,
 )
-from orderbridge.services.menus import IMPORT_MENU
+from orderbridge.sandboxes.wix import seed as wix_seed
+from orderbridge.sandboxes.wix.launch import build_sandbox as build_wix_sandbox
+from orderbridge.services.menus import IMPORT_MENU, PUBLISH_MENU
 from orderbridge.storage import admin
 from orderbridge.storage import tables as t
 from orderbridge.storage.migrate import upgrade
@@ -39,6 +42,9 @@ DEMO_ADMIN_KEY = "ob_demo_brioche_admin_key"
 DEMO_TENANT = "ten_brioche"
 DEMO_LOCATIONS = (("loc_podil", "Бріош на Подолі", "1"), ("loc_pechersk", "Brioche Pechersk", "2"))
 DEMO_CONNECTION = "con_poster_demo"
+WIX_CONNECTION = "con_wix_demo"
+# The environment still sets the sweep's interval (tests make it short).
+RECONCILE_ENV = "ORDERBRIDGE_RECONCILE_INTERVAL_SECONDS"
 
 
 @dataclass(frozen=True)
@@ -88,11 +94,42 @@ def seed(hub: Hub, *, poster_url: str, api_key: str) -> bool:
     return True
 
 
+def seed_wix(hub: Hub, *, wix_url: str, public_key_pem: str) -> None:
+    """The Wix sandbox's site as a channel of the Podil location (its key refreshed)."""
+    credentials = {"access_token": wix_seed.ACCESS_TOKEN, "public_key_pem": public_key_pem}
+    with hub.sessions() as session, session.begin():
+        if session.get(t.Connection, WIX_CONNECTION) is not None:
+            admin.update_connection_credentials(session, hub.cipher, WIX_CONNECTION, credentials)
+            return
+        admin.create_connection(
+            session,
+            hub.cipher,
+            DEMO_TENANT,
+            kind="wix",
+            role="channel",
+            name="Wix Restaurants (sandbox)",
+            credentials=credentials,
+            settings={
+                "base_url": wix_url,
+                "business_location_id": wix_seed.LOCATION_ID,
+                "operation_id": wix_seed.OPERATION_ID,
+                "import_pos_orders": True,
+            },
+            external_account=wix_seed.INSTANCE_ID,
+            connection_id=WIX_CONNECTION,
+        )
+        admin.link_location(session, DEMO_LOCATIONS[0][0], WIX_CONNECTION, wix_seed.LOCATION_ID)
+
+
 def queue_menu_imports(hub: Hub) -> None:
     with hub.sessions() as session:
         ids = session.scalars(select(t.LocationLink.location_id)).all()
     for location_id in ids:
         hub.enqueue_once(IMPORT_MENU, {"location_id": location_id}, key=f"menu:{location_id}")
+    # A menu unchanged since the last run publishes nothing new; this catches up a Wix
+    # sandbox that started without its state (the publisher diffs, so it is cheap).
+    payload = {"location_id": DEMO_LOCATIONS[0][0], "connection_id": WIX_CONNECTION}
+    hub.enqueue_once(PUBLISH_MENU, payload, key=f"publish:{WIX_CONNECTION}:{DEMO_LOCATIONS[0][0]}")
 
 
 async def serve_all(servers: Sequence[uvicorn.Server], hub: Hub) -> None:
@@ -119,8 +156,13 @@ def run_demo(*, ports: DemoPorts, db: Path, api_key: str) -> None:
         database_url=f"sqlite:///{db}",
         base_url=hub_url,
         allow_private_urls=True,
-        reconcile_interval_seconds=10,
+        reconcile_interval_seconds=float(os.environ.get(RECONCILE_ENV, "10")),
         secret_key=SecretStr("orderbridge-demo-secret-key"),
+        # Marketplace mode: the sandbox's application 76 installs through /connect/poster.
+        poster_application_id=OAUTH_APP_ID,
+        poster_application_secret=SecretStr(OAUTH_APP_SECRET),
+        poster_base_url=poster_url,
+        poster_redirect_uri=f"{hub_url}/connect/poster/callback",
     )
     upgrade(settings.database_url)
     hub = build_hub(settings, retry_policy=RetryPolicy(base_seconds=1, cap_seconds=30))
@@ -129,18 +171,33 @@ def run_demo(*, ports: DemoPorts, db: Path, api_key: str) -> None:
         port=ports.poster,
         webhook_url=f"{hub_url}/webhooks/poster",
         app_secret=OAUTH_APP_SECRET,
+        app_redirect_uri=settings.poster_redirect_uri,
         faults=Faults(),
         webhook_retry_scale=0.1,
     )
+    wix_url = f"http://127.0.0.1:{ports.wix}"
+    wix_app, _ = build_wix_sandbox(
+        port=ports.wix,
+        state=db.with_name(f"{db.stem}-wix.json"),
+        webhook_url=f"{hub_url}/webhooks/wix/{WIX_CONNECTION}",
+        resend_scale=0.01,
+    )
+    seed_wix(hub, wix_url=wix_url, public_key_pem=wix_app.state.sandbox.public_key_pem)
     servers = [
         uvicorn.Server(
-            uvicorn.Config(hub.app(), host="127.0.0.1", port=ports.hub, log_level="warning")
+            uvicorn.Config(
+                hub.app(demo_api_key=api_key), host="127.0.0.1", port=ports.hub, log_level="warning"
+            )
         ),
         uvicorn.Server(
             uvicorn.Config(sandbox_app, host="127.0.0.1", port=ports.poster, log_level="warning")
         ),
+        uvicorn.Server(
+            uvicorn.Config(wix_app, host="127.0.0.1", port=ports.wix, log_level="warning")
+        ),
     ]
     print(banner(hub_url, poster_url, api_key, db))
+    print(f"  Wix sandbox:      {wix_url}/checkout  (orders → Podil; control: {wix_url}/_sandbox/)")
     asyncio.run(serve_all(servers, hub))
 
 
@@ -155,6 +212,8 @@ def banner(hub_url: str, poster_url: str, api_key: str, db: Path) -> str:
             f"  health, metrics:  {hub_url}/health  {hub_url}/metrics",
             f"  Poster register:  {poster_url}/register  (accept / decline / close checks)",
             f"  Poster API:       {poster_url}/api/  token {DEMO_TOKEN}",
+            f"  connect Poster:   {hub_url}/connect/poster?api_key={DEMO_ADMIN_KEY}"
+            "  (OAuth install; pick dev-example)",
             f"  database:         {db}",
         ]
     )

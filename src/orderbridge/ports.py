@@ -363,6 +363,10 @@ class UnitOfWork(Protocol):
 
     def locations_of_connection(self, connection_id: str) -> Sequence[LocationBinding]: ...
 
+    def channel_connections(self, location_id: str) -> Sequence[ConnectionRecord]:
+        """The channel connections (Wix …) linked to a location."""
+        ...
+
     def get_menu(self, location_id: str) -> Menu | None: ...
 
     def save_menu(self, menu: Menu, *, source_connection_id: str | None) -> None: ...
@@ -383,6 +387,10 @@ class UnitOfWork(Protocol):
         connection_id: str | None = None,
         run_after: datetime | None = None,
     ) -> int: ...
+
+    def is_queued(self, kind: str, key: str) -> bool:
+        """Whether a job of ``kind`` and ``key`` is waiting or running."""
+        ...
 
     def record_inbound(
         self, source: str, external_id: str, payload: dict[str, object], headers: dict[str, object]

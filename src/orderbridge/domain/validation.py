@@ -190,7 +190,7 @@ def _check_line(
         message = f"{item.name!r} must be ordered as one of its variants"
         add(_p(ProblemCode.VARIANT_REQUIRED, message, f"{path}.variant_id"))
     if policy is PricePolicy.STRICT and price is not None:
-        _compare_price(problems, line.unit_price, price, f"{path}.unit_price")
+        _compare_price(problems, line.unit_price, price, f"{path}.price")
     problems.extend(_check_modifiers(line, item, path, now, policy))
     return problems
 
@@ -214,7 +214,7 @@ def _check_modifiers(
         chosen[group.id] += selected.quantity
         _add_unavailable(problems, modifier.availability, now, f"{here}.modifier_id", modifier.name)
         if policy is PricePolicy.STRICT:
-            _compare_price(problems, selected.unit_price, modifier.price, f"{here}.unit_price")
+            _compare_price(problems, selected.unit_price, modifier.price, f"{here}.price")
     for group in item.modifier_groups:
         count = chosen[group.id]
         if count < group.min:

@@ -10,6 +10,8 @@ from orderbridge.ports import LocationRecord, UnitOfWork
 from orderbridge.services import notify
 from orderbridge.services.errors import NotFound
 
+LOCATION_STATUS = "channel.location_status"
+
 
 def get_location(uow: UnitOfWork, *, tenant_id: str, location_id: str) -> LocationRecord:
     record = uow.get_location(location_id, tenant_id=tenant_id)
@@ -49,5 +51,12 @@ def change_status(
         key=f"location:{location_id}",
         at=now,
     )
+    for channel in uow.channel_connections(location_id):
+        uow.enqueue(
+            LOCATION_STATUS,
+            {"location_id": location_id, "connection_id": channel.id},
+            key=f"status:{channel.id}:{location_id}",
+            connection_id=channel.id,
+        )
     uow.commit()
     return get_location(uow, tenant_id=tenant_id, location_id=location_id)

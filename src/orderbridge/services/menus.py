@@ -18,6 +18,7 @@ from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
 from orderbridge.services import notify
 
 IMPORT_MENU = "menu.import"
+PUBLISH_MENU = "channel.publish_menu"
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
@@ -50,6 +51,13 @@ def store_menu(
             return {"changed": False, "version": menu.version}
         tx.save_menu(menu, source_connection_id=source_connection_id)
         _announce(tx, record.tenant_id, change, clock())
+        for channel in tx.channel_connections(menu.location_id):
+            tx.enqueue(
+                PUBLISH_MENU,
+                {"location_id": menu.location_id, "connection_id": channel.id},
+                key=f"publish:{channel.id}:{menu.location_id}",
+                connection_id=channel.id,
+            )
         tx.commit()
     return {
         "changed": True,

@@ -28,6 +28,8 @@ from orderbridge.services import notify
 RECONCILE_ORDER = "order.reconcile"
 LOOKUP_WINDOW = timedelta(hours=1)
 REAUTH = "reauth_required"
+# An operator's replay runs as a new job, but the tries before it may have reached the POS.
+REPLAY_EVENTS = frozenset({"order.replayed", "order.replay_requested"})
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
@@ -39,8 +41,10 @@ async def submit_order(
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
-    ``attempt`` counts tries of this submission across retries and replays; from the
-    second on, an earlier try may have reached the POS, so the order is looked up first.
+    ``attempt`` counts tries of this submission job across retries and dead-letter
+    revivals; from the second on, or once an operator replayed the order (a new job
+    after tries that may have timed out), an earlier try may have reached the POS, so
+    the order is looked up first.
     """
     with uow() as tx:
         stored = tx.get_order(order_id)
@@ -60,7 +64,7 @@ async def submit_order(
     order = stored.order
     ref: PosOrderRef | None = None
     try:
-        if attempt > 1:
+        if attempt > 1 or any(e.event in REPLAY_EVENTS for e in order.timeline):
             ref = await pos.find_order(
                 location=location, key=order.id, since=order.created_at - LOOKUP_WINDOW
             )
@@ -125,8 +129,17 @@ async def reconcile_order(
         binding = tx.pos_binding(stored.order.location_id)
         if binding is None or stored.pos_connection_id != binding[0].id:
             return {"skipped": True}
+        if binding[0].status != "active":  # parked until re-authorised: nothing to ask
+            return {"skipped": binding[0].status}
     connection, location = binding
-    ref = await pos_for(connection).order_state(stored.pos_order_id, location=location)
+    try:
+        ref = await pos_for(connection).order_state(stored.pos_order_id, location=location)
+    except PermanentError as error:
+        if error.code == REAUTH:  # park the connection, or every sweep makes a dead letter
+            with uow() as tx:
+                tx.set_connection_status(connection.id, "needs_reauth", error.reason)
+                tx.commit()
+        raise
     with uow() as tx:
         fresh = tx.get_order(order_id)
         assert fresh is not None

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from orderbridge.ports import UnitOfWork
 from orderbridge.services.pipeline import RECONCILE_ORDER
+from orderbridge.services.reservations import RECONCILE_RESERVATION
 
 SWEEP = "orders.sweep"
 BATCH = 500
@@ -20,9 +21,15 @@ BATCH = 500
 def sweep_orders(
     *, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime], stale_after: timedelta
 ) -> int:
-    """Queue a reconcile job for every stale open order; return how many."""
+    """Queue a reconcile job for every stale open order and reservation that has none
+    waiting (a POS outage must not pile them up); return how many were queued."""
+    cutoff = clock() - stale_after
     with uow() as tx:
-        stale = tx.orders_to_reconcile(updated_before=clock() - stale_after, limit=BATCH)
+        stale = [
+            stored
+            for stored in tx.orders_to_reconcile(updated_before=cutoff, limit=BATCH)
+            if not tx.is_queued(RECONCILE_ORDER, stored.order.id)
+        ]
         for stored in stale:
             tx.enqueue(
                 RECONCILE_ORDER,
@@ -30,5 +37,18 @@ def sweep_orders(
                 key=stored.order.id,
                 connection_id=stored.pos_connection_id,
             )
+        booked = [
+            stored
+            for stored in tx.reservations_to_reconcile(updated_before=cutoff, limit=BATCH)
+            if not tx.is_queued(RECONCILE_RESERVATION, stored.reservation.id)
+        ]
+        for reservation in booked:
+            rid = reservation.reservation.id
+            tx.enqueue(
+                RECONCILE_RESERVATION,
+                {"reservation_id": rid},
+                key=rid,
+                connection_id=reservation.pos_connection_id,
+            )
         tx.commit()
-    return len(stale)
+    return len(stale) + len(booked)

@@ -27,7 +27,11 @@ from orderbridge.storage.db import make_engine
 SCRIPT_LOCATION = str(Path(__file__).with_name("migrations"))
 
 # Every module that defines tables on ``Base``; autogenerate sees only these.
-TABLE_MODULES: tuple[str, ...] = ("orderbridge.messaging.tables", "orderbridge.storage.tables")
+TABLE_MODULES: tuple[str, ...] = (
+    "orderbridge.messaging.tables",
+    "orderbridge.storage.tables",
+    "orderbridge.storage.channel_refs",
+)
 
 
 def import_table_modules() -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from orderbridge.domain.locations import Location, Pause
 from orderbridge.domain.menu import Menu
 from orderbridge.messaging import inbox, outbox
+from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.ports import (
     ConnectionRecord,
     EndpointRecord,
@@ -30,6 +31,10 @@ from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow_aggregates import AggregateStore, ConcurrentUpdate
 
 __all__ = ["ConcurrentUpdate", "SqlUnitOfWork"]
+
+# Decoded menus by (location id, menu version); menus are immutable values.
+_MENUS: dict[tuple[str, str], Menu] = {}
+_MENUS_KEPT = 512
 
 
 class SqlUnitOfWork(AggregateStore):
@@ -152,9 +157,34 @@ class SqlUnitOfWork(AggregateStore):
             for link, location in rows
         ]
 
+    def channel_connections(self, location_id: str) -> Sequence[ConnectionRecord]:
+        rows = self.session.scalars(
+            select(t.Connection)
+            .join(t.LocationLink, t.LocationLink.connection_id == t.Connection.id)
+            .where(t.LocationLink.location_id == location_id, t.Connection.role == "channel")
+            .order_by(t.Connection.id)
+        ).all()
+        return [self._connection(row) for row in rows]
+
     def get_menu(self, location_id: str) -> Menu | None:
+        # Decoding a menu document costs more than the rest of placing an order, and
+        # every order reads its location's menu: decoded menus are kept per content
+        # version (a fingerprint of the whole menu), so a new import is seen at once.
+        version = self.menu_version(location_id)
+        if version is None:
+            return None
+        cached = _MENUS.get((location_id, version))
+        if cached is not None:
+            return cached
         row = self.session.get(t.MenuSnapshot, location_id)
-        return codec.menu_from_json(row.document) if row is not None else None
+        if row is None:
+            return None
+        menu = codec.menu_from_json(row.document)
+        if row.version == version:
+            if len(_MENUS) >= _MENUS_KEPT:
+                _MENUS.clear()
+            _MENUS[(location_id, version)] = menu
+        return menu
 
     def menu_version(self, location_id: str) -> str | None:
         return self.session.scalar(
@@ -235,6 +265,18 @@ class SqlUnitOfWork(AggregateStore):
             run_after=run_after,
             now=self.clock(),
         )
+
+    def is_queued(self, kind: str, key: str) -> bool:
+        found = self.session.scalar(
+            select(OutboxJob.id)
+            .where(
+                OutboxJob.kind == kind,
+                OutboxJob.key == key,
+                OutboxJob.status.in_([JobStatus.PENDING.value, JobStatus.RUNNING.value]),
+            )
+            .limit(1)
+        )
+        return found is not None
 
     def record_inbound(
         self, source: str, external_id: str, payload: dict[str, object], headers: dict[str, object]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
+import httpx
 from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,9 @@ class WebContext:
     cipher: CredentialCipher
     clock: Callable[[], datetime]
     registry: CollectorRegistry
+    # Where Poster calls made by routes (the OAuth callback) go; None: the network.
+    pos_transport: httpx.AsyncBaseTransport | None = None
+    demo_api_key: str | None = None
 
 
 def context(request: Request) -> WebContext:

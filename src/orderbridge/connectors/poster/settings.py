@@ -39,6 +39,11 @@ class PosterSettings(BaseModel):
         min_length=1,
         pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$",
     )
+    account_number: str = Field(
+        "",
+        description="Poster's number of the account (webhooks carry it as account_number).",
+        pattern=r"^[0-9]*$",
+    )
     base_url: str = Field(
         POSTER_BASE_URL,
         description="Where Poster's API lives; change only to point at a Poster sandbox.",

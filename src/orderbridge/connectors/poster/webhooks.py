@@ -10,8 +10,12 @@ Poster retry, 15 times), and a worker later runs :func:`classify` and the comman
 Dedup key: ``poster:{account}:{object}:{object_id}:{action}:{time}`` plus, when ``data``
 came, ``:`` and 16 hex digits of its sha256. A retry or duplicate of one delivery has
 the same body and so the same key. Two real changes of one object in the same second
-share a key too; that is safe because handlers re-read the object from Poster (and the
-reconcile sweep re-reads everything), so the surviving event sees the newest state.
+share a key too (the body has no finer clock); handlers re-read the object from Poster,
+so what matters is that one read happens after the last change. For orders the sweep
+guarantees it. For the menu objects in :data:`REREAD_WHEN_REPEATED` the ingress queues
+the refresh again for a repeated body unless one for that object is still waiting to
+run (a retry from Poster costs one more menu.getProduct; a price edited twice within a
+second is not left stale until the next full import).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from orderbridge.ports import PermanentError
 
 ACCEPT = {"status": "accept"}
 SIGNED = ("account", "object", "object_id", "action", "time")
+# Menu entities whose repeated webhook is run again (see the module docstring).
+REREAD_WHEN_REPEATED = frozenset({"product", "dish", "category", "stock"})
 # ``type`` of a stock webhook's data: 2 a product, 4 a manufactured dish (the reference).
 STOCK_PRODUCT_TYPES = frozenset({2, 4})
 

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
 
-from orderbridge.messaging import deadletters
+from orderbridge.messaging.tables import OutboxJob
 from orderbridge.services import orders as order_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.menus import IMPORT_MENU
 from orderbridge.storage import tables as t
 from orderbridge.web.convert import order_to_out
+from orderbridge.web.dashboard import jobs
 from orderbridge.web.deps import AdminCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.storefront import ERRORS, api_error
@@ -52,19 +53,22 @@ def metrics(ctx: Context) -> Response:
 def list_dead_letters(
     ctx: Context,
     who: AdminCaller,
-    kind: str | None = None,
     limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
 ) -> dict[str, Any]:
+    """The tenant's dead jobs, newest first (hub-wide jobs such as sweeps belong to no
+    tenant and are not listed here)."""
     with ctx.sessions() as session:
-        rows = deadletters.list_dead(session, deadletters.DeadLetterFilter(kind=kind), limit=limit)
-    return {"deadletters": [_dead(row) for row in rows]}
+        rows = jobs.dead_page(session, who.tenant_id, limit=limit, offset=offset)
+        return {"deadletters": [_dead(row) for row in rows]}
 
 
 @router.post("/api/v1/admin/deadletters/{job_id}/retry", tags=["operations"])
 def retry_dead_letter(job_id: int, ctx: Context, who: AdminCaller) -> dict[str, Any]:
     with ctx.sessions() as session, session.begin():
-        if not deadletters.retry_dead(session, job_id, now=ctx.clock()):
+        if not jobs.owns_dead(session, who.tenant_id, job_id):
             raise ApiError(404, "unknown_deadletter", "no dead letter with that id", "job_id")
+        jobs.retry(session, [job_id], now=ctx.clock())
     return {"retried": job_id}
 
 
@@ -91,7 +95,7 @@ def sync_menu(location_id: str, ctx: Context, who: AdminCaller) -> dict[str, Any
     return {"queued": job}
 
 
-def _dead(row: deadletters.DeadLetter) -> dict[str, Any]:
+def _dead(row: OutboxJob) -> dict[str, Any]:
     return {
         "id": row.id,
         "kind": row.kind,
@@ -99,5 +103,5 @@ def _dead(row: deadletters.DeadLetter) -> dict[str, Any]:
         "connection_id": row.connection_id,
         "attempts": row.attempts,
         "last_error": row.last_error,
-        "died_at": row.died_at.isoformat(),
+        "died_at": row.updated_at.isoformat(),
     }

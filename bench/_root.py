@@ -1,0 +1,23 @@
+"""The real-process harness of the tests, for the benchmarks.
+
+``uv run python bench/NAME.py`` puts ``bench/`` first on ``sys.path``; the harness
+(``tests/reliability/stack.py``: the Poster sandbox, API and worker processes on
+127.0.0.1; ``tests/e2e/servers.py``; the throwaway PostgreSQL cluster of
+``tests/integration/conftest.py``) lives under ``tests``. This module puts the
+repository root on the path and hands those modules over, whatever the import order.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.e2e import servers  # noqa: E402
+from tests.integration import conftest as postgres  # noqa: E402
+from tests.reliability import stack  # noqa: E402
+
+__all__ = ["ROOT", "postgres", "servers", "stack"]

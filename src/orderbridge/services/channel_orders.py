@@ -1,0 +1,95 @@
+"""Orders from marketplace channels (Wix): kept even when they cannot go to the POS.
+
+A storefront can be told "no" (``place_order`` refuses an invalid order whole and
+stores nothing); a marketplace cannot — the customer already ordered and paid on the
+marketplace's site. :func:`place_channel_order` therefore stores every order it is
+given: a valid one is queued for the POS exactly as ``place_order`` does; one with
+problems (an item the menu mapping does not know, a paused location) is stored as
+``failed`` with every reason in its timeline, so an operator sees it, fixes the cause
+and replays it. Repeats of the same channel order id change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from orderbridge.domain.drafts import OrderDraft
+from orderbridge.domain.menu import Menu
+from orderbridge.domain.orders import Order
+from orderbridge.domain.validation import (
+    PricePolicy,
+    ValidationProblem,
+    price_lines,
+    validate_order,
+)
+from orderbridge.ports import UnitOfWork
+from orderbridge.services import notify
+from orderbridge.services.errors import NotFound
+from orderbridge.services.ids import new_id
+from orderbridge.services.orders import SUBMIT_ORDER, Placed
+
+
+def describe(problems: list[ValidationProblem]) -> str:
+    """The reasons an order failed, for the timeline and the dashboard."""
+    return "; ".join(f"{p.code.value} at {p.field}: {p.message}" for p in problems)
+
+
+def place_channel_order(
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    draft: OrderDraft,
+    request_hash: str,
+    now: datetime,
+    channel_connection_id: str,
+    external_refs: Mapping[str, str] = {},
+) -> Placed:
+    """Store the channel's order (queued for the POS, or failed with its reasons)."""
+    key = draft.key
+    existing = uow.find_order(tenant_id, key.channel, key.channel_order_id)
+    if existing is not None:
+        return Placed(existing, created=False)
+    record = uow.get_location(draft.location_id, tenant_id=tenant_id)
+    if record is None:
+        raise NotFound("unknown_location", "no such location", field="location_id")
+    menu = uow.get_menu(record.location.id)
+    problems = validate_order(
+        draft,
+        menu=menu or Menu(location_id=record.location.id, currency=record.location.currency),
+        status=record.location.status_at(now),
+        now=now,
+        policy=PricePolicy(record.price_policy),
+    )
+    lines = price_lines(draft, menu or Menu(record.location.id, record.location.currency))
+    order = Order.receive(
+        id=new_id("ord"),
+        key=key,
+        location_id=record.location.id,
+        lines=lines,
+        customer=draft.customer,
+        fulfilment=draft.fulfilment,
+        at=now,
+        payment=draft.payment,
+        note=draft.note,
+    )
+    order.external_refs.update(external_refs)
+    order.external_refs["channel_connection_id"] = channel_connection_id
+    if menu is None:
+        order.fail(now, "menu_not_published: the location has no menu yet")
+    elif problems:
+        order.fail(now, describe(problems))
+    uow.add_order(order, tenant_id=tenant_id, request_hash=request_hash)
+    if not problems and menu is not None:
+        binding = uow.pos_binding(order.location_id)
+        uow.enqueue(
+            SUBMIT_ORDER,
+            {"order_id": order.id},
+            key=order.id,
+            connection_id=binding[0].id if binding else None,
+        )
+    notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
+    uow.commit()
+    stored = uow.get_order(order.id)
+    assert stored is not None
+    return Placed(stored, created=True)

@@ -1,0 +1,36 @@
+"""The admin dashboard under ``/admin``: server-rendered pages for one tenant's operators.
+
+Sign in with an admin API key (``/admin/login``); then the overview (locations with
+pause/resume, connections, queue, recent orders), orders with their timelines and
+replay, dead letters with retry, the published menus and the connections. Mount it
+with ``app.include_router(dashboard.router)``.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from orderbridge.web.dashboard import auth, catalog, deadletters, orders, overview
+from orderbridge.web.dashboard.render import STATIC_TYPES, static_file
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/admin/static/{name}")
+def static(name: str) -> Response:
+    """The stylesheet and the script; nothing else is served from here."""
+    media_type = STATIC_TYPES.get(name)
+    if media_type is None:
+        return Response(status_code=404)
+    return Response(
+        static_file(name),
+        media_type=media_type,
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+for _module in (auth, overview, orders, deadletters, catalog):
+    router.include_router(_module.router)
+
+__all__ = ["router"]

@@ -1,0 +1,174 @@
+"""The admin dashboard in a real browser, against ``orderbridge demo`` on loopback.
+
+Debian's Chromium is driven by Playwright. An order is placed through the storefront
+API; then an operator signs in with the demo admin key, finds the order and its
+timeline, pauses a location and sees its status change, and signs out. Every page is
+screenshotted into the test's folder, for people to look at.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.e2e.servers import free_port, orderbridge_process
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+API_KEY = "ob_demo_brioche_storefront_key"
+ADMIN_KEY = "ob_demo_brioche_admin_key"
+WAIT_MS = 15_000
+
+
+def _menus(hub: str, timeout: float = 30.0) -> list[tuple[str, dict[str, Any]]]:
+    """Each location's published menu, once the demo has imported them all."""
+    headers = {"Authorization": f"Bearer {API_KEY}"}
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=hub, headers=headers, timeout=5) as client:
+        while time.monotonic() < deadline:
+            ids = [loc["id"] for loc in client.get("/api/v1/locations").json()["locations"]]
+            answers = [client.get(f"/api/v1/locations/{i}/menu") for i in ids]
+            if ids and all(a.status_code == 200 for a in answers):
+                return [(i, a.json()) for i, a in zip(ids, answers, strict=True)]
+            time.sleep(0.1)
+    raise AssertionError("the demo's menus were not imported")
+
+
+def _simple_line(menu: dict[str, Any]) -> dict[str, Any]:
+    """An available item that needs no modifier, with its first variant if it has any."""
+    for category in menu["categories"]:
+        for item in category["items"]:
+            needs_choice = any(group["min"] > 0 for group in item["modifier_groups"])
+            if item["available"] and not needs_choice:
+                variants = [v for v in item["variants"] if v["available"]]
+                if item["variants"] and not variants:
+                    continue
+                line = {"item_id": item["id"], "quantity": 2}
+                return line | ({"variant_id": variants[0]["id"]} if variants else {})
+    raise AssertionError("no simple item on the demo menu")
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("dashboard-demo")
+    port, poster_port = free_port(), free_port()
+    args = ["demo", "--port", str(port), "--poster-port", str(poster_port)]
+    args += ["--wix-port", str(free_port()), "--db", str(folder / "d.db")]
+    with orderbridge_process(
+        args, ready_url=f"http://127.0.0.1:{port}/health", log=folder / "demo.log"
+    ):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def place_order(hub: str) -> tuple[str, str]:
+    """An order through the storefront API, as a website places it: (hub id, channel id)."""
+    location_id, menu = _menus(hub)[0]
+    channel_order_id = f"web-{int(time.time() * 1000)}"
+    body = {
+        "location_id": location_id,
+        "channel_order_id": channel_order_id,
+        "items": [_simple_line(menu)],
+        "customer": {"name": "Олена", "phone": "+380671234567", "email": "olena@example.com"},
+        "fulfillment": {"type": "pickup"},
+        "note": "ring twice",
+    }
+    answer = httpx.post(
+        f"{hub}/api/v1/orders",
+        json=body,
+        headers={"Authorization": f"Bearer {API_KEY}", "Idempotency-Key": channel_order_id},
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"], channel_order_id
+
+
+def shot(page: Page, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def test_operator_signs_in_follows_an_order_pauses_a_location_and_signs_out(
+    hub: str, browser: Browser, tmp_path: Path
+) -> None:
+    order_id, channel_order_id = place_order(hub)
+    page = browser.new_page(viewport={"width": 1366, "height": 800})
+    page.set_default_timeout(WAIT_MS)
+
+    page.goto(f"{hub}/admin/orders")
+    expect(page).to_have_url(f"{hub}/admin/login?next=%2Fadmin%2Forders")
+    shot(page, tmp_path, "01-login")
+    page.fill("#api_key", ADMIN_KEY)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{hub}/admin/orders")
+
+    row = page.locator("table.grid tbody tr", has_text=channel_order_id)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Олена")
+    shot(page, tmp_path, "02-orders")
+
+    row.get_by_role("link", name=channel_order_id).click()
+    expect(page).to_have_url(f"{hub}/admin/orders/{order_id}")
+    expect(page.locator("#timeline li").first).to_contain_text("order.received")
+    # The demo's worker submits the order to the Poster sandbox within moments.
+    for _ in range(50):
+        if page.locator("#timeline li", has_text="submitted").count():
+            break
+        time.sleep(0.2)
+        page.reload()
+    expect(page.locator("#timeline li", has_text="submitted").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("+38••••••4567")
+    expect(page.locator("main")).not_to_contain_text("+380671234567")
+    shot(page, tmp_path, "03-order")
+
+    page.get_by_role("link", name="Overview").click()
+    location = page.locator("table.locations tbody tr").first
+    expect(location).to_have_attribute("data-status", "open")
+    location.locator("select[name=minutes]").select_option("60")
+    location.locator("input[name=reason]").fill("kitchen full")
+    location.get_by_role("button", name="Pause").click()
+    location = page.locator("table.locations tbody tr").first
+    expect(location).to_have_attribute("data-status", "paused")
+    expect(location).to_contain_text("kitchen full")
+    expect(page.locator(".flash.ok")).to_contain_text("Location paused")
+    shot(page, tmp_path, "04-overview-paused")
+    statuses = httpx.get(
+        f"{hub}/api/v1/locations", headers={"Authorization": f"Bearer {API_KEY}"}
+    ).json()["locations"]
+    assert "paused" in {loc["status"] for loc in statuses}
+
+    location.get_by_role("button", name="Resume").click()
+    expect(page.locator("table.locations tbody tr").first).to_have_attribute("data-status", "open")
+
+    for name in ("Menu", "Connections", "Dead letters"):
+        page.get_by_role("link", name=name, exact=True).click()
+        expect(page.locator("h1")).to_contain_text(name)
+        shot(page, tmp_path, f"05-{name.lower().replace(' ', '-')}")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("#api_key")).to_be_visible()
+    page.goto(f"{hub}/admin")
+    expect(page.locator("#api_key")).to_be_visible()
+    page.close()

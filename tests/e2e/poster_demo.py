@@ -1,0 +1,187 @@
+"""Driving ``orderbridge demo`` from e2e tests: the hub and the Poster sandbox as real
+processes on free ports of 127.0.0.1, reached over real HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from tests.e2e.servers import free_port, orderbridge_process
+
+STOREFRONT_KEY = "ob_demo_brioche_storefront_key"
+ADMIN_KEY = "ob_demo_brioche_admin_key"
+DEMO_TOKEN = "687409:4164553abf6a031302898da7800b59fb"
+PODIL = "loc_podil"
+T = TypeVar("T")
+
+
+def wait_for(probe: Callable[[], T | None], *, timeout: float = 20.0, what: str = "") -> T:
+    """Poll ``probe`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last: T | None = None
+    while time.monotonic() < deadline:
+        last = probe()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout} s: {what} (last: {last!r})")
+
+
+@dataclass
+class Demo:
+    """One running ``orderbridge demo``: its URLs and database, and ways to poke them."""
+
+    hub: str
+    poster: str
+    db: Path
+
+    def api(self, path: str, *, key: str = STOREFRONT_KEY, **kwargs: Any) -> httpx.Response:
+        method = "POST" if "json" in kwargs else "GET"
+        headers = {"authorization": f"Bearer {key}", **kwargs.pop("headers", {})}
+        return httpx.request(method, f"{self.hub}{path}", headers=headers, timeout=10, **kwargs)
+
+    def sandbox(self, path: str, **kwargs: Any) -> Any:
+        """A call to the sandbox's control API (POST when a body is given)."""
+        method = "POST" if "json" in kwargs else "GET"
+        answer = httpx.request(method, f"{self.poster}{path}", timeout=10, **kwargs)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def faults(self, **knobs: Any) -> None:
+        self.sandbox("/_sandbox/faults", json=knobs)
+
+    def menu(self, location: str = PODIL, *, key: str = STOREFRONT_KEY) -> dict[str, Any]:
+        answer = self.api(f"/api/v1/locations/{location}/menu", key=key)
+        assert answer.status_code == 200, answer.text
+        menu: dict[str, Any] = answer.json()
+        return menu
+
+    def order(self, order_id: str, *, key: str = STOREFRONT_KEY) -> dict[str, Any]:
+        answer = self.api(f"/api/v1/orders/{order_id}", key=key)
+        assert answer.status_code == 200, answer.text
+        order: dict[str, Any] = answer.json()
+        return order
+
+    def wait_status(
+        self, order_id: str, status: str, *, timeout: float = 20.0, key: str = STOREFRONT_KEY
+    ) -> dict[str, Any]:
+        def reached() -> dict[str, Any] | None:
+            found = self.order(order_id, key=key)
+            return found if found["status"] == status else None
+
+        return wait_for(reached, timeout=timeout, what=f"order {order_id} {status}")
+
+    def at_register(self, order_id: str, *, account: str = "api-demo") -> list[dict[str, Any]]:
+        """The incoming orders at Poster that carry the hub order's marker."""
+        orders = self.sandbox(f"/_sandbox/incoming-orders?account={account}")["incoming_orders"]
+        return [o for o in orders if f"[ob:{order_id}]" in (o["comment"] or "")]
+
+    def health(self) -> dict[str, Any]:
+        found: dict[str, Any] = httpx.get(f"{self.hub}/health", timeout=10).json()
+        return found
+
+    def connect_poster(self, account: str, *, admin_key: str = ADMIN_KEY) -> httpx.Response:
+        """The marketplace install as a browser does it: the hub's redirect, "Allow" on
+        the sandbox's consent page, and Poster's redirect back to the hub."""
+        with httpx.Client(timeout=20) as browser:
+            start = browser.get(f"{self.hub}/connect/poster", params={"api_key": admin_key})
+            assert start.status_code == 302, start.text
+            query = parse_qs(urlsplit(start.headers["location"]).query)
+            allowed = browser.post(
+                f"{self.poster}/api/auth",
+                data={
+                    "application_id": query["application_id"][0],
+                    "redirect_uri": query["redirect_uri"][0],
+                    "account": account,
+                },
+            )
+            assert allowed.status_code == 302, allowed.text
+            return browser.get(allowed.headers["location"])
+
+    def attempts(self, kind: str) -> dict[str, float]:
+        """``orderbridge_job_attempts_total`` of one job kind, by outcome."""
+        text = httpx.get(f"{self.hub}/metrics", timeout=10).text
+        pattern = re.compile(
+            r'^orderbridge_job_attempts_total\{kind="'
+            + re.escape(kind)
+            + r'",outcome="(\w+)"\} (\S+)$',
+            re.M,
+        )
+        return {outcome: float(value) for outcome, value in pattern.findall(text)}
+
+
+@contextlib.contextmanager
+def running_demo(folder: Path, *, reconcile_seconds: float) -> Iterator[Demo]:
+    """``orderbridge demo`` on free ports, its menus imported; stopped at the end."""
+    folder.mkdir(parents=True, exist_ok=True)
+    hub_port, poster_port, wix_port = free_port(), free_port(), free_port()
+    db = folder / "demo.db"
+    args = [
+        "demo",
+        "--port",
+        str(hub_port),
+        "--poster-port",
+        str(poster_port),
+        "--wix-port",
+        str(wix_port),
+        "--db",
+        str(db),
+    ]
+    env = {
+        "ORDERBRIDGE_RECONCILE_INTERVAL_SECONDS": str(reconcile_seconds),
+        # Shorter than the "created but no answer" fault's hold, so that fault times out.
+        "ORDERBRIDGE_POSTER_TIMEOUT_SECONDS": "2",
+    }
+    hub = f"http://127.0.0.1:{hub_port}"
+    with orderbridge_process(args, ready_url=f"{hub}/health", log=folder / "demo.log", env=env):
+        demo = Demo(hub=hub, poster=f"http://127.0.0.1:{poster_port}", db=db)
+        wait_for(lambda: demo.api(f"/api/v1/locations/{PODIL}/menu").status_code == 200)
+        yield demo
+
+
+def order_body(
+    channel_order_id: str, *, location: str = PODIL, paid: bool = True
+) -> dict[str, Any]:
+    """A Pepperoni Ø35 (variant 154) and a Cheeseburger with grilled vegetables and two
+    BBQ sauces, picked up, prepaid (530.00 UAH) when ``paid``."""
+    return {
+        "location_id": location,
+        "channel_order_id": channel_order_id,
+        "items": [
+            {"item_id": "192", "variant_id": "154", "quantity": 1, "modifiers": []},
+            {
+                "item_id": "172",
+                "quantity": 1,
+                "modifiers": [
+                    {"modifier_id": "63", "quantity": 1},
+                    {"modifier_id": "59", "quantity": 2},
+                ],
+                "note": "no onions",
+            },
+        ],
+        "customer": {"name": "Олена Коваленко", "phone": "+380671234567", "email": "o@example.com"},
+        "fulfillment": {"type": "pickup"},
+        "payment": {"status": "paid" if paid else "unpaid", "amount": 53000, "currency": "UAH"},
+        "note": "ring twice",
+    }
+
+
+def place_order(demo: Demo, channel_order_id: str, **kwargs: Any) -> str:
+    key = kwargs.pop("key", STOREFRONT_KEY)
+    answer = demo.api(
+        "/api/v1/orders",
+        key=key,
+        json=order_body(channel_order_id, **kwargs),
+        headers={"idempotency-key": channel_order_id},
+    )
+    assert answer.status_code == 201, answer.text
+    order_id: str = answer.json()["id"]
+    return order_id
