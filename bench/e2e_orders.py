@@ -1,7 +1,8 @@
 """Benchmark: storefront order → created at the Poster sandbox, at a steady rate.
 
-Real processes on 127.0.0.1, SQLite: the Poster sandbox, ``orderbridge serve
---no-workers`` and ``--workers`` ``orderbridge worker`` processes. Orders are posted to
+Real processes on 127.0.0.1, SQLite: the Poster sandbox and ``orderbridge serve``
+running the API and a worker in one process (the demo's setup); or, with ``--workers
+N``, ``orderbridge serve --no-workers`` and N ``orderbridge worker`` processes. Orders are posted to
 ``POST /api/v1/orders`` open-loop (order ``i`` leaves at ``t0 + i / rate``, whatever the
 answers), then the run waits until every order is ``submitted``. The latency of an
 order is from the moment its POST was sent to the ``order.submitted`` entry of its
@@ -9,8 +10,8 @@ timeline, which the worker writes once Poster has answered createIncomingOrder (
 machine, same clock). 0 lost: every 201'd order reached the sandbox, exactly once.
 Runnable alone::
 
-    uv run python bench/e2e_orders.py [--rate 100] [--seconds 60] [--workers 1]
-        [--poll 0.2] [--concurrency 4]
+    uv run python bench/e2e_orders.py [--rate 100] [--seconds 60] [--workers 0]
+        [--poll 0.2] [--concurrency 16]
 
 Prints the figures, then one JSON object as the last line.
 """
@@ -92,9 +93,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=100.0, help="orders per second")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to post")
-    parser.add_argument("--workers", type=int, default=1, help="orderbridge worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="separate orderbridge worker processes (0: the worker runs inside serve)",
+    )
     parser.add_argument("--poll", type=float, default=0.2, help="worker poll interval, s")
-    parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker at once")
+    parser.add_argument("--concurrency", type=int, default=16, help="jobs per worker at once")
     parser.add_argument(
         "--pos-rate", type=float, default=1000.0, help="per-worker POS call limit per second"
     )
@@ -116,11 +122,17 @@ def main() -> None:
         db_url = f"sqlite:///{folder / 'orderbridge.db'}"
         upgrade(db_url)
         with stack.hub_stack(
-            db_url, folder, workers=args.workers, poster_timeout=10, **env
+            db_url,
+            folder,
+            workers=args.workers,
+            api_worker=args.workers == 0,
+            poster_timeout=10,
+            **env,
         ) as running:
             lines = stack.menu_lines(running.hub_url)
             print(
-                f"hub {running.hub_url}, sandbox {running.poster_url}, {args.workers} worker(s), "
+                f"hub {running.hub_url}, sandbox {running.poster_url}, "
+                f"{args.workers or 'in-process'} worker(s), "
                 f"poll {args.poll} s, concurrency {args.concurrency}, SQLite"
             )
             began = time.perf_counter()

@@ -13,7 +13,10 @@ The load comes from a separate process: ``--connections`` keep-alive HTTP/1.1
 connections on asyncio streams, each sending its next request when the last answer is
 in, for ``--seconds`` after a warm-up. (A hand-rolled client, not httpx: on two cores
 httpx itself tops out near the rates measured here, and the point is the servers.)
-Every hub request is a distinct, correctly signed event. Runnable alone::
+Every hub request is a distinct, correctly signed event. Besides req/s, each run reports
+the server process's CPU time per request (from ``/proc``), which other load on the
+machine moves far less than throughput, and each round's hub/bare ratio (the two runs
+are back to back). Runnable alone::
 
     uv run python bench/ingest.py [--seconds 10] [--connections 64] [--rounds 2]
 
@@ -198,6 +201,7 @@ def measure(kind: str, folder: Path, args: argparse.Namespace, round_no: int) ->
     )
     try:
         servers.wait_until_up(f"http://127.0.0.1:{port}/health", process=server)
+        cpu_before = _cpu_seconds(server.pid)
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
         loader = ctx.Process(
@@ -206,6 +210,7 @@ def measure(kind: str, folder: Path, args: argparse.Namespace, round_no: int) ->
         loader.start()
         result: dict[str, Any] = queue.get(timeout=args.warmup + args.seconds + 60)
         loader.join(timeout=30)
+        cpu = _cpu_seconds(server.pid) - cpu_before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -214,7 +219,16 @@ def measure(kind: str, folder: Path, args: argparse.Namespace, round_no: int) ->
     with engine.connect() as conn:
         result["rows"] = conn.execute(text(count)).scalar()
     engine.dispose()
+    # CPU time of the server over warm-up and measurement, per request answered in them
+    # (the rows): unlike req/s, barely moved by other load on the machine.
+    result["server_cpu_us_per_request"] = round(cpu / max(result["rows"] or 1, 1) * 1e6, 1)
     return result
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process ``pid`` has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -240,12 +254,22 @@ def main() -> None:
                 print(
                     f"round {round_no + 1} {kind:4}: {result['rps']:8.1f} req/s  "
                     f"p50 {result['p50_ms']} ms  p99 {result['p99_ms']} ms  "
+                    f"server CPU {result['server_cpu_us_per_request']} µs/request  "
                     f"({result['ok']} ok, {result['failed']} failed, {result['rows']} rows)"
                 )
     hub_rps = statistics.median(r["rps"] for r in results["hub"])
     bare_rps = statistics.median(r["rps"] for r in results["bare"])
     ratio = hub_rps / bare_rps
+    # Each round's hub and bare runs are back to back: their ratio is the least exposed
+    # to other load on the machine changing between rounds.
+    paired = [h["rps"] / b["rps"] for h, b in zip(results["hub"], results["bare"], strict=True)]
+    hub_cpu = statistics.median(r["server_cpu_us_per_request"] for r in results["hub"])
+    bare_cpu = statistics.median(r["server_cpu_us_per_request"] for r in results["bare"])
     print(f"hub {hub_rps:.1f} req/s vs bare {bare_rps:.1f} req/s: ratio {ratio:.2f} (goal ≥ 0.6)")
+    print(
+        f"per round: {', '.join(f'{r:.2f}' for r in paired)}; server CPU per request: "
+        f"hub {hub_cpu:.0f} µs, bare {bare_cpu:.0f} µs (bare/hub {bare_cpu / hub_cpu:.2f})"
+    )
     print(
         json.dumps(
             {
@@ -257,6 +281,8 @@ def main() -> None:
                 "hub_rps": hub_rps,
                 "bare_rps": bare_rps,
                 "ratio": round(ratio, 3),
+                "ratio_per_round": [round(r, 3) for r in paired],
+                "server_cpu_us_per_request": {"hub": hub_cpu, "bare": bare_cpu},
                 "goal_ratio_at_least_0_6": ratio >= 0.6,
                 "runs": results,
             }

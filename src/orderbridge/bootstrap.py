@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -23,25 +23,23 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderbridge.bootstrap_jobs import job_handlers
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
 from orderbridge.connectors.poster.connector import PosterConnector
-from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event
+from orderbridge.connectors.poster.events import POSTER_EVENT
 from orderbridge.connectors.poster.settings import PosterSettings
-from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.metrics import MessagingMetrics, QueueDepthCollector
-from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import JobStatus, OutboxJob
+from orderbridge.messaging.wakeup import Wakeup, notify_on_commit
 from orderbridge.messaging.worker import Handler, Worker
 from orderbridge.ports import ConnectionRecord, PermanentError, PosSystem
 from orderbridge.security import CredentialCipher
-from orderbridge.services import menus, pipeline, reservations, sweep
-from orderbridge.services.notify import DELIVER_WEBHOOK
-from orderbridge.services.orders import SUBMIT_ORDER
+from orderbridge.services import menus, sweep
 from orderbridge.storage import tables as t
-from orderbridge.storage.db import make_engine, session_factory
+from orderbridge.storage.db import make_engine, read_only, session_factory
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import SqlUnitOfWork
 from orderbridge.web.app import create_app
@@ -68,8 +66,15 @@ class Hub:
     _http: httpx.AsyncClient | None = None
     metrics: MessagingMetrics = field(init=False)
     hub_metrics: HubMetrics = field(init=False)
+    # Commits of this process that enqueue jobs wake its workers at once.
+    wakeup: Wakeup = field(init=False)
+    # Sessions for pure reads (SQLite: a deferred BEGIN, beside the writer).
+    readers: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.readers = session_factory(read_only(self.engine))
+        self.wakeup = Wakeup()
+        notify_on_commit(self.sessions, self.wakeup)
         self.metrics = MessagingMetrics(self.registry)
         self.hub_metrics = HubMetrics(self.registry)
         self.registry.register(QueueDepthCollector(self.sessions))
@@ -83,10 +88,17 @@ class Hub:
             cipher=self.cipher,
             clock=self.clock,
             registry=self.registry,
+            readers=self.readers,
+            read_uow=lambda: SqlUnitOfWork(self.readers, self.cipher, self.clock),
+            api_threads=self.settings.api_threads or (8 if self.on_sqlite else None),
             demo_api_key=demo_api_key,
             pos_transport=self.pos_transport,
         )
         return create_app(context, self.hub_metrics)
+
+    @property
+    def on_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""
@@ -137,89 +149,8 @@ class Hub:
     # Jobs --------------------------------------------------------------------------
 
     def handlers(self) -> Mapping[str, Handler]:
-        """Outbox job kind → handler."""
-
-        async def submit(job: JobView) -> Mapping[str, Any]:
-            return await pipeline.submit_order(
-                str(job.payload["order_id"]),
-                attempt=job.total_attempt,
-                uow=self.uow,
-                pos_for=self.pos_for,
-                clock=self.clock,
-            )
-
-        async def reconcile(job: JobView) -> Mapping[str, Any]:
-            return await pipeline.reconcile_order(
-                str(job.payload["order_id"]),
-                uow=self.uow,
-                pos_for=self.pos_for,
-                clock=self.clock,
-            )
-
-        async def deliver_webhook(job: JobView) -> Mapping[str, Any]:
-            with self.uow() as tx:
-                endpoint = tx.get_endpoint(str(job.payload["endpoint_id"]))
-            if endpoint is None:
-                return {"skipped": "endpoint_removed"}
-            status = await deliver(
-                self.http(),
-                endpoint,
-                msg_id=str(job.payload["message_id"]),
-                message=job.payload["message"],
-                now=self.clock(),
-                allow_private=self.settings.allow_private_urls,
-            )
-            return {"status": status}
-
-        async def import_menu(job: JobView) -> Mapping[str, Any]:
-            return await menus.import_menu(
-                str(job.payload["location_id"]),
-                uow=self.uow,
-                pos_for=self.pos_for,
-                clock=self.clock,
-            )
-
-        async def sweep_orders(job: JobView) -> Mapping[str, Any]:
-            stale = timedelta(seconds=self.settings.reconcile_interval_seconds)
-            return {"queued": sweep.sweep_orders(uow=self.uow, clock=self.clock, stale_after=stale)}
-
-        async def poster_event(job: JobView) -> Mapping[str, Any]:
-            return await handle_poster_event(
-                job.payload, uow=self.uow, pos_for=self.pos_for, clock=self.clock
-            )
-
-        async def submit_reservation(job: JobView) -> Mapping[str, Any]:
-            return await reservations.submit_reservation(
-                str(job.payload["reservation_id"]),
-                attempt=job.total_attempt,
-                uow=self.uow,
-                pos_for=self.pos_for,
-                clock=self.clock,
-            )
-
-        async def reconcile_reservation(job: JobView) -> Mapping[str, Any]:
-            return await reservations.reconcile_reservation(
-                str(job.payload["reservation_id"]),
-                uow=self.uow,
-                pos_for=self.pos_for,
-                clock=self.clock,
-            )
-
-        self.wix = self.wix or WixChannels(
-            self.sessions, self.uow, self.clock, self.pos_for, self.channel_transport
-        )
-        return {
-            SUBMIT_ORDER: submit,
-            reservations.SUBMIT_RESERVATION: submit_reservation,
-            reservations.RECONCILE_RESERVATION: reconcile_reservation,
-            pipeline.RECONCILE_ORDER: reconcile,
-            DELIVER_WEBHOOK: deliver_webhook,
-            menus.IMPORT_MENU: import_menu,
-            sweep.SWEEP: sweep_orders,
-            POSTER_EVENT: poster_event,
-            # Wix jobs; inbox.poster wrapped so unknown register checks reach Wix.
-            **self.wix.handlers(poster_event),
-        }
+        """Outbox job kind → handler (``bootstrap_jobs``)."""
+        return job_handlers(self)
 
     def worker(self, *, concurrency: int | None = None, worker_id: str | None = None) -> Worker:
         return Worker(
@@ -240,6 +171,9 @@ class Hub:
                 burst=self.settings.pos_rate_burst,
             ),
             metrics=self.metrics,
+            wakeup=self.wakeup,
+            # A stored Poster webhook calls Poster only for menu changes (one product).
+            unguarded_kinds={POSTER_EVENT},
         )
 
     # Schedules ---------------------------------------------------------------------

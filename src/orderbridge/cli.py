@@ -180,7 +180,9 @@ def serve(
     import uvicorn
 
     hub = _hub()
-    server = uvicorn.Server(uvicorn.Config(hub.app(), host=host, port=port, log_level="info"))
+    # uvicorn's access log follows the hub's level (a line per request costs at 100/s).
+    level = hub.settings.log_level.lower()
+    server = uvicorn.Server(uvicorn.Config(hub.app(), host=host, port=port, log_level=level))
 
     async def main() -> None:
         if workers:

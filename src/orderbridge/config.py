@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # development and the demo only: production keeps the SSRF guard closed.
     allow_private_urls: bool = False
     worker_concurrency: int = 4
+    # Threads serving the API's sync routes; unset: 8 on SQLite (one writer at a time
+    # anyway), anyio's default of 40 on PostgreSQL.
+    api_threads: int | None = Field(None, ge=1)
     lease_seconds: float = 30.0
     poll_interval_seconds: float = 0.2
     reconcile_interval_seconds: float = 60.0
@@ -60,9 +63,12 @@ class Settings(BaseSettings):
     retry_cap_seconds: float = Field(900.0, ge=0)
     retry_max_attempts: int = Field(12, ge=1)
     # Per connection and worker: calls per second to the POS (Poster answers error 700
-    # when called too often), and the circuit breaker (messaging/breaker.py).
-    pos_rate_per_second: float = Field(20.0, gt=0)
-    pos_rate_burst: int = Field(20, ge=1)
+    # when called too often, and publishes no figure; 700 is retried as transient), and
+    # the circuit breaker (messaging/breaker.py). Jobs that carry a connection but seldom
+    # call it (stored webhooks) take no token, so a busy restaurant's 100 orders per
+    # second (one createIncomingOrder each) pass unthrottled; lower it per deployment.
+    pos_rate_per_second: float = Field(100.0, gt=0)
+    pos_rate_burst: int = Field(100, ge=1)
     breaker_failure_threshold: int = Field(5, ge=1)
     breaker_cooldown_seconds: float = Field(30.0, ge=0)
 

@@ -114,6 +114,8 @@ class Stack:
     sandbox_args: list[str] = field(default_factory=list)
     # Whether the sandbox sends its webhooks to the hub (off: a test sends its own).
     sandbox_webhooks: bool = True
+    # Whether ``orderbridge serve`` runs its own worker too (the demo's setup).
+    api_worker: bool = False
     sandbox: subprocess.Popen[bytes] | None = None
     api: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -159,7 +161,8 @@ class Stack:
         self.sandbox = None
 
     def start_api(self) -> None:
-        args = ["serve", "--no-workers", "--port", str(self.hub_port)]
+        workers = "--workers" if self.api_worker else "--no-workers"
+        args = ["serve", workers, "--port", str(self.hub_port)]
         self.api = _spawn(args, self._log("api"), self.env)
         self.spawned.append(self.api)
         wait_until_up(f"{self.hub_url}/health", process=self.api)
@@ -211,15 +214,21 @@ def hub_stack(
     poster_timeout: float = 2.0,
     sandbox_args: Sequence[str] = (),
     sandbox_webhooks: bool = True,
+    api_worker: bool = False,
     **env: str,
 ) -> Iterator[Stack]:
-    """Seed, start everything, wait for the menus; stop every process at the end."""
+    """Seed, start everything, wait for the menus; stop every process at the end.
+
+    ``api_worker`` runs a worker inside ``orderbridge serve`` as well (the demo's
+    one-process setup), besides the ``workers`` separate worker processes.
+    """
     stack = Stack(
         db_url=db_url,
         folder=folder,
         env=hub_env(db_url, **env),
         sandbox_args=list(sandbox_args),
         sandbox_webhooks=sandbox_webhooks,
+        api_worker=api_worker,
     )
     seed_demo(db_url, stack.poster_url, poster_timeout=poster_timeout)
     try:

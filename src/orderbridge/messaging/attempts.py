@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Update, delete, update
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from orderbridge.log import redact, redact_text
 from orderbridge.messaging.outbox import JobView
+from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobAttempt, JobStatus, OutboxJob
 
 _MAX_ERROR_CHARS = 4000
@@ -117,6 +118,25 @@ def settle(
         _owned(job, worker_id).values(values).execution_options(synchronize_session=False)
     )
     return bool(getattr(moved, "rowcount", 0))
+
+
+def retry_or_bury(
+    policy: RetryPolicy,
+    job: JobView,
+    outcome: AttemptOutcome,
+    error: str,
+    now: datetime,
+    retry_after: float | None = None,
+) -> Settlement:
+    """A failed try's settlement: pending again after ``policy``'s delay (at once for a
+    crashed try, at least ``retry_after``), or dead when it was the last allowed try."""
+    if policy.gives_up_after(job.attempt):
+        error = f"{error} (gave up after {job.attempt} attempts)"
+        return Settlement(outcome, JobStatus.DEAD, error=error)
+    immediately = outcome is AttemptOutcome.CRASHED
+    delay = 0.0 if immediately else policy.next_delay(job.attempt, retry_after)
+    run_after = now + timedelta(seconds=delay)
+    return Settlement(outcome, JobStatus.PENDING, error=error, run_after=run_after)
 
 
 def release(session: Session, job: JobView, worker_id: str, run_after: datetime) -> bool:

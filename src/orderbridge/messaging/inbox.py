@@ -13,11 +13,12 @@ any sender retries, so a late retry is still recognised as a duplicate.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, update
+from sqlalchemy import Insert, Table, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,34 +46,61 @@ def record_inbound(
     was acknowledged is always in the table. Headers should already be stripped of
     secrets (signatures, authorization).
     """
-    values = {
+    stmt = _insert_once(session.get_bind().dialect.name)
+    values = _row(source, external_id, payload, headers, now or utcnow())
+    return session.execute(stmt, values).first() is not None
+
+
+def record_inbound_many(
+    session: Session,
+    events: Sequence[tuple[str, str, Mapping[str, Any]]],
+    *,
+    now: datetime | None = None,
+) -> set[tuple[str, str]]:
+    """Store ``(source, external_id, payload)`` events with one statement, no headers.
+
+    Returns the ``(source, external_id)`` pairs that were new; an event repeated within
+    ``events`` is stored once. Same contract as :func:`record_inbound` otherwise.
+    """
+    if not events:
+        return set()
+    stmt = _insert_once(session.get_bind().dialect.name)
+    received = now or utcnow()
+    rows = {(s, e): _row(s, e, payload, None, received) for s, e, payload in events}
+    return {(row.source, row.external_id) for row in session.execute(stmt, list(rows.values()))}
+
+
+def _row(
+    source: str,
+    external_id: str,
+    payload: Mapping[str, Any],
+    headers: Mapping[str, Any] | None,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
         "source": source,
         "external_id": external_id,
-        "received_at": now or utcnow(),
+        "received_at": now,
         "payload": dict(payload),
         "headers": dict(headers or {}),
         "status": InboxStatus.RECEIVED.value,
     }
-    dialect = session.get_bind().dialect.name
+
+
+@functools.cache
+def _insert_once(dialect: str) -> Insert:
+    # Built once per dialect, on the Core table (no ORM bookkeeping): the webhook
+    # ingress runs it for every request.
+    table = cast(Table, InboxEvent.__table__)
     unique = ["source", "external_id"]
+    new = (table.c.source, table.c.external_id)
     if dialect == "postgresql":
-        stmt = (
-            postgresql.insert(InboxEvent)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=unique)
-            .returning(InboxEvent.id)
-        )
-    elif dialect == "sqlite":
-        stmt = (
-            sqlite.insert(InboxEvent)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=unique)
-            .returning(InboxEvent.id)
-        )
-    else:
-        raise NotImplementedError(f"the inbox supports SQLite and PostgreSQL, not {dialect}")
-    inserted = session.execute(stmt).scalar_one_or_none()
-    return inserted is not None
+        pg = postgresql.insert(table).on_conflict_do_nothing(index_elements=unique)
+        return pg.returning(*new)
+    if dialect == "sqlite":
+        lite = sqlite.insert(table).on_conflict_do_nothing(index_elements=unique)
+        return lite.returning(*new)
+    raise NotImplementedError(f"the inbox supports SQLite and PostgreSQL, not {dialect}")
 
 
 def mark_processed(

@@ -17,7 +17,8 @@ is cancelled (shutdown)     ``pending`` at once, the try recorded as ``crashed``
 Every try leaves one ``job_attempts`` row. While a handler runs, the worker renews the
 leases of all its jobs every third of ``lease_seconds``; if it dies, other workers take
 its jobs once the leases expire. Jobs of a connection whose circuit is open are not
-claimed, and each call waits for the connection's rate limiter.
+claimed, and each call waits for the connection's rate limiter (``guard.py``). Between
+claims it waits for a job to end, its poll interval, or its ``Wakeup`` (``wakeup.py``).
 
 Database calls are synchronous SQLAlchemy run in threads, so a slow commit never stalls
 handlers that are waiting on the network.
@@ -26,12 +27,13 @@ handlers that are waiting on the network.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -42,14 +44,18 @@ from orderbridge.messaging.attempts import (
     Settlement,
     begin_exchange,
     release,
+    retry_or_bury,
     settle,
 )
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.errors import PermanentError, TransientError
+from orderbridge.messaging.guard import ConnectionGuard
+from orderbridge.messaging.lease import CURRENT_LEASE
 from orderbridge.messaging.metrics import MessagingMetrics
 from orderbridge.messaging.outbox import JobView, claim, renew_leases
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
+from orderbridge.messaging.wakeup import Wakeup
 from orderbridge.storage.types import utcnow
 
 Handler = Callable[[JobView], Awaitable[Mapping[str, Any] | None]]
@@ -86,6 +92,8 @@ class Worker:
         rate_limiter: RateLimiter | None = None,
         metrics: MessagingMetrics | None = None,
         grace_seconds: float | None = None,
+        wakeup: Wakeup | None = None,
+        unguarded_kinds: Collection[str] = (),
     ) -> None:
         if concurrency < 1 or lease_seconds <= 0:
             raise ValueError("concurrency must be at least 1 and lease_seconds positive")
@@ -97,10 +105,12 @@ class Worker:
         self.poll_interval = poll_interval
         self._clock = clock
         self.retry_policy = retry_policy or RetryPolicy()
-        self.breaker = breaker
-        self.rate_limiter = rate_limiter
         self.metrics = metrics
         self.grace_seconds = lease_seconds if grace_seconds is None else grace_seconds
+        self.wakeup = wakeup
+        # Kinds that carry a connection but seldom call it (stored webhooks) are not
+        # paced nor counted by its breaker: see messaging/guard.py.
+        self.guard = ConnectionGuard(breaker, rate_limiter, frozenset(unguarded_kinds))
         self._inflight: dict[asyncio.Task[None], JobView] = {}
         # Made per run: an asyncio.Event belongs to the event loop that first waits on it.
         self._stopping: asyncio.Event | None = None
@@ -135,6 +145,8 @@ class Worker:
         self._stop_requested = False
         renewer = asyncio.create_task(self._renew_forever())
         stop_waiter = asyncio.create_task(stopping.wait())
+        signal = self.wakeup.subscribe() if self.wakeup is not None else asyncio.Event()
+        woken = asyncio.create_task(signal.wait())
         refill_at = max(1, self.concurrency // 2)
         try:
             while not stopping.is_set():
@@ -160,9 +172,17 @@ class Worker:
                     return
                 waiters: set[asyncio.Future[Any]] = {stop_waiter, *self._inflight}
                 timeout = None if len(self._inflight) >= self.concurrency else self.poll_interval
+                if timeout is not None:
+                    waiters.add(woken)
                 await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                if woken.done():
+                    signal.clear()
+                    woken = asyncio.create_task(signal.wait())
         finally:
             await self._drain()
+            woken.cancel()
+            if self.wakeup is not None:
+                self.wakeup.unsubscribe(signal)
             stop_waiter.cancel()
             renewer.cancel()
             self._stopping = None
@@ -172,7 +192,7 @@ class Worker:
         self._ended += 1
 
     def _claim(self, session: Session, limit: int) -> list[JobView]:
-        blocked = self.breaker.blocked() if self.breaker else set()
+        blocked = self.guard.blocked()
         return claim(
             session,
             self.worker_id,
@@ -184,12 +204,10 @@ class Worker:
         )
 
     async def _execute(self, job: JobView) -> None:
-        conn = job.connection_id
-        if conn is not None and self.breaker is not None and not self.breaker.allow(conn):
+        if not self.guard.admits(job):
             await self._db(release, job, self.worker_id, self._clock())
             return
-        if conn is not None and self.rate_limiter is not None:
-            await self.rate_limiter.acquire(conn)
+        await self.guard.pace(job)
         exchange = begin_exchange()
         started = time.perf_counter()
         if job.attempt > self.retry_policy.max_attempts:
@@ -198,6 +216,8 @@ class Worker:
             settlement = Settlement(AttemptOutcome.CRASHED, JobStatus.DEAD, error=error)
             await self._settle(job, settlement, started, exchange)
             return
+        now = self._clock
+        lease = CURRENT_LEASE.set(functools.partial(self._confirm_lease, job))
         try:
             result = await self._handlers[job.kind](job)
             settlement = Settlement(
@@ -206,16 +226,23 @@ class Worker:
         except asyncio.CancelledError:
             # Shutdown cut the call short: whether it reached the remote side is unknown,
             # so the job goes straight back to the queue and the try counts as crashed.
-            crashed = self._retry(job, AttemptOutcome.CRASHED, "worker stopped mid-try")
+            crashed = retry_or_bury(
+                self.retry_policy, job, AttemptOutcome.CRASHED, "worker stopped mid-try", now()
+            )
             self._record(job, crashed, started, self._finish(job, crashed, started, exchange))
             raise
         except PermanentError as exc:
             settlement = Settlement(AttemptOutcome.PERMANENT, JobStatus.DEAD, error=str(exc))
         except TransientError as exc:
-            settlement = self._retry(job, AttemptOutcome.TRANSIENT, str(exc), exc.retry_after)
+            settlement = retry_or_bury(
+                self.retry_policy, job, AttemptOutcome.TRANSIENT, str(exc), now(), exc.retry_after
+            )
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
-            settlement = self._retry(job, AttemptOutcome.TRANSIENT, message)
+            settlement = retry_or_bury(
+                self.retry_policy, job, AttemptOutcome.TRANSIENT, message, now()
+            )
+        CURRENT_LEASE.reset(lease)
         await self._settle(job, settlement, started, exchange)
 
     async def _settle(
@@ -228,21 +255,6 @@ class Worker:
             _log.error("recording the try failed", job_id=job.id, error=str(exc))
             return
         self._record(job, settlement, started, kept)
-
-    def _retry(
-        self,
-        job: JobView,
-        outcome: AttemptOutcome,
-        error: str,
-        retry_after: float | None = None,
-    ) -> Settlement:
-        if self.retry_policy.gives_up_after(job.attempt):
-            error = f"{error} (gave up after {job.attempt} attempts)"
-            return Settlement(outcome, JobStatus.DEAD, error=error)
-        immediately = outcome is AttemptOutcome.CRASHED
-        delay = 0.0 if immediately else self.retry_policy.next_delay(job.attempt, retry_after)
-        run_after = self._clock() + timedelta(seconds=delay)
-        return Settlement(outcome, JobStatus.PENDING, error=error, run_after=run_after)
 
     def _finish(
         self, job: JobView, settlement: Settlement, started: float, exchange: Exchange
@@ -260,7 +272,7 @@ class Worker:
 
     def _record(self, job: JobView, settlement: Settlement, started: float, kept: bool) -> None:
         self.processed += 1
-        self._update_health(job, settlement.outcome)
+        self.guard.record(job, settlement.outcome)
         if self.metrics is not None:
             elapsed = time.perf_counter() - started
             self.metrics.observe_attempt(job.kind, settlement.outcome.value, elapsed)
@@ -269,15 +281,12 @@ class Worker:
         if not kept:
             _log.warning("lease lost before the try ended", job_id=job.id, kind=job.kind)
 
-    def _update_health(self, job: JobView, outcome: AttemptOutcome) -> None:
-        if self.breaker is None or job.connection_id is None:
-            return
-        if outcome is AttemptOutcome.SUCCEEDED:
-            self.breaker.record_success(job.connection_id)
-        elif outcome is AttemptOutcome.PERMANENT:
-            self.breaker.record_neutral(job.connection_id)
-        else:
-            self.breaker.record_failure(job.connection_id)
+    async def _confirm_lease(self, job: JobView) -> None:
+        held = await self._db(
+            renew_leases, self.worker_id, [job.id], self.lease_seconds, self._clock()
+        )
+        if job.id not in held:
+            raise TransientError(f"job {job.id} was taken over: its lease lapsed")
 
     async def _renew_forever(self) -> None:
         interval = self.lease_seconds / 3

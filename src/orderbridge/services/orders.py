@@ -108,9 +108,10 @@ def place_order(
         connection_id=binding[0].id if binding else None,
     )
     notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
-    uow.commit()
+    # Read back before committing: the same rows, without a second transaction.
     stored = uow.get_order(order.id)
     assert stored is not None
+    uow.commit()
     return Placed(stored, created=True)
 
 

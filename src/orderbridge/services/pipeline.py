@@ -9,7 +9,7 @@ order up by that key before creating it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,15 +36,26 @@ PosFactory = Callable[[ConnectionRecord], PosSystem]
 Clock = Callable[[], datetime]
 
 
+async def _no_fence() -> None:
+    return None
+
+
 async def submit_order(
-    order_id: str, *, attempt: int, uow: UowFactory, pos_for: PosFactory, clock: Clock
+    order_id: str,
+    *,
+    attempt: int,
+    uow: UowFactory,
+    pos_for: PosFactory,
+    clock: Clock,
+    before_create: Callable[[], Awaitable[None]] = _no_fence,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
     ``attempt`` counts tries of this submission job across retries and dead-letter
     revivals; from the second on, or once an operator replayed the order (a new job
     after tries that may have timed out), an earlier try may have reached the POS, so
-    the order is looked up first.
+    the order is looked up first. ``before_create`` runs right before the create call
+    (the worker passes its lease fence: a try whose job was taken over stops there).
     """
     with uow() as tx:
         stored = tx.get_order(order_id)
@@ -70,6 +81,7 @@ async def submit_order(
             )
         found = ref is not None
         if ref is None:
+            await before_create()
             ref = await pos.submit_order(order, location=location, key=order.id)
     except PermanentError as error:
         _refused(error, uow=uow, order_id=order_id, connection=connection, clock=clock)

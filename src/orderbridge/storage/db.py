@@ -10,6 +10,13 @@ shared lock and deadlock against another such transaction, and ``busy_timeout`` 
 resolve that. Readers that never write can use :func:`read_only` to start with a plain
 deferred ``BEGIN`` and run alongside the writer.
 
+Within one process, write transactions on a SQLite file are serialised on a Python lock
+(:class:`WriterLock`) before ``BEGIN IMMEDIATE`` is sent: threads that want to write
+queue on the lock and are handed over the moment the writer commits. Without it, under
+load, dozens of API threads each spin in SQLite's busy handler, which sleeps (up to
+100 ms a round) instead of queueing, and throughput collapses instead of levelling
+off. Other processes on the same file still meet ``busy_timeout``.
+
 PostgreSQL serves many processes on many machines: a bounded pool per process, pre-ping
 so that a connection dropped by a restart or a load balancer is replaced, and recycling
 so that no connection outlives server-side idle limits.
@@ -17,10 +24,13 @@ so that no connection outlives server-side idle limits.
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event, exc
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -74,7 +84,15 @@ def make_engine(
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, echo=echo)
+        options: dict[str, Any] = {}
+        if _file_database(parsed):
+            # Keep every thread's connection open: a new one costs PRAGMAs and WAL setup.
+            options = {
+                "connect_args": {"factory": _WriterConnection},
+                "pool_size": pool_size + max_overflow,
+                "max_overflow": max_overflow,
+            }
+        engine = create_engine(parsed, echo=echo, **options)
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
     return create_engine(
@@ -102,7 +120,80 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+class WriterLock:
+    """One writer at a time per SQLite file in this process, queued on a Python lock.
+
+    A transaction that waits longer than ``busy_timeout`` for it fails with "database is
+    locked" (``sqlalchemy.exc.OperationalError``), as SQLite itself would.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def acquire(self, timeout: float) -> bool:
+        """Take the lock, waiting up to ``timeout`` seconds; False if it stayed taken."""
+        return self._lock.acquire(timeout=timeout)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+
+_WRITER_LOCKS: dict[str, WriterLock] = {}
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def writer_lock(database: str) -> WriterLock:
+    """The process-wide writer lock of the SQLite file ``database`` (one per real path)."""
+    key = str(Path(database).resolve())
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(key, WriterLock())
+
+
+class _WriterConnection(sqlite3.Connection):
+    """A ``sqlite3`` connection that gives the writer lock back when its transaction ends."""
+
+    writer: WriterLock | None = None
+    holding = False
+
+    def _let_go(self) -> None:
+        if self.holding and self.writer is not None:
+            self.holding = False
+            self.writer.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._let_go()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._let_go()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._let_go()
+
+
+def _file_database(url: URL) -> str | None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return database
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    database = _file_database(engine.url)
+    writer = writer_lock(database) if database is not None else None
+    wait_seconds = busy_timeout_ms / 1000
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Stop sqlite3 from issuing its own BEGIN; _on_begin below emits ours.
@@ -121,4 +212,20 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         mode = str(connection.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE"))
         if mode not in _BEGIN_MODES:
             raise ValueError(f"unknown SQLite BEGIN mode {mode!r}")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        dbapi_connection = connection.connection.dbapi_connection
+        if (
+            mode == "DEFERRED"
+            or writer is None
+            or not isinstance(dbapi_connection, _WriterConnection)
+        ):
+            connection.exec_driver_sql(f"BEGIN {mode}")
+            return
+        if not writer.acquire(wait_seconds):
+            locked = sqlite3.OperationalError("database is locked (this process's writer)")
+            raise exc.OperationalError(f"BEGIN {mode}", None, locked)
+        dbapi_connection.writer, dbapi_connection.holding = writer, True
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except BaseException:
+            dbapi_connection._let_go()
+            raise

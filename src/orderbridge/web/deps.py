@@ -34,12 +34,20 @@ class WebContext:
     cipher: CredentialCipher
     clock: Callable[[], datetime]
     registry: CollectorRegistry
+    # Sessions for pure reads (on SQLite a deferred BEGIN: no wait for the writer).
+    readers: sessionmaker[Session] | None = None
+    # Units of work for pure reads, on ``readers`` (None: ``uow``).
+    read_uow: Callable[[], UnitOfWork] | None = None
+    # Threads for the sync routes (None: anyio's 40). On SQLite writes go one at a time,
+    # so a few threads queue requests instead of crowding the writer lock and the GIL.
+    api_threads: int | None = None
     # Where Poster calls made by routes (the OAuth callback) go; None: the network.
     pos_transport: httpx.AsyncBaseTransport | None = None
     demo_api_key: str | None = None
 
 
-def context(request: Request) -> WebContext:
+async def context(request: Request) -> WebContext:
+    # async: a plain attribute read, not worth a hop to the thread pool per request
     ctx: WebContext = request.app.state.context
     return ctx
 
@@ -63,7 +71,7 @@ def _bearer(request: Request) -> str:
 def caller(request: Request, ctx: Context) -> Caller:
     """The tenant behind the request's API key (any scope)."""
     token = _bearer(request)
-    with ctx.sessions() as session:
+    with (ctx.readers or ctx.sessions)() as session:
         found = authenticate(session, token)
     if found is None:
         raise ApiError(

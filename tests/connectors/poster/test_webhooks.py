@@ -111,7 +111,7 @@ def test_the_same_delivery_twice_has_one_dedup_key() -> None:
     ("args", "expected"),
     [
         (("incoming_order", 5, "changed"), OrderStatusHint("api-demo", "5")),
-        (("incoming_order", 5, "added"), OrderStatusHint("api-demo", "5")),
+        (("incoming_order", 5, "added"), OrderStatusHint("api-demo", "5", added=True)),
         (("transaction", 9, "removed"), CheckChanged("api-demo", "9", removed=True)),
         (
             ("transaction", 9, "changed", {"transactions_history": {"type_history": "close"}}),

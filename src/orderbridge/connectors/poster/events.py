@@ -67,6 +67,10 @@ async def handle_poster_event(
     connection_id = str(payload["connection_id"])
     command = classify(hook)
     if isinstance(command, OrderStatusHint):
+        if command.added:
+            # Created through the API (by the hub, or by another app): there is no state
+            # to catch up on yet; the cashier's moves come as "changed" webhooks.
+            return {"created_at_pos": command.pos_order_id}
         return _reconcile_by_pos(uow, connection_id, command.pos_order_id)
     if isinstance(command, CheckChanged):
         return _reconcile_by_check(uow, connection_id, command.transaction_id)

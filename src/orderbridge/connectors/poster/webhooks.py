@@ -88,6 +88,12 @@ def parse_webhook(body: bytes | str, *, secret: SecretStr) -> PosterWebhook:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise WebhookRejected("invalid_webhook", "the body is not JSON") from exc
+    return verify_webhook(payload, secret=secret)
+
+
+def verify_webhook(payload: Any, *, secret: SecretStr) -> PosterWebhook:
+    """Verify and parse a webhook body already decoded from JSON (the ingress decodes it
+    once, to route it by account), or raise :class:`WebhookRejected`."""
     if not isinstance(payload, dict):
         raise WebhookRejected("invalid_webhook", "the body is not a JSON object")
     for name in (*SIGNED, "verify"):
@@ -128,10 +134,15 @@ def _decode(raw: Any) -> dict[str, Any] | None:
 
 @dataclass(frozen=True)
 class OrderStatusHint:
-    """An incoming order (or reservation) changed: read its state from Poster."""
+    """An incoming order (or reservation) changed: read its state from Poster.
+
+    ``added``: the webhook announces the order's creation, which tells nothing new about
+    an order the hub created itself (it is ``new`` at Poster, as the hub recorded).
+    """
 
     account: str
     pos_order_id: str
+    added: bool = False
 
 
 @dataclass(frozen=True)
@@ -205,7 +216,7 @@ def classify(hook: PosterWebhook) -> PosterCommand | None:
     removed = hook.action == "removed"
     data = hook.data or {}
     if hook.object == "incoming_order":
-        return OrderStatusHint(hook.account, hook.object_id)
+        return OrderStatusHint(hook.account, hook.object_id, added=hook.action == "added")
     if hook.object == "transaction":
         history = data.get("transactions_history")
         closed = isinstance(history, dict) and history.get("type_history") == "close"

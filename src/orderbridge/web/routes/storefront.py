@@ -133,7 +133,7 @@ def create_order(
 ) -> OrderOut:
     """Place an order. Repeating the same request (same ``Idempotency-Key`` or channel
     order id, same body) answers the same order; a different body answers 409."""
-    with ctx.uow() as tx:
+    with (ctx.read_uow or ctx.uow)() as tx:
         record = tx.get_location(body.location_id, tenant_id=who.tenant_id)
     if record is None:
         raise ApiError(404, "unknown_location", "no such location", "location_id")

@@ -1,0 +1,83 @@
+"""Group commit of inbound events: every request learns its own outcome, after commit.
+
+Every test runs on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from orderbridge.messaging.inbox_writer import Inbound, InboxWriter
+from orderbridge.messaging.outbox import NewJob
+from orderbridge.messaging.tables import InboxEvent, JobStatus, OutboxJob
+
+
+def event(n: int, *, key: str | None = None, again: bool = False, **extra: Any) -> Inbound:
+    payload = {"n": n, **extra}
+    job = NewJob("inbox.test", payload, key=key or f"obj:{n}", connection_id="con_x")
+    return Inbound("test", f"evt:{n}", payload, job, again=again)
+
+
+def stored(sessions: sessionmaker[Session]) -> tuple[list[str], list[str | None]]:
+    with sessions() as session:
+        events = session.scalars(select(InboxEvent.external_id).order_by(InboxEvent.id)).all()
+        keys = session.scalars(select(OutboxJob.key).order_by(OutboxJob.id)).all()
+    return list(events), list(keys)
+
+
+def test_a_batch_stores_each_event_once_with_one_job(sessions: sessionmaker[Session]) -> None:
+    writer = InboxWriter(sessions)
+    outcomes = writer.store_now([event(1), event(2), event(1), event(3)])
+    assert outcomes == [True, True, False, True]
+    assert stored(sessions) == (["evt:1", "evt:2", "evt:3"], ["obj:1", "obj:2", "obj:3"])
+    assert writer.store_now([event(2)]) == [False]
+    assert stored(sessions)[1] == ["obj:1", "obj:2", "obj:3"]
+
+
+def test_a_repeat_marked_again_is_queued_once_its_job_has_left_pending(
+    sessions: sessionmaker[Session],
+) -> None:
+    writer = InboxWriter(sessions)
+    writer.store_now([event(1, again=True)])
+    # Still pending: the refresh that will run covers the repeat, in and across batches.
+    assert writer.store_now([event(1, again=True), event(1, again=True)]) == [False, False]
+    assert stored(sessions)[1] == ["obj:1"]
+    with sessions.begin() as session:
+        job = session.scalars(select(OutboxJob)).one()
+        job.status = JobStatus.RUNNING.value
+    assert writer.store_now([event(1, again=True), event(1, again=True)]) == [False, False]
+    assert stored(sessions)[1] == ["obj:1", "obj:1"]
+
+
+@pytest.mark.anyio
+async def test_concurrent_requests_share_commits_and_each_gets_its_own_answer(
+    sessions: sessionmaker[Session],
+) -> None:
+    writer = InboxWriter(sessions, max_batch=8)
+    numbers = [n % 30 for n in range(90)]  # each event delivered three times at once
+    outcomes = await asyncio.gather(*(writer.store(event(n)) for n in numbers))
+    assert sum(outcomes) == 30
+    assert {n for n, new in zip(numbers, outcomes, strict=True) if new} == set(range(30))
+    events, keys = stored(sessions)
+    assert sorted(events) == sorted(f"evt:{n}" for n in range(30))
+    assert sorted(k or "" for k in keys) == sorted(f"obj:{n}" for n in range(30))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("inline", [True, False])
+async def test_an_event_that_cannot_be_stored_fails_alone(
+    sessions: sessionmaker[Session], inline: bool
+) -> None:
+    writer = InboxWriter(sessions, inline=inline)
+    broken = event(2, unserialisable=object())
+    outcomes = await asyncio.gather(
+        writer.store(event(1)), writer.store(broken), writer.store(event(3)), return_exceptions=True
+    )
+    assert outcomes[0] is True and outcomes[2] is True
+    assert isinstance(outcomes[1], Exception)
+    assert stored(sessions) == (["evt:1", "evt:3"], ["obj:1", "obj:3"])
