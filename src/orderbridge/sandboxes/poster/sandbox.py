@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from orderbridge.sandboxes.persistence import write_atomically
 from orderbridge.sandboxes.poster.context import CallContext, EventSink, WebhookEvent
 from orderbridge.sandboxes.poster.errors import PosterError
 from orderbridge.sandboxes.poster.faults import Faults
@@ -112,18 +111,7 @@ class PosterSandbox:
         """Write a snapshot to ``state_file`` atomically (temp file, fsync, rename)."""
         if self.state_file is None:
             return
-        directory = self.state_file.parent
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".poster-state-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.state_file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(self.state_file, data, prefix=".poster-state-")
 
 
 def load_world(path: Path) -> World:

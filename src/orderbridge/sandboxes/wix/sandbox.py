@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from orderbridge.sandboxes.persistence import write_atomically
 from orderbridge.sandboxes.wix.errors import permission_denied, unauthenticated
 from orderbridge.sandboxes.wix.events import WixEvent, generate_private_key_pem, public_key_pem
 from orderbridge.sandboxes.wix.faults import Faults
@@ -110,18 +109,7 @@ class WixSandbox:
         """Write a snapshot to ``state_file`` atomically (temp file, fsync, rename)."""
         if self.state_file is None:
             return
-        directory = self.state_file.parent
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".wix-state-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.state_file)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(self.state_file, data, prefix=".wix-state-")
 
 
 def load_world(path: Path) -> World:
