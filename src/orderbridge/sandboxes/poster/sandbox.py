@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orderbridge.sandboxes.persistence import write_atomically
+from orderbridge.sandboxes.persistence import StateFile
 from orderbridge.sandboxes.poster.context import CallContext, EventSink, WebhookEvent
 from orderbridge.sandboxes.poster.errors import PosterError
 from orderbridge.sandboxes.poster.faults import Faults
@@ -32,8 +32,10 @@ class _NoWebhooks:
         return None
 
 
-class PosterSandbox:
+class PosterSandbox(StateFile[World]):
     """One sandbox instance. Not thread-safe: it lives on one event loop."""
+
+    state_prefix = ".poster-state-"
 
     def __init__(
         self,
@@ -94,24 +96,6 @@ class PosterSandbox:
             return self.world.accounts[login]
         except KeyError:
             raise PosterError(32, f"Account {login} doesn't exist", field="account") from None
-
-    # Persistence -------------------------------------------------------------------
-
-    def save(self) -> None:
-        """Write the world to ``state_file`` now."""
-        if self.state_file is not None:
-            self.write_state(self.snapshot())
-
-    def snapshot(self) -> str:
-        """The world as JSON; marks it clean (later changes make it dirty again)."""
-        self.dirty = False
-        return self.world.model_dump_json()
-
-    def write_state(self, data: str) -> None:
-        """Write a snapshot to ``state_file`` atomically (temp file, fsync, rename)."""
-        if self.state_file is None:
-            return
-        write_atomically(self.state_file, data, prefix=".poster-state-")
 
 
 def load_world(path: Path) -> World:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from orderbridge.sandboxes.persistence import write_atomically
+from orderbridge.sandboxes.persistence import StateFile
 from orderbridge.sandboxes.wix.errors import permission_denied, unauthenticated
 from orderbridge.sandboxes.wix.events import WixEvent, generate_private_key_pem, public_key_pem
 from orderbridge.sandboxes.wix.faults import Faults
@@ -37,8 +37,10 @@ class _NoEvents:
         return None
 
 
-class WixSandbox:
+class WixSandbox(StateFile[World]):
     """One sandbox instance. Not thread-safe: it lives on one event loop."""
+
+    state_prefix = ".wix-state-"
 
     def __init__(
         self,
@@ -92,24 +94,6 @@ class WixSandbox:
         self.dirty = True
         for event in events:
             self.sink.publish(event)
-
-    # Persistence -------------------------------------------------------------------
-
-    def save(self) -> None:
-        """Write the world to ``state_file`` now."""
-        if self.state_file is not None:
-            self.write_state(self.snapshot())
-
-    def snapshot(self) -> str:
-        """The world as JSON; marks it clean (later changes make it dirty again)."""
-        self.dirty = False
-        return self.world.model_dump_json()
-
-    def write_state(self, data: str) -> None:
-        """Write a snapshot to ``state_file`` atomically (temp file, fsync, rename)."""
-        if self.state_file is None:
-            return
-        write_atomically(self.state_file, data, prefix=".wix-state-")
 
 
 def load_world(path: Path) -> World:
