@@ -9,6 +9,7 @@ repository root on the path and hands those modules over, whatever the import or
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -20,4 +21,10 @@ from tests.e2e import servers  # noqa: E402
 from tests.integration import conftest as postgres  # noqa: E402
 from tests.reliability import stack  # noqa: E402
 
-__all__ = ["ROOT", "postgres", "servers", "stack"]
+__all__ = ["ROOT", "cpu_seconds", "postgres", "servers", "stack"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process ``pid`` has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

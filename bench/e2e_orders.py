@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from _root import stack
+from _root import cpu_seconds, stack
 from orderbridge.storage.migrate import upgrade
 
 
@@ -135,6 +135,9 @@ def main() -> None:
                 f"{args.workers or 'in-process'} worker(s), "
                 f"poll {args.poll} s, concurrency {args.concurrency}, SQLite"
             )
+            processes = {"api": running.api, "sandbox": running.sandbox}
+            processes.update({f"worker{i}": w for i, w in enumerate(running.workers, 1)})
+            cpu_before = {name: cpu_seconds(p.pid) for name, p in processes.items() if p}
             began = time.perf_counter()
             sent, post_latency, failures = asyncio.run(
                 steady_load(running.hub_url, lines, args.rate, args.seconds)
@@ -142,6 +145,9 @@ def main() -> None:
             posting = time.perf_counter() - began
             statuses = stack.wait_until_submitted(running, set(sent), timeout=120)
             drained = time.perf_counter() - began
+            cpu = {
+                name: cpu_seconds(p.pid) - cpu_before[name] for name, p in processes.items() if p
+            }
             markers = stack.pos_markers(running.poster_url)
             history = stack.timelines(db_url)
 
@@ -176,6 +182,11 @@ def main() -> None:
         "lost": len(lost),
         "duplicated_at_pos": len(doubled),
         "goal_p99_under_250ms": percentile(latency, 99) < 0.25,
+        # CPU time each process spent from the first POST until every order was
+        # submitted, per 201'd order (idle polling included).
+        "cpu_ms_per_order": {
+            name: round(seconds * 1000 / max(len(sent), 1), 2) for name, seconds in cpu.items()
+        },
     }
     print(
         f"{figures['orders_created']} orders in {posting:.1f} s "
@@ -187,6 +198,10 @@ def main() -> None:
         f"p99 {figures['pos_p99_ms']} ms, max {figures['pos_max_ms']} ms"
     )
     print(f"lost {len(lost)}, duplicated at the POS {len(doubled)}, POST failures {failures}")
+    print(
+        "CPU per order: "
+        + ", ".join(f"{name} {value} ms" for name, value in figures["cpu_ms_per_order"].items())
+    )
     print(json.dumps(figures))
 
 

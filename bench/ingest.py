@@ -48,7 +48,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from _root import servers
+from _root import cpu_seconds, servers
 from orderbridge.bootstrap import build_hub
 from orderbridge.config import Settings
 from orderbridge.demo import seed
@@ -201,7 +201,7 @@ def measure(kind: str, folder: Path, args: argparse.Namespace, round_no: int) ->
     )
     try:
         servers.wait_until_up(f"http://127.0.0.1:{port}/health", process=server)
-        cpu_before = _cpu_seconds(server.pid)
+        cpu_before = cpu_seconds(server.pid)
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
         loader = ctx.Process(
@@ -210,7 +210,7 @@ def measure(kind: str, folder: Path, args: argparse.Namespace, round_no: int) ->
         loader.start()
         result: dict[str, Any] = queue.get(timeout=args.warmup + args.seconds + 60)
         loader.join(timeout=30)
-        cpu = _cpu_seconds(server.pid) - cpu_before
+        cpu = cpu_seconds(server.pid) - cpu_before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -223,12 +223,6 @@ def measure(kind: str, folder: Path, args: argparse.Namespace, round_no: int) ->
     # (the rows): unlike req/s, barely moved by other load on the machine.
     result["server_cpu_us_per_request"] = round(cpu / max(result["rows"] or 1, 1) * 1e6, 1)
     return result
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds the process ``pid`` has used so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
