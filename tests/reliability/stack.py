@@ -119,6 +119,7 @@ class Stack:
     sandbox: subprocess.Popen[bytes] | None = None
     api: subprocess.Popen[bytes] | None = None
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    extra_apis: list[subprocess.Popen[bytes]] = field(default_factory=list)
     spawned: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
@@ -173,6 +174,7 @@ class Stack:
         args = ["serve", "--no-workers", "--port", str(port)]
         process = _spawn(args, self._log(f"api-{port}"), self.env)
         self.spawned.append(process)
+        self.extra_apis.append(process)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(f"{url}/health", process=process)
         return url
