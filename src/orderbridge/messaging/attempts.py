@@ -8,7 +8,8 @@ try that is running in the current task.
 
 The job itself only moves if the worker still holds its lease: a worker whose lease
 expired mid-call (and whose job another worker has taken) still closes its own attempt
-row truthfully, but leaves the job to the new owner.
+row truthfully, but leaves the job to the new owner. Both writes are prebuilt Core
+statements (:mod:`orderbridge.messaging.statements`).
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Update, delete, update
+from sqlalchemy import Result
 from sqlalchemy.orm import Session
 
 from orderbridge.log import redact, redact_text
+from orderbridge.messaging import statements
 from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.retry import RetryPolicy
-from orderbridge.messaging.tables import AttemptOutcome, JobAttempt, JobStatus, OutboxJob
+from orderbridge.messaging.tables import AttemptOutcome, JobStatus
 
 _MAX_ERROR_CHARS = 4000
 
@@ -90,34 +92,31 @@ def settle(
 ) -> bool:
     """Close the try's attempt row and move the job; ``False`` if the lease was lost."""
     error = redact_text(settlement.error)[:_MAX_ERROR_CHARS] if settlement.error else None
-    session.execute(
-        update(JobAttempt)
-        .where(JobAttempt.job_id == job.id, JobAttempt.number == job.total_attempt)
-        .values(
-            outcome=settlement.outcome.value,
-            duration_ms=duration_ms,
-            error=error,
-            request=exchange.request if exchange else None,
-            response=exchange.response if exchange else None,
-        )
-        .execution_options(synchronize_session=False)
+    conn = session.connection()
+    conn.execute(
+        statements.close_attempt(),
+        {
+            "the_job": job.id,
+            "try_no": job.total_attempt,
+            "new_outcome": settlement.outcome.value,
+            "took_ms": duration_ms,
+            "new_error": error,
+            "new_request": exchange.request if exchange else None,
+            "new_response": exchange.response if exchange else None,
+        },
     )
-    values: dict[str, Any] = {
-        "status": settlement.status.value,
-        "lease_owner": None,
-        "lease_expires_at": None,
-        "updated_at": now,
-    }
-    if settlement.status is JobStatus.SUCCEEDED:
-        values["result"] = dict(settlement.result) if settlement.result is not None else None
+    succeeded = settlement.status is JobStatus.SUCCEEDED
+    params = _owner(job, worker_id)
+    params["new_status"] = settlement.status.value
+    params["now"] = now
+    if succeeded:
+        params["new_result"] = dict(settlement.result) if settlement.result is not None else None
     else:
-        values["last_error"] = error
+        params["new_error"] = error
     if settlement.run_after is not None:
-        values["run_after"] = settlement.run_after
-    moved = session.execute(
-        _owned(job, worker_id).values(values).execution_options(synchronize_session=False)
-    )
-    return bool(getattr(moved, "rowcount", 0))
+        params["new_run_after"] = settlement.run_after
+    stmt = statements.move_job(succeeded=succeeded, reschedule=settlement.run_after is not None)
+    return _changed(conn.execute(stmt, params))
 
 
 def retry_or_bury(
@@ -141,32 +140,19 @@ def retry_or_bury(
 
 def release(session: Session, job: JobView, worker_id: str, run_after: datetime) -> bool:
     """Give a claimed job back untried (its circuit is open): no attempt is counted."""
-    moved = session.execute(
-        _owned(job, worker_id)
-        .values(
-            status=JobStatus.PENDING.value,
-            lease_owner=None,
-            lease_expires_at=None,
-            run_after=run_after,
-            attempts=OutboxJob.attempts - 1,
-            total_attempts=OutboxJob.total_attempts - 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if not getattr(moved, "rowcount", 0):
+    params = _owner(job, worker_id)
+    params["new_run_after"] = run_after
+    conn = session.connection()
+    if not _changed(conn.execute(statements.give_back(), params)):
         return False
-    session.execute(
-        delete(JobAttempt)
-        .where(JobAttempt.job_id == job.id, JobAttempt.number == job.total_attempt)
-        .execution_options(synchronize_session=False)
-    )
+    conn.execute(statements.drop_attempt(), {"the_job": job.id, "try_no": job.total_attempt})
     return True
 
 
-def _owned(job: JobView, worker_id: str) -> Update:
-    return update(OutboxJob).where(
-        OutboxJob.id == job.id,
-        OutboxJob.lease_owner == worker_id,
-        OutboxJob.status == JobStatus.RUNNING.value,
-        OutboxJob.total_attempts == job.total_attempt,
-    )
+def _owner(job: JobView, worker_id: str) -> dict[str, Any]:
+    """Binds of "this try of this job, while ``worker_id`` still holds its lease"."""
+    return {"the_job": job.id, "holder": worker_id, "try_no": job.total_attempt}
+
+
+def _changed(result: Result[Any]) -> bool:
+    return bool(getattr(result, "rowcount", 0))

@@ -19,6 +19,11 @@ block the key, so one dead letter cannot freeze an order forever; keys follow co
 order, so enqueue one key's jobs from transactions that are serialised anyway (for
 instance on the order's row).
 
+An idle worker first asks :func:`might_claim`, a read that takes no write lock and
+errs towards "yes", and claims only when it answers yes. The claim's statements are
+built once (:mod:`orderbridge.messaging.statements`): SQLAlchemy spends far more CPU
+building an ORM ``UPDATE`` than SQLite spends running it.
+
 Time comes from the caller (``now``), i.e. the workers' clocks; leases of tens of
 seconds tolerate the clock skew of NTP-synchronised machines.
 """
@@ -30,14 +35,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, exists, insert, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.orm import Session
 
-from orderbridge.messaging.tables import JobAttempt, JobStatus, OutboxJob
+from orderbridge.messaging import statements
+from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.messaging.wakeup import ENQUEUED
 from orderbridge.storage.types import utcnow
-
-_ACTIVE = (JobStatus.PENDING.value, JobStatus.RUNNING.value)
 
 
 @dataclass(frozen=True)
@@ -167,83 +171,58 @@ def claim(
     and it must commit promptly. Only ``kinds`` are claimed when given (a worker takes
     only jobs it has handlers for); jobs of ``skip_connections`` (open circuits) stay
     put. Each claimed job gets a ``job_attempts`` row started now.
+
+    The statements are prebuilt (:mod:`orderbridge.messaging.statements`), one per
+    dialect, set of kinds and set of open circuits.
     """
-    if limit <= 0:
+    wanted = None if kinds is None else _shape(kinds)
+    if limit <= 0 or wanted == ():
         return []
-    dialect = session.get_bind().dialect.name
-    earlier = aliased(OutboxJob)
-    key_busy = exists().where(
-        earlier.key == OutboxJob.key,
-        earlier.id < OutboxJob.id,
-        earlier.status.in_(_ACTIVE),
-    )
-    due = or_(
-        and_(OutboxJob.status == JobStatus.PENDING.value, OutboxJob.run_after <= now),
-        and_(OutboxJob.status == JobStatus.RUNNING.value, OutboxJob.lease_expires_at < now),
-    )
-    conditions = [due, ~key_busy]
-    if kinds is not None:
-        conditions.append(OutboxJob.kind.in_(list(kinds)))
-    if skip_connections:
-        conditions.append(
-            or_(
-                OutboxJob.connection_id.is_(None),
-                OutboxJob.connection_id.not_in(list(skip_connections)),
-            )
-        )
-    candidates = (
-        select(OutboxJob.id)
-        .where(*conditions)
-        .order_by(OutboxJob.run_after, OutboxJob.id)
-        .limit(limit)
-    )
-    if dialect == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    claimable = candidates.cte("claimable")
-    if dialect == "postgresql":
-        claimable = claimable.prefix_with("MATERIALIZED")
-    stmt = (
-        update(OutboxJob)
-        .where(OutboxJob.id.in_(select(claimable.c.id)))
-        .values(
-            status=JobStatus.RUNNING.value,
-            lease_owner=worker_id,
-            lease_expires_at=now + timedelta(seconds=lease_seconds),
-            attempts=OutboxJob.attempts + 1,
-            total_attempts=OutboxJob.total_attempts + 1,
-            updated_at=now,
-        )
-        .returning(
-            OutboxJob.id,
-            OutboxJob.kind,
-            OutboxJob.key,
-            OutboxJob.payload,
-            OutboxJob.attempts,
-            OutboxJob.connection_id,
-            OutboxJob.total_attempts,
-            OutboxJob.created_at,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    views = sorted((JobView(*row) for row in session.execute(stmt)), key=lambda v: v.id)
+    conn = session.connection()
+    stmt = statements.claim_statement(conn.dialect.name, wanted, _shape(skip_connections))
+    params = {
+        "now": now,
+        "lease_until": now + timedelta(seconds=lease_seconds),
+        "claimer": worker_id,
+        "max_jobs": limit,
+    }
+    views = sorted((JobView(*row) for row in conn.execute(stmt, params)), key=_by_id)
     if not views:
         return []
     retaken = [v.id for v in views if v.total_attempt > 1]
     if retaken:
-        session.execute(
-            update(JobAttempt)
-            .where(JobAttempt.job_id.in_(retaken), JobAttempt.outcome.is_(None))
-            .values(outcome="crashed", error="lease expired before the try finished")
-            .execution_options(synchronize_session=False)
-        )
-    session.execute(
-        insert(JobAttempt),
-        [
-            {"job_id": v.id, "number": v.total_attempt, "worker_id": worker_id, "started_at": now}
-            for v in views
-        ],
-    )
+        conn.execute(statements.mark_crashed(), {"job_ids": retaken})
+    rows = [
+        {"job_id": v.id, "number": v.total_attempt, "worker_id": worker_id, "started_at": now}
+        for v in views
+    ]
+    conn.execute(statements.insert_attempt(), rows[0] if len(rows) == 1 else rows)
     return views
+
+
+def might_claim(session: Session, now: datetime, *, kinds: Collection[str] | None = None) -> bool:
+    """Whether :func:`claim` at ``now`` could find a job: one cheap read, no write lock.
+
+    ``True`` when some job of ``kinds`` is pending and due or running under an expired
+    lease. It errs on the side of ``True`` (a job held back by an earlier job of its key,
+    or by an open circuit, still counts) and is never ``False`` when a claim at the same
+    ``now`` and snapshot would take a job, so an idle worker can ask it in a read-only
+    transaction (``storage.db.read_only``) instead of queueing for SQLite's writer.
+    """
+    wanted = None if kinds is None else _shape(kinds)
+    if wanted == ():
+        return False
+    found = session.connection().execute(statements.probe_statement(wanted), {"now": now}).first()
+    return found is not None
+
+
+def _shape(values: Collection[str]) -> tuple[str, ...]:
+    """A canonical tuple of ``values`` (the statements' cache key)."""
+    return tuple(sorted(set(values)))
+
+
+def _by_id(view: JobView) -> int:
+    return view.id
 
 
 def renew_leases(
@@ -260,18 +239,13 @@ def renew_leases(
     """
     if not job_ids:
         return set()
-    stmt = (
-        update(OutboxJob)
-        .where(
-            OutboxJob.id.in_(list(job_ids)),
-            OutboxJob.lease_owner == worker_id,
-            OutboxJob.status == JobStatus.RUNNING.value,
-        )
-        .values(lease_expires_at=now + timedelta(seconds=lease_seconds), updated_at=now)
-        .returning(OutboxJob.id)
-        .execution_options(synchronize_session=False)
-    )
-    return set(session.execute(stmt).scalars())
+    params = {
+        "job_ids": list(job_ids),
+        "holder": worker_id,
+        "lease_until": now + timedelta(seconds=lease_seconds),
+        "now": now,
+    }
+    return set(session.connection().execute(statements.renew(), params).scalars())
 
 
 def purge_succeeded(session: Session, *, older_than: timedelta, now: datetime) -> int:

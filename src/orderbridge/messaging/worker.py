@@ -21,7 +21,9 @@ claimed, and each call waits for the connection's rate limiter (``guard.py``). B
 claims it waits for a job to end, its poll interval, or its ``Wakeup`` (``wakeup.py``).
 
 Database calls are synchronous SQLAlchemy run in threads, so a slow commit never stalls
-handlers that are waiting on the network.
+handlers that are waiting on the network (``worker_db.py``). On SQLite an idle worker
+asks a read-only question before it claims, so polling never queues for the writer: pass
+``read_session_factory=session_factory(read_only(engine))``.
 """
 
 from __future__ import annotations
@@ -34,32 +36,25 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from orderbridge.log import get_logger
-from orderbridge.messaging.attempts import (
-    Exchange,
-    Settlement,
-    begin_exchange,
-    release,
-    retry_or_bury,
-    settle,
-)
+from orderbridge.messaging.attempts import Exchange, Settlement, begin_exchange, retry_or_bury
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.errors import PermanentError, TransientError
 from orderbridge.messaging.guard import ConnectionGuard
 from orderbridge.messaging.lease import CURRENT_LEASE
 from orderbridge.messaging.metrics import MessagingMetrics
-from orderbridge.messaging.outbox import JobView, claim, renew_leases
+from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
 from orderbridge.messaging.wakeup import Wakeup
+from orderbridge.messaging.worker_db import WorkerDB
 from orderbridge.storage.types import utcnow
 
 Handler = Callable[[JobView], Awaitable[Mapping[str, Any] | None]]
-T = TypeVar("T")
 _log = get_logger("orderbridge.worker")
 
 
@@ -74,7 +69,8 @@ class Worker:
     ``run()`` works until :meth:`stop` is called; ``run_until_idle()`` returns once no
     job is due and none is running, which is what tests and ``orderbridge replay`` want.
     ``clock`` gives the time written to the database (leases, schedules); inject a fake
-    one to test expiry without sleeping.
+    one to test expiry without sleeping. ``read_session_factory`` (default: the
+    ``session_factory``) serves the read-only "anything to claim?" question on SQLite.
     """
 
     def __init__(
@@ -94,16 +90,24 @@ class Worker:
         grace_seconds: float | None = None,
         wakeup: Wakeup | None = None,
         unguarded_kinds: Collection[str] = (),
+        read_session_factory: Callable[[], Session] | None = None,
     ) -> None:
         if concurrency < 1 or lease_seconds <= 0:
             raise ValueError("concurrency must be at least 1 and lease_seconds positive")
-        self._sessions = session_factory
         self._handlers = dict(handlers)
+        self._kinds = tuple(sorted(self._handlers))
         self.worker_id = worker_id or default_worker_id()
         self.concurrency = concurrency
         self.lease_seconds = lease_seconds
         self.poll_interval = poll_interval
         self._clock = clock
+        self._db = WorkerDB(
+            session_factory,
+            read_session_factory or session_factory,
+            worker_id=self.worker_id,
+            lease_seconds=lease_seconds,
+            clock=clock,
+        )
         self.retry_policy = retry_policy or RetryPolicy()
         self.metrics = metrics
         self.grace_seconds = lease_seconds if grace_seconds is None else grace_seconds
@@ -148,6 +152,7 @@ class Worker:
         signal = self.wakeup.subscribe() if self.wakeup is not None else asyncio.Event()
         woken = asyncio.create_task(signal.wait())
         refill_at = max(1, self.concurrency // 2)
+        expecting = False  # work is surely waiting: claim without asking first
         try:
             while not stopping.is_set():
                 free = self.concurrency - len(self._inflight)
@@ -155,7 +160,8 @@ class Worker:
                 claimed: list[JobView] = []
                 if free >= refill_at or not self._inflight:
                     try:
-                        claimed = await self._db(self._claim, free)
+                        claimed = await self._claim(free, expecting=expecting)
+                        expecting = len(claimed) == free  # a full batch: more may wait
                     except Exception as exc:
                         if until_idle:
                             raise
@@ -176,6 +182,7 @@ class Worker:
                     waiters.add(woken)
                 await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                 if woken.done():
+                    expecting = True
                     signal.clear()
                     woken = asyncio.create_task(signal.wait())
         finally:
@@ -191,21 +198,13 @@ class Worker:
         self._inflight.pop(task, None)
         self._ended += 1
 
-    def _claim(self, session: Session, limit: int) -> list[JobView]:
+    async def _claim(self, limit: int, *, expecting: bool) -> list[JobView]:
         blocked = self.guard.blocked()
-        return claim(
-            session,
-            self.worker_id,
-            limit,
-            self.lease_seconds,
-            self._clock(),
-            kinds=list(self._handlers),
-            skip_connections=blocked,
-        )
+        return await self._db.claim(limit, self._kinds, blocked, probe=not expecting)
 
     async def _execute(self, job: JobView) -> None:
         if not self.guard.admits(job):
-            await self._db(release, job, self.worker_id, self._clock())
+            await self._db.release(job)
             return
         await self.guard.pace(job)
         exchange = begin_exchange()
@@ -229,7 +228,8 @@ class Worker:
             crashed = retry_or_bury(
                 self.retry_policy, job, AttemptOutcome.CRASHED, "worker stopped mid-try", now()
             )
-            self._record(job, crashed, started, self._finish(job, crashed, started, exchange))
+            kept = self._db.settle_now(job, crashed, started, exchange)
+            self._record(job, crashed, started, kept)
             raise
         except PermanentError as exc:
             settlement = Settlement(AttemptOutcome.PERMANENT, JobStatus.DEAD, error=str(exc))
@@ -249,26 +249,12 @@ class Worker:
         self, job: JobView, settlement: Settlement, started: float, exchange: Exchange
     ) -> None:
         try:
-            kept = await asyncio.to_thread(self._finish, job, settlement, started, exchange)
+            kept = await self._db.settle(job, settlement, started, exchange)
         except Exception as exc:
             # The outcome could not be written; the lease will expire and the job be retried.
             _log.error("recording the try failed", job_id=job.id, error=str(exc))
             return
         self._record(job, settlement, started, kept)
-
-    def _finish(
-        self, job: JobView, settlement: Settlement, started: float, exchange: Exchange
-    ) -> bool:
-        with self._sessions() as session, session.begin():
-            return settle(
-                session,
-                job,
-                self.worker_id,
-                settlement,
-                duration_ms=round((time.perf_counter() - started) * 1000),
-                exchange=exchange,
-                now=self._clock(),
-            )
 
     def _record(self, job: JobView, settlement: Settlement, started: float, kept: bool) -> None:
         self.processed += 1
@@ -282,9 +268,7 @@ class Worker:
             _log.warning("lease lost before the try ended", job_id=job.id, kind=job.kind)
 
     async def _confirm_lease(self, job: JobView) -> None:
-        held = await self._db(
-            renew_leases, self.worker_id, [job.id], self.lease_seconds, self._clock()
-        )
+        held = await self._db.renew([job.id])
         if job.id not in held:
             raise TransientError(f"job {job.id} was taken over: its lease lapsed")
 
@@ -296,7 +280,7 @@ class Worker:
             if not ids:
                 continue
             try:
-                await self._db(renew_leases, self.worker_id, ids, self.lease_seconds, self._clock())
+                await self._db.renew(ids)
             except Exception as exc:  # keep renewing: the next round may reach the database
                 _log.warning("lease renewal failed", error=str(exc))
 
@@ -308,10 +292,3 @@ class Worker:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
-
-    async def _db(self, fn: Callable[..., T], *args: Any) -> T:
-        def in_transaction() -> T:
-            with self._sessions() as session, session.begin():
-                return fn(session, *args)
-
-        return await asyncio.to_thread(in_transaction)

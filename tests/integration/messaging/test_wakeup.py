@@ -27,9 +27,9 @@ class _Watched(Worker):
         super().__init__(*args, **kwargs)
         self.found_nothing = asyncio.Event()
 
-    async def _db(self, fn: Any, *args: Any) -> Any:
-        result = await super()._db(fn, *args)
-        if fn == self._claim and not result:
+    async def _claim(self, limit: int, *, expecting: bool) -> list[JobView]:
+        result = await super()._claim(limit, expecting=expecting)
+        if not result:
             self.found_nothing.set()
         return result
 

@@ -1,0 +1,95 @@
+"""Settling and giving back a try: the attempt row is always the try's own, the job moves
+only while its worker still holds the lease."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from orderbridge.messaging.attempts import Exchange, Settlement, release, settle
+from orderbridge.messaging.outbox import JobView, claim
+from orderbridge.messaging.tables import AttemptOutcome, JobStatus
+
+from .helpers import T0, add_job, load_attempts, load_job
+
+
+def _claim_one(sessions: sessionmaker[Session], worker: str, now: datetime = T0) -> JobView:
+    with sessions.begin() as session:
+        [job] = claim(session, worker, 1, 30, now)
+    return job
+
+
+def _settle(
+    sessions: sessionmaker[Session], job: JobView, worker: str, settlement: Settlement
+) -> bool:
+    exchange = Exchange(request={"path": "/orders"}, response={"status": 503})
+    with sessions.begin() as session:
+        return settle(session, job, worker, settlement, duration_ms=12, exchange=exchange, now=T0)
+
+
+def test_success_keeps_the_result_and_closes_the_attempt(sessions: sessionmaker[Session]) -> None:
+    add_job(sessions, now=T0)
+    job = _claim_one(sessions, "w1")
+    done = Settlement(AttemptOutcome.SUCCEEDED, JobStatus.SUCCEEDED, result={"pos_id": 7})
+    assert _settle(sessions, job, "w1", done)
+    row = load_job(sessions, job.id)
+    assert (row.status, row.result, row.lease_owner, row.lease_expires_at) == (
+        "succeeded",
+        {"pos_id": 7},
+        None,
+        None,
+    )
+    assert row.last_error is None
+    [attempt] = load_attempts(sessions, job.id)
+    assert (attempt.outcome, attempt.duration_ms, attempt.error) == ("succeeded", 12, None)
+    assert (attempt.request, attempt.response) == ({"path": "/orders"}, {"status": 503})
+
+
+def test_a_retry_reschedules_and_keeps_the_error(sessions: sessionmaker[Session]) -> None:
+    add_job(sessions, now=T0)
+    job = _claim_one(sessions, "w1")
+    later = T0 + timedelta(seconds=40)
+    retry = Settlement(AttemptOutcome.TRANSIENT, JobStatus.PENDING, error="503", run_after=later)
+    assert _settle(sessions, job, "w1", retry)
+    row = load_job(sessions, job.id)
+    assert (row.status, row.run_after, row.last_error) == ("pending", later, "503")
+    assert row.result is None
+    assert [(a.outcome, a.error) for a in load_attempts(sessions, job.id)] == [("transient", "503")]
+
+
+def test_a_worker_that_lost_its_lease_closes_its_row_but_leaves_the_job(
+    sessions: sessionmaker[Session],
+) -> None:
+    add_job(sessions, now=T0)
+    old = _claim_one(sessions, "slow")
+    new = _claim_one(sessions, "fast", T0 + timedelta(seconds=31))  # the lease had run out
+    done = Settlement(AttemptOutcome.SUCCEEDED, JobStatus.SUCCEEDED, result={"late": True})
+    assert not _settle(sessions, old, "slow", done)
+    row = load_job(sessions, old.id)
+    assert (row.status, row.lease_owner, row.result) == ("running", "fast", None)
+    attempts = [(a.number, a.worker_id, a.outcome) for a in load_attempts(sessions, old.id)]
+    assert attempts == [(1, "slow", "succeeded"), (2, "fast", None)]
+    dead = Settlement(AttemptOutcome.PERMANENT, JobStatus.DEAD, error="refused")
+    assert _settle(sessions, new, "fast", dead)
+    assert load_job(sessions, old.id).status == "dead"
+
+
+def test_release_gives_the_job_back_uncounted_only_to_its_owner(
+    sessions: sessionmaker[Session],
+) -> None:
+    add_job(sessions, now=T0)
+    job = _claim_one(sessions, "w1")
+    soon = T0 + timedelta(seconds=5)
+    with sessions.begin() as session:
+        assert not release(session, job, "someone-else", soon)
+    assert load_job(sessions, job.id).status == "running"
+    assert len(load_attempts(sessions, job.id)) == 1
+    with sessions.begin() as session:
+        assert release(session, job, "w1", soon)
+    row = load_job(sessions, job.id)
+    assert (row.status, row.lease_owner, row.run_after) == ("pending", None, soon)
+    assert (row.attempts, row.total_attempts) == (0, 0)
+    assert load_attempts(sessions, job.id) == []
+    again = _claim_one(sessions, "w2", soon)
+    assert (again.attempt, again.total_attempt) == (1, 1)
