@@ -226,6 +226,25 @@ class StoredOrder:
 
 
 @dataclass(frozen=True)
+class OrderFingerprint:
+    """Which stored order one of an order's keys names, and the hash of the request that
+    placed it: enough to tell a repeat from a conflict without reading the order."""
+
+    order_id: str
+    request_hash: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """An outbox job as a service asks for it (``UnitOfWork.enqueue`` tells the fields)."""
+
+    kind: str
+    payload: dict[str, object]
+    key: str | None = None
+    connection_id: str | None = None
+
+
+@dataclass(frozen=True)
 class StoredReservation:
     reservation: Reservation
     tenant_id: str
@@ -295,6 +314,18 @@ class UnitOfWork(Protocol):
 
     def find_order_by_idempotency_key(self, tenant_id: str, key: str) -> StoredOrder | None: ...
 
+    def order_fingerprint(
+        self, tenant_id: str, channel: str, channel_order_id: str
+    ) -> OrderFingerprint | None:
+        """Like ``find_order``, without reading the order itself."""
+        ...
+
+    def order_fingerprint_by_idempotency_key(
+        self, tenant_id: str, key: str
+    ) -> OrderFingerprint | None:
+        """Like ``find_order_by_idempotency_key``, without reading the order itself."""
+        ...
+
     def add_order(
         self,
         order: Order,
@@ -302,7 +333,11 @@ class UnitOfWork(Protocol):
         tenant_id: str,
         request_hash: str,
         idempotency_key: str | None = None,
-    ) -> None: ...
+    ) -> StoredOrder:
+        """Store a new order with its timeline; answer it as stored (no read back).
+
+        Raises ``DuplicateKey`` when a concurrent transaction stored the same keys."""
+        ...
 
     def save_order(
         self,
@@ -361,6 +396,10 @@ class UnitOfWork(Protocol):
         """The POS connection serving a location, and the location's place there."""
         ...
 
+    def pos_connection_id(self, location_id: str) -> str | None:
+        """The id of ``pos_binding``'s connection, without reading its credentials."""
+        ...
+
     def locations_of_connection(self, connection_id: str) -> Sequence[LocationBinding]: ...
 
     def channel_connections(self, location_id: str) -> Sequence[ConnectionRecord]:
@@ -388,6 +427,10 @@ class UnitOfWork(Protocol):
         run_after: datetime | None = None,
     ) -> int: ...
 
+    def enqueue_many(self, jobs: Sequence[Job]) -> None:
+        """``enqueue`` each job, due at once, in one statement (in list order)."""
+        ...
+
     def is_queued(self, kind: str, key: str) -> bool:
         """Whether a job of ``kind`` and ``key`` is waiting or running."""
         ...
@@ -399,3 +442,7 @@ class UnitOfWork(Protocol):
         ...
 
     def endpoints_for(self, tenant_id: str, event: str) -> Sequence[EndpointRecord]: ...
+
+    def endpoint_ids_for(self, tenant_id: str, event: str) -> Sequence[str]:
+        """The ids of ``endpoints_for``'s endpoints, without decrypting their secrets."""
+        ...

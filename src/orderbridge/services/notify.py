@@ -12,7 +12,7 @@ from typing import Any
 
 from orderbridge.domain.orders import Order
 from orderbridge.domain.reservations import Reservation
-from orderbridge.ports import UnitOfWork
+from orderbridge.ports import Job, UnitOfWork
 from orderbridge.services.ids import new_id
 
 DELIVER_WEBHOOK = "webhook.deliver"
@@ -44,39 +44,57 @@ def reservation_summary(reservation: Reservation) -> dict[str, Any]:
     }
 
 
+def deliveries(
+    uow: UnitOfWork, *, tenant_id: str, event: str, data: dict[str, Any], key: str, at: datetime
+) -> list[Job]:
+    """The jobs that deliver ``event`` to every endpoint of the tenant that asked for it.
+
+    Only the endpoints' ids are read here: each delivery reads its endpoint (URL,
+    secrets) when it runs.
+    """
+    message = {"type": event, "timestamp": at.isoformat(), "data": data}
+    return [
+        Job(
+            DELIVER_WEBHOOK,
+            {"endpoint_id": endpoint_id, "message_id": new_id("msg"), "message": message},
+            key=f"{endpoint_id}:{key}",
+        )
+        for endpoint_id in uow.endpoint_ids_for(tenant_id, event)
+    ]
+
+
 def publish(
     uow: UnitOfWork, *, tenant_id: str, event: str, data: dict[str, Any], key: str, at: datetime
 ) -> int:
     """Queue ``event`` for every endpoint of the tenant that asked for it."""
-    count = 0
-    for endpoint in uow.endpoints_for(tenant_id, event):
-        message = {
-            "type": event,
-            "timestamp": at.isoformat(),
-            "data": data,
-        }
-        uow.enqueue(
-            DELIVER_WEBHOOK,
-            {"endpoint_id": endpoint.id, "message_id": new_id("msg"), "message": message},
-            key=f"{endpoint.id}:{key}",
+    jobs = deliveries(uow, tenant_id=tenant_id, event=event, data=data, key=key, at=at)
+    uow.enqueue_many(jobs)
+    return len(jobs)
+
+
+def order_event_jobs(uow: UnitOfWork, *, tenant_id: str, order: Order, at: datetime) -> list[Job]:
+    """What :func:`order_event` queues, for a caller that queues more in the same go."""
+    event = f"order.{order.status.value}"
+    jobs = deliveries(
+        uow, tenant_id=tenant_id, event=event, data=order_summary(order), key=order.id, at=at
+    )
+    channel_connection = order.external_refs.get("channel_connection_id")
+    if channel_connection:
+        jobs.append(
+            Job(
+                CHANNEL_ORDER_CHANGED,
+                {"order_id": order.id, "event": event},
+                key=f"channel:{order.id}",
+                connection_id=channel_connection,
+            )
         )
-        count += 1
-    return count
+    return jobs
 
 
 def order_event(uow: UnitOfWork, *, tenant_id: str, order: Order, at: datetime) -> None:
     """Announce the order's current status (``order.accepted`` …) to the storefront and,
     when the order came from a connected channel, to that channel."""
-    event = f"order.{order.status.value}"
-    publish(uow, tenant_id=tenant_id, event=event, data=order_summary(order), key=order.id, at=at)
-    channel_connection = order.external_refs.get("channel_connection_id")
-    if channel_connection:
-        uow.enqueue(
-            CHANNEL_ORDER_CHANGED,
-            {"order_id": order.id, "event": event},
-            key=f"channel:{order.id}",
-            connection_id=channel_connection,
-        )
+    uow.enqueue_many(order_event_jobs(uow, tenant_id=tenant_id, order=order, at=at))
 
 
 def reservation_event(

@@ -14,7 +14,7 @@ from datetime import datetime
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.orders import Order, OrderStatus
 from orderbridge.domain.validation import PricePolicy, price_lines, validate_order
-from orderbridge.ports import StoredOrder, UnitOfWork
+from orderbridge.ports import Job, LocationRecord, OrderFingerprint, StoredOrder, UnitOfWork
 from orderbridge.services import notify
 from orderbridge.services.errors import Conflict, NotFound, Rejected, ServiceError
 from orderbridge.services.ids import new_id
@@ -39,17 +39,19 @@ def place_order(
     now: datetime,
     idempotency_key: str | None = None,
     channel_connection_id: str | None = None,
+    location: LocationRecord | None = None,
 ) -> Placed:
     """Validate and store a new order, queueing its submission; idempotent on its keys.
 
     An order is known by its channel order id and, when the channel sent one, by its
     idempotency key. The same key with the same request body answers the stored order
     (``created=False``); with a different body it is a ``Conflict``. Invalid orders
-    raise ``Rejected`` with every problem, and nothing is stored.
+    raise ``Rejected`` with every problem, and nothing is stored. ``location`` is the
+    draft's location as the caller read it in this unit of work (else it is read here).
     """
     key = draft.key
     if idempotency_key is not None:
-        replay = uow.find_order_by_idempotency_key(tenant_id, idempotency_key)
+        replay = uow.order_fingerprint_by_idempotency_key(tenant_id, idempotency_key)
         if replay is not None:
             if replay.request_hash != request_hash:
                 raise Conflict(
@@ -57,8 +59,8 @@ def place_order(
                     "this Idempotency-Key was used with a different request body",
                     field="Idempotency-Key",
                 )
-            return Placed(replay, created=False)
-    existing = uow.find_order(tenant_id, key.channel, key.channel_order_id)
+            return _repeat(uow, replay)
+    existing = uow.order_fingerprint(tenant_id, key.channel, key.channel_order_id)
     if existing is not None:
         if existing.request_hash != request_hash:
             raise Conflict(
@@ -66,8 +68,13 @@ def place_order(
                 f"order {key.channel_order_id} was already placed with a different body",
                 field="channel_order_id",
             )
-        return Placed(existing, created=False)
-    record = uow.get_location(draft.location_id, tenant_id=tenant_id)
+        return _repeat(uow, existing)
+    if location is None:
+        record = uow.get_location(draft.location_id, tenant_id=tenant_id)
+    elif (location.location.id, location.tenant_id) == (draft.location_id, tenant_id):
+        record = location
+    else:
+        raise ValueError("the location given is not the draft's location of this tenant")
     if record is None:
         raise NotFound("unknown_location", "no such location", field="location_id")
     menu = uow.get_menu(record.location.id)
@@ -97,22 +104,27 @@ def place_order(
     )
     if channel_connection_id:
         order.external_refs["channel_connection_id"] = channel_connection_id
-    uow.add_order(
+    stored = uow.add_order(
         order, tenant_id=tenant_id, request_hash=request_hash, idempotency_key=idempotency_key
     )
-    binding = uow.pos_binding(order.location_id)
-    uow.enqueue(
+    submit = Job(
         SUBMIT_ORDER,
         {"order_id": order.id},
         key=order.id,
-        connection_id=binding[0].id if binding else None,
+        connection_id=uow.pos_connection_id(order.location_id),
     )
-    notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
-    # Read back before committing: the same rows, without a second transaction.
-    stored = uow.get_order(order.id)
-    assert stored is not None
+    uow.enqueue_many(
+        [submit, *notify.order_event_jobs(uow, tenant_id=tenant_id, order=order, at=now)]
+    )
     uow.commit()
     return Placed(stored, created=True)
+
+
+def _repeat(uow: UnitOfWork, found: OrderFingerprint) -> Placed:
+    """The stored order a repeated request names (read in the same transaction)."""
+    stored = uow.get_order(found.order_id)
+    assert stored is not None, "an order found by its key is readable by its id"
+    return Placed(stored, created=False)
 
 
 def get_order(uow: UnitOfWork, *, tenant_id: str, order_id: str) -> StoredOrder:
@@ -158,12 +170,11 @@ def replay_order(
     elif not order.replay(now, "replayed by an operator").applied:
         raise Conflict("not_replayable", f"an order that is {order.status.value} is not replayed")
     uow.save_order(order)
-    binding = uow.pos_binding(order.location_id)
     uow.enqueue(
         SUBMIT_ORDER,
         {"order_id": order.id},
         key=order.id,
-        connection_id=binding[0].id if binding else None,
+        connection_id=uow.pos_connection_id(order.location_id),
     )
     uow.commit()
     stored = uow.get_order(order_id)

@@ -11,24 +11,27 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
-from orderbridge.domain.locations import Location, Pause
+from orderbridge.domain.locations import Location
 from orderbridge.domain.menu import Menu
 from orderbridge.messaging import inbox, outbox
 from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.ports import (
     ConnectionRecord,
     EndpointRecord,
+    Job,
     LocationBinding,
     LocationRecord,
 )
 from orderbridge.security import CredentialCipher
 from orderbridge.storage import codec
+from orderbridge.storage import config_rows as rows
 from orderbridge.storage import tables as t
 from orderbridge.storage.types import utcnow
-from orderbridge.storage.uow_aggregates import AggregateStore, ConcurrentUpdate
+from orderbridge.storage.uow_aggregates import ConcurrentUpdate
+from orderbridge.storage.uow_orders import OrderStore
 
 __all__ = ["ConcurrentUpdate", "SqlUnitOfWork"]
 
@@ -37,7 +40,7 @@ _MENUS: dict[tuple[str, str], Menu] = {}
 _MENUS_KEPT = 512
 
 
-class SqlUnitOfWork(AggregateStore):
+class SqlUnitOfWork(OrderStore):
     """A transaction over the hub's tables; see ``orderbridge.ports.UnitOfWork``."""
 
     def __init__(
@@ -50,6 +53,7 @@ class SqlUnitOfWork(AggregateStore):
         self.cipher = cipher
         self.clock = clock
         self._session: Session | None = None
+        self._connection: Connection | None = None
         # What was loaded: aggregate id → (version, timeline entries already stored).
         self._loaded: dict[str, tuple[int, int]] = {}
 
@@ -62,6 +66,7 @@ class SqlUnitOfWork(AggregateStore):
 
     def __exit__(self, *exc: object) -> None:
         assert self._session is not None
+        self._connection = None
         try:
             self._session.rollback()
         finally:
@@ -74,7 +79,17 @@ class SqlUnitOfWork(AggregateStore):
             raise RuntimeError("use the unit of work in a with block")
         return self._session
 
+    @property
+    def connection(self) -> Connection:
+        # The session's connection, asked for once per transaction (the session's own
+        # commit or rollback ends that transaction, and a new one gets a new connection).
+        connection = self._connection
+        if connection is None or not connection.in_transaction():
+            connection = self._connection = self.session.connection()
+        return connection
+
     def commit(self) -> None:
+        self._connection = None
         self.session.commit()
         self._loaded.clear()
 
@@ -83,16 +98,14 @@ class SqlUnitOfWork(AggregateStore):
     def get_location(
         self, location_id: str, *, tenant_id: str | None = None
     ) -> LocationRecord | None:
-        row = self.session.get(t.Location, location_id)
+        row = self.connection.execute(rows.LOCATION_BY_ID, {"location_id": location_id}).first()
         if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
             return None
-        return self._location(row)
+        return rows.location_record(row)
 
     def list_locations(self, tenant_id: str) -> Sequence[LocationRecord]:
-        rows = self.session.scalars(
-            select(t.Location).where(t.Location.tenant_id == tenant_id).order_by(t.Location.name)
-        ).all()
-        return [self._location(row) for row in rows]
+        found = self.connection.execute(rows.LOCATIONS_OF_TENANT, {"tenant_id": tenant_id})
+        return [rows.location_record(row) for row in found]
 
     def save_location(self, location: Location) -> None:
         pause = location.pause_state
@@ -109,40 +122,16 @@ class SqlUnitOfWork(AggregateStore):
             )
         )
 
-    def _location(self, row: t.Location) -> LocationRecord:
-        pause = Pause(reason=row.pause_reason, until=row.paused_until) if row.paused else None
-        location = Location(
-            id=row.id,
-            name=row.name,
-            timezone=row.timezone,
-            currency=row.currency,
-            schedule=codec.schedule_from_json(row.schedule),
-            pause=pause,
-        )
-        return LocationRecord(
-            location=location, tenant_id=row.tenant_id, price_policy=row.price_policy
-        )
-
     def pos_binding(self, location_id: str) -> tuple[ConnectionRecord, LocationBinding] | None:
-        found = self.session.execute(
-            select(t.Connection, t.LocationLink, t.Location)
-            .join(t.LocationLink, t.LocationLink.connection_id == t.Connection.id)
-            .join(t.Location, t.Location.id == t.LocationLink.location_id)
-            .where(t.LocationLink.location_id == location_id, t.Connection.role == "pos")
-        ).first()
-        if found is None:
-            return None
-        connection, link, location = found
-        binding = LocationBinding(
-            location_id=location.id,
-            external_id=link.external_id,
-            currency=location.currency,
-            timezone=location.timezone,
-        )
-        return self._connection(connection), binding
+        row = self.connection.execute(rows.POS_BINDING, {"location_id": location_id}).first()
+        return None if row is None else rows.pos_binding(row, self.cipher)
+
+    def pos_connection_id(self, location_id: str) -> str | None:
+        found = self.connection.execute(rows.POS_CONNECTION_ID, {"location_id": location_id})
+        return found.scalar()
 
     def locations_of_connection(self, connection_id: str) -> Sequence[LocationBinding]:
-        rows = self.session.execute(
+        found = self.session.execute(
             select(t.LocationLink, t.Location)
             .join(t.Location, t.Location.id == t.LocationLink.location_id)
             .where(t.LocationLink.connection_id == connection_id)
@@ -154,17 +143,17 @@ class SqlUnitOfWork(AggregateStore):
                 currency=location.currency,
                 timezone=location.timezone,
             )
-            for link, location in rows
+            for link, location in found
         ]
 
     def channel_connections(self, location_id: str) -> Sequence[ConnectionRecord]:
-        rows = self.session.scalars(
+        found = self.session.scalars(
             select(t.Connection)
             .join(t.LocationLink, t.LocationLink.connection_id == t.Connection.id)
             .where(t.LocationLink.location_id == location_id, t.Connection.role == "channel")
             .order_by(t.Connection.id)
         ).all()
-        return [self._connection(row) for row in rows]
+        return [rows.connection_record(row, self.cipher) for row in found]
 
     def get_menu(self, location_id: str) -> Menu | None:
         # Decoding a menu document costs more than the rest of placing an order, and
@@ -176,7 +165,7 @@ class SqlUnitOfWork(AggregateStore):
         cached = _MENUS.get((location_id, version))
         if cached is not None:
             return cached
-        row = self.session.get(t.MenuSnapshot, location_id)
+        row = self.connection.execute(rows.MENU_DOCUMENT, {"location_id": location_id}).first()
         if row is None:
             return None
         menu = codec.menu_from_json(row.document)
@@ -187,9 +176,8 @@ class SqlUnitOfWork(AggregateStore):
         return menu
 
     def menu_version(self, location_id: str) -> str | None:
-        return self.session.scalar(
-            select(t.MenuSnapshot.version).where(t.MenuSnapshot.location_id == location_id)
-        )
+        found = self.connection.execute(rows.MENU_VERSION, {"location_id": location_id})
+        return found.scalar()
 
     def save_menu(self, menu: Menu, *, source_connection_id: str | None) -> None:
         row = self.session.get(t.MenuSnapshot, menu.location_id)
@@ -213,7 +201,7 @@ class SqlUnitOfWork(AggregateStore):
 
     def get_connection(self, connection_id: str) -> ConnectionRecord | None:
         row = self.session.get(t.Connection, connection_id)
-        return self._connection(row) if row is not None else None
+        return rows.connection_record(row, self.cipher) if row is not None else None
 
     def find_connection(self, kind: str, external_account: str) -> ConnectionRecord | None:
         row = self.session.scalars(
@@ -221,28 +209,13 @@ class SqlUnitOfWork(AggregateStore):
                 t.Connection.kind == kind, t.Connection.external_account == external_account
             )
         ).first()
-        return self._connection(row) if row is not None else None
+        return rows.connection_record(row, self.cipher) if row is not None else None
 
     def set_connection_status(self, connection_id: str, status: str, reason: str = "") -> None:
         self.session.execute(
             update(t.Connection)
             .where(t.Connection.id == connection_id)
             .values(status=status, status_reason=reason[:500], updated_at=self.clock())
-        )
-
-    def _connection(self, row: t.Connection) -> ConnectionRecord:
-        credentials = self.cipher.decrypt(row.credentials) if row.credentials else {}
-        return ConnectionRecord(
-            id=row.id,
-            tenant_id=row.tenant_id,
-            kind=row.kind,
-            role=row.role,
-            name=row.name,
-            settings=dict(row.settings),
-            credentials=credentials,
-            external_account=row.external_account,
-            status=row.status,
-            status_reason=row.status_reason,
         )
 
     # Messaging ---------------------------------------------------------------------
@@ -266,6 +239,13 @@ class SqlUnitOfWork(AggregateStore):
             now=self.clock(),
         )
 
+    def enqueue_many(self, jobs: Sequence[Job]) -> None:
+        outbox.enqueue_many(
+            self.session,
+            [outbox.NewJob(job.kind, job.payload, job.key, job.connection_id) for job in jobs],
+            now=self.clock(),
+        )
+
     def is_queued(self, kind: str, key: str) -> bool:
         found = self.session.scalar(
             select(OutboxJob.id)
@@ -286,31 +266,28 @@ class SqlUnitOfWork(AggregateStore):
         )
 
     def endpoints_for(self, tenant_id: str, event: str) -> Sequence[EndpointRecord]:
-        rows = self.session.scalars(
+        found = self.session.scalars(
             select(t.WebhookEndpoint).where(
                 t.WebhookEndpoint.tenant_id == tenant_id, t.WebhookEndpoint.active.is_(True)
             )
         ).all()
-        found = []
-        for row in rows:
-            events = tuple(str(e) for e in row.events.get("events", []))
-            if event in events or "*" in events:
-                found.append(self._endpoint(row, events))
-        return found
+        now = self.clock()
+        return [
+            rows.endpoint_record(row, self.cipher, now)
+            for row in found
+            if _wants(rows.endpoint_events(row.events), event)
+        ]
+
+    def endpoint_ids_for(self, tenant_id: str, event: str) -> Sequence[str]:
+        found = self.connection.execute(rows.ENDPOINT_EVENTS, {"tenant_id": tenant_id})
+        return [id for id, events in found if _wants(rows.endpoint_events(events), event)]
 
     def get_endpoint(self, endpoint_id: str) -> EndpointRecord | None:
         row = self.session.get(t.WebhookEndpoint, endpoint_id)
         if row is None or not row.active:
             return None
-        return self._endpoint(row, tuple(str(e) for e in row.events.get("events", [])))
+        return rows.endpoint_record(row, self.cipher, self.clock())
 
-    def _endpoint(self, row: t.WebhookEndpoint, events: tuple[str, ...]) -> EndpointRecord:
-        now = self.clock()
-        secrets: list[str] = []
-        for entry in self.cipher.decrypt(row.secrets).get("secrets", []):
-            expires = entry.get("expires_at")
-            if expires is None or datetime.fromisoformat(str(expires)) > now:
-                secrets.append(str(entry["secret"]))
-        return EndpointRecord(
-            id=row.id, tenant_id=row.tenant_id, url=row.url, events=events, secrets=tuple(secrets)
-        )
+
+def _wants(events: tuple[str, ...], event: str) -> bool:
+    return event in events or "*" in events

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from orderbridge.domain.customers import Customer
+from orderbridge.domain.customers import Customer, is_e164
 from orderbridge.domain.drafts import DraftLine, DraftModifier, OrderDraft
 from orderbridge.domain.errors import InvalidValueError
 from orderbridge.domain.lifecycle import TimelineEntry
@@ -66,7 +66,10 @@ def customer_in_to_domain(
     for a number that is not valid in ``region``.
     """
     phone = None
-    if body.phone:
+    if body.phone and is_e164(body.phone):
+        # What ``CustomerIn`` makes of an international number it checked: kept as is.
+        phone = body.phone
+    elif body.phone:
         try:
             phone = normalize_phone(body.phone, region)
         except ValueError as exc:

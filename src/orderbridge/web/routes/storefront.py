@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
+from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.errors import DomainError
 from orderbridge.ports import DuplicateKey
 from orderbridge.services import locations as location_service
@@ -126,25 +127,26 @@ def read_menu(
 @router.post("/orders", status_code=201, response_model=OrderOut, tags=["orders"])
 def create_order(
     body: OrderIn,
-    response: Response,
     ctx: Context,
     who: AnyCaller,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
-) -> OrderOut:
+) -> Response:
     """Place an order. Repeating the same request (same ``Idempotency-Key`` or channel
     order id, same body) answers the same order; a different body answers 409."""
-    with (ctx.read_uow or ctx.uow)() as tx:
-        record = tx.get_location(body.location_id, tenant_id=who.tenant_id)
-    if record is None:
-        raise ApiError(404, "unknown_location", "no such location", "location_id")
-    try:
-        draft = order_in_to_draft(body, channel=STOREFRONT, currency=record.location.currency)
-    except DomainError as error:
-        raise ApiError.from_domain(error) from None
-    request_hash = canonical_hash(draft_to_json(draft))
+    # One transaction reads the location (its currency prices the body) and places the
+    # order. The answer is serialised here, once: FastAPI would validate the OrderOut
+    # again on a worker thread first. The OpenAPI document still says 201 → OrderOut.
+    draft: OrderDraft | None = None
+    request_hash = ""
     for _ in range(2):  # a concurrent twin may win the insert; the retry then finds it
         try:
             with ctx.uow() as tx:
+                record = tx.get_location(body.location_id, tenant_id=who.tenant_id)
+                if record is None:
+                    raise ApiError(404, "unknown_location", "no such location", "location_id")
+                if draft is None:
+                    draft = _draft(body, record.location.currency)
+                    request_hash = canonical_hash(draft_to_json(draft))
                 placed = order_service.place_order(
                     tx,
                     tenant_id=who.tenant_id,
@@ -152,6 +154,7 @@ def create_order(
                     request_hash=request_hash,
                     now=ctx.clock(),
                     idempotency_key=idempotency_key,
+                    location=record,
                 )
             break
         except DuplicateKey:
@@ -160,10 +163,23 @@ def create_order(
             raise api_error(error) from None
     else:
         raise ApiError(409, "duplicate_order", "the order is being placed by a parallel request")
+    out = order_to_out(placed.stored.order, updated_at=placed.stored.updated_at)
+    headers = {"Location": f"/api/v1/orders/{out.id}"}
     if not placed.created:
-        response.headers["Idempotent-Replayed"] = "true"
-    response.headers["Location"] = f"/api/v1/orders/{placed.stored.order.id}"
-    return order_to_out(placed.stored.order, updated_at=placed.stored.updated_at)
+        headers["Idempotent-Replayed"] = "true"
+    return Response(
+        out.model_dump_json(by_alias=True),
+        status_code=201,
+        headers=headers,
+        media_type="application/json",
+    )
+
+
+def _draft(body: OrderIn, currency: str) -> OrderDraft:
+    try:
+        return order_in_to_draft(body, channel=STOREFRONT, currency=currency)
+    except DomainError as error:
+        raise ApiError.from_domain(error) from None
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut, tags=["orders"])

@@ -1,0 +1,196 @@
+"""Orders and timelines as rows: prebuilt Core statements and cheap row → domain steps.
+
+Placing and submitting an order are the hub's hot paths, and there the ORM (building a
+query per call, identity map, unit-of-work flush) cost several times the SQL itself.
+So the order and timeline statements are built once, here, with ``bindparam``
+placeholders, and run on the unit of work's connection; rows become domain objects by
+hand. The statements are on the tables' own columns, so the column types still
+process what goes in and comes out (UTC timestamps, JSON documents) on SQLite and
+PostgreSQL alike.
+
+An order's document (what the channel asked for) never changes once stored, and
+decoding it is the dearest part of a read: decoded documents are kept per order id
+(:func:`decoded`), and a kept one is used only while the stored document still equals
+the one it was decoded from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple, cast
+
+from sqlalchemy import Integer, Row, Table, bindparam, insert, select, update
+
+from orderbridge.domain.customers import Customer
+from orderbridge.domain.lifecycle import TimelineEntry
+from orderbridge.domain.order_details import Fulfilment, OrderLine, Payment
+from orderbridge.domain.orders import Order, OrderKey, OrderStatus
+from orderbridge.storage import codec
+from orderbridge.storage import tables as t
+
+AnyRow = Row[*tuple[Any, ...]]
+"""A result row of any shape (SQLAlchemy types rows by their columns)."""
+
+ORDERS = cast(Table, t.OrderRecord.__table__)
+TIMELINE = cast(Table, t.TimelineRecord.__table__)
+_o = ORDERS.c
+_tl = TIMELINE.c
+
+# Everything an order read needs, in this order (see ``StoredOrder``).
+_ORDER = select(
+    _o.id,
+    _o.tenant_id,
+    _o.status,
+    _o.document,
+    _o.request_hash,
+    _o.idempotency_key,
+    _o.pos_connection_id,
+    _o.pos_order_id,
+    _o.pos_check_id,
+    _o.external_refs,
+    _o.version,
+    _o.updated_at,
+)
+ORDER_BY_ID = _ORDER.where(_o.id == bindparam("order_id"))
+ORDER_BY_CHANNEL_ID = _ORDER.where(
+    _o.tenant_id == bindparam("tenant_id"),
+    _o.channel == bindparam("channel"),
+    _o.channel_order_id == bindparam("channel_order_id"),
+)
+ORDER_BY_IDEMPOTENCY_KEY = _ORDER.where(
+    _o.tenant_id == bindparam("tenant_id"), _o.idempotency_key == bindparam("key")
+)
+ORDER_BY_POS_ID = _ORDER.where(
+    _o.pos_connection_id == bindparam("connection_id"), _o.pos_order_id == bindparam("pos_id")
+).limit(1)
+ORDER_BY_CHECK_ID = _ORDER.where(
+    _o.pos_connection_id == bindparam("connection_id"), _o.pos_check_id == bindparam("pos_id")
+).limit(1)
+ORDERS_TO_RECONCILE = (
+    _ORDER.where(
+        _o.pos_order_id.is_not(None),
+        _o.status.in_([OrderStatus.SUBMITTED.value, OrderStatus.ACCEPTED.value]),
+        _o.updated_at < bindparam("updated_before"),
+    )
+    .order_by(_o.updated_at)
+    .limit(bindparam("limit", type_=Integer))
+)
+
+# Only what telling a new order from a repeat needs: no document, no timeline.
+FINGERPRINT_BY_CHANNEL_ID = select(_o.id, _o.request_hash).where(
+    _o.tenant_id == bindparam("tenant_id"),
+    _o.channel == bindparam("channel"),
+    _o.channel_order_id == bindparam("channel_order_id"),
+)
+FINGERPRINT_BY_IDEMPOTENCY_KEY = select(_o.id, _o.request_hash).where(
+    _o.tenant_id == bindparam("tenant_id"), _o.idempotency_key == bindparam("key")
+)
+
+INSERT_ORDER = insert(ORDERS)
+# The SET clause is the columns named in the parameters; ``b_*`` are the WHERE values.
+UPDATE_ORDER = update(ORDERS).where(
+    _o.id == bindparam("b_id"), _o.version == bindparam("b_version")
+)
+
+TIMELINE_OF = (
+    select(_tl.at, _tl.status, _tl.event, _tl.detail)
+    .where(_tl.subject_kind == bindparam("kind"), _tl.subject_id == bindparam("subject_id"))
+    .order_by(_tl.id)
+)
+INSERT_TIMELINE = insert(TIMELINE)
+
+
+class OrderBody(NamedTuple):
+    """The unchanging half of an order, decoded (immutable values, safe to share)."""
+
+    key: OrderKey
+    location_id: str
+    lines: tuple[OrderLine, ...]
+    customer: Customer
+    fulfilment: Fulfilment
+    payment: Payment | None
+    note: str
+    created_at: datetime
+
+
+# Decoded documents by order id: (the document as stored, its body).
+_BODIES: dict[str, tuple[dict[str, Any], OrderBody]] = {}
+BODIES_KEPT = 4096
+
+
+def body_of(order: Order) -> OrderBody:
+    return OrderBody(
+        key=order.key,
+        location_id=order.location_id,
+        lines=order.lines,
+        customer=order.customer,
+        fulfilment=order.fulfilment,
+        payment=order.payment,
+        note=order.note,
+        created_at=order.created_at,
+    )
+
+
+def remember(order_id: str, document: dict[str, Any], body: OrderBody) -> None:
+    """Keep ``body`` as the decoding of ``document`` (an order just written, say)."""
+    if len(_BODIES) >= BODIES_KEPT:
+        _BODIES.clear()
+    _BODIES[order_id] = (document, body)
+
+
+def decoded(order_id: str, document: dict[str, Any]) -> OrderBody:
+    """The body of the stored ``document``, decoded once per order and document.
+
+    Raises ``ValueError`` naming the bad field when the document is malformed.
+    """
+    kept = _BODIES.get(order_id)
+    if kept is not None and kept[0] == document:
+        return kept[1]
+    body = body_of(
+        codec.order_from_json(
+            document, id=order_id, status=OrderStatus.RECEIVED, timeline=(), external_refs={}
+        )
+    )
+    remember(order_id, document, body)
+    return body
+
+
+def order_from_row(row: AnyRow, timeline: Sequence[TimelineEntry]) -> Order:
+    """The order of a row selected by one of the ``ORDER_BY_*`` statements."""
+    body = decoded(row.id, row.document)
+    return Order(
+        id=row.id,
+        key=body.key,
+        location_id=body.location_id,
+        lines=body.lines,
+        customer=body.customer,
+        fulfilment=body.fulfilment,
+        created_at=body.created_at,
+        payment=body.payment,
+        note=body.note,
+        status=OrderStatus(row.status),
+        timeline=timeline,
+        external_refs={k: str(v) for k, v in row.external_refs.items()},
+    )
+
+
+def timeline_from_rows(rows: Sequence[AnyRow]) -> list[TimelineEntry]:
+    return [TimelineEntry(at=r[0], status=r[1], event=r[2], detail=r[3]) for r in rows]
+
+
+def timeline_rows(
+    kind: str, subject_id: str, entries: Sequence[TimelineEntry]
+) -> list[dict[str, Any]]:
+    """Parameters for ``INSERT_TIMELINE``, one dict per entry."""
+    return [
+        {
+            "subject_kind": kind,
+            "subject_id": subject_id,
+            "at": entry.at,
+            "status": str(entry.status),
+            "event": entry.event,
+            "detail": entry.detail,
+        }
+        for entry in entries
+    ]

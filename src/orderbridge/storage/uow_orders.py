@@ -1,0 +1,158 @@
+"""Orders in the unit of work: read and written with prebuilt Core statements.
+
+Placing and submitting orders is the hub's hot path, so nothing here goes through
+the ORM (see ``storage.order_rows``); the optimistic version check and the
+append-only timeline are the shared ones of ``uow_aggregates``. An order is never an
+ORM object in the session, so nothing can hold a stale copy of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Executable
+from sqlalchemy.exc import IntegrityError
+
+from orderbridge.domain.orders import Order
+from orderbridge.ports import DuplicateKey, OrderFingerprint, StoredOrder
+from orderbridge.storage import codec
+from orderbridge.storage import order_rows as rows
+from orderbridge.storage.order_rows import AnyRow
+from orderbridge.storage.uow_aggregates import AggregateStore
+
+
+class OrderStore(AggregateStore):
+    """Reads and writes of orders; mixed into ``SqlUnitOfWork``."""
+
+    # Orders ------------------------------------------------------------------------
+
+    def get_order(self, order_id: str, *, tenant_id: str | None = None) -> StoredOrder | None:
+        row = self.connection.execute(rows.ORDER_BY_ID, {"order_id": order_id}).first()
+        if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
+            return None
+        return self._stored(row)
+
+    def find_order(self, tenant_id: str, channel: str, channel_order_id: str) -> StoredOrder | None:
+        params = {"tenant_id": tenant_id, "channel": channel, "channel_order_id": channel_order_id}
+        return self._read_order(rows.ORDER_BY_CHANNEL_ID, params)
+
+    def find_order_by_pos(self, connection_id: str, pos_order_id: str) -> StoredOrder | None:
+        params = {"connection_id": connection_id, "pos_id": pos_order_id}
+        return self._read_order(rows.ORDER_BY_POS_ID, params)
+
+    def find_order_by_check(self, connection_id: str, pos_check_id: str) -> StoredOrder | None:
+        params = {"connection_id": connection_id, "pos_id": pos_check_id}
+        return self._read_order(rows.ORDER_BY_CHECK_ID, params)
+
+    def find_order_by_idempotency_key(self, tenant_id: str, key: str) -> StoredOrder | None:
+        params = {"tenant_id": tenant_id, "key": key}
+        return self._read_order(rows.ORDER_BY_IDEMPOTENCY_KEY, params)
+
+    def order_fingerprint(
+        self, tenant_id: str, channel: str, channel_order_id: str
+    ) -> OrderFingerprint | None:
+        params = {"tenant_id": tenant_id, "channel": channel, "channel_order_id": channel_order_id}
+        row = self.connection.execute(rows.FINGERPRINT_BY_CHANNEL_ID, params).first()
+        return OrderFingerprint(order_id=row[0], request_hash=row[1]) if row else None
+
+    def order_fingerprint_by_idempotency_key(
+        self, tenant_id: str, key: str
+    ) -> OrderFingerprint | None:
+        params = {"tenant_id": tenant_id, "key": key}
+        row = self.connection.execute(rows.FINGERPRINT_BY_IDEMPOTENCY_KEY, params).first()
+        return OrderFingerprint(order_id=row[0], request_hash=row[1]) if row else None
+
+    def add_order(
+        self,
+        order: Order,
+        *,
+        tenant_id: str,
+        request_hash: str,
+        idempotency_key: str | None = None,
+    ) -> StoredOrder:
+        now = self.clock()
+        totals = order.totals
+        document = codec.order_to_json(order)
+        connection = self.connection
+        try:
+            connection.execute(
+                rows.INSERT_ORDER,
+                {
+                    "id": order.id,
+                    "tenant_id": tenant_id,
+                    "location_id": order.location_id,
+                    "channel": order.key.channel,
+                    "channel_order_id": order.key.channel_order_id,
+                    "status": order.status.value,
+                    "document": document,
+                    "request_hash": request_hash,
+                    "idempotency_key": idempotency_key,
+                    "total_amount": totals.total.amount,
+                    "currency": totals.total.currency,
+                    "external_refs": dict(order.external_refs),
+                    "version": 1,
+                    "created_at": order.created_at,
+                    "updated_at": now,
+                },
+            )
+        except IntegrityError as error:
+            raise DuplicateKey(f"order {order.key} is being stored by someone else") from error
+        self._add_timeline("order", order.id, order.timeline)
+        self._loaded[order.id] = (1, len(order.timeline))
+        rows.remember(order.id, document, rows.body_of(order))
+        return StoredOrder(
+            order=order,
+            tenant_id=tenant_id,
+            request_hash=request_hash,
+            idempotency_key=idempotency_key,
+            pos_connection_id=None,
+            pos_order_id=None,
+            pos_check_id=None,
+            updated_at=now.astimezone(UTC),
+        )
+
+    def save_order(
+        self,
+        order: Order,
+        *,
+        pos_connection_id: str | None = None,
+        pos_order_id: str | None = None,
+        pos_check_id: str | None = None,
+    ) -> None:
+        values: dict[str, Any] = {
+            "status": order.status.value,
+            "external_refs": dict(order.external_refs),
+        }
+        if pos_connection_id is not None:
+            values["pos_connection_id"] = pos_connection_id
+        if pos_order_id is not None:
+            values["pos_order_id"] = pos_order_id
+        if pos_check_id is not None:
+            values["pos_check_id"] = pos_check_id
+        self._save("order", order.id, order.timeline, values)
+
+    def orders_to_reconcile(self, *, updated_before: datetime, limit: int) -> Sequence[StoredOrder]:
+        params = {"updated_before": updated_before, "limit": limit}
+        found = self.connection.execute(rows.ORDERS_TO_RECONCILE, params).all()
+        return [self._stored(row) for row in found]
+
+    def _read_order(self, statement: Executable, params: dict[str, Any]) -> StoredOrder | None:
+        row = self.connection.execute(statement, params).first()
+        return None if row is None else self._stored(row)
+
+    def _stored(self, row: AnyRow) -> StoredOrder:
+        timeline = self._timeline("order", row.id)
+        order = rows.order_from_row(row, timeline)
+        self._loaded[row.id] = (row.version, len(timeline))
+        return StoredOrder(
+            order=order,
+            tenant_id=row.tenant_id,
+            request_hash=row.request_hash,
+            idempotency_key=row.idempotency_key,
+            pos_connection_id=row.pos_connection_id,
+            pos_order_id=row.pos_order_id,
+            pos_check_id=row.pos_check_id,
+            updated_at=row.updated_at,
+        )
