@@ -14,7 +14,7 @@ any sender retries, so a late retry is still recognised as a duplicate.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -56,17 +56,23 @@ def record_inbound_many(
     events: Sequence[tuple[str, str, Mapping[str, Any]]],
     *,
     now: datetime | None = None,
+    processed: Container[tuple[str, str]] = (),
 ) -> set[tuple[str, str]]:
     """Store ``(source, external_id, payload)`` events with one statement, no headers.
 
     Returns the ``(source, external_id)`` pairs that were new; an event repeated within
-    ``events`` is stored once. Same contract as :func:`record_inbound` otherwise.
+    ``events`` is stored once. The pairs in ``processed`` are events that need no work:
+    they are stored already ``processed`` (at ``now``), for dedup and audit only. Same
+    contract as :func:`record_inbound` otherwise.
     """
     if not events:
         return set()
     stmt = _insert_once(session.get_bind().dialect.name)
     received = now or utcnow()
-    rows = {(s, e): _row(s, e, payload, None, received) for s, e, payload in events}
+    rows = {
+        (s, e): _row(s, e, payload, None, received, done=(s, e) in processed)
+        for s, e, payload in events
+    }
     return {(row.source, row.external_id) for row in session.execute(stmt, list(rows.values()))}
 
 
@@ -76,6 +82,8 @@ def _row(
     payload: Mapping[str, Any],
     headers: Mapping[str, Any] | None,
     now: datetime,
+    *,
+    done: bool = False,
 ) -> dict[str, Any]:
     return {
         "source": source,
@@ -83,7 +91,8 @@ def _row(
         "received_at": now,
         "payload": dict(payload),
         "headers": dict(headers or {}),
-        "status": InboxStatus.RECEIVED.value,
+        "status": (InboxStatus.PROCESSED if done else InboxStatus.RECEIVED).value,
+        "processed_at": now if done else None,
     }
 
 

@@ -1,15 +1,15 @@
 """Group commit for the webhook ingress: many requests' events, one transaction.
 
-A webhook may be acknowledged only once its event and its worker job are committed
-(:mod:`orderbridge.messaging.inbox`). Committing costs far more than the inserts (on
-SQLite every commit writes each touched B-tree page to the WAL, six of them here), so
-:class:`InboxWriter` lets requests that arrive together share one: each request hands
-its :class:`Inbound` to :meth:`InboxWriter.store` and waits; one batch at a time is
-written, in arrival order, in a single transaction, and every waiting request learns
-its own outcome once that transaction has committed. Nothing is answered before its
-commit, so nothing acknowledged can be lost. A lone request is written at once (no
-timer, no added latency); under load the batches grow by themselves, with whatever
-arrived while the previous one was being written.
+A webhook may be acknowledged only once its event and its worker job (if it needs one)
+are committed (:mod:`orderbridge.messaging.inbox`). Committing costs far more than the
+inserts (on SQLite every commit writes each touched B-tree page to the WAL, six of
+them here), so :class:`InboxWriter` lets requests that arrive together share one: each
+request hands its :class:`Inbound` to :meth:`InboxWriter.store` and waits; one batch
+at a time is written, in arrival order, in a single transaction, and every waiting
+request learns its own outcome once that transaction has committed. Nothing is
+answered before its commit, so nothing acknowledged can be lost. A lone request is
+written at once (no timer, no added latency); under load the batches grow by
+themselves, with whatever arrived while the previous one was being written.
 
 If a batch fails, each of its events is retried in a transaction of its own, so one
 bad event fails only its own request (which answers 5xx and is retried by its sender).
@@ -45,13 +45,16 @@ class Inbound:
 
     The job is queued when the event is new; when it is a repeat and ``again`` is set,
     it is queued once more unless a job of its kind and key is still waiting to run.
-    The payload must hold no secrets (signatures, tokens): it is stored as is.
+    An event that needs no work (``job`` None: the sender decides, e.g. Poster's
+    ``incoming_order`` *added*) is stored already ``processed``, for dedup and audit,
+    and queues nothing. The payload must hold no secrets (signatures, tokens): it is
+    stored as is.
     """
 
     source: str
     external_id: str
     payload: Mapping[str, Any]
-    job: NewJob
+    job: NewJob | None
     again: bool = False
 
 
@@ -156,13 +159,18 @@ class InboxWriter:
         queued: set[tuple[str, str | None]] = set()
         with self._sessions() as session, session.begin():
             new = record_inbound_many(
-                session, [(e.source, e.external_id, e.payload) for e in events], now=now
+                session,
+                [(e.source, e.external_id, e.payload) for e in events],
+                now=now,
+                processed={(e.source, e.external_id) for e in events if e.job is None},
             )
             for event in events:
                 # Only the first of the batch's copies of an event counts as the new one.
                 stored.append((event.source, event.external_id) in new)
                 new.discard((event.source, event.external_id))
                 job = event.job
+                if job is None:
+                    continue
                 if stored[-1] or (
                     event.again
                     and job.key is not None

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from orderbridge.security import CredentialCipher, api_key_hint, hash_api_key, new_api_key
 from orderbridge.storage import tables as t
+from orderbridge.storage.api_keys import Caller as Caller  # re-exported: routes import it here
+from orderbridge.storage.api_keys import find_caller
 from orderbridge.storage.types import utcnow
 
 
@@ -68,26 +70,18 @@ def issue_api_key(
     return IssuedKey(id=row.id, key=plain, hint=row.hint)
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who an API key belongs to."""
-
-    tenant_id: str
-    key_id: str
-    scope: str
-
-
 def authenticate(session: Session, key: str) -> Caller | None:
-    """The tenant of a presented key, or None (unknown or revoked)."""
-    row = session.scalars(
-        select(t.ApiKey).where(t.ApiKey.key_hash == hash_api_key(key))
-    ).one_or_none()
-    if row is None or row.revoked_at is not None:
-        return None
-    return Caller(tenant_id=row.tenant_id, key_id=row.id, scope=row.scope)
+    """The tenant of a presented key, or None (unknown or revoked).
+
+    Reads the table every time; the HTTP layer goes through ``api_keys.ApiKeyCache``.
+    """
+    return find_caller(session, hash_api_key(key))
 
 
 def revoke_api_key(session: Session, key_id: str) -> bool:
+    """Revoke a key. Once committed, this process refuses it at once (when committed
+    through the session factory the app watches); other processes within
+    ``api_keys.DEFAULT_TTL_SECONDS``."""
     row = session.get(t.ApiKey, key_id)
     if row is None or row.revoked_at is not None:
         return False

@@ -21,20 +21,18 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import SecretStr
-from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge.security import CredentialCipher
 from orderbridge.storage import tables as t
+from orderbridge.storage.commit_hooks import invalidate_on_commit
 
 DEFAULT_TTL_SECONDS = 30.0
-_CHANGED = "orderbridge_connections_changed"
 
 
 @dataclass(frozen=True)
@@ -101,29 +99,7 @@ class WebhookAccounts:
 
     def watch(self, sessions: sessionmaker[Session]) -> None:
         """Invalidate after each commit of ``sessions`` that changed a connection row."""
-        cache = weakref.ref(self)
-
-        def flushed(session: Session, _context: Any) -> None:
-            changed = (*session.new, *session.dirty, *session.deleted)
-            if any(isinstance(row, t.Connection) for row in changed):
-                session.info[_CHANGED] = True
-
-        def executed(state: ORMExecuteState) -> None:
-            if (state.is_update or state.is_delete) and state.bind_mapper is inspect(t.Connection):
-                state.session.info[_CHANGED] = True
-
-        def committed(session: Session) -> None:
-            live = cache()
-            if session.info.pop(_CHANGED, False) and live is not None:
-                live.invalidate()
-
-        def rolled_back(session: Session, *_: Any) -> None:
-            session.info.pop(_CHANGED, None)
-
-        event.listen(sessions, "after_flush", flushed)
-        event.listen(sessions, "do_orm_execute", executed)
-        event.listen(sessions, "after_commit", committed)
-        event.listen(sessions, "after_rollback", rolled_back)
+        invalidate_on_commit(sessions, (t.Connection,), self)
 
     def _load(self, account: str, number: str) -> WebhookAccount | None:
         columns = select(t.Connection.id, t.Connection.credentials, t.Connection.settings)

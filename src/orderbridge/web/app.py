@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from orderbridge import __version__
 from orderbridge.web import dashboard, shop
-from orderbridge.web.deps import WebContext
+from orderbridge.web.deps import WebContext, api_key_cache
 from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.routes import connect, endpoints, ingress, ops, storefront, wix_ingress
@@ -43,6 +43,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     )
     app.state.context = context
     app.state.metrics = metrics
+    app.state.api_keys = api_key_cache(context)
     install_error_handlers(app)
     # The Poster webhook route comes first: it is matched before the routes below.
     ingress.mount(app, context)

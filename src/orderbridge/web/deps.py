@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
+import anyio.to_thread
 import httpx
 from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from orderbridge.config import Settings
 from orderbridge.ports import UnitOfWork
 from orderbridge.security import CredentialCipher
-from orderbridge.storage.admin import Caller, authenticate
+from orderbridge.storage.api_keys import ApiKeyCache, Caller
 from orderbridge.web.errors import ApiError
 
 
@@ -68,11 +69,20 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def caller(request: Request, ctx: Context) -> Caller:
-    """The tenant behind the request's API key (any scope)."""
+async def caller(request: Request) -> Caller:
+    """The tenant behind the request's API key (any scope).
+
+    Async, so no hop to the thread pool: a key seen in the last few seconds is answered
+    from the app's :class:`~orderbridge.storage.api_keys.ApiKeyCache` (revocations
+    committed in this process apply at once, those of other processes within
+    ``DEFAULT_TTL_SECONDS``, 5 s); any other key is read from the table in a thread.
+    """
     token = _bearer(request)
-    with (ctx.readers or ctx.sessions)() as session:
-        found = authenticate(session, token)
+    keys: ApiKeyCache = request.app.state.api_keys
+    digest = keys.digest(token)
+    found = keys.get(digest)
+    if found is None:
+        found = await anyio.to_thread.run_sync(keys.load, digest)
     if found is None:
         raise ApiError(
             401,
@@ -83,11 +93,18 @@ def caller(request: Request, ctx: Context) -> Caller:
     return found
 
 
-def admin_caller(who: Annotated[Caller, Depends(caller)]) -> Caller:
+async def admin_caller(who: Annotated[Caller, Depends(caller)]) -> Caller:
     """The caller, who must hold an admin key."""
     if who.scope != "admin":
         raise ApiError(403, "forbidden", "this needs an admin API key")
     return who
+
+
+def api_key_cache(ctx: WebContext) -> ApiKeyCache:
+    """The API-key cache of an app over ``ctx``, emptied by this process's revocations."""
+    keys = ApiKeyCache(ctx.readers or ctx.sessions)
+    keys.watch(ctx.sessions)
+    return keys
 
 
 AnyCaller = Annotated[Caller, Depends(caller)]

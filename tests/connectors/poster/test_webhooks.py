@@ -19,6 +19,7 @@ from orderbridge.connectors.poster.webhooks import (
     StockChanged,
     WebhookRejected,
     classify,
+    needs_work,
     parse_webhook,
 )
 from orderbridge.sandboxes.poster.context import WebhookEvent
@@ -138,6 +139,23 @@ def test_the_same_delivery_twice_has_one_dedup_key() -> None:
 def test_classification(args: tuple[Any, ...], expected: object) -> None:
     """Each entity becomes the command the services run (or nothing)."""
     assert classify(_parse(_body(*args))) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "work"),
+    [
+        (("incoming_order", 5, "added"), False),  # every order the hub creates brings one
+        (("incoming_order", 5, "changed"), True),
+        (("incoming_order", 5, "removed"), True),
+        (("transaction", 9, "added"), True),  # a register check: maybe a Wix import
+        (("product", 138, "changed"), True),
+        (("stock", 9, "changed", {"type": 1, "element_id": 9, "storage_id": 1}), False),
+        (("client", 3, "added"), False),
+    ],
+)
+def test_what_needs_a_worker(args: tuple[Any, ...], work: bool) -> None:
+    """The ingress queues a job only for webhooks the handler has work for."""
+    assert needs_work(classify(_parse(_body(*args)))) is work
 
 
 def test_application_added_brings_the_token() -> None:

@@ -104,6 +104,32 @@ def test_a_signed_webhook_is_stored_queued_and_accepted(poster: TestClient, worl
     assert APP_SECRET not in json.dumps([event.payload, event.headers, job.payload])
 
 
+def test_an_added_incoming_order_is_stored_processed_and_accepted_without_a_job(
+    poster: TestClient, world: World
+) -> None:
+    """Every order the hub creates at Poster comes back as an ``added`` webhook: kept
+    for dedup and audit, but nothing for a worker to do."""
+    body = signed(action="added")
+    for _ in range(2):
+        answer = poster.post(HOOK, json=body)
+        assert (answer.status_code, answer.json()) == (200, {"status": "accept"})
+    with world.hub.sessions() as session:
+        [event] = session.scalars(select(InboxEvent)).all()
+    assert (event.payload["action"], event.status) == ("added", "processed")
+    assert event.processed_at is not None
+    assert jobs(world.hub) == []
+
+
+def test_a_changed_incoming_order_still_queues_its_job(poster: TestClient, world: World) -> None:
+    assert poster.post(HOOK, json=signed(action="added")).status_code == 200
+    assert poster.post(HOOK, json=signed(action="changed")).status_code == 200
+    with world.hub.sessions() as session:
+        statuses = {e.payload["action"]: e.status for e in session.scalars(select(InboxEvent))}
+    assert statuses == {"added": "processed", "changed": "received"}
+    [job] = jobs(world.hub)
+    assert (job.kind, job.payload["action"]) == (POSTER_EVENT, "changed")
+
+
 def test_the_same_webhook_three_times_is_stored_once(poster: TestClient, world: World) -> None:
     body = signed()
     answers = [poster.post(HOOK, json=body) for _ in range(3)]

@@ -81,3 +81,17 @@ async def test_an_event_that_cannot_be_stored_fails_alone(
     assert outcomes[0] is True and outcomes[2] is True
     assert isinstance(outcomes[1], Exception)
     assert stored(sessions) == (["evt:1", "evt:3"], ["obj:1", "obj:3"])
+
+
+def test_an_event_without_a_job_is_stored_processed_and_queues_nothing(
+    sessions: sessionmaker[Session],
+) -> None:
+    writer = InboxWriter(sessions)
+    quiet = Inbound("test", "evt:quiet", {"n": 0}, None, again=True)
+    assert writer.store_now([quiet, event(1), quiet]) == [True, True, False]
+    assert writer.store_now([quiet]) == [False]
+    assert stored(sessions) == (["evt:quiet", "evt:1"], ["obj:1"])
+    with sessions() as session:
+        rows = {e.external_id: e for e in session.scalars(select(InboxEvent))}
+    assert (rows["evt:quiet"].status, rows["evt:1"].status) == ("processed", "received")
+    assert rows["evt:quiet"].processed_at is not None and rows["evt:1"].processed_at is None

@@ -1,9 +1,11 @@
 """What the hub does with a verified Poster webhook, once a worker picks it up.
 
 The ingress (``web/routes/ingress.py``) verifies, stores the event in the inbox and
-queues ``inbox.poster``; this module runs it. Webhooks are treated as hints, not
-truths: an order hint queues ``order.reconcile``, which asks Poster for the order's
-real state, so a duplicated, reordered or stale webhook cannot move an order wrongly.
+queues ``inbox.poster`` (unless ``webhooks.needs_work`` says there is nothing to do:
+an incoming order's *added*, an ignored entity); this module runs it. Webhooks are
+treated as hints, not truths: an order hint queues ``order.reconcile``, which asks
+Poster for the order's real state, so a duplicated, reordered or stale webhook cannot
+move an order wrongly.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from orderbridge.connectors.poster.webhooks import (
     PosterWebhook,
     StockChanged,
     classify,
+    needs_work,
 )
 from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
 from orderbridge.services import menus
@@ -66,11 +69,15 @@ async def handle_poster_event(
     )
     connection_id = str(payload["connection_id"])
     command = classify(hook)
-    if isinstance(command, OrderStatusHint):
-        if command.added:
-            # Created through the API (by the hub, or by another app): there is no state
-            # to catch up on yet; the cashier's moves come as "changed" webhooks.
+    if not needs_work(command):
+        # The ingress queues no job for these (an event stored before it learnt to, or
+        # replayed, still ends here). An order's "added": created through the API (by
+        # the hub, or by another app), there is no state to catch up on yet; the
+        # cashier's moves come as "changed" webhooks.
+        if isinstance(command, OrderStatusHint):
             return {"created_at_pos": command.pos_order_id}
+        return {"ignored": hook.object}
+    if isinstance(command, OrderStatusHint):
         return _reconcile_by_pos(uow, connection_id, command.pos_order_id)
     if isinstance(command, CheckChanged):
         return _reconcile_by_check(uow, connection_id, command.transaction_id)

@@ -5,7 +5,8 @@ Poster POSTs JSON ``{account, account_number, object, object_id, action, time, v
 with the application's secret. The ingress calls :func:`parse_webhook` on the raw body,
 which checks ``verify`` (constant-time) before anything else is believed, stores the
 event under :attr:`PosterWebhook.dedup_key`, answers :data:`ACCEPT` (anything else makes
-Poster retry, 15 times), and a worker later runs :func:`classify` and the command.
+Poster retry, 15 times), and a worker later runs :func:`classify` and the command; an
+event that :func:`needs_work` says needs none is stored already processed, with no job.
 
 Dedup key: ``poster:{account}:{object}:{object_id}:{action}:{time}`` plus, when ``data``
 came, ``:`` and 16 hex digits of its sha256. A retry or duplicate of one delivery has
@@ -234,6 +235,19 @@ def classify(hook: PosterWebhook) -> PosterCommand | None:
         if hook.action == "added" and isinstance(token, str) and token:
             return AppInstalled(hook.account, hook.account_number, SecretStr(token))
     return None
+
+
+def needs_work(command: PosterCommand | None) -> bool:
+    """Whether a worker has anything to do for a webhook classified as ``command``.
+
+    Not for an entity the hub ignores (None) nor for an incoming order's ``added``
+    (:class:`OrderStatusHint`): the ingress stores those in the inbox already processed
+    and queues no job, and the handler, should it meet one, does nothing for them.
+    Deciding here, next to :func:`classify`, keeps the two from drifting apart.
+    """
+    if command is None:
+        return False
+    return not (isinstance(command, OrderStatusHint) and command.added)
 
 
 def _stock(hook: PosterWebhook, data: Mapping[str, Any]) -> StockChanged | None:

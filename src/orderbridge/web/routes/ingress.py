@@ -7,10 +7,13 @@ is answered ``accept`` when the deployment's application secret signed its event
 OAuth callback, not the webhook, creates connections) and 404 otherwise. Nothing is
 believed before ``verify`` checks out; a verified event is committed to the inbox
 (deduplicated by its key) and a worker job queued in the same transaction, and only
-then does Poster get its ``{"status": "accept"}``. Requests arriving together share
-that transaction (``messaging.inbox_writer``: group commit), and the account's
-connection and secret are cached for 30 s (``storage.connection_cache``: changes made
-in this process apply at once, those of other processes within the 30 s).
+then does Poster get its ``{"status": "accept"}``. An event that needs no work
+(``webhooks.needs_work``: an incoming order's *added*, which every order the hub
+creates brings back, or an entity the hub ignores) is stored already processed and
+queues no job. Requests arriving together share that transaction
+(``messaging.inbox_writer``: group commit), and the account's connection and secret
+are cached for 30 s (``storage.connection_cache``: changes made in this process apply
+at once, those of other processes within the 30 s).
 
 Installs and removals of the hub's Poster application are handled here, in the same
 transaction as the acknowledgement: the ``added`` event carries an access token, which
@@ -37,6 +40,7 @@ from orderbridge.connectors.poster.webhooks import (
     PosterWebhook,
     WebhookRejected,
     classify,
+    needs_work,
     verify_webhook,
 )
 from orderbridge.messaging.inbox_writer import Inbound, InboxWriter
@@ -118,7 +122,7 @@ async def poster_webhook(request: Request) -> Response:
         metrics.ingested.labels("poster", "application").inc()
         return _accepted()
     inbox: InboxWriter = request.app.state.poster_inbox
-    stored = await inbox.store(_inbound(hook, found.connection_id))
+    stored = await inbox.store(_inbound(hook, found.connection_id, work=needs_work(command)))
     metrics.ingested.labels("poster", "stored" if stored else "duplicate").inc()
     return _accepted()
 
@@ -152,14 +156,15 @@ def _verify(metrics: HubMetrics, payload: dict[str, Any], secret: SecretStr) -> 
         raise ApiError(401, rejected.code, rejected.reason) from None
 
 
-def _inbound(hook: PosterWebhook, connection_id: str) -> Inbound:
+def _inbound(hook: PosterWebhook, connection_id: str, *, work: bool) -> Inbound:
     payload = event_payload(hook, connection_id)
     key = f"poster:{connection_id}:{hook.object}:{hook.object_id}"
     return Inbound(
         source="poster",
         external_id=hook.dedup_key,
         payload=payload,
-        job=NewJob(POSTER_EVENT, payload, key=key, connection_id=connection_id),
+        # No job for what needs no work: stored processed, for dedup and audit only.
+        job=NewJob(POSTER_EVENT, payload, key=key, connection_id=connection_id) if work else None,
         again=hook.object in REREAD_WHEN_REPEATED,
     )
 
