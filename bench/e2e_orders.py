@@ -59,16 +59,26 @@ class LeanClient:
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-        if self.idle:
-            reader, writer = self.idle.pop()
-        else:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
         extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        writer.write(
+        request = (
             f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{self.head}{extra}"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
             + body
         )
+        while self.idle:
+            # The server closes keep-alive connections idle for a few seconds; a request
+            # sent on one just closed gets no answer at all and goes again on the next
+            # (as httpx does; the Idempotency-Key makes a repeat harmless anyway).
+            reader, writer = self.idle.pop()
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+                return await self._exchange(reader, writer, request)
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        return await self._exchange(reader, writer, request)
+
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+    ) -> tuple[int, bytes]:
+        writer.write(request)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -30,6 +30,7 @@ from orderbridge.connectors.poster.connector import PosterConnector
 from orderbridge.connectors.poster.events import POSTER_EVENT
 from orderbridge.connectors.poster.settings import PosterSettings
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
+from orderbridge.messaging.listen import listen_for_jobs
 from orderbridge.messaging.metrics import MessagingMetrics, QueueDepthCollector
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import JobStatus, OutboxJob
@@ -172,6 +173,8 @@ class Hub:
             ),
             metrics=self.metrics,
             wakeup=self.wakeup,
+            # The idle probe reads without SQLite's writer lock (messaging/worker_db.py).
+            read_session_factory=self.readers,
             # A stored Poster webhook calls Poster only for menu changes (one product).
             unguarded_kinds={POSTER_EVENT},
         )
@@ -224,6 +227,13 @@ class Hub:
             self.enqueue_once(menus.IMPORT_MENU, {"location_id": i}, key=f"menu:{i}") for i in ids
         )
 
+    def listeners(self) -> list[Coroutine[Any, Any, None]]:
+        """What wakes this process's workers for jobs other processes commit: on
+        PostgreSQL, ``LISTEN orderbridge_jobs``; on SQLite nothing (workers poll)."""
+        if self.engine.dialect.name != "postgresql":
+            return []
+        return [listen_for_jobs(self.engine.url, self.wakeup)]
+
     @contextlib.asynccontextmanager
     async def running_workers(self, *, schedules: bool = True) -> AsyncIterator[Worker]:
         """A worker (and the schedules) running in the background for the block."""
@@ -231,6 +241,7 @@ class Hub:
         tasks = [asyncio.create_task(worker.run())]
         if schedules:
             tasks.append(asyncio.create_task(self.run_schedules()))
+        tasks.extend(asyncio.create_task(job) for job in self.listeners())
         try:
             yield worker
         finally:

@@ -214,6 +214,7 @@ def worker(
         tasks = [asyncio.create_task(runner.run())]
         if schedules:
             tasks.append(asyncio.create_task(hub.run_schedules()))
+        tasks.extend(asyncio.create_task(job) for job in hub.listeners())
         await tasks[0]
         for task in tasks[1:]:
             task.cancel()

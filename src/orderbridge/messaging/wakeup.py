@@ -5,8 +5,9 @@ enqueued by a request can be claimed at once: :func:`notify_on_commit` makes eve
 session of a factory call :meth:`Wakeup.notify` after a commit that enqueued jobs (see
 :func:`orderbridge.messaging.outbox.enqueue`), and the worker waits on its
 :meth:`Wakeup.subscribe` event as well as on its poll timer. Polling stays: it is how a
-worker hears of jobs committed by other processes, and it covers a missed signal.
-(On PostgreSQL, ``LISTEN``/``NOTIFY`` would carry the same signal across processes.)
+worker hears of jobs committed by other processes on SQLite, and it covers a missed
+signal. On PostgreSQL the same commits also send ``NOTIFY orderbridge_jobs``, which
+``messaging/listen.py`` relays to the workers of every other process.
 
 Commits happen on any thread (the API's thread pool, the worker's ``to_thread`` calls);
 ``notify`` hands the signal to each subscriber's event loop thread-safely.
@@ -23,6 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # Set in ``session.info`` by ``outbox.enqueue``; read and cleared when the session commits.
 ENQUEUED = "orderbridge_enqueued"
+# The PostgreSQL notification channel of committed jobs (messaging/listen.py).
+JOBS_CHANNEL = "orderbridge_jobs"
 
 
 class Wakeup:
@@ -68,7 +71,15 @@ class Wakeup:
 
 
 def notify_on_commit(sessions: sessionmaker[Session], wakeup: Wakeup) -> None:
-    """Make sessions of ``sessions`` wake ``wakeup``'s workers after committing new jobs."""
+    """Make sessions of ``sessions`` wake ``wakeup``'s workers after committing new jobs.
+
+    On PostgreSQL such a commit also notifies the workers of other processes.
+    """
+
+    def committing(session: Session) -> None:
+        if session.info.get(ENQUEUED) and session.get_bind().dialect.name == "postgresql":
+            # Delivered to listeners when (and only if) the transaction commits.
+            session.connection().exec_driver_sql(f"NOTIFY {JOBS_CHANNEL}")
 
     def committed(session: Session) -> None:
         if session.info.pop(ENQUEUED, False):
@@ -77,5 +88,6 @@ def notify_on_commit(sessions: sessionmaker[Session], wakeup: Wakeup) -> None:
     def rolled_back(session: Session, *_: Any) -> None:
         session.info.pop(ENQUEUED, None)
 
+    event.listen(sessions, "before_commit", committing)
     event.listen(sessions, "after_commit", committed)
     event.listen(sessions, "after_rollback", rolled_back)
