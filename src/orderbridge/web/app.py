@@ -6,6 +6,8 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 
 from orderbridge import __version__
@@ -23,6 +25,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # cyclic collector's full passes, which otherwise walk all of it with the event
     # loop stopped: ~120 ms each, several times a second under webhook load.
     gc.freeze()
+    # Sync routes run in anyio's thread pool (40 threads by default). On SQLite one
+    # writer works at a time, so more threads would only queue on its lock and take
+    # turns at the GIL; ``ORDERBRIDGE_API_THREADS`` (default 8 on SQLite) caps them.
+    threads = app.state.context.api_threads
+    if threads is not None:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
     yield
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
 
@@ -124,3 +125,16 @@ def test_an_operator_queues_a_menu_sync(operator: TestClient, world: World) -> N
     assert job.payload == {"location_id": LOCATION}
     unknown = operator.post("/api/v1/admin/locations/nowhere/menu/sync")
     assert error_of(unknown) == (404, "unknown_location", "location_id")
+
+
+def test_the_api_thread_pool_is_capped_on_sqlite(world: World) -> None:
+    """Sync routes share anyio's thread pool; on SQLite the app caps it at start-up."""
+    app = world.hub.app()
+
+    @app.get("/_test/threads")
+    async def threads() -> dict[str, float]:
+        return {"threads": anyio.to_thread.current_default_thread_limiter().total_tokens}
+
+    with TestClient(app) as started:  # runs the lifespan
+        assert started.get("/_test/threads").json() == {"threads": 8}
+    assert world.hub.settings.api_threads is None  # the SQLite default, not a setting
