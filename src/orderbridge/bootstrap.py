@@ -23,7 +23,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from orderbridge.bootstrap_jobs import job_handlers
+from orderbridge.bootstrap_jobs import HOUSEKEEPING, job_handlers
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
 from orderbridge.connectors.poster.connector import PosterConnector
@@ -200,20 +200,27 @@ class Hub:
         return True
 
     async def run_schedules(self) -> None:
-        """Queue the sweep and the full menu reconcile on their intervals, forever."""
-        sweep_every = self.settings.reconcile_interval_seconds
-        menu_every = self.settings.menu_reconcile_interval_seconds
+        """Queue the sweep, the full menu reconcile and the housekeeping on their
+        intervals, forever (each job at most once at a time, whatever the processes)."""
+        schedule: list[tuple[float, Callable[[], object]]] = [
+            (
+                self.settings.reconcile_interval_seconds,
+                lambda: self.enqueue_once(sweep.SWEEP, {}, key="sweep"),
+            ),
+            (self.settings.menu_reconcile_interval_seconds, self.schedule_menu_imports),
+            (
+                self.settings.housekeeping_interval_seconds,
+                lambda: self.enqueue_once(HOUSEKEEPING, {}, key="housekeeping"),
+            ),
+        ]
         loop = asyncio.get_running_loop()
-        next_sweep = next_menu = loop.time()
+        due = [loop.time()] * len(schedule)
         while True:
-            now = loop.time()
-            if now >= next_sweep:
-                self.enqueue_once(sweep.SWEEP, {}, key="sweep")
-                next_sweep = now + sweep_every
-            if now >= next_menu:
-                self.schedule_menu_imports()
-                next_menu = now + menu_every
-            await asyncio.sleep(max(0.0, min(next_sweep, next_menu) - loop.time()))
+            for n, (every, queue) in enumerate(schedule):
+                if loop.time() >= due[n]:
+                    queue()
+                    due[n] = loop.time() + every
+            await asyncio.sleep(max(0.0, min(due) - loop.time()))
 
     def schedule_menu_imports(self) -> int:
         """A menu import per location that has a POS."""

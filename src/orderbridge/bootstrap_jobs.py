@@ -6,15 +6,20 @@ Each handler unpacks its job's payload and calls one use case with the hub's par
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import functools
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
 
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event
 from orderbridge.connectors.storefront.delivery import deliver
+from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
-from orderbridge.messaging.outbox import JobView
+from orderbridge.messaging.outbox import JobView, purge_succeeded
 from orderbridge.messaging.worker import Handler
 from orderbridge.services import menus, pipeline, reservations, sweep
 from orderbridge.services.notify import DELIVER_WEBHOOK
@@ -22,6 +27,36 @@ from orderbridge.services.orders import SUBMIT_ORDER
 
 if TYPE_CHECKING:
     from orderbridge.bootstrap import Hub
+
+HOUSEKEEPING = "maintenance.purge"
+# Rows deleted per transaction: keeps SQLite's writer lock free for orders meanwhile.
+PURGE_BATCH = 2000
+
+
+def purge_expired(hub: Hub) -> dict[str, int]:
+    """Delete processed inbox events and succeeded jobs past their retention, in batches."""
+    now = hub.clock()
+    inbox_kept = timedelta(days=hub.settings.inbox_retention_days)
+    jobs_kept = timedelta(days=hub.settings.job_retention_days)
+    return {
+        "inbox_events": _in_batches(
+            hub, functools.partial(purge_inbox, older_than=inbox_kept, now=now, limit=PURGE_BATCH)
+        ),
+        "jobs": _in_batches(
+            hub,
+            functools.partial(purge_succeeded, older_than=jobs_kept, now=now, limit=PURGE_BATCH),
+        ),
+    }
+
+
+def _in_batches(hub: Hub, purge: Callable[[Session], int]) -> int:
+    total = 0
+    while True:
+        with hub.sessions() as session, session.begin():
+            gone = purge(session)
+        total += gone
+        if gone < PURGE_BATCH:
+            return total
 
 
 def job_handlers(hub: Hub) -> Mapping[str, Handler]:
@@ -73,6 +108,9 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             clock=hub.clock,
         )
 
+    async def housekeeping(job: JobView) -> Mapping[str, Any]:
+        return await asyncio.to_thread(purge_expired, hub)
+
     async def sweep_orders(job: JobView) -> Mapping[str, Any]:
         stale = timedelta(seconds=hub.settings.reconcile_interval_seconds)
         return {"queued": sweep.sweep_orders(uow=hub.uow, clock=hub.clock, stale_after=stale)}
@@ -110,6 +148,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         DELIVER_WEBHOOK: deliver_webhook,
         menus.IMPORT_MENU: import_menu,
         sweep.SWEEP: sweep_orders,
+        HOUSEKEEPING: housekeeping,
         POSTER_EVENT: poster_event,
         # Wix jobs; inbox.poster wrapped so unknown register checks reach Wix.
         **hub.wix.handlers(poster_event),

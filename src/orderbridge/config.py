@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     # How often every location's whole menu is re-imported from its POS, catching any
     # change whose webhook was lost (webhooks refresh single items within seconds).
     menu_reconcile_interval_seconds: float = Field(900.0, gt=0)
+    # Housekeeping (an hourly job): processed inbox events are kept this many days (at
+    # least 7, longer than any sender retries, so late repeats are still recognised),
+    # succeeded outbox jobs and their attempt rows this many days (dead ones stay until
+    # an operator retries them).
+    inbox_retention_days: float = Field(14.0, ge=7)
+    job_retention_days: float = Field(14.0, gt=0)
+    housekeeping_interval_seconds: float = Field(3600.0, gt=0)
     http_timeout_seconds: float = 10.0
     # Marketplace mode: the deployment's own Poster application, installed by restaurants
     # through OAuth (``/connect/poster``). Unset, only personal-token connections exist.

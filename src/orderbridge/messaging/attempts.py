@@ -24,7 +24,7 @@ from sqlalchemy import Result
 from sqlalchemy.orm import Session
 
 from orderbridge.log import redact, redact_text
-from orderbridge.messaging import statements
+from orderbridge.messaging import inbox, statements
 from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
@@ -116,7 +116,10 @@ def settle(
     if settlement.run_after is not None:
         params["new_run_after"] = settlement.run_after
     stmt = statements.move_job(succeeded=succeeded, reschedule=settlement.run_after is not None)
-    return _changed(conn.execute(stmt, params))
+    moved = _changed(conn.execute(stmt, params))
+    if moved and settlement.status in (JobStatus.SUCCEEDED, JobStatus.DEAD):
+        inbox.close_event(session, job.payload, error=error, now=now)
+    return moved
 
 
 def retry_or_bury(

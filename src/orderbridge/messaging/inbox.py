@@ -9,6 +9,10 @@ that would abort the caller's transaction.
 
 Events are kept at least :data:`MIN_RETENTION` (7 days) after they arrive, longer than
 any sender retries, so a late retry is still recognised as a duplicate.
+
+An event's job carries a reference to it (:func:`with_inbox_ref`); when the job ends
+(succeeded, or dead) the worker closes the event in the same transaction
+(:func:`close_event`), and only closed events are ever purged (:func:`purge_inbox`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections.abc import Container, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, delete, update
+from sqlalchemy import Insert, Table, Update, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,6 +32,23 @@ from orderbridge.storage.types import utcnow
 
 MIN_RETENTION = timedelta(days=7)
 DEFAULT_RETENTION = timedelta(days=14)
+# The key under which a job's payload names the inbox event it handles.
+INBOX_REF = "inbox_event"
+_EVENTS = cast(Table, InboxEvent.__table__)
+
+
+def with_inbox_ref(payload: Mapping[str, Any], source: str, external_id: str) -> dict[str, Any]:
+    """``payload`` for the job that handles event ``(source, external_id)``."""
+    return {**payload, INBOX_REF: {"source": source, "external_id": external_id}}
+
+
+def close_event(
+    session: Session, job_payload: Mapping[str, Any], *, error: str | None, now: datetime
+) -> None:
+    """Mark the event a job handled processed (``error``: failed), if it names one."""
+    ref = job_payload.get(INBOX_REF)
+    if isinstance(ref, Mapping):
+        mark_processed(session, str(ref["source"]), str(ref["external_id"]), error=error, now=now)
 
 
 def record_inbound(
@@ -122,13 +143,28 @@ def mark_processed(
 ) -> None:
     """Record that an event was handled (``error`` set: handled and failed)."""
     status = InboxStatus.FAILED if error else InboxStatus.PROCESSED
-    session.execute(
-        update(InboxEvent)
-        .where(InboxEvent.source == source, InboxEvent.external_id == external_id)
+    session.connection().execute(
+        _mark_statement(),
+        {
+            "the_source": source,
+            "the_id": external_id,
+            "new_status": status.value,
+            "done_at": now or utcnow(),
+            "new_error": redact_text(error)[:4000] if error else None,
+        },
+    )
+
+
+@functools.cache
+def _mark_statement() -> Update:
+    c = _EVENTS.c
+    return (
+        update(_EVENTS)
+        .where(c.source == bindparam("the_source"), c.external_id == bindparam("the_id"))
         .values(
-            status=status.value,
-            processed_at=now or utcnow(),
-            error=redact_text(error)[:4000] if error else None,
+            status=bindparam("new_status"),
+            processed_at=bindparam("done_at"),
+            error=bindparam("new_error"),
         )
     )
 
@@ -138,20 +174,23 @@ def purge_inbox(
     *,
     older_than: timedelta = DEFAULT_RETENTION,
     now: datetime | None = None,
+    limit: int | None = None,
 ) -> int:
     """Delete processed events received more than ``older_than`` ago; return how many.
 
     Events still ``received`` or ``failed`` are kept whatever their age: they are work
     not yet done. ``older_than`` below :data:`MIN_RETENTION` is refused, because a
-    sender's late retry of a forgotten event would be taken as new.
+    sender's late retry of a forgotten event would be taken as new. ``limit`` deletes
+    at most that many (the oldest first), to keep each transaction short.
     """
     if older_than < MIN_RETENTION:
         raise ValueError(f"inbox retention must be at least {MIN_RETENTION}")
     cutoff = (now or utcnow()) - older_than
-    result = session.execute(
-        delete(InboxEvent).where(
-            InboxEvent.status == InboxStatus.PROCESSED.value,
-            InboxEvent.received_at < cutoff,
-        )
+    doomed = select(InboxEvent.id).where(
+        InboxEvent.status == InboxStatus.PROCESSED.value,
+        InboxEvent.received_at < cutoff,
     )
+    if limit is not None:
+        doomed = doomed.order_by(InboxEvent.received_at).limit(limit)
+    result = session.execute(delete(InboxEvent).where(InboxEvent.id.in_(doomed)))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -248,20 +248,26 @@ def renew_leases(
     return set(session.connection().execute(statements.renew(), params).scalars())
 
 
-def purge_succeeded(session: Session, *, older_than: timedelta, now: datetime) -> int:
+def purge_succeeded(
+    session: Session, *, older_than: timedelta, now: datetime, limit: int | None = None
+) -> int:
     """Delete succeeded jobs (and their attempt rows) last touched before ``now - older_than``.
 
     Dead, pending and running jobs are never purged. Keep succeeded jobs as long as the
     dashboard should show their order timelines' delivery details; returns how many went.
+    ``limit`` deletes at most that many, to keep each transaction short.
     """
     if older_than < timedelta(0):
         raise ValueError("older_than must not be negative")
+    doomed = select(OutboxJob.id).where(
+        OutboxJob.status == JobStatus.SUCCEEDED.value,
+        OutboxJob.updated_at < now - older_than,
+    )
+    if limit is not None:
+        doomed = doomed.limit(limit)
     result = session.execute(
         delete(OutboxJob)
-        .where(
-            OutboxJob.status == JobStatus.SUCCEEDED.value,
-            OutboxJob.updated_at < now - older_than,
-        )
+        .where(OutboxJob.id.in_(doomed))
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -7,6 +7,7 @@ runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import threading
@@ -128,6 +129,16 @@ def test_a_changed_incoming_order_still_queues_its_job(poster: TestClient, world
     assert statuses == {"added": "processed", "changed": "received"}
     [job] = jobs(world.hub)
     assert (job.kind, job.payload["action"]) == (POSTER_EVENT, "changed")
+
+
+def test_the_event_is_processed_once_its_job_ran(poster: TestClient, world: World) -> None:
+    assert poster.post(HOOK, json=signed(action="changed")).status_code == 200
+    asyncio.run(world.hub.worker().run_until_idle())
+    with world.hub.sessions() as session:
+        [event] = session.scalars(select(InboxEvent)).all()
+    [job] = jobs(world.hub)
+    assert job.status == "succeeded"
+    assert (event.status, event.processed_at) == ("processed", world.clock())
 
 
 def test_the_same_webhook_three_times_is_stored_once(poster: TestClient, world: World) -> None:

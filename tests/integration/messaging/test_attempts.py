@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge.messaging.attempts import Exchange, Settlement, release, settle
+from orderbridge.messaging.inbox import record_inbound, with_inbox_ref
 from orderbridge.messaging.outbox import JobView, claim
-from orderbridge.messaging.tables import AttemptOutcome, JobStatus
+from orderbridge.messaging.tables import AttemptOutcome, InboxEvent, JobStatus
 
 from .helpers import T0, add_job, load_attempts, load_job
 
@@ -93,3 +95,43 @@ def test_release_gives_the_job_back_uncounted_only_to_its_owner(
     assert load_attempts(sessions, job.id) == []
     again = _claim_one(sessions, "w2", soon)
     assert (again.attempt, again.total_attempt) == (1, 1)
+
+
+def _inbound(sessions: sessionmaker[Session], external_id: str) -> dict[str, object]:
+    """A stored inbox event and the payload of the job that handles it."""
+    with sessions.begin() as session:
+        assert record_inbound(session, "poster", external_id, {"object": "dish"}, now=T0)
+    return with_inbox_ref({"object": "dish"}, "poster", external_id)
+
+
+def _event(sessions: sessionmaker[Session], external_id: str) -> tuple[str, str | None]:
+    with sessions() as session:
+        row = session.scalars(select(InboxEvent).where(InboxEvent.external_id == external_id)).one()
+        return row.status, row.error
+
+
+def test_the_end_of_an_inbox_job_closes_its_event(sessions: sessionmaker[Session]) -> None:
+    add_job(sessions, payload=_inbound(sessions, "done"), now=T0)
+    add_job(sessions, payload=_inbound(sessions, "failed"), now=T0)
+    add_job(sessions, payload=_inbound(sessions, "again"), now=T0)
+    with sessions.begin() as session:
+        done, failed, again = claim(session, "w1", 3, 30, T0)
+    ok = Settlement(AttemptOutcome.SUCCEEDED, JobStatus.SUCCEEDED)
+    dead = Settlement(AttemptOutcome.PERMANENT, JobStatus.DEAD, error="unknown product")
+    retry = Settlement(
+        AttemptOutcome.TRANSIENT, JobStatus.PENDING, error="503", run_after=T0 + timedelta(1)
+    )
+    for job, settlement in ((done, ok), (failed, dead), (again, retry)):
+        assert _settle(sessions, job, "w1", settlement)
+    assert _event(sessions, "done") == ("processed", None)
+    assert _event(sessions, "failed") == ("failed", "unknown product")
+    assert _event(sessions, "again") == ("received", None)  # still work to do
+
+
+def test_a_lost_lease_leaves_the_event_to_the_new_owner(sessions: sessionmaker[Session]) -> None:
+    add_job(sessions, payload=_inbound(sessions, "taken"), now=T0)
+    job = _claim_one(sessions, "w1")
+    _claim_one(sessions, "w2", now=T0 + timedelta(seconds=31))  # w1's lease lapsed
+    ok = Settlement(AttemptOutcome.SUCCEEDED, JobStatus.SUCCEEDED)
+    assert not _settle(sessions, job, "w1", ok)
+    assert _event(sessions, "taken") == ("received", None)

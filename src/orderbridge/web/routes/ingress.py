@@ -43,6 +43,7 @@ from orderbridge.connectors.poster.webhooks import (
     needs_work,
     verify_webhook,
 )
+from orderbridge.messaging.inbox import with_inbox_ref
 from orderbridge.messaging.inbox_writer import Inbound, InboxWriter
 from orderbridge.messaging.outbox import NewJob
 from orderbridge.storage import admin
@@ -164,7 +165,14 @@ def _inbound(hook: PosterWebhook, connection_id: str, *, work: bool) -> Inbound:
         external_id=hook.dedup_key,
         payload=payload,
         # No job for what needs no work: stored processed, for dedup and audit only.
-        job=NewJob(POSTER_EVENT, payload, key=key, connection_id=connection_id) if work else None,
+        job=NewJob(
+            POSTER_EVENT,
+            with_inbox_ref(payload, "poster", hook.dedup_key),
+            key=key,
+            connection_id=connection_id,
+        )
+        if work
+        else None,
         again=hook.object in REREAD_WHEN_REPEATED,
     )
 

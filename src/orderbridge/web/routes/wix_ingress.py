@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 
 from orderbridge.connectors.wix.events import WIX_EVENT, event_payload
 from orderbridge.connectors.wix.webhooks import WebhookRejected, parse_webhook
+from orderbridge.messaging.inbox import with_inbox_ref
 from orderbridge.web.deps import Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.metrics import HubMetrics
@@ -45,7 +46,11 @@ async def wix_webhook(connection: str, request: Request, ctx: Context) -> dict[s
     with ctx.uow() as tx:
         stored = tx.record_inbound(f"wix:{found.id}", hook.event_id, payload, {})
         if stored:
-            tx.enqueue(WIX_EVENT, payload, key=f"wix:{found.id}:{hook.event.entityId}")
+            tx.enqueue(
+                WIX_EVENT,
+                with_inbox_ref(payload, f"wix:{found.id}", hook.event_id),
+                key=f"wix:{found.id}:{hook.event.entityId}",
+            )
         tx.commit()
     metrics.ingested.labels("wix", "stored" if stored else "duplicate").inc()
     return {"received": hook.event_id, "duplicate": not stored}
