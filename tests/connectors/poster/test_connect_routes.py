@@ -198,6 +198,25 @@ async def test_a_state_handed_back_in_the_query_needs_no_cookie(
     assert [c.external_account for c in poster_connections(hub)] == ["dev-example"]
 
 
+async def test_a_state_works_once(
+    hub: Hub, client: httpx.AsyncClient, poster: httpx.AsyncBaseTransport
+) -> None:
+    """A replayed callback (same state, even with a fresh code) installs nothing more."""
+    state = sign_state("ten_a", key=state_key(SECRET_KEY), now=utcnow())
+    answers = []
+    for _ in range(2):
+        code = await issue_code(poster, "dev-example")
+        answers.append(
+            await client.get(
+                "/connect/poster/callback",
+                params={"code": code, "account": "dev-example", "state": state},
+            )
+        )
+    assert [a.status_code for a in answers] == [200, 409]
+    assert "state_used" in answers[1].text
+    assert [c.external_account for c in poster_connections(hub)] == ["dev-example"]
+
+
 @pytest.mark.parametrize(
     ("case", "status", "code"),
     [

@@ -15,7 +15,9 @@ an account already connected to another tenant is refused. Connecting an account
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from typing import Annotated
 
@@ -35,6 +37,7 @@ from orderbridge.connectors.poster.oauth import (
     verify_state,
 )
 from orderbridge.messaging import outbox
+from orderbridge.messaging.inbox import record_inbound_many
 from orderbridge.ports import PermanentError, TransientError
 from orderbridge.services.menus import IMPORT_MENU
 from orderbridge.storage import admin
@@ -120,13 +123,14 @@ async def finish_poster_install(
     if app is None:
         return _page(404, "Not available", "This hub has no Poster application configured.")
     key = state_key(ctx.settings.secret_key.get_secret_value())
+    presented = state or request.cookies.get(STATE_COOKIE)
     try:
-        presented = state or request.cookies.get(STATE_COOKIE)
         tenant_id = verify_state(presented, key=key, now=ctx.clock())
     except InvalidState as error:
         return _page(400, "Connection failed", error.reason, code=error.code)
     if not code or not account:
         return _page(400, "Connection failed", "Poster sent no code or account.", code="no_code")
+    assert presented is not None  # verified
     try:
         authorized = await authorize_account(
             app, account=account, code=code, transport=ctx.pos_transport
@@ -136,7 +140,7 @@ async def finish_poster_install(
     except PermanentError as error:
         return _page(400, "Poster refused", error.reason, code=error.code)
     try:
-        installed = _save(ctx, tenant_id, authorized)
+        installed = _save(ctx, tenant_id, authorized, presented)
     except _Refused as refused:
         return _page(409, "Connection refused", refused.reason, code=refused.code)
     rows = "".join(
@@ -154,6 +158,20 @@ async def finish_poster_install(
     return response
 
 
+def _use_state(session: Session, state: str, tenant_id: str, now: datetime) -> None:
+    """Record the state as used, in the install's transaction; a state that was already
+    (a replayed callback URL) refuses the install.
+
+    The inbox keeps it (source ``poster.oauth``, deduplicated like any inbound event,
+    stored processed) far longer than a state lives, so each state works once; a failed
+    code exchange rolls nothing back, so the owner can simply reload the page.
+    """
+    used = hashlib.sha256(state.encode()).hexdigest()
+    event = ("poster.oauth", used, {"tenant_id": tenant_id})
+    if not record_inbound_many(session, [event], processed={event[:2]}, now=now):
+        raise _Refused("state_used", "this authorisation link was already used; start again")
+
+
 class _Refused(Exception):
     def __init__(self, code: str, reason: str) -> None:
         super().__init__(reason)
@@ -167,7 +185,7 @@ class _Installed:
     locations: list[tuple[str, str, str, bool]]  # location id, name, spot id, created now
 
 
-def _save(ctx: WebContext, tenant_id: str, authorized: AuthorizedAccount) -> _Installed:
+def _save(ctx: WebContext, tenant_id: str, authorized: AuthorizedAccount, state: str) -> _Installed:
     """Create or update the connection, a location per new spot, and their menu imports,
     all in one transaction."""
     s = authorized.settings
@@ -183,6 +201,7 @@ def _save(ctx: WebContext, tenant_id: str, authorized: AuthorizedAccount) -> _In
         "application_id": s.application_id,
     }
     with ctx.sessions() as session, session.begin():
+        _use_state(session, state, tenant_id, ctx.clock())
         if session.get(t.Tenant, tenant_id) is None:
             raise _Refused("unknown_tenant", "the tenant this install was started for is gone")
         row = session.scalars(
