@@ -25,21 +25,17 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import make_url, text
 
 from _root import cpu_seconds, postgres, stack, tree_cpu_seconds
-from orderbridge.storage.db import make_engine
 from orderbridge.storage.migrate import upgrade
 
 
@@ -154,29 +150,14 @@ def database(kind: str, folder: Path) -> Iterator[tuple[str, int | None]]:
         upgrade(url)
         yield url, None
         return
-    admin_url = os.environ.get(postgres.POSTGRES_ENV)
-    cluster = None
-    if not admin_url:
-        admin_url, cluster_folder, run, pg_bin = postgres._start_cluster()
-        cluster = (cluster_folder, run, pg_bin)
-    name = f"orderbridge_e2e_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        upgrade(url)
+    with (
+        postgres.postgres_server() as (admin_url, cluster),
+        postgres.fresh_database(admin_url, "orderbridge_e2e") as url,
+    ):
         postmaster = None
         if cluster is not None:
-            pid_file = cluster[0] / "data" / "postmaster.pid"
-            postmaster = int(pid_file.read_text().split()[0])
+            postmaster = int((cluster / "data" / "postmaster.pid").read_text().split()[0])
         yield url, postmaster
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
-        if cluster is not None:
-            postgres._stop_cluster(*cluster)
 
 
 def percentile(values: list[float], p: float) -> float:

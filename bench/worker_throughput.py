@@ -19,21 +19,17 @@ import argparse
 import asyncio
 import json
 import multiprocessing
-import os
 import time
-import uuid
 from multiprocessing.synchronize import Event
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select
 
 from _root import postgres
 from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.tables import OutboxJob
 from orderbridge.messaging.worker import Worker
 from orderbridge.storage.db import make_engine, session_factory
-from orderbridge.storage.migrate import upgrade
 from orderbridge.storage.types import utcnow
 
 KIND = "bench.noop"
@@ -60,13 +56,7 @@ def drain(url: str, name: str, concurrency: int, start: Event, out: Any) -> None
 
 
 def run_once(admin_url: str, workers: int, jobs: int, concurrency: int) -> dict[str, Any]:
-    name = f"orderbridge_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
+    with postgres.fresh_database(admin_url, "orderbridge_bench") as url:
         engine = make_engine(url)
         now = utcnow()
         rows = [
@@ -101,10 +91,6 @@ def run_once(admin_url: str, workers: int, jobs: int, concurrency: int) -> dict[
             counted = select(OutboxJob.status, func.count()).group_by(OutboxJob.status)
             statuses = {status: count for status, count in conn.execute(counted).all()}
         engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
     assert statuses == {"succeeded": jobs}, statuses
     return {
         "workers": workers,
@@ -122,14 +108,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="jobs at once per worker")
     args = parser.parse_args()
 
-    admin_url = os.environ.get(postgres.POSTGRES_ENV)
-    cluster = None
-    if not admin_url:
-        admin_url, folder, run, pg_bin = postgres._start_cluster()
-        cluster = (folder, run, pg_bin)
-        print("started a throwaway PostgreSQL cluster (fsync off, as in the tests)")
-    try:
-        results = []
+    results = []
+    with postgres.postgres_server() as (admin_url, started):
+        if started is not None:
+            print("started a throwaway PostgreSQL cluster (fsync off, as in the tests)")
         for workers in args.workers:
             result = run_once(admin_url, workers, args.jobs, args.concurrency)
             results.append(result)
@@ -137,9 +119,6 @@ def main() -> None:
                 f"{workers} worker process(es): {args.jobs} jobs in {result['seconds']} s "
                 f"= {result['jobs_per_second']} jobs/s  (per worker {result['per_worker']})"
             )
-    finally:
-        if cluster is not None:
-            postgres._stop_cluster(*cluster)
     print(
         json.dumps(
             {

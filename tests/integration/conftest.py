@@ -10,6 +10,7 @@ are never skipped.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -103,29 +104,44 @@ def _stop_cluster(folder: Path, run: list[str], pg_bin: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A migrated PostgreSQL database of this test session, dropped at its end."""
-    cluster = None
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        url, folder, run, pg_bin = _start_cluster()
-        admin_url, cluster = url, (folder, run, pg_bin)
-    name = f"orderbridge_it_{uuid.uuid4().hex[:10]}"
+@contextlib.contextmanager
+def fresh_database(admin_url: str, prefix: str) -> Iterator[str]:
+    """A new database on the server of ``admin_url``, migrated; dropped (``WITH
+    (FORCE)``) at the end."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = make_engine(admin_url).execution_options(isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-        session_url = make_url(admin_url).set(database=name)
-        rendered = session_url.render_as_string(hide_password=False)
-        upgrade(rendered)
-        yield rendered
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        upgrade(url)
+        yield url
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
-        if cluster is not None:
-            _stop_cluster(*cluster)
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[tuple[str, Path | None]]:
+    """``ORDERBRIDGE_TEST_POSTGRES_URL``'s server, or a throwaway cluster started here
+    and stopped at the end: (admin URL, the cluster's folder when started here)."""
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if admin_url:
+        yield admin_url, None
+        return
+    url, folder, run, pg_bin = _start_cluster()
+    try:
+        yield url, folder
+    finally:
+        _stop_cluster(folder, run, pg_bin)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A migrated PostgreSQL database of this test session, dropped at its end."""
+    with postgres_server() as (admin_url, _), fresh_database(admin_url, "orderbridge_it") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
