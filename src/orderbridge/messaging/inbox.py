@@ -18,15 +18,18 @@ An event's job carries a reference to it (:func:`with_inbox_ref`); when the job 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Container, Mapping, Sequence
 from datetime import datetime, timedelta
+from itertools import chain
+from json.encoder import encode_basestring_ascii
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, Update, bindparam, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Table, Update, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from orderbridge.log import redact_text
+from orderbridge.messaging.statements import driver_param, stored_time
 from orderbridge.messaging.tables import InboxEvent, InboxStatus
 from orderbridge.storage.types import utcnow
 
@@ -67,9 +70,10 @@ def record_inbound(
     was acknowledged is always in the table. Headers should already be stripped of
     secrets (signatures, authorization).
     """
-    stmt = _insert_once(session.get_bind().dialect.name)
-    values = _row(source, external_id, payload, headers, now or utcnow())
-    return session.execute(stmt, values).first() is not None
+    conn = session.connection()
+    stamp = stored_time(conn.dialect, now or utcnow())
+    row = _row(source, external_id, encode(payload), encode(headers or {}), stamp)
+    return conn.exec_driver_sql(_insert_once(conn.dialect.name, 1), row).first() is not None
 
 
 def record_inbound_many(
@@ -86,51 +90,99 @@ def record_inbound_many(
     they are stored already ``processed`` (at ``now``), for dedup and audit only. Same
     contract as :func:`record_inbound` otherwise.
     """
+    return record_encoded(
+        session.connection(),
+        [(s, e, encode(payload), (s, e) in processed) for s, e, payload in events],
+        now=now,
+    )
+
+
+def record_encoded(
+    conn: Connection,
+    events: Sequence[tuple[str, str, str, bool]],
+    *,
+    now: datetime | None = None,
+) -> set[tuple[str, str]]:
+    """:func:`record_inbound_many` for payloads already JSON text (:func:`encode`).
+
+    Each event is ``(source, external_id, payload JSON, processed)``; runs on the
+    connection of the caller's transaction.
+    """
     if not events:
         return set()
-    stmt = _insert_once(session.get_bind().dialect.name)
-    received = now or utcnow()
-    rows = {
-        (s, e): _row(s, e, payload, None, received, done=(s, e) in processed)
-        for s, e, payload in events
-    }
-    return {(row.source, row.external_id) for row in session.execute(stmt, list(rows.values()))}
+    dialect = conn.dialect
+    stamp = stored_time(dialect, now or utcnow())
+    rows: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for source, external_id, payload, done in events:
+        if (source, external_id) not in rows:
+            rows[source, external_id] = _row(source, external_id, payload, _NO_HEADERS, stamp, done)
+    pending = list(rows.values())
+    new: set[tuple[str, str]] = set()
+    for start in range(0, len(pending), _ROWS_PER_INSERT):
+        chunk = pending[start : start + _ROWS_PER_INSERT]
+        params = tuple(chain.from_iterable(chunk))
+        result = conn.exec_driver_sql(_insert_once(dialect.name, len(chunk)), params)
+        new.update((source, external_id) for source, external_id in result)
+    return new
+
+
+def encode(document: Mapping[str, Any]) -> str:
+    """``document`` as the inbox's (and the outbox's) JSON columns store it."""
+    return json.dumps(document if isinstance(document, dict) else dict(document))
+
+
+def encode_with_ref(payload: Mapping[str, Any], encoded: str, source: str, external_id: str) -> str:
+    """``encode(with_inbox_ref(payload, source, external_id))``, given ``encoded`` =
+    ``encode(payload)``: the reference is appended to the text, not re-serialised."""
+    if INBOX_REF in payload or not encoded.endswith("}"):
+        return encode(with_inbox_ref(payload, source, external_id))
+    glue = "" if encoded == "{}" else ", "
+    ref = f'{_REF_KEY}{{"source": {_string(source)}, "external_id": {_string(external_id)}}}'
+    return f"{encoded[:-1]}{glue}{ref}}}"
+
+
+_REF_KEY = json.dumps(INBOX_REF) + ": "
+_string = encode_basestring_ascii  # a str as json.dumps writes it
+_NO_HEADERS = encode({})
+_RECEIVED = InboxStatus.RECEIVED.value
+_PROCESSED = InboxStatus.PROCESSED.value
 
 
 def _row(
     source: str,
     external_id: str,
-    payload: Mapping[str, Any],
-    headers: Mapping[str, Any] | None,
-    now: datetime,
-    *,
+    payload: str,
+    headers: str,
+    stamp: object,
     done: bool = False,
-) -> dict[str, Any]:
-    return {
-        "source": source,
-        "external_id": external_id,
-        "received_at": now,
-        "payload": dict(payload),
-        "headers": dict(headers or {}),
-        "status": (InboxStatus.PROCESSED if done else InboxStatus.RECEIVED).value,
-        "processed_at": now if done else None,
-    }
+) -> tuple[Any, ...]:
+    """One row's parameters for :func:`_insert_once`, in its column order: JSON as
+    text, ``stamp`` from :func:`~orderbridge.messaging.statements.stored_time`."""
+    if done:
+        return (source, external_id, stamp, payload, headers, _PROCESSED, stamp)
+    return (source, external_id, stamp, payload, headers, _RECEIVED, None)
+
+
+_ROWS_PER_INSERT = 256  # 7 parameters a row: far below the databases' limits
 
 
 @functools.cache
-def _insert_once(dialect: str) -> Insert:
-    # Built once per dialect, on the Core table (no ORM bookkeeping): the webhook
-    # ingress runs it for every request.
-    table = cast(Table, InboxEvent.__table__)
-    unique = ["source", "external_id"]
-    new = (table.c.source, table.c.external_id)
-    if dialect == "postgresql":
-        pg = postgresql.insert(table).on_conflict_do_nothing(index_elements=unique)
-        return pg.returning(*new)
-    if dialect == "sqlite":
-        lite = sqlite.insert(table).on_conflict_do_nothing(index_elements=unique)
-        return lite.returning(*new)
-    raise NotImplementedError(f"the inbox supports SQLite and PostgreSQL, not {dialect}")
+def _insert_once(dialect: str, rows: int) -> str:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING`` of ``rows`` events, driver-level SQL.
+
+    One statement for the batch on both databases (an executemany would return nothing
+    on SQLite), written once per dialect and row count: the webhook ingress runs it for
+    every batch of requests, and SQLAlchemy's per-row parameter handling would cost
+    more than the insert.
+    """
+    p, doc = driver_param(dialect), driver_param(dialect, json=True)
+    values = f"({p}, {p}, {p}, {doc}, {doc}, {p}, {p})"
+    return (
+        "INSERT INTO inbox_events"  # noqa: S608 (placeholders only)
+        " (source, external_id, received_at, payload, headers, status, processed_at)"
+        f" VALUES {', '.join([values] * rows)}"
+        " ON CONFLICT (source, external_id) DO NOTHING RETURNING source, external_id"
+    )
 
 
 def mark_processed(

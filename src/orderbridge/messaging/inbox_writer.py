@@ -11,6 +11,13 @@ answered before its commit, so nothing acknowledged can be lost. A lone request 
 written at once (no timer, no added latency); under load the batches grow by
 themselves, with whatever arrived while the previous one was being written.
 
+Each event's JSON (and its job's, which is the same document plus the event's inbox
+reference when ``refer`` is set) is serialised once, before the transaction, and the
+batch is written with two driver-level statements
+(:func:`~orderbridge.messaging.inbox.record_encoded`,
+:func:`~orderbridge.messaging.outbox.enqueue_many`): per row, SQLAlchemy's parameter
+processing would cost more than SQLite spends inserting.
+
 If a batch fails, each of its events is retried in a transaction of its own, so one
 bad event fails only its own request (which answers 5xx and is retried by its sender).
 
@@ -31,7 +38,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from orderbridge.messaging.inbox import record_inbound_many
+from orderbridge.messaging.inbox import encode, encode_with_ref, record_encoded
 from orderbridge.messaging.outbox import NewJob, enqueue_many, is_pending
 from orderbridge.storage.types import utcnow
 
@@ -39,7 +46,7 @@ MAX_BATCH = 256
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Inbound:
     """One verified event and the job that will run it.
 
@@ -48,7 +55,10 @@ class Inbound:
     An event that needs no work (``job`` None: the sender decides, e.g. Poster's
     ``incoming_order`` *added*) is stored already ``processed``, for dedup and audit,
     and queues nothing. The payload must hold no secrets (signatures, tokens): it is
-    stored as is.
+    stored as is. With ``refer`` the job's payload is stored with the event's inbox
+    reference added (:func:`~orderbridge.messaging.inbox.with_inbox_ref`), so that the
+    worker closes the event when the job ends. A job whose payload *is* the event's
+    payload (the same object) shares its serialisation.
     """
 
     source: str
@@ -56,6 +66,7 @@ class Inbound:
     payload: Mapping[str, Any]
     job: NewJob | None
     again: bool = False
+    refer: bool = False
 
 
 @dataclass
@@ -154,30 +165,45 @@ class InboxWriter:
     def store_now(self, events: Sequence[Inbound]) -> list[bool]:
         """Store ``events`` in one transaction, in order; whether each one was new."""
         now = self._clock()
+        rows = [_encoded(event) for event in events]  # before the transaction: no lock held
         stored: list[bool] = []
         jobs: list[NewJob] = []
+        payloads: list[str] = []
         queued: set[tuple[str, str | None]] = set()
         with self._sessions() as session, session.begin():
-            new = record_inbound_many(
-                session,
-                [(e.source, e.external_id, e.payload) for e in events],
-                now=now,
-                processed={(e.source, e.external_id) for e in events if e.job is None},
-            )
-            for event in events:
+            new = record_encoded(session.connection(), [row for row, _ in rows], now=now)
+            for event, (_, job_payload) in zip(events, rows, strict=True):
                 # Only the first of the batch's copies of an event counts as the new one.
-                stored.append((event.source, event.external_id) in new)
-                new.discard((event.source, event.external_id))
+                pair = (event.source, event.external_id)
+                first = pair in new
+                stored.append(first)
+                if first:
+                    new.discard(pair)
                 job = event.job
-                if job is None:
+                if job is None or job_payload is None:
                     continue
-                if stored[-1] or (
+                if first or (
                     event.again
                     and job.key is not None
                     and (job.kind, job.key) not in queued
                     and not is_pending(session, job.kind, job.key)
                 ):
                     jobs.append(job)
+                    payloads.append(job_payload)
                     queued.add((job.kind, job.key))
-            enqueue_many(session, jobs, now=now)
+            enqueue_many(session, jobs, now=now, encoded=payloads)
         return stored
+
+
+def _encoded(event: Inbound) -> tuple[tuple[str, str, str, bool], str | None]:
+    """The event's inbox row (see ``record_encoded``) and its job's payload as JSON text
+    (None: no job)."""
+    payload = encode(event.payload)
+    job = event.job
+    row = (event.source, event.external_id, payload, job is None)
+    if job is None:
+        return row, None
+    job_payload = payload if job.payload is event.payload else encode(job.payload)
+    if event.refer:
+        job_payload = encode_with_ref(job.payload, job_payload, event.source, event.external_id)
+    return row, job_payload

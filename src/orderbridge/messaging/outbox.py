@@ -30,12 +30,13 @@ seconds tolerate the clock skew of NTP-synchronised machines.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from orderbridge.messaging import statements
@@ -110,32 +111,31 @@ class NewJob:
     connection_id: str | None = None
 
 
-def enqueue_many(session: Session, jobs: Sequence[NewJob], *, now: datetime | None = None) -> None:
+def enqueue_many(
+    session: Session,
+    jobs: Sequence[NewJob],
+    *,
+    now: datetime | None = None,
+    encoded: Sequence[str] | None = None,
+) -> None:
     """Add ``jobs``, due at once, in the caller's transaction with one Core statement.
 
     For hot paths that need no job ids back (webhook ingress): no ORM objects, one
-    executemany however many jobs.
+    executemany however many jobs, of driver-level SQL
+    (:func:`orderbridge.messaging.statements.insert_job`). ``encoded`` gives the jobs'
+    payloads already as JSON text (``json.dumps``), in the order of ``jobs``.
     """
     if not jobs:
         return
-    created = now or utcnow()
-    pending = JobStatus.PENDING.value
-    session.execute(
-        insert(cast(Table, OutboxJob.__table__)),
+    conn = session.connection()
+    created = statements.stored_time(conn.dialect, now or utcnow())
+    if encoded is None:
+        encoded = [json.dumps(dict(job.payload)) for job in jobs]
+    conn.exec_driver_sql(
+        statements.insert_job(conn.dialect.name),
         [
-            {
-                "kind": job.kind,
-                "payload": dict(job.payload),
-                "key": job.key,
-                "connection_id": job.connection_id,
-                "status": pending,
-                "attempts": 0,
-                "total_attempts": 0,
-                "run_after": created,
-                "created_at": created,
-                "updated_at": created,
-            }
-            for job in jobs
+            (job.kind, payload, job.key, job.connection_id, created, created, created)
+            for job, payload in zip(jobs, encoded, strict=True)
         ],
     )
     session.info[ENQUEUED] = True  # wakes this process's workers once committed

@@ -11,16 +11,27 @@ the connections whose circuits are open (:func:`claim_statement`'s small cache).
 Bind names never repeat a column name (a Core ``UPDATE`` would take such a parameter
 for a column to set). The queries themselves are explained where they are used:
 :func:`orderbridge.messaging.outbox.claim` and :mod:`orderbridge.messaging.attempts`.
+
+The inserts of the webhook ingress (:func:`insert_job`, and the inbox's own) are
+driver-level SQL (``Connection.exec_driver_sql``), with values already in the form the
+database stores: JSON documents as JSON text (what the JSON column type writes),
+timestamps as :func:`stored_time` gives them. Per row, SQLAlchemy's parameter handling
+costs more than SQLite spends inserting; the rows read back through the ORM's types
+exactly as if it had written them.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
-from typing import cast
+import weakref
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import (
     Delete,
+    Dialect,
     Insert,
     Integer,
     Select,
@@ -52,6 +63,51 @@ _CLAIMS_KEPT = 256  # distinct (dialect, kinds, open circuits) shapes; then star
 ClaimShape = tuple[str, tuple[str, ...] | None, tuple[str, ...]]
 _claims: dict[ClaimShape, Update] = {}
 _claims_guard = threading.Lock()
+
+
+_STORED_TIME = UTCDateTime()
+_time_processors: weakref.WeakKeyDictionary[Dialect, Callable[[Any], Any] | None] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def stored_time(dialect: Dialect, value: datetime) -> object:
+    """``value`` as a :class:`~orderbridge.storage.types.UTCDateTime` column stores it on
+    ``dialect`` (SQLite: UTC ISO text; PostgreSQL: the aware UTC datetime), to pass to
+    driver-level SQL. A naive ``value`` raises ``ValueError``, as the column would."""
+    try:
+        process = _time_processors[dialect]
+    except KeyError:
+        process = _STORED_TIME.dialect_impl(dialect).bind_processor(dialect)
+        _time_processors[dialect] = process
+    return value if process is None else process(value)
+
+
+def driver_param(dialect: str, *, json: bool = False) -> str:
+    """The driver's placeholder for one positional parameter in driver-level SQL;
+    ``json``: JSON text for a JSON column (cast to ``jsonb`` on PostgreSQL)."""
+    if dialect == "sqlite":
+        return "?"
+    if dialect == "postgresql":
+        return "%s::jsonb" if json else "%s"
+    raise NotImplementedError(f"the messaging tables support SQLite and PostgreSQL, not {dialect}")
+
+
+@functools.cache
+def insert_job(dialect: str) -> str:
+    """Driver-level SQL adding a pending ``outbox_jobs`` row, due at once (executemany).
+
+    Positional parameters: kind, payload (JSON text), key, connection id, and the
+    creation time (a :func:`stored_time`) three times: ``run_after``, ``created_at``,
+    ``updated_at``.
+    """
+    p, doc = driver_param(dialect), driver_param(dialect, json=True)
+    # Placeholders and constants only: no value is ever written into the SQL.
+    return (
+        'INSERT INTO outbox_jobs (kind, payload, "key", connection_id, status, attempts,'  # noqa: S608
+        " total_attempts, run_after, created_at, updated_at)"
+        f" VALUES ({p}, {doc}, {p}, {p}, '{_PENDING}', 0, 0, {p}, {p}, {p})"
+    )
 
 
 def _now() -> BindParameter[object]:

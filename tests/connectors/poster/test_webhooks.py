@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -21,6 +22,7 @@ from orderbridge.connectors.poster.webhooks import (
     classify,
     needs_work,
     parse_webhook,
+    signature,
 )
 from orderbridge.sandboxes.poster.context import WebhookEvent
 from orderbridge.sandboxes.poster.webhooks import build_body
@@ -69,6 +71,30 @@ def test_a_signature_with_data_covers_the_data() -> None:
     with pytest.raises(WebhookRejected) as caught:
         _parse(json.dumps(body))
     assert caught.value.code == "invalid_signature"
+
+
+def test_data_sent_decoded_is_verified_in_its_compact_encoding() -> None:
+    """A ``data`` object (not a string) was signed as compact JSON; numbers as digits."""
+    data = {"type": 2, "element_id": 138, "name": "Борщ"}
+    body: dict[str, Any] = {
+        "account": "api-demo",
+        "account_number": 687409,
+        "object": "stock",
+        "object_id": 138,
+        "action": "changed",
+        "time": 1518794257,
+        "data": data,
+    }
+    body["verify"] = signature(body, SECRET)
+    compact = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = f"api-demo;stock;138;changed;{compact};1518794257;{SECRET}"
+    assert body["verify"] == hashlib.md5(text.encode()).hexdigest()
+    hook = _parse(json.dumps(body))
+    assert (hook.object_id, hook.time, hook.account_number) == ("138", "1518794257", "687409")
+    assert (hook.data, hook.raw_data) == (data, compact)
+    body["data"] = {**data, "type": 4}
+    with pytest.raises(WebhookRejected):
+        _parse(json.dumps(body))
 
 
 @pytest.mark.parametrize(

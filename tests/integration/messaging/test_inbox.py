@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from orderbridge.messaging.inbox import mark_processed, purge_inbox, record_inbound
+from orderbridge.messaging.inbox import (
+    INBOX_REF,
+    encode,
+    encode_with_ref,
+    mark_processed,
+    purge_inbox,
+    record_inbound,
+    record_inbound_many,
+    with_inbox_ref,
+)
 from orderbridge.messaging.tables import InboxEvent, InboxStatus
 
 from .helpers import T0
@@ -90,3 +100,48 @@ def test_purge_refuses_a_retention_shorter_than_seven_days(
 ) -> None:
     with sessions() as session, pytest.raises(ValueError, match="at least"):
         purge_inbox(session, older_than=timedelta(days=6), now=T0)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"object_id": 7, "data": None}, {"note": 'é "quoted" \\ \n'}, {INBOX_REF: "theirs"}],
+)
+def test_a_job_payload_with_its_inbox_ref_serialises_as_the_document_would(
+    payload: dict[str, object],
+) -> None:
+    for external_id in ("poster:acc:incoming_order:1:changed:1795340000", 'é"\\'):
+        expected = json.dumps(with_inbox_ref(payload, "poster", external_id))
+        assert encode_with_ref(payload, encode(payload), "poster", external_id) == expected
+
+
+def test_rows_written_from_json_text_read_back_as_the_orm_writes_them(
+    sessions: sessionmaker[Session],
+) -> None:
+    """The inbox binds JSON text and pre-formatted timestamps; the columns must hold
+    exactly what the ORM's own types would have stored."""
+    payload = {"object_id": 7, "name": "Борщ", "data": {"x": [1, 2.5, None]}}
+    with sessions.begin() as session:
+        session.add(
+            InboxEvent(
+                source="orm",
+                external_id="e1",
+                received_at=T0,
+                payload=payload,
+                headers={"x-try": "1"},
+                status=InboxStatus.PROCESSED.value,
+                processed_at=T0,
+            )
+        )
+        record_inbound(session, "core", "e1", payload, {"x-try": "1"}, now=T0)
+        mark_processed(session, "core", "e1", now=T0)
+        record_inbound_many(session, [("many", "e1", payload)], now=T0, processed={("many", "e1")})
+    query = text("SELECT source, received_at, payload, status, processed_at FROM inbox_events")
+    with sessions() as session:
+        raw = {row[0]: tuple(row[1:]) for row in session.execute(query)}
+        events = {e.source: e for e in session.scalars(select(InboxEvent))}
+    assert raw["core"] == raw["orm"] == raw["many"]
+    for source in ("core", "many"):
+        assert events[source].received_at == T0 == events[source].processed_at
+        assert events[source].received_at.tzinfo is not None
+        assert events[source].payload == payload
+    assert (events["core"].headers, events["many"].headers) == ({"x-try": "1"}, {})

@@ -9,12 +9,15 @@ import asyncio
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderbridge.messaging.inbox import INBOX_REF, with_inbox_ref
 from orderbridge.messaging.inbox_writer import Inbound, InboxWriter
-from orderbridge.messaging.outbox import NewJob
+from orderbridge.messaging.outbox import NewJob, enqueue
 from orderbridge.messaging.tables import InboxEvent, JobStatus, OutboxJob
+
+from .helpers import T0
 
 
 def event(n: int, *, key: str | None = None, again: bool = False, **extra: Any) -> Inbound:
@@ -95,3 +98,34 @@ def test_an_event_without_a_job_is_stored_processed_and_queues_nothing(
         rows = {e.external_id: e for e in session.scalars(select(InboxEvent))}
     assert (rows["evt:quiet"].status, rows["evt:1"].status) == ("processed", "received")
     assert rows["evt:quiet"].processed_at is not None and rows["evt:1"].processed_at is None
+
+
+def test_a_referring_job_carries_the_inbox_ref_and_reads_back_like_an_orm_job(
+    sessions: sessionmaker[Session],
+) -> None:
+    writer = InboxWriter(sessions, clock=lambda: T0)
+    payload = {"object": "product", "name": "Борщ", "data": None}
+    job = NewJob("inbox.test", payload, key="obj:1", connection_id="con_x")
+    assert writer.store_now([Inbound("test", "evt:1", payload, job, refer=True)]) == [True]
+    with sessions.begin() as session:
+        enqueue(
+            session,
+            "inbox.orm",
+            with_inbox_ref(payload, "test", "evt:1"),
+            key="obj:1",
+            connection_id="con_x",
+            now=T0,
+        )
+    query = text(
+        'SELECT kind, payload, "key", connection_id, status, attempts, total_attempts,'
+        " run_after, created_at, updated_at FROM outbox_jobs"
+    )
+    with sessions() as session:
+        raw = {row[0]: tuple(row[1:]) for row in session.execute(query)}
+        jobs = {j.kind: j for j in session.scalars(select(OutboxJob))}
+        event = session.scalars(select(InboxEvent)).one()
+    assert raw["inbox.test"] == raw["inbox.orm"]
+    written = jobs["inbox.test"]
+    assert written.payload == {**payload, INBOX_REF: {"source": "test", "external_id": "evt:1"}}
+    assert written.created_at == written.run_after == written.updated_at == T0
+    assert (event.payload, event.received_at, event.status) == (payload, T0, "received")

@@ -44,7 +44,7 @@ class WebhookRejected(PermanentError):
     """The body is not a genuine Poster webhook; answer 4xx and store nothing."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PosterWebhook:
     """A verified Poster webhook; ``data`` is its decoded ``data`` object, if any."""
 
@@ -66,21 +66,36 @@ class PosterWebhook:
         return key
 
 
+_COMPOUND = (dict, list)
+_NOT_A_VALUE = (dict, list, bool)
+_REQUIRED = (*SIGNED, "verify")
+
+
 def _text(value: Any) -> str:
     # Poster's PHP implode() writes numbers as digits; a JSON object (if ``data`` ever
     # came decoded rather than as a string) is assumed signed in its compact encoding.
-    if isinstance(value, dict | list):
+    if type(value) is str:
+        return value
+    if isinstance(value, _COMPOUND):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
 
 
+def _signed(
+    account: str, entity: str, entity_id: str, action: str, data: str | None, time: str, secret: str
+) -> str:
+    text = f"{account};{entity};{entity_id};{action};{time};{secret}"
+    if data is not None:
+        text = f"{account};{entity};{entity_id};{action};{data};{time};{secret}"
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
 def signature(payload: Mapping[str, Any], secret: str) -> str:
     """The ``verify`` Poster computes for ``payload`` with the application ``secret``."""
-    parts = [_text(payload[name]) for name in SIGNED[:4]]
-    if payload.get("data") is not None:
-        parts.append(_text(payload["data"]))
-    parts += [_text(payload["time"]), secret]
-    return hashlib.md5(";".join(parts).encode("utf-8")).hexdigest()
+    data = payload.get("data")
+    account, entity, entity_id, action, time = (_text(payload[name]) for name in SIGNED)
+    text = None if data is None else _text(data)
+    return _signed(account, entity, entity_id, action, text, time, secret)
 
 
 def parse_webhook(body: bytes | str, *, secret: SecretStr) -> PosterWebhook:
@@ -97,22 +112,30 @@ def verify_webhook(payload: Any, *, secret: SecretStr) -> PosterWebhook:
     once, to route it by account), or raise :class:`WebhookRejected`."""
     if not isinstance(payload, dict):
         raise WebhookRejected("invalid_webhook", "the body is not a JSON object")
-    for name in (*SIGNED, "verify"):
+    for name in _REQUIRED:
         value = payload.get(name)
-        if value is None or value == "" or isinstance(value, dict | list | bool):
+        if value is None or value == "" or isinstance(value, _NOT_A_VALUE):
             raise WebhookRejected("invalid_webhook", f"field {name!r} is missing or not a value")
-    expected = signature(payload, secret.get_secret_value())
-    if not hmac.compare_digest(expected.encode(), str(payload["verify"]).encode()):
-        raise WebhookRejected("invalid_signature", "verify does not match the application secret")
+    # Each field's text is what was signed and what is kept (the fields are plain values).
+    account = _text(payload["account"])
+    entity = _text(payload["object"])
+    entity_id = _text(payload["object_id"])
+    action = _text(payload["action"])
+    time = _text(payload["time"])
     raw = payload.get("data")
     raw_data = None if raw is None else _text(raw)
+    expected = _signed(
+        account, entity, entity_id, action, raw_data, time, secret.get_secret_value()
+    )
+    if not hmac.compare_digest(expected.encode(), str(payload["verify"]).encode()):
+        raise WebhookRejected("invalid_signature", "verify does not match the application secret")
     return PosterWebhook(
-        account=str(payload["account"]),
+        account=account,
         account_number=str(payload.get("account_number") or ""),
-        object=str(payload["object"]),
-        object_id=str(payload["object_id"]),
-        action=str(payload["action"]),
-        time=str(payload["time"]),
+        object=entity,
+        object_id=entity_id,
+        action=action,
+        time=time,
         data=_decode(raw),
         raw_data=raw_data,
     )

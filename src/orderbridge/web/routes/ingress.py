@@ -23,13 +23,14 @@ goes straight into the connection's encrypted credentials and never into the inb
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 from pydantic import SecretStr
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from orderbridge.connectors.poster.events import POSTER_EVENT, event_payload
 from orderbridge.connectors.poster.webhooks import (
@@ -43,7 +44,6 @@ from orderbridge.connectors.poster.webhooks import (
     needs_work,
     verify_webhook,
 )
-from orderbridge.messaging.inbox import with_inbox_ref
 from orderbridge.messaging.inbox_writer import Inbound, InboxWriter
 from orderbridge.messaging.outbox import NewJob
 from orderbridge.storage import admin
@@ -56,20 +56,27 @@ from orderbridge.web.metrics import HubMetrics
 PATH = "/webhooks/poster"
 
 
+class _Counter(Protocol):
+    """A labelled Prometheus counter (the ingress keeps one per outcome)."""
+
+    def inc(self) -> None: ...
+
+
 def mount(app: FastAPI, ctx: WebContext) -> None:
     """Serve ``POST /webhooks/poster`` on ``app``, matched before every other route.
 
-    A plain Starlette route, not a FastAPI one: the body is one small JSON object
-    checked by hand, and dependency injection, response validation and walking the
-    app's other routes cost several times what storing the event does. Errors are
-    still :class:`ApiError`, so 4xx bodies are the API's usual ``{"error": …}``. (It is
-    not in the OpenAPI document: Poster calls it, not the API's clients.)
+    A plain ASGI endpoint on a Starlette route, not a FastAPI one: the body is one
+    small JSON object checked by hand, and dependency injection, response validation
+    and walking the app's other routes cost several times what storing the event does
+    (so does building a ``Request`` and a ``Response`` for it). Errors are still
+    :class:`ApiError`, answered by the app's handlers, so 4xx bodies are the API's
+    usual ``{"error": …}``. (It is not in the OpenAPI document: Poster calls it, not
+    the API's clients.)
     """
     accounts = WebhookAccounts(
         ctx.sessions, ctx.cipher, kind="poster", signed_by="application_secret"
     )
     accounts.watch(ctx.sessions)
-    app.state.poster_accounts = accounts
     with ctx.sessions() as session:  # no connection is opened: this only reads the URL
         dialect = session.get_bind().dialect.name
     # On SQLite the batch's transaction runs on the event loop, as the bare baseline
@@ -77,13 +84,19 @@ def mount(app: FastAPI, ctx: WebContext) -> None:
     # less than handing the batch to a thread and back, and the loop blocks only while
     # another writer of this process (a worker thread) holds the lock, for one short
     # transaction. On PostgreSQL a commit is a network round trip: a thread does it.
-    app.state.poster_inbox = InboxWriter(ctx.sessions, clock=ctx.clock, inline=dialect == "sqlite")
-    app.router.routes.insert(0, Route(PATH, poster_webhook, methods=["POST"]))
+    inbox = InboxWriter(ctx.sessions, clock=ctx.clock, inline=dialect == "sqlite")
+    app.state.poster_accounts = accounts
+    app.state.poster_inbox = inbox
+    endpoint = PosterIngress(ctx, app.state.metrics, accounts, inbox)
+    app.router.routes.insert(0, Route(PATH, endpoint, methods=["POST"]))
 
 
 def _decode(body: bytes) -> tuple[dict[str, Any], str, str]:
     try:
-        payload = json.loads(body)
+        try:
+            payload = json.loads(body.decode())  # UTF-8, as Poster sends it: no detection
+        except ValueError:
+            payload = json.loads(body)  # UTF-16/32, a BOM … or the same error again
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "malformed_json", "the body is not JSON") from None
     account = payload.get("account") if isinstance(payload, dict) else None
@@ -92,45 +105,80 @@ def _decode(body: bytes) -> tuple[dict[str, Any], str, str]:
     return payload, account, str(payload.get("account_number") or "")
 
 
-_ACCEPTED = json.dumps(ACCEPT).encode()
+_ACCEPTED = Response(json.dumps(ACCEPT).encode(), media_type="application/json")
 
 
-def _accepted() -> Response:
-    return Response(_ACCEPTED, media_type="application/json")
+async def _read_body(receive: Receive) -> bytes:
+    """The request's body, as ``Request.body()`` reads it."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-async def poster_webhook(request: Request) -> Response:
-    ctx: WebContext = request.app.state.context
-    metrics: HubMetrics = request.app.state.metrics
-    accounts: WebhookAccounts = request.app.state.poster_accounts
-    payload, account, number = _decode(await request.body())
-    app_secret = ctx.settings.poster_application_secret
-    found = accounts.find(account, number)
-    hook = None
-    if found is not None:
-        try:
-            hook = verify_webhook(payload, secret=_secret_of(found, app_secret))
-        except WebhookRejected:
-            # The secret may have changed since it was cached: read it again, once.
-            found = accounts.find(account, number, fresh=True)
-    if found is None:
-        return _unconnected(metrics, payload, app_secret)
-    if hook is None:
-        hook = _verify(metrics, payload, _secret_of(found, app_secret))
-    command = classify(hook)
-    if isinstance(command, AppInstalled | AppRemoved):
-        _application(ctx, found.connection_id, command)
-        metrics.ingested.labels("poster", "application").inc()
-        return _accepted()
-    inbox: InboxWriter = request.app.state.poster_inbox
-    stored = await inbox.store(_inbound(hook, found.connection_id, work=needs_work(command)))
-    metrics.ingested.labels("poster", "stored" if stored else "duplicate").inc()
-    return _accepted()
+class PosterIngress:
+    """The ASGI endpoint of ``POST /webhooks/poster`` (see the module docstring)."""
+
+    def __init__(
+        self,
+        ctx: WebContext,
+        metrics: HubMetrics,
+        accounts: WebhookAccounts,
+        inbox: InboxWriter,
+    ) -> None:
+        self._ctx = ctx
+        self._metrics = metrics
+        self._accounts = accounts
+        self._inbox = inbox
+        self._counters: dict[str, _Counter] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._accept(receive)
+        # Two fresh messages, as ``Response.__call__`` sends them, without the object.
+        headers = _ACCEPTED.raw_headers
+        await send({"type": "http.response.start", "status": 200, "headers": list(headers)})
+        await send({"type": "http.response.body", "body": _ACCEPTED.body})
+
+    def _count(self, outcome: str) -> None:
+        counter = self._counters.get(outcome)
+        if counter is None:
+            counter = self._counters[outcome] = self._metrics.ingested.labels("poster", outcome)
+        counter.inc()
+
+    async def _accept(self, receive: Receive) -> None:
+        """Verify and store the webhook, or raise :class:`ApiError`; then it is accepted."""
+        payload, account, number = _decode(await _read_body(receive))
+        app_secret = self._ctx.settings.poster_application_secret
+        found = self._accounts.find(account, number)
+        hook = None
+        if found is not None:
+            try:
+                hook = verify_webhook(payload, secret=_secret_of(found, app_secret))
+            except WebhookRejected:
+                # The secret may have changed since it was cached: read it again, once.
+                found = self._accounts.find(account, number, fresh=True)
+        if found is None:
+            _unconnected(self._metrics, payload, app_secret)
+            return
+        if hook is None:
+            hook = _verify(self._metrics, payload, _secret_of(found, app_secret))
+        command = classify(hook)
+        if isinstance(command, AppInstalled | AppRemoved):
+            _application(self._ctx, found.connection_id, command)
+            self._count("application")
+            return
+        inbound = _inbound(hook, found.connection_id, work=needs_work(command))
+        self._count("stored" if await self._inbox.store(inbound) else "duplicate")
 
 
 def _unconnected(
     metrics: HubMetrics, payload: dict[str, Any], app_secret: SecretStr | None
-) -> Response:
+) -> None:
     if app_secret is None:
         metrics.ingested.labels("poster", "unknown_account").inc()
         raise ApiError(404, "unknown_account", "no connection for this Poster account", "account")
@@ -139,7 +187,6 @@ def _unconnected(
     # dropped rather than retried by Poster for a day.
     _verify(metrics, payload, app_secret)
     metrics.ingested.labels("poster", "unconnected_account").inc()
-    return _accepted()
 
 
 def _secret_of(found: WebhookAccount, app_secret: SecretStr | None) -> SecretStr:
@@ -159,21 +206,22 @@ def _verify(metrics: HubMetrics, payload: dict[str, Any], secret: SecretStr) -> 
 
 def _inbound(hook: PosterWebhook, connection_id: str, *, work: bool) -> Inbound:
     payload = event_payload(hook, connection_id)
-    key = f"poster:{connection_id}:{hook.object}:{hook.object_id}"
     return Inbound(
         source="poster",
         external_id=hook.dedup_key,
         payload=payload,
         # No job for what needs no work: stored processed, for dedup and audit only.
+        # The job's payload is the event's with its inbox reference (``refer``).
         job=NewJob(
             POSTER_EVENT,
-            with_inbox_ref(payload, "poster", hook.dedup_key),
-            key=key,
+            payload,
+            key=f"poster:{connection_id}:{hook.object}:{hook.object_id}",
             connection_id=connection_id,
         )
         if work
         else None,
         again=hook.object in REREAD_WHEN_REPEATED,
+        refer=True,
     )
 
 
