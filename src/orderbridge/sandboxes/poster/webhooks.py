@@ -11,19 +11,17 @@ the schedule for tests (0.001 turns a day into under 90 seconds).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import itertools
 import json
 import time
 from collections import deque
-from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import httpx
 
+from orderbridge.sandboxes.dispatch import DeliveryQueue
 from orderbridge.sandboxes.poster.context import WebhookEvent
 from orderbridge.sandboxes.poster.sandbox import PosterSandbox
 from orderbridge.sandboxes.poster.state import Application
@@ -47,7 +45,6 @@ RETRY_DELAYS: tuple[float, ...] = (
     43200,
 )
 DELIVERY_TIMEOUT_SECONDS = 10.0
-REORDER_WINDOW_SECONDS = 0.3
 LOG_LIMIT = 10_000
 
 
@@ -105,8 +102,10 @@ class LogEntry:
     body: dict[str, Any] = field(default_factory=dict)
 
 
-class WebhookDispatcher:
+class WebhookDispatcher(DeliveryQueue[Delivery]):
     """Queues events, signs them per subscribed application and delivers them."""
+
+    client_timeout = DELIVERY_TIMEOUT_SECONDS
 
     def __init__(
         self,
@@ -116,18 +115,11 @@ class WebhookDispatcher:
         senders: int = 4,
         transport: httpx.AsyncBaseTransport | None = None,
     ):
+        super().__init__(senders=senders, transport=transport)
         self.sandbox = sandbox
-        self.transport = transport
         self.retry_scale = retry_scale
-        self.senders = senders
         self.log: deque[LogEntry] = deque(maxlen=LOG_LIMIT)
         self._ids = itertools.count(1)
-        self._queue: asyncio.Queue[Delivery] | None = None
-        self._held: list[Delivery] = []
-        self._in_flight = 0
-        self._scheduled = 0
-        self._client: httpx.AsyncClient | None = None
-        self._tasks: list[asyncio.Task[None]] = []
 
     # EventSink ---------------------------------------------------------------------
 
@@ -171,66 +163,12 @@ class WebhookDispatcher:
             if a.webhook_url and (not a.webhook_entities or event.object in a.webhook_entities)
         ]
 
-    def _enqueue(self, delivery: Delivery) -> None:
-        if self._queue is None:
-            # Not running (no event loop serving): nothing can be sent; say so in the log.
-            self._record(delivery, "error", error="dispatcher not running")
-            return
-        if self.sandbox.faults.config.webhook_reorder:
-            self._held.append(delivery)
-            if len(self._held) == 1:
-                asyncio.get_running_loop().call_later(REORDER_WINDOW_SECONDS, self._release_held)
-            return
-        self._queue.put_nowait(delivery)
+    def _reordering(self) -> bool:
+        return self.sandbox.faults.config.webhook_reorder
 
-    def _release_held(self) -> None:
-        held, self._held = self._held, []
-        for delivery in reversed(held):  # newest first: the receiver sees them reordered
-            if self._queue is not None:
-                self._queue.put_nowait(delivery)
-
-    # Running -----------------------------------------------------------------------
-
-    @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        """Deliver while the context is open (the app's lifespan)."""
-        self._queue = asyncio.Queue()
-        self._client = httpx.AsyncClient(
-            timeout=DELIVERY_TIMEOUT_SECONDS, follow_redirects=False, transport=self.transport
-        )
-        self._tasks = [asyncio.create_task(self._sender()) for _ in range(self.senders)]
-        try:
-            yield
-        finally:
-            for task in self._tasks:
-                task.cancel()
-            for task in self._tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await self._client.aclose()
-            self._queue = None
-
-    async def idle(self, limit_seconds: float = 10.0) -> None:
-        """Wait until nothing is queued, held, in flight or waiting for a retry."""
-        deadline = time.monotonic() + limit_seconds
-        while self._busy():
-            if time.monotonic() > deadline:
-                raise TimeoutError("webhook deliveries still pending")
-            await asyncio.sleep(0.01)
-
-    def _busy(self) -> bool:
-        queued = self._queue.qsize() if self._queue is not None else 0
-        return bool(queued or self._held or self._in_flight or self._scheduled)
-
-    async def _sender(self) -> None:
-        assert self._queue is not None
-        while True:
-            delivery = await self._queue.get()
-            self._in_flight += 1
-            try:
-                await self._attempt(delivery)
-            finally:
-                self._in_flight -= 1
+    def _not_running(self, delivery: Delivery) -> None:
+        # Not running (no event loop serving): nothing can be sent; say so in the log.
+        self._record(delivery, "error", error="dispatcher not running")
 
     async def _attempt(self, delivery: Delivery) -> None:
         assert self._client is not None
@@ -245,14 +183,7 @@ class WebhookDispatcher:
             outcome, error = "error", f"{type(exc).__name__}: {exc}"
         self._record(delivery, outcome, status_code=status, error=error)
         if outcome != "accepted" and delivery.attempt < MAX_ATTEMPTS:
-            delay = RETRY_DELAYS[delivery.attempt - 1] * self.retry_scale
-            self._scheduled += 1
-            asyncio.get_running_loop().call_later(delay, self._requeue, delivery)
-
-    def _requeue(self, delivery: Delivery) -> None:
-        self._scheduled -= 1
-        if self._queue is not None:
-            self._queue.put_nowait(delivery)
+            self._resend_later(delivery, RETRY_DELAYS[delivery.attempt - 1] * self.retry_scale)
 
     def _record(
         self,

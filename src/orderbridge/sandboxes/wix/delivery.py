@@ -11,15 +11,14 @@ attempt (and every drop) is a row of the delivery log (``GET /_sandbox/events``)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import time
-from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import httpx
 
+from orderbridge.sandboxes.dispatch import DeliveryQueue
 from orderbridge.sandboxes.wix.events import WixEvent, decode, sign
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 
@@ -40,7 +39,6 @@ RESEND_DELAYS: tuple[float, ...] = (
     43200,
 )
 MAX_ATTEMPTS = 1 + len(RESEND_DELAYS)
-REORDER_WINDOW_SECONDS = 0.3
 LOG_LIMIT = 10_000
 
 
@@ -71,8 +69,10 @@ class LogEntry:
     duplicate: bool = False
 
 
-class EventDispatcher:
+class EventDispatcher(DeliveryQueue[Delivery]):
     """Signs events and delivers them to the site's webhook URL while running."""
+
+    idle_limit_seconds = 30.0
 
     def __init__(
         self,
@@ -83,20 +83,13 @@ class EventDispatcher:
         senders: int = 4,
         deadline_seconds: float = RESPONSE_DEADLINE_SECONDS,
     ):
+        super().__init__(senders=senders, transport=transport)
         self.sandbox = sandbox
         self.resend_scale = resend_scale
-        self.transport = transport
-        self.senders = senders
         self.deadline_seconds = deadline_seconds
         self.log: list[LogEntry] = []
         self.published: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
-        self._queue: asyncio.Queue[Delivery] | None = None
-        self._client: httpx.AsyncClient | None = None
-        self._tasks: list[asyncio.Task[None]] = []
-        self._held: list[Delivery] = []
-        self._in_flight = 0
-        self._scheduled = 0
 
     # Publishing --------------------------------------------------------------------
 
@@ -132,63 +125,11 @@ class EventDispatcher:
                 self._enqueue(copy)
         del self.published[:-LOG_LIMIT]
 
-    def _enqueue(self, delivery: Delivery) -> None:
-        if self._queue is None:
-            self._record(delivery, "error", error="dispatcher not running")
-            return
-        if self.sandbox.faults.config.event_reorder:
-            self._held.append(delivery)
-            if len(self._held) == 1:
-                asyncio.get_running_loop().call_later(REORDER_WINDOW_SECONDS, self._release_held)
-            return
-        self._queue.put_nowait(delivery)
+    def _reordering(self) -> bool:
+        return self.sandbox.faults.config.event_reorder
 
-    def _release_held(self) -> None:
-        held, self._held = self._held, []
-        for delivery in reversed(held):  # newest first: the receiver sees them reordered
-            if self._queue is not None:
-                self._queue.put_nowait(delivery)
-
-    # Running -----------------------------------------------------------------------
-
-    @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        """Deliver while the context is open (the app's lifespan)."""
-        self._queue = asyncio.Queue()
-        self._client = httpx.AsyncClient(follow_redirects=False, transport=self.transport)
-        self._tasks = [asyncio.create_task(self._sender()) for _ in range(self.senders)]
-        try:
-            yield
-        finally:
-            for task in self._tasks:
-                task.cancel()
-            for task in self._tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await self._client.aclose()
-            self._queue = None
-
-    async def idle(self, limit_seconds: float = 30.0) -> None:
-        """Wait until nothing is queued, held, in flight or waiting for a resend."""
-        deadline = time.monotonic() + limit_seconds
-        while self._busy():
-            if time.monotonic() > deadline:
-                raise TimeoutError("webhook deliveries still pending")
-            await asyncio.sleep(0.01)
-
-    def _busy(self) -> bool:
-        queued = self._queue.qsize() if self._queue is not None else 0
-        return bool(queued or self._held or self._in_flight or self._scheduled)
-
-    async def _sender(self) -> None:
-        assert self._queue is not None
-        while True:
-            delivery = await self._queue.get()
-            self._in_flight += 1
-            try:
-                await self._attempt(delivery)
-            finally:
-                self._in_flight -= 1
+    def _not_running(self, delivery: Delivery) -> None:
+        self._record(delivery, "error", error="dispatcher not running")
 
     async def _attempt(self, delivery: Delivery) -> None:
         assert self._client is not None
@@ -217,14 +158,7 @@ class EventDispatcher:
         self._record(delivery, outcome, status_code=status, error=error)
         if outcome != "delivered" and delivery.attempt < MAX_ATTEMPTS:
             delay = RESEND_DELAYS[delivery.attempt - 1] * self.resend_scale
-            self._scheduled += 1
-            jitter = self.sandbox.faults.jitter()
-            asyncio.get_running_loop().call_later(delay * jitter, self._requeue, delivery)
-
-    def _requeue(self, delivery: Delivery) -> None:
-        self._scheduled -= 1
-        if self._queue is not None:
-            self._queue.put_nowait(delivery)
+            self._resend_later(delivery, delay * self.sandbox.faults.jitter())
 
     def _record(
         self,
