@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from orderbridge.commands import keys as key_commands
+from orderbridge.commands import tenants as tenant_commands
+
 if TYPE_CHECKING:
     from orderbridge.bootstrap import Hub
 
@@ -21,6 +24,8 @@ deadletters_app = typer.Typer(no_args_is_help=True, help="Jobs that gave up.")
 app.add_typer(deadletters_app, name="deadletters")
 menu_app = typer.Typer(no_args_is_help=True, help="Menus.")
 app.add_typer(menu_app, name="menu")
+app.add_typer(tenant_commands.app, name="tenants")
+app.add_typer(key_commands.app, name="keys")
 
 
 @sandbox_app.command("poster")

@@ -51,6 +51,7 @@ _ORDER = select(
     _o.external_refs,
     _o.version,
     _o.updated_at,
+    _o.placed_by,
 )
 ORDER_BY_ID = _ORDER.where(_o.id == bindparam("order_id"))
 ORDER_BY_CHANNEL_ID = _ORDER.where(
@@ -78,12 +79,12 @@ ORDERS_TO_RECONCILE = (
 )
 
 # Only what telling a new order from a repeat needs: no document, no timeline.
-FINGERPRINT_BY_CHANNEL_ID = select(_o.id, _o.request_hash).where(
+FINGERPRINT_BY_CHANNEL_ID = select(_o.id, _o.request_hash, _o.placed_by).where(
     _o.tenant_id == bindparam("tenant_id"),
     _o.channel == bindparam("channel"),
     _o.channel_order_id == bindparam("channel_order_id"),
 )
-FINGERPRINT_BY_IDEMPOTENCY_KEY = select(_o.id, _o.request_hash).where(
+FINGERPRINT_BY_IDEMPOTENCY_KEY = select(_o.id, _o.request_hash, _o.placed_by).where(
     _o.tenant_id == bindparam("tenant_id"), _o.idempotency_key == bindparam("key")
 )
 

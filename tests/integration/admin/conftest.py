@@ -1,0 +1,30 @@
+"""The admin API and the set-up commands, on SQLite and PostgreSQL both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.integration.support.api import bearer
+from tests.integration.support.world import World, build_world
+
+
+@pytest.fixture
+def world(db_url: str) -> Iterator[World]:
+    built = build_world(db_url)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def client(world: World) -> TestClient:
+    """The café's website: its storefront key on every request."""
+    return TestClient(world.hub.app(), headers=bearer(world.api_key))
+
+
+@pytest.fixture
+def admin_client(world: World) -> TestClient:
+    """The café's operator: its admin key on every request."""
+    return TestClient(world.hub.app(), headers=bearer(world.admin_key))
