@@ -53,6 +53,8 @@ _ORDER = select(
     _o.updated_at,
     _o.placed_by,
 )
+ORDER_SELECT = _ORDER
+"""Every column an order read needs, for statements built elsewhere (``order_list``)."""
 ORDER_BY_ID = _ORDER.where(_o.id == bindparam("order_id"))
 ORDER_BY_CHANNEL_ID = _ORDER.where(
     _o.tenant_id == bindparam("tenant_id"),

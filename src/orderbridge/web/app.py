@@ -21,6 +21,7 @@ from orderbridge.web.routes import (
     endpoints,
     ingress,
     ops,
+    orders_list,
     storefront,
     wix_ingress,
 )
@@ -65,7 +66,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     ingress.mount(app, context)
     for module in (storefront, endpoints, ops, connect, wix_ingress):
         app.include_router(module.router)
-    for admin_module in (admin_keys,):
+    for admin_module in (orders_list, admin_keys):
         app.include_router(admin_module.router)
     app.include_router(shop.router)
     app.include_router(dashboard.router)
