@@ -24,6 +24,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge.bootstrap_jobs import HOUSEKEEPING, job_handlers
+from orderbridge.bootstrap_setup import connection_setups
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
 from orderbridge.connectors.poster.connector import PosterConnector
@@ -39,7 +40,9 @@ from orderbridge.messaging.worker import Handler, Worker
 from orderbridge.ports import ConnectionRecord, PermanentError, PosSystem
 from orderbridge.security import CredentialCipher
 from orderbridge.services import menus, sweep
+from orderbridge.services.setup import SetupParts
 from orderbridge.storage import tables as t
+from orderbridge.storage.admin_connections import SqlConnectionStore
 from orderbridge.storage.db import make_engine, read_only, session_factory
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import SqlUnitOfWork
@@ -94,8 +97,26 @@ class Hub:
             api_threads=self.settings.api_threads or (8 if self.on_sqlite else None),
             demo_api_key=demo_api_key,
             pos_transport=self.pos_transport,
+            setup=self.setup_parts(),
         )
         return create_app(context, self.hub_metrics)
+
+    def setup_parts(self) -> SetupParts:
+        """What connecting systems needs (``services.setup``)."""
+        return SetupParts(
+            setups=connection_setups(
+                self.settings,
+                pos_transport=self.pos_transport,
+                channel_transport=self.channel_transport,
+            ),
+            new_pos=self.new_pos,
+            store=SqlConnectionStore(self.sessions, self.cipher, self.clock),
+            uow=self.uow,
+            import_menu=lambda location_id: menus.import_menu(
+                location_id, uow=self.uow, pos_for=self.pos_for, clock=self.clock
+            ),
+            clock=self.clock,
+        )
 
     @property
     def on_sqlite(self) -> bool:
@@ -115,14 +136,18 @@ class Hub:
         cached = self._connectors.get(connection.id)
         if cached is not None and cached[0] == fingerprint:
             return cached[1]
+        connector = self.new_pos(connection)
+        self._connectors[connection.id] = (fingerprint, connector)
+        return connector
+
+    def new_pos(self, connection: ConnectionRecord) -> PosSystem:
+        """A new connector for a POS connection, not kept (the caller closes it)."""
         if connection.kind != "poster":
             raise PermanentError("unknown_pos", f"no connector for POS kind {connection.kind!r}")
         defaults = {"timeout_seconds": self.settings.poster_timeout_seconds}
         merged = {**defaults, **connection.settings, **connection.credentials}
         settings = PosterSettings.model_validate(merged)
-        connector = PosterConnector.from_settings(settings, transport=self.pos_transport)
-        self._connectors[connection.id] = (fingerprint, connector)
-        return connector
+        return PosterConnector.from_settings(settings, transport=self.pos_transport)
 
     def http(self) -> httpx.AsyncClient:
         """The hardened client for outbound webhooks: timeouts, no redirects."""

@@ -16,7 +16,9 @@ from orderbridge.web.deps import WebContext, api_key_cache
 from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.routes import (
+    admin_connections,
     admin_keys,
+    admin_locations,
     connect,
     endpoints,
     ingress,
@@ -66,7 +68,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     ingress.mount(app, context)
     for module in (storefront, endpoints, ops, connect, wix_ingress):
         app.include_router(module.router)
-    for admin_module in (orders_list, admin_keys):
+    for admin_module in (orders_list, admin_keys, admin_connections, admin_locations):
         app.include_router(admin_module.router)
     app.include_router(shop.router)
     app.include_router(dashboard.router)

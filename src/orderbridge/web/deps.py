@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from orderbridge.config import Settings
 from orderbridge.ports import UnitOfWork
 from orderbridge.security import CredentialCipher
+from orderbridge.services.setup import SetupParts
 from orderbridge.storage.api_keys import ApiKeyCache, Caller
 from orderbridge.web.errors import ApiError
 
@@ -51,6 +52,8 @@ class WebContext:
     # Where Poster calls made by routes (the OAuth callback) go; None: the network.
     pos_transport: httpx.AsyncBaseTransport | None = None
     demo_api_key: str | None = None
+    # Connecting systems (``services.setup``): the admin API's connection routes.
+    setup: SetupParts | None = None
 
 
 async def context(request: Request) -> WebContext:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.integration.admin.setup_support import Setup, build_setup
 from tests.integration.support.api import bearer
 from tests.integration.support.world import World, build_world
 
@@ -28,3 +29,11 @@ def client(world: World) -> TestClient:
 def admin_client(world: World) -> TestClient:
     """The café's operator: its admin key on every request."""
     return TestClient(world.hub.app(), headers=bearer(world.admin_key))
+
+
+@pytest.fixture
+def setup(db_url: str) -> Iterator[Setup]:
+    """An empty tenant, with the Poster and Wix sandboxes to connect."""
+    built = build_setup(db_url)
+    yield built
+    built.close()
