@@ -31,7 +31,7 @@ WIX = "http://wix.test"
 TENANT = "ten_new"
 OTHER = "ten_other"
 CONNECTIONS = "/api/v1/admin/connections"
-REFUSED_TOKEN = "687409:ffffffffffffffffffffffffffffffff"  # noqa: S105 (shaped, unknown)
+REFUSED_TOKEN = "687409:ffffffffffffffffffffffffffffffff"
 
 
 @dataclass
