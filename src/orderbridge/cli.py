@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from orderbridge.commands import connections as connection_commands
 from orderbridge.commands import keys as key_commands
 from orderbridge.commands import tenants as tenant_commands
 
@@ -26,6 +27,7 @@ menu_app = typer.Typer(no_args_is_help=True, help="Menus.")
 app.add_typer(menu_app, name="menu")
 app.add_typer(tenant_commands.app, name="tenants")
 app.add_typer(key_commands.app, name="keys")
+app.add_typer(connection_commands.app, name="connections")
 
 
 @sandbox_app.command("poster")
