@@ -246,19 +246,23 @@ async def change_connection(
     uow: Callable[[], UnitOfWork],
     now: datetime,
 ) -> tuple[ConnectionView, int]:
-    """Rename a connection or replace its credentials (and settings); the answer says how
-    many parked jobs went back to the queue.
+    """Rename a connection or replace credentials (and change settings); the answer says
+    how many parked jobs went back to the queue.
 
-    New credentials are checked with the system first (a refused token changes
-    nothing); once stored the connection is active again (``needs_reauth`` cleared).
+    ``credentials`` and ``settings`` change the names they give and keep the others (a
+    new Poster ``token`` keeps the stored ``application_secret``; a name given as null
+    or ``""`` is removed). New credentials are checked with the system first (a
+    refused token changes nothing); once stored the connection is active again
+    (``needs_reauth`` cleared).
     """
     current = store.record(tenant_id, connection_id)
     if credentials is None and settings is None:
         return store.change(tenant_id, connection_id, name=name, prepared=None), 0
     setup = setup_for(setups, current.kind)
     merged = {**current.settings, **(settings or {})}
+    secrets = {**current.credentials, **(credentials or {})}
     prepared = setup.prepare(
-        credentials if credentials is not None else current.credentials, merged
+        {name: value for name, value in secrets.items() if value not in (None, "")}, merged
     )
     secret = setup.secret_field
     prepared = await asking(current.kind, secret, setup.identify(prepared))

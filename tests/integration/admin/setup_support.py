@@ -44,6 +44,8 @@ class Setup:
     admin: TestClient
     storefront: TestClient
     other_admin: TestClient
+    admin_key: str
+    storefront_key: str
 
     def close(self) -> None:
         self.hub.engine.dispose()
@@ -111,4 +113,6 @@ def build_setup(db_url: str) -> Setup:
         admin=TestClient(app, headers=bearer(admin_key)),
         storefront=TestClient(app, headers=bearer(storefront_key)),
         other_admin=TestClient(app, headers=bearer(other_key)),
+        admin_key=admin_key,
+        storefront_key=storefront_key,
     )

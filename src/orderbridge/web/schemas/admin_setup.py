@@ -39,10 +39,10 @@ class ConnectionIn(InModel):
 
 
 class ConnectionPatchIn(InModel):
-    """``PATCH /api/v1/admin/connections/{id}``: rename, or replace the credentials
-    (all of them) and change settings (the ones named). New credentials are tried
-    first; once stored, a ``needs_reauth`` connection is active again and its parked
-    jobs are released."""
+    """``PATCH /api/v1/admin/connections/{id}``: rename, or replace credentials and change
+    settings — only the names given change (null or ``""`` removes one). New
+    credentials are tried first; once stored, a ``needs_reauth`` connection is active
+    again and its parked jobs are released."""
 
     name: Label | None = None
     credentials: dict[str, Any] | None = None
