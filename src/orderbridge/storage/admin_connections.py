@@ -26,6 +26,7 @@ from orderbridge.services.menus import IMPORT_MENU, PUBLISH_MENU
 from orderbridge.services.setup import ConnectionView, LinkedLocation, NewConnection, ParkedJob
 from orderbridge.storage import admin
 from orderbridge.storage import tables as t
+from orderbridge.storage.config_rows import connection_record
 from orderbridge.storage.types import utcnow
 
 REAUTH_PREFIX = "reauth_required:"
@@ -51,19 +52,7 @@ class SqlConnectionStore:
 
     def record(self, tenant_id: str, connection_id: str) -> ConnectionRecord:
         with self._sessions() as session:
-            row = _owned(session, tenant_id, connection_id)
-            return ConnectionRecord(
-                id=row.id,
-                tenant_id=row.tenant_id,
-                kind=row.kind,
-                role=row.role,
-                name=row.name,
-                settings=dict(row.settings),
-                credentials=self._cipher.decrypt(row.credentials) if row.credentials else {},
-                external_account=row.external_account,
-                status=row.status,
-                status_reason=row.status_reason,
-            )
+            return connection_record(_owned(session, tenant_id, connection_id), self._cipher)
 
     def view(self, tenant_id: str, connection_id: str) -> ConnectionView:
         with self._sessions() as session:

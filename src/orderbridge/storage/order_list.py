@@ -94,20 +94,7 @@ def list_orders(
     found = connection.execute(statement).all()
     page = found[: min(limit, MAX_PAGE)]
     timelines = _timelines(connection, [row.id for row in page])
-    orders = [
-        StoredOrder(
-            order=rows.order_from_row(row, timelines[row.id]),
-            tenant_id=row.tenant_id,
-            request_hash=row.request_hash,
-            idempotency_key=row.idempotency_key,
-            pos_connection_id=row.pos_connection_id,
-            pos_order_id=row.pos_order_id,
-            pos_check_id=row.pos_check_id,
-            updated_at=row.updated_at,
-            placed_by=row.placed_by,
-        )
-        for row in page
-    ]
+    orders = [rows.stored_order(row, rows.order_from_row(row, timelines[row.id])) for row in page]
     more = len(found) > len(page)
     last = page[-1] if page else None
     return orders, (Cursor(last.created_at, last.id) if more and last is not None else None)

@@ -26,6 +26,7 @@ from orderbridge.domain.customers import Customer
 from orderbridge.domain.lifecycle import TimelineEntry
 from orderbridge.domain.order_details import Fulfilment, OrderLine, Payment
 from orderbridge.domain.orders import Order, OrderKey, OrderStatus
+from orderbridge.ports import StoredOrder
 from orderbridge.storage import codec
 from orderbridge.storage import tables as t
 
@@ -175,6 +176,21 @@ def order_from_row(row: AnyRow, timeline: Sequence[TimelineEntry]) -> Order:
         status=OrderStatus(row.status),
         timeline=timeline,
         external_refs={k: str(v) for k, v in row.external_refs.items()},
+    )
+
+
+def stored_order(row: AnyRow, order: Order) -> StoredOrder:
+    """The bookkeeping of an ``ORDER_SELECT`` row around its decoded ``order``."""
+    return StoredOrder(
+        order=order,
+        tenant_id=row.tenant_id,
+        request_hash=row.request_hash,
+        idempotency_key=row.idempotency_key,
+        pos_connection_id=row.pos_connection_id,
+        pos_order_id=row.pos_order_id,
+        pos_check_id=row.pos_check_id,
+        updated_at=row.updated_at,
+        placed_by=row.placed_by,
     )
 
 

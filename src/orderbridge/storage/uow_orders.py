@@ -149,14 +149,4 @@ class OrderStore(AggregateStore):
         timeline = self._timeline("order", row.id)
         order = rows.order_from_row(row, timeline)
         self._loaded[row.id] = (row.version, len(timeline))
-        return StoredOrder(
-            order=order,
-            tenant_id=row.tenant_id,
-            request_hash=row.request_hash,
-            idempotency_key=row.idempotency_key,
-            pos_connection_id=row.pos_connection_id,
-            pos_order_id=row.pos_order_id,
-            pos_check_id=row.pos_check_id,
-            updated_at=row.updated_at,
-            placed_by=row.placed_by,
-        )
+        return rows.stored_order(row, order)
