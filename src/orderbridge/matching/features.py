@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from orderbridge.matching.glossary import PHRASE_MARK, STOPWORDS, concept_of, replace_phrases
 from orderbridge.matching.sizes import Size, extract_sizes
@@ -40,9 +41,12 @@ _CONCEPT_WEIGHT = 5.0
 _MAX_WEIGHT = 8.0
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of a name; see the module doc for the fields."""
+class Token(NamedTuple):
+    """One word of a name; see the module doc for the fields.
+
+    A named tuple rather than a dataclass: tokens are hashed for every comparison the
+    matcher caches, and a tuple hashes in C.
+    """
 
     key: str
     skel: str
@@ -54,19 +58,16 @@ class Token:
 
 @dataclass(frozen=True, slots=True)
 class Features:
-    """A name as tokens and sizes; ``key`` is the sorted token keys, for quick search."""
+    """A name as tokens and sizes.
+
+    ``key`` is the sorted token keys (word order does not matter); ``joined`` the
+    skeletons run together in order, so "Cheese burger" and "Cheeseburger" agree.
+    """
 
     tokens: tuple[Token, ...]
     sizes: tuple[Size, ...]
-
-    @property
-    def key(self) -> str:
-        return " ".join(sorted(t.key for t in self.tokens))
-
-    @property
-    def joined(self) -> str:
-        """The skeletons run together in order: "Cheese burger" and "Cheeseburger" agree."""
-        return "".join(t.skel for t in self.tokens if not t.number)
+    key: str
+    joined: str
 
 
 def _expand(text: str) -> str:
@@ -89,9 +90,15 @@ def features(name: str) -> Features:
             continue
         word = _ABBREVIATIONS.get(word, word).strip()
         tokens.append(_token(word, abbrev=abbrev and len(word) >= 2))
-    return Features(tuple(tokens), sizes)
+    return Features(
+        tuple(tokens),
+        sizes,
+        key=" ".join(sorted(t.key for t in tokens)),
+        joined="".join(t.skel for t in tokens if not t.number),
+    )
 
 
+@lru_cache(maxsize=65536)
 def _token(word: str, *, abbrev: bool) -> Token:
     if word.startswith(PHRASE_MARK):
         phrase = word[len(PHRASE_MARK) :]

@@ -37,8 +37,6 @@ MARGIN = 0.06
 """How far the best target must lead the next different one to be used unseen."""
 SEARCH_LIMIT = 12
 """Quick-search hits per channel item that are scored carefully."""
-RARE_WORD = 60
-"""A word on at most this many POS names brings all of them in as candidates."""
 MODIFIER_ITEMS = 3
 """How many of the best items are tried with each of their modifiers."""
 
@@ -76,11 +74,13 @@ class PosIndex:
                     self._entries.append(entry)
         self._keys = list(keys)
         self._key_entries = [keys[k] for k in self._keys]
-        words: dict[str, list[int]] = {}
+        postings: dict[str, set[int]] = {}
         for number, key in enumerate(self._keys):
-            for word in set(key.split()):
-                words.setdefault(word, []).append(number)
-        self._rare = {w: found for w, found in words.items() if len(found) <= RARE_WORD}
+            for word in key.split():
+                postings.setdefault(word, set()).add(number)
+        self._postings = postings
+        self._vocabulary = list(postings)
+        self._similar: dict[str, tuple[str, ...]] = {}
 
     @staticmethod
     def _item_entries(item: Item, category: tuple[Token, ...]) -> Iterable[_Entry]:
@@ -142,20 +142,60 @@ class PosIndex:
         return Match(channel.id, tuple(ranked), _is_auto(ranked, threshold))
 
     def _search(self, own: Features) -> set[int]:
-        """Numbers of the keys worth scoring: quick fuzzy hits plus rare shared words."""
-        query = own.key
+        """Numbers of the keys worth scoring carefully.
+
+        Each word of the channel name brings the keys holding it or a near spelling of
+        it: a rare word brings all of them. Starting from the rarest word, the sets are
+        also intersected for as long as something is left, giving the keys that share
+        the most (and the most telling) words; a pool too large is ranked by a quick
+        fuzzy ratio of the whole key. When the words find nothing (a dish the POS does not
+        have, a name mangled beyond its words), every key is ranked that way.
+        """
+        sets = []
+        for word in sorted({t.key for t in own.tokens}):
+            similar = self._similar_words(word)
+            if len(similar) == 1:
+                sets.append(self._postings[similar[0]])
+            elif similar:
+                sets.append(set().union(*(self._postings[w] for w in similar)))
+        sets.sort(key=len)
         found: set[int] = set()
-        if query:
-            hits = process.extract(
-                query, self._keys, scorer=fuzz.ratio, limit=SEARCH_LIMIT, score_cutoff=30
-            )
-            found.update(number for _, _, number in hits)
-        shared: dict[int, int] = {}
-        for token in own.tokens:
-            for number in self._rare.get(token.key, ()):
-                shared[number] = shared.get(number, 0) + 1
-        best_shared = sorted(shared, key=lambda n: -shared[n])[:SEARCH_LIMIT]
-        found.update(best_shared)
+        for rare in sets:
+            if len(rare) > SEARCH_LIMIT:
+                break
+            found |= rare
+        pool: set[int] = set(sets[0]) if sets else set()
+        for more in sets[1:]:
+            narrower = pool & more
+            if narrower:
+                pool = narrower
+        if len(pool) <= SEARCH_LIMIT:
+            found |= pool
+        else:
+            found.update(self._ranked(own.key, sorted(pool)))
+        if not found:
+            found.update(self._ranked(own.key, None))
+        return found
+
+    def _ranked(self, query: str, numbers: list[int] | None) -> list[int]:
+        """The keys (all, or those ``numbers``) most like ``query`` by a quick ratio."""
+        choices = [self._keys[n] for n in numbers] if numbers is not None else self._keys
+        hits = process.extract(
+            query, choices, scorer=fuzz.ratio, limit=SEARCH_LIMIT, score_cutoff=30
+        )
+        return [numbers[at] if numbers is not None else at for _, _, at in hits]
+
+    def _similar_words(self, word: str) -> tuple[str, ...]:
+        """POS vocabulary words that are ``word`` or a near spelling of it."""
+        found = self._similar.get(word)
+        if found is None:
+            near: list[str] = [word] if word in self._postings else []
+            if len(word) >= 4:
+                hits = process.extract(
+                    word, self._vocabulary, scorer=fuzz.ratio, limit=6, score_cutoff=75
+                )
+                near.extend(w for w, _, _ in hits if w != word)
+            found = self._similar[word] = tuple(near)
         return found
 
     def _with_modifiers(

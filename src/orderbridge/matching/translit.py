@@ -85,7 +85,6 @@ LATIN_TO_UK = {
     "iu": "ю",
     "ye": "є",
     "ie": "є",
-    "yi": "ї",
     "ph": "ф",
     "a": "а",
     "b": "б",
@@ -114,7 +113,10 @@ LATIN_TO_UK = {
     "y": "и",
     "z": "з",
 }
-"""Latin → Ukrainian Cyrillic, longest spelling first (``shch`` before ``sh`` before ``s``)."""
+"""Latin → Ukrainian Cyrillic, longest spelling first (``shch`` before ``sh`` before ``s``).
+
+Latin loses what Cyrillic tells apart (і/ї, и/й), so the reading is a best guess for
+searching and showing, never a key: matching compares skeletons."""
 
 # One table for the skeleton: Cyrillic of both languages, every letter.
 _CYRILLIC_TO_SKELETON = {
@@ -180,15 +182,22 @@ def is_cyrillic(text: str) -> bool:
     return any("\u0400" <= ch <= "\u04ff" for ch in text)
 
 
+def _accent_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base.isascii() and base.isalpha() and base != chr(code):
+            table[code] = base
+    table[ord("ß")] = "ss"  # ø stays: menus write it for a diameter ("Ø25 см")
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
 def strip_accents(text: str) -> str:
     """``Niçoise`` → ``Nicoise``: Latin letters without their diacritics (Cyrillic kept)."""
-    out: list[str] = []
-    for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.category(ch) == "Mn" and out and not is_cyrillic(out[-1]):
-            continue
-        out.append(ch)
-    # й and ї decompose to и/і + a mark; recompose so they stay themselves.
-    return unicodedata.normalize("NFC", "".join(out))
+    return text.translate(_ACCENTS)
 
 
 def to_latin(text: str, lang: str = "uk") -> str:
