@@ -2,6 +2,11 @@
 the key that placed them (a storefront key reads only those); orders are listed per
 tenant, newest first.
 
+Orders and reservations stored before this revision were placed by a storefront key
+the hub did not record. Where the tenant has exactly one live storefront key, that key
+is taken to have placed its storefront orders (the demo's case, and a website's);
+otherwise they stay unowned, readable by admin keys only.
+
 Revision ID: 0004_operator
 Revises: 0003_wix
 Create Date: 2026-11-25 09:00:00.000000
@@ -30,6 +35,21 @@ def upgrade() -> None:
         batch_op.create_index("ix_orders_tenant_created", ["tenant_id", "created_at"], unique=False)
     with op.batch_alter_table("reservations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("placed_by", sa.String(length=64), nullable=True))
+    for table in ("orders", "reservations"):
+        op.execute(_ONLY_STOREFRONT_KEY.format(table=table))
+
+
+# The owner of the tenant's only live storefront key, for the rows placed before.
+_ONLY_STOREFRONT_KEY = """
+UPDATE {table} SET placed_by = (
+    SELECT k.owner_id FROM api_keys k
+    WHERE k.tenant_id = {table}.tenant_id AND k.scope = 'storefront' AND k.revoked_at IS NULL
+)
+WHERE placed_by IS NULL AND channel = 'storefront' AND (
+    SELECT count(*) FROM api_keys k
+    WHERE k.tenant_id = {table}.tenant_id AND k.scope = 'storefront' AND k.revoked_at IS NULL
+) = 1
+"""
 
 
 def downgrade() -> None:
