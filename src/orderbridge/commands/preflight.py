@@ -47,25 +47,24 @@ def shown_url(url: str) -> str:
 
 def database(hub: Hub) -> Finding:
     """Reachable, and at this version's revision."""
-    from orderbridge.storage.migrate import current_revision, head_revision
+    # Alembic narrates its set-up at INFO as it loads; a check wants the revision only.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from alembic.runtime.migration import MigrationContext
+
+    from orderbridge.storage.migrate import head_revision
 
     where = shown_url(hub.settings.database_url)
-    # Alembic narrates its set-up at INFO; a check only wants the revision.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         with hub.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        current = current_revision(hub.engine.url)
+            current = MigrationContext.configure(conn).get_current_revision()
     except Exception as error:
         return Finding(False, "database", f"{explain(error)[0]} ({where})")
     head = head_revision()
     if current != head:
         state = f"at revision {current}" if current else "empty"
-        return Finding(
-            False,
-            "database",
-            f"{where} is {state}, this version needs {head}: run orderbridge db upgrade",
-        )
+        advice = f"this version needs {head}: run orderbridge db upgrade"
+        return Finding(False, "database", f"{where} is {state}, {advice}")
     return Finding(True, "database", f"{where} (revision {current})")
 
 
