@@ -34,7 +34,10 @@ async def import_menu(
     if binding is None:
         return {"skipped": "no_pos_connection"}
     connection, location = binding
-    menu = await pos_for(connection).fetch_menu(location=location)
+    pos = pos_for(connection)
+    if not pos.capabilities.menu_import:  # the channels keep the menu they have
+        return {"skipped": "no_menu_import"}
+    menu = await pos.fetch_menu(location=location)
     return store_menu(menu, uow=uow, source_connection_id=connection.id, clock=clock)
 
 
