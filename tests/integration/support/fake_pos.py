@@ -49,6 +49,7 @@ class FakePos:
             orders=True,
             reservations=True,
             menu_import=True,
+            menu_item_refresh=True,
             status_polling=True,
             order_lookup_by_key=True,
         )
