@@ -28,6 +28,7 @@ from orderbridge.bootstrap_jobs import HOUSEKEEPING, job_handlers
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
 from orderbridge.connectors import BuildContext
+from orderbridge.connectors._base import make_http_client
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.listen import listen_for_jobs
 from orderbridge.messaging.metrics import MessagingMetrics, QueueDepthCollector
@@ -132,11 +133,10 @@ class Hub:
     def http(self) -> httpx.AsyncClient:
         """The hardened client for outbound webhooks: timeouts, no redirects."""
         if self._http is None:
-            self._http = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.settings.http_timeout_seconds),
-                follow_redirects=False,
+            self._http = make_http_client(
+                base_url="",
+                timeout=self.settings.http_timeout_seconds,
                 transport=self.webhook_transport,
-                headers={"user-agent": "orderbridge-webhooks"},
             )
         return self._http
 

@@ -7,10 +7,18 @@ from dataclasses import replace
 import pytest
 
 from orderbridge.domain.locations import LocationState
-from orderbridge.services import pos_events
+from orderbridge.services import notify, pos_events
 from orderbridge.services.locations import LOCATION_STATUS
 from orderbridge.services.menus import IMPORT_MENU
-from tests.integration.support.world import CONNECTION, LOCATION, World, announced, jobs
+from tests.integration.support.world import (
+    CONNECTION,
+    LOCATION,
+    TENANT,
+    World,
+    announced,
+    jobs,
+    place,
+)
 from tests.unit.domain import cafe
 
 pytestmark = pytest.mark.anyio
@@ -91,3 +99,22 @@ def test_availability_of_another_place_changes_nothing_here(world: World) -> Non
     )
     assert result["changed"] == [] and _state(world) is LocationState.OPEN
     assert jobs(world.hub, LOCATION_STATUS) == []
+
+
+def test_each_move_is_announced_once_with_its_own_status(world: World) -> None:
+    """``notify.order_event`` drains the order's domain events: two moves in one go are
+    two webhooks, each saying its status, and a second announcement adds nothing."""
+    order = place(world).stored.order
+    order.submit(world.clock(), pos="poster", pos_order_id="7")
+    order.accept(world.clock())
+    order.complete(world.clock())
+    with world.hub.uow() as tx:
+        jobs_ = notify.order_event_jobs(tx, tenant_id=TENANT, order=order, at=world.clock())
+        again = notify.order_event_jobs(tx, tenant_id=TENANT, order=order, at=world.clock())
+    sent = [(j.payload["message"]["type"], j.payload["message"]["data"]["status"]) for j in jobs_]
+    assert sent == [
+        ("order.submitted", "submitted"),
+        ("order.accepted", "accepted"),
+        ("order.completed", "completed"),
+    ]
+    assert again == []
