@@ -219,7 +219,8 @@ class PosSystem(Protocol):
 
 
 class Channel(Protocol):
-    """An ordering channel the hub reports back to (storefront webhooks, Wix …)."""
+    """An ordering channel's connector, which the hub reports back to (Wix Restaurants'
+    satisfies it; storefronts are told by signed webhooks instead, ``services.notify``)."""
 
     capabilities: Capabilities
 
