@@ -9,7 +9,6 @@ with exactly those types, so they are kept as shown rather than normalised.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from orderbridge.sandboxes.poster.state import (
@@ -48,11 +47,16 @@ def num(value: float) -> int | float:
 
 
 def photo_variant(photo: str, suffix: str) -> str:
-    """``/upload/.../x.jpg`` → ``/upload/.../x{suffix}.jpg`` (Poster's photo naming)."""
+    """``/upload/.../x.jpg`` → ``/upload/.../x{suffix}.jpg`` (Poster's photo naming).
+
+    Plain string work: a 10,000-item menu asks this tens of thousands of times."""
     if not photo:
         return ""
-    path = PurePosixPath(photo)
-    return str(path.with_name(f"{path.stem}{suffix}{path.suffix}"))
+    slash = photo.rfind("/")
+    dot = photo.rfind(".")
+    if dot <= slash:
+        return photo + suffix
+    return f"{photo[:dot]}{suffix}{photo[dot:]}"
 
 
 # Categories --------------------------------------------------------------------------
