@@ -65,21 +65,31 @@ def _order_routes(sandbox: WixSandbox) -> list[BaseRoute]:
         return {"order": orders.stored(sandbox, call.path["id"]).order}
 
     def cancel(call: Call) -> dict[str, Any]:
-        order, events = orders.cancel_order(sandbox, call.path["id"])
+        order, events = orders.cancel_order(sandbox, call.path["id"], call.body)
         sandbox.publish(events)
         return {"order": order}
 
     def create_fulfillment(call: Call) -> dict[str, Any]:
-        return fulfillments.create(sandbox, call.path["orderId"], call.field("fulfillment"))
+        answer, events = fulfillments.create(
+            sandbox, call.path["orderId"], call.field("fulfillment")
+        )
+        sandbox.publish(events)
+        return answer
 
     def update_fulfillment(call: Call) -> dict[str, Any]:
         path = call.path
-        return fulfillments.update(
+        answer, events = fulfillments.update(
             sandbox, path["orderId"], path["fulfillmentId"], call.field("fulfillment")
         )
+        sandbox.publish(events)
+        return answer
 
     def delete_fulfillment(call: Call) -> dict[str, Any]:
-        return fulfillments.delete(sandbox, call.path["orderId"], call.path["fulfillmentId"])
+        answer, events = fulfillments.delete(
+            sandbox, call.path["orderId"], call.path["fulfillmentId"]
+        )
+        sandbox.publish(events)
+        return answer
 
     def list_fulfillments(call: Call) -> dict[str, Any]:
         return fulfillments.listing(sandbox, call.path["orderId"])
