@@ -60,7 +60,6 @@ MAX_LINE_ITEMS = 300
 _CURRENCY = re.compile(r"[A-Z]{3}")
 # Order fields a creator may set, kept as given (the rest is computed or read-only).
 KEPT_FIELDS = (
-    "buyerInfo",
     "billingInfo",
     "buyerNote",
     "buyerLanguage",

@@ -39,6 +39,7 @@ def podil_location() -> Location:
             "phone": "+380441234567",
             "address": {
                 "country": "UA",
+                "subdivision": "UA-30",
                 "city": "Київ",
                 "postalCode": "04070",
                 "streetAddress": {"number": "10", "name": "вулиця Сагайдачного", "apt": ""},
