@@ -34,6 +34,7 @@ from orderbridge.connectors.wix.mapping import (
     STATUS_TABLE,
     PosLine,
     fulfilment_lines,
+    pos_external_id,
     pos_order_body,
     restaurant_lines,
 )
@@ -234,7 +235,16 @@ class WixConnector:
     ) -> WixOrder:
         """Create a register's order in Wix with restaurant catalog references at the
         business location List Locations names, then give it its fulfilment (set
-        ``Fulfilled`` when the register already closed the check)."""
+        ``Fulfilled`` when the register already closed the check).
+
+        A try that crashed after Wix created the order but before the hub stored its id
+        must not create it again: Wix is searched for the order's ``externalOrderId``
+        first (as the Poster path looks its orders up by key), and a fulfilment is only
+        created when the order has none."""
+        existing = await self.client.find_order_by_external_id(pos_external_id(external_order_id))
+        if existing is not None:
+            await self._fulfil_pos_order(existing, done=done)
+            return existing
         chosen = await self.business_location()
         body = pos_order_body(
             lines,
@@ -244,11 +254,22 @@ class WixConnector:
             paid=paid,
         )
         order = await self.client.create_order(body)
-        restaurant = [
-            {"id": line.id, "quantity": line.quantity} for line in restaurant_lines(order)
-        ]
-        fulfilment_id = await self.client.create_fulfillment(order.id, {"lineItems": restaurant})
-        if done:
+        await self._fulfil_pos_order(order, done=done)
+        return order
+
+    async def _fulfil_pos_order(self, order: WixOrder, *, done: bool) -> None:
+        known = await self.client.list_fulfillments(order.id)
+        if known.fulfillments:
+            fulfilment_id = known.fulfillments[0].id
+            finished = known.fulfillments[0].status == "Fulfilled"
+        else:
+            restaurant = [
+                {"id": line.id, "quantity": line.quantity} for line in restaurant_lines(order)
+            ]
+            fulfilment_id = await self.client.create_fulfillment(
+                order.id, {"lineItems": restaurant}
+            )
+            finished = False
+        if done and not finished:
             fields = {"status": "Fulfilled", "completed": True}
             await self.client.update_fulfillment(order.id, fulfilment_id, fields)
-        return order

@@ -319,6 +319,12 @@ class PosLine:
     unit_price: Money
     name: str
     wix_variant_id: str | None = None
+    details: tuple[str, ...] = ()
+
+
+def pos_external_id(external_order_id: str) -> str:
+    """``channelInfo.externalOrderId`` of a register check mirrored into Wix."""
+    return f"{POS_IMPORT_PREFIX}{external_order_id}"
 
 
 def pos_order_body(
@@ -329,7 +335,12 @@ def pos_order_body(
     external_order_id: str,
     paid: bool,
 ) -> dict[str, object]:
-    """Create Order's ``order`` for a register check, with restaurant catalog references."""
+    """Create Order's ``order`` for a register check: restaurant catalog references
+    (the sample flows' ``catalogItemId``, ``appId``, ``options.operationId``/
+    ``menuId``/``sectionId``), the names and prices the register charged, and what Wix's
+    Create Order requires (``itemType``, ``price``, ``taxDetails``, ``priceSummary``,
+    ``channelInfo``, ``billingInfo.contactDetails.firstName``)."""
+    currency = lines[0].unit_price.currency if lines else "UAH"
     items = []
     for line in lines:
         options: dict[str, str] = {
@@ -344,6 +355,12 @@ def pos_order_body(
                 "quantity": line.quantity,
                 "productName": {"original": line.name},
                 "price": {"amount": str(line.unit_price.to_decimal())},
+                "itemType": {"preset": "PHYSICAL"},
+                "taxDetails": {"taxRate": "0"},
+                "descriptionLines": [
+                    {"name": {"original": "POS"}, "plainText": {"original": text}}
+                    for text in line.details
+                ],
                 "catalogReference": {
                     "catalogItemId": line.wix_item_id,
                     "appId": RESTAURANTS_APP_ID,
@@ -351,13 +368,18 @@ def pos_order_body(
                 },
             }
         )
+    total = Money.total((line.unit_price * line.quantity for line in lines), currency)
+    amount = {"amount": str(total.to_decimal())}
     return {
         "lineItems": items,
         "channelInfo": {
             "type": "OTHER_PLATFORM",
-            "externalOrderId": f"{POS_IMPORT_PREFIX}{external_order_id}",
+            "externalOrderId": pos_external_id(external_order_id),
         },
         "status": "APPROVED",
         "paymentStatus": "PAID" if paid else "NOT_PAID",
-        "businessLocationId": business_location_id,
+        "currency": currency,
+        "priceSummary": {"subtotal": amount, "total": amount},
+        "billingInfo": {"contactDetails": {"firstName": "POS"}},
+        "businessLocation": {"id": business_location_id},
     }

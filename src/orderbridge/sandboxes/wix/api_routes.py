@@ -64,6 +64,9 @@ def _order_routes(sandbox: WixSandbox) -> list[BaseRoute]:
     def get(call: Call) -> dict[str, Any]:
         return {"order": orders.stored(sandbox, call.path["id"]).order}
 
+    def search(call: Call) -> dict[str, Any]:
+        return orders.search_orders(sandbox, call.field("search"))
+
     def cancel(call: Call) -> dict[str, Any]:
         order, events = orders.cancel_order(sandbox, call.path["id"], call.body)
         sandbox.publish(events)
@@ -97,6 +100,7 @@ def _order_routes(sandbox: WixSandbox) -> list[BaseRoute]:
     one_fulfillment = "/ecom/v1/fulfillments/{fulfillmentId}/orders/{orderId}"
     return [
         Route("/ecom/v1/orders", endpoint(sandbox, create, write=True), methods=["POST"]),
+        Route("/ecom/v1/orders/search", endpoint(sandbox, search, write=False), methods=["POST"]),
         Route("/ecom/v1/orders/{id}", endpoint(sandbox, get, write=False), methods=["GET"]),
         Route(
             "/ecom/v1/orders/{id}/cancel", endpoint(sandbox, cancel, write=True), methods=["POST"]

@@ -297,3 +297,63 @@ def pay_order(sandbox: WixSandbox, order_id: str) -> tuple[dict[str, Any], list[
     if approved:
         events.append(events_of(sandbox, "approved", order))
     return order, [*events, events_of(sandbox, "updated", order)]
+
+
+SEARCH_FIELDS = ("id", "number", "status", "paymentStatus", "channelInfo.externalOrderId")
+
+
+def _field(order: dict[str, Any], path: str) -> Any:
+    value: Any = order
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _matches(order: dict[str, Any], filters: dict[str, Any]) -> bool:
+    for path, wanted in filters.items():
+        value = _field(order, path)
+        condition = wanted if isinstance(wanted, dict) else {"$eq": wanted}
+        for operator, operand in condition.items():
+            if operator == "$eq" and value != operand:
+                return False
+            if operator == "$ne" and value == operand:
+                return False
+            if operator == "$in" and value not in (operand or []):
+                return False
+    return True
+
+
+def search_orders(sandbox: WixSandbox, search: Any) -> dict[str, Any]:
+    """Search Orders: newest first, ``INITIALIZED`` hidden unless the filter names a
+    status, equality filters (``$eq``, ``$ne``, ``$in``) on a few fields, cursor paging
+    by ``limit`` (the next cursor is the offset)."""
+    search = search if isinstance(search, dict) else {}
+    filters = search.get("filter") or {}
+    if not isinstance(filters, dict):
+        raise invalid("search.filter", "must be an object", "TYPE")
+    unknown = sorted(set(filters) - set(SEARCH_FIELDS))
+    if unknown:
+        raise invalid(f"search.filter.{unknown[0]}", "is not a supported filter field")
+    paging = search.get("cursorPaging") or {}
+    limit = paging.get("limit", 100)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
+        raise invalid("search.cursorPaging.limit", "must be from 1 to 100")
+    cursor = str(paging.get("cursor") or "0")
+    start = int(cursor) if cursor.isdigit() else 0
+    found = [
+        record.order
+        for record in sandbox.world.orders.values()
+        if _matches(record.order, filters)
+        and ("status" in filters or record.order["status"] != "INITIALIZED")
+    ]
+    found.sort(key=lambda order: order["createdDate"], reverse=True)
+    page = found[start : start + limit]
+    more = start + limit < len(found)
+    return {
+        "orders": page,
+        "metadata": {
+            "count": len(page),
+            "cursors": {"next": str(start + limit)} if more else {},
+            "hasNext": more,
+        },
+    }
