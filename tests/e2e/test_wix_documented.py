@@ -21,7 +21,7 @@ import pytest
 
 from orderbridge.sandboxes.wix.events import EVENT_TYPES, WixEvent, sign
 from orderbridge.sandboxes.wix.seed import APP_ID, INSTANCE_ID, OPERATION_ID
-from tests.e2e.poster_demo import ADMIN_KEY, PODIL, Demo, wait_for
+from tests.e2e.poster_demo import ADMIN_KEY, DEMO_TOKEN, PODIL, Demo, wait_for
 from tests.e2e.test_wix_flow import running
 from tests.sandboxes.wix.payloads import wix_payload
 
@@ -96,6 +96,18 @@ def _at_register(demo: Demo, wix_order_id: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+def _poster_order(demo: Demo, incoming_order_id: int) -> dict[str, Any]:
+    """The order as Poster's API answers it (``incomingOrders.getIncomingOrder``)."""
+    answer = httpx.get(
+        f"{demo.poster}/api/incomingOrders.getIncomingOrder",
+        params={"token": DEMO_TOKEN, "incoming_order_id": incoming_order_id},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    found: dict[str, Any] = answer.json()["response"]
+    return found
+
+
 def test_the_documented_order_approved_reaches_the_register_right(
     world: tuple[Demo, str, str],
 ) -> None:
@@ -103,7 +115,8 @@ def test_the_documented_order_approved_reaches_the_register_right(
     order_id = str(uuid.uuid4())
     answer = _post(demo, key, _event(demo, wix, "approved", order_id=order_id))
     assert answer.status_code == 200, answer.text
-    incoming = wait_for(lambda: _at_register(demo, order_id), timeout=30, what="at the register")
+    summary = wait_for(lambda: _at_register(demo, order_id), timeout=30, what="at the register")
+    incoming = _poster_order(demo, summary["incoming_order_id"])
     assert incoming["phone"] == "380671234567"  # "0671234567" read in Ukraine
     assert incoming["service_mode"] == 3  # delivery
     address = incoming["client_address"]
@@ -125,9 +138,12 @@ def test_a_foreign_currency_order_never_reaches_the_register(
     control = _event(demo, wix, "approved", order_id=str(uuid.uuid4()))
     assert _post(demo, key, control).status_code == 200
     wait_for(lambda: _at_register(demo, control["entityId"]), timeout=30, what="the control order")
-    letters = demo.api("/api/v1/admin/deadletters", key=ADMIN_KEY).json()
-    reasons = json.dumps(letters)
-    assert "currency_mismatch" in reasons
+
+    def dead_letter() -> str | None:
+        letters = json.dumps(demo.api("/api/v1/admin/deadletters", key=ADMIN_KEY).json())
+        return letters if "currency_mismatch" in letters else None
+
+    assert order_id in wait_for(dead_letter, timeout=30, what="the dead letter")
     assert _at_register(demo, order_id) is None
 
 
