@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from structlog.testing import capture_logs
 
 from orderbridge.connectors.wix import refs as r
 from orderbridge.connectors.wix.connector import WixConnector
@@ -351,11 +352,15 @@ def test_a_signed_order_with_an_impossible_quantity_is_dead_at_once(
     event = _documented(world)
     _order_of(event)["lineItems"][0].update(change)
     _post(wix, _signed_event(sandbox, event))
-    _run_jobs(world)
+    with capture_logs() as logged:
+        _run_jobs(world)
     (job,) = jobs(world.hub, WIX_EVENT)
     assert (job.status, job.attempts) == (JobStatus.DEAD, 1)
     assert job.last_error is not None and "invalid_order" in job.last_error
     assert "lineItems.0.quantity" in job.last_error
+    (line,) = [e for e in logged if e["event"] == "wix event refused"]
+    assert line["code"] == "invalid_order" and line["wix_order_id"] == _order_of(event)["id"]
+    assert "0671234567" not in str(logged)  # no phone in the logs
 
 
 def test_line_items_that_are_no_list_are_dead_at_once(
