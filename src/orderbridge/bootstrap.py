@@ -23,21 +23,23 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderbridge import connectors
 from orderbridge.bootstrap_jobs import HOUSEKEEPING, job_handlers
-from orderbridge.bootstrap_setup import connection_setups
+from orderbridge.bootstrap_setup import connection_setups, url_check
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
-from orderbridge.connectors.poster.connector import PosterConnector
-from orderbridge.connectors.poster.events import POSTER_EVENT
-from orderbridge.connectors.poster.settings import PosterSettings
+from orderbridge.connectors import BuildContext
+from orderbridge.connectors._base import make_http_client
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.listen import listen_for_jobs
 from orderbridge.messaging.metrics import MessagingMetrics, QueueDepthCollector
+from orderbridge.messaging.parked import SqlParkedJobs
+from orderbridge.messaging.queue import SqlJobQueue
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.messaging.wakeup import Wakeup, notify_on_commit
 from orderbridge.messaging.worker import Handler, Worker
-from orderbridge.ports import ConnectionRecord, PermanentError, PosSystem
+from orderbridge.ports import ConnectionRecord, PosSystem
 from orderbridge.security import CredentialCipher
 from orderbridge.services import menus, sweep
 from orderbridge.services.setup import SetupParts
@@ -68,6 +70,8 @@ class Hub:
     wix: WixChannels | None = None
     _connectors: dict[str, tuple[str, PosSystem]] = field(default_factory=dict)
     _http: httpx.AsyncClient | None = None
+    # The outbox and inbox the units of work write to (storage does not import messaging).
+    queue: SqlJobQueue = field(default_factory=SqlJobQueue)
     metrics: MessagingMetrics = field(init=False)
     hub_metrics: HubMetrics = field(init=False)
     # Commits of this process that enqueue jobs wake its workers at once.
@@ -93,7 +97,7 @@ class Hub:
             clock=self.clock,
             registry=self.registry,
             readers=self.readers,
-            read_uow=lambda: SqlUnitOfWork(self.readers, self.cipher, self.clock),
+            read_uow=lambda: SqlUnitOfWork(self.readers, self.cipher, self.clock, queue=self.queue),
             api_threads=self.settings.api_threads or (8 if self.on_sqlite else None),
             demo_api_key=demo_api_key,
             pos_transport=self.pos_transport,
@@ -104,13 +108,13 @@ class Hub:
     def setup_parts(self) -> SetupParts:
         """What connecting systems needs (``services.setup``)."""
         return SetupParts(
-            setups=connection_setups(
-                self.settings,
-                pos_transport=self.pos_transport,
-                channel_transport=self.channel_transport,
-            ),
+            setups=connection_setups(self.build_context, self.new_pos),
             new_pos=self.new_pos,
-            store=SqlConnectionStore(self.sessions, self.cipher, self.clock),
+            store=SqlConnectionStore(
+                self.sessions, self.cipher, queue=self.queue, clock=self.clock
+            ),
+            parked=SqlParkedJobs(self.sessions, self.clock),
+            check_url=url_check(allow_private=self.settings.allow_private_urls),
             uow=self.uow,
             import_menu=lambda location_id: menus.import_menu(
                 location_id, uow=self.uow, pos_for=self.pos_for, clock=self.clock
@@ -124,12 +128,13 @@ class Hub:
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""
-        return SqlUnitOfWork(self.sessions, self.cipher, self.clock)
+        return SqlUnitOfWork(self.sessions, self.cipher, self.clock, queue=self.queue)
 
     # Connectors --------------------------------------------------------------------
 
     def pos_for(self, connection: ConnectionRecord) -> PosSystem:
-        """The connector of a POS connection, rebuilt when its credentials change."""
+        """The connector of a POS connection (the registry builds it by the connection's
+        kind), rebuilt when its settings or credentials change."""
         fingerprint = hashlib.sha256(
             json.dumps([connection.settings, connection.credentials], sort_keys=True).encode()
         ).hexdigest()
@@ -141,22 +146,25 @@ class Hub:
         return connector
 
     def new_pos(self, connection: ConnectionRecord) -> PosSystem:
-        """A new connector for a POS connection, not kept (the caller closes it)."""
-        if connection.kind != "poster":
-            raise PermanentError("unknown_pos", f"no connector for POS kind {connection.kind!r}")
-        defaults = {"timeout_seconds": self.settings.poster_timeout_seconds}
-        merged = {**defaults, **connection.settings, **connection.credentials}
-        settings = PosterSettings.model_validate(merged)
-        return PosterConnector.from_settings(settings, transport=self.pos_transport)
+        """A new connector for a POS connection (the registry builds it by kind), not kept:
+        the caller closes it."""
+        return connectors.build_pos(connection, self.build_context("pos"))
+
+    def build_context(self, role: str) -> BuildContext:
+        """What connector factories of ``role`` get: the transport, timeouts, SSRF rule."""
+        return BuildContext(
+            transport=self.pos_transport if role == "pos" else self.channel_transport,
+            timeout_seconds=self.settings.poster_timeout_seconds,
+            allow_private_urls=self.settings.allow_private_urls,
+        )
 
     def http(self) -> httpx.AsyncClient:
         """The hardened client for outbound webhooks: timeouts, no redirects."""
         if self._http is None:
-            self._http = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.settings.http_timeout_seconds),
-                follow_redirects=False,
+            self._http = make_http_client(
+                base_url="",
+                timeout=self.settings.http_timeout_seconds,
                 transport=self.webhook_transport,
-                headers={"user-agent": "orderbridge-webhooks"},
             )
         return self._http
 
@@ -200,8 +208,8 @@ class Hub:
             wakeup=self.wakeup,
             # The idle probe reads without SQLite's writer lock (messaging/worker_db.py).
             read_session_factory=self.readers,
-            # A stored Poster webhook calls Poster only for menu changes (one product).
-            unguarded_kinds={POSTER_EVENT},
+            # Stored POS webhooks mostly queue other jobs (the registry says which).
+            unguarded_kinds=connectors.unguarded_events(),
         )
 
     # Schedules ---------------------------------------------------------------------

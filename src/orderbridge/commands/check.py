@@ -68,9 +68,7 @@ async def connections(ob: Hub, *, offline: bool) -> list[Finding]:
                 probe = await probe_connection(
                     tenant_id,
                     connection_id,
-                    setups=parts.setups,
-                    new_pos=parts.new_pos,
-                    store=parts.store,
+                    parts=parts,
                 )
                 found.append(Finding(probe.ok, what, probe.said))
     finally:

@@ -141,9 +141,7 @@ def add(
     )
     with hub() as ob:
         p = ob.setup_parts()
-        view, linked = run(
-            ob, service.add_connection(request, setups=p.setups, new_pos=p.new_pos, store=p.store)
-        )
+        view, linked = run(ob, service.add_connection(request, parts=p))
     entry = described(view, linked)
     if as_json:
         echo_json(entry)
@@ -203,11 +201,7 @@ def update(
                 name=name,
                 credentials=credentials or None,
                 settings=settings or None,
-                setups=p.setups,
-                new_pos=p.new_pos,
-                store=p.store,
-                uow=p.uow,
-                now=p.clock(),
+                parts=p,
             ),
         )
     entry = described(view) | {"released": released}
@@ -235,9 +229,7 @@ def test(
             service.probe_connection(
                 tenant_of(ob, connection_id),
                 connection_id,
-                setups=p.setups,
-                new_pos=p.new_pos,
-                store=p.store,
+                parts=p,
             ),
         )
     if as_json:
@@ -265,8 +257,7 @@ def sync(
             service.sync_connection(
                 tenant_of(ob, connection_id),
                 connection_id,
-                store=p.store,
-                import_menu=p.import_menu,
+                parts=p,
             ),
         )
     if as_json:

@@ -6,9 +6,10 @@ Connecting a system is three steps, and only the last writes anything:
    names the kind knows (an unknown one is an error naming it, never ignored), their
    shapes (a Poster token is ``123456:0123abcd…``), and fills defaults.
 2. ``identify`` asks the system who the credentials belong to (Poster's account
-   login, the Wix site's business location), and checks the URL it will call against
-   SSRF. It raises the ports' ``PermanentError`` when the system refuses the
-   credentials and ``TransientError`` when it cannot be reached.
+   login, the Wix site's business location), once the URLs it will call
+   (``PreparedConnection.calls``) passed the deployment's SSRF guard. It raises the
+   ports' ``PermanentError`` when the system refuses the credentials and
+   ``TransientError`` when it cannot be reached.
 3. The use case (``services.setup``) reads a POS's places with
    ``PosSystem.fetch_locations()`` and stores the connection, its locations and their
    links in one transaction.
@@ -46,6 +47,9 @@ class PreparedConnection:
     link_id: str | None = None
     # Settings the operator named (the rest are defaults): ``identify`` fills only gaps.
     given: frozenset[str] = field(default_factory=frozenset)
+    # The URLs the connection will call, by the field that sets them: checked against
+    # the SSRF guard before anything is called.
+    calls: tuple[tuple[str, str], ...] = ()
 
 
 class ConnectionSetup(Protocol):

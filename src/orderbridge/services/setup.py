@@ -129,10 +129,6 @@ class ConnectionStore(Protocol):
         prepared: PreparedConnection | None,
     ) -> ConnectionView: ...
 
-    def parked(self, connection_id: str) -> list[ParkedJob]: ...
-
-    def retry(self, job_ids: Sequence[int]) -> int: ...
-
     def remove(self, tenant_id: str, connection_id: str) -> None: ...
 
     def queue_menu_jobs(self, tenant_id: str, connection_id: str) -> list[str]:
@@ -140,9 +136,20 @@ class ConnectionStore(Protocol):
         ...
 
 
+class ParkedJobs(Protocol):
+    """The dead letters that died of a connection's refused credentials
+    (``messaging.parked``), and sending them back to the queue."""
+
+    def parked(self, connection_id: str) -> list[ParkedJob]: ...
+
+    def retry(self, job_ids: Sequence[int]) -> int: ...
+
+
 Setups = Mapping[str, ConnectionSetup]
 NewPos = Callable[[ConnectionRecord], PosSystem]
 """A fresh (uncached) connector for a connection; the caller closes it."""
+UrlCheck = Callable[[str], Awaitable[tuple[str, str] | None]]
+"""The deployment's SSRF guard: None when a URL may be called, else (code, why)."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,8 @@ class SetupParts:
     setups: Setups
     new_pos: NewPos
     store: ConnectionStore
+    parked: ParkedJobs
+    check_url: UrlCheck
     uow: Callable[[], UnitOfWork]
     import_menu: Callable[[str], Awaitable[dict[str, Any]]]
     clock: Callable[[], datetime]
@@ -201,6 +210,14 @@ async def asking(kind: str, secret_field: str, call: Awaitable[T]) -> T:
         ) from None
 
 
+async def guarded(prepared: PreparedConnection, check_url: UrlCheck) -> None:
+    """Refuse a URL the connection would call that the SSRF guard does not allow."""
+    for field_name, url in prepared.calls:
+        problem = await check_url(url)
+        if problem is not None:
+            raise Invalid(problem[0], problem[1], field=field_name)
+
+
 async def read_places(new_pos: NewPos, connection: ConnectionRecord) -> list[PosLocationInfo]:
     """``fetch_locations()`` on a fresh connector, closed afterwards."""
     pos = new_pos(connection)
@@ -212,25 +229,31 @@ async def read_places(new_pos: NewPos, connection: ConnectionRecord) -> list[Pos
             await closer()
 
 
+async def checked(
+    setup: ConnectionSetup, prepared: PreparedConnection, *, tenant_id: str, parts: SetupParts
+) -> tuple[PreparedConnection, list[PosLocationInfo]]:
+    """``prepared`` once the system confirmed it (and, for a POS, its places)."""
+    await guarded(prepared, parts.check_url)
+    secret = setup.secret_field
+    prepared = await asking(prepared.kind, secret, setup.identify(prepared))
+    if prepared.role != "pos":
+        return prepared, []
+    record = record_of(prepared, tenant_id=tenant_id)
+    return prepared, await asking(prepared.kind, secret, read_places(parts.new_pos, record))
+
+
 async def add_connection(
-    request: NewConnection, *, setups: Setups, new_pos: NewPos, store: ConnectionStore
+    request: NewConnection, *, parts: SetupParts
 ) -> tuple[ConnectionView, list[LinkedLocation]]:
     """Check, identify and store a new connection (see the module docstring)."""
-    setup = setup_for(setups, request.kind)
+    setup = setup_for(parts.setups, request.kind)
     prepared = setup.prepare(request.credentials, request.settings)
-    if request.name:
-        prepared = replace(prepared, name=request.name)
-    secret = setup.secret_field
-    prepared = await asking(request.kind, secret, setup.identify(prepared))
-    if request.name:
-        prepared = replace(prepared, name=request.name)
-    places: list[PosLocationInfo] = []
-    if prepared.role == "pos":
-        record = record_of(prepared, tenant_id=request.tenant_id)
-        places = await asking(request.kind, secret, read_places(new_pos, record))
-    elif request.locations:
+    if request.locations and prepared.role != "pos":
         raise Invalid("invalid_field", "only a POS links places to locations", field="locations")
-    return store.add(request, prepared, places)
+    prepared, places = await checked(setup, prepared, tenant_id=request.tenant_id, parts=parts)
+    if request.name:
+        prepared = replace(prepared, name=request.name)
+    return parts.store.add(request, prepared, places)
 
 
 async def change_connection(
@@ -240,11 +263,7 @@ async def change_connection(
     name: str | None = None,
     credentials: Mapping[str, Any] | None = None,
     settings: Mapping[str, Any] | None = None,
-    setups: Setups,
-    new_pos: NewPos,
-    store: ConnectionStore,
-    uow: Callable[[], UnitOfWork],
-    now: datetime,
+    parts: SetupParts,
 ) -> tuple[ConnectionView, int]:
     """Rename a connection or replace credentials (and change settings); the answer says
     how many parked jobs went back to the queue.
@@ -255,44 +274,40 @@ async def change_connection(
     refused token changes nothing); once stored the connection is active again
     (``needs_reauth`` cleared).
     """
+    store = parts.store
     current = store.record(tenant_id, connection_id)
     if credentials is None and settings is None:
         return store.change(tenant_id, connection_id, name=name, prepared=None), 0
-    setup = setup_for(setups, current.kind)
+    setup = setup_for(parts.setups, current.kind)
     merged = {**current.settings, **(settings or {})}
     secrets = {**current.credentials, **(credentials or {})}
     prepared = setup.prepare(
-        {name: value for name, value in secrets.items() if value not in (None, "")}, merged
+        {key: value for key, value in secrets.items() if value not in (None, "")}, merged
     )
-    secret = setup.secret_field
-    prepared = await asking(current.kind, secret, setup.identify(prepared))
+    prepared, _ = await checked(setup, prepared, tenant_id=tenant_id, parts=parts)
     if current.external_account and prepared.external_account != current.external_account:
         raise Conflict(
             "other_account",
             f"these credentials are {current.kind} account {prepared.external_account}, "
             f"not {current.external_account}: add it as a new connection",
-            field=secret,
+            field=setup.secret_field,
         )
-    if prepared.role == "pos":
-        record = record_of(prepared, tenant_id=tenant_id, id=connection_id)
-        await asking(current.kind, secret, read_places(new_pos, record))
     view = store.change(tenant_id, connection_id, name=name, prepared=prepared)
-    return view, release_parked(connection_id, store=store, uow=uow, now=now)
+    return view, release_parked(connection_id, parts=parts)
 
 
-def release_parked(
-    connection_id: str, *, store: ConnectionStore, uow: Callable[[], UnitOfWork], now: datetime
-) -> int:
+def release_parked(connection_id: str, *, parts: SetupParts) -> int:
     """Send back to the queue what died of the connection's refused credentials.
 
     An order whose submission failed for it (the dead submit failed the order) goes
     back to ``received`` first, as an operator's replay would, so the retried job
     submits it; one still ``received`` is simply submitted by the retried job.
     """
-    parked = store.parked(connection_id)
+    parked = parts.parked.parked(connection_id)
     if not parked:
         return 0
-    with uow() as tx:
+    now = parts.clock()
+    with parts.uow() as tx:
         for job in parked:
             if job.kind != SUBMIT_ORDER:
                 continue
@@ -301,25 +316,18 @@ def release_parked(
                 stored.order.replay(now, "the connection's credentials were replaced")
                 tx.save_order(stored.order)
         tx.commit()
-    return store.retry([job.id for job in parked])
+    return parts.parked.retry([job.id for job in parked])
 
 
-async def probe_connection(
-    tenant_id: str,
-    connection_id: str,
-    *,
-    setups: Setups,
-    new_pos: NewPos,
-    store: ConnectionStore,
-) -> Probe:
+async def probe_connection(tenant_id: str, connection_id: str, *, parts: SetupParts) -> Probe:
     """One harmless call with the stored credentials (a POS: its places); what the
     system said, refusals included. Changes nothing."""
-    record = store.record(tenant_id, connection_id)
+    record = parts.store.record(tenant_id, connection_id)
     try:
         if record.role == "pos":
-            places = await read_places(new_pos, record)
+            places = await read_places(parts.new_pos, record)
             return Probe(True, describe_places(record.kind, places))
-        return Probe(True, await setup_for(setups, record.kind).probe(record))
+        return Probe(True, await setup_for(parts.setups, record.kind).probe(record))
     except PermanentError as error:
         return Probe(False, f"{record.kind} refused: {error.reason}", error.code)
     except TransientError as error:
@@ -334,21 +342,17 @@ def describe_places(kind: str, places: Sequence[PosLocationInfo]) -> str:
 
 
 async def sync_connection(
-    tenant_id: str,
-    connection_id: str,
-    *,
-    store: ConnectionStore,
-    import_menu: Callable[[str], Awaitable[dict[str, Any]]],
+    tenant_id: str, connection_id: str, *, parts: SetupParts
 ) -> dict[str, Any]:
     """Menus now: a POS imports each of its locations' menus (and publishes what
     changed); a channel gets each served location's menu published (queued)."""
-    view = store.view(tenant_id, connection_id)
+    view = parts.store.view(tenant_id, connection_id)
     if view.role != "pos":
-        return {"queued": store.queue_menu_jobs(tenant_id, connection_id)}
+        return {"queued": parts.store.queue_menu_jobs(tenant_id, connection_id)}
     results: dict[str, Any] = {}
     for linked in view.locations:
         try:
-            results[linked.location_id] = await import_menu(linked.location_id)
+            results[linked.location_id] = await parts.import_menu(linked.location_id)
         except PermanentError as error:
             results[linked.location_id] = {"error": error.code, "reason": error.reason}
         except TransientError as error:

@@ -16,20 +16,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from orderbridge.messaging import deadletters, outbox
-from orderbridge.messaging.tables import JobStatus, OutboxJob
-from orderbridge.ports import ConnectionRecord, PosLocationInfo
+from orderbridge.ports import ConnectionRecord, Job, PosLocationInfo
 from orderbridge.security import CredentialCipher
 from orderbridge.services.connection_setup import PreparedConnection
 from orderbridge.services.errors import Conflict, Invalid, NotFound
 from orderbridge.services.menus import IMPORT_MENU, PUBLISH_MENU
-from orderbridge.services.setup import ConnectionView, LinkedLocation, NewConnection, ParkedJob
+from orderbridge.services.setup import ConnectionView, LinkedLocation, NewConnection
 from orderbridge.storage import admin
 from orderbridge.storage import tables as t
 from orderbridge.storage.config_rows import connection_record
 from orderbridge.storage.types import utcnow
-
-REAUTH_PREFIX = "reauth_required:"
+from orderbridge.storage.uow import JobQueue
 
 
 class SqlConnectionStore:
@@ -39,10 +36,13 @@ class SqlConnectionStore:
         self,
         sessions: sessionmaker[Session],
         cipher: CredentialCipher,
+        *,
+        queue: JobQueue,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
+        self._queue = queue
         self._clock = clock
 
     def _now(self) -> datetime:
@@ -227,9 +227,8 @@ class SqlConnectionStore:
         else:
             location_id, name = location.id, location.name
         admin.link_location(session, location_id, connection_id, place.external_id)
-        outbox.enqueue(
-            session, IMPORT_MENU, {"location_id": location_id}, key=f"menu:{location_id}"
-        )
+        job = Job(IMPORT_MENU, {"location_id": location_id}, key=f"menu:{location_id}")
+        self._queue.enqueue(session, job, run_after=None, now=self._now())
         return LinkedLocation(location_id, name, place.external_id, created)
 
     def _link_channel(
@@ -242,7 +241,7 @@ class SqlConnectionStore:
         external_id = prepared.link_id or location.id
         admin.link_location(session, location.id, connection_id, external_id)
         if session.get(t.MenuSnapshot, location.id) is not None:
-            _queue_publish(session, connection_id, location.id)
+            self._publish(session, connection_id, location.id)
         return LinkedLocation(location.id, location.name, external_id)
 
     # Changing ------------------------------------------------------------------------
@@ -268,23 +267,14 @@ class SqlConnectionStore:
             session.flush()
             return self._view(session, row)
 
-    def parked(self, connection_id: str) -> list[ParkedJob]:
-        with self._sessions() as session:
-            rows = session.scalars(
-                select(OutboxJob)
-                .where(
-                    OutboxJob.connection_id == connection_id,
-                    OutboxJob.status == JobStatus.DEAD.value,
-                    OutboxJob.last_error.startswith(REAUTH_PREFIX),
-                )
-                .order_by(OutboxJob.id)
-            ).all()
-            return [ParkedJob(row.id, row.kind, dict(row.payload)) for row in rows]
-
-    def retry(self, job_ids: Sequence[int]) -> int:
-        with self._sessions() as session, session.begin():
-            now = self._now()
-            return sum(deadletters.retry_dead(session, job_id, now=now) for job_id in job_ids)
+    def _publish(self, session: Session, connection_id: str, location_id: str) -> None:
+        job = Job(
+            PUBLISH_MENU,
+            {"location_id": location_id, "connection_id": connection_id},
+            key=f"publish:{connection_id}:{location_id}",
+            connection_id=connection_id,
+        )
+        self._queue.enqueue(session, job, run_after=None, now=self._now())
 
     def remove(self, tenant_id: str, connection_id: str) -> None:
         with self._sessions() as session, session.begin():
@@ -300,7 +290,7 @@ class SqlConnectionStore:
                 .order_by(t.LocationLink.location_id)
             ).all()
             for location_id in location_ids:
-                _queue_publish(session, connection_id, location_id)
+                self._publish(session, connection_id, location_id)
             return list(location_ids)
 
 
@@ -325,13 +315,3 @@ def _pos_of(session: Session, location_id: str) -> str | None:
         .where(t.LocationLink.location_id == location_id, t.Connection.role == "pos")
     )
     return found
-
-
-def _queue_publish(session: Session, connection_id: str, location_id: str) -> None:
-    outbox.enqueue(
-        session,
-        PUBLISH_MENU,
-        {"location_id": location_id, "connection_id": connection_id},
-        key=f"publish:{connection_id}:{location_id}",
-        connection_id=connection_id,
-    )

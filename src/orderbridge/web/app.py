@@ -24,6 +24,7 @@ from orderbridge.web.routes import (
     ingress,
     ops,
     orders_list,
+    pos_ingress,
     storefront,
     wix_ingress,
 )
@@ -68,6 +69,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     ingress.mount(app, context)
     for module in (storefront, endpoints, ops, connect, wix_ingress):
         app.include_router(module.router)
+    pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
     for admin_module in (orders_list, admin_keys, admin_connections, admin_locations):
         app.include_router(admin_module.router)
     app.include_router(shop.router)

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
+import structlog
 from fastapi.testclient import TestClient
 
 from tests.integration.admin.setup_support import Setup, build_setup
 from tests.integration.support.api import bearer
 from tests.integration.support.world import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def logging_restored() -> Iterator[None]:
+    """Commands run in-process set up logging on the streams of the moment (a
+    CliRunner's, capsys's), which are closed after the test: put logging back."""
+    config = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    structlog.configure(**config)
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

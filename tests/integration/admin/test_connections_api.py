@@ -36,6 +36,8 @@ def test_a_poster_token_brings_a_location_per_spot(setup: Setup) -> None:
     assert added["kind"] == "poster" and added["role"] == "pos" and added["status"] == "active"
     assert added["credentials"] == ["token"]
     assert added["settings"]["account_number"] == "687409"
+    # The login comes from settings.getAllSettings (COMPANY_ID): webhooks name it.
+    assert added["external_account"] == "api-demo" and added["name"] == "Poster api-demo"
     assert added["settings"]["base_url"] == POSTER
     assert added["webhook_url"] == "http://hub.test/webhooks/poster"
     spots = [(x["external_id"], x["name"], x["created"]) for x in added["locations"]]

@@ -60,7 +60,7 @@ def test_connect_test_sync_replace_and_remove(browser: TestClient, setup: Setup)
     synced = post(browser, f"/admin/connections/{connection_id}/sync", "/admin/connections")
     assert "Menus imported for 2 location(s); 2 changed." in synced.text  # type: ignore[attr-defined]
     menu = browser.get("/admin/menu").text
-    assert 'id="read-only"' in menu and "comes from Poster 687409 (poster)" in menu
+    assert 'id="read-only"' in menu and "comes from Poster api-demo (poster)" in menu
 
     refused = post(
         browser,

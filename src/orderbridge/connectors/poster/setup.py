@@ -25,7 +25,6 @@ import httpx
 from orderbridge.connectors.poster.client import PosterClient
 from orderbridge.connectors.poster.connector import PosterConnector
 from orderbridge.connectors.poster.settings import PosterSettings
-from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
 from orderbridge.ports import ConnectionRecord
 from orderbridge.services.connection_setup import PreparedConnection, only_known, validated
 from orderbridge.services.errors import Invalid
@@ -49,11 +48,9 @@ class PosterSetup:
     def __init__(
         self,
         *,
-        allow_private_urls: bool = False,
         timeout_seconds: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._allow_private = allow_private_urls
         self._timeout = timeout_seconds
         self._transport = transport
 
@@ -102,14 +99,10 @@ class PosterSetup:
             settings={name: dumped[name] for name in sorted(given | KEPT_SETTINGS)},
             external_account=parsed.account,
             given=given,
+            calls=(("settings.base_url", parsed.base_url),),
         )
 
     async def identify(self, prepared: PreparedConnection) -> PreparedConnection:
-        base_url = str(prepared.settings["base_url"])
-        try:
-            await check_url(base_url, allow_private=self._allow_private)
-        except UnsafeUrl as unsafe:
-            raise Invalid(unsafe.code, str(unsafe), field="settings.base_url") from None
         if "account" in prepared.given:
             return prepared
         parsed = self._settings(prepared.settings, prepared.credentials)

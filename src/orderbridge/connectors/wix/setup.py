@@ -20,7 +20,6 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
 from orderbridge.connectors.wix.client import WixClient
 from orderbridge.connectors.wix.schemas import WixLocation
 from orderbridge.connectors.wix.settings import WixSettings
@@ -40,10 +39,7 @@ class WixSetup:
     role = "channel"
     secret_field = "credentials.access_token"  # noqa: S105 (a field's name, not a secret)
 
-    def __init__(
-        self, *, allow_private_urls: bool = False, transport: httpx.AsyncBaseTransport | None = None
-    ) -> None:
-        self._allow_private = allow_private_urls
+    def __init__(self, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self._transport = transport
 
     def prepare(
@@ -58,9 +54,7 @@ class WixSetup:
         _check_public_key(str(credentials["public_key_pem"]))
         given = frozenset(n for n, v in settings.items() if v not in (None, "") and n != INSTANCE)
         kept = {name: str(credentials[name]).strip() for name in CREDENTIAL_NAMES}
-        parsed = validated(
-            WixSettings, {**{n: settings[n] for n in given}, **kept}, CREDENTIAL_NAMES
-        )
+        parsed = _settings({n: settings[n] for n in given}, kept)
         dumped = parsed.model_dump(mode="json", exclude=set(CREDENTIAL_NAMES))
         instance = str(settings.get(INSTANCE) or "").strip() or None
         return PreparedConnection(
@@ -72,16 +66,11 @@ class WixSetup:
             external_account=instance,
             link_id=parsed.business_location_id or None,
             given=given,
+            calls=(("settings.base_url", parsed.base_url),),
         )
 
     async def identify(self, prepared: PreparedConnection) -> PreparedConnection:
-        parsed = validated(
-            WixSettings, {**prepared.settings, **prepared.credentials}, CREDENTIAL_NAMES
-        )
-        try:
-            await check_url(parsed.base_url, allow_private=self._allow_private)
-        except UnsafeUrl as unsafe:
-            raise Invalid(unsafe.code, str(unsafe), field="settings.base_url") from None
+        parsed = _settings(prepared.settings, prepared.credentials)
         locations = await self._locations(parsed)
         wanted = parsed.business_location_id
         if wanted:
@@ -111,11 +100,8 @@ class WixSetup:
 
     async def probe(self, connection: ConnectionRecord) -> str:
         """Wix's List Locations with the stored token."""
-        locations = await self._locations(
-            validated(
-                WixSettings, {**connection.settings, **connection.credentials}, CREDENTIAL_NAMES
-            )
-        )
+        settings = _settings(connection.settings, connection.credentials)
+        locations = await self._locations(settings)
         return f"wix answered: {len(locations)} business location(s) — {_listed(locations)}"
 
     async def _locations(self, settings: WixSettings) -> list[WixLocation]:

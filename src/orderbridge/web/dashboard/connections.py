@@ -9,11 +9,13 @@ Credentials are never shown: only the names of those held.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from orderbridge import connectors
 from orderbridge.services import setup as service
 from orderbridge.services.errors import ServiceError
 from orderbridge.web.dashboard.auth import Operator, Posted, Signed
@@ -54,10 +56,21 @@ def page(
         status=status,
         who=who,
         connections=shown,
+        can={view.id: capability_names(view.kind, view.settings) for view in views},
         names=names,
         outcome=outcome,
         kinds=sorted(parts(ctx).setups),
     )
+
+
+def capability_names(kind: str, settings: dict[str, object]) -> list[str] | None:
+    """What the registry says a connection can do, as readable names (None: a kind this
+    hub has no connector for, or settings its connector cannot read)."""
+    try:
+        declared = connectors.capabilities(kind, settings)
+    except (connectors.UnknownKind, ValueError):
+        return None
+    return [f.name.replace("_", " ") for f in fields(declared) if getattr(declared, f.name)]
 
 
 @router.get("/connections", response_class=HTMLResponse)
@@ -109,9 +122,7 @@ async def add(
         location_id=location_id or None,
     )
     try:
-        view, _ = await service.add_connection(
-            request_, setups=p.setups, new_pos=p.new_pos, store=p.store
-        )
+        view, _ = await service.add_connection(request_, parts=p)
     except ServiceError as error:
         return _failed(request, ctx, who, error)
     return back(PAGE, "connected", id=view.id)
@@ -121,9 +132,7 @@ async def add(
 async def test(request: Request, connection_id: str, ctx: Context, who: Posted) -> HTMLResponse:
     p = parts(ctx)
     try:
-        found = await service.probe_connection(
-            who.tenant_id, connection_id, setups=p.setups, new_pos=p.new_pos, store=p.store
-        )
+        found = await service.probe_connection(who.tenant_id, connection_id, parts=p)
     except ServiceError as error:
         return _failed(request, ctx, who, error)
     text = found.said if found.ok else f"{found.code}: {found.said}"
@@ -134,9 +143,7 @@ async def test(request: Request, connection_id: str, ctx: Context, who: Posted) 
 async def sync(request: Request, connection_id: str, ctx: Context, who: Posted) -> HTMLResponse:
     p = parts(ctx)
     try:
-        result = await service.sync_connection(
-            who.tenant_id, connection_id, store=p.store, import_menu=p.import_menu
-        )
+        result = await service.sync_connection(who.tenant_id, connection_id, parts=p)
     except ServiceError as error:
         return _failed(request, ctx, who, error)
     return page(request, ctx, who, outcome=_synced(result, connection_id))
@@ -193,11 +200,7 @@ async def replace(
             who.tenant_id,
             connection_id,
             credentials=given,
-            setups=p.setups,
-            new_pos=p.new_pos,
-            store=p.store,
-            uow=p.uow,
-            now=p.clock(),
+            parts=p,
         )
     except ServiceError as error:
         return _failed(request, ctx, who, error)

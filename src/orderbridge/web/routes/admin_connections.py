@@ -102,9 +102,7 @@ async def add_connection(body: ConnectionIn, ctx: Context, who: AdminCaller) -> 
         location_id=body.location_id,
         locations=body.locations,
     )
-    view, linked = await run(
-        service.add_connection(request, setups=p.setups, new_pos=p.new_pos, store=p.store)
-    )
+    view, linked = await run(service.add_connection(request, parts=p))
     return connection_out(view, ctx, linked)
 
 
@@ -137,11 +135,7 @@ async def change_connection(
             name=body.name,
             credentials=body.credentials,
             settings=body.settings,
-            setups=p.setups,
-            new_pos=p.new_pos,
-            store=p.store,
-            uow=p.uow,
-            now=p.clock(),
+            parts=p,
         )
     )
     out = connection_out(view, ctx)
@@ -166,11 +160,7 @@ async def probe_connection(
     """One harmless call with the stored credentials, and what the system said
     (``ok: false`` with its reason when it refused or did not answer)."""
     p = parts(ctx)
-    found = await run(
-        service.probe_connection(
-            who.tenant_id, connection_id, setups=p.setups, new_pos=p.new_pos, store=p.store
-        )
-    )
+    found = await run(service.probe_connection(who.tenant_id, connection_id, parts=p))
     return ConnectionProbeOut(ok=found.ok, said=found.said, code=found.code)
 
 
@@ -179,8 +169,4 @@ async def sync_connection(connection_id: str, ctx: Context, who: AdminCaller) ->
     """Menus now: a POS's locations import their menus (each location's outcome in the
     answer); a channel's locations get their menus published (queued)."""
     p = parts(ctx)
-    return await run(
-        service.sync_connection(
-            who.tenant_id, connection_id, store=p.store, import_menu=p.import_menu
-        )
-    )
+    return await run(service.sync_connection(who.tenant_id, connection_id, parts=p))
