@@ -17,7 +17,9 @@ from typing import Any
 import httpx
 import uvicorn
 
-STARTUP_TIMEOUT = 30.0
+# A safety net only (tests wait for the server to answer): generous, because a loaded
+# 2-core machine starting a demo (three servers, migrations, seeding) can take a minute.
+STARTUP_TIMEOUT = 120.0
 
 
 def free_port() -> int:
