@@ -9,12 +9,14 @@ from collections.abc import AsyncIterator
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from orderbridge import __version__
 from orderbridge.web import dashboard, shop
 from orderbridge.web.deps import WebContext, api_key_cache
 from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.metrics import HubMetrics
+from orderbridge.web.observe import RequestObserver
 from orderbridge.web.routes import connect, endpoints, ingress, ops, storefront, wix_ingress
 
 
@@ -34,9 +36,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+class HubApp(FastAPI):
+    """FastAPI with :class:`RequestObserver` around everything, Starlette's error
+    middleware included, so the request id, metrics and access line cover the 500s."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestObserver(super().build_middleware_stack(), self.state.metrics)
+
+
 def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     """The FastAPI app over ``context``; OpenAPI at ``/openapi.json``."""
-    app = FastAPI(
+    app = HubApp(
         title="orderbridge",
         version=__version__,
         description=(
