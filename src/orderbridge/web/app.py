@@ -12,11 +12,12 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from orderbridge import __version__
-from orderbridge.web import dashboard, shop
+from orderbridge.web import apidocs, dashboard, shop
 from orderbridge.web.deps import WebContext, api_key_cache
 from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.observe import RequestObserver
+from orderbridge.web.openapi import install_openapi
 from orderbridge.web.routes import connect, endpoints, ingress, ops, storefront, wix_ingress
 
 
@@ -58,6 +59,9 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
         # would otherwise look the global providers up, environment included, on every
         # request, a tenth of the cost of storing a webhook.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # Swagger UI and ReDoc come from the package (web/apidocs), not from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.context = context
     app.state.metrics = metrics
@@ -67,6 +71,8 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     ingress.mount(app, context)
     for module in (storefront, endpoints, ops, connect, wix_ingress):
         app.include_router(module.router)
+    app.include_router(apidocs.router)
+    install_openapi(app)
     app.include_router(shop.router)
     app.include_router(dashboard.router)
     return app
