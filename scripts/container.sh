@@ -87,8 +87,8 @@ podman build --isolation chroot --format docker \
   "${ca_mount[@]}" --tag "$IMAGE" --file Containerfile . >"$build_log" 2>&1 \
   || { tail -n 40 "$build_log"; rm -f "$build_log"; exit 1; }
 rm -f "$build_log"
+podman image prune --force --filter until=24h >/dev/null 2>&1 || true   # old build layers
 echo "image $IMAGE built after $((SECONDS - started)) s"
 
 uv run python scripts/container_smoke.py "$IMAGE"
-podman image prune --force >/dev/null 2>&1 || true
 echo "container build and smoke test took $((SECONDS - started)) s"

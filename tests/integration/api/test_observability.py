@@ -14,7 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from orderbridge.log import configure_logging, get_logger
 from orderbridge.log_context import bind_log_context
-from tests.integration.support.world import World
+from tests.integration.api.test_poster_ingress import signed
+from tests.integration.support.world import CONNECTION, World
 from tests.unit.web.bodies import order_body, reservation_body
 
 
@@ -258,3 +259,13 @@ def test_the_access_log_can_be_turned_off(
     client.get("/api/v1/locations")
     assert "orderbridge.access" not in capsys.readouterr().err
     configure_logging("INFO", json=False, access_log=False)
+
+
+def test_a_webhooks_access_line_names_its_connection(
+    world: World, json_logs: pytest.CaptureFixture[str]
+) -> None:
+    client = TestClient(world.hub.app())
+    assert client.post("/webhooks/poster", json=signed()).status_code == 200
+    access = [line for line in lines(json_logs) if line.get("logger") == "orderbridge.access"]
+    assert access[-1]["route"] == "/webhooks/poster"
+    assert access[-1]["connection_id"] == CONNECTION
