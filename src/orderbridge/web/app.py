@@ -18,7 +18,15 @@ from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.observe import RequestObserver
 from orderbridge.web.openapi import install_openapi
-from orderbridge.web.routes import connect, endpoints, ingress, ops, storefront, wix_ingress
+from orderbridge.web.routes import (
+    connect,
+    endpoints,
+    ingress,
+    ops,
+    pos_ingress,
+    storefront,
+    wix_ingress,
+)
 
 
 @contextlib.asynccontextmanager
@@ -71,6 +79,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     ingress.mount(app, context)
     for module in (storefront, endpoints, ops, connect, wix_ingress):
         app.include_router(module.router)
+    pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
     app.include_router(apidocs.router)
     install_openapi(app)
     app.include_router(shop.router)

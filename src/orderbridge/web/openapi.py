@@ -273,33 +273,65 @@ def _inbound_webhooks(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
             },
         }
     }
-    wix = paths.get("/webhooks/wix/{connection}", {}).get("post")
-    if wix is not None:
-        wix["summary"] = "Receive a Wix webhook"
-        wix["description"] = (
-            "Wix calls this for the site of one Wix connection (the path names it). The "
-            "body is the event as a JWT signed RS256 with the app's key, sent raw; it is "
-            "verified with the connection's public key before anything is stored."
-        )
-        wix["requestBody"] = {
-            "required": True,
-            "content": {
-                "text/plain": {
-                    "schema": {"type": "string", "description": "a JWT (RS256)"},
-                    "example": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJkYXRhIjoie30ifQ.c2ln",
-                }
-            },
-        }
-        wix_errors = [
+    _routed_ingress(
+        paths.get("/webhooks/wix/{connection}", {}).get("post"),
+        summary="Receive a Wix webhook",
+        description="Wix calls this for the site of one Wix connection (the path names "
+        "it). The body is the event as a JWT signed RS256 with the app's key, sent raw; "
+        "it is verified with the connection's public key before anything is stored.",
+        body={
+            "text/plain": {
+                "schema": {"type": "string", "description": "a JWT (RS256)"},
+                "example": "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJkYXRhIjoie30ifQ.c2ln",
+            }
+        },
+        errors=[
             ErrorCase(401, "bad_signature", "the JWT does not verify"),
             ErrorCase(404, "unknown_connection", "no Wix connection by that id", "connection"),
             ErrorCase(409, "no_public_key", "the connection cannot verify webhooks"),
-            ErrorCase(413, "payload_too_large", "the request body is larger than 1048576 bytes"),
-        ]
-        responses = {k: v for k, v in wix["responses"].items() if int(k) < 400}
-        for status, cases in _by_status(wix_errors).items():
-            responses[str(status)] = _error_response(status, cases)
-        wix["responses"] = responses
+        ],
+    )
+    _routed_ingress(
+        paths.get("/webhooks/pos/{connection}", {}).get("post"),
+        summary="Receive a POS webhook",
+        description="Any POS of the connector registry (a REST POS described by its "
+        "manifest) calls this for one connection (the path names it). The connector "
+        "verifies the signature over the raw body first (a REST POS: HMAC, as its "
+        "manifest says), then reads it into events; each is committed to the inbox "
+        "with its job before the answer.",
+        body={
+            "application/json": {
+                "schema": {"type": "object", "description": "the POS's own event body"}
+            }
+        },
+        errors=[
+            ErrorCase(400, "invalid_webhook", "the verified body cannot be read"),
+            ErrorCase(401, "bad_signature", "the signature does not match"),
+            ErrorCase(404, "unknown_connection", "no POS connection by that id", "connection"),
+            ErrorCase(409, "no_webhook_secret", "the connection cannot verify webhooks"),
+        ],
+    )
+
+
+def _routed_ingress(
+    operation: dict[str, Any] | None,
+    *,
+    summary: str,
+    description: str,
+    body: dict[str, Any],
+    errors: list[ErrorCase],
+) -> None:
+    """Describe an ingress route FastAPI lists but whose raw body it cannot see."""
+    if operation is None:
+        return
+    operation["summary"] = summary
+    operation["description"] = description
+    operation["requestBody"] = {"required": True, "content": body}
+    too_large = ErrorCase(413, "payload_too_large", "the request body is larger than the limit")
+    responses = {k: v for k, v in operation["responses"].items() if int(k) < 400}
+    for status, cases in _by_status([*errors, too_large]).items():
+        responses[str(status)] = _error_response(status, cases)
+    operation["responses"] = responses
 
 
 def _metrics_as_text(paths: dict[str, Any]) -> None:

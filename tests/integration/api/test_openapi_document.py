@@ -14,7 +14,8 @@ from orderbridge.web.apidocs import ASSETS, STATIC
 from tests.integration.support.world import World
 
 OPEN = {("get", "/health"), ("get", "/metrics"), ("post", "/webhooks/poster")}
-OPEN |= {("post", "/webhooks/wix/{connection}"), ("get", "/connect/poster/callback")}
+OPEN |= {("post", "/webhooks/wix/{connection}"), ("post", "/webhooks/pos/{connection}")}
+OPEN |= {("get", "/connect/poster/callback")}
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ def test_every_route_of_the_app_is_documented(world: World, document: dict[str, 
     documented = {(m.upper(), p) for m, p, _ in operations(document)}
     assert ("POST", "/webhooks/poster") in documented
     assert ("POST", "/webhooks/wix/{connection}") in documented
+    assert ("POST", "/webhooks/pos/{connection}") in documented
     for route in world.hub.app().routes:
         path = getattr(route, "path", "")
         if path.startswith(("/api/", "/webhooks/")):
