@@ -30,9 +30,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from sqlalchemy import text
@@ -41,6 +41,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.e2e.poster_demo import wait_for  # noqa: E402
 from tests.e2e.servers import free_port  # noqa: E402
 from tests.integration.conftest import postgres_server  # noqa: E402
 
@@ -51,22 +52,10 @@ from orderbridge.web.openapi_examples import ORDER_IN  # noqa: E402
 
 STOREFRONT_KEY = "ob_container_smoke_storefront_key"
 LOCATION = ORDER_IN["location_id"]
-T = TypeVar("T")
 
 
 def step(message: str) -> None:
     print(f"[container smoke {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def wait_for(probe: Callable[[], T | None], what: str, timeout: float = 90.0) -> T:
-    """Poll until ``probe`` returns something truthy (a safety-net deadline only)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"not within {timeout} s: {what}")
 
 
 class Image:
@@ -229,7 +218,7 @@ def smoke(image: Image, database_url: str) -> None:
     step("serve")
     serve_args = [*orderbridge, "serve", "--host", "127.0.0.1", "--port", str(hub_port)]
     image.start("serve", serve_args, env)
-    wait_for(lambda: _answers(image, f"{hub}/health"), "serve answering /health", 120)
+    wait_for(lambda: _answers(image, f"{hub}/health"), timeout=120, what="serve answering")
 
     healthcheck = (image.config.get("Healthcheck") or {}).get("Test") or []
     assert healthcheck[:1] == ["CMD"], f"the image has no exec-form health check: {healthcheck}"
@@ -251,7 +240,8 @@ def smoke(image: Image, database_url: str) -> None:
     synced = httpx.post(f"{hub}/api/v1/admin/locations/{LOCATION}/menu/sync", headers=admin)
     assert synced.status_code == 200, synced.text
     menu_url = f"{hub}/api/v1/locations/{LOCATION}/menu"
-    wait_for(lambda: httpx.get(menu_url, headers=storefront).status_code == 200, "menu published")
+    published = lambda: httpx.get(menu_url, headers=storefront).status_code == 200  # noqa: E731
+    wait_for(published, timeout=120, what="the menu published")
     request_id = f"smoke-{uuid.uuid4().hex[:12]}"
     placed = httpx.post(
         f"{hub}/api/v1/orders",
@@ -270,7 +260,7 @@ def smoke(image: Image, database_url: str) -> None:
         ).json()
         return found if found["status"] == "submitted" else None
 
-    wait_for(submitted, f"order {order_id} submitted to the POS")
+    wait_for(submitted, timeout=120, what=f"order {order_id} submitted to the POS")
     incoming = httpx.get(f"{poster}/_sandbox/incoming-orders", params={"account": DEMO_ACCOUNT})
     marker = f"[ob:{order_id}]"
     at_pos = [o for o in incoming.json()["incoming_orders"] if marker in (o["comment"] or "")]

@@ -3,37 +3,18 @@ itself, and Swagger UI's "Authorize" sends the key with "Try it out"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.browser.test_dashboard import API_KEY, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, shot
-from tests.e2e.servers import free_port, orderbridge_process
+# The dashboard tests' demo and browser, one of each for this module too.
+from tests.browser.test_dashboard import API_KEY, WAIT_MS, shot
+from tests.browser.test_dashboard import browser as browser
+from tests.browser.test_dashboard import hub as hub
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("docs-demo")
-    port = free_port()
-    args = ["demo", "--port", str(port), "--poster-port", str(free_port())]
-    args += ["--wix-port", str(free_port()), "--db", str(folder / "d.db")]
-    with orderbridge_process(
-        args, ready_url=f"http://127.0.0.1:{port}/health", log=folder / "demo.log"
-    ):
-        yield f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def offline_page(browser: Browser, hub: str) -> tuple[Page, list[str]]:
