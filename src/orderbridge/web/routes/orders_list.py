@@ -29,15 +29,19 @@ def list_orders_route(
     status: OrderStatus | None = None,
     location_id: Annotated[str | None, Query(max_length=100)] = None,
     since: Annotated[
-        datetime | None, Query(description="only orders created at or after this moment")
+        str | None,
+        Query(
+            description="only orders created at or after this moment (ISO 8601, with offset)",
+            json_schema_extra={"format": "date-time"},
+            max_length=64,
+        ),
     ] = None,
     channel_order_id: Annotated[str | None, Query(max_length=100)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
 ) -> OrdersOut:
     """Orders newest first; follow ``next_cursor`` for older ones."""
-    if since is not None and since.tzinfo is None:
-        raise ApiError(422, "naive_datetime", "since needs a UTC offset", "query.since")
+    moment = _moment(since)
     try:
         after = Cursor.decode(cursor) if cursor else None
     except ValueError:
@@ -48,7 +52,7 @@ def list_orders_route(
         placed_by=own_only(who),
         status=status.value if status is not None else None,
         location_id=location_id,
-        since=since,
+        since=moment,
         channel_order_id=channel_order_id,
     )
     with (ctx.readers or ctx.sessions)() as session:
@@ -57,3 +61,18 @@ def list_orders_route(
         orders=[order_to_out(s.order, updated_at=s.updated_at) for s in page],
         next_cursor=following.encode() if following is not None else None,
     )
+
+
+def _moment(since: str | None) -> datetime | None:
+    """``since`` as an aware datetime: ISO 8601 with its UTC offset, nothing else."""
+    if since is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(since)
+    except ValueError:
+        raise ApiError(
+            422, "invalid_type", "since is an ISO 8601 date-time", "query.since"
+        ) from None
+    if moment.tzinfo is None:
+        raise ApiError(422, "naive_datetime", "since needs a UTC offset", "query.since")
+    return moment
