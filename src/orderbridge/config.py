@@ -44,6 +44,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEV_SECRET_KEY = "orderbridge-development-key-not-for-production"  # noqa: S105 (public demo value)
+# How the example configurations (deploy/systemd/orderbridge.env) mark the secret key
+# to replace: a key starting so is as public as the development one.
+PLACEHOLDER_PREFIX = "CHANGE-ME"
 PREFIX = "ORDERBRIDGE_"
 CONFIG_VARIABLE = "ORDERBRIDGE_CONFIG"
 TEST_PREFIX = "ORDERBRIDGE_TEST_"
@@ -141,6 +144,11 @@ class Settings(BaseSettings):
     def uses_development_key(self) -> bool:
         """True while the secret key is the public development one."""
         return self.secret_key.get_secret_value() == DEV_SECRET_KEY
+
+    @property
+    def uses_placeholder_key(self) -> bool:
+        """True while the secret key is an example configuration's ``CHANGE-ME…``."""
+        return self.secret_key.get_secret_value().startswith(PLACEHOLDER_PREFIX)
 
     @classmethod
     def settings_customise_sources(
