@@ -5,7 +5,10 @@ the connection (credentials encrypted), a hub location per place of a POS (or th
 link to one the operator named), the links, and the first menu jobs. The checks that
 need the database are made here, inside that transaction: an account connected
 already (to this tenant or another), a location that has a POS already, a channel
-linked twice to one location.
+linked twice to one location. Two processes adding the same account at once both
+pass them; the database's unique index on a connection's kind and account lets one
+commit, and the other answers as the check would have (``duplicate_connection`` or
+``account_taken``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge.ports import ConnectionRecord, Job, PosLocationInfo
@@ -94,6 +98,22 @@ class SqlConnectionStore:
     # Adding --------------------------------------------------------------------------
 
     def add(
+        self,
+        request: NewConnection,
+        prepared: PreparedConnection,
+        places: Sequence[PosLocationInfo],
+    ) -> tuple[ConnectionView, list[LinkedLocation]]:
+        try:
+            return self._add(request, prepared, places)
+        except IntegrityError:
+            # Another process connected the same account (or linked the same place)
+            # between this transaction's checks and its commit: the unique indexes
+            # refused it. Say which, as the checks would have.
+            with self._sessions() as session:
+                self._refuse_taken_account(session, request.tenant_id, prepared)
+            raise
+
+    def _add(
         self,
         request: NewConnection,
         prepared: PreparedConnection,

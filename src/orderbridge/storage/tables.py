@@ -76,7 +76,10 @@ class Connection(Base):
     """
 
     __tablename__ = "connections"
-    __table_args__ = (Index("ix_connections_kind_account", "kind", "external_account"),)
+    # An account is connected once (webhooks are routed by it); NULLs stay distinct.
+    __table_args__ = (
+        Index("ix_connections_kind_account", "kind", "external_account", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ID, ForeignKey("tenants.id", ondelete="CASCADE"))

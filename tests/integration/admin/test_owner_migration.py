@@ -3,9 +3,11 @@ storefront key, and stay admin-only where there were several."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine, text
+import pytest
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
-from orderbridge.storage.migrate import downgrade, upgrade
+from orderbridge.storage.migrate import current_revision, downgrade, upgrade
 
 NOW = "2026-11-22 10:00:00"
 
@@ -54,3 +56,36 @@ def test_old_orders_belong_to_the_only_storefront_key(db_url: str, engine: Engin
         placed = {k: v for k, v in conn.execute(text("SELECT id, placed_by FROM orders"))}
     assert owners == {"key_only": "key_only", "key_a": "key_a", "key_b": "key_b"}
     assert placed == {"ord-ten_one": "key_only", "ord-ten_two": None}
+
+
+def _connection(conn: Connection, connection_id: str, account: str | None) -> None:
+    conn.execute(
+        text(
+            "INSERT INTO connections (id, tenant_id, kind, role, name, credentials, settings, "
+            "external_account, status, status_reason, created_at, updated_at) VALUES "
+            "(:id, 'ten_one', 'poster', 'pos', 'P', '', '{}', :account, 'active', '', :now, :now)"
+        ),
+        {"id": connection_id, "account": account, "now": NOW},
+    )
+
+
+def test_an_account_connected_twice_stops_the_upgrade_before_it_changes_anything(
+    db_url: str, engine: Engine
+) -> None:
+    """Webhooks are routed by the account: the operator keeps one, then upgrades."""
+    downgrade(db_url, "0003_wix")
+    with engine.begin() as conn:
+        _seed(conn, "ten_one", ["key_only"])
+        _connection(conn, "con_a", "cafe")
+        _connection(conn, "con_b", "cafe")
+        _connection(conn, "con_c", None)
+        _connection(conn, "con_d", None)  # no account: any number
+    with pytest.raises(RuntimeError, match="poster account cafe is connected 2 times"):
+        upgrade(db_url)
+    assert current_revision(db_url) == "0003_wix"
+    assert "owner_id" not in {c["name"] for c in inspect(engine).get_columns("api_keys")}
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM connections WHERE id = 'con_b'"))
+    upgrade(db_url)
+    with engine.begin() as conn, pytest.raises(IntegrityError):
+        _connection(conn, "con_e", "cafe")

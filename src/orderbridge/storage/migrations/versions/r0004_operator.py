@@ -1,6 +1,7 @@
 """Who placed what: API keys get an owner id, orders and reservations the owner id of
 the key that placed them (a storefront key reads only those); orders are listed per
-tenant, newest first.
+tenant, newest first. An external account is connected once: the index on a
+connection's kind and account becomes unique.
 
 Orders and reservations stored before this revision were placed by a storefront key
 the hub did not record. Where the tenant has exactly one live storefront key, that key
@@ -26,6 +27,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # First, before anything changes (SQLite's DDL is not transactional here).
+    _refuse_accounts_connected_twice()
+    with op.batch_alter_table("connections", schema=None) as batch_op:
+        batch_op.drop_index("ix_connections_kind_account")
+        batch_op.create_index(
+            "ix_connections_kind_account", ["kind", "external_account"], unique=True
+        )
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.add_column(sa.Column("owner_id", sa.String(length=64), nullable=True))
     # Every key made before this revision owns what it places itself.
@@ -52,7 +60,34 @@ WHERE placed_by IS NULL AND channel = 'storefront' AND (
 """
 
 
+def _refuse_accounts_connected_twice() -> None:
+    """An account is connected once (inbound webhooks are routed by it): stop, naming
+    the connections, rather than pick one."""
+    twice = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT kind, external_account, count(*) FROM connections "
+                "WHERE external_account IS NOT NULL "
+                "GROUP BY kind, external_account HAVING count(*) > 1"
+            )
+        )
+        .first()
+    )
+    if twice is not None:
+        kind, account, count = twice
+        raise RuntimeError(
+            f"{kind} account {account} is connected {count} times: keep one (orderbridge "
+            "connections list / remove ID), then run orderbridge db upgrade again"
+        )
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("connections", schema=None) as batch_op:
+        batch_op.drop_index("ix_connections_kind_account")
+        batch_op.create_index(
+            "ix_connections_kind_account", ["kind", "external_account"], unique=False
+        )
     with op.batch_alter_table("reservations", schema=None) as batch_op:
         batch_op.drop_column("placed_by")
     with op.batch_alter_table("orders", schema=None) as batch_op:
