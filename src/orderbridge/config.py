@@ -140,6 +140,13 @@ class Settings(BaseSettings):
             raise ValueError(f"{url.get_backend_name()} is not supported: use sqlite or postgresql")
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("empty: set a key of your own (e.g. `openssl rand -hex 32`)")
+        return value
+
     @property
     def uses_development_key(self) -> bool:
         """True while the secret key is the public development one."""

@@ -111,3 +111,13 @@ def test_a_bad_value_names_its_variable(
     message = str(refused.value)
     assert says in message and "\n" not in message
     assert value not in message or value == "four"
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_an_empty_secret_key_is_refused(monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
+    monkeypatch.setenv("ORDERBRIDGE_SECRET_KEY", blank)
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert str(refused.value).startswith(
+        "invalid setting ORDERBRIDGE_SECRET_KEY (secret_key): empty"
+    )
