@@ -270,6 +270,8 @@ class StoredOrder:
     pos_order_id: str | None
     pos_check_id: str | None
     updated_at: datetime
+    # The owner id of the API key that placed it (None: another channel).
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -279,6 +281,7 @@ class OrderFingerprint:
 
     order_id: str
     request_hash: str
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -299,6 +302,7 @@ class StoredReservation:
     pos_connection_id: str | None
     pos_reservation_id: str | None
     updated_at: datetime
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -384,6 +388,7 @@ class UnitOfWork(Protocol):
         tenant_id: str,
         request_hash: str,
         idempotency_key: str | None = None,
+        placed_by: str | None = None,
     ) -> StoredOrder:
         """Store a new order with its timeline; answer it as stored (no read back).
 
@@ -419,7 +424,12 @@ class UnitOfWork(Protocol):
     ) -> StoredReservation | None: ...
 
     def add_reservation(
-        self, reservation: Reservation, *, tenant_id: str, request_hash: str
+        self,
+        reservation: Reservation,
+        *,
+        tenant_id: str,
+        request_hash: str,
+        placed_by: str | None = None,
     ) -> None: ...
 
     def save_reservation(

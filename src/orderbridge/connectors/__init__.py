@@ -29,6 +29,7 @@ from orderbridge.connectors._entry import (
 )
 from orderbridge.connectors.wix.connector import CAPABILITIES as WIX_CAPABILITIES
 from orderbridge.connectors.wix.settings import WixSettings
+from orderbridge.connectors.wix.setup import WixSetup
 from orderbridge.ports import Capabilities, ConnectionRecord, PermanentError, PosSystem
 
 
@@ -44,6 +45,7 @@ CONNECTORS: Mapping[str, ConnectorEntry] = {
         title="Wix Restaurants",
         capabilities=fixed(WIX_CAPABILITIES),
         validate=_validate_wix,
+        setup=lambda context: WixSetup(transport=context.transport),
     ),
 }
 

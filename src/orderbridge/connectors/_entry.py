@@ -25,6 +25,7 @@ from orderbridge.ports import (
     PosSystem,
     UnitOfWork,
 )
+from orderbridge.services.connection_setup import ConnectionSetup
 
 Role = Literal["pos", "channel"]
 UowFactory = Callable[[], UnitOfWork]
@@ -123,3 +124,7 @@ class ConnectorEntry:
     # Of ``events``, the kinds that seldom call the remote system: the worker lets them
     # through while the connection's breaker is open (they mostly queue other jobs).
     unguarded_events: frozenset[str] = frozenset()
+    # How an operator connects one (admin API, CLI, dashboard): the kind's checks of
+    # what is typed and its questions to the system (``services.connection_setup``).
+    # None: the settings check above, and (a POS) the places it lists.
+    setup: Callable[[BuildContext], ConnectionSetup] | None = None

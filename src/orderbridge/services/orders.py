@@ -40,6 +40,8 @@ def place_order(
     idempotency_key: str | None = None,
     channel_connection_id: str | None = None,
     location: LocationRecord | None = None,
+    placed_by: str | None = None,
+    sees_all: bool = True,
 ) -> Placed:
     """Validate and store a new order, queueing its submission; idempotent on its keys.
 
@@ -48,6 +50,10 @@ def place_order(
     (``created=False``); with a different body it is a ``Conflict``. Invalid orders
     raise ``Rejected`` with every problem, and nothing is stored. ``location`` is the
     draft's location as the caller read it in this unit of work (else it is read here).
+
+    ``placed_by`` is the owner id of the API key placing it. A caller that does not
+    ``sees_all`` (a storefront key) never gets another key's order back as a repeat:
+    the same channel order id answers ``Conflict`` instead.
     """
     key = draft.key
     if idempotency_key is not None:
@@ -59,10 +65,18 @@ def place_order(
                     "this Idempotency-Key was used with a different request body",
                     field="Idempotency-Key",
                 )
+            if not sees_all and replay.placed_by != placed_by:
+                raise Conflict(
+                    "idempotency_conflict",
+                    "this Idempotency-Key was used by another API key",
+                    field="Idempotency-Key",
+                )
             return _repeat(uow, replay)
     existing = uow.order_fingerprint(tenant_id, key.channel, key.channel_order_id)
     if existing is not None:
-        if existing.request_hash != request_hash:
+        if existing.request_hash != request_hash or (
+            not sees_all and existing.placed_by != placed_by
+        ):
             raise Conflict(
                 "duplicate_order",
                 f"order {key.channel_order_id} was already placed with a different body",
@@ -105,7 +119,11 @@ def place_order(
     if channel_connection_id:
         order.external_refs["channel_connection_id"] = channel_connection_id
     stored = uow.add_order(
-        order, tenant_id=tenant_id, request_hash=request_hash, idempotency_key=idempotency_key
+        order,
+        tenant_id=tenant_id,
+        request_hash=request_hash,
+        idempotency_key=idempotency_key,
+        placed_by=placed_by,
     )
     submit = Job(
         SUBMIT_ORDER,
@@ -127,16 +145,25 @@ def _repeat(uow: UnitOfWork, found: OrderFingerprint) -> Placed:
     return Placed(stored, created=False)
 
 
-def get_order(uow: UnitOfWork, *, tenant_id: str, order_id: str) -> StoredOrder:
-    """The tenant's order; another tenant's order is ``NotFound`` like a missing one."""
+def get_order(
+    uow: UnitOfWork, *, tenant_id: str, order_id: str, placed_by: str | None = None
+) -> StoredOrder:
+    """The tenant's order; another tenant's order is ``NotFound`` like a missing one, and
+    so, when ``placed_by`` is given (a storefront key), is another key's."""
     stored = uow.get_order(order_id, tenant_id=tenant_id)
-    if stored is None:
+    if stored is None or (placed_by is not None and stored.placed_by != placed_by):
         raise NotFound("unknown_order", "no such order", field="id")
     return stored
 
 
 def cancel_order(
-    uow: UnitOfWork, *, tenant_id: str, order_id: str, reason: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    order_id: str,
+    reason: str,
+    now: datetime,
+    placed_by: str | None = None,
 ) -> StoredOrder:
     """The channel calls the order off. Final orders cannot be canceled (``Conflict``).
 
@@ -144,7 +171,7 @@ def cancel_order(
     POS already has is recorded here and shown to the cashier by the channel; the
     timeline says so.
     """
-    stored = get_order(uow, tenant_id=tenant_id, order_id=order_id)
+    stored = get_order(uow, tenant_id=tenant_id, order_id=order_id, placed_by=placed_by)
     order = stored.order
     outcome = order.cancel(now, reason or "canceled by the channel")
     if not outcome.applied:

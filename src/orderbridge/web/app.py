@@ -19,10 +19,14 @@ from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.observe import RequestObserver
 from orderbridge.web.openapi import install_openapi
 from orderbridge.web.routes import (
+    admin_connections,
+    admin_keys,
+    admin_locations,
     connect,
     endpoints,
     ingress,
     ops,
+    orders_list,
     pos_ingress,
     storefront,
     wix_ingress,
@@ -80,6 +84,8 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     for module in (storefront, endpoints, ops, connect, wix_ingress):
         app.include_router(module.router)
     pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
+    for admin_module in (orders_list, admin_keys, admin_connections, admin_locations):
+        app.include_router(admin_module.router)
     app.include_router(apidocs.router)
     install_openapi(app)
     app.include_router(shop.router)
