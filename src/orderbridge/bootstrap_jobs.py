@@ -21,7 +21,7 @@ from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
 from orderbridge.messaging.outbox import JobView, purge_succeeded
 from orderbridge.messaging.worker import Handler
-from orderbridge.services import menus, pipeline, reservations, sweep
+from orderbridge.services import mapping, menus, pipeline, reservations, sweep
 from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.services.orders import SUBMIT_ORDER
 
@@ -108,6 +108,12 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             clock=hub.clock,
         )
 
+    async def rematch(job: JobView) -> Mapping[str, Any]:
+        # Matching is CPU work (up to a second for a large menu): off the event loop.
+        return await asyncio.to_thread(
+            mapping.rematch_location, str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
+        )
+
     async def housekeeping(job: JobView) -> Mapping[str, Any]:
         return await asyncio.to_thread(purge_expired, hub)
 
@@ -147,6 +153,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         pipeline.RECONCILE_ORDER: reconcile,
         DELIVER_WEBHOOK: deliver_webhook,
         menus.IMPORT_MENU: import_menu,
+        mapping.REMATCH: rematch,
         sweep.SWEEP: sweep_orders,
         HOUSEKEEPING: housekeeping,
         POSTER_EVENT: poster_event,

@@ -21,6 +21,7 @@ from orderbridge.domain.menu import Menu
 from orderbridge.domain.menu_diff import MenuDiff
 from orderbridge.domain.orders import Order
 from orderbridge.domain.reservations import Reservation
+from orderbridge.matching import ChannelMenu, ItemMapping
 
 
 class TransientError(Exception):
@@ -290,6 +291,52 @@ class EndpointRecord:
     secrets: tuple[str, ...]
 
 
+class MappingStore(Protocol):
+    """Channels' own menus and their item mappings, inside a unit of work.
+
+    ``channel`` is ``storefront`` or a channel connection's id. Mappings of items that
+    left the channel menu are kept (a person's decision outlives a menu change).
+    """
+
+    def channel_menu(self, location_id: str, channel: str) -> ChannelMenu | None: ...
+
+    def channel_menus(self, location_id: str) -> Sequence[ChannelMenu]: ...
+
+    def channel_document(self, location_id: str, channel: str) -> dict[str, object] | None:
+        """The channel menu's items as they were uploaded."""
+        ...
+
+    def save_channel_menu(
+        self,
+        menu: ChannelMenu,
+        *,
+        tenant_id: str,
+        document: dict[str, object],
+        now: datetime,
+    ) -> None: ...
+
+    def mappings(self, location_id: str, channel: str) -> dict[str, ItemMapping]: ...
+
+    def mapping(
+        self, location_id: str, channel: str, channel_item_id: str
+    ) -> ItemMapping | None: ...
+
+    def save_mappings(
+        self,
+        location_id: str,
+        channel: str,
+        mappings: Sequence[ItemMapping],
+        *,
+        tenant_id: str,
+        now: datetime,
+        decided_by: str | None = None,
+    ) -> None: ...
+
+    def auto_threshold(self, tenant_id: str) -> float: ...
+
+    def set_auto_threshold(self, tenant_id: str, value: float, *, now: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One database transaction: read, change, enqueue, then ``commit`` — or nothing.
 
@@ -445,4 +492,10 @@ class UnitOfWork(Protocol):
 
     def endpoint_ids_for(self, tenant_id: str, event: str) -> Sequence[str]:
         """The ids of ``endpoints_for``'s endpoints, without decrypting their secrets."""
+        ...
+
+    # Menu mapping
+    @property
+    def mappings(self) -> MappingStore:
+        """Channels' own menus and their mappings, in this transaction."""
         ...

@@ -23,7 +23,7 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services import notify
+from orderbridge.services import mapping_orders, notify
 
 RECONCILE_ORDER = "order.reconcile"
 LOOKUP_WINDOW = timedelta(hours=1)
@@ -75,6 +75,7 @@ async def submit_order(
     order = stored.order
     ref: PosOrderRef | None = None
     try:
+        order = mapping_orders.for_pos(uow, order)  # a held own-menu order: translate now
         if attempt > 1 or any(e.event in REPLAY_EVENTS for e in order.timeline):
             ref = await pos.find_order(
                 location=location, key=order.id, since=order.created_at - LOOKUP_WINDOW
