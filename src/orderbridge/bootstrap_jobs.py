@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from orderbridge.bootstrap_wix import WixChannels
+from orderbridge.connectors import own_menus
 from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event
 from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.messaging.inbox import purge_inbox
@@ -114,6 +115,16 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             mapping.rematch_location, str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
         )
 
+    async def import_channel_menu(job: JobView) -> Mapping[str, Any]:
+        assert hub.wix is not None
+        wix = hub.wix
+        return await own_menus.import_channel_menu(
+            job.payload,
+            uow=hub.uow,
+            client_for=lambda connection: wix.channel_for(connection).client,
+            clock=hub.clock,
+        )
+
     async def housekeeping(job: JobView) -> Mapping[str, Any]:
         return await asyncio.to_thread(purge_expired, hub)
 
@@ -154,6 +165,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         DELIVER_WEBHOOK: deliver_webhook,
         menus.IMPORT_MENU: import_menu,
         mapping.REMATCH: rematch,
+        own_menus.IMPORT_CHANNEL_MENU: import_channel_menu,
         sweep.SWEEP: sweep_orders,
         HOUSEKEEPING: housekeeping,
         POSTER_EVENT: poster_event,

@@ -10,12 +10,14 @@ from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Query
 
+from orderbridge.connectors.own_menus import IMPORT_CHANNEL_MENU
 from orderbridge.matching import ChannelMode, MappingStatus, Target
 from orderbridge.ports import UnitOfWork
 from orderbridge.services import mapping as mapping_service
 from orderbridge.services import mapping_edits, mapping_views
 from orderbridge.services.errors import NotFound, ServiceError
 from orderbridge.web.deps import AdminCaller, Context
+from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.storefront import ERRORS, api_error
 from orderbridge.web.schemas.mapping import (
     BulkConfirmIn,
@@ -102,6 +104,37 @@ def put_channel_menu(
         counts=summary.counts,
         broken=list(summary.broken),
     )
+
+
+@router.post(f"{CHANNEL_MENU}/import", status_code=202)
+def import_channel_menu(
+    location_id: str, channel: str, ctx: Context, who: AdminCaller
+) -> dict[str, Any]:
+    """Read a Wix channel's own menu from Wix (in the background), then match it.
+
+    The channel switches to ``own`` mode when the import is stored; ``GET …/mapping``
+    shows the result.
+    """
+    with ctx.uow() as tx:
+        try:
+            mapping_service.check_channel(
+                tx, tenant_id=who.tenant_id, location_id=location_id, channel=channel
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+        connection = tx.get_connection(channel)
+        if connection is None or connection.kind != "wix":
+            raise ApiError(
+                422, "not_importable", "only a Wix channel's menu is read from it", "channel"
+            )
+        job = tx.enqueue(
+            IMPORT_CHANNEL_MENU,
+            {"location_id": location_id, "channel": channel},
+            key=f"{IMPORT_CHANNEL_MENU}:{location_id}:{channel}",
+            connection_id=channel,
+        )
+        tx.commit()
+    return {"queued": job}
 
 
 @router.get(CHANNEL_MENU, response_model=ChannelMenuOut)
