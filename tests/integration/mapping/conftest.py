@@ -14,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from orderbridge.domain.menu import Menu
-from tests.integration.support.world import CONNECTION, LOCATION, World, build_world
+from orderbridge.storage import admin as admin_rows
+from tests.integration.support.world import CONNECTION, LOCATION, TENANT, World, build_world
 from tests.unit.matching import cafe
 
 CHANNEL_MENU = f"/api/v1/admin/locations/{LOCATION}/channel-menus/storefront"
@@ -52,6 +53,31 @@ def admin(world: World) -> TestClient:
 def storefront(world: World) -> TestClient:
     """The café's storefront, with its storefront key."""
     return TestClient(world.hub.app(), headers={"Authorization": f"Bearer {world.api_key}"})
+
+
+def add_wix_channel(
+    world: World,
+    connection_id: str,
+    *,
+    credentials: dict[str, object] | None = None,
+    settings: dict[str, object] | None = None,
+    wix_location: str = "wix-location-1",
+) -> str:
+    """A Wix connection of the café, linked to its location as ``wix_location``."""
+    with world.hub.sessions() as session, session.begin():
+        admin_rows.create_connection(
+            session,
+            world.hub.cipher,
+            TENANT,
+            kind="wix",
+            role="channel",
+            name="Wix",
+            credentials=credentials or {},
+            settings=settings or {},
+            connection_id=connection_id,
+        )
+        admin_rows.link_location(session, LOCATION, connection_id, wix_location)
+    return connection_id
 
 
 def upload(admin: TestClient, body: dict[str, object] | None = None) -> dict[str, object]:

@@ -11,8 +11,12 @@ from orderbridge.domain.drafts import DraftLine, DraftModifier
 from orderbridge.domain.orders import OrderKey
 from orderbridge.services import mapping, menus
 from orderbridge.services.channel_orders import place_channel_order
-from orderbridge.storage import admin as admin_rows
-from tests.integration.mapping.conftest import cafe_pos_menu, mapping_items, upload
+from tests.integration.mapping.conftest import (
+    add_wix_channel,
+    cafe_pos_menu,
+    mapping_items,
+    upload,
+)
 from tests.integration.support.world import LOCATION, TENANT, World, jobs
 from tests.unit.domain import cafe as domain_cafe
 from tests.unit.matching import cafe
@@ -23,20 +27,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 def wix(world: World) -> str:
-    with world.hub.sessions() as session, session.begin():
-        admin_rows.create_connection(
-            session,
-            world.hub.cipher,
-            TENANT,
-            kind="wix",
-            role="channel",
-            name="Wix site",
-            credentials={},
-            settings={},
-            connection_id=WIX,
-        )
-        admin_rows.link_location(session, LOCATION, WIX, "wix-location-1")
-    return WIX
+    return add_wix_channel(world, WIX)
 
 
 def _place(world: World, order_id: str, *lines: DraftLine) -> str:

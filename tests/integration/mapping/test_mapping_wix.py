@@ -27,8 +27,7 @@ from orderbridge.sandboxes.wix.checkout import checkout
 from orderbridge.sandboxes.wix.events import order_event, sign
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 from orderbridge.sandboxes.wix.seed import ACCESS_TOKEN, LOCATION_ID, OPERATION_ID
-from orderbridge.storage import admin as admin_rows
-from tests.integration.mapping.conftest import build_mapping_world
+from tests.integration.mapping.conftest import add_wix_channel, build_mapping_world
 from tests.integration.support.world import LOCATION, TENANT, World, jobs
 from tests.sandboxes.wix.support import NOW, fresh_world
 from tests.unit.matching import cafe
@@ -114,19 +113,9 @@ def world(db_url: str, sandbox: WixSandbox, editor: EditorRefs) -> Iterator[Worl
     built.hub.channel_transport = httpx.ASGITransport(app=create_app(sandbox))
     credentials = {"access_token": ACCESS_TOKEN, "public_key_pem": sandbox.public_key_pem}
     settings = {"base_url": "http://wix.test", "operation_id": OPERATION_ID}
-    with built.hub.sessions() as session, session.begin():
-        admin_rows.create_connection(
-            session,
-            built.hub.cipher,
-            TENANT,
-            kind="wix",
-            role="channel",
-            name="Wix",
-            credentials=credentials,
-            settings=settings,
-            connection_id=WIX,
-        )
-        admin_rows.link_location(session, LOCATION, WIX, LOCATION_ID)
+    add_wix_channel(
+        built, WIX, credentials=credentials, settings=settings, wix_location=LOCATION_ID
+    )
     connector = WixConnector.from_settings(
         WixSettings.model_validate({**settings, **credentials}),
         editor,  # type: ignore[arg-type]

@@ -116,12 +116,7 @@ def import_channel_menu(
     shows the result.
     """
     with ctx.uow() as tx:
-        try:
-            mapping_service.check_channel(
-                tx, tenant_id=who.tenant_id, location_id=location_id, channel=channel
-            )
-        except ServiceError as error:
-            raise api_error(error) from None
+        _check_channel(tx, who.tenant_id, location_id, channel)
         connection = tx.get_connection(channel)
         if connection is None or connection.kind != "wix":
             raise ApiError(
@@ -142,12 +137,7 @@ def read_channel_menu(
     location_id: str, channel: str, ctx: Context, who: AdminCaller
 ) -> ChannelMenuOut:
     with ctx.uow() as tx:
-        try:
-            mapping_service.check_channel(
-                tx, tenant_id=who.tenant_id, location_id=location_id, channel=channel
-            )
-        except ServiceError as error:
-            raise api_error(error) from None
+        _check_channel(tx, who.tenant_id, location_id, channel)
         menu = tx.mappings.channel_menu(location_id, channel)
         document = tx.mappings.channel_document(location_id, channel) or {}
     items = cast(list[Any], document.get("items") or [])
@@ -296,6 +286,16 @@ def put_settings(body: MappingSettingsIn, ctx: Context, who: AdminCaller) -> Map
         except ServiceError as error:
             raise api_error(error) from None
     return MappingSettingsOut(auto_threshold=body.auto_threshold)
+
+
+def _check_channel(tx: UnitOfWork, tenant_id: str, location_id: str, channel: str) -> None:
+    """404 unless ``channel`` is a channel of the tenant's location."""
+    try:
+        mapping_service.check_channel(
+            tx, tenant_id=tenant_id, location_id=location_id, channel=channel
+        )
+    except ServiceError as error:
+        raise api_error(error) from None
 
 
 def _target(
