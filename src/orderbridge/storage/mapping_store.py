@@ -31,6 +31,11 @@ from orderbridge.storage.mapping_tables import (
 )
 
 
+# Decoded channel menus by (location, channel, mode, version): values that never change.
+_DECODED: dict[tuple[str, str, str, str], ChannelMenu] = {}
+_DECODED_KEPT = 64
+
+
 class SqlMappingStore:
     """Channel menus and mappings in the unit of work's session."""
 
@@ -40,8 +45,27 @@ class SqlMappingStore:
     # Channel menus ------------------------------------------------------------------
 
     def channel_menu(self, location_id: str, channel: str) -> ChannelMenu | None:
-        row = self.session.get(ChannelMenuRecord, (location_id, channel))
-        return _menu(row) if row is not None else None
+        """The channel's menu; its items decoded once per version (every order of an
+        own-menu channel reads it, and most channels have no row at all)."""
+        head = self.session.execute(
+            select(ChannelMenuRecord.mode, ChannelMenuRecord.version).where(
+                ChannelMenuRecord.location_id == location_id,
+                ChannelMenuRecord.channel == channel,
+            )
+        ).first()
+        if head is None:
+            return None
+        key = (location_id, channel, head.mode, head.version)
+        menu = _DECODED.get(key)
+        if menu is None:
+            row = self.session.get(ChannelMenuRecord, (location_id, channel))
+            if row is None:
+                return None
+            menu = _menu(row)
+            if len(_DECODED) >= _DECODED_KEPT:
+                _DECODED.pop(next(iter(_DECODED)))
+            _DECODED[(location_id, channel, row.mode, row.version)] = menu
+        return menu
 
     def channel_menus(self, location_id: str) -> Sequence[ChannelMenu]:
         found = self.session.scalars(
