@@ -8,20 +8,19 @@ each read page by page with Wix's cursor paging) and :func:`wix_document` turns 
 into a channel menu document with exactly those ids, the document an upload sends
 (``PUT …/channel-menus/{channel}``), so matching and orders work as for any channel.
 
-:func:`import_channel_menu` is the ``mapping.import_channel_menu`` job: read, then
-store and match through ``services.mapping``.
+:func:`read_wix_own_menu` is what the connector registry's Wix entry declares as its
+``read_own_menu``; the ``mapping.import_channel_menu`` job (``connectors/menu_import.py``)
+calls it through the registry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
-import anyio.to_thread
-
+from orderbridge.connectors._entry import BuildContext
 from orderbridge.connectors.wix.client import (
     ITEM,
     MODIFIER,
@@ -31,13 +30,11 @@ from orderbridge.connectors.wix.client import (
     MenuKind,
     WixClient,
 )
+from orderbridge.connectors.wix.settings import WixSettings
 from orderbridge.domain.errors import InvalidValueError
 from orderbridge.domain.money import Money
-from orderbridge.matching import ChannelMode
-from orderbridge.ports import PermanentError, UnitOfWork
-from orderbridge.services import mapping
+from orderbridge.ports import ConnectionRecord, PermanentError
 
-IMPORT_CHANNEL_MENU = "mapping.import_channel_menu"
 PAGE = 500
 MAX_PAGES = 100
 """50,000 entities of one kind: more is not a restaurant's menu."""
@@ -178,39 +175,18 @@ def _minor(amount: object, currency: str) -> int | None:
         return None
 
 
-async def import_channel_menu(
-    payload: Mapping[str, Any],
-    *,
-    uow: Callable[[], UnitOfWork],
-    client_for: Callable[[Any], WixClient],
-    clock: Callable[[], datetime],
+async def read_wix_own_menu(
+    connection: ConnectionRecord, context: BuildContext, *, place: str, currency: str
 ) -> dict[str, Any]:
-    """The ``mapping.import_channel_menu`` job: read the Wix menu, store it, match it."""
-    location_id, channel = str(payload["location_id"]), str(payload["channel"])
-    with uow() as tx:
-        connection = tx.get_connection(channel)
-        record = tx.get_location(location_id)
-        binding = next(
-            (b for b in tx.locations_of_connection(channel) if b.location_id == location_id), None
+    """The registry's ``read_own_menu`` of Wix connections (``place``: the linked Wix
+    business location, unless the connection's settings name one)."""
+    settings = WixSettings.model_validate({**connection.settings, **connection.credentials})
+    client = WixClient.from_settings(settings, transport=context.transport)
+    try:
+        return await read_wix_menu(
+            client,
+            business_location_id=settings.business_location_id or place,
+            currency=currency,
         )
-    if connection is None or record is None or binding is None or connection.kind != "wix":
-        return {"skipped": "not_a_wix_channel_of_the_location"}
-    # The Wix business location: the connection's setting, else what the location is linked to.
-    business_location = str(connection.settings.get("business_location_id") or binding.external_id)
-    document = await read_wix_menu(
-        client_for(connection),
-        business_location_id=business_location,
-        currency=record.location.currency,
-    )
-    summary = await anyio.to_thread.run_sync(
-        lambda: mapping.put_channel_menu(
-            uow=uow,
-            tenant_id=record.tenant_id,
-            location_id=location_id,
-            channel=channel,
-            mode=ChannelMode.OWN,
-            document=document,
-            clock=clock,
-        )
-    )
-    return {"items": summary.items, "counts": summary.counts}
+    finally:
+        await client.aclose()

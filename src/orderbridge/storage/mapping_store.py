@@ -30,7 +30,6 @@ from orderbridge.storage.mapping_tables import (
     MappingSettingsRecord,
 )
 
-
 # Decoded channel menus by (location, channel, mode, version): values that never change.
 _DECODED: dict[tuple[str, str, str, str], ChannelMenu] = {}
 _DECODED_KEPT = 64

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderbridge.storage.db import Base
@@ -54,7 +54,7 @@ class ChannelMappingRecord(Base):
     pos_item_id: Mapped[str | None] = mapped_column(String(100))
     pos_variant_id: Mapped[str | None] = mapped_column(String(100))
     pos_modifier_id: Mapped[str | None] = mapped_column(String(100))
-    confidence: Mapped[float | None]
+    confidence: Mapped[float | None] = mapped_column(Float)
     # {"candidates": [...], "options": {channel option id: POS id | None}, "pinned": [...]}
     detail: Mapped[dict[str, Any]]
     decided_by: Mapped[str | None] = mapped_column(String(64))
@@ -69,5 +69,5 @@ class MappingSettingsRecord(Base):
     tenant_id: Mapped[str] = mapped_column(
         ID, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
     )
-    auto_threshold: Mapped[float]
+    auto_threshold: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime]

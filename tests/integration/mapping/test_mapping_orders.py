@@ -116,7 +116,7 @@ def test_an_unmapped_item_fails_the_order_and_a_replay_after_mapping_sends_it(
     reason = failed["timeline"][-1]["detail"]
     assert "unmapped_item" in reason and "'Tiramisu'" in reason and "neg-01" in reason
     assert jobs(world.hub, "order.submit") == []
-    assert announced(world.hub) == ["order.failed"]
+    assert announced(world.hub) == ["order.received", "order.failed"]
     held = stored(world.hub, failed["id"]).order
     assert _pos_lines(held) == [("web-03", None, [], 4000), ("neg-01", None, [], 9000)]
 

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from orderbridge.connectors.own_menus import IMPORT_CHANNEL_MENU
+from orderbridge.connectors.menu_import import IMPORT_CHANNEL_MENU
 from orderbridge.connectors.wix.connector import WixConnector
 from orderbridge.connectors.wix.settings import WixSettings
 from orderbridge.domain.menu import Category, Item, Menu, Modifier, ModifierGroup, Variant

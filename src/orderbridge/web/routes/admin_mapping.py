@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Query
 
-from orderbridge.connectors.own_menus import IMPORT_CHANNEL_MENU
+from orderbridge.connectors.menu_import import IMPORT_CHANNEL_MENU, can_read_own_menu
 from orderbridge.matching import ChannelMode, MappingStatus, Target
 from orderbridge.ports import UnitOfWork
 from orderbridge.services import mapping as mapping_service
@@ -110,7 +110,8 @@ def put_channel_menu(
 def import_channel_menu(
     location_id: str, channel: str, ctx: Context, who: AdminCaller
 ) -> dict[str, Any]:
-    """Read a Wix channel's own menu from Wix (in the background), then match it.
+    """Read a channel's own menu from the channel (a Wix site's from Wix), in the
+    background, then match it.
 
     The channel switches to ``own`` mode when the import is stored; ``GET …/mapping``
     shows the result.
@@ -118,10 +119,9 @@ def import_channel_menu(
     with ctx.uow() as tx:
         _check_channel(tx, who.tenant_id, location_id, channel)
         connection = tx.get_connection(channel)
-        if connection is None or connection.kind != "wix":
-            raise ApiError(
-                422, "not_importable", "only a Wix channel's menu is read from it", "channel"
-            )
+        if connection is None or not can_read_own_menu(connection.kind):
+            message = "this channel's own menu is uploaded, not read from it"
+            raise ApiError(422, "not_importable", message, "channel")
         job = tx.enqueue(
             IMPORT_CHANNEL_MENU,
             {"location_id": location_id, "channel": channel},
