@@ -169,8 +169,9 @@ def prepare(
         now=now,
         policy=PricePolicy(location.price_policy),
     )
-    if not translated.draft.items:  # every line is unmapped: nothing else to check
-        problems = [p for p in problems if p.field != "items"]
+    # What only the whole order can be checked for waits for the replay: its number of
+    # lines (every line may be unmapped) and what was paid for all of them.
+    problems = [p for p in problems if p.field not in ("items", "payment.amount")]
     if problems:
         raise Rejected(problems)
     order = held_order(translated, draft=draft, location_id=location.location.id, now=now)
