@@ -24,7 +24,7 @@ from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
 from orderbridge.messaging.outbox import JobView, purge_succeeded
 from orderbridge.messaging.worker import Handler
-from orderbridge.services import mapping, menus, pipeline, reservations, sweep
+from orderbridge.services import mapping, mapping_extras, menus, pipeline, reservations, sweep
 from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.services.orders import SUBMIT_ORDER
 
@@ -117,6 +117,11 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             mapping.rematch_location, str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
         )
 
+    async def write_extras(job: JobView) -> Mapping[str, Any]:
+        return await mapping_extras.write_extras(
+            str(job.payload["location_id"]), uow=hub.uow, pos_for=hub.pos_for
+        )
+
     async def import_channel_menu(job: JobView) -> Mapping[str, Any]:
         return await menu_import.import_channel_menu(
             job.payload,
@@ -169,6 +174,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         DELIVER_WEBHOOK: deliver_webhook,
         menus.IMPORT_MENU: import_menu,
         mapping.REMATCH: rematch,
+        mapping_extras.WRITE_EXTRAS: write_extras,
         menu_import.IMPORT_CHANNEL_MENU: import_channel_menu,
         sweep.SWEEP: sweep_orders,
         HOUSEKEEPING: housekeeping,

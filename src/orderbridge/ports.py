@@ -10,11 +10,11 @@ something), defined here so that services and connectors share them; the worker 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from orderbridge.domain.locations import Location, LocationStatus
 from orderbridge.domain.menu import Item, Menu
@@ -217,6 +217,16 @@ class PosSystem(Protocol):
     async def fetch_locations(self) -> Sequence[PosLocationInfo]:
         """The places (spots) the POS account has, with their tables."""
         ...
+
+
+@runtime_checkable
+class KeepsProductExtras(Protocol):
+    """A POS that can keep other systems' ids on its products (Poster's product extras,
+    ``application.setEntityExtras``). ``write_product_extras`` writes each item's refs
+    other than the POS's own; it answers how many products were written (0 when the
+    connection is not set to write them)."""
+
+    async def write_product_extras(self, items: Iterable[Item]) -> int: ...
 
 
 class Channel(Protocol):

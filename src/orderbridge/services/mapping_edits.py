@@ -25,6 +25,7 @@ from orderbridge.matching import (
     ignore,
 )
 from orderbridge.ports import UnitOfWork
+from orderbridge.services import mapping_extras
 from orderbridge.services.errors import NotFound, ServiceError
 from orderbridge.services.mapping import Invalid, check_channel, linked_options
 
@@ -65,6 +66,7 @@ def set_mapping(
     uow.mappings.save_mappings(
         location_id, channel, [decided], tenant_id=tenant_id, now=now, decided_by=who
     )
+    mapping_extras.queue_extras(uow, location_id)
     uow.commit()
     return decided
 
@@ -95,6 +97,7 @@ def confirm_all(
     uow.mappings.save_mappings(
         location_id, channel, chosen, tenant_id=tenant_id, now=now, decided_by=who
     )
+    mapping_extras.queue_extras(uow, location_id)
     uow.commit()
     return chosen
 

@@ -44,6 +44,7 @@ def pos_menu() -> Menu:
                     id=item["id"],
                     name=item["name"],
                     price=money(item["price"]),
+                    refs={"poster": item["id"]},
                     variants=tuple(
                         Variant(v["id"], v["name"], money(v["price"]))
                         for v in item.get("variants", [])
