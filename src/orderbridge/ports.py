@@ -20,6 +20,7 @@ from orderbridge.domain.locations import Location, LocationStatus
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.menu_diff import MenuDiff
 from orderbridge.domain.orders import Order
+from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
 from orderbridge.matching import ChannelMenu, ItemMapping
 
@@ -227,6 +228,19 @@ class KeepsProductExtras(Protocol):
     connection is not set to write them)."""
 
     async def write_product_extras(self, items: Iterable[Item]) -> int: ...
+
+
+@runtime_checkable
+class RegisterCheckSource(Protocol):
+    """A POS that can report a check made at its register (for channels that mirror
+    register orders, such as Wix's "import POS orders"). Optional: a POS without it
+    simply has nothing to mirror."""
+
+    async def fetch_register_check(
+        self, check_id: str, *, location: LocationBinding
+    ) -> RegisterCheck | None:
+        """The check with the hub's item ids, or None if the POS has no such check."""
+        ...
 
 
 class Channel(Protocol):
