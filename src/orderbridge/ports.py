@@ -10,7 +10,7 @@ something), defined here so that services and connectors share them; the worker 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -22,6 +22,7 @@ from orderbridge.domain.menu_diff import MenuDiff
 from orderbridge.domain.orders import Order
 from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
+from orderbridge.matching import ChannelMenu, ItemMapping
 
 
 class TransientError(Exception):
@@ -220,6 +221,16 @@ class PosSystem(Protocol):
 
 
 @runtime_checkable
+class KeepsProductExtras(Protocol):
+    """A POS that can keep other systems' ids on its products (Poster's product extras,
+    ``application.setEntityExtras``). ``write_product_extras`` writes each item's refs
+    other than the POS's own; it answers how many products were written (0 when the
+    connection is not set to write them)."""
+
+    async def write_product_extras(self, items: Iterable[Item]) -> int: ...
+
+
+@runtime_checkable
 class RegisterCheckSource(Protocol):
     """A POS that can report a check made at its register (for channels that mirror
     register orders, such as Wix's "import POS orders"). Optional: a POS without it
@@ -339,6 +350,52 @@ class EndpointRecord:
     url: str
     events: tuple[str, ...]
     secrets: tuple[str, ...]
+
+
+class MappingStore(Protocol):
+    """Channels' own menus and their item mappings, inside a unit of work.
+
+    ``channel`` is ``storefront`` or a channel connection's id. Mappings of items that
+    left the channel menu are kept (a person's decision outlives a menu change).
+    """
+
+    def channel_menu(self, location_id: str, channel: str) -> ChannelMenu | None: ...
+
+    def channel_menus(self, location_id: str) -> Sequence[ChannelMenu]: ...
+
+    def channel_document(self, location_id: str, channel: str) -> dict[str, object] | None:
+        """The channel menu's items as they were uploaded."""
+        ...
+
+    def save_channel_menu(
+        self,
+        menu: ChannelMenu,
+        *,
+        tenant_id: str,
+        document: dict[str, object],
+        now: datetime,
+    ) -> None: ...
+
+    def mappings(self, location_id: str, channel: str) -> dict[str, ItemMapping]: ...
+
+    def mapping(
+        self, location_id: str, channel: str, channel_item_id: str
+    ) -> ItemMapping | None: ...
+
+    def save_mappings(
+        self,
+        location_id: str,
+        channel: str,
+        mappings: Sequence[ItemMapping],
+        *,
+        tenant_id: str,
+        now: datetime,
+        decided_by: str | None = None,
+    ) -> None: ...
+
+    def auto_threshold(self, tenant_id: str) -> float: ...
+
+    def set_auto_threshold(self, tenant_id: str, value: float, *, now: datetime) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -506,4 +563,10 @@ class UnitOfWork(Protocol):
 
     def endpoint_ids_for(self, tenant_id: str, event: str) -> Sequence[str]:
         """The ids of ``endpoints_for``'s endpoints, without decrypting their secrets."""
+        ...
+
+    # Menu mapping
+    @property
+    def mappings(self) -> MappingStore:
+        """Channels' own menus and their mappings, in this transaction."""
         ...

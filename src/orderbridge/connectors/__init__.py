@@ -24,9 +24,11 @@ from orderbridge.connectors._entry import (
     ConnectorEntry,
     EventHandler,
     InboundEvent,
+    OwnMenuReader,
     WebhookRejected,
     fixed,
 )
+from orderbridge.connectors.own_menus import read_wix_own_menu
 from orderbridge.connectors.wix.connector import CAPABILITIES as WIX_CAPABILITIES
 from orderbridge.connectors.wix.settings import WixSettings
 from orderbridge.connectors.wix.setup import WixSetup
@@ -46,6 +48,7 @@ CONNECTORS: Mapping[str, ConnectorEntry] = {
         capabilities=fixed(WIX_CAPABILITIES),
         validate=_validate_wix,
         setup=lambda context: WixSetup(transport=context.transport),
+        read_own_menu=read_wix_own_menu,
     ),
 }
 
@@ -106,6 +109,7 @@ __all__ = [
     "ConnectorEntry",
     "EventHandler",
     "InboundEvent",
+    "OwnMenuReader",
     "UnknownKind",
     "WebhookRejected",
     "build_pos",

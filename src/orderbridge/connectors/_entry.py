@@ -93,6 +93,21 @@ class EventHandler(Protocol):
     ) -> Awaitable[dict[str, Any]]: ...
 
 
+class OwnMenuReader(Protocol):
+    """Read a channel's own menu from the channel (``own`` mode, docs/menu-mapping.md):
+    a channel menu document, ``{"items": [...]}`` with the channel's own ids, of the
+    channel's place ``place`` (the location's external id there)."""
+
+    def __call__(
+        self,
+        connection: ConnectionRecord,
+        context: BuildContext,
+        *,
+        place: str,
+        currency: str,
+    ) -> Awaitable[dict[str, Any]]: ...
+
+
 def fixed(capabilities: Capabilities) -> Callable[[Mapping[str, Any]], Capabilities]:
     """Capabilities that do not depend on a connection's settings."""
 
@@ -128,3 +143,5 @@ class ConnectorEntry:
     # what is typed and its questions to the system (``services.connection_setup``).
     # None: the settings check above, and (a POS) the places it lists.
     setup: Callable[[BuildContext], ConnectionSetup] | None = None
+    # A channel whose own menu the hub can read from it (None: upload it instead).
+    read_own_menu: OwnMenuReader | None = None

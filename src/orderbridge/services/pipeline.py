@@ -23,7 +23,7 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services import notify
+from orderbridge.services import mapping_orders, notify
 
 RECONCILE_ORDER = "order.reconcile"
 LOOKUP_WINDOW = timedelta(hours=1)
@@ -75,6 +75,7 @@ async def submit_order(
     order = stored.order
     ref: PosOrderRef | None = None
     try:
+        order = mapping_orders.for_pos(uow, order)  # a held own-menu order: translate now
         # A POS that cannot find an order by its key (``order_lookup_by_key`` off) is
         # one whose create is idempotent by the key itself (a REST POS's idempotency
         # header), so creating again is the lookup.
