@@ -147,6 +147,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             uow=hub.uow,
             pos_for=hub.pos_for,
             clock=hub.clock,
+            before_create=confirm_lease,
         )
 
     async def reconcile_reservation(job: JobView) -> Mapping[str, Any]:
