@@ -26,7 +26,7 @@ def build() -> Hub:
     from orderbridge.log import configure_logging
 
     settings = load_settings()
-    configure_logging(settings.log_level, json=settings.log_json)
+    configure_logging(settings.log_level, json=settings.log_json, access_log=settings.access_log)
     return build_hub(settings)
 
 

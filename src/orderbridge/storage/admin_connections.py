@@ -17,16 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge.ports import ConnectionRecord, Job, PosLocationInfo
-from orderbridge.security import CredentialCipher
+from orderbridge.security import CredentialCipher, DecryptionError
 from orderbridge.services.connection_setup import PreparedConnection
 from orderbridge.services.errors import Conflict, Invalid, NotFound
 from orderbridge.services.menus import IMPORT_MENU, PUBLISH_MENU
 from orderbridge.services.setup import ConnectionView, LinkedLocation, NewConnection
-from orderbridge.storage import admin
+from orderbridge.storage import admin, decrypted
 from orderbridge.storage import tables as t
 from orderbridge.storage.config_rows import connection_record
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import JobQueue
+
+UNREADABLE = "(not readable with this secret key)"
 
 
 class SqlConnectionStore:
@@ -69,7 +71,10 @@ class SqlConnectionStore:
             .where(t.LocationLink.connection_id == row.id)
             .order_by(t.LocationLink.external_id, t.LocationLink.location_id)
         ).all()
-        names = self._cipher.decrypt(row.credentials) if row.credentials else {}
+        try:
+            names = tuple(sorted(decrypted.decrypt(self._cipher, row.id, row.credentials)))
+        except DecryptionError:  # the page still shows the rest; `orderbridge check` says why
+            names = (UNREADABLE,)
         return ConnectionView(
             id=row.id,
             tenant_id=row.tenant_id,
@@ -80,7 +85,7 @@ class SqlConnectionStore:
             status_reason=row.status_reason,
             external_account=row.external_account,
             settings=dict(row.settings),
-            credential_names=tuple(sorted(names)),
+            credential_names=names,
             locations=tuple(LinkedLocation(i, n, e) for i, n, e in linked),
             created_at=row.created_at,
             updated_at=row.updated_at,

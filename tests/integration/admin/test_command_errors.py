@@ -35,11 +35,11 @@ def env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return db_url
 
 
-def _a_tenant_with_a_connection(db_url: str) -> str:
+def _a_tenant_with_a_connection(db_url: str) -> tuple[str, str]:
     hub = build_hub(Settings(database_url=db_url, secret_key=SecretStr(SECRET)))
     with hub.sessions() as session, session.begin():
         tenant = admin.create_tenant(session, "Café")
-        admin.create_connection(
+        connection = admin.create_connection(
             session,
             hub.cipher,
             tenant,
@@ -51,17 +51,19 @@ def _a_tenant_with_a_connection(db_url: str) -> str:
             external_account="x",
         )
     hub.engine.dispose()
-    return tenant
+    return tenant, connection
 
 
 def test_a_wrong_secret_is_one_line_and_check_says_so(
     env: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    tenant = _a_tenant_with_a_connection(env)
+    tenant, connection = _a_tenant_with_a_connection(env)
     assert run(monkeypatch, capsys, "check", "--offline")[0] == 0
     monkeypatch.setenv("ORDERBRIDGE_SECRET_KEY", "another-secret")
-    code, _, err = run(monkeypatch, capsys, "connections", "list", tenant)
+    code, _, err = run(monkeypatch, capsys, "connections", "test", connection)
     assert code == 1 and err.startswith("the secret key cannot decrypt") and err.count("\n") == 1
+    code, out, _ = run(monkeypatch, capsys, "connections", "list", tenant)  # still listed
+    assert code == 0 and "Poster" in out
     code, out, _ = run(monkeypatch, capsys, "check", "--offline")
     assert code == 1 and "FAIL  secret key: cannot decrypt" in out
 
