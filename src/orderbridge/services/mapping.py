@@ -160,8 +160,10 @@ def rematch_location(location_id: str, *, uow: UowFactory, clock: Clock) -> dict
 def queue_rematch(uow: UnitOfWork, location_id: str) -> None:
     """Queue :func:`rematch_location` if the location has an own channel menu."""
     menus = uow.mappings.channel_menus(location_id)
-    if any(m.mode is ChannelMode.OWN for m in menus):
-        uow.enqueue(REMATCH, {"location_id": location_id}, key=f"{REMATCH}:{location_id}")
+    key = f"{REMATCH}:{location_id}"
+    # One waiting rematch is enough: it reads the POS menu when it runs.
+    if any(m.mode is ChannelMode.OWN for m in menus) and not uow.is_queued(REMATCH, key):
+        uow.enqueue(REMATCH, {"location_id": location_id}, key=key)
 
 
 def keeps_own_menu(uow: UnitOfWork, location_id: str, channel: str) -> bool:

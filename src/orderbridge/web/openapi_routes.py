@@ -23,6 +23,10 @@ TAGS = [
     },
     {"name": "operations", "description": "Health, metrics, dead letters, replays (admin)."},
     {"name": "connect", "description": "Connecting a Poster account through OAuth."},
+    {
+        "name": "menu mapping",
+        "description": "Channels with their own menu, matched to the POS menu (admin).",
+    },
 ]
 
 
@@ -52,6 +56,8 @@ UNKNOWN = {
     "endpoint_id": "unknown_endpoint",
     "job_id": "unknown_deadletter",
     "connection": "unknown_connection",
+    "channel": "unknown_channel",
+    "channel_item_id": "unknown_channel_item",
 }
 
 CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
@@ -77,6 +83,9 @@ CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
     ),
     ("post", "/api/v1/admin/orders/{order_id}/replay"): (
         ErrorCase(409, "not_replayable", "an order that is completed is not replayed"),
+    ),
+    ("post", "/api/v1/admin/locations/{location_id}/channel-menus/{channel}/import"): (
+        ErrorCase(422, "not_importable", "this channel's own menu is uploaded", "channel"),
     ),
     ("get", "/connect/poster"): (
         UNAUTHORIZED,

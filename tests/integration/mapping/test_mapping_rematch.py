@@ -27,6 +27,8 @@ async def test_a_vanished_pos_item_turns_its_mappings_back_to_suggested(
     assert before["tr-07"]["status"] == "auto" and before["tr-07"]["pos_item_id"] == "48"
     world.pos.menus[LOCATION] = cafe_pos_menu().without_item("48")
     await _import(world)
+    world.pos.menus[LOCATION] = cafe_pos_menu().without_item("48").without_item("150")
+    await _import(world)  # a second change while the first rematch waits: still one
     assert [j.payload for j in jobs(world.hub, mapping.REMATCH)] == [{"location_id": LOCATION}]
     await world.hub.worker().run_until_idle()
     after = mapping_items(admin)
