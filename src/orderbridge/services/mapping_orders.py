@@ -143,6 +143,7 @@ def prepare(
     now: datetime,
     idempotency_key: str | None = None,
     channel_connection_id: str | None = None,
+    placed_by: str | None = None,
 ) -> Prepared | None:
     """The storefront's order in POS terms (None: the channel is in ``pos`` mode).
 
@@ -178,7 +179,11 @@ def prepare(
     if channel_connection_id:
         order.external_refs["channel_connection_id"] = channel_connection_id
     stored = uow.add_order(
-        order, tenant_id=tenant_id, request_hash=request_hash, idempotency_key=idempotency_key
+        order,
+        tenant_id=tenant_id,
+        request_hash=request_hash,
+        idempotency_key=idempotency_key,
+        placed_by=placed_by,  # the key that placed it reads it (and replays see it) too
     )
     notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
     uow.commit()

@@ -106,6 +106,7 @@ def place_order(
         now=now,
         idempotency_key=idempotency_key,
         channel_connection_id=channel_connection_id,
+        placed_by=placed_by,
     )
     if own is not None and own.held is not None:
         return Placed(own.held, created=True)

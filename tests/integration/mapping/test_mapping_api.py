@@ -201,12 +201,12 @@ def test_bulk_confirm_above_a_confidence(admin: TestClient) -> None:
         for i, item in before.items()
         if item["status"] in ("auto", "suggested") and (item["confidence"] or 0) >= 0.95
     }
-    answer = admin.post(f"{MAPPING}/confirm", json={"min_confidence": 0.95})
+    answer = admin.post(f"{CHANNEL_MENU}/confirmations", json={"min_confidence": 0.95})
     assert answer.status_code == 200, answer.text
     assert set(answer.json()["channel_item_ids"]) == eligible
     after = mapping_items(admin)
     assert {i for i, item in after.items() if item["status"] == "confirmed"} == eligible
-    refused = admin.post(f"{MAPPING}/confirm", json={"min_confidence": 2})
+    refused = admin.post(f"{CHANNEL_MENU}/confirmations", json={"min_confidence": 2})
     assert error_of(refused)[:2] == (422, "value_out_of_range")
 
 

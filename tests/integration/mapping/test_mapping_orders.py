@@ -134,6 +134,9 @@ def test_an_unmapped_item_fails_the_order_and_a_replay_after_mapping_sends_it(
     [sent] = pos.sent
     assert _pos_lines(sent) == [("117", None, [], 4000), ("200", None, [], 9500)]
     assert stored(world.hub, failed["id"]).order.status.value == "submitted"
+    # The key that placed the held order reads it, as it reads any order it placed.
+    mine = storefront.get(f"{ORDERS}/{failed['id']}")
+    assert (mine.status_code, mine.json()["status"]) == (200, "submitted")
 
 
 def test_an_ignored_item_is_unmapped_for_orders(
@@ -150,7 +153,7 @@ def test_a_paused_location_refuses_even_a_held_order(
     admin: TestClient, storefront: TestClient, world: World
 ) -> None:
     upload(admin)
-    paused = storefront.post(
+    paused = admin.post(
         f"/api/v1/locations/{LOCATION}/status", json={"action": "pause", "reason": "busy"}
     )
     assert paused.status_code == 200, paused.text

@@ -217,7 +217,9 @@ def put_mapping(
     return _item_out(row)
 
 
-@router.post(f"{CHANNEL_MENU}/mapping/confirm", response_model=BulkConfirmOut)
+# Not ``…/mapping/confirm``: that path is also ``PUT …/mapping/{channel_item_id}`` for an
+# item whose id is "confirm", so its ``Allow`` would name a method it does not document.
+@router.post(f"{CHANNEL_MENU}/confirmations", response_model=BulkConfirmOut)
 def bulk_confirm(
     location_id: str, channel: str, body: BulkConfirmIn, ctx: Context, who: AdminCaller
 ) -> BulkConfirmOut:
