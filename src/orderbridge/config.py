@@ -11,10 +11,13 @@ line for the operator):
 * an ``ORDERBRIDGE_*`` environment variable that names no setting stops start-up,
   naming the nearest setting (``ORDERBRIDGE_DATABSE_URL`` → did you mean
   ``ORDERBRIDGE_DATABASE_URL``?), so a misspelt name never silently leaves a default
-  in place. Two kinds of names are not settings and are let through:
-  ``ORDERBRIDGE_CONFIG`` (the TOML file's path) and anything starting
+  in place. Three kinds of names are not settings and are let through:
+  ``ORDERBRIDGE_CONFIG`` (the TOML file's path); anything starting
   ``ORDERBRIDGE_TEST_``, reserved for the test suite (``ORDERBRIDGE_TEST_POSTGRES_URL``)
-  and never read by the hub;
+  and never read by the hub; and the few names of the tools around it
+  (:data:`TOOL_VARIABLES`: the container's health check, compose's image and port, the
+  container script's cache), which an operator may export in the same shell or set in
+  the same container;
 * ``ORDERBRIDGE_CONFIG`` naming a file that does not exist, a file that is not TOML,
   or a key in it that names no setting, is an error too;
 * a value of the wrong shape (``ORDERBRIDGE_WORKER_CONCURRENCY=four``, a database URL
@@ -41,9 +44,22 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEV_SECRET_KEY = "orderbridge-development-key-not-for-production"  # noqa: S105 (public demo value)
+# How the example configurations (deploy/systemd/orderbridge.env) mark the secret key
+# to replace: a key starting so is as public as the development one.
+PLACEHOLDER_PREFIX = "CHANGE-ME"
 PREFIX = "ORDERBRIDGE_"
 CONFIG_VARIABLE = "ORDERBRIDGE_CONFIG"
 TEST_PREFIX = "ORDERBRIDGE_TEST_"
+# Read by the tools around the hub, never by it: ``python -m orderbridge.healthcheck``
+# (the image's HEALTHCHECK), compose.yaml's interpolation, scripts/container.sh.
+TOOL_VARIABLES = frozenset(
+    {
+        "ORDERBRIDGE_HEALTHCHECK_URL",
+        "ORDERBRIDGE_IMAGE",
+        "ORDERBRIDGE_PORT",
+        "ORDERBRIDGE_CACHE",
+    }
+)
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -129,6 +145,11 @@ class Settings(BaseSettings):
         """True while the secret key is the public development one."""
         return self.secret_key.get_secret_value() == DEV_SECRET_KEY
 
+    @property
+    def uses_placeholder_key(self) -> bool:
+        """True while the secret key is an example configuration's ``CHANGE-ME…``."""
+        return self.secret_key.get_secret_value().startswith(PLACEHOLDER_PREFIX)
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -165,7 +186,7 @@ def check_environment(environ: Mapping[str, str]) -> None:
         name = variable.upper()
         if not name.startswith(PREFIX) or name == CONFIG_VARIABLE:
             continue
-        if name.startswith(TEST_PREFIX) or name in known:
+        if name.startswith(TEST_PREFIX) or name in known or name in TOOL_VARIABLES:
             continue
         raise ConfigError(f"unknown setting {variable}{_nearest(name, known)}")
 

@@ -47,12 +47,15 @@ def test_an_unknown_variable_stops_start_up(name: str, nearest: str | None) -> N
         assert message.endswith(f"did you mean {nearest}?")
 
 
-def test_the_config_path_and_test_variables_are_not_settings() -> None:
+def test_the_config_path_test_and_tool_variables_are_not_settings() -> None:
     check_environment(
         {
             "ORDERBRIDGE_CONFIG": "/etc/orderbridge.toml",
             "ORDERBRIDGE_TEST_POSTGRES_URL": "postgresql+psycopg://x@y/z",
             "ORDERBRIDGE_TEST_ANYTHING": "1",
+            "ORDERBRIDGE_HEALTHCHECK_URL": "http://127.0.0.1:9100/metrics",
+            "ORDERBRIDGE_IMAGE": "localhost/orderbridge:latest",
+            "ORDERBRIDGE_PORT": "8000",
             "ORDERBRIDGE_DATABASE_URL": "sqlite:///x.db",
             "OTHER_APP_DATABSE_URL": "ignored",
         }

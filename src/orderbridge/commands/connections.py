@@ -106,7 +106,13 @@ def show(entry: dict[str, Any]) -> None:
 @app.command("add")
 def add(
     tenant: Annotated[str, typer.Argument(help="The tenant's id.")],
-    kind: Annotated[str, typer.Argument(help="poster (a POS) or wix (a channel).")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="poster (a POS), wix (a channel), or any other kind the hub has a "
+            "connector for (an unknown one is refused with the list)."
+        ),
+    ],
     token: Annotated[str | None, typer.Option(help="Poster: the access token.")] = None,
     base_url: Annotated[
         str | None, typer.Option(help="The system's API (a sandbox's, say).")

@@ -31,11 +31,18 @@ class Finding:
 
 
 def refuse_development_key(settings: Settings, *, dev: bool) -> None:
-    """``serve`` and ``worker`` do not start on the public development key."""
+    """``serve`` and ``worker`` do not start on the public development key (unless
+    ``--dev``), nor ever on an example configuration's placeholder."""
     if settings.uses_development_key and not dev:
         raise NotReady(
             "refusing to start with the development secret key: set ORDERBRIDGE_SECRET_KEY "
             "(e.g. `openssl rand -hex 32`), or pass --dev on a development machine",
+            CONFIG_EXIT,
+        )
+    if settings.uses_placeholder_key:
+        raise NotReady(
+            "refusing to start with the example's placeholder secret key (CHANGE-ME…): set "
+            "ORDERBRIDGE_SECRET_KEY to your own (e.g. `openssl rand -hex 32`)",
             CONFIG_EXIT,
         )
 
@@ -84,6 +91,8 @@ def secret(hub: Hub) -> Finding:
         return Finding(
             False, "secret key", "the public development key: set ORDERBRIDGE_SECRET_KEY"
         )
+    if hub.settings.uses_placeholder_key:
+        return Finding(False, "secret key", "the example's placeholder (CHANGE-ME…): set your own")
     with hub.sessions() as session:
         tokens = session.execute(select(t.Connection.id, t.Connection.credentials)).all()
     unreadable = []

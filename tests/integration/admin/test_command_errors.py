@@ -123,3 +123,16 @@ def test_an_unmigrated_database_says_what_to_run(
     )
     code, _, err = run(monkeypatch, capsys, "worker")
     assert code == 1 and "empty, this version needs" in err and "db upgrade" in err
+
+
+def test_the_example_configurations_placeholder_key_is_refused(
+    env: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """deploy/systemd/orderbridge.env's ``CHANGE-ME…`` is as public as the dev key."""
+    monkeypatch.setenv("ORDERBRIDGE_SECRET_KEY", "CHANGE-ME-openssl-rand-hex-32")
+    for command in (["worker"], ["worker", "--dev"]):
+        code, _, err = run(monkeypatch, capsys, *command)
+        assert code == 2 and err.startswith("refusing to start with the example's placeholder")
+        assert err.count("\n") == 1
+    code, out, _ = run(monkeypatch, capsys, "check", "--offline")
+    assert code == 1 and "FAIL  secret key: the example's placeholder" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -99,3 +100,34 @@ def test_refusals_are_one_line_and_store_nothing(
         assert refused.exit_code == 1 and refused.stderr.startswith("reauth_required: ")
     finally:
         sandbox.world.revoked_tokens.remove(DEMO_TOKEN)
+
+
+def test_any_kind_takes_its_credentials_and_settings_by_name(
+    run: CliRunner, poster_sandbox: tuple[str, PosterSandbox], tmp_path: Path
+) -> None:
+    """``--credential NAME=VALUE`` and ``--setting NAME=VALUE`` (``@FILE`` reads a file):
+    what a kind without options of its own (a REST POS's manifest, say) is given by."""
+    base, _ = poster_sandbox
+    tenant = _json(run, "tenants", "create", "Бріош")["tenant_id"]
+    token_file = tmp_path / "token"
+    token_file.write_text(DEMO_TOKEN)
+    added = _json(
+        run,
+        "connections",
+        "add",
+        tenant,
+        "poster",
+        "--credential",
+        f"token=@{token_file}",
+        "--credential",
+        "application_secret=s3cret",
+        "--setting",
+        f"base_url={base}",
+        "--name",
+        "Poster by name",
+    )
+    assert added["name"] == "Poster by name"
+    assert added["credentials"] == ["application_secret", "token"]
+    assert added["settings"]["base_url"] == base and len(added["locations"]) == 2
+    missing = run.invoke(app, ["connections", "add", tenant, "poster", "--credential", "x=@/no"])
+    assert missing.exit_code == 1 and missing.stderr.startswith("invalid_credential: no file")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,7 @@ from tests.integration.support.world import TENANT, World
 from tests.unit.web.bodies import order_body
 
 ORDERS = "/api/v1/orders"
+KYIV = ZoneInfo("Europe/Kyiv")
 
 
 def _place(client: TestClient, world: World, channel_order_id: str, seconds: float = 60) -> str:
@@ -70,6 +72,10 @@ def test_filters_narrow_the_list(
 
     assert ids(status="canceled") == [canceled]
     assert ids(since=since) == [canceled, kept]
+    in_kyiv = (world.clock() + timedelta(seconds=1)).astimezone(KYIV).isoformat()
+    assert ids(since=in_kyiv) == []
+    lower = since.replace("T", "t").replace("+00:00", "z")
+    assert ids(since=lower) == [canceled, kept]
     assert ids(channel_order_id="web-new") == [kept]
     assert ids(location_id="nowhere") == []
     assert len(ids(location_id=order_body()["location_id"])) == 3
@@ -99,6 +105,9 @@ def test_a_storefront_key_lists_its_own_an_admin_key_all(
         ({"cursor": "not-a-cursor"}, (422, "invalid_cursor", "query.cursor")),
         ({"since": "2026-11-22T10:00:00"}, (422, "naive_datetime", "query.since")),
         ({"since": "yesterday"}, (422, "invalid_type", "query.since")),
+        ({"since": "1700000000"}, (422, "invalid_type", "query.since")),
+        ({"since": "2026-11-22"}, (422, "invalid_type", "query.since")),
+        ({"since": "2026-13-22T10:00:00Z"}, (422, "invalid_value", "query.since")),
     ],
 )
 def test_bad_listing_parameters_are_422(

@@ -97,6 +97,60 @@ def test_a_refused_token_shows_why_and_stores_nothing(browser: TestClient, setup
     assert setup.count(t.Connection) == 0
 
 
+def test_any_kind_connects_with_json_credentials_and_settings(
+    browser: TestClient, setup: Setup
+) -> None:
+    """The form for any registry kind takes what the admin API's body takes."""
+    page = browser.get("/admin/connections").text
+    assert 'id="add-any"' in page and '<option value="poster">' in page
+    for credentials, settings, code in [
+        ('{"token": ', "{}", "malformed_json"),
+        (f'["{DEMO_TOKEN}"]', "{}", "invalid_type"),
+        (f'{{"token": "{DEMO_TOKEN}"}}', '{"base_url": 1', "malformed_json"),
+    ]:
+        bad = post(
+            browser,
+            "/admin/connections",
+            "/admin/connections",
+            kind="poster",
+            credentials_json=credentials,
+            settings_json=settings,
+        )
+        assert bad.status_code == 422 and code in bad.text, bad.text  # type: ignore[attr-defined]
+        assert DEMO_TOKEN not in bad.text  # type: ignore[attr-defined]
+    assert setup.count(t.Connection) == 0
+    added = post(
+        browser,
+        "/admin/connections",
+        "/admin/connections",
+        kind="poster",
+        name="Poster by JSON",
+        credentials_json=f'{{"token": "{DEMO_TOKEN}"}}',
+        settings_json=f'{{"base_url": "{POSTER}"}}',
+    )
+    assert "done=connected" in added.headers["location"]  # type: ignore[attr-defined]
+    connection_id = added.headers["location"].split("id=")[1]  # type: ignore[attr-defined]
+    listed = setup.admin.get(f"/api/v1/admin/connections/{connection_id}").json()
+    assert listed["name"] == "Poster by JSON" and len(listed["locations"]) == 2
+    page = browser.get("/admin/connections").text
+    assert 'name="token" placeholder="new token"' in page  # the kind's own secret
+
+    replaced = post(
+        browser,
+        f"/admin/connections/{connection_id}/credentials",
+        "/admin/connections",
+        credentials_json=f'{{"token": "{DEMO_TOKEN}"}}',
+    )
+    assert "done=replaced" in replaced.headers["location"]  # type: ignore[attr-defined]
+    unknown = post(
+        browser,
+        f"/admin/connections/{connection_id}/credentials",
+        "/admin/connections",
+        credentials_json='{"tokn": "x"}',
+    )
+    assert unknown.status_code == 422 and "unknown_field" in unknown.text  # type: ignore[attr-defined]
+
+
 def test_a_key_is_shown_once_and_revoked(browser: TestClient, setup: Setup) -> None:
     created = post(browser, "/admin/keys", "/admin/keys", scope="storefront", name="website")
     assert created.status_code == 200  # type: ignore[attr-defined]

@@ -1,14 +1,19 @@
 """The Connections page: what the hub is connected to, and the buttons to change it.
 
-Add a Poster account (personal token) or a Wix site, test a connection (one harmless
-call, and what the system said), sync its menus now, replace its token (which makes a
-``needs_reauth`` connection active again and releases what it parked) or remove it.
-Every button goes through ``services.setup``, as the admin API and the CLI do.
-Credentials are never shown: only the names of those held.
+Add a Poster account (personal token) or a Wix site with their own forms, or a
+connection of any kind the connector registry knows (a REST POS described by a
+manifest, say) with its credentials and settings typed as JSON objects — what the
+admin API's body takes. Test a connection (one harmless call, and what the system
+said), sync its menus now, replace its token (which makes a ``needs_reauth``
+connection active again and releases what it parked) or remove it. Every button goes
+through ``services.setup``, as the admin API and the CLI do. Credentials are never
+shown: only the names of those held.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import fields
 from typing import Annotated, Any
 
@@ -17,7 +22,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from orderbridge import connectors
 from orderbridge.services import setup as service
-from orderbridge.services.errors import ServiceError
+from orderbridge.services.connection_setup import ConnectionSetup
+from orderbridge.services.errors import Invalid, ServiceError
 from orderbridge.web.dashboard.auth import Operator, Posted, Signed
 from orderbridge.web.dashboard.masking import mask_secret_settings
 from orderbridge.web.dashboard.orders_query import location_names
@@ -60,7 +66,31 @@ def page(
         names=names,
         outcome=outcome,
         kinds=sorted(parts(ctx).setups),
+        secret_of={view.id: secret_input(parts(ctx).setups, view.kind) for view in views},
     )
+
+
+def secret_input(setups: Mapping[str, ConnectionSetup], kind: str) -> str | None:
+    """The one credential the Replace form asks for (Poster's ``token``), or None: the
+    kind's credentials are typed as a JSON object."""
+    setup = setups.get(kind)
+    if setup is None:
+        return None
+    _, _, name = setup.secret_field.partition(".")
+    return name or None
+
+
+def json_object(text: str, field: str) -> dict[str, Any]:
+    """A form's JSON object (``{}`` when left empty); ``Invalid`` naming ``field``."""
+    if not text.strip():
+        return {}
+    try:
+        found = json.loads(text)
+    except ValueError as error:
+        raise Invalid("malformed_json", f"{field} is not JSON: {error}", field=field) from None
+    if not isinstance(found, dict):
+        raise Invalid("invalid_type", f'{field} is a JSON object: {{"name": …}}', field=field)
+    return found
 
 
 def capability_names(kind: str, settings: dict[str, object]) -> list[str] | None:
@@ -102,26 +132,34 @@ async def add(
     business_location_id: Field = "",
     instance_id: Field = "",
     location_id: Field = "",
+    credentials_json: Field = "",
+    settings_json: Field = "",
 ) -> Response:
-    """Add a connection from the form of its kind."""
+    """Add a connection from the form of its kind, or from the form for any kind
+    (``credentials_json`` and ``settings_json``)."""
     p = parts(ctx)
-    if kind == "wix":
-        credentials = _given(access_token=access_token, public_key_pem=public_key_pem)
-        settings = _given(
-            base_url=base_url, business_location_id=business_location_id, instance_id=instance_id
-        )
-    else:
-        credentials = _given(token=token, application_secret=application_secret)
-        settings = _given(base_url=base_url, account=account)
-    request_ = service.NewConnection(
-        tenant_id=who.tenant_id,
-        kind=kind,
-        credentials=credentials,
-        settings=settings,
-        name=name.strip() or None,
-        location_id=location_id or None,
-    )
     try:
+        if credentials_json.strip() or settings_json.strip():
+            credentials = json_object(credentials_json, "credentials")
+            settings = json_object(settings_json, "settings")
+        elif kind == "wix":
+            credentials = _given(access_token=access_token, public_key_pem=public_key_pem)
+            settings = _given(
+                base_url=base_url,
+                business_location_id=business_location_id,
+                instance_id=instance_id,
+            )
+        else:
+            credentials = _given(token=token, application_secret=application_secret)
+            settings = _given(base_url=base_url, account=account)
+        request_ = service.NewConnection(
+            tenant_id=who.tenant_id,
+            kind=kind,
+            credentials=credentials,
+            settings=settings,
+            name=name.strip() or None,
+            location_id=location_id or None,
+        )
         view, _ = await service.add_connection(request_, parts=p)
     except ServiceError as error:
         return _failed(request, ctx, who, error)
@@ -174,28 +212,27 @@ async def replace(
     connection_id: str,
     ctx: Context,
     who: Posted,
-    token: Field = "",
-    application_secret: Field = "",
-    access_token: Field = "",
-    public_key_pem: Field = "",
+    credentials_json: Field = "",
 ) -> Response:
-    """Replace the token (and any other credential typed in; the rest are kept)."""
+    """Replace the token (the field named after the kind's secret, ``token`` for
+    Poster), or the credentials typed as a JSON object; the others are kept."""
     p = parts(ctx)
-    given = _given(
-        token=token,
-        application_secret=application_secret,
-        access_token=access_token,
-        public_key_pem=public_key_pem,
-    )
-    if not given:
-        return page(
-            request,
-            ctx,
-            who,
-            outcome=Outcome(False, "Type the new token first.", subject=connection_id),
-            status=422,
-        )
+    form = await request.form()
+    typed = {
+        name: value
+        for name, value in form.items()
+        if name not in ("csrf", "credentials_json") and isinstance(value, str)
+    }
     try:
+        given = {**_given(**typed), **json_object(credentials_json, "credentials")}
+        if not given:
+            return page(
+                request,
+                ctx,
+                who,
+                outcome=Outcome(False, "Type the new token first.", subject=connection_id),
+                status=422,
+            )
         _, released = await service.change_connection(
             who.tenant_id,
             connection_id,
