@@ -45,6 +45,8 @@ def patience(seconds: float) -> float:
 
 # One HTTP call of a test to a local server: a busy server may take long to answer.
 HTTP_TIMEOUT = patience(15)
+# Playwright's wait for an expectation or an action, in ms (its own defaults: 5 s / 30 s).
+BROWSER_WAIT_MS = patience(15) * 1000
 
 
 def wait_for(

@@ -19,7 +19,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.e2e.servers import free_port, on_free_ports, orderbridge_process
-from tests.patience import HTTP_TIMEOUT, patience, wait_for
+from tests.patience import BROWSER_WAIT_MS as WAIT_MS
+from tests.patience import HTTP_TIMEOUT, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +37,6 @@ CHROMIUM_ARGS = [
 ]
 API_KEY = "ob_demo_brioche_storefront_key"
 ADMIN_KEY = "ob_demo_brioche_admin_key"
-# Playwright's wait for an expectation (a safety net, scaled: tests/patience.py).
-WAIT_MS = patience(15) * 1000
 
 
 def _menus(hub: str) -> list[tuple[str, dict[str, Any]]]:

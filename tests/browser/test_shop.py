@@ -19,7 +19,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from tests.e2e.servers import free_port, on_free_ports, orderbridge_process
-from tests.patience import HTTP_TIMEOUT, patience, wait_for
+from tests.patience import BROWSER_WAIT_MS as WAIT_MS
+from tests.patience import HTTP_TIMEOUT, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +37,6 @@ CHROMIUM_ARGS = [
 ]
 API_KEY = "ob_demo_brioche_storefront_key"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-# Playwright's wait for an expectation (a safety net, scaled: tests/patience.py).
-WAIT_MS = patience(15) * 1000
 
 
 @dataclass(frozen=True)

@@ -238,20 +238,34 @@ def test_stop_lets_running_handlers_finish_and_cancels_after_the_grace(
     finishes = add_job(sessions, "quick", {})
     hangs = add_job(sessions, "hang", {})
 
-    async def quick(job: JobView) -> None:
-        await asyncio.sleep(0.1)
-        return None
-
-    async def hang(job: JobView) -> None:
-        await asyncio.sleep(60)
-        return None
-
     async def scenario() -> None:
-        worker = _worker(sessions, {"quick": quick, "hang": hang}, grace_seconds=0.5)
+        started: set[str] = set()
+        both_running = asyncio.Event()
+        stopping = asyncio.Event()
+
+        def arrived(kind: str) -> None:
+            started.add(kind)
+            if started == {"quick", "hang"}:
+                both_running.set()
+
+        async def quick(job: JobView) -> None:
+            arrived("quick")
+            await stopping.wait()  # still running when the worker is told to stop
+            return None
+
+        async def hang(job: JobView) -> None:
+            arrived("hang")
+            await asyncio.sleep(3600)
+            return None
+
+        # The grace is what the quick try needs to finish and be recorded, on a busy
+        # machine too; the hanging one is cut when it is over.
+        worker = _worker(sessions, {"quick": quick, "hang": hang}, grace_seconds=patience(2))
         task = asyncio.create_task(worker.run())
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(both_running.wait(), patience(30))
         worker.stop()
-        await asyncio.wait_for(task, timeout=10)
+        stopping.set()
+        await asyncio.wait_for(task, timeout=patience(30))
 
     run(scenario())
     assert load_job(sessions, finishes).status == "succeeded"
