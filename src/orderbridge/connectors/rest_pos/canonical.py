@@ -186,4 +186,3 @@ def reservation_document(reservation: Reservation) -> dict[str, Any]:
 
 def _customer(name: str, phone: str | None, email: str | None) -> dict[str, Any]:
     return {"name": name or None, "phone": phone, "email": email}
-

@@ -53,8 +53,11 @@ def _api(manifest: Manifest) -> Found:
         yield ("api", "base_url"), problem
 
 
-def url_problems(url: str) -> list[str]:
-    """Why ``url`` may not be a POS's base URL (https; plain http only on loopback)."""
+def url_problems(url: str, *, allow_private: bool = True) -> list[str]:
+    """Why ``url`` may not be a POS's base URL: https, or plain http on loopback only;
+    no credentials, query or fragment; and, unless ``allow_private`` (local
+    development, the deployment's ``ORDERBRIDGE_ALLOW_PRIVATE_URLS``), no loopback,
+    private or link-local address (the hub must not be turned against its network)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return [f"{url!r} is not an http(s) URL"]
@@ -65,6 +68,8 @@ def url_problems(url: str) -> list[str]:
         found.append("the base URL takes no query or fragment")
     if parts.scheme == "http" and not _loopback(parts.hostname):
         found.append("plain http is allowed only on loopback (use https)")
+    if not allow_private and _private(parts.hostname):
+        found.append(f"{parts.hostname} is a loopback or private address (not allowed here)")
     return found
 
 
@@ -75,6 +80,16 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _private(host: str) -> bool:
+    if host in _LOOPBACK or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return not ip.is_global
 
 
 def _auth(manifest: Manifest) -> Found:
@@ -91,9 +106,14 @@ def _auth(manifest: Manifest) -> Found:
     for name in ("token", "value", "password", "secret"):
         value = getattr(auth, name)
         if value and not CREDENTIAL.search(value):
-            yield ("auth", name), "secrets are never written in a manifest: use {{ credentials.NAME }}"
+            yield (
+                ("auth", name),
+                "secrets are never written in a manifest: use {{ credentials.NAME }}",
+            )
     if auth.type == "hmac":
-        yield from _placeholders(("auth", "signed"), auth.signed, {"method", "path", "timestamp", "body"})
+        yield from _placeholders(
+            ("auth", "signed"), auth.signed, {"method", "path", "timestamp", "body"}
+        )
         if "{timestamp}" in auth.signed and not auth.timestamp_header:
             yield ("auth", "timestamp_header"), "the signed text has {timestamp}: name its header"
 
@@ -113,14 +133,17 @@ def _services(manifest: Manifest) -> Found:
         yield ("idempotency", "strategy"), "strategy 'find' needs services.find_order"
     if idem.strategy == "header" and not idem.header:
         yield ("idempotency", "header"), "strategy 'header' needs the header's name"
-    if "create_reservation" in services and idem.strategy == "find":
-        if "find_reservation" not in services:
-            yield ("services",), "create_reservation with strategy 'find' needs find_reservation"
+    if (
+        "create_reservation" in services
+        and idem.strategy == "find"
+        and ("find_reservation" not in services)
+    ):
+        yield ("services",), "create_reservation with strategy 'find' needs find_reservation"
     for kind in ("order", "reservation"):
         reads = {f"get_{kind}", f"find_{kind}", f"create_{kind}"} & set(services)
-        if reads and kind not in manifest.statuses:
-            if any("status" in services[s].fields for s in reads):
-                yield ("statuses",), f"[statuses.{kind}] is needed to read {kind} statuses"
+        status_read = any("status" in services[s].fields for s in reads)
+        if status_read and kind not in manifest.statuses:
+            yield ("statuses",), f"[statuses.{kind}] is needed to read {kind} statuses"
     for name, service in services.items():
         yield from _service(manifest, name, service)
 
@@ -152,9 +175,9 @@ def _service(manifest: Manifest, name: str, service: Service) -> Found:
     for field in sorted(set(service.fields) - required - optional):
         if name in _FIELDS:
             yield (*where, "fields", field), f"{name} has no field {field!r}"
-    if name.startswith("find_"):
-        if not (service.records and service.match) and not service.not_found:
-            yield where, "a find either lists records with a match, or names not_found statuses"
+    listed = service.records and service.match
+    if name.startswith("find_") and not listed and not service.not_found:
+        yield where, "a find either lists records with a match, or names not_found statuses"
 
 
 def _path(where: tuple[str | int, ...], path: str | None) -> Found:
@@ -195,7 +218,9 @@ def _parses(path: str) -> bool:
     return True
 
 
-def _shapes(shape: dict[str, Any], at: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+def _shapes(
+    shape: dict[str, Any], at: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
     yield at, shape
     for key, value in shape.items():
         if isinstance(value, dict):
@@ -211,8 +236,12 @@ def _webhooks(manifest: Manifest) -> Found:
         yield ("webhooks", "signature", "secret"), "use {{ credentials.NAME }} for the secret"
     if "{signature}" not in signature.format:
         yield ("webhooks", "signature", "format"), "the format must contain {signature}"
-    yield from _placeholders(("webhooks", "signature", "format"), signature.format, {"signature", "timestamp"})
-    yield from _placeholders(("webhooks", "signature", "signed"), signature.signed, {"timestamp", "body"})
+    yield from _placeholders(
+        ("webhooks", "signature", "format"), signature.format, {"signature", "timestamp"}
+    )
+    yield from _placeholders(
+        ("webhooks", "signature", "signed"), signature.signed, {"timestamp", "body"}
+    )
     has_time = "{timestamp}" in signature.format or signature.timestamp_header
     if "{timestamp}" in signature.signed and not has_time:
         yield ("webhooks", "signature", "signed"), "{timestamp} is signed but never sent"

@@ -52,7 +52,7 @@ def key_lines(text: str) -> dict[Key, int]:
             continue
         header = _HEADER.match(line)
         if header:
-            path = tuple(_parts(header.group(2)))
+            path: Key = tuple(_parts(header.group(2)))
             if header.group(1) == "[[":
                 index = arrays.get(path, -1) + 1
                 arrays[path] = index

@@ -52,9 +52,7 @@ class ManifestError(ValueError):
         super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
-        return [
-            f"{self.source}:{p.line or 1}: {p.where()}: {p.message}" for p in self.problems
-        ]
+        return [f"{self.source}:{p.line or 1}: {p.where()}: {p.message}" for p in self.problems]
 
 
 @cache
@@ -68,7 +66,9 @@ def schema() -> dict[str, Any]:
 def shipped_names() -> list[str]:
     """The manifests shipped with orderbridge (``sandbox`` …)."""
     folder = resources.files(__package__).joinpath(SHIPPED)
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def shipped_text(name: str) -> str:
@@ -134,13 +134,14 @@ def _schema_problems(document: dict[str, Any]) -> Iterable[Problem]:
 def _explain(error: SchemaError) -> Problem:
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = set(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        known = set(schema.get("properties", {}))
         extra = sorted(k for k in error.instance if k not in known)
         key = extra[0] if extra else "?"
         return Problem((*path, key), f"unknown key {key!r}{_suggest(key, known)}")
     if "propertyNames" in error.schema_path:  # a key of a table with fixed names
         name = str(error.instance)
-        allowed = error.schema.get("enum", [])
+        allowed = error.schema.get("enum", []) if isinstance(error.schema, dict) else []
         return Problem((*path, name), f"unknown name {name!r}{_suggest(name, allowed)}")
     if error.validator == "required":
         return Problem(path, error.message.replace("is a required property", "is missing"))

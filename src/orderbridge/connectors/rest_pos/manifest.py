@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MANIFEST_VERSION = 1
 ServiceName = Literal[
@@ -159,7 +159,7 @@ class Idempotency(Strict):
 
 class MoneyFormat(Strict):
     format: Literal["minor_units", "decimal_string", "decimal_number"] = Field(
-        description="How the POS writes amounts: 18900, \"189.00\" or 189.0."
+        description='How the POS writes amounts: 18900, "189.00" or 189.0.'
     )
 
 
@@ -297,11 +297,33 @@ class Manifest(Strict):
     values: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Value maps for the map:NAME filter."
     )
-    services: dict[ServiceName, Service] = Field(
+    services: dict[str, Service] = Field(
         description="The POS's calls the hub uses; which are declared decides what the "
-        "connection can do (create_order is required)."
+        "connection can do (create_order is required).",
+        json_schema_extra={"propertyNames": {"enum": list(get_args(ServiceName))}},
     )
     menu: MenuShape | None = None
     locations: Location | None = None
     webhooks: Webhooks | None = None
+
+    @field_validator("services")
+    @classmethod
+    def _known_services(cls, value: dict[str, Service]) -> dict[str, Service]:
+        unknown = sorted(set(value) - set(SERVICES))
+        if unknown:
+            raise ValueError(f"unknown services: {', '.join(unknown)}")
+        return value
+
+
+SCHEMA_ID = "https://orderbridge.dev/schemas/rest-pos-manifest-1.json"
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema, as generated from these models.
+
+    ``manifest.schema.json`` next to this file is this, written out (a test keeps the
+    two equal; ``orderbridge manifest schema`` prints it).
+    """
+    schema = Manifest.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
 

@@ -149,13 +149,14 @@ def _resolve(path: tuple[str, ...], names: Mapping[str, Any]) -> Any:
     for depth, step in enumerate(path):
         if isinstance(shape, list):
             joined = ".".join(path[:depth])
-            raise ValueError(f"{joined} is a list: repeat over it with \"$each\" = {joined!r}")
+            raise ValueError(f'{joined} is a list: repeat over it with "$each" = {joined!r}')
         if not isinstance(shape, dict):
             raise ValueError(f"{'.'.join(path[:depth])} has no field {step!r}")
         if step not in shape:
             known = ".".join(path[:depth]) or "the names here"
-            raise ValueError(f"unknown name {'.'.join(path[: depth + 1])!r} in {known}"
-                             f"{_suggest(step, shape)}")
+            raise ValueError(
+                f"unknown name {'.'.join(path[: depth + 1])!r} in {known}{_suggest(step, shape)}"
+            )
         shape = shape[step]
     return shape
 
@@ -179,7 +180,9 @@ def render(template: Any, values: Mapping[str, Any], style: Style) -> Any:
         whole = EXPRESSION.fullmatch(template.strip())
         if whole:
             return _json(_evaluate(whole.group(1), values, style), style)
-        return EXPRESSION.sub(lambda m: _text(_evaluate(m.group(1), values, style), style), template)
+        return EXPRESSION.sub(
+            lambda m: _text(_evaluate(m.group(1), values, style), style), template
+        )
     if isinstance(template, list):
         return [render(element, values, style) for element in template]
     if isinstance(template, dict):
@@ -224,14 +227,13 @@ def _filter(name: str, argument: str | None, value: Any, style: Style) -> Any:
         return _money(value, name)
     if isinstance(value, datetime) and name in ("utc", "local", "date", "unix", "unix_ms"):
         return _time(value, name, style)
-    simple = {
-        "string": lambda v: _text(v, style),
-        "integer": lambda v: int(v.amount if isinstance(v, Money) else v),
-        "upper": lambda v: _text(v, style).upper(),
-        "lower": lambda v: _text(v, style).lower(),
-    }
-    if name in simple:
-        return simple[name](value)
+    if name == "string":
+        return _text(value, style)
+    if name == "integer":
+        return int(value.amount if isinstance(value, Money) else value)
+    if name in ("upper", "lower"):
+        text = _text(value, style)
+        return text.upper() if name == "upper" else text.lower()
     raise RenderError(f"filter {name!r} does not apply to {type(value).__name__}")
 
 
