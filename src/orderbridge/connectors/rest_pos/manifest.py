@@ -326,4 +326,3 @@ def json_schema() -> dict[str, Any]:
     """
     schema = Manifest.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
-
