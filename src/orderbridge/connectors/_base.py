@@ -65,7 +65,7 @@ async def send(
     *,
     system: str,
     deadline: float,
-    classify: Callable[[httpx.Response], None] | None = None,
+    classify: Callable[[httpx.Response], bool] | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
     """Send one request and return a 2xx response, or raise a classified error.
@@ -74,8 +74,9 @@ async def send(
     so a server dripping a byte every few seconds would otherwise hold a worker for
     ever, and in-process transports enforce no timeout at all. ``system`` names the
     remote side in error messages ("Poster answered 503"). ``classify`` runs first on
-    every answer, 2xx included, and may raise what the remote system's own rules say
-    (a REST POS's manifest); what it lets through gets :func:`raise_for_status`.
+    every answer, 2xx included: it may raise what the remote system's own rules say (a
+    REST POS's manifest), or return True for an answer that is fine as it is (a lookup's
+    404 "none"); anything else gets :func:`raise_for_status`.
     """
     try:
         with anyio.fail_after(deadline):
@@ -86,8 +87,8 @@ async def send(
         raise TransientError(f"{system} timed out: {type(exc).__name__}") from exc
     except httpx.TransportError as exc:
         raise TransientError(f"{system} unreachable: {type(exc).__name__}: {exc}") from exc
-    if classify is not None:
-        classify(response)
+    if classify is not None and classify(response):
+        return response
     raise_for_status(response, system=system)
     return response
 

@@ -172,20 +172,22 @@ class RestPosClient:
 
     # Classification ------------------------------------------------------------------
 
-    def _classify(self, name: str, response: httpx.Response, not_found: list[int]) -> None:
-        """The manifest's rules, then ``not_found``; the shared defaults come after."""
+    def _classify(self, name: str, response: httpx.Response, not_found: list[int]) -> bool:
+        """The manifest's rules, then ``not_found`` (True: the answer is "none"); the
+        shared defaults come after."""
         status = response.status_code
         code, message = self._reason(response)
         for rule in self.manifest.errors.rules:
             if _matches(rule, status, code):
                 self._raise(rule, name, status, code, message, response)
-        if status in not_found or 200 <= status < 300:
-            return
+        if status in not_found:
+            return True
         if 400 <= status < 500 and status not in (401, 403, 408, 429):
             reason = f"{self.system} refused {name} (HTTP {status})" + (
                 f": {message}" if message else ""
             )
             raise PermanentError(code or "http_error", reason)
+        return False
 
     def _raise(
         self,

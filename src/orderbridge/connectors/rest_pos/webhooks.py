@@ -39,13 +39,16 @@ def verify(
     *,
     now: datetime,
 ) -> None:
-    """Raise :class:`WebhookRejected` unless ``body`` carries a valid, fresh signature."""
+    """Raise :class:`WebhookRejected` unless ``body`` carries a valid, fresh signature.
+
+    Header names are matched without regard to case, as HTTP has them."""
+    headers = {k.lower(): v for k, v in headers.items()}
     secret = str(
         templates.render(signature.secret, {"credentials": credentials}, templates.Style())
     )
     if not secret:
         raise WebhookRejected("no_webhook_secret", "the connection has no webhook secret")
-    sent = headers.get(signature.header)
+    sent = headers.get(signature.header.lower())
     if not sent:
         raise WebhookRejected("invalid_signature", f"no {signature.header} header")
     parts = _parse(signature.format, sent)
@@ -54,7 +57,7 @@ def verify(
             "invalid_signature", f"{signature.header} is not in the expected form"
         )
     timestamp = parts.get("timestamp") or (
-        headers.get(signature.timestamp_header) if signature.timestamp_header else None
+        headers.get(signature.timestamp_header.lower()) if signature.timestamp_header else None
     )
     if "{timestamp}" in signature.signed:
         if not timestamp or not timestamp.isdigit():
@@ -103,7 +106,8 @@ def read(
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise WebhookRejected("invalid_webhook", "the body is not JSON") from None
-    kind = headers.get(hooks.type_header) if hooks.type_header else None
+    lowered = {k.lower(): v for k, v in headers.items()}
+    kind = lowered.get(hooks.type_header.lower()) if hooks.type_header else None
     if hooks.type:
         kind = compile_path(hooks.type).first(document, kind)
     if kind is None:
