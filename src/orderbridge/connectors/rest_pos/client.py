@@ -17,7 +17,7 @@ import base64
 import hmac
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -34,11 +34,18 @@ CREATES = frozenset({"create_order", "create_reservation"})
 
 
 class RateLimiter:
-    """At most ``rate`` calls per second from this client, spaced evenly."""
+    """At most ``rate`` calls per second from this client, spaced evenly (a call waits
+    for its slot; ``clock`` and ``sleep`` are injected so tests need no real waiting)."""
 
-    def __init__(self, rate: float | None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: float | None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = 1.0 / rate if rate else 0.0
         self.clock = clock
+        self.sleep = sleep
         self._next = 0.0
         self._lock = asyncio.Lock()
 
@@ -50,7 +57,7 @@ class RateLimiter:
             delay = self._next - now
             self._next = max(now, self._next) + self.interval
         if delay > 0:
-            await asyncio.sleep(delay)
+            await self.sleep(delay)
 
 
 class RestPosClient:
