@@ -70,7 +70,7 @@ def verify(
     if not any(hmac.compare_digest(expected.encode(), c.encode()) for c in candidates):
         raise WebhookRejected("invalid_signature", "the signature does not match the secret")
     # Only a genuine signature's time is worth judging: an old one is a replay.
-    age = abs(now.timestamp() - int(timestamp)) if timestamp else 0.0
+    age = abs(now.timestamp() - int(timestamp)) if timestamp and timestamp.isdigit() else 0.0
     if "{timestamp}" in signature.signed and age > signature.tolerance_seconds:
         raise WebhookRejected("stale_webhook", "the signature's timestamp is too old or new")
 
