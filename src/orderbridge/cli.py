@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -153,21 +154,29 @@ def demo(
     port: Annotated[int, typer.Option(help="Port of the hub (API, shop, dashboard).")] = 8000,
     poster_port: Annotated[int, typer.Option(help="Port of the Poster sandbox.")] = 8010,
     wix_port: Annotated[int, typer.Option(help="Port of the Wix sandbox.")] = 8020,
+    pos: Annotated[
+        str, typer.Option(help="The café's POS: poster, or rest (Countertop via its manifest).")
+    ] = "poster",
+    pos_port: Annotated[
+        int | None, typer.Option(help="Port of the POS sandbox (default 8010, rest 8030).")
+    ] = None,
     api_key: Annotated[str | None, typer.Option(help="The demo storefront API key.")] = None,
     db: Annotated[Path, typer.Option(help="SQLite file of the demo.")] = Path(
         "orderbridge-demo.db"
     ),
 ) -> None:
-    """Run everything on this machine: hub, worker, Poster sandbox, demo shop."""
-    from orderbridge.demo import DEMO_API_KEY, DemoPorts, run_demo
+    """Run everything on this machine: hub, worker, a POS sandbox, Wix, the demo shop."""
+    from orderbridge.demo import DEMO_API_KEY, POS_CHOICES, DemoPorts, run_demo
     from orderbridge.log import configure_logging
 
+    if pos not in POS_CHOICES:
+        typer.echo(f"--pos must be one of: {', '.join(POS_CHOICES)}", err=True)
+        raise typer.Exit(2)
     configure_logging("WARNING")
-    run_demo(
-        ports=DemoPorts(hub=port, poster=poster_port, wix=wix_port),
-        db=db.resolve(),
-        api_key=api_key or DEMO_API_KEY,
-    )
+    ports = DemoPorts(hub=port, poster=poster_port, wix=wix_port)
+    if pos_port is not None:
+        ports = replace(ports, **{"rest" if pos == "rest" else "poster": pos_port})
+    run_demo(ports=ports, db=db.resolve(), api_key=api_key or DEMO_API_KEY, pos=pos)
 
 
 @app.command("serve")

@@ -32,9 +32,6 @@ class RestPosSettings(BaseModel):
     timeout_seconds: float | None = Field(
         None, gt=0, le=120, description="Overrides the manifest's api.timeout_seconds."
     )
-    reconcile_interval_seconds: float = Field(
-        60.0, gt=0, description="How often open orders are polled in case a webhook was missed."
-    )
 
     @model_validator(mode="after")
     def _one_manifest(self) -> RestPosSettings:
