@@ -27,7 +27,7 @@ from orderbridge.ports import ConnectionRecord, LocationBinding, PosSystem
 from orderbridge.sandboxes.rest_pos.app import create_app
 from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
 from orderbridge.sandboxes.rest_pos.seed import DEMO_API_KEY, DEMO_WEBHOOK_SECRET, demo_world
-from tests.contract.support import Catcher, closing, connector_for, with_lines
+from tests.contract.support import Catcher, closing, connector_for, post, with_lines
 
 BASE_URL = "http://countertop.test"
 PODIL = LocationBinding(
@@ -111,9 +111,7 @@ class CountertopDriver:
         )
 
     async def _post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        answer = await self.control.post(path, json=body or {})
-        assert answer.status_code == 200, answer.text
-        return answer.json()
+        return await post(self.control, path, body)
 
     async def accept(self, pos_order_id: str) -> None:
         await self._post(f"/_sandbox/orders/{pos_order_id}/accept")

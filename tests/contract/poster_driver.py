@@ -22,7 +22,7 @@ from orderbridge.sandboxes.poster.seed import (
     demo_world,
 )
 from tests.connectors.poster.support import BASE_URL, cafe_order, table_reservation, uah
-from tests.contract.support import Catcher, closing, connector_for, with_lines
+from tests.contract.support import Catcher, closing, connector_for, post, with_lines
 
 PODIL = LocationBinding(
     location_id="podil", external_id="1", currency="UAH", timezone="Europe/Kyiv"
@@ -64,9 +64,7 @@ class PosterDriver:
         return table_reservation()
 
     async def _post(self, path: str, body: dict[str, Any] | None = None) -> Any:
-        answer = await self.control.post(path, json=body or {})
-        assert answer.status_code == 200, answer.text
-        return answer.json()
+        return await post(self.control, path, body)
 
     async def accept(self, pos_order_id: str) -> None:
         await self._post(f"/_sandbox/incoming-orders/{pos_order_id}/accept")

@@ -93,9 +93,11 @@ def connector_for(
 
 @dataclass
 class Catcher:
-    """An ASGI app standing in for the hub's webhook URL: keeps what the POS posts."""
+    """An ASGI app standing in for the hub's webhook URL: keeps what the POS posts and
+    answers ``status`` with ``answer``."""
 
     answer: bytes = b'{"status":"accept"}'
+    status: int = 200
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -109,7 +111,7 @@ class Catcher:
                 break
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         self.received.append((headers, body))
-        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.start", "status": self.status, "headers": []})
         await send({"type": "http.response.body", "body": self.answer})
 
     def clear(self) -> None:
@@ -169,6 +171,13 @@ class OneOrder:
     def enqueue(self, kind: str, payload: dict[str, Any], **_: Any) -> int:
         self.queued.append((kind, payload))
         return len(self.queued)
+
+
+async def post(control: httpx.AsyncClient, path: str, body: dict[str, Any] | None = None) -> Any:
+    """POST to a sandbox's control API and return its JSON (which must be a 200)."""
+    answer = await control.post(path, json=body or {})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
 
 
 async def closing(connector: PosSystem) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -15,35 +15,17 @@ from orderbridge.sandboxes.rest_pos.app import create_app
 from orderbridge.sandboxes.rest_pos.faults import Faults
 from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
 from orderbridge.sandboxes.rest_pos.seed import DEMO_API_KEY, demo_world
+from tests.contract.support import Catcher
 
 AUTH = {"Authorization": f"Bearer {DEMO_API_KEY}"}
 HOOK_URL = "http://hub.test/webhooks/pos/con_countertop"
 
 
 @dataclass
-class Receiver:
-    """The hub's side of the webhooks: answers ``status`` (200 unless told otherwise)."""
-
-    status: int = 200
-    got: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        self.got.append(({k.decode(): v.decode() for k, v in scope["headers"]}, body))
-        await send({"type": "http.response.start", "status": self.status, "headers": []})
-        await send({"type": "http.response.body", "body": b"{}"})
-
-
-@dataclass
 class Countertop:
     client: TestClient
     sandbox: CountertopSandbox
-    receiver: Receiver
+    receiver: Catcher
 
     def api(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return self.client.request(
@@ -60,7 +42,7 @@ class Countertop:
 
 @contextmanager
 def countertop(*, retry_scale: float = 0.0001) -> Iterator[Countertop]:
-    receiver = Receiver()
+    receiver = Catcher(answer=b"{}")
     sandbox = CountertopSandbox(demo_world(webhook_url=HOOK_URL), faults=Faults())
     app = create_app(
         sandbox,

@@ -27,7 +27,7 @@ def pos() -> Iterator[Countertop]:
 
 def events(pos: Countertop) -> list[dict[str, object]]:
     pos.settle()
-    return [json.loads(body) for _, body in pos.receiver.got]
+    return [json.loads(body) for _, body in pos.receiver.received]
 
 
 def test_register_moves_send_status_webhooks_signed_for_the_manifest(pos: Countertop) -> None:
@@ -42,7 +42,7 @@ def test_register_moves_send_status_webhooks_signed_for_the_manifest(pos: Counte
         ("ticket.status_changed", "closed"),
     ]
     assert MANIFEST.webhooks is not None
-    for headers, body in pos.receiver.got:  # the hub's verifier accepts every delivery
+    for headers, body in pos.receiver.received:  # the hub's verifier accepts every delivery
         verify(
             MANIFEST.webhooks.signature,
             {"webhook_secret": DEMO_WEBHOOK_SECRET},
@@ -116,7 +116,7 @@ def test_dropped_webhooks_are_logged_not_sent(pos: Countertop) -> None:
     pos.control("/_sandbox/faults", {"webhook_drop_rate": 1.0})
     pos.control("/_sandbox/availability", {"online": False})
     pos.settle()
-    assert pos.receiver.got == []
+    assert pos.receiver.received == []
     assert {d["outcome"] for d in pos.client.get("/_sandbox/webhooks").json()["deliveries"]} == {
         "dropped"
     }

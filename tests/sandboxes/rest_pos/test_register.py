@@ -47,5 +47,5 @@ def test_editing_a_price_and_the_online_switch(pos: Countertop) -> None:
     pos.client.post("/register/availability?store=st_podil", data={"online": "false"})
     assert not pos.sandbox.world.stores["st_podil"].online
     pos.settle()
-    kinds = [json.loads(body)["type"] for _, body in pos.receiver.got]
+    kinds = [json.loads(body)["type"] for _, body in pos.receiver.received]
     assert kinds == ["product.updated", "product.updated", "store.availability_changed"]
