@@ -13,12 +13,12 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from orderbridge.connectors.rest_pos.webhooks import REST_POS_EVENT
 from orderbridge.domain.drafts import DraftLine
 from orderbridge.domain.orders import OrderStatus
-from orderbridge.messaging.tables import InboxEvent
+from orderbridge.messaging.tables import InboxEvent, JobAttempt
 from orderbridge.sandboxes.rest_pos.app import create_app
 from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
 from orderbridge.sandboxes.rest_pos.seed import DEMO_API_KEY, DEMO_WEBHOOK_SECRET, demo_world
@@ -137,3 +137,30 @@ async def test_the_cashiers_accept_moves_the_order_through_webhook_and_worker(wo
     assert TestClient(world.hub.app()).post(HOOK, content=body, headers=headers).status_code == 200
     await world.hub.worker().run_until_idle()
     assert stored(world.hub, order_id).order.status is OrderStatus.ACCEPTED
+
+
+async def test_an_answer_without_the_promised_field_fails_as_permanent_redacted(
+    world: World,
+) -> None:
+    """Countertop answers a create without the ticket's id: the attempt fails at once
+    (no retry), its row names the service and the missing path, and the phone in the
+    answer never reaches the row."""
+
+    def broken(request: httpx.Request) -> httpx.Response:
+        guest = {"name": "Олена", "phone": "+380671234567"}
+        return httpx.Response(201, json={"ticket": {"status": "open", "guest": guest}})
+
+    await menus.import_menu(
+        LOCATION, uow=world.hub.uow, pos_for=world.hub.pos_for, clock=world.clock
+    )
+    await world.hub.aclose()  # connectors are rebuilt on the new transport
+    world.hub.pos_transport = httpx.MockTransport(broken)
+    order_id = place(world, draft("web-78", items=(DraftLine("DS-CRS", 1),))).stored.order.id
+    await world.hub.worker().run_until_idle()
+    assert stored(world.hub, order_id).order.status is OrderStatus.FAILED
+    [submit] = jobs(world.hub, "order.submit")
+    with world.hub.sessions() as session:
+        [attempt] = session.scalars(select(JobAttempt).where(JobAttempt.job_id == submit.id)).all()
+    assert attempt.outcome == "permanent"
+    assert "answer to create_order has a record without id" in (attempt.error or "")
+    assert "guest" in (attempt.error or "") and "+380671234567" not in (attempt.error or "")
