@@ -170,3 +170,14 @@ async def test_the_rate_limiter_spaces_calls_evenly() -> None:
         await limiter.wait()
     assert waited == [0.25, 0.5]
     assert RateLimiter(None).interval == 0
+
+
+async def test_a_value_the_manifest_cannot_write_is_permanent_and_nothing_is_sent() -> None:
+    """An order type [values.service_type] does not map: the manifest must be fixed."""
+    pos, seen = client(reply(201, {}))
+    order = {"fulfillment": {"type": "drive_through"}, "lines": []}
+    with pytest.raises(PermanentError) as caught:
+        await pos.call("create_order", {"key": "k", "order": order, "location": LOCATION})
+    assert caught.value.code == "manifest_cannot_write"
+    assert "[values.service_type] has no entry for 'drive_through'" in caught.value.reason
+    assert seen == []

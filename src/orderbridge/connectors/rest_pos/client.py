@@ -104,23 +104,10 @@ class RestPosClient:
         """Call service ``name`` with template ``values``; its decoded JSON answer, or
         None when the POS answered one of the service's ``not_found`` statuses."""
         service = self.manifest.services[name]
-        style = templates.Style(self.manifest.money.format, self.manifest.values, timezone)
-        secrets = {**values, "credentials": self.credentials}
-        path = _path(service.path, values, style)
-        query = _present(templates.render(service.query, secrets, style))
-        headers = {**self.manifest.api.headers, **service.headers}
-        headers = {k: str(templates.render(v, secrets, style)) for k, v in headers.items()}
-        body = b""
-        if service.body is not None:
-            rendered = templates.render(service.body, values, style)
-            payload = _without_nulls(rendered) if service.omit_null else rendered
-            body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-            headers["Content-Type"] = "application/json"
-        idempotency = self.manifest.idempotency
-        if name in CREATES and idempotency.strategy == "header" and idempotency.header:
-            headers[idempotency.header] = str(values["key"])
-        target = f"{path}?{urlencode(query)}" if query else path
-        headers.update(self._auth(service.method, target, body, style))
+        try:
+            target, headers, body = self._request(name, values, timezone)
+        except (ValueError, TypeError) as exc:  # a value the manifest cannot write
+            raise PermanentError("manifest_cannot_write", f"{name}: {exc}") from None
         await self.limiter.wait()
         response = await send(
             self.http,
@@ -140,6 +127,30 @@ class RestPosClient:
             raise PermanentError(
                 "unexpected_response", f"{self.system} answered {name} with a body that is not JSON"
             ) from None
+
+    def _request(
+        self, name: str, values: Mapping[str, Any], timezone: str
+    ) -> tuple[str, dict[str, str], bytes]:
+        """The rendered target (path and query), headers (auth included) and body."""
+        service = self.manifest.services[name]
+        style = templates.Style(self.manifest.money.format, self.manifest.values, timezone)
+        secrets = {**values, "credentials": self.credentials}
+        path = _path(service.path, values, style)
+        query = _present(templates.render(service.query, secrets, style))
+        headers = {**self.manifest.api.headers, **service.headers}
+        headers = {k: str(templates.render(v, secrets, style)) for k, v in headers.items()}
+        body = b""
+        if service.body is not None:
+            rendered = templates.render(service.body, values, style)
+            payload = _without_nulls(rendered) if service.omit_null else rendered
+            body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
+        idempotency = self.manifest.idempotency
+        if name in CREATES and idempotency.strategy == "header" and idempotency.header:
+            headers[idempotency.header] = str(values["key"])
+        target = f"{path}?{urlencode(query)}" if query else path
+        headers.update(self._auth(service.method, target, body, style))
+        return target, headers, body
 
     # Authentication ------------------------------------------------------------------
 
