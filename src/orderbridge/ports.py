@@ -75,7 +75,7 @@ class Capabilities:
     dashboard and the admin API, and services read the built connector's before they
     rely on a feature: ``pipeline.submit_order`` looks an order up before re-creating it
     only where ``order_lookup_by_key``, the sweep polls only where ``status_polling``,
-    a cancel reaches the POS only where ``order_cancel``, a reservation is sent only
+    a cancel reaches the POS only where ``cancel_orders``, a reservation is sent only
     where ``reservations``, a webhook about one item re-reads that item only where
     ``menu_item_refresh`` (else the whole menu).
     """
@@ -88,7 +88,7 @@ class Capabilities:
     status_webhooks: bool = False  # tells order status changes by webhook
     status_polling: bool = False  # an order's state can be read (reconcile, sweep)
     order_lookup_by_key: bool = False  # an order can be found by the hub's key
-    order_cancel: bool = False  # an order can be canceled through the API
+    cancel_orders: bool = False  # an order can be canceled through the API
     availability_webhooks: bool = False  # tells when it goes offline / online
     location_status: bool = False  # a channel that takes the store's open/paused status
     pos_orders_import: bool = False  # a channel that mirrors orders made at the register
@@ -183,7 +183,7 @@ class PosSystem(Protocol):
     async def cancel_order(
         self, pos_order_id: str, *, location: LocationBinding, reason: str
     ) -> PosOrderRef:
-        """Cancel the order at the POS (only where ``capabilities.order_cancel``)."""
+        """Cancel the order at the POS (only where ``capabilities.cancel_orders``)."""
         ...
 
     async def submit_reservation(

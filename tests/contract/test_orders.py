@@ -55,7 +55,7 @@ async def test_the_order_follows_the_register(pos: Driver) -> None:
 async def test_cancel_reaches_the_pos_where_it_can(pos: Driver) -> None:
     ref = await pos.connector.submit_order(pos.order("1005"), location=pos.location, key="c")
     await pos.accept(ref.pos_order_id)
-    if pos.connector.capabilities.order_cancel:
+    if pos.connector.capabilities.cancel_orders:
         after = await pos.connector.cancel_order(
             ref.pos_order_id, location=pos.location, reason="guest called"
         )

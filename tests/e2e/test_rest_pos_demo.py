@@ -193,4 +193,4 @@ def test_the_dashboard_shows_the_rest_pos_connection_and_what_it_can_do(demo: Re
         assert login.status_code == 200, login.text
         page = browser.get("/admin/connections").text
     assert "Countertop POS (sandbox)" in page and "rest_pos" in page
-    assert "order cancel" in page and "availability webhooks" in page
+    assert "cancel orders" in page and "availability webhooks" in page

@@ -39,9 +39,9 @@ def test_the_published_schema_is_the_models_schema() -> None:
 def test_the_shipped_and_the_test_manifests_are_valid_and_say_what_they_can_do() -> None:
     sandbox = capabilities(load_text(SANDBOX))
     kiosko = capabilities(load_text(KIOSKO))
-    assert sandbox.order_cancel and sandbox.reservations and sandbox.availability_webhooks
+    assert sandbox.cancel_orders and sandbox.reservations and sandbox.availability_webhooks
     assert kiosko.orders and kiosko.order_lookup_by_key and kiosko.menu_item_refresh
-    assert not (kiosko.order_cancel or kiosko.reservations)
+    assert not (kiosko.cancel_orders or kiosko.reservations)
     assert loading.shipped_names() == ["sandbox"]
 
 

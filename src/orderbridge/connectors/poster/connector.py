@@ -112,7 +112,7 @@ class PosterConnector:
     async def cancel_order(
         self, pos_order_id: str, *, location: LocationBinding, reason: str
     ) -> PosOrderRef:
-        """Poster's API has no call that cancels an incoming order (``order_cancel`` is
+        """Poster's API has no call that cancels an incoming order (``cancel_orders`` is
         off): the cashier does it at the register."""
         raise PermanentError(
             "cancel_not_supported", "Poster cannot cancel an incoming order through its API"

@@ -49,7 +49,7 @@ def capabilities(manifest: Manifest) -> Capabilities:
         status_webhooks="order_status_changed" in means,
         status_polling="get_order" in services,
         order_lookup_by_key=lookup and "find_order" in services,
-        order_cancel="cancel_order" in services,
+        cancel_orders="cancel_order" in services,
         availability_webhooks="availability_changed" in means,
     )
 
