@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from orderbridge.domain.locations import Location, LocationStatus
 from orderbridge.domain.menu import Item, Menu
@@ -91,6 +91,7 @@ class Capabilities:
     order_lookup_by_key: bool = False  # an order can be found by the hub's key
     cancel_orders: bool = False  # an order can be canceled through the API
     availability_webhooks: bool = False  # tells when it goes offline / online
+    register_checks: bool = False  # reports checks made at its register (mirrored to channels)
     location_status: bool = False  # a channel that takes the store's open/paused status
     pos_orders_import: bool = False  # a channel that mirrors orders made at the register
 
@@ -218,17 +219,12 @@ class PosSystem(Protocol):
         """The places (spots) the POS account has, with their tables."""
         ...
 
-
-@runtime_checkable
-class RegisterCheckSource(Protocol):
-    """A POS that can report a check made at its register (for channels that mirror
-    register orders, such as Wix's "import POS orders"). Optional: a POS without it
-    simply has nothing to mirror."""
-
     async def fetch_register_check(
         self, check_id: str, *, location: LocationBinding
     ) -> RegisterCheck | None:
-        """The check with the hub's item ids, or None if the POS has no such check."""
+        """A check made at the register, with the hub's item ids, for channels that mirror
+        register orders (Wix's "import POS orders"); None if the POS has no such check.
+        Only where ``capabilities.register_checks``."""
         ...
 
 

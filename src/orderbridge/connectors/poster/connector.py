@@ -54,6 +54,7 @@ CAPABILITIES = Capabilities(
     status_webhooks=True,
     status_polling=True,
     order_lookup_by_key=True,
+    register_checks=True,
 )
 # find_order looks back this much further than asked: the hub's and Poster's clocks may
 # disagree, and a DST change shifts local "Y-m-d H:i:s" times by an hour.

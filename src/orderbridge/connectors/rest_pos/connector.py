@@ -23,6 +23,7 @@ from orderbridge.connectors.rest_pos.client import RestPosClient
 from orderbridge.connectors.rest_pos.manifest import Manifest
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.orders import Order
+from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import (
     Capabilities,
@@ -185,6 +186,12 @@ class RestPosConnector:
         if answer is None:
             return None
         return mapping.pos_item(self.manifest, answer, location.currency)
+
+    async def fetch_register_check(
+        self, check_id: str, *, location: LocationBinding
+    ) -> RegisterCheck | None:
+        """A manifest describes no register checks (``register_checks`` is off)."""
+        return None
 
     async def fetch_locations(self) -> list[PosLocationInfo]:
         """The POS's places (``locations``); none when the manifest declares no such call."""
