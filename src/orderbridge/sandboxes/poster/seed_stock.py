@@ -49,6 +49,9 @@ def _prepack(account: Account, product_id: int, name: str, rows: list, out: int)
         for ing, ing_name, unit, gross, net, cost in rows
     ]
     recipe[0]["pr_in_cook"] = "1" if product_id == 167 else "0"
+    if product_id in account.products:
+        # A pinned id must not silently replace a café dish (it once hid the Negroni).
+        raise ValueError(f"product {product_id} is seeded twice")
     account.products[product_id] = Product(
         product_id=product_id,
         product_name=name,
