@@ -1,8 +1,10 @@
 """The ports: what the services need from the outside world, as ``typing.Protocol``s.
 
-Connectors satisfy ``PosSystem`` and ``Channel``; tests satisfy them with small
-hand-written fakes. Wire types never cross a port: connectors take and return domain
-objects and the few plain records below. Failures cross as the two exceptions of
+POS connectors satisfy ``PosSystem`` (tests with a small hand-written fake). A channel
+connector (Wix) is driven by its own jobs, wired in ``bootstrap_wix``: what a channel
+offers differs too much between channels for one port to say it usefully. Wire types
+never cross a port: connectors take and return domain objects and the few plain
+records below. Failures cross as the two exceptions of
 ``TransientError`` (retry later) and ``PermanentError`` (stop; a person must fix
 something), defined here so that services and connectors share them; the worker in
 ``orderbridge.messaging`` decides retries from the class alone.
@@ -16,9 +18,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from orderbridge.domain.locations import Location, LocationStatus
+from orderbridge.domain.locations import Location
 from orderbridge.domain.menu import Item, Menu
-from orderbridge.domain.menu_diff import MenuDiff
 from orderbridge.domain.orders import Order
 from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
@@ -225,29 +226,6 @@ class PosSystem(Protocol):
         """A check made at the register, with the hub's item ids, for channels that mirror
         register orders (Wix's "import POS orders"); None if the POS has no such check.
         Only where ``capabilities.register_checks``."""
-        ...
-
-
-class Channel(Protocol):
-    """An ordering channel's connector, which the hub reports back to (Wix Restaurants'
-    satisfies it; storefronts are told by signed webhooks instead, ``services.notify``)."""
-
-    capabilities: Capabilities
-
-    async def order_changed(self, order: Order, *, event: str) -> None:
-        """Tell the channel the order moved (``order.accepted`` …)."""
-        ...
-
-    async def reservation_changed(self, reservation: Reservation, *, event: str) -> None:
-        """Tell the channel the reservation moved."""
-        ...
-
-    async def publish_menu(self, menu: Menu, diff: MenuDiff) -> None:
-        """Bring the channel's copy of the menu in step; ``diff`` says what changed."""
-        ...
-
-    async def location_status_changed(self, location_id: str, status: LocationStatus) -> None:
-        """Tell the channel the location opened, paused or closed."""
         ...
 
 
