@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 import httpx
+from pydantic import ValidationError
 
 from orderbridge import safejson
 from orderbridge.ports import (
@@ -126,6 +127,13 @@ class OwnMenuReader(Protocol):
         place: str,
         currency: str,
     ) -> Awaitable[dict[str, Any]]: ...
+
+
+def one_line(error: ValidationError) -> str:
+    """A settings model's first complaint as ``field: reason`` (for one-line errors)."""
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in first["loc"]) or "settings"
+    return f"{where}: {first['msg']}"
 
 
 def fixed(capabilities: Capabilities) -> Callable[[Mapping[str, Any]], Capabilities]:
