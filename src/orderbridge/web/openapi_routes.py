@@ -50,6 +50,8 @@ FORBIDDEN = ErrorCase(
     "insufficient_scope",
     "this needs an admin API key; a storefront key cannot do it",
 )
+INVALID_PATH = ErrorCase(400, "invalid_path", "the path contains a control character")
+INVALID_QUERY = ErrorCase(400, "invalid_query", "the query contains a NUL character")
 BODY_ERRORS = (
     ErrorCase(400, "malformed_json", "body is not valid JSON: expected value"),
     ErrorCase(413, "payload_too_large", "the request body is larger than 1048576 bytes"),
