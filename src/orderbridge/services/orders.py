@@ -15,7 +15,7 @@ from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.orders import Order, OrderStatus
 from orderbridge.domain.validation import PricePolicy, price_lines, validate_order
 from orderbridge.ports import Job, LocationRecord, OrderFingerprint, StoredOrder, UnitOfWork
-from orderbridge.services import notify
+from orderbridge.services import mapping_orders, notify
 from orderbridge.services.errors import Conflict, NotFound, Rejected, ServiceError
 from orderbridge.services.ids import new_id
 
@@ -96,6 +96,21 @@ def place_order(
         raise ServiceError(
             "menu_not_published", "the location has no menu yet", field="location_id"
         )
+    own = mapping_orders.prepare(  # a channel with its own menu: its ids become the POS's
+        uow,
+        tenant_id=tenant_id,
+        draft=draft,
+        location=record,
+        menu=menu,
+        request_hash=request_hash,
+        now=now,
+        idempotency_key=idempotency_key,
+        channel_connection_id=channel_connection_id,
+        placed_by=placed_by,
+    )
+    if own is not None and own.held is not None:
+        return Placed(own.held, created=True)
+    draft = own.draft if own is not None else draft
     problems = validate_order(
         draft,
         menu=menu,
@@ -118,6 +133,8 @@ def place_order(
     )
     if channel_connection_id:
         order.external_refs["channel_connection_id"] = channel_connection_id
+    if own is not None:
+        order.external_refs.update(own.refs)
     stored = uow.add_order(
         order,
         tenant_id=tenant_id,
@@ -192,6 +209,7 @@ def replay_order(
     if stored is None:
         raise NotFound("unknown_order", "no such order", field="id")
     order = stored.order
+    mapping_orders.check_replay(uow, order)  # a held order needs its items mapped first
     if order.status is OrderStatus.RECEIVED:
         order.record(now, "order.replay_requested", "queued for submission again")
     elif not order.replay(now, "replayed by an operator").applied:

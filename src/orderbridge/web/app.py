@@ -22,6 +22,7 @@ from orderbridge.web.routes import (
     admin_connections,
     admin_keys,
     admin_locations,
+    admin_mapping,
     connect,
     endpoints,
     ingress,
@@ -81,7 +82,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     install_error_handlers(app)
     # The Poster webhook route comes first: it is matched before the routes below.
     ingress.mount(app, context)
-    for module in (storefront, endpoints, ops, connect, wix_ingress):
+    for module in (storefront, endpoints, ops, connect, wix_ingress, admin_mapping):
         app.include_router(module.router)
     pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
     for admin_module in (orders_list, admin_keys, admin_connections, admin_locations):

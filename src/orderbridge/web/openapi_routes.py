@@ -24,6 +24,10 @@ TAGS = [
     {"name": "operations", "description": "Health, metrics, dead letters, replays (admin)."},
     {"name": "connect", "description": "Connecting a Poster account through OAuth."},
     {
+        "name": "menu mapping",
+        "description": "Channels with their own menu, matched to the POS menu (admin).",
+    },
+    {
         "name": "admin",
         "description": "Set-up with an admin key: API keys, connections, locations.",
     },
@@ -46,6 +50,8 @@ FORBIDDEN = ErrorCase(
     "insufficient_scope",
     "this needs an admin API key; a storefront key cannot do it",
 )
+INVALID_PATH = ErrorCase(400, "invalid_path", "the path contains a control character")
+INVALID_QUERY = ErrorCase(400, "invalid_query", "the query contains a NUL character")
 BODY_ERRORS = (
     ErrorCase(400, "malformed_json", "body is not valid JSON: expected value"),
     ErrorCase(413, "payload_too_large", "the request body is larger than 1048576 bytes"),
@@ -60,6 +66,8 @@ UNKNOWN = {
     "endpoint_id": "unknown_endpoint",
     "job_id": "unknown_deadletter",
     "connection": "unknown_connection",
+    "channel": "unknown_channel",
+    "channel_item_id": "unknown_channel_item",
     "connection_id": "unknown_connection",
     "key_id": "unknown_key",
 }
@@ -91,6 +99,9 @@ CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
     ),
     ("post", "/api/v1/admin/orders/{order_id}/replay"): (
         ErrorCase(409, "not_replayable", "an order that is completed is not replayed"),
+    ),
+    ("post", "/api/v1/admin/locations/{location_id}/channel-menus/{channel}/import"): (
+        ErrorCase(422, "not_importable", "this channel's own menu is uploaded", "channel"),
     ),
     ("post", "/api/v1/admin/keys"): (
         ErrorCase(404, "unknown_key", "no API key key_0123", "inherit"),

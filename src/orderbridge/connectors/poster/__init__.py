@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from orderbridge.connectors._entry import BuildContext, ConnectorEntry, fixed
+from orderbridge.connectors._entry import BuildContext, ConnectorEntry, fixed, one_line
 from orderbridge.connectors.poster.connector import CAPABILITIES, PosterConnector
 from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event, read_webhook
 from orderbridge.connectors.poster.settings import PosterSettings
@@ -30,9 +30,7 @@ def _settings(
     try:
         return PosterSettings.model_validate({**defaults, **settings, **credentials})
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in error["loc"]) or "settings"
-        raise ValueError(f"{where}: {error['msg']}") from None
+        raise ValueError(one_line(exc)) from None
 
 
 def validate(settings: Mapping[str, Any], credentials: Mapping[str, Any]) -> None:

@@ -54,6 +54,7 @@ CAPABILITIES = Capabilities(
     status_webhooks=True,
     status_polling=True,
     order_lookup_by_key=True,
+    register_checks=True,
 )
 # find_order looks back this much further than asked: the hub's and Poster's clocks may
 # disagree, and a DST change shifts local "Y-m-d H:i:s" times by an hour.
@@ -114,7 +115,7 @@ class PosterConnector:
     async def cancel_order(
         self, pos_order_id: str, *, location: LocationBinding, reason: str
     ) -> PosOrderRef:
-        """Poster's API has no call that cancels an incoming order (``order_cancel`` is
+        """Poster's API has no call that cancels an incoming order (``cancel_orders`` is
         off): the cashier does it at the register."""
         raise PermanentError(
             "cancel_not_supported", "Poster cannot cancel an incoming order through its API"

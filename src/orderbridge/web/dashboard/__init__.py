@@ -2,9 +2,10 @@
 
 Sign in with an admin API key (``/admin/login``); then the overview (locations with
 pause/resume, connections, queue, recent orders), orders with their timelines and
-replay, dead letters with retry, the published menus, and the set-up pages: connections
-(add, test, sync, replace token, remove), locations (name, timezone, price policy), API
-keys and webhook endpoints. Mount it
+replay, dead letters with retry, the published menus, the mapping of channels' own
+menus to the POS menu, and the set-up pages: connections (add, test, sync, replace
+token, remove), locations (name, timezone, price policy), API keys and webhook
+endpoints. Mount it
 with ``app.include_router(dashboard.router)``.
 """
 
@@ -21,6 +22,7 @@ from orderbridge.web.dashboard import (
     endpoints,
     keys,
     location_settings,
+    mapping,
     orders,
     overview,
 )
@@ -48,6 +50,7 @@ for _module in (
     orders,
     deadletters,
     catalog,
+    mapping,
     connections,
     keys,
     endpoints,
