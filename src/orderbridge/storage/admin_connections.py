@@ -238,8 +238,10 @@ class SqlConnectionStore:
             if not place.currency:
                 raise Invalid(
                     "no_currency",
-                    f"the POS did not tell the currency of place {place.external_id}",
-                    field="kind",
+                    f"the POS did not tell the currency of place {place.external_id}: make "
+                    "its location (POST /api/v1/admin/locations) and link it "
+                    f'("locations": {{"{place.external_id}": "loc_…"}})',
+                    field=f"locations.{place.external_id}",
                 )
             location_id = admin.create_location(
                 session,

@@ -2,7 +2,9 @@
 menu, and the settings an operator may change (name, timezone, price policy).
 
 A location's currency is its POS's and does not change here; its opening hours and
-pauses have their own commands (``services.locations``).
+pauses have their own commands (``services.locations``). Locations are usually made
+by connecting a POS (one per place); :func:`add_location` makes one by hand, for a POS
+that does not say its places' currency, to be linked when the POS is connected.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orderbridge.services.errors import Invalid, NotFound
+from orderbridge.storage import admin
 from orderbridge.storage import tables as t
 from orderbridge.storage.types import utcnow
 
@@ -73,6 +76,51 @@ def menu_of(session: Session, location_id: str) -> MenuRow | None:
     return MenuRow(row.version, row.updated_at, row.source_connection_id, items)
 
 
+def add_location(
+    session: Session,
+    tenant_id: str,
+    *,
+    name: str,
+    timezone: str,
+    currency: str,
+    price_policy: str = "menu",
+) -> str:
+    """A new location of ``tenant_id``, each value checked (``Invalid`` names the field)."""
+    admin.get_tenant(session, tenant_id)
+    _check_name(name)
+    _check_timezone(timezone)
+    _check_price_policy(price_policy)
+    return admin.create_location(
+        session,
+        tenant_id,
+        name=name.strip(),
+        timezone=timezone,
+        currency=currency,
+        price_policy=price_policy,
+    )
+
+
+def _check_name(name: str) -> None:
+    if not name.strip() or len(name) > 200:
+        raise Invalid("invalid_name", "a location's name has 1 to 200 characters", field="name")
+
+
+def _check_timezone(timezone: str) -> None:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(
+            "invalid_timezone",
+            f"{timezone!r} is not an IANA time zone (such as Europe/Kyiv)",
+            field="timezone",
+        ) from None
+
+
+def _check_price_policy(price_policy: str) -> None:
+    if price_policy not in PRICE_POLICIES:
+        raise Invalid("invalid_value", "price_policy is menu or strict", field="price_policy")
+
+
 def update_location(
     session: Session,
     tenant_id: str,
@@ -85,22 +133,13 @@ def update_location(
     """Change what is given; each value is checked (``Invalid`` names the field)."""
     row = owned_location(session, tenant_id, location_id)
     if name is not None:
-        if not name.strip() or len(name) > 200:
-            raise Invalid("invalid_name", "a location's name has 1 to 200 characters", field="name")
+        _check_name(name)
         row.name = name.strip()
     if timezone is not None:
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise Invalid(
-                "invalid_timezone",
-                f"{timezone!r} is not an IANA time zone (such as Europe/Kyiv)",
-                field="timezone",
-            ) from None
+        _check_timezone(timezone)
         row.timezone = timezone
     if price_policy is not None:
-        if price_policy not in PRICE_POLICIES:
-            raise Invalid("invalid_value", "price_policy is menu or strict", field="price_policy")
+        _check_price_policy(price_policy)
         row.price_policy = price_policy
     row.updated_at = utcnow()
     session.flush()

@@ -124,6 +124,9 @@ CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
         REFUSED,
         UNREACHABLE,
     ),
+    ("post", "/api/v1/admin/locations"): (
+        ErrorCase(422, "invalid_timezone", "'Mars/Olympus' is not an IANA time zone", "timezone"),
+    ),
     ("patch", "/api/v1/admin/locations/{location_id}"): (
         ErrorCase(422, "invalid_timezone", "'Mars/Olympus' is not an IANA time zone", "timezone"),
     ),

@@ -83,3 +83,30 @@ def test_another_tenants_location_is_404(setup: Setup) -> None:
         assert error_of(answer)[:2] == (404, "unknown_location"), answer.text
     assert setup.admin.get(f"{LOCATIONS}/{podil}").json()["name"] == "Бріош на Подолі"
     assert setup.other_admin.get(LOCATIONS).json()["locations"] == []
+
+
+def test_a_location_made_by_hand(setup: Setup) -> None:
+    """For a POS that does not say its places' currency: made here, linked later."""
+    body = {"name": "Podil", "timezone": "Europe/Kyiv", "currency": "UAH"}
+    made = setup.admin.post(LOCATIONS, json=body)
+    assert made.status_code == 201, made.text
+    location = made.json()
+    assert (location["name"], location["currency"], location["price_policy"]) == (
+        "Podil",
+        "UAH",
+        "menu",
+    )
+    assert location["links"] == [] and location["menu"] is None
+    assert [x["id"] for x in setup.admin.get(LOCATIONS).json()["locations"]] == [location["id"]]
+    assert setup.other_admin.get(f"{LOCATIONS}/{location['id']}").status_code == 404
+    assert setup.storefront.post(LOCATIONS, json=body).status_code == 403
+    for changes, field in [
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"currency": "uah"}, "currency"),
+        ({"name": " "}, "name"),
+        ({"price_policy": "cheapest"}, "price_policy"),
+        ({"currency": None}, "currency"),
+    ]:
+        refused = setup.admin.post(LOCATIONS, json=body | changes)
+        assert error_of(refused)[0] == 422 and error_of(refused)[2] == field, refused.text
+    assert len(setup.admin.get(LOCATIONS).json()["locations"]) == 1

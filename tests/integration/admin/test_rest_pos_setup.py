@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from pydantic import SecretStr
 
 from orderbridge.bootstrap import Hub, build_hub
 from orderbridge.config import Settings
+from orderbridge.connectors import rest_pos as rest_pos_package
 from orderbridge.sandboxes.rest_pos.app import create_app
 from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
 from orderbridge.sandboxes.rest_pos.seed import DEMO_API_KEY, DEMO_WEBHOOK_SECRET, demo_world
@@ -28,6 +30,7 @@ from tests.integration.support.api import bearer, error_of
 
 pytestmark = pytest.mark.e2e
 CREDENTIALS = {"api_key": DEMO_API_KEY, "webhook_secret": DEMO_WEBHOOK_SECRET}
+MANIFESTS = Path(rest_pos_package.__file__).parent / "manifests"
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +135,29 @@ def test_the_dashboard_connects_any_kind(rest: Rest) -> None:
         # Its credentials are replaced as a JSON object: it has no single token.
         assert 'name="credentials_json" rows="2"' in page and DEMO_API_KEY not in page
     assert rest.connections() == 1
+
+
+def test_a_pos_that_does_not_say_the_currency_links_locations_made_by_hand(
+    rest: Rest,
+) -> None:
+    """Its manifest maps no currency: the operator makes the locations, then links."""
+    manifest = (MANIFESTS / "sandbox.toml").read_text()
+    assert '\ncurrency = "currency"\n' in manifest
+    without = manifest.replace('\ncurrency = "currency"\n', "\n")
+    settings = {"manifest_toml": without, "base_url": rest.base}
+    refused = rest.admin.post(CONNECTIONS, json=rest.body(settings=settings))
+    assert error_of(refused) == (422, "no_currency", "locations.st_podil"), refused.text
+    assert "POST /api/v1/admin/locations" in refused.json()["error"]["message"]
+    assert rest.connections() == 0
+    made = {}
+    for store, name in [("st_podil", "Podil"), ("st_pechersk", "Pechersk")]:
+        answer = rest.admin.post(
+            "/api/v1/admin/locations",
+            json={"name": name, "timezone": "Europe/Kyiv", "currency": "UAH"},
+        )
+        assert answer.status_code == 201, answer.text
+        made[store] = answer.json()["id"]
+    added = rest.admin.post(CONNECTIONS, json=rest.body(settings=settings, locations=made))
+    assert added.status_code == 201, added.text
+    linked = {x["external_id"]: (x["location_id"], x["created"]) for x in added.json()["locations"]}
+    assert linked == {store: (location, False) for store, location in made.items()}

@@ -16,6 +16,7 @@ from orderbridge.web.routes.storefront import ERRORS, api_error
 from orderbridge.web.schemas.admin_setup import (
     AdminLocationOut,
     AdminLocationsOut,
+    LocationIn,
     LocationLinkOut,
     LocationPatchIn,
     PublishedMenuOut,
@@ -56,6 +57,25 @@ def list_locations(ctx: Context, who: AdminCaller) -> AdminLocationsOut:
         return AdminLocationsOut(
             locations=[_out(session, r, links.get(r.location.id, []), ctx) for r in records]
         )
+
+
+@router.post("", status_code=201, response_model=AdminLocationOut)
+def add_location(body: LocationIn, ctx: Context, who: AdminCaller) -> AdminLocationOut:
+    """Make a location by hand (connecting a POS makes one per place, unless it does
+    not say their currency: make them here, then link them when connecting)."""
+    try:
+        with ctx.sessions() as session, session.begin():
+            location_id = store.add_location(
+                session,
+                who.tenant_id,
+                name=body.name,
+                timezone=body.timezone,
+                currency=body.currency,
+                price_policy=body.price_policy,
+            )
+    except ServiceError as error:
+        raise api_error(error) from None
+    return _read(ctx, who.tenant_id, location_id)
 
 
 @router.get("/{location_id}", response_model=AdminLocationOut)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from orderbridge.domain.locations import LocationState
-from orderbridge.web.schemas.common import Id, InModel, OutModel
+from orderbridge.web.schemas.common import Currency, Id, InModel, OutModel
 
 Kind = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=200)]
@@ -119,6 +119,19 @@ class AdminLocationOut(OutModel):
 
 class AdminLocationsOut(OutModel):
     locations: list[AdminLocationOut]
+
+
+class LocationIn(InModel):
+    """``POST /api/v1/admin/locations``: a location made by hand, for a POS that does
+    not say its places' currency; link it when connecting the POS
+    (``"locations": {"PLACE": "loc_…"}``)."""
+
+    name: Label = Field(examples=["Brioche Podil"])
+    timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        examples=["Europe/Kyiv"]
+    )
+    currency: Currency
+    price_policy: Literal["menu", "strict"] = "menu"
 
 
 class LocationPatchIn(InModel):
