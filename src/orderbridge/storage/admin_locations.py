@@ -9,6 +9,7 @@ that does not say its places' currency, to be linked when the POS is connected.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from orderbridge.storage import tables as t
 from orderbridge.storage.types import utcnow
 
 PRICE_POLICIES = ("menu", "strict")
+CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ def add_location(
     admin.get_tenant(session, tenant_id)
     _check_name(name)
     _check_timezone(timezone)
+    if not CURRENCY.fullmatch(currency):
+        raise Invalid("invalid_value", "currency is an ISO 4217 code: UAH", field="currency")
     _check_price_policy(price_policy)
     return admin.create_location(
         session,

@@ -232,6 +232,32 @@ def test_location_settings(browser: TestClient, setup: Setup) -> None:
     )
 
 
+def test_a_location_added_by_hand(browser: TestClient, setup: Setup) -> None:
+    page = browser.get("/admin/locations").text
+    assert 'id="add-location"' in page
+    bad = post(
+        browser,
+        "/admin/locations",
+        "/admin/locations",
+        name="Podil",
+        timezone="Europe/Kyiv",
+        currency="hryvnia",
+    )
+    assert bad.status_code == 422 and "(currency)" in bad.text  # type: ignore[attr-defined]
+    assert setup.count(t.Location) == 0
+    added = post(
+        browser,
+        "/admin/locations",
+        "/admin/locations",
+        name="Podil",
+        timezone="Europe/Kyiv",
+        currency="uah",
+    )
+    assert "done=added" in added.headers["location"]  # type: ignore[attr-defined]
+    [location] = setup.admin.get("/api/v1/admin/locations").json()["locations"]
+    assert (location["name"], location["currency"]) == ("Podil", "UAH")
+
+
 def test_forms_without_the_csrf_token_are_refused(browser: TestClient, setup: Setup) -> None:
     answer = browser.post("/admin/keys", data={"scope": "admin"})
     assert answer.status_code == 403

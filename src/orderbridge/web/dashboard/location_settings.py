@@ -1,6 +1,7 @@
 """The Locations page: each location's name, timezone and price policy, and what it is
-linked to. Pauses are on the Overview; menus on the Menu page (read-only: they come
-from the POS)."""
+linked to; and a location made by hand (for a POS that does not say its places'
+currency: linked when the POS is connected). Pauses are on the Overview; menus on the
+Menu page (read-only: they come from the POS)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from orderbridge.services.errors import ServiceError
 from orderbridge.storage import admin_locations as store
 from orderbridge.web.dashboard.auth import Operator, Posted, Signed
 from orderbridge.web.dashboard.render import render
-from orderbridge.web.dashboard.setup_pages import Outcome, back, done_note
+from orderbridge.web.dashboard.setup_pages import Outcome, back, done_note, refused
 from orderbridge.web.deps import Context, WebContext
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -86,13 +87,32 @@ def save(
                 price_policy=price_policy or None,
             )
     except ServiceError as error:
-        field = f" ({error.field})" if error.field else ""
-        text = f"{error.code}: {error.message}{field}"
-        return page(
-            request,
-            ctx,
-            who,
-            outcome=Outcome(False, text, subject=location_id),
-            status=error.status,
-        )
+        outcome = refused(error, subject=location_id)
+        return page(request, ctx, who, outcome=outcome, status=error.status)
     return back(PAGE, "saved", id=location_id)
+
+
+@router.post("/locations", response_model=None)
+def add(
+    request: Request,
+    ctx: Context,
+    who: Posted,
+    name: Annotated[str, Form()] = "",
+    timezone: Annotated[str, Form()] = "",
+    currency: Annotated[str, Form()] = "",
+    price_policy: Annotated[str, Form()] = "menu",
+) -> Response:
+    """A location made by hand (``POST /api/v1/admin/locations``)."""
+    try:
+        with ctx.sessions() as db, db.begin():
+            location_id = store.add_location(
+                db,
+                who.tenant_id,
+                name=name,
+                timezone=timezone.strip(),
+                currency=currency.strip().upper(),
+                price_policy=price_policy,
+            )
+    except ServiceError as error:
+        return page(request, ctx, who, outcome=refused(error), status=error.status)
+    return back(PAGE, "added", id=location_id)

@@ -21,6 +21,7 @@ DONE = {
     "revoked": "Key revoked: it stops working within seconds.",
     "deleted": "Webhook endpoint deleted.",
     "saved": "Location saved.",
+    "added": "Location added: link it when you connect its POS.",
     "renamed": "Connection renamed.",
 }
 
