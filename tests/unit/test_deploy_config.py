@@ -86,6 +86,9 @@ def test_compose_migrates_first_and_runs_one_api_and_two_workers() -> None:
     assert "pgdata" in compose["volumes"]
     environment = services["serve"]["environment"]
     assert environment["ORDERBRIDGE_SECRET_KEY"].startswith("${ORDERBRIDGE_SECRET_KEY:?")
+    # Every variable the services get is a setting (an unknown one would stop them).
+    for name in ["serve", "worker-1", "worker-2", "migrate"]:
+        check_environment(services[name]["environment"])
     command = services["postgres"]["command"]
     max_connections = int(command[command.index("-c") + 1].split("=")[1])
     assert max_connections >= CONNECTIONS_PER_PROCESS * 3 + 10
