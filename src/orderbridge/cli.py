@@ -15,6 +15,7 @@ import typer
 
 from orderbridge.commands import connections as connection_commands
 from orderbridge.commands import keys as key_commands
+from orderbridge.commands import locations as location_commands
 from orderbridge.commands import tenants as tenant_commands
 from orderbridge.commands.check import check as check_command
 from orderbridge.commands.errors import explain
@@ -36,6 +37,7 @@ app.add_typer(menu_app, name="menu")
 app.add_typer(tenant_commands.app, name="tenants")
 app.add_typer(key_commands.app, name="keys")
 app.add_typer(connection_commands.app, name="connections")
+app.add_typer(location_commands.app, name="locations")
 app.command("check")(check_command)
 
 

@@ -78,3 +78,38 @@ def test_revoking_twice_and_unknown_names_fail_in_one_line(run: CliRunner) -> No
         assert result.exit_code == 1, args
         assert result.stderr.startswith(f"{code}: ") and result.stderr.count("\n") == 1, args
         assert result.stdout == ""
+
+
+def test_locations_from_the_shell(run: CliRunner) -> None:
+    """``locations add|list|update``: the admin API's checks, one-line refusals."""
+    tenant = json.loads(run.invoke(app, ["tenants", "create", "Бріош", "--json"]).stdout)
+    tenant_id = tenant["tenant_id"]
+    zone = ["--timezone", "Europe/Kyiv", "--currency", "uah"]
+    added = run.invoke(app, ["locations", "add", tenant_id, "Podil", *zone, "--json"])
+    assert added.exit_code == 0, added.output
+    location = json.loads(added.stdout)
+    assert (location["currency"], location["price_policy"], location["links"]) == (
+        "UAH",
+        "menu",
+        [],
+    )
+    changed = run.invoke(
+        app, ["locations", "update", location["id"], "--price-policy", "strict", "--json"]
+    )
+    assert changed.exit_code == 0 and json.loads(changed.stdout)["price_policy"] == "strict"
+    listed = run.invoke(app, ["locations", "list", tenant_id])
+    assert listed.exit_code == 0 and "Podil  Europe/Kyiv  UAH  prices: strict" in listed.stdout
+    for args, code in [
+        (["locations", "add", tenant_id, "X", "--timezone", "Mars/Olympus", "--currency", "UAH"],
+         "invalid_timezone"),
+        (["locations", "add", tenant_id, "X", "--timezone", "UTC", "--currency", "hryvnia"],
+         "invalid_value"),
+        (["locations", "add", "ten_nope", "X", "--timezone", "UTC", "--currency", "UAH"],
+         "unknown_tenant"),
+        (["locations", "update", "loc_nope", "--name", "Y"], "unknown_location"),
+        (["locations", "update", location["id"], "--price-policy", "cheap"], "invalid_value"),
+        (["locations", "list", "ten_nope"], "unknown_tenant"),
+    ]:  # fmt: skip
+        refused = run.invoke(app, args)
+        assert refused.exit_code == 1, (args, refused.output)
+        assert refused.stderr.startswith(f"{code}: ") and refused.stderr.count("\n") == 1, args
