@@ -6,8 +6,9 @@ offline". The hub treats each as a hint, never as the truth: an order hint queue
 ``order.reconcile`` (which asks the POS for the order's real state, so a duplicated,
 reordered or stale webhook cannot move an order wrongly), an item hint re-reads that
 one item from the POS when the POS can (``Capabilities.menu_item_refresh``) or the
-whole menu when it cannot, and an availability change pauses or resumes the locations
-the POS serves, which channels are then told about.
+whole menu when it cannot, an availability change pauses or resumes the locations
+the POS serves, and an hours change replaces their opening hours with the POS's (where
+the POS keeps them: ``Capabilities.opening_hours``); channels are then told about both.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from orderbridge.domain.locations import Location
+from orderbridge.domain.locations import Location, WeeklySchedule
 from orderbridge.domain.menu import Item
 from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
 from orderbridge.services import locations, menus
@@ -170,3 +171,59 @@ def availability_changed(
             if after.location.status_at(now).state is not before:
                 changed.append(binding.location_id)
     return {"online": online, "changed": changed}
+
+
+async def schedule_changed(
+    uow: UowFactory,
+    pos_for: PosFactory,
+    clock: Clock,
+    connection_id: str,
+    *,
+    external_location_id: str | None = None,
+) -> dict[str, Any]:
+    """The POS says a place's opening hours changed (``external_location_id``, or all
+    its places when it names none): read them from the POS and make them the location's.
+
+    The POS is asked, never the webhook believed; hours the POS does not keep leave the
+    location's alone, and unchanged hours announce nothing.
+    """
+    with uow() as tx:
+        connection = tx.get_connection(connection_id)
+        bindings = [
+            b
+            for b in tx.locations_of_connection(connection_id)
+            if external_location_id is None or b.external_id == external_location_id
+        ]
+    if connection is None:
+        return {"skipped": "unknown_connection"}
+    pos = pos_for(connection)
+    if not pos.capabilities.opening_hours:
+        return {"skipped": "no_opening_hours"}
+    changed = []
+    for binding in bindings:
+        schedule = await pos.fetch_schedule(location=binding)
+        if schedule is None:
+            continue
+        now = clock()
+
+        def change(
+            location: Location, schedule: WeeklySchedule = schedule, now: datetime = now
+        ) -> bool:
+            if location.schedule == schedule:
+                return False
+            location.set_schedule(schedule, now)
+            return True
+
+        with uow() as tx:
+            record = tx.get_location(binding.location_id)
+            if record is None or record.location.schedule == schedule:
+                continue
+            locations.change_status(
+                tx,
+                tenant_id=record.tenant_id,
+                location_id=binding.location_id,
+                change=change,
+                now=now,
+            )
+            changed.append(binding.location_id)
+    return {"schedule": changed}

@@ -7,8 +7,10 @@ style (``{"data": [{"id", "attributes": {…}}]}``); its prices are integer cent
 order states numbers (10 new, 20 in progress, 30 done, 40 refused, 50 cancelled); it
 finds an order by the client's external id at its own URL (404 when none), cannot
 cancel or take bookings, refuses a closed location with HTTP 200 and an ``errors``
-array, and signs its webhooks with a bare HMAC of the body. Adapting the hub to it is
-``manifest.toml``, next to this file: no Python in ``src``.
+array, and signs its webhooks with a bare HMAC of the body. Its opening hours are one
+record per day, numbered from Sunday (0) as JavaScript does, with the day's slots
+nested. Adapting the hub to it is ``manifest.toml``, next to this file: no Python in
+``src``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class Kiosko:
     next_status: list[int] = field(default_factory=list)  # next answers: 503, 429 …
     hang_next_write: bool = False
     outbox: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    # Opening hours: weekday (0 = Sunday … 6 = Saturday) → [(from, to), …]
+    hours: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     def webhook(self, document: dict[str, Any]) -> None:
         body = json.dumps(document).encode()
@@ -57,6 +61,10 @@ class Kiosko:
     def set_state(self, order_id: str, state: int) -> None:
         self.orders[order_id]["state"] = state
         self.webhook({"event": "order.updated", "order": {"id": order_id}})
+
+    def set_hours(self, hours: dict[int, list[tuple[str, str]]]) -> None:
+        self.hours = hours
+        self.webhook({"event": "location.schedule_updated", "location": {"id": "L1"}})
 
 
 def seeded() -> Kiosko:
@@ -142,6 +150,17 @@ def create_app(pos: Kiosko) -> Starlette:
             return _errors(404, "NOT_FOUND", "no such product")
         return JSONResponse({"data": _resource("product", request.path_params["id"], found)})
 
+    async def schedule(request: Request) -> Response:
+        data = [
+            _resource(
+                "day",
+                str(day),
+                {"weekday": day, "slots": [{"from": a, "to": b} for a, b in slots]},
+            )
+            for day, slots in sorted(pos.hours.items())
+        ]
+        return JSONResponse({"data": data})
+
     async def create(request: Request) -> Response:
         if pos.closed:  # Kiosko's way: a 200 that says no
             return _errors(409, "LOCATION_CLOSED", "the location is closed", http=200)
@@ -171,6 +190,7 @@ def create_app(pos: Kiosko) -> Starlette:
             Route("/api/v1/locations/{loc}/categories", route(categories)),
             Route("/api/v1/locations/{loc}/products", route(products)),
             Route("/api/v1/locations/{loc}/products/{id}", route(product)),
+            Route("/api/v1/locations/{loc}/schedule", route(schedule)),
             Route("/api/v1/locations/{loc}/orders", route(create, write=True), methods=["POST"]),
             Route("/api/v1/orders/by-external-id/{key}", route(by_external)),
             Route("/api/v1/orders/{id}", route(order)),

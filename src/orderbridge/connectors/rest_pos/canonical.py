@@ -85,6 +85,7 @@ VOCABULARY: dict[str, dict[str, Any]] = {
     "menu": {"location": LOCATION},
     "menu_items": {"location": LOCATION},
     "menu_item": {"item_id": TEXT, "location": LOCATION},
+    "schedule": {"location": LOCATION},
     "locations": {},
 }
 for _names in VOCABULARY.values():

@@ -44,6 +44,7 @@ def problems(manifest: Manifest) -> Found:
     yield from _auth(manifest)
     yield from _services(manifest)
     yield from _menu(manifest)
+    yield from _schedule(manifest)
     yield from _webhooks(manifest)
     yield from _credentials(manifest)
 
@@ -210,6 +211,23 @@ def _menu(manifest: Manifest) -> Found:
                 yield from _path(("menu", *section, key), value)
 
 
+def _schedule(manifest: Manifest) -> Found:
+    shape = manifest.schedule
+    if "schedule" in manifest.services and shape is None:
+        yield ("schedule",), "services.schedule needs a [schedule] section saying where hours are"
+    if shape is None:
+        return
+    if "schedule" not in manifest.services:
+        yield ("schedule",), "[schedule] describes the answer of services.schedule, not declared"
+    flat = shape.opens is not None and shape.closes is not None
+    if flat == (shape.intervals is not None):
+        yield ("schedule",), "give opens and closes (one interval a record) or intervals"
+    for section, found in _shapes(shape.model_dump(exclude={"days"}), ("schedule",)):
+        for key, value in found.items():
+            if isinstance(value, str):
+                yield from _path((*section, key), value)
+
+
 def _parses(path: str) -> bool:
     try:
         compile_path(path)
@@ -256,6 +274,8 @@ def _webhooks(manifest: Manifest) -> Found:
         needed = _NEEDS.get(event.means)
         if needed and not getattr(event, needed):
             yield where, f"{event.means} needs {needed} (where it is in the body)"
+        if event.means == "schedule_changed" and "schedule" not in manifest.services:
+            yield where, "schedule_changed needs services.schedule (where the hours are read)"
 
 
 def _credentials(manifest: Manifest) -> Found:

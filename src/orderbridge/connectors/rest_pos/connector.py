@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from orderbridge.connectors.rest_pos import mapping
+from orderbridge.connectors.rest_pos import hours, mapping
 from orderbridge.connectors.rest_pos.canonical import (
     location_document,
     order_document,
@@ -21,6 +21,7 @@ from orderbridge.connectors.rest_pos.canonical import (
 )
 from orderbridge.connectors.rest_pos.client import RestPosClient
 from orderbridge.connectors.rest_pos.manifest import Manifest
+from orderbridge.domain.locations import WeeklySchedule
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.orders import Order
 from orderbridge.domain.register_checks import RegisterCheck
@@ -52,6 +53,7 @@ def capabilities(manifest: Manifest) -> Capabilities:
         order_lookup_by_key=lookup and "find_order" in services,
         cancel_orders="cancel_order" in services,
         availability_webhooks="availability_changed" in means,
+        opening_hours="schedule" in services,
     )
 
 
@@ -192,6 +194,14 @@ class RestPosConnector:
     ) -> RegisterCheck | None:
         """A manifest describes no register checks (``register_checks`` is off)."""
         return None
+
+    async def fetch_schedule(self, *, location: LocationBinding) -> WeeklySchedule | None:
+        """The place's weekly opening hours (``schedule``); None when the manifest
+        declares no such call or the POS answers it keeps none (``not_found``)."""
+        if "schedule" not in self.manifest.services:
+            return None
+        answer = await self._call("schedule", location)
+        return None if answer is None else hours.schedule(self.manifest, answer)
 
     async def fetch_locations(self) -> list[PosLocationInfo]:
         """The POS's places (``locations``); none when the manifest declares no such call."""
