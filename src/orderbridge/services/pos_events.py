@@ -20,7 +20,7 @@ from typing import Any
 
 from orderbridge.domain.locations import Location, WeeklySchedule
 from orderbridge.domain.menu import Item
-from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
+from orderbridge.ports import ConnectionRecord, LocationBinding, PosSystem, UnitOfWork
 from orderbridge.services import locations, menus
 from orderbridge.services.pipeline import RECONCILE_ORDER
 from orderbridge.services.reservations import RECONCILE_RESERVATION
@@ -122,6 +122,17 @@ def menu_changed(uow: UowFactory, connection_id: str) -> dict[str, Any]:
     return {"reimport": [b.location_id for b in bindings]}
 
 
+def _places(uow: UowFactory, connection_id: str, external_id: str | None) -> list[LocationBinding]:
+    """The connection's locations: the one linked to the POS's place ``external_id``,
+    or all of them when the POS names none."""
+    with uow() as tx:
+        return [
+            b
+            for b in tx.locations_of_connection(connection_id)
+            if external_id is None or b.external_id == external_id
+        ]
+
+
 def availability_changed(
     uow: UowFactory,
     clock: Clock,
@@ -135,12 +146,7 @@ def availability_changed(
 
     A resume lifts only a pause the POS made: a pause an operator set in the hub stays.
     """
-    with uow() as tx:
-        bindings = [
-            b
-            for b in tx.locations_of_connection(connection_id)
-            if external_location_id is None or b.external_id == external_location_id
-        ]
+    bindings = _places(uow, connection_id, external_location_id)
     now = clock()
 
     def change(location: Location) -> bool:
@@ -189,11 +195,7 @@ async def schedule_changed(
     """
     with uow() as tx:
         connection = tx.get_connection(connection_id)
-        bindings = [
-            b
-            for b in tx.locations_of_connection(connection_id)
-            if external_location_id is None or b.external_id == external_location_id
-        ]
+    bindings = _places(uow, connection_id, external_location_id)
     if connection is None:
         return {"skipped": "unknown_connection"}
     pos = pos_for(connection)
