@@ -136,6 +136,9 @@ class CountertopDriver:
     async def settle(self) -> None:
         await self.dispatcher.idle(5)
 
+    async def go_offline(self) -> None:
+        await self._post("/_sandbox/availability", {"online": False, "store": "st_podil"})
+
     async def change_hours(self, hours: Hours) -> None:
         rows = [
             {"day": day.name[:3], "opens": opens, "closes": closes}

@@ -92,6 +92,9 @@ class PosterDriver:
         await self._post("/_sandbox/faults", {"rate_limit_calls": 1})
         await self.control.get("/api/settings.getAllSettings", params={"token": DEMO_TOKEN})
 
+    async def go_offline(self) -> None:
+        raise AssertionError("Poster tells no availability (availability_webhooks is off)")
+
     async def change_hours(self, hours: Hours) -> None:
         raise AssertionError("Poster keeps no opening hours (opening_hours is off)")
 

@@ -79,6 +79,11 @@ class Driver(Protocol):
         """Reprice :attr:`item_id` (minor units) and sell or stop selling it."""
         ...
 
+    async def go_offline(self) -> None:
+        """Switch online orders off for the place at the register (only where
+        ``capabilities.availability_webhooks``)."""
+        ...
+
     async def change_hours(self, hours: Hours) -> None:
         """Set the place's weekly opening hours at the POS, as its owner would (only
         where ``capabilities.opening_hours``)."""

@@ -150,6 +150,10 @@ def create_app(pos: Kiosko) -> Starlette:
             return _errors(404, "NOT_FOUND", "no such product")
         return JSONResponse({"data": _resource("product", request.path_params["id"], found)})
 
+    async def locations(request: Request) -> Response:
+        place = {"title": "Corner kiosk", "tz": "Europe/Kyiv", "street": "Khreshchatyk 1"}
+        return JSONResponse({"data": [_resource("location", "L1", place)]})
+
     async def schedule(request: Request) -> Response:
         data = [
             _resource(
@@ -190,6 +194,7 @@ def create_app(pos: Kiosko) -> Starlette:
             Route("/api/v1/locations/{loc}/categories", route(categories)),
             Route("/api/v1/locations/{loc}/products", route(products)),
             Route("/api/v1/locations/{loc}/products/{id}", route(product)),
+            Route("/api/v1/locations", route(locations)),
             Route("/api/v1/locations/{loc}/schedule", route(schedule)),
             Route("/api/v1/locations/{loc}/orders", route(create, write=True), methods=["POST"]),
             Route("/api/v1/orders/by-external-id/{key}", route(by_external)),

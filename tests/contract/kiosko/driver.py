@@ -123,6 +123,13 @@ class KioskoDriver:
         self.fake.webhook({"event": "product.changed", "product": {"id": self.item_id}})
         self._sent()
 
+    async def go_offline(self) -> None:
+        self.fake.closed = True
+        self.fake.webhook(
+            {"event": "location.availability", "location": {"id": "L1", "accepting": False}}
+        )
+        self._sent()
+
     async def change_hours(self, hours: Hours) -> None:
         js_day = {day: (day + 1) % 7 for day in Weekday}  # Kiosko counts from Sunday
         self.fake.set_hours({js_day[day]: slots for day, slots in hours.items()})
