@@ -205,6 +205,15 @@ def _menu(manifest: Manifest) -> Found:
         yield ("menu", "items", "category"), "a flat menu and menu_item need the item's category"
     if "menu_item" in services and not services["menu_item"].record:
         yield ("services", "menu_item", "record"), "menu_item must say where its record is"
+    for where, shape, service, join in _flat_parts(items):
+        absolute = compile_path(shape.records).absolute if _parses(shape.records) else False
+        join_path = getattr(shape, join)
+        if absolute and service not in services:
+            yield (*where, "records"), f"absolute records need services.{service}"
+        if absolute and join_path is None:
+            yield (*where, join), f"a flat list must say where its {join} is"
+        if not absolute and join_path is not None:
+            yield (*where, join), f"{join} joins a flat list: records must be absolute ($…)"
     for section, shape in _shapes(menu.model_dump()):
         for key, value in shape.items():
             if isinstance(value, str):
@@ -226,6 +235,19 @@ def _schedule(manifest: Manifest) -> Found:
         for key, value in found.items():
             if isinstance(value, str):
                 yield from _path((*section, key), value)
+
+
+def _flat_parts(items: Any) -> Iterator[tuple[tuple[str, ...], Any, str, str]]:
+    """Variants, option groups and options, each nested or a flat list of its own:
+    (where, shape, the service of its flat list, the key that joins it)."""
+    at = ("menu", "items")
+    if items.variants is not None:
+        yield (*at, "variants"), items.variants, "menu_variants", "item"
+    groups = items.modifier_groups
+    if groups is not None:
+        yield (*at, "modifier_groups"), groups, "menu_option_groups", "item"
+        where = (*at, "modifier_groups", "modifiers")
+        yield where, groups.modifiers, "menu_options", "group"
 
 
 def _parses(path: str) -> bool:

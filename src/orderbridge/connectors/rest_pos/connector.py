@@ -169,7 +169,8 @@ class RestPosConnector:
     # Menu and places ------------------------------------------------------------
 
     async def fetch_menu(self, *, location: LocationBinding) -> Menu:
-        """The whole menu (``menu``, and ``menu_items`` for a flat one)."""
+        """The whole menu (``menu``, and ``menu_items`` for a flat one, and the
+        variants, option groups and options a POS lists apart)."""
         answer = await self._call("menu", location)
         items = None
         if "menu_items" in self.manifest.services:
@@ -180,14 +181,21 @@ class RestPosConnector:
             items,
             location_id=location.location_id,
             currency=location.currency,
+            parts=await self._parts(location),
         )
+
+    async def _parts(self, location: LocationBinding) -> mapping.Parts:
+        declared = [n for n in mapping.PART_SERVICES if n in self.manifest.services]
+        answers = {name: await self._call(name, location) for name in declared}
+        return mapping.parts(self.manifest, answers) if answers else mapping.Parts()
 
     async def fetch_item(self, item_id: str, *, location: LocationBinding) -> PosItem | None:
         """One item (``menu_item``); None when the POS answers it has none."""
         answer = await self._call("menu_item", location, item_id=item_id)
         if answer is None:
             return None
-        return mapping.pos_item(self.manifest, answer, location.currency)
+        parts = await self._parts(location)
+        return mapping.pos_item(self.manifest, answer, location.currency, parts)
 
     async def fetch_register_check(
         self, check_id: str, *, location: LocationBinding

@@ -28,6 +28,9 @@ ServiceName = Literal[
     "menu",
     "menu_items",
     "menu_item",
+    "menu_variants",
+    "menu_option_groups",
+    "menu_options",
     "schedule",
 ]
 SERVICES: tuple[str, ...] = get_args(ServiceName)
@@ -175,14 +178,27 @@ class Availability(Strict):
 
 
 class Modifiers(Availability):
-    records: Path = Field(description="The group's modifiers, relative to the group.")
+    records: Path = Field(
+        description="The group's modifiers, relative to the group; or absolute ($…) in "
+        "the menu_options answer (a flat list)."
+    )
+    group: Path | None = Field(
+        None, description="A flat list's: the group (or groups) an option belongs to."
+    )
     id: Path
     name: Path
     price: Path | None = None
 
 
 class ModifierGroups(Strict):
-    records: Path = Field(description="The item's modifier groups, relative to the item.")
+    records: Path = Field(
+        description="The item's modifier groups, relative to the item; or absolute ($…) "
+        "in the menu_option_groups answer (a flat list)."
+    )
+    item: Path | None = Field(
+        None,
+        description="A flat list's: the item (or items, e.g. product_ids[*]) a group belongs to.",
+    )
     id: Path
     name: Path
     min: Path | None = None
@@ -191,7 +207,11 @@ class ModifierGroups(Strict):
 
 
 class Variants(Availability):
-    records: Path = Field(description="The item's variants, relative to the item.")
+    records: Path = Field(
+        description="The item's variants, relative to the item; or absolute ($…) in the "
+        "menu_variants answer (a flat list)."
+    )
+    item: Path | None = Field(None, description="A flat list's: the item a variant is of.")
     id: Path
     name: Path
     price: Path
