@@ -1,12 +1,23 @@
-"""The ``orderbridge`` command line."""
+"""The ``orderbridge`` command line.
+
+Every failure is one line on stderr with a non-zero exit code (``commands.errors``);
+``orderbridge --debug …`` shows the traceback instead.
+"""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from orderbridge.commands import connections as connection_commands
+from orderbridge.commands import keys as key_commands
+from orderbridge.commands import tenants as tenant_commands
+from orderbridge.commands.check import check as check_command
+from orderbridge.commands.errors import explain
 
 if TYPE_CHECKING:
     from orderbridge.bootstrap import Hub
@@ -22,6 +33,33 @@ deadletters_app = typer.Typer(no_args_is_help=True, help="Jobs that gave up.")
 app.add_typer(deadletters_app, name="deadletters")
 menu_app = typer.Typer(no_args_is_help=True, help="Menus.")
 app.add_typer(menu_app, name="menu")
+app.add_typer(tenant_commands.app, name="tenants")
+app.add_typer(key_commands.app, name="keys")
+app.add_typer(connection_commands.app, name="connections")
+app.command("check")(check_command)
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from orderbridge import __version__
+
+        typer.echo(f"orderbridge {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback instead of a one-line error.")
+    ] = False,
+) -> None:
+    """orderbridge: online orders ⇄ restaurant POS."""
+
+
 manifest_app = typer.Typer(no_args_is_help=True, help="REST POS manifests (docs/rest-pos.md).")
 app.add_typer(manifest_app, name="manifest")
 
@@ -179,18 +217,27 @@ def demo(
     run_demo(ports=ports, db=db.resolve(), api_key=api_key or DEMO_API_KEY, pos=pos)
 
 
+DevOption = typer.Option(
+    "--dev", help="A development machine: accept the public development secret key."
+)
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
     workers: Annotated[bool, typer.Option(help="Also run a worker in this process.")] = True,
+    dev: Annotated[bool, DevOption] = False,
 ) -> None:
     """Serve the API (and, by default, a worker with the schedules)."""
     import asyncio
 
     import uvicorn
 
+    from orderbridge.commands.preflight import ready_to_serve
+
     hub = _hub()
+    ready_to_serve(hub, dev=dev)
     level = hub.settings.log_level.lower()
     # uvicorn's records go through the hub's logging (JSON when asked); the hub writes
     # its own access log (web/observe.py).
@@ -220,12 +267,16 @@ def worker(
     metrics_host: Annotated[str, typer.Option(help="Address the metrics port binds.")] = (
         "127.0.0.1"
     ),
+    dev: Annotated[bool, DevOption] = False,
 ) -> None:
     """Run a worker only (scale out: any number, on any machines, one PostgreSQL)."""
     import asyncio
     import signal
 
+    from orderbridge.commands.preflight import ready_to_serve
+
     hub = _hub()
+    ready_to_serve(hub, dev=dev)
     if metrics_port is not None:
         hub.serve_metrics(metrics_host, metrics_port)
 
@@ -329,9 +380,15 @@ def menu_sync(location_id: str) -> None:
     """Import the location's menu from its POS now and publish what changed."""
     import asyncio
 
+    from orderbridge.services.errors import NotFound
     from orderbridge.services.menus import import_menu
 
     hub = _hub()
+    with hub.uow() as tx:
+        if tx.get_location(location_id) is None:
+            raise NotFound("unknown_location", f"no location {location_id}", field="location")
+        if tx.pos_binding(location_id) is None:
+            raise NotFound("no_pos_connection", f"location {location_id} has no POS connection")
 
     async def main() -> dict[str, object]:
         try:
@@ -446,4 +503,12 @@ def _hub() -> Hub:
 
 
 def main() -> None:
-    app()
+    """The ``orderbridge`` command: failures as one line (``--debug``: a traceback)."""
+    try:
+        app()
+    except Exception as error:
+        if "--debug" in sys.argv[1:]:
+            raise
+        message, code = explain(error)
+        typer.echo(message, err=True)
+        raise SystemExit(code) from None

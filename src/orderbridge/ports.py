@@ -12,17 +12,18 @@ something), defined here so that services and connectors share them; the worker 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from orderbridge.domain.locations import Location, WeeklySchedule
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.orders import Order
 from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
+from orderbridge.matching import ChannelMenu, ItemMapping
 
 
 class TransientError(Exception):
@@ -237,6 +238,16 @@ class PosSystem(Protocol):
         ...
 
 
+@runtime_checkable
+class KeepsProductExtras(Protocol):
+    """A POS that can keep other systems' ids on its products (Poster's product extras,
+    ``application.setEntityExtras``). ``write_product_extras`` writes each item's refs
+    other than the POS's own; it answers how many products were written (0 when the
+    connection is not set to write them)."""
+
+    async def write_product_extras(self, items: Iterable[Item]) -> int: ...
+
+
 # Storage ---------------------------------------------------------------------------
 
 
@@ -252,6 +263,8 @@ class StoredOrder:
     pos_order_id: str | None
     pos_check_id: str | None
     updated_at: datetime
+    # The owner id of the API key that placed it (None: another channel).
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -261,6 +274,7 @@ class OrderFingerprint:
 
     order_id: str
     request_hash: str
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -281,6 +295,7 @@ class StoredReservation:
     pos_connection_id: str | None
     pos_reservation_id: str | None
     updated_at: datetime
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -317,6 +332,52 @@ class EndpointRecord:
     url: str
     events: tuple[str, ...]
     secrets: tuple[str, ...]
+
+
+class MappingStore(Protocol):
+    """Channels' own menus and their item mappings, inside a unit of work.
+
+    ``channel`` is ``storefront`` or a channel connection's id. Mappings of items that
+    left the channel menu are kept (a person's decision outlives a menu change).
+    """
+
+    def channel_menu(self, location_id: str, channel: str) -> ChannelMenu | None: ...
+
+    def channel_menus(self, location_id: str) -> Sequence[ChannelMenu]: ...
+
+    def channel_document(self, location_id: str, channel: str) -> dict[str, object] | None:
+        """The channel menu's items as they were uploaded."""
+        ...
+
+    def save_channel_menu(
+        self,
+        menu: ChannelMenu,
+        *,
+        tenant_id: str,
+        document: dict[str, object],
+        now: datetime,
+    ) -> None: ...
+
+    def mappings(self, location_id: str, channel: str) -> dict[str, ItemMapping]: ...
+
+    def mapping(
+        self, location_id: str, channel: str, channel_item_id: str
+    ) -> ItemMapping | None: ...
+
+    def save_mappings(
+        self,
+        location_id: str,
+        channel: str,
+        mappings: Sequence[ItemMapping],
+        *,
+        tenant_id: str,
+        now: datetime,
+        decided_by: str | None = None,
+    ) -> None: ...
+
+    def auto_threshold(self, tenant_id: str) -> float: ...
+
+    def set_auto_threshold(self, tenant_id: str, value: float, *, now: datetime) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -366,6 +427,7 @@ class UnitOfWork(Protocol):
         tenant_id: str,
         request_hash: str,
         idempotency_key: str | None = None,
+        placed_by: str | None = None,
     ) -> StoredOrder:
         """Store a new order with its timeline; answer it as stored (no read back).
 
@@ -401,7 +463,12 @@ class UnitOfWork(Protocol):
     ) -> StoredReservation | None: ...
 
     def add_reservation(
-        self, reservation: Reservation, *, tenant_id: str, request_hash: str
+        self,
+        reservation: Reservation,
+        *,
+        tenant_id: str,
+        request_hash: str,
+        placed_by: str | None = None,
     ) -> None: ...
 
     def save_reservation(
@@ -478,4 +545,10 @@ class UnitOfWork(Protocol):
 
     def endpoint_ids_for(self, tenant_id: str, event: str) -> Sequence[str]:
         """The ids of ``endpoints_for``'s endpoints, without decrypting their secrets."""
+        ...
+
+    # Menu mapping
+    @property
+    def mappings(self) -> MappingStore:
+        """Channels' own menus and their mappings, in this transaction."""
         ...

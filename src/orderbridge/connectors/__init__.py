@@ -26,12 +26,15 @@ from orderbridge.connectors._entry import (
     ConnectorEntry,
     EventHandler,
     InboundEvent,
+    OwnMenuReader,
     WebhookRejected,
     fixed,
     one_line,
 )
+from orderbridge.connectors.own_menus import read_wix_own_menu
 from orderbridge.connectors.wix.connector import CAPABILITIES as WIX_CAPABILITIES
 from orderbridge.connectors.wix.settings import WixSettings
+from orderbridge.connectors.wix.setup import WixSetup
 from orderbridge.ports import Capabilities, ConnectionRecord, PermanentError, PosSystem
 
 
@@ -51,6 +54,8 @@ CONNECTORS: Mapping[str, ConnectorEntry] = {
         title="Wix Restaurants",
         capabilities=fixed(WIX_CAPABILITIES),
         validate=_validate_wix,
+        setup=lambda context: WixSetup(transport=context.transport),
+        read_own_menu=read_wix_own_menu,
     ),
 }
 
@@ -111,6 +116,7 @@ __all__ = [
     "ConnectorEntry",
     "EventHandler",
     "InboundEvent",
+    "OwnMenuReader",
     "UnknownKind",
     "WebhookRejected",
     "build_pos",

@@ -18,7 +18,16 @@ from tests.integration.dashboard.conftest import (
     Dashboard,
 )
 
-PAGES = ["/admin", "/admin/orders", "/admin/deadletters", "/admin/menu", "/admin/connections"]
+PAGES = [
+    "/admin",
+    "/admin/orders",
+    "/admin/deadletters",
+    "/admin/menu",
+    "/admin/connections",
+    "/admin/locations",
+    "/admin/keys",
+    "/admin/webhooks",
+]
 
 
 def test_overview_shows_locations_connections_queue_and_recent_orders(dash: Dashboard) -> None:

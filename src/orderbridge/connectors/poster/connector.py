@@ -242,11 +242,16 @@ class PosterConnector:
         async def load(name: str, call: Any) -> None:
             results[name] = await call()
 
-        async with anyio.create_task_group() as group:
-            group.start_soon(load, "spots", self.client.get_spots)
-            group.start_soon(load, "halls", self.client.get_halls)
-            group.start_soon(load, "tables", self.client.get_tables)
-            group.start_soon(load, "settings", self.client.get_settings)
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(load, "spots", self.client.get_spots)
+                group.start_soon(load, "halls", self.client.get_halls)
+                group.start_soon(load, "tables", self.client.get_tables)
+                group.start_soon(load, "settings", self.client.get_settings)
+        except ExceptionGroup as failed:
+            # The four calls fail together (a revoked token): raise one classified error,
+            # as the port promises, the permanent one first.
+            raise _one_error(failed) from None
         return location_infos(
             results["spots"], results["halls"], results["tables"], results["settings"]
         )
@@ -270,6 +275,13 @@ class PosterConnector:
                 await self.client.set_entity_extras("product", poster_id(product, "item"), extras)
                 written += 1
         return written
+
+
+def _one_error(failed: ExceptionGroup[Exception]) -> Exception:
+    """The group's first ``PermanentError``, else its first error (a ``TransientError``)."""
+    errors = list(failed.exceptions)
+    permanent = [e for e in errors if isinstance(e, PermanentError)]
+    return (permanent or errors)[0]
 
 
 def _spot_id(location: LocationBinding) -> int:

@@ -14,13 +14,13 @@ webhooks sent to the registry's generic route (:func:`read_webhook`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from pydantic import SecretStr
 
+from orderbridge import safejson
 from orderbridge.connectors._entry import InboundEvent
 from orderbridge.connectors.poster.webhooks import (
     REREAD_WHEN_REPEATED,
@@ -60,7 +60,7 @@ def read_webhook(
     if not isinstance(secret, str) or not secret:
         raise WebhookRejected("no_webhook_secret", "the connection has no application secret")
     try:
-        payload = json.loads(body)
+        payload = safejson.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise WebhookRejected("invalid_webhook", "the body is not JSON") from None
     hook = verify_webhook(payload, secret=SecretStr(secret))
