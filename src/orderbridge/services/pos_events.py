@@ -191,7 +191,8 @@ async def schedule_changed(
     its places when it names none): read them from the POS and make them the location's.
 
     The POS is asked, never the webhook believed; hours the POS does not keep leave the
-    location's alone, and unchanged hours announce nothing.
+    location's alone, and unchanged hours announce nothing. The POS gives weekly hours:
+    dated exceptions (holidays) the location has keep, unless the POS gives its own.
     """
     with uow() as tx:
         connection = tx.get_connection(connection_id)
@@ -211,14 +212,16 @@ async def schedule_changed(
         def change(
             location: Location, schedule: WeeklySchedule = schedule, now: datetime = now
         ) -> bool:
-            if location.schedule == schedule:
+            merged = _with_exceptions(schedule, location.schedule)
+            if location.schedule == merged:
                 return False
-            location.set_schedule(schedule, now)
+            location.set_schedule(merged, now)
             return True
 
         with uow() as tx:
             record = tx.get_location(binding.location_id)
-            if record is None or record.location.schedule == schedule:
+            current = record.location.schedule if record is not None else None
+            if record is None or current == _with_exceptions(schedule, current):
                 continue
             locations.change_status(
                 tx,
@@ -229,3 +232,10 @@ async def schedule_changed(
             )
             changed.append(binding.location_id)
     return {"schedule": changed}
+
+
+def _with_exceptions(weekly: WeeklySchedule, current: WeeklySchedule | None) -> WeeklySchedule:
+    """The POS's weekly hours, with the location's dated exceptions when the POS has none."""
+    if weekly.exceptions or current is None or not current.exceptions:
+        return weekly
+    return WeeklySchedule(hours=weekly.hours, exceptions=current.exceptions)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time
+from datetime import date, time
 
 import pytest
 
-from orderbridge.domain.locations import LocationState, OpeningInterval, Weekday, WeeklySchedule
+from orderbridge.domain.locations import (
+    LocationState,
+    OpeningInterval,
+    ScheduleException,
+    Weekday,
+    WeeklySchedule,
+)
 from orderbridge.services import notify, pos_events
 from orderbridge.services.locations import LOCATION_STATUS
 from orderbridge.services.menus import IMPORT_MENU
@@ -126,6 +132,23 @@ async def test_hours_kept_at_the_pos_replace_the_locations_once(world: World) ->
         world.hub.uow, world.hub.pos_for, world.clock, CONNECTION
     )
     assert again == {"schedule": []} and announced(world.hub).count("location.status_changed") == 1
+
+
+async def test_the_locations_holidays_stay_when_the_pos_gives_weekly_hours(
+    world: World,
+) -> None:
+    holiday = ScheduleException(date(2026, 12, 25))
+    with world.hub.uow() as tx:
+        record = tx.get_location(LOCATION)
+        assert record is not None
+        hours = {Weekday.SUNDAY: (OpeningInterval(time(10), time(20)),)}
+        record.location.set_schedule(WeeklySchedule(hours, (holiday,)), world.clock())
+        tx.save_location(record.location)
+        tx.commit()
+    world.pos.capabilities = replace(world.pos.capabilities, opening_hours=True)
+    world.pos.schedules[LOCATION] = MONDAYS
+    await pos_events.schedule_changed(world.hub.uow, world.hub.pos_for, world.clock, CONNECTION)
+    assert _schedule(world) == WeeklySchedule(MONDAYS.hours, (holiday,))
 
 
 async def test_hours_are_left_alone_where_the_pos_keeps_none(world: World) -> None:
