@@ -10,7 +10,7 @@ order up by that key before creating it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from orderbridge.domain.orders import Order, OrderStatus
@@ -26,7 +26,6 @@ from orderbridge.ports import (
 from orderbridge.services import notify
 
 RECONCILE_ORDER = "order.reconcile"
-LOOKUP_WINDOW = timedelta(hours=1)
 REAUTH = "reauth_required"
 # An operator's replay runs as a new job, but the tries before it may have reached the POS.
 REPLAY_EVENTS = frozenset({"order.replayed", "order.replay_requested"})
@@ -48,6 +47,7 @@ async def submit_order(
     pos_for: PosFactory,
     clock: Clock,
     before_create: Callable[[], Awaitable[None]] = _no_fence,
+    first_try_at: datetime | None = None,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
@@ -56,6 +56,8 @@ async def submit_order(
     after tries that may have timed out), an earlier try may have reached the POS, so
     the order is looked up first. ``before_create`` runs right before the create call
     (the worker passes its lease fence: a try whose job was taken over stops there).
+    ``first_try_at`` is when this job's first try began: the look-up searches from
+    there (after a replay, from the order's creation: earlier jobs tried before).
     """
     with uow() as tx:
         stored = tx.get_order(order_id)
@@ -78,11 +80,11 @@ async def submit_order(
         # A POS that cannot find an order by its key (``order_lookup_by_key`` off) is
         # one whose create is idempotent by the key itself (a REST POS's idempotency
         # header), so creating again is the lookup.
-        again = attempt > 1 or any(e.event in REPLAY_EVENTS for e in order.timeline)
-        if again and pos.capabilities.order_lookup_by_key:
-            ref = await pos.find_order(
-                location=location, key=order.id, since=order.created_at - LOOKUP_WINDOW
-            )
+        replayed = any(e.event in REPLAY_EVENTS for e in order.timeline)
+        if (attempt > 1 or replayed) and pos.capabilities.order_lookup_by_key:
+            # Nothing was created at the POS for this order before it was stored.
+            since = order.created_at if replayed or first_try_at is None else first_try_at
+            ref = await pos.find_order(location=location, key=order.id, since=since)
         found = ref is not None
         if ref is None:
             await before_create()

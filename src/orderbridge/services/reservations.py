@@ -9,7 +9,7 @@ completes it. A POS that takes none fails the reservation at once, with that rea
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from orderbridge.domain.reservations import Reservation, ReservationStatus
@@ -27,7 +27,6 @@ from orderbridge.services.errors import Conflict, NotFound
 
 SUBMIT_RESERVATION = "reservation.submit"
 RECONCILE_RESERVATION = "reservation.reconcile"
-LOOKUP_WINDOW = timedelta(hours=1)
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
@@ -118,8 +117,9 @@ async def submit_reservation(
             raise PermanentError("reservations_not_supported", "the POS takes no reservations")
         ref: PosOrderRef | None = None
         if attempt > 1 and pos.capabilities.order_lookup_by_key:
+            # Nothing was created at the POS before the reservation was stored.
             ref = await pos.find_reservation(
-                location=location, key=reservation.id, since=reservation.created_at - LOOKUP_WINDOW
+                location=location, key=reservation.id, since=reservation.created_at
             )
         if ref is None:
             ref = await pos.submit_reservation(reservation, location=location, key=reservation.id)
