@@ -17,6 +17,9 @@ Poster answered, lost and doubled orders. Runnable alone::
     uv run python bench/recovery.py [--history 50000] [--rate 100] [--seconds 10]
         [--kill-after 5]
 
+Then, against the same running sandbox, the look-up alone: ``--keys`` orders looked up
+at once by the connector, and by the look-up it replaced, with the hub's CPU for each.
+
 Prints the figures, then one JSON object as the last line.
 """
 
@@ -34,10 +37,20 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import SecretStr
+
 from _root import cpu_seconds, stack
 from e2e_orders import database, hub_env, steady_load
+from orderbridge.connectors.poster.connector import PosterConnector
+from orderbridge.connectors.poster.settings import PosterSettings
+from orderbridge.ports import LocationBinding
 from orderbridge.sandboxes.poster.sandbox import PosterSandbox
-from orderbridge.sandboxes.poster.seed import DEMO_ACCOUNT, OAUTH_APP_SECRET, demo_world
+from orderbridge.sandboxes.poster.seed import (
+    DEMO_ACCOUNT,
+    DEMO_TOKEN,
+    OAUTH_APP_SECRET,
+    demo_world,
+)
 from orderbridge.sandboxes.poster.state import IncomingOrder, IncomingOrderProduct
 from peers import load_average, rss_mib
 
@@ -72,6 +85,53 @@ def seed_history(state: Path, count: int) -> None:
             application_id=None,
         )
     PosterSandbox(world, state_file=state).save()
+
+
+async def lookup_cost(poster_url: str, keys: int) -> dict[str, Any]:
+    """``keys`` uncertain orders looked up at once by the connector (none is there: the
+    whole window is read), and the same with the look-up this replaced — one
+    ``getOwnIncomingOrders`` per order from three hours back — for comparison. CPU of
+    this process (the hub's side: the calls and parsing the answers)."""
+    connector = PosterConnector.from_settings(
+        PosterSettings(
+            account=DEMO_ACCOUNT,
+            base_url=poster_url,
+            token=SecretStr(DEMO_TOKEN),
+            timeout_seconds=60,
+        )
+    )
+    location = LocationBinding("loc_podil", "1", "UAH", "Europe/Kyiv")
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    try:
+        started = time.process_time()
+        await asyncio.gather(
+            *(
+                connector.find_order(location=location, key=f"missing_{n}", since=since)
+                for n in range(keys)
+            )
+        )
+        bounded = time.process_time() - started
+        stats = connector.order_lookup.stats
+        started = time.process_time()
+        read_before = 0
+        date_from = (since - timedelta(hours=3)).astimezone(ZoneInfo("Europe/Kyiv"))
+        for _ in range(keys):
+            found = await connector.client.get_own_incoming_orders(
+                date_from=date_from.strftime("%Y-%m-%d %H:%M:%S")
+            )
+            read_before += len(found)
+        unbounded = time.process_time() - started
+    finally:
+        await connector.aclose()
+    return {
+        "keys": keys,
+        "bounded_cpu_ms_per_order": round(bounded * 1000 / keys, 2),
+        "bounded_calls": stats.pages,
+        "bounded_orders_read": stats.orders_read,
+        "unbounded_cpu_ms_per_order": round(unbounded * 1000 / keys, 2),
+        "unbounded_calls": keys,
+        "unbounded_orders_read": read_before,
+    }
 
 
 def run(history: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -129,6 +189,7 @@ def run(history: int, args: argparse.Namespace) -> dict[str, Any]:
                 "AND total_attempts > 1",
             )[0][0]
             history_rows = stack.timelines(db_url)
+            direct = asyncio.run(lookup_cost(running.poster_url, args.keys))
     submitted_after = 0
     found_again = 0
     for entries in history_rows.values():
@@ -153,6 +214,7 @@ def run(history: int, args: argparse.Namespace) -> dict[str, Any]:
         "serve_peak_rss_mib": peak_rss,
         "lost": len(lost),
         "doubled": len(doubled),
+        "lookup": direct,
     }
 
 
@@ -162,6 +224,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--kill-after", type=float, default=5.0)
+    parser.add_argument("--keys", type=int, default=16, help="orders looked up at once")
     args = parser.parse_args()
     results = [run(0, args), run(args.history, args)]
     for r in results:
@@ -173,6 +236,14 @@ def main() -> None:
             f"{r['recovery_seconds']} s; serve {r['serve_cpu_ms_per_order']} ms CPU/order, "
             f"sandbox {r['sandbox_cpu_ms_per_order']} ms; serve peak RSS "
             f"{r['serve_peak_rss_mib']} MiB; lost {r['lost']}, doubled {r['doubled']}"
+        )
+        look = r["lookup"]
+        print(
+            f"    look-up of {look['keys']} missing orders at once: "
+            f"{look['bounded_cpu_ms_per_order']} ms CPU/order, {look['bounded_calls']} calls, "
+            f"{look['bounded_orders_read']} orders read; the unbounded one it replaced: "
+            f"{look['unbounded_cpu_ms_per_order']} ms CPU/order, {look['unbounded_calls']} "
+            f"calls, {look['unbounded_orders_read']} orders read"
         )
     empty, full = results
     ratio = round(full["serve_cpu_ms_per_order"] / max(empty["serve_cpu_ms_per_order"], 1e-9), 2)
