@@ -15,6 +15,7 @@ Runnable alone::
 
     uv run python bench/e2e_orders.py [--rate 100] [--seconds 60] [--workers 0]
         [--apis 1] [--database sqlite|postgresql] [--poll 0.2] [--concurrency 16]
+        [--profile FILE]
 
 Prints the figures, then one JSON object as the last line.
 """
@@ -34,6 +35,7 @@ from typing import Any
 
 import httpx
 
+import _profile
 from _root import cpu_seconds, postgres, stack, tree_cpu_seconds
 from orderbridge.storage.migrate import upgrade
 
@@ -238,6 +240,9 @@ def main() -> None:
     parser.add_argument(
         "--pos-rate", type=float, default=1000.0, help="per-worker POS call limit per second"
     )
+    parser.add_argument(
+        "--profile", type=Path, help="sample the (first) API process with py-spy into this file"
+    )
     args = parser.parse_args()
 
     env = hub_env(poll=args.poll, concurrency=args.concurrency, pos_rate=args.pos_rate)
@@ -267,6 +272,11 @@ def main() -> None:
             processes.update({f"worker{i}": w for i, w in enumerate(running.workers, 1)})
             cpu_before = {name: cpu_seconds(p.pid) for name, p in processes.items() if p}
             pg_before = tree_cpu_seconds(postmaster) if postmaster else 0.0
+            spy = (
+                _profile.record(running.api.pid, args.profile, args.seconds)
+                if (args.profile and running.api)
+                else None
+            )
             began = time.perf_counter()
             load_cpu = time.process_time()
             sent, post_latency, failures = asyncio.run(
@@ -274,6 +284,8 @@ def main() -> None:
             )
             posting = time.perf_counter() - began
             cpu_load = time.process_time() - load_cpu
+            if spy is not None:
+                spy.wait(timeout=120)
             statuses = stack.wait_until_submitted(running, set(sent), timeout=120)
             drained = time.perf_counter() - began
             cpu = {
@@ -332,6 +344,11 @@ def main() -> None:
         "CPU per order: "
         + ", ".join(f"{name} {value} ms" for name, value in figures["cpu_ms_per_order"].items())
     )
+    if args.profile:
+        samples, ranked = _profile.summary(args.profile)
+        print(f"py-spy: {samples} samples of the API process; share self / total:")
+        for name, own, total in ranked:
+            print(f"  {own:6.1%} {total:6.1%}  {name}")
     print(json.dumps(figures))
 
 
