@@ -91,7 +91,7 @@ def instrument(hub: Hub, counts: Counts) -> None:
         counts.add("statements")
         head = " ".join(sql.split())[:70]
         counts.sql.setdefault(counts.step, Counter())[head] += 1
-        if head.upper().startswith("BEGIN"):
+        if head.upper().startswith("BEGIN IMMEDIATE"):
             counts.add("write transactions (BEGIN IMMEDIATE)")
         elif head.upper().startswith(("SELECT", "WITH")):
             counts.add("reads")
