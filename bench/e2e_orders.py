@@ -211,6 +211,21 @@ def database(kind: str, folder: Path) -> Iterator[tuple[str, int | None]]:
         yield url, postmaster
 
 
+@contextlib.contextmanager
+def demo_serve(folder: Path) -> Iterator[tuple[str, stack.Stack]]:
+    """A migrated SQLite database, the Poster sandbox, and one ``orderbridge serve``
+    running the API and a worker (the demo's setup) with the benchmarks' settings;
+    the database URL and the running stack."""
+    env = hub_env(poll=0.2, concurrency=16, pos_rate=1000.0)
+    with (
+        database("sqlite", folder) as (db_url, _postmaster),
+        stack.hub_stack(
+            db_url, folder, workers=0, api_worker=True, poster_timeout=10, **env
+        ) as running,
+    ):
+        yield db_url, running
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -47,7 +47,7 @@ from typing import Any
 import httpx
 
 from _root import cpu_seconds, servers, stack
-from e2e_orders import database, hub_env, ms, percentile, steady_load, submitted_latency
+from e2e_orders import demo_serve, ms, percentile, steady_load, submitted_latency
 from orderbridge.demo import DEMO_LOCATIONS
 from orderbridge.sandboxes.poster.seed import DEMO_TOKEN
 
@@ -358,13 +358,7 @@ def load_phase(
 def orderbridge_peer(folder: Path) -> Iterator[tuple[Peer, dict[str, Any]]]:
     """``orderbridge serve`` (API + worker, SQLite) and its Poster sandbox; the peer and
     the menu's order lines."""
-    env = hub_env(poll=0.2, concurrency=16, pos_rate=1000.0)
-    with (
-        database("sqlite", folder) as (db_url, _postmaster),
-        stack.hub_stack(
-            db_url, folder, workers=0, api_worker=True, poster_timeout=10, **env
-        ) as running,
-    ):
+    with demo_serve(folder) as (db_url, running):
         assert running.api is not None and running.sandbox is not None
 
         def at_pos(sent: dict[str, float], _acked: dict[str, float]) -> dict[str, float]:

@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 from pydantic import SecretStr
 
 from _root import cpu_seconds, stack
-from e2e_orders import database, hub_env, steady_load
+from e2e_orders import demo_serve, steady_load
 from orderbridge.connectors.poster.connector import PosterConnector
 from orderbridge.connectors.poster.settings import PosterSettings
 from orderbridge.ports import LocationBinding
@@ -139,13 +139,7 @@ def run(history: int, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="orderbridge-recovery-") as tmp:
         folder = Path(tmp)
         seed_history(folder / "poster-state.json", history)
-        env = hub_env(poll=0.2, concurrency=16, pos_rate=1000.0)
-        with (
-            database("sqlite", folder) as (db_url, _pm),
-            stack.hub_stack(
-                db_url, folder, workers=0, api_worker=True, poster_timeout=10, **env
-            ) as running,
-        ):
+        with demo_serve(folder) as (db_url, running):
             assert running.sandbox is not None
             lines = stack.menu_lines(running.hub_url)
             load_before = load_average()
