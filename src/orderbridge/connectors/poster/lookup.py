@@ -31,6 +31,7 @@ on the pages read before the reading stopped.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -104,7 +105,9 @@ class MarkerLookup:
     def __init__(self, list_page: ListPage, *, clock: Clock = _utcnow) -> None:
         self._list_page = list_page
         self._clock = clock
-        self._open: dict[str, _Reading] = {}  # by time zone: the reading still gathering
+        # The reading still gathering, by (thread, time zone): one event loop per thread,
+        # and a look-up waits only on a reading of its own loop.
+        self._open: dict[tuple[int, str], _Reading] = {}
         self.stats = LookupStats()
 
     async def find(
@@ -113,24 +116,25 @@ class MarkerLookup:
         """The orders at ``spot_id`` carrying ``key``'s marker created since ``since``
         (give or take ``SKEW``), oldest first; empty if there are none."""
         ask = _Ask(spot_id, marker(key), since)
-        reading = self._open.get(timezone)
+        lane = (threading.get_ident(), timezone)
+        reading = self._open.get(lane)
         if reading is not None:
             reading.asks.append(ask)
             await reading.done.wait()
             if reading.error is not None:
                 raise _shared(reading.error)
             return ask.found
-        reading = self._open[timezone] = _Reading([ask])
+        reading = self._open[lane] = _Reading([ask])
         try:
             await anyio.sleep(GATHER_SECONDS)
-            del self._open[timezone]  # from here on, new look-ups start a reading of their own
+            del self._open[lane]  # from here on, new look-ups start a reading of their own
             await self._read(reading.asks, timezone)
         except BaseException as error:
             reading.error = error
             raise
         finally:
-            if self._open.get(timezone) is reading:
-                del self._open[timezone]
+            if self._open.get(lane) is reading:
+                del self._open[lane]
             reading.done.set()
         return ask.found
 
