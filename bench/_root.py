@@ -23,11 +23,6 @@ from tests.reliability import stack  # noqa: E402
 
 __all__ = ["ROOT", "cpu_seconds", "postgres", "servers", "stack", "tree_cpu_seconds"]
 
-# The harness waits 30 s for a server to answer; a benchmark run with ``nice -n 19`` on
-# a shared, loaded machine can take longer just to import and start (seen: 25 s for
-# ``orderbridge serve``), and a benchmark that gives up there measures nothing.
-servers.wait_until_up.__defaults__ = (180.0, None)
-
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds the process ``pid`` has used so far (Linux)."""

@@ -4,12 +4,13 @@ These are outbox job handlers (``order.submit``, ``order.reconcile``) and what P
 webhooks and the reconciliation sweep call. The rule that keeps the POS free of
 duplicates: the order's id goes into the POS order as its key, and any try after the
 first (the earlier one may have reached the POS before a timeout or a crash) looks the
-order up by that key before creating it.
+order up by that key before creating it (``services/submission.py``, shared with
+reservations).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -23,20 +24,22 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services import notify
+from orderbridge.services import mapping_orders, notify
+from orderbridge.services.submission import (
+    Fence,
+    create_once,
+    look_up_since,
+    no_fence,
+    park_connection_on_reauth,
+    parks_for_reauth,
+    tried_before,
+)
 
 RECONCILE_ORDER = "order.reconcile"
-REAUTH = "reauth_required"
-# An operator's replay runs as a new job, but the tries before it may have reached the POS.
-REPLAY_EVENTS = frozenset({"order.replayed", "order.replay_requested"})
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
 Clock = Callable[[], datetime]
-
-
-async def _no_fence() -> None:
-    return None
 
 
 async def submit_order(
@@ -46,7 +49,7 @@ async def submit_order(
     uow: UowFactory,
     pos_for: PosFactory,
     clock: Clock,
-    before_create: Callable[[], Awaitable[None]] = _no_fence,
+    before_create: Fence = no_fence,
     first_try_at: datetime | None = None,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
@@ -56,8 +59,7 @@ async def submit_order(
     after tries that may have timed out), an earlier try may have reached the POS, so
     the order is looked up first. ``before_create`` runs right before the create call
     (the worker passes its lease fence: a try whose job was taken over stops there).
-    ``first_try_at`` is when this job's first try began: the look-up searches from
-    there (after a replay, from the order's creation: earlier jobs tried before).
+    ``first_try_at`` (when this job's first try began) bounds the look-up.
     """
     with uow() as tx:
         stored = tx.get_order(order_id)
@@ -75,20 +77,19 @@ async def submit_order(
     connection, location = binding
     pos = pos_for(connection)
     order = stored.order
-    ref: PosOrderRef | None = None
     try:
-        # A POS that cannot find an order by its key (``order_lookup_by_key`` off) is
-        # one whose create is idempotent by the key itself (a REST POS's idempotency
-        # header), so creating again is the lookup.
-        replayed = any(e.event in REPLAY_EVENTS for e in order.timeline)
-        if (attempt > 1 or replayed) and pos.capabilities.order_lookup_by_key:
-            # Nothing was created at the POS for this order before it was stored.
-            since = order.created_at if replayed or first_try_at is None else first_try_at
-            ref = await pos.find_order(location=location, key=order.id, since=since)
-        found = ref is not None
-        if ref is None:
-            await before_create()
-            ref = await pos.submit_order(order, location=location, key=order.id)
+        order = mapping_orders.for_pos(uow, order)  # a held own-menu order: translate now
+        ref, found = await create_once(
+            again=tried_before(attempt, order.timeline),
+            can_look_up=pos.capabilities.order_lookup_by_key,
+            look_up=lambda: pos.find_order(
+                location=location,
+                key=order.id,
+                since=look_up_since(order.created_at, first_try_at, order.timeline),
+            ),
+            create=lambda: pos.submit_order(order, location=location, key=order.id),
+            before_create=before_create,
+        )
     except PermanentError as error:
         _refused(error, uow=uow, order_id=order_id, connection=connection, clock=clock)
         raise
@@ -126,10 +127,9 @@ def _refused(
         stored = tx.get_order(order_id)
         assert stored is not None
         now = clock()
-        if error.code == REAUTH:
-            tx.set_connection_status(connection.id, "needs_reauth", error.reason)
-            stored.order.record(now, "pos.reauth_required", error.reason)
-        elif stored.order.fail(now, f"{error.code}: {error.reason}").applied:
+        order = stored.order
+        parked = parks_for_reauth(tx, connection, error, order, now)
+        if not parked and order.fail(now, f"{error.code}: {error.reason}").applied:
             notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=now)
         tx.save_order(stored.order)
         tx.commit()
@@ -156,10 +156,7 @@ async def reconcile_order(
     try:
         ref = await pos.order_state(stored.pos_order_id, location=location)
     except PermanentError as error:
-        if error.code == REAUTH:  # park the connection, or every sweep makes a dead letter
-            with uow() as tx:
-                tx.set_connection_status(connection.id, "needs_reauth", error.reason)
-                tx.commit()
+        park_connection_on_reauth(uow, connection, error)
         raise
     with uow() as tx:
         fresh = tx.get_order(order_id)
