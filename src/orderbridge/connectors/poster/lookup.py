@@ -22,6 +22,9 @@ tens of thousands of orders per uncertain order. Here instead:
   them together) share one reading: each page is matched against all of their keys.
   A look-up joins only a reading that has not started yet, so every look-up sees
   Poster as it is after the look-up was asked (never an answer older than the ask).
+  A reading covers the union of its look-ups' windows: one old order in a batch (an
+  operator's replay of last week's order) makes the batch read that week too, in
+  pages that grow while they are quiet.
 
 Every page read is matched against every key of the batch, found or not, so a
 duplicate (two orders with one marker, from an earlier bug) is reported when both are
