@@ -30,6 +30,7 @@ from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
 from orderbridge.connectors import BuildContext
 from orderbridge.connectors._base import make_http_client
+from orderbridge.connectors.storefront.ssrf import pinned_transport
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.listen import listen_for_jobs
 from orderbridge.messaging.metrics import (
@@ -137,12 +138,14 @@ class Hub:
         return connector
 
     def http(self) -> httpx.AsyncClient:
-        """The hardened client for outbound webhooks: timeouts, no redirects."""
+        """The hardened client for outbound webhooks: timeouts, no redirects, and the
+        SSRF guard at connect (the address checked is the address connected to)."""
         if self._http is None:
             self._http = make_http_client(
                 base_url="",
                 timeout=self.settings.http_timeout_seconds,
-                transport=self.webhook_transport,
+                transport=self.webhook_transport
+                or pinned_transport(allow_private=self.settings.allow_private_urls),
             )
         return self._http
 
