@@ -48,6 +48,7 @@ from orderbridge.security import CredentialCipher
 from orderbridge.services import menus, sweep
 from orderbridge.storage import tables as t
 from orderbridge.storage.db import make_engine, read_only, session_factory
+from orderbridge.storage.rate_limits import Rate, RateLimits, rate_limits_for
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import SqlUnitOfWork
 from orderbridge.web.app import create_app
@@ -104,8 +105,16 @@ class Hub:
             api_threads=self.settings.api_threads or (8 if self.on_sqlite else None),
             demo_api_key=demo_api_key,
             pos_transport=self.pos_transport,
+            rate_limits=self.rate_limits(),
         )
         return create_app(context, self.hub_metrics)
+
+    def rate_limits(self) -> RateLimits | None:
+        """Per-key request rates: shared on PostgreSQL, in memory on SQLite; None if off."""
+        per_second = self.settings.rate_limit_per_second
+        if per_second <= 0:
+            return None
+        return rate_limits_for(self.engine, Rate(per_second, self.settings.rate_limit_burst))
 
     @property
     def on_sqlite(self) -> bool:

@@ -2,11 +2,13 @@
 
 Every storefront and admin route runs for one tenant, the one whose API key came in
 ``Authorization: Bearer …``; what belongs to another tenant answers 404, exactly as
-what does not exist.
+what does not exist. Each key's requests are rate-limited (``storage.rate_limits``):
+past its rate, 429 ``rate_limited`` with ``Retry-After``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +24,7 @@ from orderbridge.config import Settings
 from orderbridge.ports import UnitOfWork
 from orderbridge.security import CredentialCipher
 from orderbridge.storage.api_keys import ApiKeyCache, Caller
+from orderbridge.storage.rate_limits import MemoryRateLimits, RateLimits
 from orderbridge.web.errors import ApiError
 
 
@@ -45,6 +48,8 @@ class WebContext:
     # Where Poster calls made by routes (the OAuth callback) go; None: the network.
     pos_transport: httpx.AsyncBaseTransport | None = None
     demo_api_key: str | None = None
+    # Per-key request rates (``storage.rate_limits``); None: unlimited.
+    rate_limits: RateLimits | None = None
 
 
 async def context(request: Request) -> WebContext:
@@ -90,7 +95,26 @@ async def caller(request: Request) -> Caller:
             "unknown or revoked API key",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    await _within_rate(request.app.state.context.rate_limits, found.key_id)
     return found
+
+
+async def _within_rate(limits: RateLimits | None, key_id: str) -> None:
+    """Take one request from the key's bucket, or answer 429 with ``Retry-After``."""
+    if limits is None:
+        return
+    if isinstance(limits, MemoryRateLimits):
+        wait = limits.take(key_id)
+    else:  # a statement on the shared table, off the event loop
+        wait = await anyio.to_thread.run_sync(limits.take, key_id)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many requests for this API key; retry in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        )
 
 
 async def admin_caller(who: Annotated[Caller, Depends(caller)]) -> Caller:

@@ -38,6 +38,10 @@ class ErrorCase:
 
 UNAUTHORIZED = ErrorCase(401, "unauthorized", "send the API key as Authorization: Bearer <key>")
 FORBIDDEN = ErrorCase(403, "forbidden", "this needs an admin API key")
+RATE_LIMITED = ErrorCase(429, "rate_limited", "too many requests for this API key; retry in 1 s")
+UNAVAILABLE = ErrorCase(503, "unavailable", "the database is unavailable; try again shortly")
+BAD_PATH = ErrorCase(400, "invalid_path", "the path contains a control character")
+BAD_QUERY = ErrorCase(400, "invalid_query", "the query contains a NUL character")
 BODY_ERRORS = (
     ErrorCase(400, "malformed_json", "body is not valid JSON: expected value"),
     ErrorCase(413, "payload_too_large", "the request body is larger than 1048576 bytes"),
