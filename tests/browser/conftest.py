@@ -1,4 +1,6 @@
-"""Browser tests wait as patiently as the rest of the suite (``tests/patience.py``)."""
+"""What every browser test shares: patient expectations (``tests/patience.py``), and
+Debian's Chromium with a fresh page per test (defined with the Poster shop's tests,
+where they began)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_shop import browser, page  # noqa: F401
 from tests.patience import BROWSER_WAIT_MS
 
 

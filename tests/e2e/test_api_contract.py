@@ -14,7 +14,7 @@ item not on the menu, a reservation in the past, an unroutable webhook URL), as 
 document says.
 
 Deterministic (``--seed``), so CI fails the same way on any machine; to explore, run
-with ``ORDERBRIDGE_FUZZ_SEED=random`` and more ``ORDERBRIDGE_FUZZ_EXAMPLES``.
+with ``ORDERBRIDGE_TEST_FUZZ_SEED=random`` and more ``ORDERBRIDGE_TEST_FUZZ_EXAMPLES``.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from tests.patience import patience
 
 pytestmark = pytest.mark.e2e
 
-EXAMPLES = os.environ.get("ORDERBRIDGE_FUZZ_EXAMPLES", "15")
-SEED = os.environ.get("ORDERBRIDGE_FUZZ_SEED", "20261124")
+EXAMPLES = os.environ.get("ORDERBRIDGE_TEST_FUZZ_EXAMPLES", "15")
+SEED = os.environ.get("ORDERBRIDGE_TEST_FUZZ_SEED", "20261124")
 
 CONFIG = f"""
 # The storefront key for the storefront API, the admin key for everything else.

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from orderbridge.sandboxes.wix.seed import ACCESS_TOKEN, LOCATION_ID, OPERATION_ID
-from tests.e2e.poster_demo import DEMO_TOKEN, PODIL, Demo
+from tests.e2e.poster_demo import ADMIN_KEY, DEMO_TOKEN, PODIL, Demo
 from tests.e2e.servers import free_port, on_free_ports, orderbridge_process
 from tests.patience import HTTP_TIMEOUT, wait_for
 
@@ -146,16 +146,16 @@ def test_pausing_the_location_pauses_the_wix_operation(world: tuple[Demo, str]) 
     demo, wix = world
     until = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
     body = {"action": "pause", "until": until.isoformat(), "reason": "kitchen full"}
-    assert demo.api(f"/api/v1/locations/{PODIL}/status", json=body).status_code == 200
+    # Pausing needs the admin key: the storefront key is publishable.
+    status = f"/api/v1/locations/{PODIL}/status"
+    assert demo.api(status, json=body, key=ADMIN_KEY).status_code == 200
     paused = wait_for(
         lambda: (op := _operation(wix))["onlineOrderingStatus"] == "PAUSED_UNTIL" and op,
         timeout=30,
         what="the operation paused",
     )
     assert datetime.fromisoformat(paused["pausedUntilOptions"]["time"]) == until
-    assert (
-        demo.api(f"/api/v1/locations/{PODIL}/status", json={"action": "resume"}).status_code == 200
-    )
+    assert demo.api(status, json={"action": "resume"}, key=ADMIN_KEY).status_code == 200
     wait_for(
         lambda: _operation(wix)["onlineOrderingStatus"] == "ENABLED",
         timeout=30,

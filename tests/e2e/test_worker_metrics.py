@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import httpx
@@ -31,7 +32,12 @@ def test_a_worker_process_serves_its_job_metrics(tmp_path: Path) -> None:
     upgrade(url)
     port = free_port()
     metrics = f"http://127.0.0.1:{port}/metrics"
-    env = {"ORDERBRIDGE_DATABASE_URL": url, "ORDERBRIDGE_LOG_JSON": "true"}
+    # A worker refuses the public development key (it would decrypt nothing real).
+    env = {
+        "ORDERBRIDGE_DATABASE_URL": url,
+        "ORDERBRIDGE_SECRET_KEY": secrets.token_hex(32),
+        "ORDERBRIDGE_LOG_JSON": "true",
+    }
     # On start the worker queues the sweep and the housekeeping, and runs them.
     with orderbridge_process(
         ["worker", "--metrics-port", str(port)],

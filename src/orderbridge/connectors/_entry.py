@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 import httpx
+from pydantic import ValidationError
 
 from orderbridge import safejson
 from orderbridge.ports import (
@@ -26,6 +27,7 @@ from orderbridge.ports import (
     PosSystem,
     UnitOfWork,
 )
+from orderbridge.services.connection_setup import ConnectionSetup
 
 Role = Literal["pos", "channel"]
 UowFactory = Callable[[], UnitOfWork]
@@ -112,6 +114,28 @@ class EventHandler(Protocol):
     ) -> Awaitable[dict[str, Any]]: ...
 
 
+class OwnMenuReader(Protocol):
+    """Read a channel's own menu from the channel (``own`` mode, docs/menu-mapping.md):
+    a channel menu document, ``{"items": [...]}`` with the channel's own ids, of the
+    channel's place ``place`` (the location's external id there)."""
+
+    def __call__(
+        self,
+        connection: ConnectionRecord,
+        context: BuildContext,
+        *,
+        place: str,
+        currency: str,
+    ) -> Awaitable[dict[str, Any]]: ...
+
+
+def one_line(error: ValidationError) -> str:
+    """A settings model's first complaint as ``field: reason`` (for one-line errors)."""
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in first["loc"]) or "settings"
+    return f"{where}: {first['msg']}"
+
+
 def fixed(capabilities: Capabilities) -> Callable[[Mapping[str, Any]], Capabilities]:
     """Capabilities that do not depend on a connection's settings."""
 
@@ -143,3 +167,9 @@ class ConnectorEntry:
     # Of ``events``, the kinds that seldom call the remote system: the worker lets them
     # through while the connection's breaker is open (they mostly queue other jobs).
     unguarded_events: frozenset[str] = frozenset()
+    # How an operator connects one (admin API, CLI, dashboard): the kind's checks of
+    # what is typed and its questions to the system (``services.connection_setup``).
+    # None: the settings check above, and (a POS) the places it lists.
+    setup: Callable[[BuildContext], ConnectionSetup] | None = None
+    # A channel whose own menu the hub can read from it (None: upload it instead).
+    read_own_menu: OwnMenuReader | None = None

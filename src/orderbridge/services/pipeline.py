@@ -24,7 +24,7 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services import notify
+from orderbridge.services import mapping_orders, notify
 from orderbridge.services.submission import (
     Fence,
     create_once,
@@ -76,6 +76,7 @@ async def submit_order(
     pos = pos_for(connection)
     order = stored.order
     try:
+        order = mapping_orders.for_pos(uow, order)  # a held own-menu order: translate now
         ref, found = await create_once(
             again=tried_before(attempt, order.timeline),
             can_look_up=pos.capabilities.order_lookup_by_key,

@@ -45,13 +45,23 @@ Clock = Callable[[], datetime]
 
 
 def place_reservation(
-    uow: UnitOfWork, *, tenant_id: str, reservation: Reservation, request_hash: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    reservation: Reservation,
+    request_hash: str,
+    now: datetime,
+    placed_by: str | None = None,
+    sees_all: bool = True,
 ) -> tuple[StoredReservation, bool]:
-    """Store a new reservation and queue it for the POS; idempotent on its channel id."""
+    """Store a new reservation and queue it for the POS; idempotent on its channel id
+    (``placed_by`` and ``sees_all`` as for ``orders.place_order``)."""
     key = reservation.key
     existing = uow.find_reservation(tenant_id, key.channel, key.channel_reservation_id)
     if existing is not None:
-        if existing.request_hash != request_hash:
+        if existing.request_hash != request_hash or (
+            not sees_all and existing.placed_by != placed_by
+        ):
             raise Conflict(
                 "duplicate_reservation",
                 "this reservation id was already used with a different body",
@@ -63,7 +73,9 @@ def place_reservation(
         raise NotFound("unknown_location", "no such location", field="location_id")
     if reservation.time <= now:
         raise Conflict("reservation_in_past", "the reservation time has passed", field="time")
-    uow.add_reservation(reservation, tenant_id=tenant_id, request_hash=request_hash)
+    uow.add_reservation(
+        reservation, tenant_id=tenant_id, request_hash=request_hash, placed_by=placed_by
+    )
     binding = uow.pos_binding(reservation.location_id)
     uow.enqueue(
         SUBMIT_RESERVATION,
@@ -78,18 +90,29 @@ def place_reservation(
     return stored, True
 
 
-def get_reservation(uow: UnitOfWork, *, tenant_id: str, reservation_id: str) -> StoredReservation:
+def get_reservation(
+    uow: UnitOfWork, *, tenant_id: str, reservation_id: str, placed_by: str | None = None
+) -> StoredReservation:
+    """The tenant's reservation (placed by ``placed_by`` when given), else ``NotFound``."""
     stored = uow.get_reservation(reservation_id, tenant_id=tenant_id)
-    if stored is None:
+    if stored is None or (placed_by is not None and stored.placed_by != placed_by):
         raise NotFound("unknown_reservation", "no such reservation", field="id")
     return stored
 
 
 def cancel_reservation(
-    uow: UnitOfWork, *, tenant_id: str, reservation_id: str, reason: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    reservation_id: str,
+    reason: str,
+    now: datetime,
+    placed_by: str | None = None,
 ) -> StoredReservation:
     """The guest calls the reservation off (recorded; Poster has no cancel call)."""
-    stored = get_reservation(uow, tenant_id=tenant_id, reservation_id=reservation_id)
+    stored = get_reservation(
+        uow, tenant_id=tenant_id, reservation_id=reservation_id, placed_by=placed_by
+    )
     if not stored.reservation.cancel(now, reason or "canceled by the channel").applied:
         raise Conflict(
             "reservation_final",

@@ -4,6 +4,12 @@ Every storefront and admin route runs for one tenant, the one whose API key came
 ``Authorization: Bearer …``; what belongs to another tenant answers 404, exactly as
 what does not exist. Each key's requests are rate-limited (``storage.rate_limits``):
 past its rate, 429 ``rate_limited`` with ``Retry-After``.
+
+Keys have a scope. ``admin`` (``AdminCaller``) may do everything of its tenant.
+``storefront`` (``AnyCaller`` routes) is publishable — a website ships it to every
+browser — so it reads locations and menus and places, reads and cancels only the
+orders and reservations it placed (``Caller.owns``); anything else answers 403
+``insufficient_scope``, and another key's order 404 like a missing one.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from orderbridge.config import Settings
 from orderbridge.ports import UnitOfWork
 from orderbridge.security import CredentialCipher
+from orderbridge.services.setup import SetupParts
 from orderbridge.storage.api_keys import ApiKeyCache, Caller
 from orderbridge.storage.rate_limits import MemoryRateLimits, RateLimits
 from orderbridge.web.errors import ApiError
@@ -50,6 +57,8 @@ class WebContext:
     demo_api_key: str | None = None
     # Per-key request rates (``storage.rate_limits``); None: unlimited.
     rate_limits: RateLimits | None = None
+    # Connecting systems (``services.setup``): the admin API's connection routes.
+    setup: SetupParts | None = None
 
 
 async def context(request: Request) -> WebContext:
@@ -99,6 +108,16 @@ async def caller(request: Request) -> Caller:
     return found
 
 
+INSUFFICIENT_SCOPE = "insufficient_scope"
+
+
+def insufficient_scope() -> ApiError:
+    """What a storefront key gets for anything beyond its scope."""
+    return ApiError(
+        403, INSUFFICIENT_SCOPE, "this needs an admin API key; a storefront key cannot do it"
+    )
+
+
 async def _within_rate(limits: RateLimits | None, key_id: str) -> None:
     """Take one request from the key's bucket, or answer 429 with ``Retry-After``."""
     if limits is None:
@@ -118,9 +137,9 @@ async def _within_rate(limits: RateLimits | None, key_id: str) -> None:
 
 
 async def admin_caller(who: Annotated[Caller, Depends(caller)]) -> Caller:
-    """The caller, who must hold an admin key."""
-    if who.scope != "admin":
-        raise ApiError(403, "forbidden", "this needs an admin API key")
+    """The caller, who must hold an admin key (else 403 ``insufficient_scope``)."""
+    if not who.is_admin:
+        raise insufficient_scope()
     return who
 
 

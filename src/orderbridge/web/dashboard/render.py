@@ -41,6 +41,9 @@ NOTICES = {
     "retried": "Dead letter sent back to the queue.",
     "retried_all": "Dead letters sent back to the queue.",
     "signed_out": "Signed out.",
+    "mapped": "Mapping confirmed: orders use it from now on.",
+    "ignored": "Item ignored: orders naming it fail until it is mapped.",
+    "confirmed_all": "Mappings confirmed",
 }
 PROBLEMS = {
     "pause_past": "A pause must end in the future.",
@@ -49,6 +52,9 @@ PROBLEMS = {
     "not_replayable": "Only failed orders can be replayed.",
     "gone": "That dead letter is no longer dead (it was retried already).",
     "csrf": "The form expired; please try again.",
+    "mapping_invalid": "That mapping could not be saved: the item or the POS target is gone.",
+    "confidence_invalid": "The confidence is a number from 0 to 1.",
+    "unmapped": "Some of its items are still unmapped: map them on the Mapping page first.",
 }
 
 

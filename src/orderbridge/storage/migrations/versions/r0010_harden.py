@@ -1,7 +1,7 @@
 """Per-API-key rate limits shared by the API processes: the ``rate_limits`` table.
 
 Revision ID: 0010_harden
-Revises: 0003_wix
+Revises: 0009_mapping
 Create Date: 2026-12-06 20:30:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_harden"
-down_revision: str | Sequence[str] | None = "0003_wix"
+down_revision: str | Sequence[str] | None = "0009_mapping"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
