@@ -173,6 +173,7 @@ def hub_env(*, poll: float, concurrency: int, pos_rate: float) -> dict[str, str]
         "ORDERBRIDGE_RETRY_CAP_SECONDS": "900",
         "ORDERBRIDGE_RETRY_MAX_ATTEMPTS": "12",
         "ORDERBRIDGE_POS_RATE_PER_SECOND": str(pos_rate),
+        "ORDERBRIDGE_RATE_LIMIT_PER_SECOND": "0",  # one key posts every order
         "ORDERBRIDGE_POS_RATE_BURST": str(max(20, int(pos_rate))),
         "ORDERBRIDGE_BREAKER_COOLDOWN_SECONDS": "30",
     }

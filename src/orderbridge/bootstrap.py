@@ -31,6 +31,7 @@ from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
 from orderbridge.connectors import BuildContext
 from orderbridge.connectors._base import make_http_client
+from orderbridge.connectors.storefront.ssrf import pinned_transport
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.listen import listen_for_jobs
 from orderbridge.messaging.metrics import (
@@ -51,6 +52,7 @@ from orderbridge.services.setup import SetupParts
 from orderbridge.storage import tables as t
 from orderbridge.storage.admin_connections import SqlConnectionStore
 from orderbridge.storage.db import make_engine, read_only, session_factory
+from orderbridge.storage.rate_limits import Rate, RateLimits, rate_limits_for
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import SqlUnitOfWork
 from orderbridge.web.app import create_app
@@ -107,6 +109,7 @@ class Hub:
             api_threads=self.settings.api_threads or (8 if self.on_sqlite else None),
             demo_api_key=demo_api_key,
             pos_transport=self.pos_transport,
+            rate_limits=self.rate_limits(),
             setup=self.setup_parts(),
         )
         return create_app(context, self.hub_metrics)
@@ -127,6 +130,13 @@ class Hub:
             ),
             clock=self.clock,
         )
+
+    def rate_limits(self) -> RateLimits | None:
+        """Per-key request rates: shared on PostgreSQL, in memory on SQLite; None if off."""
+        per_second = self.settings.rate_limit_per_second
+        if per_second <= 0:
+            return None
+        return rate_limits_for(self.engine, Rate(per_second, self.settings.rate_limit_burst))
 
     @property
     def on_sqlite(self) -> bool:
@@ -165,12 +175,14 @@ class Hub:
         )
 
     def http(self) -> httpx.AsyncClient:
-        """The hardened client for outbound webhooks: timeouts, no redirects."""
+        """The hardened client for outbound webhooks: timeouts, no redirects, and the
+        SSRF guard at connect (the address checked is the address connected to)."""
         if self._http is None:
             self._http = make_http_client(
                 base_url="",
                 timeout=self.settings.http_timeout_seconds,
-                transport=self.webhook_transport,
+                transport=self.webhook_transport
+                or pinned_transport(allow_private=self.settings.allow_private_urls),
             )
         return self._http
 

@@ -34,6 +34,10 @@ deadletters_app = typer.Typer(no_args_is_help=True, help="Jobs that gave up.")
 app.add_typer(deadletters_app, name="deadletters")
 menu_app = typer.Typer(no_args_is_help=True, help="Menus.")
 app.add_typer(menu_app, name="menu")
+secrets_app = typer.Typer(no_args_is_help=True, help="Secrets stored encrypted.")
+app.add_typer(secrets_app, name="secrets")
+
+
 app.add_typer(tenant_commands.app, name="tenants")
 app.add_typer(key_commands.app, name="keys")
 app.add_typer(connection_commands.app, name="connections")
@@ -399,6 +403,29 @@ def menu_sync(location_id: str) -> None:
             await hub.aclose()
 
     typer.echo(asyncio.run(main()))
+
+
+@secrets_app.command("rotate")
+def secrets_rotate() -> None:
+    """Re-encrypt every stored secret under ORDERBRIDGE_SECRET_KEY (keep the former key
+    in ORDERBRIDGE_OLD_SECRET_KEYS until this reports every row done)."""
+    from orderbridge.storage.secrets import rotate_secrets
+
+    hub = _hub()
+    try:
+        report = rotate_secrets(hub.sessions, hub.cipher)
+    finally:
+        hub.engine.dispose()
+    for table, count in report.rotated.items():
+        typer.echo(f"{table}: {count} re-encrypted")
+    for table, ids in report.unreadable.items():
+        if ids:
+            listed = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
+            typer.echo(f"{table}: {len(ids)} not readable with any configured key: {listed}")
+    if not report.complete:
+        typer.echo("keep ORDERBRIDGE_OLD_SECRET_KEYS until these rows are fixed", err=True)
+        raise typer.Exit(1)
+    typer.echo("every stored secret is under the current key; the old ones may go")
 
 
 @sandbox_app.command("rest-pos")

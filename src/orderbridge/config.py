@@ -124,6 +124,10 @@ class Settings(BaseSettings):
     # second (one createIncomingOrder each) pass unthrottled; lower it per deployment.
     pos_rate_per_second: float = Field(100.0, gt=0)
     pos_rate_burst: int = Field(100, ge=1)
+    # Per API key: requests per second on average and at once (a token bucket, shared by
+    # the API processes on PostgreSQL); past it, 429 with Retry-After. 0: no limit.
+    rate_limit_per_second: float = Field(100.0, ge=0)
+    rate_limit_burst: int = Field(200, ge=1)
     breaker_failure_threshold: int = Field(5, ge=1)
     breaker_cooldown_seconds: float = Field(30.0, ge=0)
 

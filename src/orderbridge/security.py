@@ -22,6 +22,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from itsdangerous import Signer
 
 API_KEY_PREFIX = "ob_"
 _HKDF_INFO = b"orderbridge credentials v1"
@@ -66,6 +67,17 @@ class CredentialCipher:
             return self._multi.rotate(token.encode("ascii")).decode("ascii")
         except InvalidToken:
             raise DecryptionError from None
+
+
+def purpose_signer(secret_key: str | bytes, purpose: str) -> Signer:
+    """itsdangerous' HMAC-SHA256 signer of ``secret_key`` for one ``purpose``.
+
+    The purpose is the salt of the key derivation (HMAC), so a value signed for one
+    purpose (a dashboard session, a Poster OAuth ``state``) means nothing to another.
+    ``sign(value)`` gives ``value.signature``; ``unsign`` gives the value back or raises
+    ``itsdangerous.BadSignature``.
+    """
+    return Signer(secret_key, salt=purpose, key_derivation="hmac", digest_method=hashlib.sha256)
 
 
 def new_api_key() -> str:

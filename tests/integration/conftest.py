@@ -182,6 +182,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def postgres_db_url(postgres_url: str) -> str:
+    """The empty, migrated PostgreSQL database alone, for what only a server has
+    (outages, restarts: ``support/outage.py``)."""
+    _empty_postgres(postgres_url)
+    return postgres_url
+
+
+@pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """An engine on the test's database, disposed after the test."""
     eng = make_engine(db_url)

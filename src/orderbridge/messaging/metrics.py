@@ -11,7 +11,10 @@ Exposed series:
 * ``orderbridge_job_attempts_total{kind, outcome}``: tries by outcome.
 * ``orderbridge_job_duration_seconds{kind}``: how long each try ran.
 * ``orderbridge_job_latency_seconds{kind}``: from enqueue to success.
-* ``orderbridge_outbox_jobs{kind, status}``: jobs per status right now.
+* ``orderbridge_outbox_jobs{kind, status}``: jobs per status right now — or, while
+  the database does not answer, the last figures read, with
+* ``orderbridge_outbox_jobs_stale``: 1 while those figures are the last known ones
+  (the database is unavailable), else 0. ``/metrics`` keeps answering during an outage.
 
 :func:`register_process_metrics` adds what every process exposes whatever it runs:
 ``process_*`` (CPU, memory, open files), ``python_*`` (version, GC) and
@@ -39,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from orderbridge import __version__
 from orderbridge.messaging.tables import OutboxJob
+from orderbridge.sql.availability import unavailable
 
 _LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
 
@@ -93,28 +97,48 @@ class QueueDepthCollector(Collector):
     """A Prometheus collector that counts outbox jobs per kind and status on each scrape.
 
     Register it once per process that serves ``/metrics``:
-    ``registry.register(QueueDepthCollector(sessions))``.
+    ``registry.register(QueueDepthCollector(sessions))``. When the database is
+    unavailable the scrape still succeeds: the last figures read, marked stale.
     """
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self._session_factory = session_factory
+        self._last: dict[tuple[str, str], int] = {}
 
     def describe(self) -> Iterator[Metric]:
-        # Lets the registry learn the metric's name without querying the database.
+        # Lets the registry learn the metrics' names without querying the database.
         yield self._family()
+        yield self._stale_family()
 
     def collect(self) -> Iterator[Metric]:
+        stale = 0
+        try:
+            with self._session_factory() as session:
+                self._last = queue_depth(session)
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+            stale = 1  # the engine's watch logged the outage; keep the last figures
         gauge = self._family()
-        with self._session_factory() as session:
-            depth = queue_depth(session)
-        for (kind, status), count in sorted(depth.items()):
+        for (kind, status), count in sorted(self._last.items()):
             gauge.add_metric([kind, status], count)
         yield gauge
+        flag = self._stale_family()
+        flag.add_metric([], stale)
+        yield flag
 
     @staticmethod
     def _family() -> GaugeMetricFamily:
         return GaugeMetricFamily(
             "orderbridge_outbox_jobs", "Outbox jobs per kind and status.", labels=["kind", "status"]
+        )
+
+    @staticmethod
+    def _stale_family() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "orderbridge_outbox_jobs_stale",
+            "1 while orderbridge_outbox_jobs shows the last figures read, the database "
+            "being unavailable; else 0.",
         )
 
 

@@ -11,8 +11,13 @@ raises ``TransientError``   ``pending`` again after the retry schedule's delay (
                             least its ``retry_after``), or ``dead`` after the last try
 raises ``PermanentError``   ``dead`` at once: a dead letter for an operator
 raises anything else        as ``TransientError``: a bug must not drop an order
+fails as the database goes  ``pending`` at once, the try recorded as ``crashed``
 is cancelled (shutdown)     ``pending`` at once, the try recorded as ``crashed``
 ==========================  ========================================================
+
+While the database is away (``sql.availability``) the worker claims less and less
+often (up to every 2 s), and a try whose outcome it could not write is written the
+moment the database answers again, rather than waiting for its lease to run out.
 
 Every try leaves one ``job_attempts`` row. While a handler runs, the worker renews the
 leases of all its jobs every third of ``lease_seconds``; if it dies, other workers take
@@ -53,10 +58,28 @@ from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
 from orderbridge.messaging.wakeup import Wakeup
 from orderbridge.messaging.worker_db import WorkerDB
+from orderbridge.sql.availability import unavailable
 from orderbridge.sql.types import utcnow
 
 Handler = Callable[[JobView], Awaitable[Mapping[str, Any] | None]]
 _log = get_logger("orderbridge.worker")
+
+
+class Backoff:
+    """How long to wait before asking a database that did not answer again: from
+    ``first`` seconds, doubling per failure up to :attr:`LONGEST`; 0 when it answers."""
+
+    LONGEST = 2.0
+
+    def __init__(self, first: float) -> None:
+        self.first = max(first, 0.05)
+        self.delay = 0.0
+
+    def failed(self) -> None:
+        self.delay = min(self.LONGEST, self.delay * 2 if self.delay else self.first)
+
+    def clear(self) -> None:
+        self.delay = 0.0
 
 
 def default_worker_id() -> str:
@@ -154,6 +177,7 @@ class Worker:
         woken = asyncio.create_task(signal.wait())
         refill_at = max(1, self.concurrency // 2)
         expecting = False  # work is surely waiting: claim without asking first
+        outage = Backoff(self.poll_interval)
         try:
             while not stopping.is_set():
                 free = self.concurrency - len(self._inflight)
@@ -163,11 +187,16 @@ class Worker:
                     try:
                         claimed = await self._claim(free, expecting=expecting)
                         expecting = len(claimed) == free  # a full batch: more may wait
+                        outage.clear()
                     except Exception as exc:
                         if until_idle:
                             raise
-                        # The database is briefly away (failover, restart): try again.
-                        _log.warning("claiming jobs failed", error=str(exc))
+                        # The database is away (failover, restart): try again, less
+                        # often the longer it lasts. The engine's watch logs the outage
+                        # once; anything else is logged each time.
+                        if not unavailable(exc):
+                            _log.warning("claiming jobs failed", error=str(exc))
+                        outage.failed()
                 for job in claimed:
                     task = asyncio.create_task(self._execute(job))
                     self._inflight[task] = job
@@ -179,6 +208,8 @@ class Worker:
                     return
                 waiters: set[asyncio.Future[Any]] = {stop_waiter, *self._inflight}
                 timeout = None if len(self._inflight) >= self.concurrency else self.poll_interval
+                if timeout is not None and outage.delay:
+                    timeout = outage.delay
                 if timeout is not None:
                     waiters.add(woken)
                 await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
@@ -245,21 +276,33 @@ class Worker:
             )
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
-            settlement = retry_or_bury(
-                self.retry_policy, job, AttemptOutcome.TRANSIENT, message, now()
-            )
+            # The database went away mid-try: whether the call reached the remote side
+            # is unknown, as after a crash, so the job is due again at once (its
+            # handler looks before it re-creates).
+            outcome = AttemptOutcome.CRASHED if unavailable(exc) else AttemptOutcome.TRANSIENT
+            settlement = retry_or_bury(self.retry_policy, job, outcome, message, now())
         CURRENT_LEASE.reset(lease)
         await self._settle(job, settlement, started, exchange)
 
     async def _settle(
         self, job: JobView, settlement: Settlement, started: float, exchange: Exchange
     ) -> None:
-        try:
-            kept = await self._db.settle(job, settlement, started, exchange)
-        except Exception as exc:
-            # The outcome could not be written; the lease will expire and the job be retried.
-            _log.error("recording the try failed", job_id=job.id, error=str(exc))
-            return
+        """Record the try's outcome. While the database is away, keep trying (the job
+        stays this worker's, its lease renewed once the database answers): the job is
+        handed back the moment the database returns, not when its lease runs out."""
+        backoff = Backoff(self.poll_interval)
+        while True:
+            try:
+                kept = await self._db.settle(job, settlement, started, exchange)
+                break
+            except Exception as exc:
+                if not unavailable(exc) or self._stopping is None or self._stopping.is_set():
+                    # Not an outage, or the worker is stopping: the lease will expire
+                    # and the job be retried.
+                    _log.error("recording the try failed", job_id=job.id, error=str(exc))
+                    return
+                backoff.failed()
+                await asyncio.sleep(backoff.delay)
         self._record(job, settlement, started, kept)
 
     def _record(self, job: JobView, settlement: Settlement, started: float, kept: bool) -> None:
@@ -287,7 +330,8 @@ class Worker:
             try:
                 await self._db.renew(ids)
             except Exception as exc:  # keep renewing: the next round may reach the database
-                _log.warning("lease renewal failed", error=str(exc))
+                if not unavailable(exc):  # an outage is logged once, by the engine's watch
+                    _log.warning("lease renewal failed", error=str(exc))
 
     async def _drain(self) -> None:
         if not self._inflight:

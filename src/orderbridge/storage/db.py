@@ -33,11 +33,14 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderbridge.sql.availability import watch_availability
+
 # The base lives below storage and messaging (both define tables on it); re-exported here.
 from orderbridge.sql.base import NAMING_CONVENTION as NAMING_CONVENTION
 from orderbridge.sql.base import Base as Base
 
 _BEGIN_OPTION = "orderbridge_sqlite_begin"
+PG_CONNECT_TIMEOUT_SECONDS = 10
 _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
 
 
@@ -71,15 +74,21 @@ def make_engine(
             }
         engine = create_engine(parsed, echo=echo, **options)
         _configure_sqlite(engine, busy_timeout_ms)
+        watch_availability(engine)
         return engine
-    return create_engine(
+    engine = create_engine(
         parsed,
         echo=echo,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
         pool_recycle=pool_recycle_seconds,
+        # A server that does not answer at all (a host gone, packets dropped) fails a
+        # connect in seconds, not the minutes of the system's TCP timeout.
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS},
     )
+    watch_availability(engine)  # "database unavailable" / "database back", once each
+    return engine
 
 
 def read_only(engine: Engine) -> Engine:

@@ -1,7 +1,10 @@
 """What a database error raised while serving a request says about the request.
 
-Most database errors in a request are bugs (a 500). One family is not: the database
-refusing a *value* the request brought. The request models bound what they can (no
+Most database errors in a request are bugs (a 500). Two families are not. The
+database may be away (a restart, a failover, a pool exhausted under load:
+``sql.availability.unavailable``): a 503 with ``Retry-After``, and no traceback — the
+engine's watch logs one line when it goes and one when it is back. Or it refuses a
+*value* the request brought. The request models bound what they can (no
 NUL in any string, integers within 64 bits, lengths within their columns), so these
 are the safety net behind them — a bound forgotten on some route must still answer a
 4xx, not a 500 with a traceback. :func:`unstorable` recognises them:
@@ -21,14 +24,17 @@ client, wrote that SQL and chose those types.
 from __future__ import annotations
 
 from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # SQLSTATEs (class 22, data exception) that name a value the column cannot hold.
 _UNSTORABLE_STATES = frozenset({"22P05", "22021", "22003", "22001"})
 # psycopg's message for a NUL in a text parameter (raised client-side, no SQLSTATE).
 _PSYCOPG_NUL = "cannot contain NUL (0x00) bytes"
 
-INPUT_SUSPECTS: tuple[type[Exception], ...] = (OverflowError, DataError)
-"""The exception types :func:`unstorable` may answer for (handlers register these)."""
+DATABASE_ERRORS: tuple[type[Exception], ...] = (OverflowError, DBAPIError, PoolTimeout)
+"""What the error handlers take from Starlette's server-error middleware (which would
+log a traceback for each): outages, refused values, and the other database errors,
+logged once by the handler with their traceback."""
 
 
 def sqlstate(exc: DBAPIError) -> str | None:

@@ -2,7 +2,8 @@
 
 Every storefront and admin route runs for one tenant, the one whose API key came in
 ``Authorization: Bearer …``; what belongs to another tenant answers 404, exactly as
-what does not exist.
+what does not exist. Each key's requests are rate-limited (``storage.rate_limits``):
+past its rate, 429 ``rate_limited`` with ``Retry-After``.
 
 Keys have a scope. ``admin`` (``AdminCaller``) may do everything of its tenant.
 ``storefront`` (``AnyCaller`` routes) is publishable — a website ships it to every
@@ -13,6 +14,7 @@ orders and reservations it placed (``Caller.owns``); anything else answers 403
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +31,7 @@ from orderbridge.ports import UnitOfWork
 from orderbridge.security import CredentialCipher
 from orderbridge.services.setup import SetupParts
 from orderbridge.storage.api_keys import ApiKeyCache, Caller
+from orderbridge.storage.rate_limits import MemoryRateLimits, RateLimits
 from orderbridge.web.errors import ApiError
 
 
@@ -52,6 +55,8 @@ class WebContext:
     # Where Poster calls made by routes (the OAuth callback) go; None: the network.
     pos_transport: httpx.AsyncBaseTransport | None = None
     demo_api_key: str | None = None
+    # Per-key request rates (``storage.rate_limits``); None: unlimited.
+    rate_limits: RateLimits | None = None
     # Connecting systems (``services.setup``): the admin API's connection routes.
     setup: SetupParts | None = None
 
@@ -99,6 +104,7 @@ async def caller(request: Request) -> Caller:
             "unknown or revoked API key",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    await _within_rate(request.app.state.context.rate_limits, found.key_id)
     return found
 
 
@@ -110,6 +116,24 @@ def insufficient_scope() -> ApiError:
     return ApiError(
         403, INSUFFICIENT_SCOPE, "this needs an admin API key; a storefront key cannot do it"
     )
+
+
+async def _within_rate(limits: RateLimits | None, key_id: str) -> None:
+    """Take one request from the key's bucket, or answer 429 with ``Retry-After``."""
+    if limits is None:
+        return
+    if isinstance(limits, MemoryRateLimits):
+        wait = limits.take(key_id)
+    else:  # a statement on the shared table, off the event loop
+        wait = await anyio.to_thread.run_sync(limits.take, key_id)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"too many requests for this API key; retry in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        )
 
 
 async def admin_caller(who: Annotated[Caller, Depends(caller)]) -> Caller:

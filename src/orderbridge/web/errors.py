@@ -15,6 +15,7 @@ body that is not JSON               400     ``malformed_json``
 body sent as form, text …           415     ``unsupported_media_type``
 body over the size limit            413     ``payload_too_large``
 control character in path / query   400     ``invalid_path``, ``invalid_query``
+the database away (an outage)       503     ``unavailable``, with ``Retry-After``
 a value the database cannot hold    400     ``invalid_value`` (a NUL, a number or
                                             text too large, that slipped through
                                             the request models' bounds:
@@ -44,8 +45,9 @@ from starlette.responses import JSONResponse, Response
 from orderbridge.domain.errors import DomainError
 from orderbridge.domain.validation import ValidationProblem
 from orderbridge.log import get_logger
+from orderbridge.sql.availability import RETRY_AFTER_SECONDS, unavailable
 from orderbridge.web.allow import allowed_methods
-from orderbridge.web.database_errors import INPUT_SUSPECTS, unstorable
+from orderbridge.web.database_errors import DATABASE_ERRORS, unstorable
 from orderbridge.web.guards import RefuseControlCharacters
 from orderbridge.web.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from orderbridge.web.schemas import ErrorBody, ErrorDetail, ProblemOut
@@ -265,12 +267,17 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         return error_response(422, body_from_validation_error(exc))
     if isinstance(exc, HTTPException):
         return _http_exception_response(request, exc)
+    if unavailable(exc):
+        # One line per outage comes from the engine's watch, not one per request.
+        message = "the database is unavailable; try again shortly"
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return error_response(503, error_body("unavailable", message), retry)
     if unstorable(exc):
         # The route should have refused it with a field; say where it slipped through.
         _log.warning("unstorable value", path=request.url.path, error=type(exc).__name__)
         message = "a value cannot be stored: a NUL character, or a number or text too large"
         return error_response(400, error_body("invalid_value", message))
-    if isinstance(exc, INPUT_SUSPECTS):
+    if isinstance(exc, DATABASE_ERRORS):
         # Answered here, not by Starlette's error middleware (which logs): log it.
         _log.error("internal error", path=request.url.path, exc_info=exc)
     return error_response(500, error_body("internal_error", "internal error"))
@@ -290,7 +297,7 @@ def install_error_handlers(
         RequestValidationError,
         ValidationError,
         HTTPException,
-        *INPUT_SUSPECTS,
+        *DATABASE_ERRORS,
     ):
         app.add_exception_handler(kind, handle_error)
     # Registered for Exception, Starlette runs it in ServerErrorMiddleware and re-raises

@@ -46,8 +46,10 @@ from orderbridge.web.openapi_routes import (
     INVALID_QUERY,
     LINKS,
     OWN_KEY_CHECK,
+    RATE_LIMITED,
     TAGS,
     UNAUTHORIZED,
+    UNAVAILABLE,
     UNKNOWN,
     ErrorCase,
 )
@@ -126,7 +128,7 @@ def _complete_operation(operation: dict[str, Any], route: APIRoute, path: str, m
     cases: list[ErrorCase] = []
     if needs_key:
         operation["security"] = [{BEARER: []}]
-        cases.append(UNAUTHORIZED)
+        cases.extend((UNAUTHORIZED, RATE_LIMITED, UNAVAILABLE))
     if _depends_on(route.dependant, admin_caller):
         cases.append(FORBIDDEN)
     # web/guards.py refuses control characters before any route: in a path id, in a query.
@@ -253,10 +255,12 @@ def _inbound_webhooks(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
         INVALID_QUERY,
         ErrorCase(400, "malformed_json", "the body is not JSON"),
         ErrorCase(400, "invalid_webhook", "the body names no account", "account"),
+        ErrorCase(400, "invalid_value", "field 'object_id' is not a Poster value"),
         ErrorCase(401, "bad_signature", "the signature does not match", "verify"),
         ErrorCase(404, "unknown_account", "no connection for this Poster account", "account"),
         ErrorCase(409, "no_application_secret", "the connection cannot verify webhooks"),
-        ErrorCase(413, "payload_too_large", "the request body is larger than 1048576 bytes"),
+        ErrorCase(413, "payload_too_large", "the request body is larger than 65536 bytes"),
+        UNAVAILABLE,
     ]
     paths["/webhooks/poster"] = {
         "post": {
@@ -295,6 +299,7 @@ def _inbound_webhooks(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
             }
         },
         errors=[
+            ErrorCase(400, "invalid_webhook", "the verified JWT holds no readable Wix event"),
             ErrorCase(401, "bad_signature", "the JWT does not verify"),
             ErrorCase(404, "unknown_connection", "no Wix connection by that id", "connection"),
             ErrorCase(409, "no_public_key", "the connection cannot verify webhooks"),
@@ -315,6 +320,7 @@ def _inbound_webhooks(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
         },
         errors=[
             ErrorCase(400, "invalid_webhook", "the verified body cannot be read"),
+            ErrorCase(400, "invalid_value", "the event's external_id is not storable"),
             ErrorCase(401, "bad_signature", "the signature does not match"),
             ErrorCase(404, "unknown_connection", "no POS connection by that id", "connection"),
             ErrorCase(409, "no_webhook_secret", "the connection cannot verify webhooks"),
@@ -339,7 +345,7 @@ def _routed_ingress(
     too_large = ErrorCase(413, "payload_too_large", "the request body is larger than the limit")
     responses = {k: v for k, v in operation["responses"].items() if int(k) < 400}
     guarded = [INVALID_PATH, INVALID_QUERY]  # web/guards.py, before the route
-    for status, cases in _by_status([*guarded, *errors, too_large]).items():
+    for status, cases in _by_status([*guarded, *errors, too_large, UNAVAILABLE]).items():
         responses[str(status)] = _error_response(status, cases)
     operation["responses"] = responses
 

@@ -52,6 +52,8 @@ FORBIDDEN = ErrorCase(
 )
 INVALID_PATH = ErrorCase(400, "invalid_path", "the path contains a control character")
 INVALID_QUERY = ErrorCase(400, "invalid_query", "the query contains a NUL character")
+RATE_LIMITED = ErrorCase(429, "rate_limited", "too many requests for this API key; retry in 1 s")
+UNAVAILABLE = ErrorCase(503, "unavailable", "the database is unavailable; try again shortly")
 BODY_ERRORS = (
     ErrorCase(400, "malformed_json", "body is not valid JSON: expected value"),
     ErrorCase(413, "payload_too_large", "the request body is larger than 1048576 bytes"),

@@ -77,8 +77,11 @@ def build_world(
     allow_private_urls: bool = True,
     price_policy: str = "menu",
     max_attempts: int = 3,
+    rate_limit_per_second: float = 0.0,
+    rate_limit_burst: int = 1,
 ) -> World:
-    """The hub and its seed data on the (empty, migrated) database at ``db_url``."""
+    """The hub and its seed data on the (empty, migrated) database at ``db_url``
+    (API keys not rate-limited unless ``rate_limit_per_second`` says so)."""
     clock = FakeClock(NOW)
     receiver = Receiver()
     settings = Settings(
@@ -86,6 +89,8 @@ def build_world(
         secret_key=SecretStr("test"),
         allow_private_urls=allow_private_urls,
         poll_interval_seconds=0.01,
+        rate_limit_per_second=rate_limit_per_second,
+        rate_limit_burst=rate_limit_burst,
     )
     hub = build_hub(
         settings,

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Query
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 
 from orderbridge.domain.drafts import DraftLine
@@ -89,6 +89,10 @@ def build_app() -> FastAPI:
     @app.get("/fail/too-long")
     def too_long() -> None:
         raise DataError("INSERT …", {}, _DriverError("value too long", sqlstate="22001"))
+
+    @app.get("/fail/outage")
+    def outage() -> None:
+        raise OperationalError("SELECT 1", {}, _DriverError("connection refused", sqlstate=""))
 
     @app.get("/fail/data-bug")
     def data_bug() -> None:
@@ -320,6 +324,12 @@ async def test_a_value_the_database_cannot_store_answers_400(
 ) -> None:
     """The safety net behind the request models' bounds: never a 500 for bad input."""
     assert error_of(await client.get(path), 400)["code"] == "invalid_value"
+
+
+async def test_the_database_away_answers_503_with_retry_after(client: httpx.AsyncClient) -> None:
+    response = await client.get("/fail/outage")
+    assert error_of(response, 503)["code"] == "unavailable"
+    assert response.headers["retry-after"] == "5"
 
 
 async def test_another_database_data_error_is_still_a_500(client: httpx.AsyncClient) -> None:

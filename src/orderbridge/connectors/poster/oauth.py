@@ -17,8 +17,6 @@ hands ``state`` back, so the hub also keeps it in a short-lived cookie for the c
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import re
 import secrets
@@ -27,6 +25,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 import httpx
+from itsdangerous import BadSignature, Signer
 from pydantic import SecretStr
 
 from orderbridge.connectors._base import make_http_client
@@ -34,10 +33,11 @@ from orderbridge.connectors.poster.client import PosterClient
 from orderbridge.connectors.poster.connector import PosterConnector
 from orderbridge.connectors.poster.settings import PosterSettings
 from orderbridge.ports import PermanentError, PosLocationInfo
+from orderbridge.security import purpose_signer
 
 STATE_TTL = timedelta(minutes=15)
 ACCOUNT_LOGIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}")
-_STATE_PURPOSE = b"orderbridge/poster-oauth-state/v1"
+_STATE_PURPOSE = "orderbridge/poster-oauth-state/v1"
 
 
 class InvalidState(PermanentError):
@@ -91,9 +91,10 @@ def _is_poster(base_url: str) -> bool:
 # state --------------------------------------------------------------------------------
 
 
-def state_key(secret_key: str) -> bytes:
-    """The signing key for ``state``, derived so it is used for nothing else."""
-    return hmac.new(secret_key.encode(), _STATE_PURPOSE, hashlib.sha256).digest()
+def state_key(secret_key: str) -> Signer:
+    """The signer of ``state``: the hub's secret key, derived for this one purpose
+    (``security.purpose_signer``, shared with the dashboard's session cookie)."""
+    return purpose_signer(secret_key, _STATE_PURPOSE)
 
 
 def _b64(data: bytes) -> str:
@@ -104,7 +105,7 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def sign_state(tenant_id: str, *, key: bytes, now: datetime, ttl: timedelta = STATE_TTL) -> str:
+def sign_state(tenant_id: str, *, key: Signer, now: datetime, ttl: timedelta = STATE_TTL) -> str:
     """``payload.signature``: the tenant, an expiry and a nonce, signed with ``key``."""
     payload = {
         "tenant": tenant_id,
@@ -112,18 +113,17 @@ def sign_state(tenant_id: str, *, key: bytes, now: datetime, ttl: timedelta = ST
         "nonce": secrets.token_hex(8),
     }
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
-    signature = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
-    return f"{body}.{signature}"
+    return key.sign(body).decode("ascii")
 
 
-def verify_state(state: str | None, *, key: bytes, now: datetime) -> str:
+def verify_state(state: str | None, *, key: Signer, now: datetime) -> str:
     """The tenant a genuine, unexpired ``state`` names; :class:`InvalidState` otherwise."""
     if not state or state.count(".") != 1:
         raise InvalidState("invalid_state", "the authorisation came back without a valid state")
-    body, signature = state.split(".")
-    expected = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
-    if not hmac.compare_digest(expected.encode(), signature.encode()):
-        raise InvalidState("invalid_state", "the state's signature does not match")
+    try:
+        body = key.unsign(state).decode("ascii")
+    except BadSignature:
+        raise InvalidState("invalid_state", "the state's signature does not match") from None
     try:
         payload = json.loads(_unb64(body))
         tenant, expires = str(payload["tenant"]), int(payload["exp"])

@@ -1,5 +1,9 @@
 """Delivering one storefront webhook message: check the URL, sign, POST, classify.
 
+The client is the hub's (``Hub.http``), whose transport checks the address again at
+connect (``ssrf.pinned_transport``): a name that resolved to a public address at the
+check and to a private one at connect (DNS rebinding) is refused there, for good.
+
 2xx is delivered. 410 Gone is permanent (the receiver says the endpoint is gone);
 everything else — timeouts, 5xx, 429, other 4xx — is transient and retried on the
 messaging schedule (Standard Webhooks receivers are expected to recover), until the
@@ -16,7 +20,7 @@ from typing import Any
 import httpx
 
 from orderbridge.connectors.storefront import signing
-from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
+from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url, refused_code
 from orderbridge.ports import EndpointRecord, PermanentError, TransientError
 
 
@@ -47,6 +51,9 @@ async def deliver(
     except httpx.TimeoutException:
         raise TransientError(f"{endpoint.url} timed out") from None
     except httpx.HTTPError as error:
+        refused = refused_code(error)
+        if refused is not None:  # resolved to a private address at connect (rebinding)
+            raise PermanentError(refused, f"{endpoint.url}: {error}") from None
         raise TransientError(f"{endpoint.url}: {type(error).__name__}") from None
     if 200 <= response.status_code < 300:
         return response.status_code

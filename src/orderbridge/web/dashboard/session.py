@@ -1,14 +1,16 @@
 """The dashboard's session cookie and its CSRF tokens, signed with the hub's secret key.
 
-A session is ``base64url(json) . base64url(hmac)``: the JSON names the tenant, the admin
-API key that signed in, a random nonce and an expiry. The HMAC key is derived from
-``settings.secret_key`` for this one purpose, so a value signed here means nothing to
-any other part of the hub (and vice versa). The cookie holds no secret: the API key
-itself is never stored, only its row id, which each request checks is still an active
-admin key, so revoking the key ends its sessions at once.
+A session is ``base64url(json) . signature``: the JSON names the tenant, the admin API
+key that signed in, a random nonce and an expiry. The signature is itsdangerous'
+HMAC-SHA256 under a key derived from ``settings.secret_key`` for this one purpose
+(``security.purpose_signer``, which the Poster OAuth ``state`` uses too, for its own
+purpose), so a value signed here means nothing to any other part of the hub. The
+cookie holds no secret: the API key itself is never stored, only its row id, which each
+request checks is still an active admin key, so revoking the key ends its sessions at
+once.
 
-CSRF tokens are bound to the session: ``HMAC(key, "csrf:" + nonce)``. A form posted
-from another site cannot know it, and SameSite=Strict keeps the cookie off cross-site
+CSRF tokens are bound to the session: the nonce's signature for the CSRF purpose. A
+form posted from another site cannot know it, and SameSite=Strict keeps the cookie off cross-site
 requests anyway (defence in depth). Before sign-in there is no session, so the login
 form uses a double-submit token: a random cookie repeated in a hidden field.
 """
@@ -16,17 +18,21 @@ form uses a double-submit token: a random cookie repeated in a hidden field.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from itsdangerous import BadSignature
+
+from orderbridge.security import purpose_signer
+
 SESSION_COOKIE = "ob_admin_session"
 LOGIN_CSRF_COOKIE = "ob_admin_login_csrf"
 SESSION_LIFETIME = timedelta(hours=12)
-_PURPOSE = b"orderbridge.dashboard.session.v1"
+_PURPOSE = "orderbridge.dashboard.session.v1"
+_CSRF_PURPOSE = "orderbridge.dashboard.csrf.v1"
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,8 @@ class SessionSigner:
     """Signs and verifies session cookies and CSRF tokens with one derived key."""
 
     def __init__(self, secret_key: str) -> None:
-        self._key = hmac.new(secret_key.encode(), _PURPOSE, hashlib.sha256).digest()
-
-    def _mac(self, data: bytes) -> str:
-        return _b64(hmac.new(self._key, data, hashlib.sha256).digest())
+        self._session = purpose_signer(secret_key, _PURPOSE)
+        self._csrf = purpose_signer(secret_key, _CSRF_PURPOSE)
 
     def new_session(self, tenant_id: str, key_id: str, *, now: datetime) -> Session:
         expires = int((now + SESSION_LIFETIME).timestamp())
@@ -68,14 +72,15 @@ class SessionSigner:
         body = {"t": session.tenant_id, "k": session.key_id, "n": session.nonce}
         body["e"] = str(session.expires_at)
         payload = _b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
-        return f"{payload}.{self._mac(payload.encode())}"
+        return self._session.sign(payload).decode("ascii")
 
     def load(self, value: str | None, *, now: datetime) -> Session | None:
         """The session in a cookie value, or None if it is forged, malformed or expired."""
         if not value or value.count(".") != 1:
             return None
-        payload, mac = value.split(".")
-        if not hmac.compare_digest(mac, self._mac(payload.encode())):
+        try:
+            payload = self._session.unsign(value).decode("ascii")
+        except BadSignature:
             return None
         try:
             body = json.loads(_unb64(payload))
@@ -86,7 +91,7 @@ class SessionSigner:
 
     def csrf_token(self, session: Session) -> str:
         """The CSRF token that POST forms of ``session`` must carry."""
-        return self._mac(b"csrf:" + session.nonce.encode())
+        return self._csrf.get_signature(session.nonce).decode("ascii")
 
     def csrf_ok(self, session: Session, token: str) -> bool:
         return bool(token) and hmac.compare_digest(token, self.csrf_token(session))
