@@ -23,6 +23,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderbridge.bootstrap_alerts import Alerting
 from orderbridge.bootstrap_jobs import HOUSEKEEPING, job_handlers
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
@@ -38,7 +39,7 @@ from orderbridge.messaging.wakeup import Wakeup, notify_on_commit
 from orderbridge.messaging.worker import Handler, Worker
 from orderbridge.ports import ConnectionRecord, PermanentError, PosSystem
 from orderbridge.security import CredentialCipher
-from orderbridge.services import menus, sweep
+from orderbridge.services import menus, sweep, watch
 from orderbridge.storage import tables as t
 from orderbridge.storage.db import make_engine, read_only, session_factory
 from orderbridge.storage.types import utcnow
@@ -177,6 +178,9 @@ class Hub:
             read_session_factory=self.readers,
             # A stored Poster webhook calls Poster only for menu changes (one product).
             unguarded_kinds={POSTER_EVENT},
+            # A dead job fails its order (etc.) in the transaction that buries it.
+            on_dead=Alerting(self).on_dead,
+            on_breaker=Alerting(self).on_breaker,
         )
 
     # Schedules ---------------------------------------------------------------------
@@ -200,8 +204,9 @@ class Hub:
         return True
 
     async def run_schedules(self) -> None:
-        """Queue the sweep, the full menu reconcile and the housekeeping on their
-        intervals, forever (each job at most once at a time, whatever the processes)."""
+        """Queue the sweep, the full menu reconcile, the housekeeping and the incident
+        watch on their intervals, forever (each job at most once at a time, whatever
+        the processes)."""
         schedule: list[tuple[float, Callable[[], object]]] = [
             (
                 self.settings.reconcile_interval_seconds,
@@ -211,6 +216,10 @@ class Hub:
             (
                 self.settings.housekeeping_interval_seconds,
                 lambda: self.enqueue_once(HOUSEKEEPING, {}, key="housekeeping"),
+            ),
+            (
+                self.settings.reconcile_interval_seconds,
+                lambda: self.enqueue_once(watch.WATCH, {}, key="incidents.scan"),
             ),
         ]
         loop = asyncio.get_running_loop()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from orderbridge.bootstrap_alerts import Alerting
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event
 from orderbridge.connectors.storefront.delivery import deliver
@@ -70,6 +71,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             pos_for=hub.pos_for,
             clock=hub.clock,
             before_create=confirm_lease,
+            revived=_revived(job),
         )
         if "pos_order_id" in result and not result.get("found"):
             # The job was queued in the transaction that stored the order.
@@ -127,6 +129,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             uow=hub.uow,
             pos_for=hub.pos_for,
             clock=hub.clock,
+            revived=_revived(job),
         )
 
     async def reconcile_reservation(job: JobView) -> Mapping[str, Any]:
@@ -140,7 +143,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
     hub.wix = hub.wix or WixChannels(
         hub.sessions, hub.uow, hub.clock, hub.pos_for, hub.channel_transport
     )
-    return {
+    found: dict[str, Handler] = {
         SUBMIT_ORDER: submit,
         reservations.SUBMIT_RESERVATION: submit_reservation,
         reservations.RECONCILE_RESERVATION: reconcile_reservation,
@@ -153,3 +156,11 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         # Wix jobs; inbox.poster wrapped so unknown register checks reach Wix.
         **hub.wix.handlers(poster_event),
     }
+    # Alerts and the incident watch; menu publishing wrapped to clear its incident.
+    found.update(Alerting(hub).handlers(found))
+    return found
+
+
+def _revived(job: JobView) -> bool:
+    """Whether the job came back from the dead letters (its try count was reset)."""
+    return job.total_attempt > job.attempt

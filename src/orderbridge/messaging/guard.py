@@ -44,14 +44,18 @@ class ConnectionGuard:
         if conn is not None and self.rate_limiter is not None:
             await self.rate_limiter.acquire(conn)
 
-    def record(self, job: JobView, outcome: AttemptOutcome) -> None:
-        """Tell the breaker how the connection's call went."""
+    def record(self, job: JobView, outcome: AttemptOutcome) -> bool | None:
+        """Tell the breaker how the connection's call went; return True when this
+        opened the connection's circuit, False when it closed it, else None."""
         conn = self._connection(job)
         if conn is None or self.breaker is None:
-            return
+            return None
+        was_tripped = self.breaker.tripped(conn)
         if outcome is AttemptOutcome.SUCCEEDED:
             self.breaker.record_success(conn)
         elif outcome is AttemptOutcome.PERMANENT:
             self.breaker.record_neutral(conn)
         else:
             self.breaker.record_failure(conn)
+        tripped = self.breaker.tripped(conn)
+        return None if tripped == was_tripped else tripped

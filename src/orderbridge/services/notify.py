@@ -7,6 +7,7 @@ Payloads carry ids, statuses and amounts, never the customer's contacts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -72,12 +73,18 @@ def publish(
     return len(jobs)
 
 
-def order_event_jobs(uow: UnitOfWork, *, tenant_id: str, order: Order, at: datetime) -> list[Job]:
+def order_event_jobs(
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    order: Order,
+    at: datetime,
+    extra: Mapping[str, Any] | None = None,
+) -> list[Job]:
     """What :func:`order_event` queues, for a caller that queues more in the same go."""
     event = f"order.{order.status.value}"
-    jobs = deliveries(
-        uow, tenant_id=tenant_id, event=event, data=order_summary(order), key=order.id, at=at
-    )
+    data = {**order_summary(order), **(extra or {})}
+    jobs = deliveries(uow, tenant_id=tenant_id, event=event, data=data, key=order.id, at=at)
     channel_connection = order.external_refs.get("channel_connection_id")
     if channel_connection:
         jobs.append(
@@ -91,21 +98,34 @@ def order_event_jobs(uow: UnitOfWork, *, tenant_id: str, order: Order, at: datet
     return jobs
 
 
-def order_event(uow: UnitOfWork, *, tenant_id: str, order: Order, at: datetime) -> None:
+def order_event(
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    order: Order,
+    at: datetime,
+    extra: Mapping[str, Any] | None = None,
+) -> None:
     """Announce the order's current status (``order.accepted`` …) to the storefront and,
-    when the order came from a connected channel, to that channel."""
-    uow.enqueue_many(order_event_jobs(uow, tenant_id=tenant_id, order=order, at=at))
+    when the order came from a connected channel, to that channel. ``extra`` adds
+    fields to the event's data (``order.failed`` carries ``reason`` and ``code``)."""
+    uow.enqueue_many(order_event_jobs(uow, tenant_id=tenant_id, order=order, at=at, extra=extra))
 
 
 def reservation_event(
-    uow: UnitOfWork, *, tenant_id: str, reservation: Reservation, at: datetime
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    reservation: Reservation,
+    at: datetime,
+    extra: Mapping[str, Any] | None = None,
 ) -> None:
     """Announce the reservation's current status (``reservation.confirmed`` …)."""
     publish(
         uow,
         tenant_id=tenant_id,
         event=f"reservation.{reservation.status.value}",
-        data=reservation_summary(reservation),
+        data={**reservation_summary(reservation), **(extra or {})},
         key=reservation.id,
         at=at,
     )

@@ -23,11 +23,11 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services import notify
+from orderbridge.services import failures, notify
+from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
 
 RECONCILE_ORDER = "order.reconcile"
 LOOKUP_WINDOW = timedelta(hours=1)
-REAUTH = "reauth_required"
 # An operator's replay runs as a new job, but the tries before it may have reached the POS.
 REPLAY_EVENTS = frozenset({"order.replayed", "order.replay_requested"})
 
@@ -48,6 +48,7 @@ async def submit_order(
     pos_for: PosFactory,
     clock: Clock,
     before_create: Callable[[], Awaitable[None]] = _no_fence,
+    revived: bool = False,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
@@ -56,18 +57,30 @@ async def submit_order(
     after tries that may have timed out), an earlier try may have reached the POS, so
     the order is looked up first. ``before_create`` runs right before the create call
     (the worker passes its lease fence: a try whose job was taken over stops there).
+    ``revived``: an operator sent this job back from the dead letters, having fixed
+    the cause, so an order its death failed goes round again.
+
+    A refusal is raised as ``PermanentError`` (a refused token parks the connection
+    first); when the job is then buried, the worker fails the order in the same
+    transaction (``services.deaths``), as it does when the retries run out.
     """
     with uow() as tx:
         stored = tx.get_order(order_id)
         if stored is None:
             raise PermanentError("unknown_order", f"order {order_id} is not stored")
+        if revived and stored.order.status is OrderStatus.FAILED:
+            detail = "dead letter retried by an operator"
+            failures.reopen_order(tx, stored, now=clock(), detail=detail)
+            tx.save_order(stored.order)
+            tx.commit()
+            stored = tx.get_order(order_id)
+            assert stored is not None
         if stored.order.status is not OrderStatus.RECEIVED:
             return {"skipped": stored.order.status.value}
         binding = tx.pos_binding(stored.order.location_id)
         if binding is None:
-            stored.order.fail(clock(), "the location has no POS connection")
-            tx.save_order(stored.order)
-            notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=clock())
+            reason = "the location has no POS connection"
+            failures.fail_order(tx, stored, code="no_pos_connection", reason=reason, now=clock())
             tx.commit()
             return {"failed": "no_pos_connection"}
     connection, location = binding
@@ -84,7 +97,8 @@ async def submit_order(
             await before_create()
             ref = await pos.submit_order(order, location=location, key=order.id)
     except PermanentError as error:
-        _refused(error, uow=uow, order_id=order_id, connection=connection, clock=clock)
+        if error.code == REAUTH:
+            _park(uow, connection, error.reason, clock)
         raise
     with uow() as tx:
         stored = tx.get_order(order_id)
@@ -102,30 +116,15 @@ async def submit_order(
             pos_order_id=ref.pos_order_id,
             pos_check_id=ref.pos_check_id,
         )
+        connection_works(tx, connection, now=now)
         tx.commit()
     return {"pos_order_id": ref.pos_order_id, "found": found}
 
 
-def _refused(
-    error: PermanentError,
-    *,
-    uow: UowFactory,
-    order_id: str,
-    connection: ConnectionRecord,
-    clock: Clock,
-) -> None:
-    """A permanent refusal: a bad token parks the connection (the order waits for a
-    replay); anything else fails the order with the POS's reason."""
+def _park(uow: UowFactory, connection: ConnectionRecord, reason: str, clock: Clock) -> None:
+    """The POS refused the connection's credentials: park it until they are renewed."""
     with uow() as tx:
-        stored = tx.get_order(order_id)
-        assert stored is not None
-        now = clock()
-        if error.code == REAUTH:
-            tx.set_connection_status(connection.id, "needs_reauth", error.reason)
-            stored.order.record(now, "pos.reauth_required", error.reason)
-        elif stored.order.fail(now, f"{error.code}: {error.reason}").applied:
-            notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=now)
-        tx.save_order(stored.order)
+        park_connection(tx, connection, reason=reason, now=clock())
         tx.commit()
 
 
@@ -148,9 +147,7 @@ async def reconcile_order(
         ref = await pos_for(connection).order_state(stored.pos_order_id, location=location)
     except PermanentError as error:
         if error.code == REAUTH:  # park the connection, or every sweep makes a dead letter
-            with uow() as tx:
-                tx.set_connection_status(connection.id, "needs_reauth", error.reason)
-                tx.commit()
+            _park(uow, connection, error.reason, clock)
         raise
     with uow() as tx:
         fresh = tx.get_order(order_id)

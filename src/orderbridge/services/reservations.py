@@ -21,8 +21,10 @@ from orderbridge.ports import (
     StoredReservation,
     UnitOfWork,
 )
-from orderbridge.services import notify
+from orderbridge.services import failures, notify
+from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
 from orderbridge.services.errors import Conflict, NotFound
+from orderbridge.services.incidents import clear_incident
 
 SUBMIT_RESERVATION = "reservation.submit"
 RECONCILE_RESERVATION = "reservation.reconcile"
@@ -79,10 +81,15 @@ def cancel_reservation(
 ) -> StoredReservation:
     """The guest calls the reservation off (recorded; Poster has no cancel call)."""
     stored = get_reservation(uow, tenant_id=tenant_id, reservation_id=reservation_id)
+    was_failed = stored.reservation.status is ReservationStatus.FAILED
     if not stored.reservation.cancel(now, reason or "canceled by the channel").applied:
         raise Conflict(
             "reservation_final",
             f"the reservation is {stored.reservation.status.value} and cannot be canceled",
+        )
+    if was_failed:  # nothing left for an operator to fix
+        clear_incident(
+            uow, kind=failures.RESERVATION_FAILED, subject_id=stored.reservation.id, now=now
         )
     uow.save_reservation(stored.reservation)
     notify.reservation_event(uow, tenant_id=tenant_id, reservation=stored.reservation, at=now)
@@ -91,21 +98,38 @@ def cancel_reservation(
 
 
 async def submit_reservation(
-    reservation_id: str, *, attempt: int, uow: UowFactory, pos_for: PosFactory, clock: Clock
+    reservation_id: str,
+    *,
+    attempt: int,
+    uow: UowFactory,
+    pos_for: PosFactory,
+    clock: Clock,
+    revived: bool = False,
 ) -> dict[str, Any]:
-    """Create the reservation at the POS exactly once (looking it up on retries)."""
+    """Create the reservation at the POS exactly once (looking it up on retries).
+
+    As with orders (``pipeline.submit_order``): a refusal is raised, and the worker
+    fails the reservation when it buries the job; ``revived`` (the dead letter was
+    retried) sends a reservation its death failed round again.
+    """
     with uow() as tx:
         stored = tx.get_reservation(reservation_id)
         if stored is None:
             raise PermanentError("unknown_reservation", f"{reservation_id} is not stored")
+        if revived and stored.reservation.status is ReservationStatus.FAILED:
+            detail = "dead letter retried by an operator"
+            failures.reopen_reservation(tx, stored, now=clock(), detail=detail)
+            tx.save_reservation(stored.reservation)
+            tx.commit()
+            stored = tx.get_reservation(reservation_id)
+            assert stored is not None
         if stored.reservation.status is not ReservationStatus.RECEIVED:
             return {"skipped": stored.reservation.status.value}
         binding = tx.pos_binding(stored.reservation.location_id)
         if binding is None:
-            stored.reservation.fail(clock(), "the location has no POS connection")
-            tx.save_reservation(stored.reservation)
-            notify.reservation_event(
-                tx, tenant_id=stored.tenant_id, reservation=stored.reservation, at=clock()
+            reason = "the location has no POS connection"
+            failures.fail_reservation(
+                tx, stored, code="no_pos_connection", reason=reason, now=clock()
             )
             tx.commit()
             return {"failed": "no_pos_connection"}
@@ -114,22 +138,17 @@ async def submit_reservation(
     reservation = stored.reservation
     try:
         ref: PosOrderRef | None = None
-        if attempt > 1:
+        if attempt > 1 or any(e.event == "reservation.replayed" for e in reservation.timeline):
             ref = await pos.find_reservation(
                 location=location, key=reservation.id, since=reservation.created_at - LOOKUP_WINDOW
             )
         if ref is None:
             ref = await pos.submit_reservation(reservation, location=location, key=reservation.id)
     except PermanentError as error:
-        with uow() as tx:
-            fresh = tx.get_reservation(reservation_id)
-            assert fresh is not None
-            if fresh.reservation.fail(clock(), f"{error.code}: {error.reason}").applied:
-                notify.reservation_event(
-                    tx, tenant_id=fresh.tenant_id, reservation=fresh.reservation, at=clock()
-                )
-            tx.save_reservation(fresh.reservation)
-            tx.commit()
+        if error.code == REAUTH:
+            with uow() as tx:
+                park_connection(tx, connection, reason=error.reason, now=clock())
+                tx.commit()
         raise
     with uow() as tx:
         fresh = tx.get_reservation(reservation_id)
@@ -146,8 +165,36 @@ async def submit_reservation(
         tx.save_reservation(
             fresh.reservation, pos_connection_id=connection.id, pos_reservation_id=ref.pos_order_id
         )
+        connection_works(tx, connection, now=now)
         tx.commit()
     return {"pos_reservation_id": ref.pos_order_id}
+
+
+def replay_reservation(
+    uow: UnitOfWork, *, reservation_id: str, now: datetime, tenant_id: str | None = None
+) -> StoredReservation:
+    """An operator fixed what made the reservation fail: send it to the POS again."""
+    stored = uow.get_reservation(reservation_id, tenant_id=tenant_id)
+    if stored is None:
+        raise NotFound("unknown_reservation", "no such reservation", field="id")
+    reservation = stored.reservation
+    if reservation.status is ReservationStatus.RECEIVED:
+        reservation.record(now, "reservation.replay_requested", "queued for submission again")
+    elif not failures.reopen_reservation(uow, stored, now=now, detail="replayed by an operator"):
+        raise Conflict(
+            "not_replayable", f"a reservation that is {reservation.status.value} is not replayed"
+        )
+    uow.save_reservation(reservation)
+    uow.enqueue(
+        SUBMIT_RESERVATION,
+        {"reservation_id": reservation.id},
+        key=reservation.id,
+        connection_id=uow.pos_connection_id(reservation.location_id),
+    )
+    uow.commit()
+    replayed = uow.get_reservation(reservation_id)
+    assert replayed is not None
+    return replayed
 
 
 async def reconcile_reservation(
@@ -161,8 +208,19 @@ async def reconcile_reservation(
         binding = tx.pos_binding(stored.reservation.location_id)
     if binding is None:
         return {"skipped": True}
+    if binding[0].status != "active":  # parked until re-authorised: nothing to ask
+        return {"skipped": binding[0].status}
     connection, location = binding
-    ref = await pos_for(connection).reservation_state(stored.pos_reservation_id, location=location)
+    try:
+        ref = await pos_for(connection).reservation_state(
+            stored.pos_reservation_id, location=location
+        )
+    except PermanentError as error:
+        if error.code == REAUTH:
+            with uow() as tx:
+                park_connection(tx, connection, reason=error.reason, now=clock())
+                tx.commit()
+        raise
     with uow() as tx:
         fresh = tx.get_reservation(reservation_id)
         assert fresh is not None
