@@ -91,8 +91,9 @@ class IncidentRows:
             .on_conflict_do_nothing(
                 index_elements=["tenant_id", "kind", "subject_id"], index_where=_OPEN_ONLY
             )
-        )
-        if getattr(inserted, "rowcount", 0):
+            .returning(IncidentRow.id)
+        ).first()
+        if inserted is not None:
             return _incident(_Values(values))
         conn.execute(
             update(IncidentRow)

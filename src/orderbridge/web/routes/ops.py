@@ -10,15 +10,16 @@ from sqlalchemy import func, select, text
 
 from orderbridge.messaging.tables import OutboxJob
 from orderbridge.services import orders as order_service
+from orderbridge.services import reservations as reservation_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.menus import IMPORT_MENU
 from orderbridge.storage import tables as t
-from orderbridge.web.convert import order_to_out
+from orderbridge.web.convert import order_to_out, reservation_to_out
 from orderbridge.web.dashboard import jobs
 from orderbridge.web.deps import AdminCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.storefront import ERRORS, api_error
-from orderbridge.web.schemas import OrderOut
+from orderbridge.web.schemas import OrderOut, ReservationOut
 
 router = APIRouter(responses=ERRORS)
 
@@ -82,6 +83,23 @@ def replay_order(order_id: str, ctx: Context, who: AdminCaller) -> OrderOut:
         except ServiceError as error:
             raise api_error(error) from None
     return order_to_out(stored.order, updated_at=stored.updated_at)
+
+
+@router.post(
+    "/api/v1/admin/reservations/{reservation_id}/replay",
+    response_model=ReservationOut,
+    tags=["operations"],
+)
+def replay_reservation(reservation_id: str, ctx: Context, who: AdminCaller) -> ReservationOut:
+    """Send a failed reservation to the POS again, once its cause is fixed."""
+    with ctx.uow() as tx:
+        try:
+            stored = reservation_service.replay_reservation(
+                tx, reservation_id=reservation_id, now=ctx.clock(), tenant_id=who.tenant_id
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+    return reservation_to_out(stored.reservation, updated_at=stored.updated_at)
 
 
 @router.post("/api/v1/admin/locations/{location_id}/menu/sync", tags=["operations"])
