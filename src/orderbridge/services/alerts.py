@@ -96,6 +96,16 @@ def message(incident: Incident, *, at: datetime) -> dict[str, Any]:
     }
 
 
+def test_message(*, at: datetime) -> dict[str, Any]:
+    """A test alert (``POST /api/v1/admin/alerts/{id}/test``): proves the way works."""
+    return {
+        "type": "alert.test",
+        "timestamp": at.isoformat(),
+        "text": "[orderbridge] Test alert: this destination receives orderbridge's alerts.",
+        "data": {"state": "test"},
+    }
+
+
 def alert_jobs(store: IncidentStore, incident: Incident, *, at: datetime) -> list[Job]:
     """One delivery job per destination of the incident's tenant that wants its kind."""
     body = message(incident, at=at)

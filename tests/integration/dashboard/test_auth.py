@@ -17,7 +17,7 @@ from tests.integration.dashboard.conftest import (
 )
 
 PAGES = ["/admin", "/admin/orders", "/admin/orders/ord_x", "/admin/deadletters"]
-PAGES += ["/admin/menu", "/admin/connections"]
+PAGES += ["/admin/menu", "/admin/connections", "/admin/alerts"]
 
 
 @pytest.mark.parametrize("path", PAGES)

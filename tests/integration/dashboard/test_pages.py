@@ -18,7 +18,14 @@ from tests.integration.dashboard.conftest import (
     Dashboard,
 )
 
-PAGES = ["/admin", "/admin/orders", "/admin/deadletters", "/admin/menu", "/admin/connections"]
+PAGES = [
+    "/admin",
+    "/admin/orders",
+    "/admin/deadletters",
+    "/admin/menu",
+    "/admin/connections",
+    "/admin/alerts",
+]
 
 
 def test_overview_shows_locations_connections_queue_and_recent_orders(dash: Dashboard) -> None:

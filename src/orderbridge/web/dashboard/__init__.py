@@ -2,7 +2,8 @@
 
 Sign in with an admin API key (``/admin/login``); then the overview (locations with
 pause/resume, connections, queue, recent orders), orders with their timelines and
-replay, dead letters with retry, the published menus and the connections. Mount it
+replay, dead letters with retry, the published menus, the connections, and the
+alerts (destinations and incidents). Mount it
 with ``app.include_router(dashboard.router)``.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from orderbridge.web.dashboard import auth, catalog, deadletters, orders, overview
+from orderbridge.web.dashboard import alerts, auth, catalog, deadletters, orders, overview
 from orderbridge.web.dashboard.render import STATIC_TYPES, static_file
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +31,7 @@ def static(name: str) -> Response:
     )
 
 
-for _module in (auth, overview, orders, deadletters, catalog):
+for _module in (auth, overview, orders, deadletters, catalog, alerts):
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -41,6 +41,7 @@ NOTICES = {
     "retried": "Dead letter sent back to the queue.",
     "retried_all": "Dead letters sent back to the queue.",
     "signed_out": "Signed out.",
+    "alert_removed": "Alert destination removed: it gets no more alerts.",
 }
 PROBLEMS = {
     "pause_past": "A pause must end in the future.",
@@ -49,6 +50,7 @@ PROBLEMS = {
     "not_replayable": "Only failed orders can be replayed.",
     "gone": "That dead letter is no longer dead (it was retried already).",
     "csrf": "The form expired; please try again.",
+    "alert_gone": "That alert destination was removed already.",
 }
 
 

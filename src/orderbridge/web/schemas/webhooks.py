@@ -46,6 +46,16 @@ class WebhookEvent(StrEnum):
     LOCATION_STATUS_CHANGED = "location.status_changed"
 
 
+def http_url(value: str) -> str:
+    """``value`` if it is an http(s) URL with a host and no credentials (a 422 else)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PydanticCustomError("invalid_url", "url must be an http or https URL with a host")
+    if parts.username is not None or parts.password is not None:
+        raise PydanticCustomError("invalid_url", "url must not carry credentials")
+    return value
+
+
 class WebhookEndpointIn(InModel):
     """``POST /api/v1/webhooks``: subscribe ``url`` to ``events`` (duplicates are merged)."""
 
@@ -58,12 +68,7 @@ class WebhookEndpointIn(InModel):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise PydanticCustomError("invalid_url", "url must be an http or https URL with a host")
-        if parts.username is not None or parts.password is not None:
-            raise PydanticCustomError("invalid_url", "url must not carry credentials")
-        return value
+        return http_url(value)
 
     @field_validator("events", mode="before")
     @classmethod

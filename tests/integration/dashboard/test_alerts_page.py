@@ -1,0 +1,112 @@
+"""The Alerts page (destinations, incidents) and the open incidents on the Overview."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from orderbridge.services.incidents import clear_incident, raise_incident
+from orderbridge.storage.alert_tables import AlertDestination
+from tests.integration.dashboard.conftest import (
+    OTHER,
+    OTHER_ADMIN_KEY,
+    TENANT,
+    Dashboard,
+)
+
+HOOK = "http://93.184.215.14/services/T000/B000/XXXX"  # public: the SSRF guard is on
+
+
+def _raise(dash: Dashboard, tenant: str = TENANT, subject: str = "ord_x") -> None:
+    with dash.hub.uow() as tx:
+        raise_incident(
+            tx,
+            tenant_id=tenant,
+            kind="order.failed",
+            subject_id=subject,
+            detail="unknown_product: product 42 is not on the menu",
+            now=dash.clock(),
+            data={"order_id": subject, "channel_order_id": "web-1001"},
+        )
+        tx.commit()
+
+
+def _destinations(dash: Dashboard) -> list[AlertDestination]:
+    with dash.hub.sessions() as session:
+        return list(session.scalars(select(AlertDestination).where(AlertDestination.active)))
+
+
+def test_the_overview_shows_open_incidents_and_not_cleared_ones(dash: Dashboard) -> None:
+    dash.login()
+    assert "Needs attention" not in dash.client.get("/admin").text
+    _raise(dash)
+    page = dash.client.get("/admin").text
+    assert "Needs attention" in page
+    assert 'data-kind="order.failed"' in page
+    assert "product 42 is not on the menu" in page
+    assert 'href="/admin/orders/ord_x"' in page
+    with dash.hub.uow() as tx:
+        clear_incident(tx, kind="order.failed", subject_id="ord_x", now=dash.clock())
+        tx.commit()
+    assert "Needs attention" not in dash.client.get("/admin").text
+
+
+def test_another_tenants_incidents_are_not_shown(dash: Dashboard) -> None:
+    _raise(dash, tenant=OTHER, subject="ord_theirs")
+    dash.login()
+    assert "ord_theirs" not in dash.client.get("/admin").text
+    assert "ord_theirs" not in dash.client.get("/admin/alerts").text
+
+
+def test_a_destination_is_added_with_its_secret_shown_once_and_removed(dash: Dashboard) -> None:
+    dash.login()
+    csrf = dash.csrf("/admin/alerts")
+    answer = dash.client.post(
+        "/admin/alerts",
+        data={
+            "csrf": csrf,
+            "url": HOOK,
+            "description": "#ops",
+            "events": ["order.failed", "order.stuck"],
+        },
+    )
+    assert answer.status_code == 201
+    assert "whsec_" in answer.text
+    [row] = _destinations(dash)
+    assert (row.url, row.events, row.description) == (
+        HOOK,
+        {"events": ["order.failed", "order.stuck"]},
+        "#ops",
+    )
+    listed = dash.client.get("/admin/alerts").text
+    assert HOOK in listed and "whsec_" not in listed
+    gone = dash.client.post(f"/admin/alerts/{row.id}/delete", data={"csrf": dash.csrf()})
+    assert (gone.status_code, gone.headers["location"]) == (303, "/admin/alerts?done=alert_removed")
+    assert _destinations(dash) == []
+    again = dash.client.post(f"/admin/alerts/{row.id}/delete", data={"csrf": dash.csrf()})
+    assert again.headers["location"] == "/admin/alerts?error=alert_gone"
+
+
+def test_no_ticked_event_means_all_and_bad_urls_are_refused(dash: Dashboard) -> None:
+    dash.login()
+    answer = dash.client.post("/admin/alerts", data={"csrf": dash.csrf(), "url": HOOK})
+    assert answer.status_code == 201
+    assert _destinations(dash)[0].events == {"events": ["*"]}
+    for url in ("ftp://ops.test/x", "http://127.0.0.1/x", ""):
+        refused = dash.client.post("/admin/alerts", data={"csrf": dash.csrf(), "url": url})
+        assert refused.status_code == 422, url
+        assert 'class="flash bad"' in refused.text
+    assert len(_destinations(dash)) == 1
+
+
+def test_forms_need_the_csrf_token_and_other_tenants_cannot_remove(dash: Dashboard) -> None:
+    dash.login()
+    forged = dash.client.post("/admin/alerts", data={"csrf": "nope", "url": HOOK})
+    assert forged.status_code in (303, 403)
+    assert _destinations(dash) == []
+    dash.client.post("/admin/alerts", data={"csrf": dash.csrf(), "url": HOOK})
+    [row] = _destinations(dash)
+    dash.client.post("/admin/logout", data={"csrf": dash.csrf()})
+    dash.login(OTHER_ADMIN_KEY)
+    theirs = dash.client.post(f"/admin/alerts/{row.id}/delete", data={"csrf": dash.csrf()})
+    assert theirs.headers["location"] == "/admin/alerts?error=alert_gone"
+    assert len(_destinations(dash)) == 1
