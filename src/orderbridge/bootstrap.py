@@ -42,6 +42,7 @@ from orderbridge.security import CredentialCipher
 from orderbridge.services import menus, sweep, watch
 from orderbridge.storage import tables as t
 from orderbridge.storage.db import make_engine, read_only, session_factory
+from orderbridge.storage.health import ConnectionHealthCollector
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import SqlUnitOfWork
 from orderbridge.web.app import create_app
@@ -80,6 +81,7 @@ class Hub:
         self.metrics = MessagingMetrics(self.registry)
         self.hub_metrics = HubMetrics(self.registry)
         self.registry.register(QueueDepthCollector(self.sessions))
+        self.registry.register(ConnectionHealthCollector(self.readers))
 
     def app(self, *, demo_api_key: str | None = None) -> FastAPI:
         """The HTTP application of this hub (``demo_api_key`` turns on ``/shop``)."""

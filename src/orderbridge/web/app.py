@@ -19,6 +19,7 @@ from orderbridge.web.routes import (
     alerts,
     connect,
     endpoints,
+    health,
     ingress,
     ops,
     storefront,
@@ -63,7 +64,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     install_error_handlers(app)
     # The Poster webhook route comes first: it is matched before the routes below.
     ingress.mount(app, context)
-    for module in (storefront, endpoints, ops, connect, wix_ingress, alerts):
+    for module in (storefront, endpoints, ops, health, connect, wix_ingress, alerts):
         app.include_router(module.router)
     app.include_router(shop.router)
     app.include_router(dashboard.router)

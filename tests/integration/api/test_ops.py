@@ -28,18 +28,6 @@ def operator(world: World) -> TestClient:
     return TestClient(world.hub.app(), headers=bearer(world.admin_key))
 
 
-def test_health_reports_the_database_and_connections(client: TestClient, world: World) -> None:
-    healthy = TestClient(world.hub.app()).get("/health")
-    assert healthy.status_code == 200
-    assert healthy.json() == {"status": "ok", "database": "ok", "connections": {"active": 1}}
-    with world.hub.uow() as tx:
-        tx.set_connection_status(CONNECTION, "needs_reauth", "token revoked")
-        tx.commit()
-    degraded = TestClient(world.hub.app()).get("/health").json()
-    assert degraded["status"] == "degraded"
-    assert degraded["connections"] == {"needs_reauth": 1}
-
-
 @pytest.mark.anyio
 async def test_metrics_expose_the_hubs_series(client: TestClient, world: World) -> None:
     client.post("/api/v1/orders", json=order_body())

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from orderbridge.services.incidents import clear_incident, raise_incident
 from orderbridge.storage.alert_tables import AlertDestination
 from tests.integration.dashboard.conftest import (
+    CONNECTION,
     OTHER,
     OTHER_ADMIN_KEY,
     TENANT,
@@ -110,3 +111,24 @@ def test_forms_need_the_csrf_token_and_other_tenants_cannot_remove(dash: Dashboa
     theirs = dash.client.post(f"/admin/alerts/{row.id}/delete", data={"csrf": dash.csrf()})
     assert theirs.headers["location"] == "/admin/alerts?error=alert_gone"
     assert len(_destinations(dash)) == 1
+
+
+def test_the_overview_marks_a_connection_whose_circuit_is_open(dash: Dashboard) -> None:
+    dash.login()
+    assert "circuit open" not in dash.client.get("/admin").text
+    with dash.hub.uow() as tx:
+        raise_incident(
+            tx,
+            tenant_id=TENANT,
+            kind="connection.breaker_open",
+            subject_id=CONNECTION,
+            detail="5 calls in a row failed",
+            now=dash.clock(),
+            data={"connection_id": CONNECTION},
+        )
+        tx.set_connection_status(CONNECTION, "needs_reauth", "token revoked")
+        tx.commit()
+    page = dash.client.get("/admin").text
+    assert 'class="badge s-failed breaker">circuit open' in page
+    assert "badge s-needs_reauth" in page
+    assert 'data-kind="connection.breaker_open"' in page

@@ -19,6 +19,7 @@ from orderbridge.domain.locations import Location
 from orderbridge.services import locations as location_service
 from orderbridge.services.errors import NotFound, ServiceError
 from orderbridge.storage import tables as t
+from orderbridge.storage.health import BREAKER_OPEN
 from orderbridge.storage.incidents import incidents_of
 from orderbridge.web.convert_locations import apply_location_status
 from orderbridge.web.dashboard import jobs
@@ -29,7 +30,7 @@ from orderbridge.web.deps import Context
 from orderbridge.web.schemas import LocationStatusIn
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-OPEN_INCIDENTS_SHOWN = 20
+OPEN_INCIDENTS_SHOWN = 50
 
 PAUSE_CHOICES: tuple[tuple[str, str], ...] = (
     ("15", "15 min"),
@@ -71,6 +72,7 @@ def overview(request: Request, ctx: Context, who: Signed) -> HTMLResponse:
         names=names,
         pause_choices=PAUSE_CHOICES,
         incidents=incidents,
+        breakers={i.subject_id for i in incidents if i.kind == BREAKER_OPEN},
     )
 
 

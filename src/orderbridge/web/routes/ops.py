@@ -1,4 +1,5 @@
-"""Operations: health, metrics, dead letters and replays (admin keys only)."""
+"""Operations: metrics, dead letters and replays (admin keys only); health is in
+``health.py``."""
 
 from __future__ import annotations
 
@@ -6,14 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import func, select, text
 
 from orderbridge.messaging.tables import OutboxJob
 from orderbridge.services import orders as order_service
 from orderbridge.services import reservations as reservation_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.menus import IMPORT_MENU
-from orderbridge.storage import tables as t
 from orderbridge.web.convert import order_to_out, reservation_to_out
 from orderbridge.web.dashboard import jobs
 from orderbridge.web.deps import AdminCaller, Context
@@ -22,27 +21,6 @@ from orderbridge.web.routes.storefront import ERRORS, api_error
 from orderbridge.web.schemas import OrderOut, ReservationOut
 
 router = APIRouter(responses=ERRORS)
-
-
-@router.get("/health", tags=["operations"])
-def health(ctx: Context, response: Response) -> dict[str, Any]:
-    """The database answers, and how the connections stand (no secrets, no tenant data)."""
-    try:
-        with ctx.sessions() as session:
-            session.execute(text("SELECT 1"))
-            rows = session.execute(
-                select(t.Connection.status, func.count()).group_by(t.Connection.status)
-            ).all()
-    except Exception as error:
-        response.status_code = 503
-        return {"status": "unavailable", "database": type(error).__name__}
-    connections = {status: count for status, count in rows}
-    degraded = connections.get("needs_reauth", 0) > 0
-    return {
-        "status": "degraded" if degraded else "ok",
-        "database": "ok",
-        "connections": connections,
-    }
 
 
 @router.get("/metrics", tags=["operations"])
