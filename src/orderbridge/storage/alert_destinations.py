@@ -40,13 +40,14 @@ def create_destination(
     description: str,
     now: datetime,
 ) -> IssuedDestination:
-    """Store a destination with a fresh ``whsec_`` secret (the caller commits)."""
+    """Store a destination with a fresh ``whsec_`` secret (the caller commits); an
+    event listed twice is kept once."""
     secret = new_webhook_secret()
     row = AlertDestination(
         id=new_id("alr"),
         tenant_id=tenant_id,
         url=url,
-        events={"events": list(events)},
+        events={"events": list(dict.fromkeys(events))},
         description=description,
         secrets=cipher.encrypt({"secrets": [{"secret": secret, "expires_at": None}]}),
         active=True,

@@ -89,7 +89,7 @@ async def add_destination(
             ctx.cipher,
             who.tenant_id,
             url=body.url,
-            events=list(dict.fromkeys(e.value for e in body.events)),
+            events=[e.value for e in body.events],
             description=body.description,
             now=ctx.clock(),
         )

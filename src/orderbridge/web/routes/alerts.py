@@ -11,7 +11,6 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Response
 
-from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
 from orderbridge.messaging import outbox
 from orderbridge.ports import Incident
 from orderbridge.services.alerts import DELIVER_ALERT, test_message
@@ -29,6 +28,7 @@ from orderbridge.web.schemas.alerts import (
     IncidentOut,
     IncidentsOut,
 )
+from orderbridge.web.urls import require_callable_url
 
 router = APIRouter(prefix="/api/v1/admin", tags=["alerts"], responses=ERRORS)
 
@@ -68,18 +68,14 @@ async def create_destination(
     Loopback, private and link-local addresses are refused (SSRF) unless the
     deployment allows them for local development.
     """
-    try:
-        await check_url(body.url, allow_private=ctx.settings.allow_private_urls)
-    except UnsafeUrl as unsafe:
-        raise ApiError(422, unsafe.code, str(unsafe), "url") from None
-    events = list(dict.fromkeys(e.value for e in body.events))
+    await require_callable_url(body.url, allow_private=ctx.settings.allow_private_urls)
     with ctx.sessions() as session, session.begin():
         issued = store.create_destination(
             session,
             ctx.cipher,
             who.tenant_id,
             url=body.url,
-            events=events,
+            events=[e.value for e in body.events],
             description=body.description,
             now=ctx.clock(),
         )

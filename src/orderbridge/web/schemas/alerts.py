@@ -11,10 +11,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, Field, StringConstraints
 
-from orderbridge.web.schemas.common import InModel, Name, OutModel
-from orderbridge.web.schemas.webhooks import MAX_URL_LENGTH, http_url
+from orderbridge.web.schemas.common import Name, OutModel
+from orderbridge.web.schemas.webhooks import MAX_URL_LENGTH, SubscriptionIn
 
 
 class AlertEvent(StrEnum):
@@ -33,7 +33,7 @@ class AlertEvent(StrEnum):
     ALL = "*"
 
 
-class AlertDestinationIn(InModel):
+class AlertDestinationIn(SubscriptionIn):
     """``POST /api/v1/admin/alerts``: send ``events`` (default: all) to ``url``."""
 
     url: Annotated[str, StringConstraints(min_length=1, max_length=MAX_URL_LENGTH)] = Field(
@@ -43,18 +43,6 @@ class AlertDestinationIn(InModel):
         default_factory=lambda: [AlertEvent.ALL]
     )
     description: Name = ""
-
-    @field_validator("url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        return http_url(value)
-
-    @field_validator("events", mode="before")
-    @classmethod
-    def _merge_duplicates(cls, value: object) -> object:
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return list(dict.fromkeys(value))
-        return value
 
 
 class AlertDestinationOut(OutModel):

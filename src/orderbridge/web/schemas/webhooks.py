@@ -56,7 +56,25 @@ def http_url(value: str) -> str:
     return value
 
 
-class WebhookEndpointIn(InModel):
+class SubscriptionIn(InModel):
+    """What every subscription body checks: ``url`` is an http(s) URL with a host and no
+    credentials, and ``events`` listed twice count once (webhook endpoints here, alert
+    destinations in ``schemas.alerts``)."""
+
+    @field_validator("url", check_fields=False)
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return http_url(value)
+
+    @field_validator("events", mode="before", check_fields=False)
+    @classmethod
+    def _merge_duplicates(cls, value: object) -> object:
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return list(dict.fromkeys(value))
+        return value
+
+
+class WebhookEndpointIn(SubscriptionIn):
     """``POST /api/v1/webhooks``: subscribe ``url`` to ``events`` (duplicates are merged)."""
 
     url: Annotated[str, StringConstraints(min_length=1, max_length=MAX_URL_LENGTH)] = Field(
@@ -64,18 +82,6 @@ class WebhookEndpointIn(InModel):
     )
     events: Annotated[list[WebhookEvent], Field(min_length=1, max_length=len(WebhookEvent))]
     description: Name = ""
-
-    @field_validator("url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        return http_url(value)
-
-    @field_validator("events", mode="before")
-    @classmethod
-    def _merge_duplicates(cls, value: object) -> object:
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return list(dict.fromkeys(value))
-        return value
 
 
 class WebhookEndpointOut(OutModel):
