@@ -25,6 +25,7 @@ from orderbridge.messaging.worker import Handler
 from orderbridge.services import menus, pipeline, reservations, sweep
 from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.services.orders import SUBMIT_ORDER
+from orderbridge.storage.incidents import purge_cleared
 
 if TYPE_CHECKING:
     from orderbridge.bootstrap import Hub
@@ -35,7 +36,8 @@ PURGE_BATCH = 2000
 
 
 def purge_expired(hub: Hub) -> dict[str, int]:
-    """Delete processed inbox events and succeeded jobs past their retention, in batches."""
+    """Delete processed inbox events, succeeded jobs and cleared incidents past their
+    retention (incidents keep the jobs'), in batches."""
     now = hub.clock()
     inbox_kept = timedelta(days=hub.settings.inbox_retention_days)
     jobs_kept = timedelta(days=hub.settings.job_retention_days)
@@ -46,6 +48,10 @@ def purge_expired(hub: Hub) -> dict[str, int]:
         "jobs": _in_batches(
             hub,
             functools.partial(purge_succeeded, older_than=jobs_kept, now=now, limit=PURGE_BATCH),
+        ),
+        "incidents": _in_batches(
+            hub,
+            functools.partial(purge_cleared, older_than=jobs_kept, now=now, limit=PURGE_BATCH),
         ),
     }
 

@@ -23,6 +23,9 @@ class ConnectionGuard:
     breaker: CircuitBreaker | None = None
     rate_limiter: RateLimiter | None = None
     unguarded_kinds: Collection[str] = field(default_factory=frozenset)
+    # Connections this worker has seen a call succeed on since it started (or since
+    # their circuit last opened here).
+    _working: set[str] = field(default_factory=set)
 
     def _connection(self, job: JobView) -> str | None:
         if job.kind in self.unguarded_kinds:
@@ -58,4 +61,19 @@ class ConnectionGuard:
         else:
             self.breaker.record_failure(conn)
         tripped = self.breaker.tripped(conn)
+        if tripped:
+            self._working.discard(conn)
         return None if tripped == was_tripped else tripped
+
+    def first_success(self, job: JobView, outcome: AttemptOutcome) -> str | None:
+        """The job's connection, the first time this worker sees a call on it succeed.
+
+        Circuits live in workers' memories, so a worker that died with a circuit open
+        leaves its ``connection.breaker_open`` incident behind; the first success any
+        worker sees on that connection proves it works and lets the incident clear.
+        """
+        conn = self._connection(job)
+        if conn is None or outcome is not AttemptOutcome.SUCCEEDED or conn in self._working:
+            return None
+        self._working.add(conn)
+        return conn

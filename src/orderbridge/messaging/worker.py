@@ -56,7 +56,8 @@ from orderbridge.storage.types import utcnow
 
 Handler = Callable[[JobView], Awaitable[Mapping[str, Any] | None]]
 BreakerHook = Callable[[str, bool], None]
-"""Called (in a thread) when a connection's circuit opens (True) or closes (False)."""
+"""Called (in a thread) when a connection's circuit opens (True) or closes (False);
+also with False the first time this worker sees a call on the connection succeed."""
 # Payload fields worth a log field of their own: ids, never personal data.
 _LOGGED_IDS = ("order_id", "reservation_id", "location_id")
 _log = get_logger("orderbridge.worker")
@@ -265,7 +266,12 @@ class Worker:
             _log.error("recording the try failed", job_id=job.id, error=str(exc))
             return
         changed = self._record(job, settlement, started, kept)
-        if changed is not None and job.connection_id and self.on_breaker is not None:
+        if self.on_breaker is None or not job.connection_id:
+            return
+        working = self.guard.first_success(job, settlement.outcome)
+        if changed is None and working is not None:
+            changed = False  # clears what a worker that died with its circuit open left
+        if changed is not None:
             try:
                 await asyncio.to_thread(self.on_breaker, job.connection_id, changed)
             except Exception as exc:  # the circuit still works; only its incident is late

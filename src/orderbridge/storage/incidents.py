@@ -10,10 +10,10 @@ SQLite and PostgreSQL alike, without either failing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, select, text, update
+from sqlalchemy import Connection, delete, exists, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -293,3 +293,21 @@ def incidents_of(
         query.order_by(IncidentRow.opened_at.desc(), IncidentRow.id.desc()).limit(limit)
     ).scalars()
     return [_incident(row) for row in rows]
+
+
+def purge_cleared(
+    session: Session, *, older_than: timedelta, now: datetime, limit: int | None = None
+) -> int:
+    """Delete incidents cleared before ``now - older_than`` (open ones are never
+    purged); return how many went. ``limit`` keeps each transaction short."""
+    doomed = select(IncidentRow.id).where(
+        IncidentRow.status == CLEARED, IncidentRow.cleared_at < now - older_than
+    )
+    if limit is not None:
+        doomed = doomed.order_by(IncidentRow.cleared_at).limit(limit)
+    result = session.execute(
+        delete(IncidentRow)
+        .where(IncidentRow.id.in_(doomed))
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

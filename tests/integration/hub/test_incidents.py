@@ -298,3 +298,23 @@ async def test_an_open_circuit_is_an_incident_until_a_call_works_again(world: Wo
     now[0] = 31.0  # the cool-down is over: one trial call, which works
     await worker.run_until_idle()
     assert [i.status for i in incidents(world, "connection.breaker_open")] == ["cleared"]
+
+
+async def test_a_circuit_left_open_by_a_dead_worker_clears_on_the_next_success(
+    world: World,
+) -> None:
+    """The worker that opened it died with it: another worker's first call that works
+    on the connection clears the incident."""
+    with world.hub.uow() as tx:
+        raise_incident(
+            tx,
+            tenant_id=TENANT,
+            kind="connection.breaker_open",
+            subject_id=CONNECTION,
+            detail="",
+            now=world.clock(),
+        )
+        tx.commit()
+    place(world)
+    await world.hub.worker().run_until_idle()
+    assert [i.status for i in incidents(world, "connection.breaker_open")] == ["cleared"]
