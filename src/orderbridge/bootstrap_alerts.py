@@ -73,7 +73,8 @@ class Alerting:
     def on_dead(
         self, session: Session, job: JobView, settlement: Settlement, now: datetime
     ) -> None:
-        with JoinedUnitOfWork(session, self.hub.cipher, self.hub.clock) as tx:
+        joined = JoinedUnitOfWork(session, self.hub.cipher, self.hub.clock, queue=self.hub.queue)
+        with joined as tx:
             deaths.job_died(tx, death_of(job, settlement), now=now)
             tx.commit()
 

@@ -2,6 +2,8 @@
 
 Each handler unpacks its job's payload and calls one use case with the hub's parts
 (units of work, POS connectors, clock); ``Hub.handlers`` hands this table to workers.
+The handlers of POS webhooks come from the connector registry, one per job kind a
+connector declares.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from orderbridge import connectors
 from orderbridge.bootstrap_alerts import Alerting
 from orderbridge.bootstrap_wix import WixChannels
-from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event
+from orderbridge.connectors import EventHandler
 from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
@@ -123,11 +126,6 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         stale = timedelta(seconds=hub.settings.reconcile_interval_seconds)
         return {"queued": sweep.sweep_orders(uow=hub.uow, clock=hub.clock, stale_after=stale)}
 
-    async def poster_event(job: JobView) -> Mapping[str, Any]:
-        return await handle_poster_event(
-            job.payload, uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock
-        )
-
     async def submit_reservation(job: JobView) -> Mapping[str, Any]:
         return await reservations.submit_reservation(
             str(job.payload["reservation_id"]),
@@ -149,6 +147,12 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
     hub.wix = hub.wix or WixChannels(
         hub.sessions, hub.uow, hub.clock, hub.pos_for, hub.channel_transport
     )
+    # Each connector's stored webhooks, by the job kinds the registry lists; a register
+    # check the hub has no order for may be imported into Wix.
+    pos_events = {
+        kind: hub.wix.importing_register_orders(_bound(hub, handler))
+        for kind, handler in connectors.event_handlers().items()
+    }
     found: dict[str, Handler] = {
         SUBMIT_ORDER: submit,
         reservations.SUBMIT_RESERVATION: submit_reservation,
@@ -158,9 +162,8 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         menus.IMPORT_MENU: import_menu,
         sweep.SWEEP: sweep_orders,
         HOUSEKEEPING: housekeeping,
-        POSTER_EVENT: poster_event,
-        # Wix jobs; inbox.poster wrapped so unknown register checks reach Wix.
-        **hub.wix.handlers(poster_event),
+        **pos_events,
+        **hub.wix.handlers(),
     }
     # Alerts and the incident watch; menu publishing wrapped to clear its incident.
     found.update(Alerting(hub).handlers(found))
@@ -170,3 +173,10 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
 def _revived(job: JobView) -> bool:
     """Whether the job came back from the dead letters (its try count was reset)."""
     return job.total_attempt > job.attempt
+
+
+def _bound(hub: Hub, handler: EventHandler) -> Handler:
+    async def run(job: JobView) -> Mapping[str, Any]:
+        return await handler(job.payload, uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock)
+
+    return run

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from orderbridge.domain.locations import Location, LocationStatus
-from orderbridge.domain.menu import Menu
+from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.menu_diff import MenuDiff
 from orderbridge.domain.orders import Order
 from orderbridge.domain.reservations import Reservation
@@ -68,17 +68,30 @@ Clock = Callable[[], datetime]
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What a connector can do, declared as data (the dashboard and services read it)."""
+    """What a connector can do, declared as data.
 
-    orders: bool = False
-    reservations: bool = False
-    menu_import: bool = False
-    menu_publish: bool = False
-    status_webhooks: bool = False
-    status_polling: bool = False
-    order_lookup_by_key: bool = False
-    location_status: bool = False
-    pos_orders_import: bool = False
+    Each connector module has a module-level ``CAPABILITIES`` (a REST POS derives its
+    own from the services its manifest declares); the registry reports them to the
+    dashboard and the admin API, and services read the built connector's before they
+    rely on a feature: ``pipeline.submit_order`` looks an order up before re-creating it
+    only where ``order_lookup_by_key``, the sweep polls only where ``status_polling``,
+    a cancel reaches the POS only where ``order_cancel``, a reservation is sent only
+    where ``reservations``, a webhook about one item re-reads that item only where
+    ``menu_item_refresh`` (else the whole menu).
+    """
+
+    orders: bool = False  # creates orders
+    reservations: bool = False  # creates table reservations
+    menu_import: bool = False  # its whole menu can be read
+    menu_item_refresh: bool = False  # one item can be read (after an item webhook)
+    menu_publish: bool = False  # a channel that takes the hub's menu
+    status_webhooks: bool = False  # tells order status changes by webhook
+    status_polling: bool = False  # an order's state can be read (reconcile, sweep)
+    order_lookup_by_key: bool = False  # an order can be found by the hub's key
+    order_cancel: bool = False  # an order can be canceled through the API
+    availability_webhooks: bool = False  # tells when it goes offline / online
+    location_status: bool = False  # a channel that takes the store's open/paused status
+    pos_orders_import: bool = False  # a channel that mirrors orders made at the register
 
 
 class PosOrderState(StrEnum):
@@ -100,6 +113,14 @@ class PosOrderRef:
     # The POS's own id of the check/transaction linked to the order, once there is one.
     pos_check_id: str | None = None
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class PosItem:
+    """One menu item as the POS has it now, and the id of the category it sits in."""
+
+    item: Item
+    category_id: str
 
 
 @dataclass(frozen=True)
@@ -159,6 +180,12 @@ class PosSystem(Protocol):
         """The order's current state at the POS (the reconciliation sweep asks this)."""
         ...
 
+    async def cancel_order(
+        self, pos_order_id: str, *, location: LocationBinding, reason: str
+    ) -> PosOrderRef:
+        """Cancel the order at the POS (only where ``capabilities.order_cancel``)."""
+        ...
+
     async def submit_reservation(
         self, reservation: Reservation, *, location: LocationBinding, key: str
     ) -> PosOrderRef:
@@ -181,13 +208,19 @@ class PosSystem(Protocol):
         """The location's whole menu as the POS has it now, in canonical form."""
         ...
 
+    async def fetch_item(self, item_id: str, *, location: LocationBinding) -> PosItem | None:
+        """One item as the POS has it now (after a webhook said it changed); None when
+        the location no longer sells it (only where ``capabilities.menu_item_refresh``)."""
+        ...
+
     async def fetch_locations(self) -> Sequence[PosLocationInfo]:
         """The places (spots) the POS account has, with their tables."""
         ...
 
 
 class Channel(Protocol):
-    """An ordering channel the hub reports back to (storefront webhooks, Wix …)."""
+    """An ordering channel's connector, which the hub reports back to (Wix Restaurants'
+    satisfies it; storefronts are told by signed webhooks instead, ``services.notify``)."""
 
     capabilities: Capabilities
 
@@ -378,8 +411,9 @@ class IncidentWatch(IncidentStore, Protocol):
         ...
 
     def statuses(self, subject_kind: str, ids: Sequence[str]) -> Mapping[str, str]:
-        """Current status by id of orders, reservations or connections (``subject_kind``
-        ``order`` | ``reservation`` | ``connection``); unknown ids are left out."""
+        """Current status by id of orders, reservations, connections or outbox jobs
+        (``subject_kind`` ``order`` | ``reservation`` | ``connection`` | ``job``);
+        unknown ids are left out."""
         ...
 
     def connections_needing_reauth(self) -> Sequence[tuple[str, str, str]]:
@@ -414,6 +448,10 @@ class UnitOfWork(IncidentWatch, Protocol):
     ) -> StoredOrder | None: ...
 
     def find_order_by_pos(self, connection_id: str, pos_order_id: str) -> StoredOrder | None: ...
+
+    def find_order_by_check(self, connection_id: str, pos_check_id: str) -> StoredOrder | None:
+        """The order whose POS check (a Poster transaction) is ``pos_check_id``."""
+        ...
 
     def find_order_by_idempotency_key(self, tenant_id: str, key: str) -> StoredOrder | None: ...
 

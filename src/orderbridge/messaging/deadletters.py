@@ -5,7 +5,7 @@ see why it died, fix the cause (map the missing product, renew the token) and se
 back to the queue from the dashboard, the API or ``orderbridge deadletters retry``. A
 retried job is ``pending`` again, due now, with its attempt count reset to zero so it
 gets the full retry schedule; its attempt rows keep their numbering, so its history
-stays in one sequence. Its ``job.dead`` incident, if it had one, clears.
+stays in one sequence.
 """
 
 from __future__ import annotations
@@ -18,10 +18,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from orderbridge.messaging.tables import JobStatus, OutboxJob
-from orderbridge.services.deaths import JOB_DEAD
-from orderbridge.services.incidents import clear_incidents
-from orderbridge.storage.incidents import SessionIncidents
-from orderbridge.storage.types import utcnow
+from orderbridge.sql.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -113,25 +110,17 @@ def retry_all(
 
 def _revive(session: Session, conditions: list[ColumnElement[bool]], now: datetime | None) -> int:
     moment = now or utcnow()
-    revived = (
-        session.execute(
-            update(OutboxJob)
-            .where(OutboxJob.status == JobStatus.DEAD.value, *conditions)
-            .values(
-                status=JobStatus.PENDING.value,
-                attempts=0,
-                run_after=moment,
-                lease_owner=None,
-                lease_expires_at=None,
-                updated_at=moment,
-            )
-            .returning(OutboxJob.id)
-            .execution_options(synchronize_session=False)
+    result = session.execute(
+        update(OutboxJob)
+        .where(OutboxJob.status == JobStatus.DEAD.value, *conditions)
+        .values(
+            status=JobStatus.PENDING.value,
+            attempts=0,
+            run_after=moment,
+            lease_owner=None,
+            lease_expires_at=None,
+            updated_at=moment,
         )
-        .scalars()
-        .all()
+        .execution_options(synchronize_session=False)
     )
-    # The job is not dead any more: its ``job.dead`` incident clears (and says so).
-    store = SessionIncidents(session, lambda: moment)
-    clear_incidents(store, kind=JOB_DEAD, subject_ids=[str(i) for i in revived], now=moment)
-    return len(revived)
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -36,12 +36,10 @@ def fail_order(
     """
     order = stored.order
     detail = f"{code}: {reason}"
-    if order.status is OrderStatus.FAILED or not order.fail(now, detail).applied:
+    if order.status is OrderStatus.FAILED or not order.fail(now, reason, code=code).applied:
         return False
     uow.save_order(order)
-    notify.order_event(
-        uow, tenant_id=stored.tenant_id, order=order, at=now, extra={"reason": reason, "code": code}
-    )
+    notify.order_event(uow, tenant_id=stored.tenant_id, order=order, at=now)
     raise_incident(
         uow,
         tenant_id=stored.tenant_id,
@@ -77,16 +75,12 @@ def fail_reservation(
     """:func:`fail_order` for a table reservation (``reservation.failed``)."""
     reservation = stored.reservation
     detail = f"{code}: {reason}"
-    if reservation.status is ReservationStatus.FAILED or not reservation.fail(now, detail).applied:
+    if reservation.status is ReservationStatus.FAILED:
+        return False
+    if not reservation.fail(now, reason, code=code).applied:
         return False
     uow.save_reservation(reservation)
-    notify.reservation_event(
-        uow,
-        tenant_id=stored.tenant_id,
-        reservation=reservation,
-        at=now,
-        extra={"reason": reason, "code": code},
-    )
+    notify.reservation_event(uow, tenant_id=stored.tenant_id, reservation=reservation, at=now)
     raise_incident(
         uow,
         tenant_id=stored.tenant_id,

@@ -34,7 +34,7 @@ _log = get_logger("orderbridge.incidents")
 def _store(uow_or_session: object) -> IncidentStore:
     if not hasattr(uow_or_session, "open_incident"):
         raise TypeError(
-            "pass a unit of work, or orderbridge.storage.incidents.SessionIncidents(session)"
+            "pass a unit of work, or storage.incidents.SessionIncidents(session, queue)"
         )
     return cast(IncidentStore, uow_or_session)
 

@@ -1,8 +1,9 @@
 """Table reservations travel the path orders do: store, submit to the POS, follow it.
 
-Poster keeps reservations among its incoming orders (type 2), so the POS side answers
-with the same ``PosOrderRef``: ACCEPTED confirms the reservation, DECLINED declines it,
-CANCELED cancels it, COMPLETED completes it.
+A POS that takes reservations (``Capabilities.reservations``; Poster keeps them among
+its incoming orders, type 2) answers with the same ``PosOrderRef`` as for orders:
+ACCEPTED confirms the reservation, DECLINED declines it, CANCELED cancels it, COMPLETED
+completes it. A POS that takes none fails the reservation at once, with that reason.
 """
 
 from __future__ import annotations
@@ -137,8 +138,11 @@ async def submit_reservation(
     pos = pos_for(connection)
     reservation = stored.reservation
     try:
+        if not pos.capabilities.reservations:
+            raise PermanentError("reservations_not_supported", "the POS takes no reservations")
         ref: PosOrderRef | None = None
-        if attempt > 1 or any(e.event == "reservation.replayed" for e in reservation.timeline):
+        replayed = any(e.event == "reservation.replayed" for e in reservation.timeline)
+        if (attempt > 1 or replayed) and pos.capabilities.order_lookup_by_key:
             ref = await pos.find_reservation(
                 location=location, key=reservation.id, since=reservation.created_at - LOOKUP_WINDOW
             )
@@ -211,10 +215,11 @@ async def reconcile_reservation(
     if binding[0].status != "active":  # parked until re-authorised: nothing to ask
         return {"skipped": binding[0].status}
     connection, location = binding
+    pos = pos_for(connection)
+    if not pos.capabilities.status_polling:  # only its webhooks tell: nothing to ask
+        return {"skipped": "no_status_polling"}
     try:
-        ref = await pos_for(connection).reservation_state(
-            stored.pos_reservation_id, location=location
-        )
+        ref = await pos.reservation_state(stored.pos_reservation_id, location=location)
     except PermanentError as error:
         if error.code == REAUTH:
             with uow() as tx:

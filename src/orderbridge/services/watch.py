@@ -7,7 +7,8 @@ Runs on a schedule (``incidents.scan``, at the reconciliation interval). It
   it off; a replay starts the wait again);
 * clears incidents whose subject has moved on: a stuck order that was accepted (or
   failed, or canceled), a failed order or reservation that is not failed any more, a
-  connection that is no longer ``needs_reauth`` (its credentials were replaced);
+  connection that is no longer ``needs_reauth`` (its credentials were replaced), a
+  dead job that is dead no more (an operator retried it);
 * raises ``connection.needs_reauth`` for a parked connection that has none open.
 
 Each incident alerts once when it opens and once when it clears
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 
 from orderbridge.ports import UnitOfWork
 from orderbridge.services.connection_health import NEEDS_REAUTH, PARKED
+from orderbridge.services.deaths import JOB_DEAD
 from orderbridge.services.failures import ORDER_FAILED, RESERVATION_FAILED
 from orderbridge.services.incidents import clear_incidents, raise_incident
 
@@ -36,6 +38,7 @@ _HOLDS: dict[str, tuple[str, frozenset[str]]] = {
     ORDER_FAILED: ("order", frozenset({"failed"})),
     RESERVATION_FAILED: ("reservation", frozenset({"failed"})),
     NEEDS_REAUTH: ("connection", frozenset({PARKED})),
+    JOB_DEAD: ("job", frozenset({"dead"})),
 }
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, exists, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from orderbridge.messaging import outbox
 from orderbridge.ports import Incident, Job, WaitingOrder
 from orderbridge.services.alerts import wants
 from orderbridge.services.ids import new_id
@@ -26,6 +25,9 @@ from orderbridge.storage.alert_tables import CLEARED, OPEN, AlertDestination
 from orderbridge.storage.alert_tables import Incident as IncidentRow
 from orderbridge.storage.config_rows import endpoint_events
 from orderbridge.storage.types import utcnow
+
+if TYPE_CHECKING:
+    from orderbridge.storage.uow import JobQueue
 
 _OPEN_ONLY = text("status = 'open'")
 _WAITING = ("received", "submitted")
@@ -49,7 +51,10 @@ def _incident(row: Any) -> Incident:
 
 
 class IncidentRows:
-    """Incident reads and writes; needs ``session`` and ``connection`` from its host."""
+    """Incident reads and writes; needs ``session``, ``connection`` and ``queue`` (the
+    outbox, for alerts and job statuses) from its host."""
+
+    queue: JobQueue
 
     @property
     def session(self) -> Session:
@@ -199,6 +204,10 @@ class IncidentRows:
         ]
 
     def statuses(self, subject_kind: str, ids: Sequence[str]) -> Mapping[str, str]:
+        if subject_kind == "job":  # outbox jobs belong to messaging: ask the queue
+            numbers = [int(i) for i in ids if i.isdigit()]
+            jobs = self.queue.job_statuses(self.session, numbers)
+            return {str(number): status for number, status in jobs.items()}
         table: Any = {
             "order": t.OrderRecord,
             "reservation": t.ReservationRecord,
@@ -261,10 +270,14 @@ def _same(tenant_id: str, kind: str, subject_id: str) -> list[Any]:
 
 
 class SessionIncidents(IncidentRows):
-    """An ``IncidentStore`` inside a session's transaction (the caller commits)."""
+    """An ``IncidentStore`` inside a session's transaction (the caller commits); its
+    alerts go out through ``queue`` (``messaging.queue.SqlJobQueue``)."""
 
-    def __init__(self, session: Session, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, session: Session, queue: JobQueue, clock: Callable[[], datetime] = utcnow
+    ) -> None:
         self._session = session
+        self.queue = queue
         self.clock = clock
 
     @property
@@ -272,11 +285,7 @@ class SessionIncidents(IncidentRows):
         return self._session
 
     def enqueue_many(self, jobs: Sequence[Job]) -> None:
-        outbox.enqueue_many(
-            self._session,
-            [outbox.NewJob(job.kind, job.payload, job.key, job.connection_id) for job in jobs],
-            now=self.clock(),
-        )
+        self.queue.enqueue_many(self._session, jobs, now=self.clock())
 
 
 # Incident listings for the dashboard and the admin API -----------------------------

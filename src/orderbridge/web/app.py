@@ -22,6 +22,7 @@ from orderbridge.web.routes import (
     health,
     ingress,
     ops,
+    pos_ingress,
     storefront,
     wix_ingress,
 )
@@ -66,6 +67,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     ingress.mount(app, context)
     for module in (storefront, endpoints, ops, health, connect, wix_ingress, alerts):
         app.include_router(module.router)
+    pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
     app.include_router(shop.router)
     app.include_router(dashboard.router)
     return app

@@ -15,6 +15,7 @@ from orderbridge import bootstrap_jobs
 from orderbridge.bootstrap_jobs import HOUSEKEEPING, purge_expired
 from orderbridge.messaging.inbox import mark_processed, record_inbound
 from orderbridge.messaging.outbox import enqueue
+from orderbridge.messaging.queue import SqlJobQueue
 from orderbridge.messaging.tables import InboxEvent, OutboxJob
 from orderbridge.services.incidents import clear_incident, raise_incident
 from orderbridge.storage.alert_tables import Incident
@@ -38,7 +39,7 @@ def _seed(world: World) -> None:
                 enqueue(session, f"test.{tag}.succeeded", {"n": n}, now=at)
             enqueue(session, f"test.{tag}.dead", {}, now=at)
             enqueue(session, f"test.{tag}.pending", {}, now=at)
-            store = SessionIncidents(session)
+            store = SessionIncidents(session, SqlJobQueue())
             for state in ("cleared", "open"):
                 subject = f"{tag}-{state}"
                 raise_incident(

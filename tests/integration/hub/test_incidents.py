@@ -17,7 +17,7 @@ from orderbridge.messaging.breaker import CircuitBreaker
 from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.worker import Worker
 from orderbridge.ports import PermanentError
-from orderbridge.services import deaths
+from orderbridge.services import deaths, watch
 from orderbridge.services.alerts import DELIVER_ALERT
 from orderbridge.services.incidents import clear_incident, raise_incident
 from orderbridge.services.menus import PUBLISH_MENU
@@ -184,7 +184,7 @@ def test_a_bare_session_needs_the_session_store(world: World) -> None:
                 now=world.clock(),
             )
         assert raise_incident(
-            SessionIncidents(session, world.clock),
+            SessionIncidents(session, world.hub.queue, world.clock),
             tenant_id=TENANT,
             kind="job.dead",
             subject_id="7",
@@ -207,6 +207,9 @@ async def test_a_dead_webhook_delivery_is_a_job_dead_incident_cleared_by_its_ret
     assert incident.detail.startswith("endpoint_gone: ")
     with world.hub.sessions() as session, session.begin():
         assert deadletters.retry_dead(session, dead.id, now=world.clock())
+    assert [i.status for i in incidents(world, "job.dead")] == ["open"]
+    # The next scan of the watch finds the job alive again (pending): the incident clears.
+    assert watch.scan(uow=world.hub.uow, clock=world.clock)["cleared"] == 1
     assert [i.status for i in incidents(world, "job.dead")] == ["cleared"]
 
 

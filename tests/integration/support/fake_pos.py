@@ -20,6 +20,7 @@ from orderbridge.ports import (
     ConnectionRecord,
     LocationBinding,
     PermanentError,
+    PosItem,
     PosLocationInfo,
     PosOrderRef,
     PosOrderState,
@@ -48,6 +49,7 @@ class FakePos:
             orders=True,
             reservations=True,
             menu_import=True,
+            menu_item_refresh=True,
             status_polling=True,
             order_lookup_by_key=True,
         )
@@ -121,6 +123,20 @@ class FakePos:
     async def fetch_menu(self, *, location: LocationBinding) -> Menu:
         self._gate(creating=False)
         return self.menus[location.location_id]
+
+    async def fetch_item(self, item_id: str, *, location: LocationBinding) -> PosItem | None:
+        self._gate(creating=False)
+        menu = self.menus[location.location_id]
+        item, category = menu.item(item_id), menu.category_of(item_id)
+        return PosItem(item, category.id) if item and category else None
+
+    async def cancel_order(
+        self, pos_order_id: str, *, location: LocationBinding, reason: str
+    ) -> PosOrderRef:
+        self._gate(creating=False)
+        entry = self._by_pos_id(self.orders, pos_order_id)
+        entry.state = PosOrderState.CANCELED
+        return _ref(entry)
 
     async def fetch_locations(self) -> Sequence[PosLocationInfo]:
         return ()

@@ -8,7 +8,6 @@ ports' ``TransientError`` and ``PermanentError``.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,6 +39,7 @@ from orderbridge.ports import (
     Capabilities,
     LocationBinding,
     PermanentError,
+    PosItem,
     PosLocationInfo,
     PosOrderRef,
 )
@@ -48,6 +48,7 @@ CAPABILITIES = Capabilities(
     orders=True,
     reservations=True,
     menu_import=True,
+    menu_item_refresh=True,
     status_webhooks=True,
     status_polling=True,
     order_lookup_by_key=True,
@@ -55,14 +56,6 @@ CAPABILITIES = Capabilities(
 # find_order looks back this much further than asked: the hub's and Poster's clocks may
 # disagree, and a DST change shifts local "Y-m-d H:i:s" times by an hour.
 LOOKUP_MARGIN = timedelta(hours=2)
-
-
-@dataclass(frozen=True)
-class RefreshedItem:
-    """One product as a webhook-driven refresh found it, and the category it sits in."""
-
-    item: Item
-    category_id: str
 
 
 class PosterConnector:
@@ -115,6 +108,15 @@ class PosterConnector:
         """The order's status, and whether its check was closed (dash.getTransaction)."""
         incoming = await self.client.get_incoming_order(poster_id(pos_order_id, "order"))
         return await self._ref(incoming)
+
+    async def cancel_order(
+        self, pos_order_id: str, *, location: LocationBinding, reason: str
+    ) -> PosOrderRef:
+        """Poster's API has no call that cancels an incoming order (``order_cancel`` is
+        off): the cashier does it at the register."""
+        raise PermanentError(
+            "cancel_not_supported", "Poster cannot cancel an incoming order through its API"
+        )
 
     # Reservations ---------------------------------------------------------------
 
@@ -192,15 +194,13 @@ class PosterConnector:
             out_of_stock=out_of_stock,
         )
 
-    async def refresh_item(
-        self, product_id: int | str, *, location: LocationBinding, in_stock: bool = True
-    ) -> RefreshedItem | None:
+    async def fetch_item(self, item_id: str, *, location: LocationBinding) -> PosItem | None:
         """One product after a ``product``/``dish`` webhook (menu.getProduct).
 
         None when Poster no longer has it or the spot does not sell it: the hub removes
         it. A hidden product comes back not visible, exactly as a full import has it.
         """
-        product = await self.client.get_product(poster_id(str(product_id), "product"))
+        product = await self.client.get_product(poster_id(item_id, "product"))
         if product is None:
             return None
         item = item_from_product(
@@ -208,12 +208,11 @@ class PosterConnector:
             spot_id=_spot_id(location),
             currency=location.currency,
             photo_base=self.settings.photo_base_url,
-            in_stock=in_stock,
         )
         if item is None:
             return None
         category = str(product.menu_category_id) if product.menu_category_id else HOME_CATEGORY_ID
-        return RefreshedItem(item, category)
+        return PosItem(item, category)
 
     async def fetch_locations(self) -> list[PosLocationInfo]:
         """Every spot with its halls' live tables, timezone and currency."""
