@@ -60,6 +60,10 @@ class WixChannels:
         self._connectors[connection.id] = (fingerprint, connector)
         return connector
 
+    async def region_for(self, connection: ConnectionRecord) -> str | None:
+        """The connection's restaurant country, for phones typed without a country code."""
+        return await self.channel_for(connection).country()
+
     async def aclose(self) -> None:
         for _, connector in self._connectors.values():
             await connector.aclose()
@@ -70,7 +74,11 @@ class WixChannels:
 
         async def wix_event(job: JobView) -> Mapping[str, Any]:
             return await events.handle_wix_event(
-                job.payload, uow=self.uow, refs_for=self.refs_for, clock=self.clock
+                job.payload,
+                uow=self.uow,
+                refs_for=self.refs_for,
+                clock=self.clock,
+                region_for=self.region_for,
             )
 
         async def order_changed(job: JobView) -> Mapping[str, Any]:

@@ -14,12 +14,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from orderbridge.domain.locations import Location, LocationStatus
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.menu_diff import MenuDiff
 from orderbridge.domain.orders import Order
+from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
 
 
@@ -215,6 +216,19 @@ class PosSystem(Protocol):
 
     async def fetch_locations(self) -> Sequence[PosLocationInfo]:
         """The places (spots) the POS account has, with their tables."""
+        ...
+
+
+@runtime_checkable
+class RegisterCheckSource(Protocol):
+    """A POS that can report a check made at its register (for channels that mirror
+    register orders, such as Wix's "import POS orders"). Optional: a POS without it
+    simply has nothing to mirror."""
+
+    async def fetch_register_check(
+        self, check_id: str, *, location: LocationBinding
+    ) -> RegisterCheck | None:
+        """The check with the hub's item ids, or None if the POS has no such check."""
         ...
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import anyio
 import httpx
 
+from orderbridge.connectors.poster.checks import PosterCheck, register_check
 from orderbridge.connectors.poster.client import PosterClient
 from orderbridge.connectors.poster.mapping import (
     HOME_CATEGORY_ID,
@@ -34,6 +35,7 @@ from orderbridge.connectors.poster.schemas import PosterIncomingOrder
 from orderbridge.connectors.poster.settings import PosterSettings
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.orders import Order
+from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import (
     Capabilities,
@@ -213,6 +215,18 @@ class PosterConnector:
             return None
         category = str(product.menu_category_id) if product.menu_category_id else HOME_CATEGORY_ID
         return PosItem(item, category)
+
+    async def fetch_register_check(
+        self, check_id: str, *, location: LocationBinding
+    ) -> RegisterCheck | None:
+        """A check made at the register (``dash.getTransaction`` with its products), for
+        channels that mirror register orders; None if Poster has no such check."""
+        found: list[PosterCheck] = await self.client.call(
+            "dash.getTransaction",
+            list[PosterCheck],
+            params={"transaction_id": check_id, "include_products": "true"},
+        )
+        return register_check(found[0], location.currency) if found else None
 
     async def fetch_locations(self) -> list[PosLocationInfo]:
         """Every spot with its halls' live tables, timezone and currency."""
