@@ -4,14 +4,11 @@ and never a phone number, an e-mail address or a token."""
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import structlog
 
 from orderbridge.bootstrap_alerts import Alerting
 from orderbridge.log import configure_logging
@@ -34,19 +31,20 @@ TOKEN_SHAPED = "687409:4164553abf6a031302898da7800b59fb"
 
 
 @pytest.fixture
-def json_logs(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
-    """The hub's own logging set-up (JSON lines), written into a buffer."""
-    buffer = io.StringIO()
-    monkeypatch.setattr(sys, "stderr", buffer)
+def json_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixture[str]]:
+    """The hub's own logging set-up (JSON lines, to stderr), captured; reset after.
+
+    Captured with ``capsys`` rather than by swapping ``sys.stderr`` in the fixture:
+    pytest puts its own stream back between the set-up and the call of a test.
+    """
     configure_logging("INFO", json=True)
-    try:
-        yield buffer
-    finally:
-        structlog.reset_defaults()
+    capsys.readouterr()
+    yield capsys
+    configure_logging("INFO", json=False, access_log=False)
 
 
-def _lines(buffer: io.StringIO) -> tuple[list[dict[str, Any]], str]:
-    raw = buffer.getvalue()
+def _lines(capsys: pytest.CaptureFixture[str]) -> tuple[list[dict[str, Any]], str]:
+    raw = capsys.readouterr().err
     lines = [json.loads(line) for line in raw.splitlines() if line.startswith("{")]
     return lines, raw
 
@@ -64,7 +62,7 @@ def _no_personal_data(text: str) -> None:
 
 
 async def test_a_refused_token_logs_the_dead_letter_the_reauth_and_the_alert(
-    world: World, json_logs: io.StringIO
+    world: World, json_logs: pytest.CaptureFixture[str]
 ) -> None:
     with world.hub.sessions() as session, session.begin():
         create_destination(
@@ -105,7 +103,7 @@ async def test_a_refused_token_logs_the_dead_letter_the_reauth_and_the_alert(
 
 
 async def test_failed_tries_and_circuit_changes_are_logged(
-    world: World, json_logs: io.StringIO
+    world: World, json_logs: pytest.CaptureFixture[str]
 ) -> None:
     now = [0.0]
     alerting = Alerting(world.hub)
