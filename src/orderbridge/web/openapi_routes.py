@@ -52,6 +52,7 @@ UNKNOWN = {
     "endpoint_id": "unknown_endpoint",
     "job_id": "unknown_deadletter",
     "connection": "unknown_connection",
+    "destination_id": "unknown_alert_destination",
 }
 
 CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
@@ -77,6 +78,9 @@ CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
     ),
     ("post", "/api/v1/admin/orders/{order_id}/replay"): (
         ErrorCase(409, "not_replayable", "an order that is completed is not replayed"),
+    ),
+    ("post", "/api/v1/admin/reservations/{reservation_id}/replay"): (
+        ErrorCase(409, "not_replayable", "a reservation that is canceled is not replayed"),
     ),
     ("get", "/connect/poster"): (
         UNAUTHORIZED,

@@ -14,9 +14,10 @@ one hardened HTTP client that delivers, not to this schema.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+from annotated_types import MaxLen
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -69,9 +70,17 @@ class SubscriptionIn(InModel):
     @field_validator("events", mode="before", check_fields=False)
     @classmethod
     def _merge_duplicates(cls, value: object) -> object:
+        # Merged only within the documented ``maxItems``: a longer list is refused (422),
+        # as the OpenAPI document says, even when its duplicates would bring it under.
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return list(dict.fromkeys(value))
+            limit = _max_items(cls.model_fields["events"].metadata)
+            if limit is None or len(value) <= limit:
+                return list(dict.fromkeys(value))
         return value
+
+
+def _max_items(metadata: list[Any]) -> int | None:
+    return next((int(m.max_length) for m in metadata if isinstance(m, MaxLen)), None)
 
 
 class WebhookEndpointIn(SubscriptionIn):
