@@ -167,6 +167,8 @@ class IncidentRows:
             .where(
                 o.status.in_(_WAITING),
                 o.created_at <= since_before,
+                # A location that turned the watch off never fills the batch.
+                loc.stuck_after_minutes > 0,
                 ~exists().where(
                     IncidentRow.kind == STUCK,
                     IncidentRow.subject_id == o.id,

@@ -90,6 +90,18 @@ async def test_each_location_sets_its_own_wait_and_zero_turns_it_off(world: Worl
     assert _incidents(world, "order.stuck") == [(order_id, "open")]
 
 
+async def test_orders_of_a_location_with_the_watch_off_are_not_even_read(world: World) -> None:
+    """They would otherwise fill the watch's batch and hide other locations' orders."""
+    order_id = await _submitted_order(world)
+    world.clock.advance(60 * 60)
+    with world.hub.uow() as tx:
+        waiting = tx.waiting_orders(since_before=world.clock(), limit=10)
+    assert [w.order_id for w in waiting] == [order_id]
+    _stuck_after(world, 0)
+    with world.hub.uow() as tx:
+        assert tx.waiting_orders(since_before=world.clock(), limit=10) == []
+
+
 async def test_a_failed_order_is_not_stuck_and_a_replay_starts_the_wait_again(
     world: World,
 ) -> None:
