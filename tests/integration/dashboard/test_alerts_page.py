@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from orderbridge.services.alerts import DELIVER_ALERT
 from orderbridge.services.incidents import clear_incident, raise_incident
 from orderbridge.storage.alert_tables import AlertDestination
 from tests.integration.dashboard.conftest import (
@@ -13,6 +14,7 @@ from tests.integration.dashboard.conftest import (
     TENANT,
     Dashboard,
 )
+from tests.integration.support.world import jobs
 
 HOOK = "http://93.184.215.14/services/T000/B000/XXXX"  # public: the SSRF guard is on
 
@@ -85,6 +87,24 @@ def test_a_destination_is_added_with_its_secret_shown_once_and_removed(dash: Das
     assert _destinations(dash) == []
     again = dash.client.post(f"/admin/alerts/{row.id}/delete", data={"csrf": dash.csrf()})
     assert again.headers["location"] == "/admin/alerts?error=alert_gone"
+
+
+def test_send_a_test_queues_a_test_alert_to_that_destination_only(dash: Dashboard) -> None:
+    dash.login()
+    dash.client.post("/admin/alerts", data={"csrf": dash.csrf("/admin/alerts"), "url": HOOK})
+    [row] = _destinations(dash)
+    assert "Send a test" in dash.client.get("/admin/alerts").text
+    sent = dash.client.post(f"/admin/alerts/{row.id}/test", data={"csrf": dash.csrf()})
+    assert (sent.status_code, sent.headers["location"]) == (
+        303,
+        "/admin/alerts?done=alert_test_queued",
+    )
+    [job] = jobs(dash.hub, DELIVER_ALERT)
+    assert job.payload["destination_id"] == row.id
+    assert job.payload["message"]["type"] == "alert.test"
+    unknown = dash.client.post("/admin/alerts/alr_nope/test", data={"csrf": dash.csrf()})
+    assert unknown.headers["location"] == "/admin/alerts?error=alert_gone"
+    assert len(jobs(dash.hub, DELIVER_ALERT)) == 1
 
 
 def test_no_ticked_event_means_all_and_bad_urls_are_refused(dash: Dashboard) -> None:

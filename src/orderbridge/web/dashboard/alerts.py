@@ -2,7 +2,8 @@
 
 The page lists the alert destinations (add one: its signing secret is shown once, on
 the page that answers the form; remove one), the open incidents and the recent
-cleared ones. Destinations are checked against the SSRF guard as in the admin API.
+cleared ones; "Send a test" queues a test alert to one. Destinations are checked
+against the SSRF guard as in the admin API.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
 from orderbridge.storage import alert_destinations as store
 from orderbridge.storage.incidents import incidents_of
+from orderbridge.web import alerting
 from orderbridge.web.dashboard.auth import Operator, Posted, Signed
 from orderbridge.web.dashboard.render import render
 from orderbridge.web.deps import Context
@@ -84,15 +86,7 @@ async def add_destination(
     except UnsafeUrl as unsafe:
         return _page(request, ctx, who, status=422, problem=f"url: {unsafe}", form=form)
     with ctx.sessions() as session, session.begin():
-        issued = store.create_destination(
-            session,
-            ctx.cipher,
-            who.tenant_id,
-            url=body.url,
-            events=[e.value for e in body.events],
-            description=body.description,
-            now=ctx.clock(),
-        )
+        issued = alerting.add_destination(session, ctx.cipher, who.tenant_id, body, now=ctx.clock())
     return _page(request, ctx, who, status=201, created=issued)
 
 
@@ -103,3 +97,13 @@ def remove_destination(destination_id: str, ctx: Context, who: Posted) -> Respon
     if not removed:
         return RedirectResponse("/admin/alerts?error=alert_gone", 303)
     return RedirectResponse("/admin/alerts?done=alert_removed", 303)
+
+
+@router.post("/alerts/{destination_id}/test", response_model=None)
+def test_destination(destination_id: str, ctx: Context, who: Posted) -> Response:
+    """Queue a test alert to the destination (the API's ``POST …/{id}/test``)."""
+    with ctx.sessions() as session, session.begin():
+        job = alerting.queue_test_alert(session, who.tenant_id, destination_id, now=ctx.clock())
+    if job is None:
+        return RedirectResponse("/admin/alerts?error=alert_gone", 303)
+    return RedirectResponse("/admin/alerts?done=alert_test_queued", 303)

@@ -42,6 +42,7 @@ NOTICES = {
     "retried_all": "Dead letters sent back to the queue.",
     "signed_out": "Signed out.",
     "alert_removed": "Alert destination removed: it gets no more alerts.",
+    "alert_test_queued": "Test alert queued: it reaches the destination within seconds.",
 }
 PROBLEMS = {
     "pause_past": "A pause must end in the future.",

@@ -11,13 +11,11 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Response
 
-from orderbridge.messaging import outbox
 from orderbridge.ports import Incident
-from orderbridge.services.alerts import DELIVER_ALERT, test_message
-from orderbridge.services.ids import new_id
 from orderbridge.storage import alert_destinations as store
 from orderbridge.storage.alert_tables import AlertDestination
 from orderbridge.storage.incidents import incidents_of
+from orderbridge.web.alerting import add_destination, queue_test_alert
 from orderbridge.web.deps import AdminCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.storefront import ERRORS
@@ -70,15 +68,7 @@ async def create_destination(
     """
     await require_callable_url(body.url, allow_private=ctx.settings.allow_private_urls)
     with ctx.sessions() as session, session.begin():
-        issued = store.create_destination(
-            session,
-            ctx.cipher,
-            who.tenant_id,
-            url=body.url,
-            events=[e.value for e in body.events],
-            description=body.description,
-            now=ctx.clock(),
-        )
+        issued = add_destination(session, ctx.cipher, who.tenant_id, body, now=ctx.clock())
         out = destination_out(issued.row)
     return AlertDestinationCreatedOut(**out.model_dump(), secret=issued.secret)
 
@@ -101,16 +91,9 @@ def delete_destination(destination_id: str, ctx: Context, who: AdminCaller) -> R
 def test_destination(destination_id: str, ctx: Context, who: AdminCaller) -> dict[str, int]:
     """Queue a test alert (``type`` ``alert.test``) to the destination: does it arrive?"""
     with ctx.sessions() as session, session.begin():
-        if not any(d.id == destination_id for d in store.destinations(session, who.tenant_id)):
-            raise ApiError(404, "unknown_alert_destination", "no such alert destination", "id")
-        payload = {
-            "destination_id": destination_id,
-            "message_id": new_id("msg"),
-            "message": test_message(at=ctx.clock()),
-        }
-        job = outbox.enqueue(
-            session, DELIVER_ALERT, payload, key=f"{destination_id}:test", now=ctx.clock()
-        )
+        job = queue_test_alert(session, who.tenant_id, destination_id, now=ctx.clock())
+    if job is None:
+        raise ApiError(404, "unknown_alert_destination", "no such alert destination", "id")
     return {"queued": job}
 
 
