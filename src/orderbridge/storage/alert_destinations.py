@@ -1,4 +1,5 @@
-"""Alert destinations in storage: register, list, remove, and read one for delivery.
+"""Alert destinations in storage: register, list, remove, and read one for delivery;
+and each location's wait before an unaccepted order counts as stuck.
 
 A destination is kept like a storefront webhook endpoint (a URL, the events it wants,
 Standard Webhooks secrets encrypted at rest); deleting one deactivates it, so its
@@ -20,6 +21,7 @@ from orderbridge.services.ids import new_id
 from orderbridge.storage.admin import new_webhook_secret
 from orderbridge.storage.alert_tables import AlertDestination
 from orderbridge.storage.config_rows import endpoint_events, live_secrets
+from orderbridge.storage.tables import Location
 
 
 @dataclass(frozen=True)
@@ -90,3 +92,41 @@ def destination_record(
         events=endpoint_events(row.events),
         secrets=live_secrets(cipher, row.id, row.secrets, now),
     )
+
+
+# When an order counts as stuck, per location (the ``order.stuck`` watch reads it).
+MAX_STUCK_AFTER_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class StuckWait:
+    """A location of the tenant and how long its orders may wait for the POS."""
+
+    location_id: str
+    name: str
+    minutes: int
+
+
+def stuck_waits(session: Session, tenant_id: str) -> Sequence[StuckWait]:
+    """Each of the tenant's locations with its ``stuck_after_minutes`` (0: never)."""
+    loc = Location
+    rows = session.execute(
+        select(loc.id, loc.name, loc.stuck_after_minutes)
+        .where(loc.tenant_id == tenant_id)
+        .order_by(loc.name, loc.id)
+    )
+    return [StuckWait(row.id, row.name, row.stuck_after_minutes) for row in rows]
+
+
+def set_stuck_after(
+    session: Session, tenant_id: str, location_id: str, minutes: int, *, now: datetime
+) -> bool:
+    """Set how many minutes the location's orders may wait for the POS before they
+    raise ``order.stuck`` (0 turns it off); False if the tenant has no such location.
+    The caller checks ``0 <= minutes <= MAX_STUCK_AFTER_MINUTES`` and commits."""
+    row = session.get(Location, location_id)
+    if row is None or row.tenant_id != tenant_id:
+        return False
+    row.stuck_after_minutes = minutes
+    row.updated_at = now
+    return True

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from orderbridge.services.alerts import DELIVER_ALERT
 from orderbridge.services.incidents import clear_incident, raise_incident
+from orderbridge.storage.alert_destinations import stuck_waits
 from orderbridge.storage.alert_tables import AlertDestination
 from tests.integration.dashboard.conftest import (
     CONNECTION,
@@ -152,3 +153,44 @@ def test_the_overview_marks_a_connection_whose_circuit_is_open(dash: Dashboard) 
     assert 'class="badge s-failed breaker">circuit open' in page
     assert "badge s-needs_reauth" in page
     assert 'data-kind="connection.breaker_open"' in page
+
+
+def _waits(dash: Dashboard) -> dict[str, int]:
+    with dash.hub.sessions() as session:
+        return {w.location_id: w.minutes for w in stuck_waits(session, TENANT)}
+
+
+def test_each_locations_stuck_wait_is_set_on_the_page_and_checked(dash: Dashboard) -> None:
+    dash.login()
+    [location] = _waits(dash)
+    assert _waits(dash) == {location: 10}  # the default
+    assert f'action="/admin/alerts/stuck/{location}"' in dash.client.get("/admin/alerts").text
+    saved = dash.client.post(
+        f"/admin/alerts/stuck/{location}", data={"csrf": dash.csrf(), "minutes": "25"}
+    )
+    assert (saved.status_code, saved.headers["location"]) == (303, "/admin/alerts?done=stuck_saved")
+    assert _waits(dash) == {location: 25}
+    for bad in ("-1", "abc", "", "1441", "2.5", "\u00b2", "9" * 40):
+        refused = dash.client.post(
+            f"/admin/alerts/stuck/{location}", data={"csrf": dash.csrf(), "minutes": bad}
+        )
+        assert refused.status_code == 422, bad
+        assert "a whole number from 0 to 1440" in refused.text
+    off = dash.client.post(
+        f"/admin/alerts/stuck/{location}", data={"csrf": dash.csrf(), "minutes": "0"}
+    )
+    assert off.status_code == 303
+    assert _waits(dash) == {location: 0}
+
+
+def test_another_tenants_location_wait_cannot_be_set(dash: Dashboard) -> None:
+    with dash.hub.sessions() as session:
+        [theirs] = [w.location_id for w in stuck_waits(session, OTHER)]
+    dash.login()
+    assert theirs not in dash.client.get("/admin/alerts").text
+    answer = dash.client.post(
+        f"/admin/alerts/stuck/{theirs}", data={"csrf": dash.csrf(), "minutes": "1"}
+    )
+    assert answer.headers["location"] == "/admin/alerts?error=unknown_location"
+    with dash.hub.sessions() as session:
+        assert [w.minutes for w in stuck_waits(session, OTHER)] == [10]

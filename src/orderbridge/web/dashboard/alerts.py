@@ -3,7 +3,8 @@
 The page lists the alert destinations (add one: its signing secret is shown once, on
 the page that answers the form; remove one), the open incidents and the recent
 cleared ones; "Send a test" queues a test alert to one. Destinations are checked
-against the SSRF guard as in the admin API.
+against the SSRF guard as in the admin API. It also sets, per location, how long an
+order may wait for the POS to accept it before it counts as stuck (``order.stuck``).
 """
 
 from __future__ import annotations
@@ -38,11 +39,13 @@ def _page(
     created: store.IssuedDestination | None = None,
     problem: str | None = None,
     form: dict[str, object] | None = None,
+    stuck_problem: str | None = None,
 ) -> HTMLResponse:
     with ctx.sessions() as session:
         destinations = store.destinations(session, who.tenant_id)
         open_incidents = incidents_of(session, who.tenant_id, status="open", limit=200)
         cleared = incidents_of(session, who.tenant_id, status="cleared", limit=RECENT_CLEARED)
+        waits = store.stuck_waits(session, who.tenant_id)
     return render(
         request,
         "alerts.html",
@@ -55,6 +58,9 @@ def _page(
         form_problem=problem,
         form=form or {},
         event_choices=EVENT_CHOICES,
+        waits=waits,
+        stuck_problem=stuck_problem,
+        max_wait=store.MAX_STUCK_AFTER_MINUTES,
     )
 
 
@@ -107,3 +113,25 @@ def test_destination(destination_id: str, ctx: Context, who: Posted) -> Response
     if job is None:
         return RedirectResponse("/admin/alerts?error=alert_gone", 303)
     return RedirectResponse("/admin/alerts?done=alert_test_queued", 303)
+
+
+@router.post("/alerts/stuck/{location_id}", response_model=None)
+def set_stuck_after(
+    request: Request,
+    location_id: str,
+    ctx: Context,
+    who: Posted,
+    minutes: Annotated[str, Form()] = "",
+) -> Response:
+    """How long the location's orders may wait for the POS before ``order.stuck``."""
+    value = minutes.strip()
+    if not (value.isascii() and value.isdigit()) or int(value) > store.MAX_STUCK_AFTER_MINUTES:
+        problem = f"minutes: a whole number from 0 to {store.MAX_STUCK_AFTER_MINUTES}"
+        return _page(request, ctx, who, status=422, stuck_problem=problem)
+    with ctx.sessions() as session, session.begin():
+        found = store.set_stuck_after(
+            session, who.tenant_id, location_id, int(value), now=ctx.clock()
+        )
+    if not found:
+        return RedirectResponse("/admin/alerts?error=unknown_location", 303)
+    return RedirectResponse("/admin/alerts?done=stuck_saved", 303)

@@ -43,6 +43,7 @@ NOTICES = {
     "signed_out": "Signed out.",
     "alert_removed": "Alert destination removed: it gets no more alerts.",
     "alert_test_queued": "Test alert queued: it reaches the destination within seconds.",
+    "stuck_saved": "Saved: the incident watch uses the new wait from its next scan.",
 }
 PROBLEMS = {
     "pause_past": "A pause must end in the future.",
@@ -52,6 +53,7 @@ PROBLEMS = {
     "gone": "That dead letter is no longer dead (it was retried already).",
     "csrf": "The form expired; please try again.",
     "alert_gone": "That alert destination was removed already.",
+    "unknown_location": "There is no such location.",
 }
 
 
