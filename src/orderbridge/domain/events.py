@@ -103,6 +103,14 @@ class OrderCanceled(OrderEvent):
     reason: str = ""
 
 
+def failure_detail(code: str, reason: str) -> str:
+    """How a failure reads for people: ``code: reason``, the code said once (a reason
+    that starts with its code already, ``unknown_item at items[0] …``, reads as it is)."""
+    if not code or reason == code or reason.startswith((f"{code} ", f"{code}:")):
+        return reason
+    return f"{code}: {reason}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class OrderFailed(OrderEvent):
     """The order cannot go on without an operator (unknown product, validation).

@@ -220,7 +220,7 @@ class Order(Tracked[OrderStatus]):
     def fail(self, at: datetime, reason: str, *, code: str = "") -> TransitionOutcome:
         """The order cannot reach the POS without an operator's fix (say, an unmapped
         item); the timeline reads ``code: reason``."""
-        detail = f"{code}: {reason}" if code else reason
+        detail = ev.failure_detail(code, reason)
         return self._go(OrderStatus.FAILED, at, detail, ev.OrderFailed, reason=reason, code=code)
 
     def replay(self, at: datetime, detail: str = "") -> TransitionOutcome:

@@ -192,7 +192,7 @@ class Reservation(Tracked[ReservationStatus]):
     def fail(self, at: datetime, reason: str, *, code: str = "") -> TransitionOutcome:
         """The reservation cannot reach the POS without an operator's fix; the timeline
         reads ``code: reason``."""
-        detail = f"{code}: {reason}" if code else reason
+        detail = ev.failure_detail(code, reason)
         return self._go(
             ReservationStatus.FAILED, at, detail, ev.ReservationFailed, reason=reason, code=code
         )

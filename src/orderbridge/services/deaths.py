@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from orderbridge.domain.events import failure_detail
 from orderbridge.ports import UnitOfWork
 from orderbridge.services import failures
 from orderbridge.services.alerts import DELIVER_ALERT
@@ -74,7 +75,7 @@ def job_died(uow: UnitOfWork, job: DeadJob, *, now: datetime) -> str:
     tenant_id = uow.tenant_of_job(job.key, job.connection_id)
     if tenant_id is None:
         return "hub_job"
-    detail = f"{job.code}: {job.reason}"
+    detail = failure_detail(job.code, job.reason)
     if job.kind == PUBLISH_MENU:
         location_id = str(job.payload.get("location_id", ""))
         connection_id = str(job.payload.get("connection_id", job.connection_id or ""))

@@ -1,7 +1,8 @@
 """Orders and reservations that cannot reach the POS: failing them, and taking them back.
 
 An order fails when its submission is given up (the POS refused it, it stayed
-unreachable through every retry, the location has no POS): it becomes ``failed`` with
+unreachable through every retry, the location has no POS), or when a marketplace's
+order cannot be sent at all (an unknown item, a paused location): it becomes ``failed`` with
 the reason in its timeline, the channel hears ``order.failed`` with ``reason`` and
 ``code``, and an ``order.failed`` incident alerts the tenant's operators — all in the
 caller's transaction. When an operator has fixed the cause, a replay (of the order, or
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from orderbridge.domain.orders import OrderStatus
+from orderbridge.domain.events import failure_detail
+from orderbridge.domain.orders import Order, OrderStatus
 from orderbridge.domain.reservations import ReservationStatus
 from orderbridge.log import get_logger
 from orderbridge.ports import StoredOrder, StoredReservation, UnitOfWork
@@ -35,17 +37,26 @@ def fail_order(
     POS meanwhile, or was canceled). The caller commits.
     """
     order = stored.order
-    detail = f"{code}: {reason}"
     if order.status is OrderStatus.FAILED or not order.fail(now, reason, code=code).applied:
         return False
     uow.save_order(order)
     notify.order_event(uow, tenant_id=stored.tenant_id, order=order, at=now)
+    order_failed(uow, tenant_id=stored.tenant_id, order=order, code=code, reason=reason, now=now)
+    return True
+
+
+def order_failed(
+    uow: UnitOfWork, *, tenant_id: str, order: Order, code: str, reason: str, now: datetime
+) -> None:
+    """Raise the ``order.failed`` incident and log the failure of an order that has
+    just failed, however it failed: its submission given up (:func:`fail_order`), or a
+    marketplace's order stored failed at intake (``services.channel_orders``)."""
     raise_incident(
         uow,
-        tenant_id=stored.tenant_id,
+        tenant_id=tenant_id,
         kind=ORDER_FAILED,
         subject_id=order.id,
-        detail=detail,
+        detail=failure_detail(code, reason),
         now=now,
         data={
             "order_id": order.id,
@@ -54,7 +65,6 @@ def fail_order(
         },
     )
     _log.warning("order failed", order_id=order.id, code=code, reason=reason)
-    return True
 
 
 def reopen_order(uow: UnitOfWork, stored: StoredOrder, *, now: datetime, detail: str) -> bool:
@@ -74,7 +84,7 @@ def fail_reservation(
 ) -> bool:
     """:func:`fail_order` for a table reservation (``reservation.failed``)."""
     reservation = stored.reservation
-    detail = f"{code}: {reason}"
+    detail = failure_detail(code, reason)
     if reservation.status is ReservationStatus.FAILED:
         return False
     if not reservation.fail(now, reason, code=code).applied:

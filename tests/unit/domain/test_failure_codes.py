@@ -33,3 +33,16 @@ def test_a_reservation_that_fails_carries_its_code() -> None:
     [failed] = subject.events
     assert isinstance(failed, ev.ReservationFailed)
     assert (failed.reason, failed.code) == ("table 4 is booked", "table_taken")
+
+
+def test_a_reason_that_starts_with_its_code_says_the_code_once() -> None:
+    subject = order()
+    reason = "unknown_item at items[0].item_id: no item latte-xl on the menu"
+    subject.fail(NOW, reason, code="unknown_item")
+    assert subject.timeline[-1].detail == reason
+    [failed] = subject.events
+    assert isinstance(failed, ev.OrderFailed)
+    assert (failed.reason, failed.code) == (reason, "unknown_item")
+    assert ev.failure_detail("unknown_item", "unknown_items galore") == (
+        "unknown_item: unknown_items galore"
+    )
