@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from orderbridge import connectors
 from orderbridge.bootstrap_alerts import Alerting
 from orderbridge.bootstrap_wix import WixChannels
-from orderbridge.connectors import EventHandler
+from orderbridge.connectors import BuildContext, EventHandler, menu_import
 from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
 from orderbridge.messaging.outbox import JobView, purge_succeeded
 from orderbridge.messaging.worker import Handler
-from orderbridge.services import menus, pipeline, reservations, sweep
+from orderbridge.services import mapping, mapping_extras, menus, pipeline, reservations, sweep
 from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.services.orders import SUBMIT_ORDER
 from orderbridge.storage.incidents import purge_cleared
@@ -119,6 +119,28 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             clock=hub.clock,
         )
 
+    async def rematch(job: JobView) -> Mapping[str, Any]:
+        # Matching is CPU work (up to a second for a large menu): off the event loop.
+        return await asyncio.to_thread(
+            mapping.rematch_location, str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
+        )
+
+    async def write_extras(job: JobView) -> Mapping[str, Any]:
+        return await mapping_extras.write_extras(
+            str(job.payload["location_id"]), uow=hub.uow, pos_for=hub.pos_for
+        )
+
+    async def import_channel_menu(job: JobView) -> Mapping[str, Any]:
+        return await menu_import.import_channel_menu(
+            job.payload,
+            uow=hub.uow,
+            context=BuildContext(
+                transport=hub.channel_transport,
+                allow_private_urls=hub.settings.allow_private_urls,
+            ),
+            clock=hub.clock,
+        )
+
     async def housekeeping(job: JobView) -> Mapping[str, Any]:
         return await asyncio.to_thread(purge_expired, hub)
 
@@ -134,6 +156,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             pos_for=hub.pos_for,
             clock=hub.clock,
             revived=_revived(job),
+            before_create=confirm_lease,
         )
 
     async def reconcile_reservation(job: JobView) -> Mapping[str, Any]:
@@ -160,6 +183,9 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         pipeline.RECONCILE_ORDER: reconcile,
         DELIVER_WEBHOOK: deliver_webhook,
         menus.IMPORT_MENU: import_menu,
+        mapping.REMATCH: rematch,
+        mapping_extras.WRITE_EXTRAS: write_extras,
+        menu_import.IMPORT_CHANNEL_MENU: import_channel_menu,
         sweep.SWEEP: sweep_orders,
         HOUSEKEEPING: housekeeping,
         **pos_events,

@@ -45,6 +45,7 @@ class ProblemCode(StrEnum):
 
     UNKNOWN_LOCATION = "unknown_location"
     UNKNOWN_ITEM = "unknown_item"
+    UNMAPPED_ITEM = "unmapped_item"  # on the channel's own menu, not mapped to the POS yet
     UNKNOWN_VARIANT = "unknown_variant"
     VARIANT_REQUIRED = "variant_required"
     UNKNOWN_MODIFIER = "unknown_modifier"

@@ -25,7 +25,7 @@ from orderbridge.domain.validation import (
     validate_order,
 )
 from orderbridge.ports import UnitOfWork
-from orderbridge.services import failures, notify
+from orderbridge.services import failures, mapping_orders, notify
 from orderbridge.services.errors import NotFound
 from orderbridge.services.ids import new_id
 from orderbridge.services.orders import SUBMIT_ORDER, Placed
@@ -60,6 +60,16 @@ def place_channel_order(
     if record is None:
         raise NotFound("unknown_location", "no such location", field="location_id")
     menu = uow.get_menu(record.location.id)
+    own = mapping_orders.translate(  # a channel with its own menu: its ids become the POS's
+        uow,
+        draft=draft,
+        channel=channel_connection_id,
+        currency=record.location.currency,
+        menu=menu,
+    )
+    held = own is not None and bool(own.unknown or own.unmapped)
+    if own is not None and not held:
+        draft = own.draft
     problems = validate_order(
         draft,
         menu=menu or Menu(location_id=record.location.id, currency=record.location.currency),
@@ -67,7 +77,10 @@ def place_channel_order(
         now=now,
         policy=PricePolicy(record.price_policy),
     )
-    lines = price_lines(draft, menu or Menu(record.location.id, record.location.currency))
+    if own is not None and held:  # kept as the channel sent it, failed until mapped
+        problems, lines = [*own.unknown, *own.unmapped], own.held_lines
+    else:
+        lines = price_lines(draft, menu or Menu(record.location.id, record.location.currency))
     order = Order.receive(
         id=new_id("ord"),
         key=key,
@@ -81,6 +94,10 @@ def place_channel_order(
     )
     order.external_refs.update(external_refs)
     order.external_refs["channel_connection_id"] = channel_connection_id
+    if own is not None:
+        order.external_refs.update(own.refs)
+        if held:
+            order.external_refs[mapping_orders.HELD_REF] = "1"
     failure = _failure(menu is None, problems, extra_problems)
     if failure is not None:
         order.fail(now, failure[1], code=failure[0])

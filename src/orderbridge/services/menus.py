@@ -15,7 +15,7 @@ from typing import Any
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.menu_diff import MenuDiff, diff
 from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
-from orderbridge.services import notify
+from orderbridge.services import mapping, notify
 
 IMPORT_MENU = "menu.import"
 PUBLISH_MENU = "channel.publish_menu"
@@ -54,7 +54,10 @@ def store_menu(
             return {"changed": False, "version": menu.version}
         tx.save_menu(menu, source_connection_id=source_connection_id)
         _announce(tx, record.tenant_id, change, clock())
+        mapping.queue_rematch(tx, menu.location_id)  # channels with their own menus
         for channel in tx.channel_connections(menu.location_id):
+            if mapping.keeps_own_menu(tx, menu.location_id, channel.id):
+                continue  # its menu is its own: the POS menu is mapped, not published
             tx.enqueue(
                 PUBLISH_MENU,
                 {"location_id": menu.location_id, "connection_id": channel.id},

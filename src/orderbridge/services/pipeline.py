@@ -4,12 +4,13 @@ These are outbox job handlers (``order.submit``, ``order.reconcile``) and what P
 webhooks and the reconciliation sweep call. The rule that keeps the POS free of
 duplicates: the order's id goes into the POS order as its key, and any try after the
 first (the earlier one may have reached the POS before a timeout or a crash) looks the
-order up by that key before creating it.
+order up by that key before creating it (``services/submission.py``, shared with
+reservations).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,21 +24,16 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services import failures, notify
+from orderbridge.services import failures, mapping_orders, notify
 from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
+from orderbridge.services.submission import Fence, create_once, no_fence, tried_before
 
 RECONCILE_ORDER = "order.reconcile"
 LOOKUP_WINDOW = timedelta(hours=1)
-# An operator's replay runs as a new job, but the tries before it may have reached the POS.
-REPLAY_EVENTS = frozenset({"order.replayed", "order.replay_requested"})
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
 Clock = Callable[[], datetime]
-
-
-async def _no_fence() -> None:
-    return None
 
 
 async def submit_order(
@@ -47,7 +43,7 @@ async def submit_order(
     uow: UowFactory,
     pos_for: PosFactory,
     clock: Clock,
-    before_create: Callable[[], Awaitable[None]] = _no_fence,
+    before_create: Fence = no_fence,
     revived: bool = False,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
@@ -86,20 +82,17 @@ async def submit_order(
     connection, location = binding
     pos = pos_for(connection)
     order = stored.order
-    ref: PosOrderRef | None = None
     try:
-        # A POS that cannot find an order by its key (``order_lookup_by_key`` off) is
-        # one whose create is idempotent by the key itself (a REST POS's idempotency
-        # header), so creating again is the lookup.
-        again = attempt > 1 or any(e.event in REPLAY_EVENTS for e in order.timeline)
-        if again and pos.capabilities.order_lookup_by_key:
-            ref = await pos.find_order(
+        order = mapping_orders.for_pos(uow, order)  # a held own-menu order: translate now
+        ref, found = await create_once(
+            again=tried_before(attempt, order.timeline),
+            can_look_up=pos.capabilities.order_lookup_by_key,
+            look_up=lambda: pos.find_order(
                 location=location, key=order.id, since=order.created_at - LOOKUP_WINDOW
-            )
-        found = ref is not None
-        if ref is None:
-            await before_create()
-            ref = await pos.submit_order(order, location=location, key=order.id)
+            ),
+            create=lambda: pos.submit_order(order, location=location, key=order.id),
+            before_create=before_create,
+        )
     except PermanentError as error:
         if error.code == REAUTH:
             _park(uow, connection, error.reason, clock)

@@ -4,6 +4,8 @@ A POS that takes reservations (``Capabilities.reservations``; Poster keeps them 
 its incoming orders, type 2) answers with the same ``PosOrderRef`` as for orders:
 ACCEPTED confirms the reservation, DECLINED declines it, CANCELED cancels it, COMPLETED
 completes it. A POS that takes none fails the reservation at once, with that reason.
+The submission itself is the orders' (``services/submission.py``): lookup before
+creating again, the lease fence, a revoked token parking the connection.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from orderbridge.services import failures, notify
 from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
 from orderbridge.services.errors import Conflict, NotFound
 from orderbridge.services.incidents import clear_incident
+from orderbridge.services.submission import Fence, create_once, no_fence, tried_before
 
 SUBMIT_RESERVATION = "reservation.submit"
 RECONCILE_RESERVATION = "reservation.reconcile"
@@ -37,13 +40,23 @@ Clock = Callable[[], datetime]
 
 
 def place_reservation(
-    uow: UnitOfWork, *, tenant_id: str, reservation: Reservation, request_hash: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    reservation: Reservation,
+    request_hash: str,
+    now: datetime,
+    placed_by: str | None = None,
+    sees_all: bool = True,
 ) -> tuple[StoredReservation, bool]:
-    """Store a new reservation and queue it for the POS; idempotent on its channel id."""
+    """Store a new reservation and queue it for the POS; idempotent on its channel id
+    (``placed_by`` and ``sees_all`` as for ``orders.place_order``)."""
     key = reservation.key
     existing = uow.find_reservation(tenant_id, key.channel, key.channel_reservation_id)
     if existing is not None:
-        if existing.request_hash != request_hash:
+        if existing.request_hash != request_hash or (
+            not sees_all and existing.placed_by != placed_by
+        ):
             raise Conflict(
                 "duplicate_reservation",
                 "this reservation id was already used with a different body",
@@ -55,7 +68,9 @@ def place_reservation(
         raise NotFound("unknown_location", "no such location", field="location_id")
     if reservation.time <= now:
         raise Conflict("reservation_in_past", "the reservation time has passed", field="time")
-    uow.add_reservation(reservation, tenant_id=tenant_id, request_hash=request_hash)
+    uow.add_reservation(
+        reservation, tenant_id=tenant_id, request_hash=request_hash, placed_by=placed_by
+    )
     binding = uow.pos_binding(reservation.location_id)
     uow.enqueue(
         SUBMIT_RESERVATION,
@@ -70,18 +85,29 @@ def place_reservation(
     return stored, True
 
 
-def get_reservation(uow: UnitOfWork, *, tenant_id: str, reservation_id: str) -> StoredReservation:
+def get_reservation(
+    uow: UnitOfWork, *, tenant_id: str, reservation_id: str, placed_by: str | None = None
+) -> StoredReservation:
+    """The tenant's reservation (placed by ``placed_by`` when given), else ``NotFound``."""
     stored = uow.get_reservation(reservation_id, tenant_id=tenant_id)
-    if stored is None:
+    if stored is None or (placed_by is not None and stored.placed_by != placed_by):
         raise NotFound("unknown_reservation", "no such reservation", field="id")
     return stored
 
 
 def cancel_reservation(
-    uow: UnitOfWork, *, tenant_id: str, reservation_id: str, reason: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    reservation_id: str,
+    reason: str,
+    now: datetime,
+    placed_by: str | None = None,
 ) -> StoredReservation:
     """The guest calls the reservation off (recorded; Poster has no cancel call)."""
-    stored = get_reservation(uow, tenant_id=tenant_id, reservation_id=reservation_id)
+    stored = get_reservation(
+        uow, tenant_id=tenant_id, reservation_id=reservation_id, placed_by=placed_by
+    )
     was_failed = stored.reservation.status is ReservationStatus.FAILED
     if not stored.reservation.cancel(now, reason or "canceled by the channel").applied:
         raise Conflict(
@@ -105,9 +131,11 @@ async def submit_reservation(
     uow: UowFactory,
     pos_for: PosFactory,
     clock: Clock,
+    before_create: Fence = no_fence,
     revived: bool = False,
 ) -> dict[str, Any]:
-    """Create the reservation at the POS exactly once (looking it up on retries).
+    """Create the reservation at the POS exactly once, as an order is created
+    (``services/submission.py``); ``before_create`` is the worker's lease fence.
 
     As with orders (``pipeline.submit_order``): a refusal is raised, and the worker
     fails the reservation when it buries the job; ``revived`` (the dead letter was
@@ -140,14 +168,17 @@ async def submit_reservation(
     try:
         if not pos.capabilities.reservations:
             raise PermanentError("reservations_not_supported", "the POS takes no reservations")
-        ref: PosOrderRef | None = None
-        replayed = any(e.event == "reservation.replayed" for e in reservation.timeline)
-        if (attempt > 1 or replayed) and pos.capabilities.order_lookup_by_key:
-            ref = await pos.find_reservation(
+        ref, found = await create_once(
+            again=tried_before(attempt, reservation.timeline),
+            can_look_up=pos.capabilities.order_lookup_by_key,
+            look_up=lambda: pos.find_reservation(
                 location=location, key=reservation.id, since=reservation.created_at - LOOKUP_WINDOW
-            )
-        if ref is None:
-            ref = await pos.submit_reservation(reservation, location=location, key=reservation.id)
+            ),
+            create=lambda: pos.submit_reservation(
+                reservation, location=location, key=reservation.id
+            ),
+            before_create=before_create,
+        )
     except PermanentError as error:
         if error.code == REAUTH:
             with uow() as tx:
@@ -158,6 +189,8 @@ async def submit_reservation(
         fresh = tx.get_reservation(reservation_id)
         assert fresh is not None
         now = clock()
+        if found:
+            fresh.reservation.record(now, "pos.found", "found at the POS after an earlier try")
         moved = fresh.reservation.submit(
             now, pos=connection.kind, pos_reservation_id=ref.pos_order_id
         )
@@ -171,7 +204,7 @@ async def submit_reservation(
         )
         connection_works(tx, connection, now=now)
         tx.commit()
-    return {"pos_reservation_id": ref.pos_order_id}
+    return {"pos_reservation_id": ref.pos_order_id, "found": found}
 
 
 def replay_reservation(

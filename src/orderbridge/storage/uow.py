@@ -29,6 +29,7 @@ from orderbridge.storage import codec
 from orderbridge.storage import config_rows as rows
 from orderbridge.storage import tables as t
 from orderbridge.storage.incidents import IncidentRows
+from orderbridge.storage.mapping_store import SqlMappingStore
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow_aggregates import ConcurrentUpdate
 from orderbridge.storage.uow_orders import OrderStore
@@ -128,6 +129,11 @@ class SqlUnitOfWork(OrderStore, IncidentRows):
         self._connection = None
         self.session.commit()
         self._loaded.clear()
+
+    @property
+    def mappings(self) -> SqlMappingStore:
+        """Channels' own menus and their mappings (``storage/mapping_store.py``)."""
+        return SqlMappingStore(self.session)
 
     # Locations, menus, connections -------------------------------------------------
 

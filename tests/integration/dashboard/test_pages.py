@@ -24,6 +24,9 @@ PAGES = [
     "/admin/deadletters",
     "/admin/menu",
     "/admin/connections",
+    "/admin/locations",
+    "/admin/keys",
+    "/admin/webhooks",
     "/admin/alerts",
 ]
 
@@ -158,4 +161,4 @@ def test_connections_say_what_the_registry_says_each_can_do(dash: Dashboard) -> 
     dash.login()
     page = dash.client.get("/admin/connections").text
     assert "order lookup by key" in page and "menu item refresh" in page
-    assert "order cancel" not in page  # Poster's API has no cancel for incoming orders
+    assert "cancel orders" not in page  # Poster's API has no cancel for incoming orders

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.orders import Order
+from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import (
     Capabilities,
@@ -140,6 +141,11 @@ class FakePos:
 
     async def fetch_locations(self) -> Sequence[PosLocationInfo]:
         return ()
+
+    async def fetch_register_check(
+        self, check_id: str, *, location: LocationBinding
+    ) -> RegisterCheck | None:
+        return None
 
     # Plumbing -----------------------------------------------------------------------
 

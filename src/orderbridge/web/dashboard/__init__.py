@@ -2,8 +2,10 @@
 
 Sign in with an admin API key (``/admin/login``); then the overview (locations with
 pause/resume, connections, queue, recent orders), orders with their timelines and
-replay, dead letters with retry, the published menus, the connections, and the
-alerts (destinations and incidents). Mount it
+replay, dead letters with retry, the published menus, the mapping of channels' own
+menus to the POS menu, the alerts (destinations, incidents, each location's stuck
+wait), and the set-up pages: connections (add, test, sync, replace token, remove),
+locations (name, timezone, price policy), API keys and webhook endpoints. Mount it
 with ``app.include_router(dashboard.router)``.
 """
 
@@ -12,7 +14,19 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from orderbridge.web.dashboard import alerts, auth, catalog, deadletters, orders, overview
+from orderbridge.web.dashboard import (
+    alerts,
+    auth,
+    catalog,
+    connections,
+    deadletters,
+    endpoints,
+    keys,
+    location_settings,
+    mapping,
+    orders,
+    overview,
+)
 from orderbridge.web.dashboard.render import STATIC_TYPES, static_file
 
 router = APIRouter(include_in_schema=False)
@@ -31,7 +45,19 @@ def static(name: str) -> Response:
     )
 
 
-for _module in (auth, overview, orders, deadletters, catalog, alerts):
+for _module in (
+    auth,
+    overview,
+    orders,
+    deadletters,
+    catalog,
+    mapping,
+    connections,
+    keys,
+    endpoints,
+    location_settings,
+    alerts,
+):
     router.include_router(_module.router)
 
 __all__ = ["router"]

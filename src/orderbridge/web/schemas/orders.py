@@ -187,3 +187,12 @@ class OrderOut(OutModel):
     note: str
     totals: TotalsOut
     timeline: list[TimelineEntryOut]
+
+
+class OrdersOut(OutModel):
+    """``GET /api/v1/orders``: a page of orders, newest first."""
+
+    orders: list[OrderOut]
+    next_cursor: str | None = Field(
+        description="pass as ?cursor= for the next page; null on the last page"
+    )
