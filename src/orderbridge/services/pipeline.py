@@ -95,7 +95,7 @@ async def submit_order(
         )
     except PermanentError as error:
         if error.code == REAUTH:
-            _park(uow, connection, error.reason, clock)
+            _park(uow, connection, error.reason, clock, order_id=order_id)
         raise
     with uow() as tx:
         stored = tx.get_order(order_id)
@@ -118,10 +118,23 @@ async def submit_order(
     return {"pos_order_id": ref.pos_order_id, "found": found}
 
 
-def _park(uow: UowFactory, connection: ConnectionRecord, reason: str, clock: Clock) -> None:
-    """The POS refused the connection's credentials: park it until they are renewed."""
+def _park(
+    uow: UowFactory,
+    connection: ConnectionRecord,
+    reason: str,
+    clock: Clock,
+    *,
+    order_id: str | None = None,
+) -> None:
+    """The POS refused the connection's credentials: park it until they are renewed,
+    and say so on the timeline of the order that was refused (``pos.reauth_required``)."""
     with uow() as tx:
-        park_connection(tx, connection, reason=reason, now=clock())
+        now = clock()
+        park_connection(tx, connection, reason=reason, now=now)
+        stored = tx.get_order(order_id) if order_id is not None else None
+        if stored is not None:
+            stored.order.record(now, "pos.reauth_required", reason)
+            tx.save_order(stored.order)
         tx.commit()
 
 

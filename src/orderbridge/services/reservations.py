@@ -181,9 +181,7 @@ async def submit_reservation(
         )
     except PermanentError as error:
         if error.code == REAUTH:
-            with uow() as tx:
-                park_connection(tx, connection, reason=error.reason, now=clock())
-                tx.commit()
+            _park(uow, connection, error.reason, clock, reservation_id=reservation_id)
         raise
     with uow() as tx:
         fresh = tx.get_reservation(reservation_id)
@@ -205,6 +203,25 @@ async def submit_reservation(
         connection_works(tx, connection, now=now)
         tx.commit()
     return {"pos_reservation_id": ref.pos_order_id, "found": found}
+
+
+def _park(
+    uow: UowFactory,
+    connection: ConnectionRecord,
+    reason: str,
+    clock: Clock,
+    *,
+    reservation_id: str | None = None,
+) -> None:
+    """As ``pipeline._park``: the connection parked, the refused reservation told."""
+    with uow() as tx:
+        now = clock()
+        park_connection(tx, connection, reason=reason, now=now)
+        stored = tx.get_reservation(reservation_id) if reservation_id is not None else None
+        if stored is not None:
+            stored.reservation.record(now, "pos.reauth_required", reason)
+            tx.save_reservation(stored.reservation)
+        tx.commit()
 
 
 def replay_reservation(
@@ -255,9 +272,7 @@ async def reconcile_reservation(
         ref = await pos.reservation_state(stored.pos_reservation_id, location=location)
     except PermanentError as error:
         if error.code == REAUTH:
-            with uow() as tx:
-                park_connection(tx, connection, reason=error.reason, now=clock())
-                tx.commit()
+            _park(uow, connection, error.reason, clock)
         raise
     with uow() as tx:
         fresh = tx.get_reservation(reservation_id)
