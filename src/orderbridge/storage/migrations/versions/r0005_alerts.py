@@ -75,17 +75,19 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_destinations")),
     )
-    with op.batch_alter_table("locations", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "stuck_after_minutes", sa.Integer(), server_default=sa.text("10"), nullable=False
-            )
-        )
+    # A plain ADD COLUMN (with its constant default) on both databases: batch mode would
+    # copy ``locations`` on SQLite, and dropping the old copy fails while orders point
+    # at it (foreign keys are on).
+    op.add_column(
+        "locations",
+        sa.Column(
+            "stuck_after_minutes", sa.Integer(), server_default=sa.text("10"), nullable=False
+        ),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("locations", schema=None) as batch_op:
-        batch_op.drop_column("stuck_after_minutes")
+    op.drop_column("locations", "stuck_after_minutes")  # SQLite 3.35+ drops it in place
     op.drop_table("alert_destinations")
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.drop_index("ix_incidents_kind_status")
