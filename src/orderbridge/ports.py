@@ -378,7 +378,7 @@ class IncidentStore(Protocol):
         now: datetime,
     ) -> Incident | None:
         """Open the incident; ``None`` when one is open already for (tenant, kind,
-        subject), whose detail is then refreshed."""
+        subject), whose detail and data are then refreshed."""
         ...
 
     def close_incidents(

@@ -3,11 +3,11 @@
 Any part of the hub that notices a problem calls :func:`raise_incident` in the
 transaction that records the problem (the unit of work that fails the order, parks
 the connection, buries the job), and :func:`clear_incident` in the one that sees it
-fixed. Incidents are deduplicated by ``(tenant, kind, subject)``: raising one that is
-open already changes only its detail and alerts nobody; clearing one that is not open
-does nothing. So callers need not remember whether they told anyone: they say what is
-true, and each incident alerts exactly twice (opened, cleared) through the outbox
-(``services.alerts``), committed with the change that caused it or not at all.
+fixed. Incidents are deduplicated by ``(tenant, kind, subject)``: raising one that
+is open already changes only its detail and data, and alerts nobody; clearing one that
+is not open does nothing. So callers need not remember whether they told anyone: they
+say what is true, and each incident alerts exactly twice (opened, cleared) through the
+outbox (``services.alerts``), committed with the change that caused it or not at all.
 
 Kinds are dotted strings: ``order.stuck``, ``order.failed``, ``reservation.failed``,
 ``job.dead``, ``connection.needs_reauth``, ``connection.breaker_open``,

@@ -8,7 +8,8 @@ Runs on a schedule (``incidents.scan``, at the reconciliation interval). It
 * clears incidents whose subject has moved on: a stuck order that was accepted (or
   failed, or canceled), a failed order or reservation that is not failed any more, a
   connection that is no longer ``needs_reauth`` (its credentials were replaced), a
-  dead job that is dead no more (an operator retried it);
+  dead job that is dead no more (an operator retried it), a broken menu mapping whose
+  items a person has decided again;
 * raises ``connection.needs_reauth`` for a parked connection that has none open.
 
 Each incident alerts once when it opens and once when it clears
@@ -25,6 +26,7 @@ from orderbridge.services.connection_health import NEEDS_REAUTH, PARKED
 from orderbridge.services.deaths import JOB_DEAD
 from orderbridge.services.failures import ORDER_FAILED, RESERVATION_FAILED
 from orderbridge.services.incidents import clear_incidents, raise_incident
+from orderbridge.services.mapping import MAPPING_BROKEN, broken_items, still_broken
 
 WATCH = "incidents.scan"
 ORDER_STUCK = "order.stuck"
@@ -47,7 +49,7 @@ def scan(*, uow: Callable[[], UnitOfWork], clock: Callable[[], datetime]) -> dic
     now = clock()
     with uow() as tx:
         opened = _stuck_orders(tx, now) + _parked_connections(tx, now)
-        cleared = sum(_moved_on(tx, kind, now) for kind in _HOLDS)
+        cleared = sum(_moved_on(tx, kind, now) for kind in _HOLDS) + _mappings_decided(tx, now)
         tx.commit()
     return {"opened": opened, "cleared": cleared}
 
@@ -98,3 +100,18 @@ def _moved_on(tx: UnitOfWork, kind: str, now: datetime) -> int:
     statuses = tx.statuses(subject_kind, [i.subject_id for i in open_ones])
     gone = [i.subject_id for i in open_ones if statuses.get(i.subject_id) not in holding]
     return clear_incidents(tx, kind=kind, subject_ids=gone, now=now)
+
+
+def _mappings_decided(tx: UnitOfWork, now: datetime) -> int:
+    """Clear ``mapping.broken`` once none of its items waits for a person any more."""
+    decided = [
+        incident.subject_id
+        for incident in tx.open_incidents(kind=MAPPING_BROKEN, limit=BATCH)
+        if not still_broken(
+            tx,
+            incident.data.get("location_id", ""),
+            incident.data.get("channel", ""),
+            broken_items(incident.data),
+        )
+    ]
+    return clear_incidents(tx, kind=MAPPING_BROKEN, subject_ids=decided, now=now)

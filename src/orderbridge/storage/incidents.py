@@ -103,7 +103,7 @@ class IncidentRows:
         conn.execute(
             update(IncidentRow)
             .where(*_same(tenant_id, kind, subject_id), IncidentRow.status == OPEN)
-            .values(detail=detail, updated_at=now)
+            .values(detail=detail, data=dict(data), updated_at=now)
         )
         return None
 
