@@ -25,6 +25,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge import connectors
+from orderbridge.bootstrap_alerts import Alerting
 from orderbridge.bootstrap_jobs import HOUSEKEEPING, job_handlers
 from orderbridge.bootstrap_setup import connection_setups, url_check
 from orderbridge.bootstrap_wix import WixChannels
@@ -47,11 +48,12 @@ from orderbridge.messaging.wakeup import Wakeup, notify_on_commit
 from orderbridge.messaging.worker import Handler, Worker
 from orderbridge.ports import ConnectionRecord, PosSystem
 from orderbridge.security import CredentialCipher
-from orderbridge.services import menus, sweep
+from orderbridge.services import menus, sweep, watch
 from orderbridge.services.setup import SetupParts
 from orderbridge.storage import tables as t
 from orderbridge.storage.admin_connections import SqlConnectionStore
 from orderbridge.storage.db import make_engine, read_only, session_factory
+from orderbridge.storage.health import ConnectionHealthCollector
 from orderbridge.storage.rate_limits import Rate, RateLimits, rate_limits_for
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import SqlUnitOfWork
@@ -93,6 +95,7 @@ class Hub:
         self.metrics = MessagingMetrics(self.registry)
         self.hub_metrics = HubMetrics(self.registry)
         self.registry.register(QueueDepthCollector(self.sessions))
+        self.registry.register(ConnectionHealthCollector(self.readers))
         register_process_metrics(self.registry)
 
     def app(self, *, demo_api_key: str | None = None) -> FastAPI:
@@ -235,6 +238,9 @@ class Hub:
             read_session_factory=self.readers,
             # Stored POS webhooks mostly queue other jobs (the registry says which).
             unguarded_kinds=connectors.unguarded_events(),
+            # A dead job fails its order (etc.) in the transaction that buries it.
+            on_dead=Alerting(self).on_dead,
+            on_breaker=Alerting(self).on_breaker,
         )
 
     # Schedules ---------------------------------------------------------------------
@@ -258,8 +264,9 @@ class Hub:
         return True
 
     async def run_schedules(self) -> None:
-        """Queue the sweep, the full menu reconcile and the housekeeping on their
-        intervals, forever (each job at most once at a time, whatever the processes)."""
+        """Queue the sweep, the full menu reconcile, the housekeeping and the incident
+        watch on their intervals, forever (each job at most once at a time, whatever
+        the processes)."""
         schedule: list[tuple[float, Callable[[], object]]] = [
             (
                 self.settings.reconcile_interval_seconds,
@@ -269,6 +276,10 @@ class Hub:
             (
                 self.settings.housekeeping_interval_seconds,
                 lambda: self.enqueue_once(HOUSEKEEPING, {}, key="housekeeping"),
+            ),
+            (
+                self.settings.reconcile_interval_seconds,
+                lambda: self.enqueue_once(watch.WATCH, {}, key="incidents.scan"),
             ),
         ]
         loop = asyncio.get_running_loop()

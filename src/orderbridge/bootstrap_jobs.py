@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from orderbridge import connectors
+from orderbridge.bootstrap_alerts import Alerting
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.connectors import BuildContext, EventHandler, menu_import
 from orderbridge.connectors.storefront.delivery import deliver
@@ -27,6 +28,7 @@ from orderbridge.messaging.worker import Handler
 from orderbridge.services import mapping, mapping_extras, menus, pipeline, reservations, sweep
 from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.services.orders import SUBMIT_ORDER
+from orderbridge.storage.incidents import purge_cleared
 
 if TYPE_CHECKING:
     from orderbridge.bootstrap import Hub
@@ -37,7 +39,8 @@ PURGE_BATCH = 2000
 
 
 def purge_expired(hub: Hub) -> dict[str, int]:
-    """Delete processed inbox events and succeeded jobs past their retention, in batches."""
+    """Delete processed inbox events, succeeded jobs and cleared incidents past their
+    retention (incidents keep the jobs'), in batches."""
     now = hub.clock()
     inbox_kept = timedelta(days=hub.settings.inbox_retention_days)
     jobs_kept = timedelta(days=hub.settings.job_retention_days)
@@ -48,6 +51,10 @@ def purge_expired(hub: Hub) -> dict[str, int]:
         "jobs": _in_batches(
             hub,
             functools.partial(purge_succeeded, older_than=jobs_kept, now=now, limit=PURGE_BATCH),
+        ),
+        "incidents": _in_batches(
+            hub,
+            functools.partial(purge_cleared, older_than=jobs_kept, now=now, limit=PURGE_BATCH),
         ),
     }
 
@@ -74,6 +81,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             clock=hub.clock,
             before_create=confirm_lease,
             first_try_at=job.first_try_at,
+            revived=_revived(job),
         )
         if "pos_order_id" in result and not result.get("found"):
             # The job was queued in the transaction that stored the order.
@@ -148,6 +156,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             uow=hub.uow,
             pos_for=hub.pos_for,
             clock=hub.clock,
+            revived=_revived(job),
             before_create=confirm_lease,
             first_try_at=job.first_try_at,
         )
@@ -169,7 +178,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         kind: hub.wix.importing_register_orders(_bound(hub, handler))
         for kind, handler in connectors.event_handlers().items()
     }
-    return {
+    found: dict[str, Handler] = {
         SUBMIT_ORDER: submit,
         reservations.SUBMIT_RESERVATION: submit_reservation,
         reservations.RECONCILE_RESERVATION: reconcile_reservation,
@@ -184,6 +193,14 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         **pos_events,
         **hub.wix.handlers(),
     }
+    # Alerts and the incident watch; menu publishing wrapped to clear its incident.
+    found.update(Alerting(hub).handlers(found))
+    return found
+
+
+def _revived(job: JobView) -> bool:
+    """Whether the job came back from the dead letters (its try count was reset)."""
+    return job.total_attempt > job.attempt
 
 
 def _bound(hub: Hub, handler: EventHandler) -> Handler:

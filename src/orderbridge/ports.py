@@ -12,7 +12,7 @@ something), defined here so that services and connectors share them; the worker 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -334,6 +334,110 @@ class EndpointRecord:
     secrets: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Incident:
+    """Something an operator must know of, open until it clears (``services.incidents``).
+
+    ``subject_id`` is what it is about (an order, a connection, a job id); ``data`` holds
+    ids that help find it (``order_id``, ``connection_id``, ``location_id`` …), never
+    personal data.
+    """
+
+    id: str
+    tenant_id: str
+    kind: str
+    subject_id: str
+    status: str  # open | cleared
+    detail: str
+    data: Mapping[str, str]
+    opened_at: datetime
+    cleared_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WaitingOrder:
+    """An order the POS has not accepted yet, for the ``order.stuck`` watch.
+
+    ``since`` is when it last entered ``received`` (placed, or replayed by an operator).
+    """
+
+    order_id: str
+    tenant_id: str
+    location_id: str
+    channel_order_id: str
+    status: str
+    since: datetime
+    stuck_after_minutes: int
+
+
+class IncidentStore(Protocol):
+    """Where incidents are kept and their alerts queued: what ``raise_incident`` and
+    ``clear_incident`` need. A unit of work is one; so is
+    ``orderbridge.storage.incidents.SessionIncidents`` over a bare session."""
+
+    def open_incident(
+        self,
+        *,
+        tenant_id: str,
+        kind: str,
+        subject_id: str,
+        detail: str,
+        data: Mapping[str, str],
+        now: datetime,
+    ) -> Incident | None:
+        """Open the incident; ``None`` when one is open already for (tenant, kind,
+        subject), whose detail and data are then refreshed."""
+        ...
+
+    def close_incidents(
+        self,
+        *,
+        kind: str,
+        subject_ids: Sequence[str],
+        now: datetime,
+        tenant_id: str | None = None,
+    ) -> Sequence[Incident]:
+        """Clear the open incidents of ``kind`` about ``subject_ids``; return those cleared."""
+        ...
+
+    def alert_destination_ids_for(self, tenant_id: str, kind: str) -> Sequence[str]:
+        """The ids of the tenant's alert destinations that want ``kind``."""
+        ...
+
+    def enqueue_many(self, jobs: Sequence[Job]) -> None: ...
+
+
+class IncidentWatch(IncidentStore, Protocol):
+    """The reads of the periodic incident scan (``services.watch``)."""
+
+    def open_incidents(
+        self, *, kind: str, limit: int, tenant_id: str | None = None
+    ) -> Sequence[Incident]:
+        """Open incidents of ``kind``, oldest first."""
+        ...
+
+    def waiting_orders(self, *, since_before: datetime, limit: int) -> Sequence[WaitingOrder]:
+        """Orders received or submitted (not yet accepted) since before ``since_before``
+        that have no open ``order.stuck`` incident, oldest first."""
+        ...
+
+    def statuses(self, subject_kind: str, ids: Sequence[str]) -> Mapping[str, str]:
+        """Current status by id of orders, reservations, connections or outbox jobs
+        (``subject_kind`` ``order`` | ``reservation`` | ``connection`` | ``job``);
+        unknown ids are left out."""
+        ...
+
+    def connections_needing_reauth(self) -> Sequence[tuple[str, str, str]]:
+        """``(connection id, tenant id, reason)`` of every connection parked as
+        ``needs_reauth``."""
+        ...
+
+    def tenant_of_job(self, key: str | None, connection_id: str | None) -> str | None:
+        """The tenant an outbox job belongs to (through its connection, order,
+        reservation, location or endpoint), ``None`` for hub-wide jobs."""
+        ...
+
+
 class MappingStore(Protocol):
     """Channels' own menus and their item mappings, inside a unit of work.
 
@@ -380,7 +484,7 @@ class MappingStore(Protocol):
     def set_auto_threshold(self, tenant_id: str, value: float, *, now: datetime) -> None: ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(IncidentWatch, Protocol):
     """One database transaction: read, change, enqueue, then ``commit`` — or nothing.
 
     Leaving the ``with`` block without ``commit()`` rolls everything back, so a failure

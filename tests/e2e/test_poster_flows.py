@@ -184,14 +184,10 @@ def test_a_revoked_token_parks_the_connection_until_reauthorised(demo: Demo) -> 
             what="health degraded",
         )
         assert health["connections"].get("needs_reauth") == 1
-        waiting = wait_for(
-            lambda: _when(
-                demo.order(order_id),
-                lambda o: "pos.reauth_required" in [e["event"] for e in o["timeline"]],
-            ),
-            what="the order records the refusal",
-        )
-        assert waiting["status"] == "received"
+        assert health["attention"][0]["needs_reauth"] is True
+        # The dead submission failed the order with Poster's refusal; the shop is told.
+        failed = demo.wait_status(order_id, "failed")
+        assert failed["timeline"][-1]["detail"].startswith("reauth_required: ")
         assert demo.at_register(order_id) == []
 
         # The owner re-authorises through the marketplace flow; the token is replaced.

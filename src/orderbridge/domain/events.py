@@ -103,13 +103,25 @@ class OrderCanceled(OrderEvent):
     reason: str = ""
 
 
+def failure_detail(code: str, reason: str) -> str:
+    """How a failure reads for people: ``code: reason``, the code said once (a reason
+    that starts with its code already, ``unknown_item at items[0] …``, reads as it is)."""
+    if not code or reason == code or reason.startswith((f"{code} ", f"{code}:")):
+        return reason
+    return f"{code}: {reason}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class OrderFailed(OrderEvent):
-    """The order cannot go on without an operator (unknown product, validation)."""
+    """The order cannot go on without an operator (unknown product, validation).
+
+    ``reason`` is for people; ``code`` for programs (``unknown_product``,
+    ``pos_unavailable``, ``reauth_required`` …), empty when there is none."""
 
     status: ClassVar[str | None] = "failed"
 
     reason: str = ""
+    code: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,11 +195,13 @@ class ReservationCompleted(ReservationEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ReservationFailed(ReservationEvent):
-    """The reservation cannot go on without an operator."""
+    """The reservation cannot go on without an operator (``reason``, ``code`` as for
+    :class:`OrderFailed`)."""
 
     status: ClassVar[str | None] = "failed"
 
     reason: str = ""
+    code: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -217,9 +217,11 @@ class Order(Tracked[OrderStatus]):
         """The order is called off; allowed from any status that is not final."""
         return self._go(OrderStatus.CANCELED, at, reason, ev.OrderCanceled, reason=reason)
 
-    def fail(self, at: datetime, reason: str) -> TransitionOutcome:
-        """The order cannot reach the POS without an operator's fix (say, an unmapped item)."""
-        return self._go(OrderStatus.FAILED, at, reason, ev.OrderFailed, reason=reason)
+    def fail(self, at: datetime, reason: str, *, code: str = "") -> TransitionOutcome:
+        """The order cannot reach the POS without an operator's fix (say, an unmapped
+        item); the timeline reads ``code: reason``."""
+        detail = ev.failure_detail(code, reason)
+        return self._go(OrderStatus.FAILED, at, detail, ev.OrderFailed, reason=reason, code=code)
 
     def replay(self, at: datetime, detail: str = "") -> TransitionOutcome:
         """An operator fixed a failure: the order goes back to ``received`` to be sent again."""

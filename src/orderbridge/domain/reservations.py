@@ -189,9 +189,13 @@ class Reservation(Tracked[ReservationStatus]):
             ReservationStatus.CANCELED, at, reason, ev.ReservationCanceled, reason=reason
         )
 
-    def fail(self, at: datetime, reason: str) -> TransitionOutcome:
-        """The reservation cannot reach the POS without an operator's fix."""
-        return self._go(ReservationStatus.FAILED, at, reason, ev.ReservationFailed, reason=reason)
+    def fail(self, at: datetime, reason: str, *, code: str = "") -> TransitionOutcome:
+        """The reservation cannot reach the POS without an operator's fix; the timeline
+        reads ``code: reason``."""
+        detail = ev.failure_detail(code, reason)
+        return self._go(
+            ReservationStatus.FAILED, at, detail, ev.ReservationFailed, reason=reason, code=code
+        )
 
     def replay(self, at: datetime, detail: str = "") -> TransitionOutcome:
         """An operator fixed a failure: back to ``received`` to be sent again."""

@@ -78,6 +78,8 @@ class Settlement:
     error: str | None = None
     run_after: datetime | None = None
     result: Mapping[str, Any] | None = None
+    # The ``PermanentError``'s machine-readable code, for a permanent failure.
+    code: str | None = None
 
 
 def settle(

@@ -77,6 +77,11 @@ class CircuitBreaker:
             return CircuitState.OPEN
         return CircuitState.HALF_OPEN
 
+    def tripped(self, connection_id: str) -> bool:
+        """Whether the circuit has opened and not closed since (open or half-open)."""
+        circuit = self._circuits.get(connection_id)
+        return circuit is not None and circuit.opened_at is not None
+
     def allow(self, connection_id: str) -> bool:
         """Whether a call may start now; a half-open circuit lets exactly one through."""
         state = self.state(connection_id)

@@ -23,6 +23,9 @@ class ConnectionGuard:
     breaker: CircuitBreaker | None = None
     rate_limiter: RateLimiter | None = None
     unguarded_kinds: Collection[str] = field(default_factory=frozenset)
+    # Connections this worker has seen a call succeed on since it started (or since
+    # their circuit last opened here).
+    _working: set[str] = field(default_factory=set)
 
     def _connection(self, job: JobView) -> str | None:
         if job.kind in self.unguarded_kinds:
@@ -44,14 +47,33 @@ class ConnectionGuard:
         if conn is not None and self.rate_limiter is not None:
             await self.rate_limiter.acquire(conn)
 
-    def record(self, job: JobView, outcome: AttemptOutcome) -> None:
-        """Tell the breaker how the connection's call went."""
+    def record(self, job: JobView, outcome: AttemptOutcome) -> bool | None:
+        """Tell the breaker how the connection's call went; return True when this
+        opened the connection's circuit, False when it closed it, else None."""
         conn = self._connection(job)
         if conn is None or self.breaker is None:
-            return
+            return None
+        was_tripped = self.breaker.tripped(conn)
         if outcome is AttemptOutcome.SUCCEEDED:
             self.breaker.record_success(conn)
         elif outcome is AttemptOutcome.PERMANENT:
             self.breaker.record_neutral(conn)
         else:
             self.breaker.record_failure(conn)
+        tripped = self.breaker.tripped(conn)
+        if tripped:
+            self._working.discard(conn)
+        return None if tripped == was_tripped else tripped
+
+    def first_success(self, job: JobView, outcome: AttemptOutcome) -> str | None:
+        """The job's connection, the first time this worker sees a call on it succeed.
+
+        Circuits live in workers' memories, so a worker that died with a circuit open
+        leaves its ``connection.breaker_open`` incident behind; the first success any
+        worker sees on that connection proves it works and lets the incident clear.
+        """
+        conn = self._connection(job)
+        if conn is None or outcome is not AttemptOutcome.SUCCEEDED or conn in self._working:
+            return None
+        self._working.add(conn)
+        return conn

@@ -52,6 +52,14 @@ class SqlJobQueue:
         )
         return found is not None
 
+    def job_statuses(self, session: Session, job_ids: Sequence[int]) -> dict[int, str]:
+        if not job_ids:
+            return {}
+        found = session.execute(
+            select(OutboxJob.id, OutboxJob.status).where(OutboxJob.id.in_(list(job_ids)))
+        )
+        return {int(id): str(status) for id, status in found}
+
     def record_inbound(
         self,
         session: Session,

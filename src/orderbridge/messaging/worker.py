@@ -57,11 +57,16 @@ from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
 from orderbridge.messaging.wakeup import Wakeup
-from orderbridge.messaging.worker_db import WorkerDB
+from orderbridge.messaging.worker_db import DeathHook, WorkerDB
 from orderbridge.sql.availability import unavailable
 from orderbridge.sql.types import utcnow
 
 Handler = Callable[[JobView], Awaitable[Mapping[str, Any] | None]]
+BreakerHook = Callable[[str, bool], None]
+"""Called (in a thread) when a connection's circuit opens (True) or closes (False);
+also with False the first time this worker sees a call on the connection succeed."""
+# Payload fields worth a log field of their own: ids, never personal data.
+_LOGGED_IDS = ("order_id", "reservation_id", "location_id")
 _log = get_logger("orderbridge.worker")
 
 
@@ -115,6 +120,8 @@ class Worker:
         wakeup: Wakeup | None = None,
         unguarded_kinds: Collection[str] = (),
         read_session_factory: Callable[[], Session] | None = None,
+        on_dead: DeathHook | None = None,
+        on_breaker: BreakerHook | None = None,
     ) -> None:
         if concurrency < 1 or lease_seconds <= 0:
             raise ValueError("concurrency must be at least 1 and lease_seconds positive")
@@ -131,7 +138,9 @@ class Worker:
             worker_id=self.worker_id,
             lease_seconds=lease_seconds,
             clock=clock,
+            on_dead=on_dead,
         )
+        self.on_breaker = on_breaker
         self.retry_policy = retry_policy or RetryPolicy()
         self.metrics = metrics
         self.grace_seconds = lease_seconds if grace_seconds is None else grace_seconds
@@ -269,7 +278,9 @@ class Worker:
             self._record(job, crashed, started, kept)
             raise
         except PermanentError as exc:
-            settlement = Settlement(AttemptOutcome.PERMANENT, JobStatus.DEAD, error=str(exc))
+            settlement = Settlement(
+                AttemptOutcome.PERMANENT, JobStatus.DEAD, error=str(exc), code=exc.code
+            )
         except TransientError as exc:
             settlement = retry_or_bury(
                 self.retry_policy, job, AttemptOutcome.TRANSIENT, str(exc), now(), exc.retry_after
@@ -289,25 +300,46 @@ class Worker:
     ) -> None:
         """Record the try's outcome. While the database is away, keep trying (the job
         stays this worker's, its lease renewed once the database answers): the job is
-        handed back the moment the database returns, not when its lease runs out."""
+        handed back the moment the database returns, not when its lease runs out. For
+        a lease's length at most: past that, the lease decides (another try of the job
+        is claimed once it lapses), so a settle that never succeeds cannot hold the job."""
         backoff = Backoff(self.poll_interval)
+        give_up = time.monotonic() + self.lease_seconds
         while True:
             try:
                 kept = await self._db.settle(job, settlement, started, exchange)
                 break
             except Exception as exc:
-                if not unavailable(exc) or self._stopping is None or self._stopping.is_set():
-                    # Not an outage, or the worker is stopping: the lease will expire
-                    # and the job be retried.
+                stopping = self._stopping is None or self._stopping.is_set()
+                if not unavailable(exc) or stopping or time.monotonic() > give_up:
+                    # The outcome could not be written; the lease will expire and the
+                    # job be retried.
                     _log.error("recording the try failed", job_id=job.id, error=str(exc))
                     return
                 backoff.failed()
                 await asyncio.sleep(backoff.delay)
-        self._record(job, settlement, started, kept)
+        changed = self._record(job, settlement, started, kept)
+        if self.on_breaker is None or not job.connection_id:
+            return
+        working = self.guard.first_success(job, settlement.outcome)
+        if changed is None and working is not None:
+            changed = False  # clears what a worker that died with its circuit open left
+        if changed is not None:
+            try:
+                await asyncio.to_thread(self.on_breaker, job.connection_id, changed)
+            except Exception as exc:  # the circuit still works; only its incident is late
+                _log.error(
+                    "recording the circuit change failed",
+                    connection_id=job.connection_id,
+                    error=repr(exc),
+                )
 
-    def _record(self, job: JobView, settlement: Settlement, started: float, kept: bool) -> None:
+    def _record(
+        self, job: JobView, settlement: Settlement, started: float, kept: bool
+    ) -> bool | None:
+        """Count the try, feed the breaker, log a failure; return the circuit change."""
         self.processed += 1
-        self.guard.record(job, settlement.outcome)
+        changed = self.guard.record(job, settlement.outcome)
         if self.metrics is not None:
             elapsed = time.perf_counter() - started
             self.metrics.observe_attempt(job.kind, settlement.outcome.value, elapsed)
@@ -315,6 +347,16 @@ class Worker:
                 self.metrics.observe_success(job.kind, job.created_at, self._clock())
         if not kept:
             _log.warning("lease lost before the try ended", job_id=job.id, kind=job.kind)
+        elif settlement.status is not JobStatus.SUCCEEDED:
+            _log_failure(job, settlement)
+        if changed is not None:
+            _log.warning(
+                "circuit opened" if changed else "circuit closed",
+                connection_id=job.connection_id,
+                kind=job.kind,
+                job_id=job.id,
+            )
+        return changed
 
     async def _confirm_lease(self, job: JobView) -> None:
         if not await self._db.confirm(job):
@@ -341,3 +383,23 @@ class Worker:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _log_failure(job: JobView, settlement: Settlement) -> None:
+    """One structured line per failed try: ``job attempt failed`` or ``job dead``."""
+    fields: dict[str, Any] = {
+        "job_id": job.id,
+        "kind": job.kind,
+        "connection_id": job.connection_id,
+        "attempt": job.attempt,
+        "outcome": settlement.outcome.value,
+        "error": settlement.error,
+    }
+    if settlement.code:
+        fields["code"] = settlement.code
+    fields.update({k: str(job.payload[k]) for k in _LOGGED_IDS if k in job.payload})
+    if settlement.status is JobStatus.DEAD:
+        _log.error("job dead", **fields)
+    else:
+        retry_at = settlement.run_after.isoformat() if settlement.run_after else None
+        _log.warning("job attempt failed", retry_at=retry_at, **fields)

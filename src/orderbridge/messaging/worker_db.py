@@ -11,6 +11,10 @@ expect work (a wake-up signal, a full last batch), :meth:`WorkerDB.claim` first 
 ``read_sessions`` (give it ``session_factory(read_only(engine))`` so the question runs
 beside the writer) and opens the write transaction only on a yes. PostgreSQL claims with
 ``SKIP LOCKED`` and needs no such question.
+
+A job's death has consequences (its order fails, an alert is queued): the worker's
+``on_dead`` hook runs in the transaction that settles the job as ``dead``, so both are
+committed together or not at all.
 """
 
 from __future__ import annotations
@@ -23,10 +27,19 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from orderbridge.log import get_logger
 from orderbridge.messaging.attempts import Exchange, Settlement, release, settle
+from orderbridge.messaging.errors import TransientError
 from orderbridge.messaging.outbox import JobView, claim, might_claim, renew_leases, renew_try
+from orderbridge.messaging.tables import JobStatus
 
 T = TypeVar("T")
+DeathHook = Callable[[Session, JobView, Settlement, datetime], None]
+"""Called in the transaction that buries a job: ``(session, job, settlement, now)``."""
+
+# Settling again when the death hook lost a race (another writer changed the order).
+_SETTLE_TRIES = 3
+_log = get_logger("orderbridge.worker")
 
 
 class WorkerDB:
@@ -40,8 +53,10 @@ class WorkerDB:
         worker_id: str,
         lease_seconds: float,
         clock: Callable[[], datetime],
+        on_dead: DeathHook | None = None,
     ) -> None:
         self._sessions = sessions
+        self._on_dead = on_dead
         self._read_sessions = read_sessions
         self.worker_id = worker_id
         self.lease_seconds = lease_seconds
@@ -112,16 +127,47 @@ class WorkerDB:
         self, job: JobView, settlement: Settlement, started: float, exchange: Exchange
     ) -> bool:
         """:meth:`settle` on the calling thread (for a cancelled try, which cannot await)."""
+        duration_ms = round((time.perf_counter() - started) * 1000)
+        hook = self._on_dead if settlement.status is JobStatus.DEAD else None
+        for tries_left in range(_SETTLE_TRIES - 1, -1, -1):
+            try:
+                return self._settle_once(job, settlement, duration_ms, exchange, hook)
+            except TransientError:
+                if not tries_left:
+                    raise  # the lease will lapse and the job be tried again
+            except Exception as exc:
+                if hook is None:
+                    raise
+                # A bug in the hook must not keep the job from dying (it would be
+                # retaken and die again forever): bury it without, and say so.
+                _log.error(
+                    "reacting to a dead job failed", job_id=job.id, kind=job.kind, error=repr(exc)
+                )
+                hook = None
+        raise AssertionError("unreachable")
+
+    def _settle_once(
+        self,
+        job: JobView,
+        settlement: Settlement,
+        duration_ms: int,
+        exchange: Exchange,
+        hook: DeathHook | None,
+    ) -> bool:
+        now = self._clock()
         with self._sessions() as session, session.begin():
-            return settle(
+            moved = settle(
                 session,
                 job,
                 self.worker_id,
                 settlement,
-                duration_ms=round((time.perf_counter() - started) * 1000),
+                duration_ms=duration_ms,
                 exchange=exchange,
-                now=self._clock(),
+                now=now,
             )
+            if moved and hook is not None:
+                hook(session, job, settlement, now)
+            return moved
 
     async def renew(self, job_ids: Collection[int]) -> set[int]:
         """Extend the leases of ``job_ids`` this worker still holds; return those ids."""

@@ -5,8 +5,9 @@ stores nothing); a marketplace cannot — the customer already ordered and paid 
 marketplace's site. :func:`place_channel_order` therefore stores every order it is
 given: a valid one is queued for the POS exactly as ``place_order`` does; one with
 problems (an item the menu mapping does not know, a paused location) is stored as
-``failed`` with every reason in its timeline, so an operator sees it, fixes the cause
-and replays it. Repeats of the same channel order id change nothing.
+``failed`` with every reason in its timeline and an ``order.failed`` incident (alerts,
+the dashboard's Overview), so an operator hears of it, fixes the cause and replays it.
+Repeats of the same channel order id change nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from orderbridge.domain.validation import (
     validate_order,
 )
 from orderbridge.ports import UnitOfWork
-from orderbridge.services import mapping_orders, notify
+from orderbridge.services import failures, mapping_orders, notify
 from orderbridge.services.errors import NotFound
 from orderbridge.services.ids import new_id
 from orderbridge.services.orders import SUBMIT_ORDER, Placed
@@ -97,11 +98,15 @@ def place_channel_order(
         order.external_refs.update(own.refs)
         if held:
             order.external_refs[mapping_orders.HELD_REF] = "1"
-    if menu is None:
-        order.fail(now, "menu_not_published: the location has no menu yet")
-    elif problems or extra_problems:
-        order.fail(now, "; ".join(filter(None, [describe(problems), *extra_problems])))
+    failure = _failure(menu is None, problems, extra_problems)
+    if failure is not None:
+        order.fail(now, failure[1], code=failure[0])
     uow.add_order(order, tenant_id=tenant_id, request_hash=request_hash)
+    if failure is not None:
+        code, reason = failure
+        failures.order_failed(
+            uow, tenant_id=tenant_id, order=order, code=code, reason=reason, now=now
+        )
     if not problems and not extra_problems and menu is not None:
         binding = uow.pos_binding(order.location_id)
         uow.enqueue(
@@ -115,3 +120,17 @@ def place_channel_order(
     stored = uow.get_order(order.id)
     assert stored is not None
     return Placed(stored, created=True)
+
+
+def _failure(
+    no_menu: bool, problems: list[ValidationProblem], extra: Sequence[str]
+) -> tuple[str, str] | None:
+    """``(code, reason)`` of an order that cannot go to the POS, or None: the code is
+    the first problem's (what the channel's ``order.failed`` and the alert carry), the
+    reason lists every problem."""
+    if no_menu:
+        return "menu_not_published", "the location has no menu yet"
+    if not problems and not extra:
+        return None
+    code = problems[0].code.value if problems else extra[0].split(" ", 1)[0].rstrip(":")
+    return code, "; ".join(filter(None, [describe(problems), *extra]))

@@ -42,10 +42,14 @@ from orderbridge.matching import (
 )
 from orderbridge.ports import LocationRecord, UnitOfWork
 from orderbridge.services.errors import NotFound, ServiceError
+from orderbridge.services.incidents import raise_incident
 
 STOREFRONT = "storefront"
 """The channel of orders placed through the storefront API."""
 REMATCH = "mapping.rematch"
+MAPPING_BROKEN = "mapping.broken"
+BROKEN_ITEMS = "channel_item_ids"  # in the incident's data: a JSON list
+_UNDECIDED = frozenset({MappingStatus.SUGGESTED, MappingStatus.UNMAPPED})
 """The job that rematches a location's own channel menus after its POS menu changed."""
 MAX_CHANNEL_ITEMS = 5000
 
@@ -216,7 +220,7 @@ def _store(
         decided.append(linked_options(decision.mapping, by_id[match.channel_item_id], pos_menu))
     tx.mappings.save_mappings(menu.location_id, menu.channel, decided, tenant_id=tenant_id, now=now)
     if broken:
-        _report_broken(tenant_id=tenant_id, menu=menu, items=broken, now=now)
+        _report_broken(tx, tenant_id=tenant_id, menu=menu, items=broken, now=now)
     counts = {status.value: 0 for status in MappingStatus}
     for mapping in decided:
         counts[mapping.status.value] += 1
@@ -226,9 +230,14 @@ def _store(
 
 
 def _report_broken(
-    *, tenant_id: str, menu: ChannelMenu, items: Sequence[str], now: datetime
+    tx: UnitOfWork, *, tenant_id: str, menu: ChannelMenu, items: Sequence[str], now: datetime
 ) -> None:
-    """A POS item that mappings pointed at is gone: a person must look again."""
+    """A POS item that mappings pointed at is gone: a person must look again.
+
+    One ``mapping.broken`` incident per location and channel, naming every item still
+    waiting for a person (those of an earlier report too); the incident watch clears
+    it once each of them is decided again (``services.watch``).
+    """
     _log.warning(
         "mapping.broken",
         tenant_id=tenant_id,
@@ -236,6 +245,54 @@ def _report_broken(
         channel=menu.channel,
         channel_item_ids=list(items),
         at=now.isoformat(),
+    )
+    subject = broken_subject(menu.location_id, menu.channel)
+    earlier = [
+        item
+        for incident in tx.open_incidents(kind=MAPPING_BROKEN, limit=1000, tenant_id=tenant_id)
+        if incident.subject_id == subject
+        for item in broken_items(incident.data)
+    ]
+    waiting = list(dict.fromkeys([*earlier, *items]))
+    more = len(waiting) - 10
+    shown = ", ".join(waiting[:10]) + (f" and {more} more" if more > 0 else "")
+    raise_incident(
+        tx,
+        tenant_id=tenant_id,
+        kind=MAPPING_BROKEN,
+        subject_id=subject,
+        detail=f"{len(waiting)} mapped item(s) of {menu.channel} point at POS items that are "
+        f"gone: {shown} (confirm or correct them on the Mapping page)",
+        now=now,
+        data={
+            "location_id": menu.location_id,
+            "channel": menu.channel,
+            BROKEN_ITEMS: json.dumps(waiting),
+        },
+    )
+
+
+def broken_subject(location_id: str, channel: str) -> str:
+    """The subject of a location's and channel's ``mapping.broken`` incident."""
+    return f"{location_id}:{channel}"
+
+
+def broken_items(data: Mapping[str, str]) -> list[str]:
+    """The channel item ids a ``mapping.broken`` incident waits on (its ``data``)."""
+    found = json.loads(data.get(BROKEN_ITEMS) or "[]")
+    return [str(item) for item in found] if isinstance(found, list) else []
+
+
+def still_broken(uow: UnitOfWork, location_id: str, channel: str, items: Sequence[str]) -> bool:
+    """Whether any of ``items`` still waits for a person: mapped nowhere usable yet
+    (``suggested`` or ``unmapped``) and still on the channel's menu."""
+    menu = uow.mappings.channel_menu(location_id, channel)
+    if menu is None or menu.mode is not ChannelMode.OWN:
+        return False  # the channel went back to the POS's menu: nothing to map
+    on_menu = {item.id for item in menu.items}
+    current = uow.mappings.mappings(location_id, channel)
+    return any(
+        item in on_menu and item in current and current[item].status in _UNDECIDED for item in items
     )
 
 

@@ -36,7 +36,7 @@ from orderbridge.domain.validation import (
 )
 from orderbridge.matching import ChannelItem, ChannelMode, ItemMapping
 from orderbridge.ports import LocationRecord, PermanentError, StoredOrder, UnitOfWork
-from orderbridge.services import notify
+from orderbridge.services import failures, notify
 from orderbridge.services.errors import Conflict, Rejected
 from orderbridge.services.ids import new_id
 
@@ -45,6 +45,7 @@ CHANNEL_REF = "mapping_channel"
 CHANNEL_LINES_REF = "channel_lines"
 """``external_refs`` key: the channel's ids of each line, as JSON."""
 HELD_REF = "mapping_held"
+UNMAPPED_ITEM = ProblemCode.UNMAPPED_ITEM.value
 """``external_refs`` key, ``"1"`` while the order's lines are the channel's, unmapped."""
 
 UowFactory = Callable[[], UnitOfWork]
@@ -186,6 +187,14 @@ def prepare(
         placed_by=placed_by,  # the key that placed it reads it (and replays see it) too
     )
     notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
+    failures.order_failed(  # a person must map its items: tell them (alerts, Overview)
+        uow,
+        tenant_id=tenant_id,
+        order=order,
+        code=UNMAPPED_ITEM,
+        reason=describe(translated.unmapped),
+        now=now,
+    )
     uow.commit()
     return Prepared(translated.draft, translated.refs, held=stored)
 
@@ -207,7 +216,7 @@ def held_order(
     )
     order.external_refs.update(translated.refs)
     order.external_refs[HELD_REF] = "1"
-    order.fail(now, describe(translated.unmapped))
+    order.fail(now, describe(translated.unmapped), code=UNMAPPED_ITEM)
     return order
 
 

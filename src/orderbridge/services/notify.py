@@ -4,7 +4,8 @@ Each applied move of an order or a reservation is a domain event on the aggregat
 announcement drains them, one storefront event per move. The payload is captured when
 the event happens, so a delivery made later still says what was true then; jobs of one
 order to one endpoint share a key and go out in order.
-Payloads carry ids, statuses and amounts, never the customer's contacts.
+Payloads carry ids, statuses and amounts (and a failure's ``reason`` and ``code``), never
+the customer's contacts.
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from orderbridge.domain.events import DomainEvent, OrderEvent, ReservationEvent
+from orderbridge.domain.events import (
+    DomainEvent,
+    OrderEvent,
+    OrderFailed,
+    ReservationEvent,
+    ReservationFailed,
+)
 from orderbridge.domain.orders import Order
 from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import Job, UnitOfWork
@@ -79,9 +86,9 @@ def order_event_jobs(uow: UnitOfWork, *, tenant_id: str, order: Order, at: datet
     """What :func:`order_event` queues, for a caller that queues more in the same go."""
     jobs: list[Job] = []
     channel_connection = order.external_refs.get("channel_connection_id")
-    for status in _drain(order.events):
+    for status, facts in _drain(order.events):
         event = f"order.{status}"
-        data = {**order_summary(order), "status": status}
+        data = {**order_summary(order), "status": status, **facts}
         jobs += deliveries(uow, tenant_id=tenant_id, event=event, data=data, key=order.id, at=at)
         if channel_connection:
             jobs.append(
@@ -107,22 +114,31 @@ def reservation_event(
 ) -> None:
     """Announce the reservation's moves since the last announcement
     (``reservation.confirmed`` …)."""
-    for status in _drain(reservation.events):
+    for status, facts in _drain(reservation.events):
         publish(
             uow,
             tenant_id=tenant_id,
             event=f"reservation.{status}",
-            data={**reservation_summary(reservation), "status": status},
+            data={**reservation_summary(reservation), "status": status, **facts},
             key=reservation.id,
             at=at,
         )
 
 
-def _drain(events: list[DomainEvent]) -> list[str]:
-    """The storefront statuses of ``events``, in order; the list is emptied (each move is
-    announced once however often its aggregate is announced)."""
-    statuses = [
-        e.status for e in events if isinstance(e, OrderEvent | ReservationEvent) and e.status
+def _drain(events: list[DomainEvent]) -> list[tuple[str, dict[str, str]]]:
+    """The storefront statuses of ``events``, in order, each with what its event adds
+    (a failure's ``reason`` and ``code``); the list is emptied (each move is announced
+    once however often its aggregate is announced)."""
+    drained = [
+        (e.status, _facts(e))
+        for e in events
+        if isinstance(e, OrderEvent | ReservationEvent) and e.status
     ]
     events.clear()
-    return statuses
+    return drained
+
+
+def _facts(event: DomainEvent) -> dict[str, str]:
+    if isinstance(event, OrderFailed | ReservationFailed):
+        return {"reason": event.reason, "code": event.code}
+    return {}

@@ -15,9 +15,10 @@ from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.orders import Order, OrderStatus
 from orderbridge.domain.validation import PricePolicy, price_lines, validate_order
 from orderbridge.ports import Job, LocationRecord, OrderFingerprint, StoredOrder, UnitOfWork
-from orderbridge.services import mapping_orders, notify
+from orderbridge.services import failures, mapping_orders, notify
 from orderbridge.services.errors import Conflict, NotFound, Rejected, ServiceError
 from orderbridge.services.ids import new_id
+from orderbridge.services.incidents import clear_incident
 
 SUBMIT_ORDER = "order.submit"
 
@@ -190,9 +191,12 @@ def cancel_order(
     """
     stored = get_order(uow, tenant_id=tenant_id, order_id=order_id, placed_by=placed_by)
     order = stored.order
+    was_failed = order.status is OrderStatus.FAILED
     outcome = order.cancel(now, reason or "canceled by the channel")
     if not outcome.applied:
         raise Conflict("order_final", f"the order is {order.status.value} and cannot be canceled")
+    if was_failed:  # nothing left for an operator to fix
+        clear_incident(uow, kind=failures.ORDER_FAILED, subject_id=order.id, now=now)
     if stored.pos_order_id:
         order.record(now, "pos.cancel_not_supported", "the POS keeps its copy; tell the cashier")
     uow.save_order(order)
@@ -212,7 +216,7 @@ def replay_order(
     mapping_orders.check_replay(uow, order)  # a held order needs its items mapped first
     if order.status is OrderStatus.RECEIVED:
         order.record(now, "order.replay_requested", "queued for submission again")
-    elif not order.replay(now, "replayed by an operator").applied:
+    elif not failures.reopen_order(uow, stored, now=now, detail="replayed by an operator"):
         raise Conflict("not_replayable", f"an order that is {order.status.value} is not replayed")
     uow.save_order(order)
     uow.enqueue(

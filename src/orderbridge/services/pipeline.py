@@ -24,14 +24,13 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services import mapping_orders, notify
+from orderbridge.services import failures, mapping_orders, notify
+from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
 from orderbridge.services.submission import (
     Fence,
     create_once,
     look_up_since,
     no_fence,
-    park_connection_on_reauth,
-    parks_for_reauth,
     tried_before,
 )
 
@@ -51,6 +50,7 @@ async def submit_order(
     clock: Clock,
     before_create: Fence = no_fence,
     first_try_at: datetime | None = None,
+    revived: bool = False,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
@@ -60,18 +60,30 @@ async def submit_order(
     the order is looked up first. ``before_create`` runs right before the create call
     (the worker passes its lease fence: a try whose job was taken over stops there).
     ``first_try_at`` (when this job's first try began) bounds the look-up.
+    ``revived``: an operator sent this job back from the dead letters, having fixed
+    the cause, so an order its death failed goes round again.
+
+    A refusal is raised as ``PermanentError`` (a refused token parks the connection
+    first); when the job is then buried, the worker fails the order in the same
+    transaction (``services.deaths``), as it does when the retries run out.
     """
     with uow() as tx:
         stored = tx.get_order(order_id)
         if stored is None:
             raise PermanentError("unknown_order", f"order {order_id} is not stored")
+        if revived and stored.order.status is OrderStatus.FAILED:
+            detail = "dead letter retried by an operator"
+            failures.reopen_order(tx, stored, now=clock(), detail=detail)
+            tx.save_order(stored.order)
+            tx.commit()
+            stored = tx.get_order(order_id)
+            assert stored is not None
         if stored.order.status is not OrderStatus.RECEIVED:
             return {"skipped": stored.order.status.value}
         binding = tx.pos_binding(stored.order.location_id)
         if binding is None:
-            stored.order.fail(clock(), "the location has no POS connection")
-            tx.save_order(stored.order)
-            notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=clock())
+            reason = "the location has no POS connection"
+            failures.fail_order(tx, stored, code="no_pos_connection", reason=reason, now=clock())
             tx.commit()
             return {"failed": "no_pos_connection"}
     connection, location = binding
@@ -91,7 +103,8 @@ async def submit_order(
             before_create=before_create,
         )
     except PermanentError as error:
-        _refused(error, uow=uow, order_id=order_id, connection=connection, clock=clock)
+        if error.code == REAUTH:
+            _park(uow, connection, error.reason, clock, order_id=order_id)
         raise
     with uow() as tx:
         stored = tx.get_order(order_id)
@@ -109,29 +122,28 @@ async def submit_order(
             pos_order_id=ref.pos_order_id,
             pos_check_id=ref.pos_check_id,
         )
+        connection_works(tx, connection, now=now)
         tx.commit()
     return {"pos_order_id": ref.pos_order_id, "found": found}
 
 
-def _refused(
-    error: PermanentError,
-    *,
+def _park(
     uow: UowFactory,
-    order_id: str,
     connection: ConnectionRecord,
+    reason: str,
     clock: Clock,
+    *,
+    order_id: str | None = None,
 ) -> None:
-    """A permanent refusal: a bad token parks the connection (the order waits for a
-    replay); anything else fails the order with the POS's reason."""
+    """The POS refused the connection's credentials: park it until they are renewed,
+    and say so on the timeline of the order that was refused (``pos.reauth_required``)."""
     with uow() as tx:
-        stored = tx.get_order(order_id)
-        assert stored is not None
         now = clock()
-        order = stored.order
-        parked = parks_for_reauth(tx, connection, error, order, now)
-        if not parked and order.fail(now, f"{error.code}: {error.reason}").applied:
-            notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=now)
-        tx.save_order(stored.order)
+        park_connection(tx, connection, reason=reason, now=now)
+        stored = tx.get_order(order_id) if order_id is not None else None
+        if stored is not None:
+            stored.order.record(now, "pos.reauth_required", reason)
+            tx.save_order(stored.order)
         tx.commit()
 
 
@@ -156,7 +168,8 @@ async def reconcile_order(
     try:
         ref = await pos.order_state(stored.pos_order_id, location=location)
     except PermanentError as error:
-        park_connection_on_reauth(uow, connection, error)
+        if error.code == REAUTH:  # park the connection, or every sweep makes a dead letter
+            _park(uow, connection, error.reason, clock)
         raise
     with uow() as tx:
         fresh = tx.get_order(order_id)

@@ -24,15 +24,15 @@ from orderbridge.ports import (
     StoredReservation,
     UnitOfWork,
 )
-from orderbridge.services import notify
+from orderbridge.services import failures, notify
+from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
 from orderbridge.services.errors import Conflict, NotFound
+from orderbridge.services.incidents import clear_incident
 from orderbridge.services.submission import (
     Fence,
     create_once,
     look_up_since,
     no_fence,
-    park_connection_on_reauth,
-    parks_for_reauth,
     tried_before,
 )
 
@@ -113,10 +113,15 @@ def cancel_reservation(
     stored = get_reservation(
         uow, tenant_id=tenant_id, reservation_id=reservation_id, placed_by=placed_by
     )
+    was_failed = stored.reservation.status is ReservationStatus.FAILED
     if not stored.reservation.cancel(now, reason or "canceled by the channel").applied:
         raise Conflict(
             "reservation_final",
             f"the reservation is {stored.reservation.status.value} and cannot be canceled",
+        )
+    if was_failed:  # nothing left for an operator to fix
+        clear_incident(
+            uow, kind=failures.RESERVATION_FAILED, subject_id=stored.reservation.id, now=now
         )
     uow.save_reservation(stored.reservation)
     notify.reservation_event(uow, tenant_id=tenant_id, reservation=stored.reservation, at=now)
@@ -133,22 +138,34 @@ async def submit_reservation(
     clock: Clock,
     before_create: Fence = no_fence,
     first_try_at: datetime | None = None,
+    revived: bool = False,
 ) -> dict[str, Any]:
     """Create the reservation at the POS exactly once, as an order is created
     (``services/submission.py``); ``before_create`` is the worker's lease fence,
-    ``first_try_at`` (when this job's first try began) bounds the look-up."""
+    ``first_try_at`` (when this job's first try began) bounds the look-up.
+
+    As with orders (``pipeline.submit_order``): a refusal is raised, and the worker
+    fails the reservation when it buries the job; ``revived`` (the dead letter was
+    retried) sends a reservation its death failed round again.
+    """
     with uow() as tx:
         stored = tx.get_reservation(reservation_id)
         if stored is None:
             raise PermanentError("unknown_reservation", f"{reservation_id} is not stored")
+        if revived and stored.reservation.status is ReservationStatus.FAILED:
+            detail = "dead letter retried by an operator"
+            failures.reopen_reservation(tx, stored, now=clock(), detail=detail)
+            tx.save_reservation(stored.reservation)
+            tx.commit()
+            stored = tx.get_reservation(reservation_id)
+            assert stored is not None
         if stored.reservation.status is not ReservationStatus.RECEIVED:
             return {"skipped": stored.reservation.status.value}
         binding = tx.pos_binding(stored.reservation.location_id)
         if binding is None:
-            stored.reservation.fail(clock(), "the location has no POS connection")
-            tx.save_reservation(stored.reservation)
-            notify.reservation_event(
-                tx, tenant_id=stored.tenant_id, reservation=stored.reservation, at=clock()
+            reason = "the location has no POS connection"
+            failures.fail_reservation(
+                tx, stored, code="no_pos_connection", reason=reason, now=clock()
             )
             tx.commit()
             return {"failed": "no_pos_connection"}
@@ -172,7 +189,8 @@ async def submit_reservation(
             before_create=before_create,
         )
     except PermanentError as error:
-        _refused(error, uow=uow, reservation_id=reservation_id, connection=connection, clock=clock)
+        if error.code == REAUTH:
+            _park(uow, connection, error.reason, clock, reservation_id=reservation_id)
         raise
     with uow() as tx:
         fresh = tx.get_reservation(reservation_id)
@@ -191,30 +209,55 @@ async def submit_reservation(
         tx.save_reservation(
             fresh.reservation, pos_connection_id=connection.id, pos_reservation_id=ref.pos_order_id
         )
+        connection_works(tx, connection, now=now)
         tx.commit()
     return {"pos_reservation_id": ref.pos_order_id, "found": found}
 
 
-def _refused(
-    error: PermanentError,
-    *,
+def _park(
     uow: UowFactory,
-    reservation_id: str,
     connection: ConnectionRecord,
+    reason: str,
     clock: Clock,
+    *,
+    reservation_id: str | None = None,
 ) -> None:
-    """A permanent refusal: a bad token parks the connection (the reservation waits for
-    a replay); anything else fails the reservation with the POS's reason."""
+    """As ``pipeline._park``: the connection parked, the refused reservation told."""
     with uow() as tx:
-        fresh = tx.get_reservation(reservation_id)
-        assert fresh is not None
         now = clock()
-        reservation = fresh.reservation
-        parked = parks_for_reauth(tx, connection, error, reservation, now)
-        if not parked and reservation.fail(now, f"{error.code}: {error.reason}").applied:
-            notify.reservation_event(tx, tenant_id=fresh.tenant_id, reservation=reservation, at=now)
-        tx.save_reservation(reservation)
+        park_connection(tx, connection, reason=reason, now=now)
+        stored = tx.get_reservation(reservation_id) if reservation_id is not None else None
+        if stored is not None:
+            stored.reservation.record(now, "pos.reauth_required", reason)
+            tx.save_reservation(stored.reservation)
         tx.commit()
+
+
+def replay_reservation(
+    uow: UnitOfWork, *, reservation_id: str, now: datetime, tenant_id: str | None = None
+) -> StoredReservation:
+    """An operator fixed what made the reservation fail: send it to the POS again."""
+    stored = uow.get_reservation(reservation_id, tenant_id=tenant_id)
+    if stored is None:
+        raise NotFound("unknown_reservation", "no such reservation", field="id")
+    reservation = stored.reservation
+    if reservation.status is ReservationStatus.RECEIVED:
+        reservation.record(now, "reservation.replay_requested", "queued for submission again")
+    elif not failures.reopen_reservation(uow, stored, now=now, detail="replayed by an operator"):
+        raise Conflict(
+            "not_replayable", f"a reservation that is {reservation.status.value} is not replayed"
+        )
+    uow.save_reservation(reservation)
+    uow.enqueue(
+        SUBMIT_RESERVATION,
+        {"reservation_id": reservation.id},
+        key=reservation.id,
+        connection_id=uow.pos_connection_id(reservation.location_id),
+    )
+    uow.commit()
+    replayed = uow.get_reservation(reservation_id)
+    assert replayed is not None
+    return replayed
 
 
 async def reconcile_reservation(
@@ -237,7 +280,8 @@ async def reconcile_reservation(
     try:
         ref = await pos.reservation_state(stored.pos_reservation_id, location=location)
     except PermanentError as error:
-        park_connection_on_reauth(uow, connection, error)
+        if error.code == REAUTH:
+            _park(uow, connection, error.reason, clock)
         raise
     with uow() as tx:
         fresh = tx.get_reservation(reservation_id)

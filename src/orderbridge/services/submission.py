@@ -12,20 +12,20 @@ reservations follow the same rules to get there (``pipeline.submit_order`` and
 * **The lease fence.** Right before creating, the try confirms it still holds its job
   (``before_create``; the worker passes ``messaging.lease.confirm_lease``): a try whose
   job was taken over stops there and the new owner looks first.
-* **A revoked token parks, it does not fail.** The POS refusing the hub's credentials
-  (``reauth_required``) parks the connection as ``needs_reauth`` and leaves the order
-  or reservation waiting, recorded on its timeline, until someone re-authorises and
-  replays it; any other permanent refusal fails it with the POS's reason.
+* **A refusal is raised.** The caller parks the connection when the POS refused the
+  hub's credentials (``services.connection_health``), and re-raises: the worker buries
+  the job and, in that transaction, fails the order or reservation with the POS's
+  reason and code (``services.deaths``). Replacing the credentials sends the jobs a
+  refused token buried back to the queue, which takes their orders round again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from typing import Any
 
-from orderbridge.domain.lifecycle import TimelineEntry, Tracked
-from orderbridge.ports import ConnectionRecord, PermanentError, PosOrderRef, UnitOfWork
+from orderbridge.domain.lifecycle import TimelineEntry
+from orderbridge.ports import PosOrderRef
 
 REAUTH = "reauth_required"
 # Timeline events after which a new job's first try may not be the first to reach the
@@ -82,32 +82,3 @@ async def create_once(
             return found, True
     await before_create()
     return await create(), False
-
-
-def parks_for_reauth(
-    tx: UnitOfWork,
-    connection: ConnectionRecord,
-    error: PermanentError,
-    subject: Tracked[Any],
-    now: datetime,
-) -> bool:
-    """If ``error`` is the POS refusing the hub's credentials, park ``connection`` as
-    ``needs_reauth`` and record it on ``subject``'s timeline (its status stays: it
-    waits for a replay). ``False`` for any other error: the caller fails the subject."""
-    if error.code != REAUTH:
-        return False
-    tx.set_connection_status(connection.id, "needs_reauth", error.reason)
-    subject.record(now, "pos.reauth_required", error.reason)
-    return True
-
-
-def park_connection_on_reauth(
-    uow: Callable[[], UnitOfWork], connection: ConnectionRecord, error: PermanentError
-) -> None:
-    """After a status question (reconcile) the POS refused the hub's credentials: park
-    the connection, or every sweep would make another dead letter of it."""
-    if error.code != REAUTH:
-        return
-    with uow() as tx:
-        tx.set_connection_status(connection.id, "needs_reauth", error.reason)
-        tx.commit()

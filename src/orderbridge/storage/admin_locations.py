@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from orderbridge.services.errors import Invalid, NotFound
 from orderbridge.storage import admin
 from orderbridge.storage import tables as t
+from orderbridge.storage.alert_destinations import MAX_STUCK_AFTER_MINUTES
 from orderbridge.storage.types import utcnow
 
 PRICE_POLICIES = ("menu", "strict")
@@ -133,6 +134,7 @@ def update_location(
     name: str | None = None,
     timezone: str | None = None,
     price_policy: str | None = None,
+    stuck_after_minutes: int | None = None,
 ) -> t.Location:
     """Change what is given; each value is checked (``Invalid`` names the field)."""
     row = owned_location(session, tenant_id, location_id)
@@ -145,6 +147,14 @@ def update_location(
     if price_policy is not None:
         _check_price_policy(price_policy)
         row.price_policy = price_policy
+    if stuck_after_minutes is not None:
+        if not 0 <= stuck_after_minutes <= MAX_STUCK_AFTER_MINUTES:
+            raise Invalid(
+                "invalid_value",
+                f"stuck_after_minutes is 0 to {MAX_STUCK_AFTER_MINUTES}",
+                field="stuck_after_minutes",
+            )
+        row.stuck_after_minutes = stuck_after_minutes
     row.updated_at = utcnow()
     session.flush()
     return row

@@ -129,15 +129,22 @@ def endpoint_record(
     row: t.WebhookEndpoint, cipher: CredentialCipher, now: datetime
 ) -> EndpointRecord:
     """The endpoint with its secrets still live at ``now``."""
-    secrets: list[str] = []
-    for entry in decrypted.decrypt(cipher, row.id, row.secrets).get("secrets", []):
-        expires = entry.get("expires_at")
-        if expires is None or datetime.fromisoformat(str(expires)) > now:
-            secrets.append(str(entry["secret"]))
     return EndpointRecord(
         id=row.id,
         tenant_id=row.tenant_id,
         url=row.url,
         events=endpoint_events(row.events),
-        secrets=tuple(secrets),
+        secrets=live_secrets(cipher, row.id, row.secrets, now),
     )
+
+
+def live_secrets(
+    cipher: CredentialCipher, owner_id: str, token: str, now: datetime
+) -> tuple[str, ...]:
+    """The signing secrets of an encrypted ``{"secrets": [...]}`` not expired at ``now``."""
+    secrets: list[str] = []
+    for entry in decrypted.decrypt(cipher, owner_id, token).get("secrets", []):
+        expires = entry.get("expires_at")
+        if expires is None or datetime.fromisoformat(str(expires)) > now:
+            secrets.append(str(entry["secret"]))
+    return tuple(secrets)

@@ -33,6 +33,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "orderbridge.storage.channel_refs",
     "orderbridge.storage.mapping_tables",
     "orderbridge.storage.rate_limits",
+    "orderbridge.storage.alert_tables",
 )
 
 

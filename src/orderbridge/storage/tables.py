@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from orderbridge.storage.db import Base
@@ -64,6 +64,9 @@ class Location(Base):
     paused_until: Mapped[datetime | None]
     pause_reason: Mapped[str] = mapped_column(String(500), default="")
     price_policy: Mapped[str] = mapped_column(String(16), default="menu")
+    # An order not accepted by the POS this long after it arrived raises ``order.stuck``
+    # (0: never). Added by 0005_alerts.
+    stuck_after_minutes: Mapped[int] = mapped_column(default=10, server_default=text("10"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -8,7 +8,7 @@ that change the same order at once cannot both win; the loser raises
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -28,12 +28,13 @@ from orderbridge.security import CredentialCipher
 from orderbridge.storage import codec
 from orderbridge.storage import config_rows as rows
 from orderbridge.storage import tables as t
+from orderbridge.storage.incidents import IncidentRows
 from orderbridge.storage.mapping_store import SqlMappingStore
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow_aggregates import ConcurrentUpdate
 from orderbridge.storage.uow_orders import OrderStore
 
-__all__ = ["ConcurrentUpdate", "JobQueue", "SqlUnitOfWork"]
+__all__ = ["ConcurrentUpdate", "JobQueue", "JoinedUnitOfWork", "SqlUnitOfWork"]
 
 
 class JobQueue(Protocol):
@@ -63,13 +64,17 @@ class JobQueue(Protocol):
         now: datetime,
     ) -> bool: ...
 
+    def job_statuses(self, session: Session, job_ids: Sequence[int]) -> Mapping[int, str]:
+        """The status of each of ``job_ids`` still stored (the incident watch asks)."""
+        ...
+
 
 # Decoded menus by (location id, menu version); menus are immutable values.
 _MENUS: dict[tuple[str, str], Menu] = {}
 _MENUS_KEPT = 512
 
 
-class SqlUnitOfWork(OrderStore):
+class SqlUnitOfWork(OrderStore, IncidentRows):
     """A transaction over the hub's tables; see ``orderbridge.ports.UnitOfWork``."""
 
     def __init__(
@@ -308,6 +313,41 @@ class SqlUnitOfWork(OrderStore):
         if row is None or not row.active:
             return None
         return rows.endpoint_record(row, self.cipher, self.clock())
+
+
+class JoinedUnitOfWork(SqlUnitOfWork):
+    """A unit of work inside a transaction that someone else owns and commits.
+
+    The worker buries a dead job and, in the same transaction, fails the order the job
+    was submitting (``messaging.worker_db``); services written against ``UnitOfWork``
+    run unchanged on it. ``commit()`` only flushes: the owner of the session commits
+    or rolls back everything together.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        cipher: CredentialCipher,
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        queue: JobQueue,
+    ):
+        super().__init__(lambda: session, cipher, clock, queue=queue)
+        self._joined = session
+
+    def __enter__(self) -> JoinedUnitOfWork:
+        self._session = self._joined
+        self._loaded.clear()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._connection = None
+        self._session = None
+
+    def commit(self) -> None:
+        self._connection = None
+        self.session.flush()
+        self._loaded.clear()
 
 
 def _wants(events: tuple[str, ...], event: str) -> bool:

@@ -23,8 +23,10 @@ from orderbridge.web.routes import (
     admin_keys,
     admin_locations,
     admin_mapping,
+    alerts,
     connect,
     endpoints,
+    health,
     ingress,
     ops,
     orders_list,
@@ -82,10 +84,10 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     install_error_handlers(app)
     # The Poster webhook route comes first: it is matched before the routes below.
     ingress.mount(app, context)
-    for module in (storefront, endpoints, ops, connect, wix_ingress, admin_mapping):
+    for module in (storefront, endpoints, ops, health, connect, wix_ingress, admin_mapping):
         app.include_router(module.router)
     pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
-    for admin_module in (orders_list, admin_keys, admin_connections, admin_locations):
+    for admin_module in (orders_list, admin_keys, admin_connections, admin_locations, alerts):
         app.include_router(admin_module.router)
     app.include_router(apidocs.router)
     install_openapi(app)

@@ -72,6 +72,7 @@ UNKNOWN = {
     "channel_item_id": "unknown_channel_item",
     "connection_id": "unknown_connection",
     "key_id": "unknown_key",
+    "destination_id": "unknown_alert_destination",
 }
 UNREACHABLE = ErrorCase(502, "unreachable", "poster did not answer (timeout); nothing was saved")
 REFUSED = ErrorCase(
@@ -101,6 +102,9 @@ CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
     ),
     ("post", "/api/v1/admin/orders/{order_id}/replay"): (
         ErrorCase(409, "not_replayable", "an order that is completed is not replayed"),
+    ),
+    ("post", "/api/v1/admin/reservations/{reservation_id}/replay"): (
+        ErrorCase(409, "not_replayable", "a reservation that is canceled is not replayed"),
     ),
     ("post", "/api/v1/admin/locations/{location_id}/channel-menus/{channel}/import"): (
         ErrorCase(422, "not_importable", "this channel's own menu is uploaded", "channel"),

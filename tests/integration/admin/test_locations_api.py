@@ -1,5 +1,6 @@
 """``/api/v1/admin/locations``: a tenant's locations as its operator sees them (links,
-published menu) and the settings it changes (name, timezone, price policy) — only what
+published menu) and the settings it changes (name, timezone, price policy, the
+``order.stuck`` wait) — only what
 the body names, each refusal a 4xx naming the field, another tenant's location 404."""
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ def test_a_location_shows_its_links_and_changes_only_what_is_named(setup: Setup)
         ({"name": ""}, "value_out_of_range", "name"),
         ({"name": "x" * 201}, "value_out_of_range", "name"),
         ({"colour": "red"}, "unknown_field", "colour"),
+        ({"stuck_after_minutes": -1}, "value_out_of_range", "stuck_after_minutes"),
+        ({"stuck_after_minutes": 1441}, "value_out_of_range", "stuck_after_minutes"),
+        ({"stuck_after_minutes": "15"}, "invalid_type", "stuck_after_minutes"),
+        ({"stuck_after_minutes": 2.5}, "invalid_type", "stuck_after_minutes"),
     ],
 )
 def test_bad_settings_are_422_and_change_nothing(
@@ -71,6 +76,25 @@ def test_bad_settings_are_422_and_change_nothing(
     assert error_of(answer)[2] == field, answer.text
     assert code in answer.text
     assert setup.admin.get(f"{LOCATIONS}/{podil}").json() == before
+
+
+def test_the_order_stuck_wait_is_read_and_changed_like_the_other_settings(
+    setup: Setup,
+) -> None:
+    """What the incident watch reads (docs/alerts.md): 10 minutes unless changed."""
+    podil = _connected(setup)["locations"][0]["location_id"]
+    assert setup.admin.get(f"{LOCATIONS}/{podil}").json()["stuck_after_minutes"] == 10
+    changed = setup.admin.patch(f"{LOCATIONS}/{podil}", json={"stuck_after_minutes": 25})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["stuck_after_minutes"], changed.json()["price_policy"]) == (25, "menu")
+    off = setup.admin.patch(f"{LOCATIONS}/{podil}", json={"stuck_after_minutes": 0}).json()
+    assert off["stuck_after_minutes"] == 0
+    listed = {
+        x["id"]: x["stuck_after_minutes"] for x in setup.admin.get(LOCATIONS).json()["locations"]
+    }
+    assert listed[podil] == 0 and set(listed.values()) == {0, 10}
+    renamed = setup.admin.patch(f"{LOCATIONS}/{podil}", json={"name": "Podil"}).json()
+    assert renamed["stuck_after_minutes"] == 0  # not named: unchanged
 
 
 def test_another_tenants_location_is_404(setup: Setup) -> None:

@@ -13,7 +13,13 @@ from fastapi.testclient import TestClient
 from orderbridge.web.apidocs import ASSETS, STATIC
 from tests.integration.support.world import World
 
-OPEN = {("get", "/health"), ("get", "/metrics"), ("post", "/webhooks/poster")}
+OPEN = {
+    ("get", "/health"),
+    ("get", "/health/live"),
+    ("get", "/health/ready"),
+    ("get", "/metrics"),
+    ("post", "/webhooks/poster"),
+}
 OPEN |= {("post", "/webhooks/wix/{connection}"), ("post", "/webhooks/pos/{connection}")}
 OPEN |= {("get", "/connect/poster/callback")}
 

@@ -12,12 +12,13 @@ from orderbridge.ports import PermanentError
 from orderbridge.services.menus import IMPORT_MENU
 from tests.integration.support.api import bearer, error_of
 from tests.integration.support.world import CONNECTION, LOCATION, World, jobs
-from tests.unit.web.bodies import order_body
+from tests.unit.web.bodies import order_body, reservation_body
 
 ADMIN_ROUTES = [
     ("GET", "/api/v1/admin/deadletters"),
     ("POST", "/api/v1/admin/deadletters/1/retry"),
     ("POST", "/api/v1/admin/orders/ord_x/replay"),
+    ("POST", "/api/v1/admin/reservations/res_x/replay"),
     ("POST", f"/api/v1/admin/locations/{LOCATION}/menu/sync"),
 ]
 
@@ -25,18 +26,6 @@ ADMIN_ROUTES = [
 @pytest.fixture
 def operator(world: World) -> TestClient:
     return TestClient(world.hub.app(), headers=bearer(world.admin_key))
-
-
-def test_health_reports_the_database_and_connections(client: TestClient, world: World) -> None:
-    healthy = TestClient(world.hub.app()).get("/health")
-    assert healthy.status_code == 200
-    assert healthy.json() == {"status": "ok", "database": "ok", "connections": {"active": 1}}
-    with world.hub.uow() as tx:
-        tx.set_connection_status(CONNECTION, "needs_reauth", "token revoked")
-        tx.commit()
-    degraded = TestClient(world.hub.app()).get("/health").json()
-    assert degraded["status"] == "degraded"
-    assert degraded["connections"] == {"needs_reauth": 1}
 
 
 @pytest.mark.anyio
@@ -116,6 +105,26 @@ async def test_an_operator_replays_a_failed_order(
     assert client.get(f"/api/v1/orders/{order_id}").json()["status"] == "submitted"
     twice = operator.post(f"/api/v1/admin/orders/{order_id}/replay")
     assert error_of(twice)[:2] == (409, "not_replayable")
+
+
+@pytest.mark.anyio
+async def test_an_operator_replays_a_failed_reservation(
+    client: TestClient, operator: TestClient, world: World
+) -> None:
+    world.pos.refuse = PermanentError("table_taken", "table 4 is booked")
+    made = client.post("/api/v1/reservations", json=reservation_body())
+    reservation_id = made.json()["id"]
+    await world.hub.worker().run_until_idle()
+    assert client.get(f"/api/v1/reservations/{reservation_id}").json()["status"] == "failed"
+    world.pos.refuse = None
+    replayed = operator.post(f"/api/v1/admin/reservations/{reservation_id}/replay")
+    assert replayed.json()["status"] == "received"
+    await world.hub.worker().run_until_idle()
+    assert client.get(f"/api/v1/reservations/{reservation_id}").json()["status"] == "submitted"
+    twice = operator.post(f"/api/v1/admin/reservations/{reservation_id}/replay")
+    assert error_of(twice)[:2] == (409, "not_replayable")
+    unknown = operator.post("/api/v1/admin/reservations/res_nope/replay")
+    assert error_of(unknown)[:2] == (404, "unknown_reservation")
 
 
 def test_an_operator_queues_a_menu_sync(operator: TestClient, world: World) -> None:

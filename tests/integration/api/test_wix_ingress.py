@@ -33,7 +33,8 @@ from orderbridge.sandboxes.wix.events import (
 )
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 from orderbridge.sandboxes.wix.seed import ACCESS_TOKEN, LOCATION_ID, OPERATION_ID
-from orderbridge.services.orders import SUBMIT_ORDER
+from orderbridge.services.notify import DELIVER_WEBHOOK
+from orderbridge.services.orders import SUBMIT_ORDER, replay_order
 from orderbridge.storage import admin
 from orderbridge.storage.channel_refs import SqlChannelRefs
 from tests.integration.support.api import error_of
@@ -232,6 +233,33 @@ def test_an_unknown_item_fails_the_order_with_its_reason(
     reason = next(e.detail for e in stored.order.timeline if e.event == "order.failed")
     assert "unknown_item" in reason and "not-on-the-hub-menu" in reason
     assert jobs(world.hub, SUBMIT_ORDER) == []
+
+
+def test_an_order_failed_at_intake_raises_its_incident_and_a_replay_clears_it(
+    world: World, wix: TestClient, sandbox: WixSandbox
+) -> None:
+    """A marketplace's order that cannot go to the POS reaches a person like a dead
+    submit does: the ``order.failed`` incident, with the first problem's code."""
+    order = _checkout(sandbox, [_latte_line(world)])
+    order["lineItems"][0]["catalogReference"]["catalogItemId"] = "not-on-the-hub-menu"
+    _post(wix, _jwt(sandbox, "approved", order))
+    _run_jobs(world)
+    with world.hub.uow() as tx:
+        stored = tx.find_order(TENANT, "wix", order["id"])
+        assert stored is not None
+        [incident] = tx.open_incidents(kind="order.failed", limit=10)
+    told = [j.payload["message"] for j in jobs(world.hub, DELIVER_WEBHOOK)]
+    [failed] = [m["data"] for m in told if m["type"] == "order.failed"]
+    assert failed["code"] == "unknown_item" and "not-on-the-hub-menu" in failed["reason"]
+    assert (incident.subject_id, incident.tenant_id) == (stored.order.id, TENANT)
+    assert incident.detail.startswith("unknown_item at items[0]")  # the code said once
+    assert incident.data["channel_order_id"] == order["id"]
+    [timeline] = [e.detail for e in stored.order.timeline if e.event == "order.failed"]
+    assert timeline == incident.detail
+    with world.hub.uow() as tx:
+        replay_order(tx, order_id=stored.order.id, now=world.clock())
+    with world.hub.uow() as tx:
+        assert tx.open_incidents(kind="order.failed", limit=10) == []
 
 
 def test_an_unknown_connection_is_404(wix: TestClient, sandbox: WixSandbox) -> None:

@@ -18,6 +18,7 @@ from tests.integration.dashboard.conftest import (
 
 PAGES = ["/admin", "/admin/orders", "/admin/orders/ord_x", "/admin/deadletters"]
 PAGES += ["/admin/menu", "/admin/connections", "/admin/locations", "/admin/keys", "/admin/webhooks"]
+PAGES += ["/admin/alerts"]
 
 
 @pytest.mark.parametrize("path", PAGES)

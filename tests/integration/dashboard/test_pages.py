@@ -27,6 +27,7 @@ PAGES = [
     "/admin/locations",
     "/admin/keys",
     "/admin/webhooks",
+    "/admin/alerts",
 ]
 
 

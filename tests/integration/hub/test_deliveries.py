@@ -9,11 +9,26 @@ from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook
 
 from orderbridge.messaging.tables import JobAttempt
+from orderbridge.messaging.worker import Worker
+from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.storage import admin
 from tests.integration.support.receiver import Delivery
 from tests.integration.support.world import ENDPOINT_URL, TENANT, World, draft, jobs, place
 
 pytestmark = pytest.mark.anyio
+
+
+async def _deliver_only(world: World) -> None:
+    """Run the webhook deliveries only: the orders stay where they are (received)."""
+    deliver = world.hub.handlers()[DELIVER_WEBHOOK]
+    worker = Worker(
+        world.hub.sessions,
+        {DELIVER_WEBHOOK: deliver},
+        clock=world.clock,
+        retry_policy=world.hub.retry_policy,
+        poll_interval=0.01,
+    )
+    await worker.run_until_idle()
 
 
 def _verifies(world: World, secret: str, delivery: Delivery) -> bool:
@@ -37,8 +52,7 @@ def _rotate(world: World, overlap: timedelta) -> str:
 
 async def test_a_delivery_carries_verifiable_standard_webhooks_headers(world: World) -> None:
     order_id = place(world).stored.order.id
-    world.pos.fail_next = 1_000  # keep the order where it is: one event to deliver
-    await world.hub.worker().run_until_idle()
+    await _deliver_only(world)  # one event to deliver
     [delivery] = world.receiver.deliveries
     assert delivery.path == "/hooks/orderbridge"
     assert delivery.headers["content-type"] == "application/json"
@@ -55,8 +69,7 @@ async def test_a_delivery_carries_verifiable_standard_webhooks_headers(world: Wo
 async def test_a_retried_delivery_keeps_its_message_id(world: World) -> None:
     world.receiver.answers = [503, 500]
     place(world)
-    world.pos.fail_next = 1_000
-    await world.hub.worker().run_until_idle()
+    await _deliver_only(world)
     first, second, third = world.receiver.deliveries
     assert (
         first.headers["webhook-id"] == second.headers["webhook-id"] == third.headers["webhook-id"]
@@ -75,8 +88,7 @@ async def test_a_retried_delivery_keeps_its_message_id(world: World) -> None:
 async def test_410_gone_makes_a_dead_letter_at_once(world: World) -> None:
     world.receiver.answers = [410]
     place(world)
-    world.pos.fail_next = 1_000
-    await world.hub.worker().run_until_idle()
+    await _deliver_only(world)
     assert len(world.receiver.deliveries) == 1
     [job] = jobs(world.hub, "webhook.deliver")
     assert job.status == "dead"
@@ -86,15 +98,14 @@ async def test_410_gone_makes_a_dead_letter_at_once(world: World) -> None:
 async def test_during_a_rotation_both_secrets_sign_then_only_the_new_one(world: World) -> None:
     old = world.endpoint_secret
     new = _rotate(world, timedelta(hours=1))
-    world.pos.fail_next = 1_000
     place(world, draft("web-1"))
-    await world.hub.worker().run_until_idle()
+    await _deliver_only(world)
     overlapping = world.receiver.deliveries[-1]
     assert len(overlapping.headers["webhook-signature"].split(" ")) == 2
     assert _verifies(world, old, overlapping) and _verifies(world, new, overlapping)
     world.clock.advance(2 * 3600)
     place(world, draft("web-2"))
-    await world.hub.worker().run_until_idle()
+    await _deliver_only(world)
     after = world.receiver.deliveries[-1]
     assert after.message["data"]["channel_order_id"] == "web-2"
     assert _verifies(world, new, after)
@@ -105,8 +116,7 @@ async def test_a_deleted_endpoint_gets_nothing_more(world: World) -> None:
     place(world)
     with world.hub.sessions() as session, session.begin():
         assert admin.delete_endpoint(session, TENANT, world.endpoint_id)
-    world.pos.fail_next = 1_000
-    await world.hub.worker().run_until_idle()
+    await _deliver_only(world)
     assert world.receiver.deliveries == []
     [job] = jobs(world.hub, "webhook.deliver")
     assert job.result == {"skipped": "endpoint_removed"}

@@ -1,5 +1,6 @@
-"""Housekeeping: processed inbox events and succeeded jobs go once past their retention;
-work not yet done (received or failed events, pending or dead jobs) stays whatever its age."""
+"""Housekeeping: processed inbox events, succeeded jobs and cleared incidents go once past
+their retention; work not yet done (received or failed events, pending or dead jobs, open
+incidents) stays whatever its age."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ from orderbridge import bootstrap_jobs
 from orderbridge.bootstrap_jobs import HOUSEKEEPING, purge_expired
 from orderbridge.messaging.inbox import mark_processed, record_inbound
 from orderbridge.messaging.outbox import enqueue
+from orderbridge.messaging.queue import SqlJobQueue
 from orderbridge.messaging.tables import InboxEvent, OutboxJob
-from tests.integration.support.world import World, jobs
+from orderbridge.services.incidents import clear_incident, raise_incident
+from orderbridge.storage.alert_tables import Incident
+from orderbridge.storage.incidents import SessionIncidents
+from tests.integration.support.world import TENANT, World, jobs
 
 DAY = timedelta(days=1)
 
@@ -34,6 +39,14 @@ def _seed(world: World) -> None:
                 enqueue(session, f"test.{tag}.succeeded", {"n": n}, now=at)
             enqueue(session, f"test.{tag}.dead", {}, now=at)
             enqueue(session, f"test.{tag}.pending", {}, now=at)
+            store = SessionIncidents(session, SqlJobQueue())
+            for state in ("cleared", "open"):
+                subject = f"{tag}-{state}"
+                raise_incident(
+                    store, tenant_id=TENANT, kind="job.dead", subject_id=subject, detail="", now=at
+                )
+                if state == "cleared":
+                    clear_incident(store, kind="job.dead", subject_id=subject, now=at)
         session.flush()
         for status in ("succeeded", "dead"):
             session.execute(
@@ -46,7 +59,7 @@ def test_only_closed_events_and_succeeded_jobs_past_retention_go(
 ) -> None:
     _seed(world)
     monkeypatch.setattr(bootstrap_jobs, "PURGE_BATCH", 2)  # several batches
-    assert purge_expired(world.hub) == {"inbox_events": 1, "jobs": 3}
+    assert purge_expired(world.hub) == {"inbox_events": 1, "jobs": 3, "incidents": 1}
     with world.hub.sessions() as session:
         events = set(session.scalars(select(InboxEvent.external_id)))
         kinds = sorted(session.scalars(select(OutboxJob.kind)))
@@ -58,7 +71,10 @@ def test_only_closed_events_and_succeeded_jobs_past_retention_go(
         "test.old.dead",
         "test.old.pending",
     ]
-    assert purge_expired(world.hub) == {"inbox_events": 0, "jobs": 0}
+    with world.hub.sessions() as session:
+        subjects = set(session.scalars(select(Incident.subject_id)))
+    assert subjects == {"old-open", "new-cleared", "new-open"}
+    assert purge_expired(world.hub) == {"inbox_events": 0, "jobs": 0, "incidents": 0}
 
 
 def test_the_schedule_queues_housekeeping_once(world: World) -> None:
@@ -77,4 +93,7 @@ def test_the_schedule_queues_housekeeping_once(world: World) -> None:
     assert job.status == "pending"
     asyncio.run(world.hub.worker().run_until_idle())
     [done] = jobs(world.hub, HOUSEKEEPING)
-    assert (done.status, done.result) == ("succeeded", {"inbox_events": 0, "jobs": 0})
+    assert (done.status, done.result) == (
+        "succeeded",
+        {"inbox_events": 0, "jobs": 0, "incidents": 0},
+    )

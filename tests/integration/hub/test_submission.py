@@ -141,9 +141,11 @@ async def test_an_ambiguous_create_is_found_again_not_repeated(
     assert "pos.found" in subject.events(world, key)
 
 
-async def test_a_revoked_token_parks_the_connection_and_the_subject_waits(
+async def test_a_revoked_token_parks_the_connection_and_the_subject_says_so(
     world: World, subject: Subject
 ) -> None:
+    """The refusal is raised: in a worker its death then fails the subject with
+    ``reauth_required`` (tests/integration/hub/test_failures.py)."""
     key = subject.place(world)
     world.pos.refuse = PermanentError("reauth_required", "the token was revoked")
     with pytest.raises(PermanentError):

@@ -71,13 +71,24 @@ async def test_transient_failures_are_retried_until_the_order_is_submitted(world
     assert _attempts(world, submit.id) == ["transient", "transient", "succeeded"]
 
 
-async def test_transient_failures_past_the_last_attempt_leave_a_dead_letter(world: World) -> None:
+async def test_transient_failures_past_the_last_attempt_fail_the_order(world: World) -> None:
+    """The dead letter and the failed order are one fact: the channel hears of it."""
     world.pos.fail_next = 3
     order_id = place(world).stored.order.id
     await world.hub.worker().run_until_idle()
     [submit] = jobs(world.hub, "order.submit")
     assert submit.status == "dead"
-    assert stored(world.hub, order_id).order.status is OrderStatus.RECEIVED
+    found = stored(world.hub, order_id)
+    assert found.order.status is OrderStatus.FAILED
+    assert found.order.timeline[-1].detail == (
+        "pos_unavailable: the POS answered 503 (gave up after 3 attempts)"
+    )
+    assert world.receiver.types() == ["order.received", "order.failed"]
+    failed = world.receiver.deliveries[-1].message["data"]
+    assert (failed["code"], failed["reason"]) == (
+        "pos_unavailable",
+        "the POS answered 503 (gave up after 3 attempts)",
+    )
     assert world.pos.created(order_id) == []
 
 
@@ -94,15 +105,16 @@ async def test_permanent_refusal_fails_the_order_with_the_reason(world: World) -
     assert world.receiver.types() == ["order.received", "order.failed"]
 
 
-async def test_a_refused_token_parks_the_connection_and_keeps_the_order(world: World) -> None:
+async def test_a_refused_token_parks_the_connection_and_fails_the_order(world: World) -> None:
     world.pos.refuse = PermanentError("reauth_required", "the token was revoked")
     order_id = place(world).stored.order.id
     await world.hub.worker().run_until_idle()
     assert _connection_status(world) == ("needs_reauth", "the token was revoked")
     found = stored(world.hub, order_id)
-    assert found.order.status is OrderStatus.RECEIVED
-    assert events_of(found) == ["order.received", "pos.reauth_required"]
-    assert announced(world.hub) == ["order.received"]
+    assert found.order.status is OrderStatus.FAILED
+    assert events_of(found) == ["order.received", "order.failed"]
+    assert found.order.timeline[-1].detail == "reauth_required: the token was revoked"
+    assert announced(world.hub) == ["order.received", "order.failed"]
 
 
 async def test_after_an_ambiguous_timeout_the_retry_finds_the_order_instead_of_creating_it(
@@ -199,6 +211,8 @@ async def test_an_order_for_a_location_without_a_pos_fails_with_the_reason(world
     await world.hub.worker().run_until_idle()
     found = stored(world.hub, placed.stored.order.id)
     assert found.order.status is OrderStatus.FAILED
-    assert found.order.timeline[-1].detail == "the location has no POS connection"
+    assert found.order.timeline[-1].detail == (
+        "no_pos_connection: the location has no POS connection"
+    )
     assert world.pos.orders == []
     assert announced(world.hub) == []  # the other tenant has no endpoints

@@ -119,6 +119,10 @@ def test_an_unmapped_item_fails_the_order_and_a_replay_after_mapping_sends_it(
     assert announced(world.hub) == ["order.received", "order.failed"]
     held = stored(world.hub, failed["id"]).order
     assert _pos_lines(held) == [("web-03", None, [], 4000), ("neg-01", None, [], 9000)]
+    # A person hears of it: the order.failed incident (alerts, the Overview).
+    [incident] = admin.get("/api/v1/admin/incidents").json()["incidents"]
+    assert (incident["kind"], incident["subject_id"]) == ("order.failed", failed["id"])
+    assert incident["detail"].startswith("unmapped_item at items[1].item_id")
 
     replay = f"/api/v1/admin/orders/{failed['id']}/replay"
     refused = admin.post(replay)
@@ -130,6 +134,7 @@ def test_an_unmapped_item_fails_the_order_and_a_replay_after_mapping_sends_it(
     replayed = admin.post(replay)
     assert replayed.status_code == 200, replayed.text
     assert replayed.json()["status"] == "received"
+    assert admin.get("/api/v1/admin/incidents").json()["incidents"] == []  # cleared
     asyncio.run(world.hub.worker().run_until_idle())
     [sent] = pos.sent
     assert _pos_lines(sent) == [("117", None, [], 4000), ("200", None, [], 9500)]

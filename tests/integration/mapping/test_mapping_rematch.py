@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from orderbridge.services import mapping, menus
+from orderbridge.services import mapping, menus, watch
+from orderbridge.storage.alert_tables import Incident
 from tests.integration.mapping.conftest import MAPPING, cafe_pos_menu, mapping_items, upload
 from tests.integration.support.world import LOCATION, World, jobs
 
@@ -59,3 +61,40 @@ async def test_an_unchanged_pos_menu_queues_no_rematch(admin: TestClient, world:
     upload(admin)
     await _import(world)
     assert jobs(world.hub, mapping.REMATCH) == []
+
+
+def _broken(world: World) -> list[tuple[str, str, list[str]]]:
+    with world.hub.sessions() as session:
+        rows = session.scalars(
+            select(Incident).where(Incident.kind == "mapping.broken").order_by(Incident.opened_at)
+        )
+        return [(r.subject_id, r.status, mapping.broken_items(r.data)) for r in rows]
+
+
+async def test_broken_mappings_are_one_incident_until_a_person_decides_them_again(
+    admin: TestClient, world: World
+) -> None:
+    upload(admin)
+    with world.hub.uow() as tx:
+        tx.save_menu(cafe_pos_menu().without_item("150"), source_connection_id=None)
+        tx.commit()
+    mapping.rematch_location(LOCATION, uow=world.hub.uow, clock=world.clock)
+    subject = mapping.broken_subject(LOCATION, "storefront")
+    [(found, status, items)] = _broken(world)
+    assert (found, status, sorted(items)) == (subject, "open", ["uk-11", "web-11"])
+    # Another POS item goes while those wait (the croissants' 48): still one incident.
+    admin.put(f"{MAPPING}/web-24", json={"pos_item_id": "48"})
+    with world.hub.uow() as tx:
+        tx.save_menu(
+            cafe_pos_menu().without_item("150").without_item("48"), source_connection_id=None
+        )
+        tx.commit()
+    mapping.rematch_location(LOCATION, uow=world.hub.uow, clock=world.clock)
+    [(_, status, items)] = _broken(world)
+    assert (status, sorted(items)) == ("open", ["tr-07", "uk-11", "web-11", "web-24"])
+    for item in ("uk-11", "web-11", "tr-07"):
+        admin.put(f"{MAPPING}/{item}", json={"status": "ignored"})
+    assert watch.scan(uow=world.hub.uow, clock=world.clock)["cleared"] == 0  # web-24 waits
+    admin.put(f"{MAPPING}/web-24", json={"pos_item_id": "165"})
+    assert watch.scan(uow=world.hub.uow, clock=world.clock)["cleared"] == 1
+    assert [status for _, status, _ in _broken(world)] == ["cleared"]

@@ -31,6 +31,12 @@ class Receiver:
     answers: list[int] = field(default_factory=list)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":  # served by uvicorn (a real server on loopback)
+            while True:
+                event = await receive()
+                await send({"type": event["type"] + ".complete"})
+                if event["type"] == "lifespan.shutdown":
+                    return
         assert scope["type"] == "http"
         body, more = b"", True
         while more:

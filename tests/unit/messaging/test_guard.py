@@ -56,3 +56,30 @@ def test_guarded_outcomes_drive_the_breaker() -> None:
     assert guard.admits(submit)
     guard.record(submit, AttemptOutcome.TRANSIENT)
     assert not guard.admits(submit)
+
+
+def test_record_says_when_a_circuit_opens_and_when_it_closes() -> None:
+    now = [0.0]
+    guard = _guard(now)
+    submit = _job("order.submit")
+    assert guard.record(submit, AttemptOutcome.TRANSIENT) is True  # opened
+    now[0] = 11.0
+    assert guard.admits(submit)  # the half-open trial …
+    assert guard.record(submit, AttemptOutcome.TRANSIENT) is None  # … failed: still open
+    now[0] = 22.0
+    assert guard.admits(submit)
+    assert guard.record(submit, AttemptOutcome.SUCCEEDED) is False  # closed
+    assert guard.record(submit, AttemptOutcome.SUCCEEDED) is None
+    assert guard.record(submit, AttemptOutcome.PERMANENT) is None
+
+
+def test_the_first_success_on_a_connection_is_reported_once_per_opening() -> None:
+    now = [0.0]
+    guard = _guard(now)
+    submit = _job("order.submit")
+    assert guard.first_success(submit, AttemptOutcome.TRANSIENT) is None
+    assert guard.first_success(submit, AttemptOutcome.SUCCEEDED) == "con_pos"
+    assert guard.first_success(submit, AttemptOutcome.SUCCEEDED) is None
+    assert guard.first_success(_job("inbox.poster"), AttemptOutcome.SUCCEEDED) is None
+    guard.record(submit, AttemptOutcome.TRANSIENT)  # opens: the next success counts again
+    assert guard.first_success(submit, AttemptOutcome.SUCCEEDED) == "con_pos"

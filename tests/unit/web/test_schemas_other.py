@@ -19,6 +19,7 @@ from orderbridge.web.schemas import (
     WebhookEndpointOut,
     WebhookEvent,
 )
+from orderbridge.web.schemas.alerts import AlertDestinationIn
 from tests.unit.web.bodies import reservation_body
 
 
@@ -94,6 +95,20 @@ def test_a_webhook_endpoint_merges_duplicate_events() -> None:
     )
     assert endpoint.events == [WebhookEvent.ORDER_ACCEPTED, WebhookEvent.MENU_UPDATED]
     assert endpoint.description == ""
+
+
+@pytest.mark.parametrize("model", [WebhookEndpointIn, AlertDestinationIn])
+def test_events_past_the_documented_max_items_are_refused_even_as_duplicates(
+    model: type[BaseModel],
+) -> None:
+    """The OpenAPI document says ``maxItems``: duplicates merge only within it."""
+    limit = model.model_json_schema()["properties"]["events"]["maxItems"]
+    event = "order.failed"
+    merged = model.model_validate({"url": "https://ops.example.com/in", "events": [event] * limit})
+    assert [e.value for e in merged.events] == [event]  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError) as refused:
+        model.model_validate({"url": "https://ops.example.com/in", "events": [event] * (limit + 1)})
+    assert refused.value.errors()[0]["type"] == "too_long"
 
 
 def test_the_event_set_is_the_documented_one() -> None:

@@ -3,9 +3,9 @@
 Sign in with an admin API key (``/admin/login``); then the overview (locations with
 pause/resume, connections, queue, recent orders), orders with their timelines and
 replay, dead letters with retry, the published menus, the mapping of channels' own
-menus to the POS menu, and the set-up pages: connections (add, test, sync, replace
-token, remove), locations (name, timezone, price policy), API keys and webhook
-endpoints. Mount it
+menus to the POS menu, the alerts (destinations, incidents, each location's stuck
+wait), and the set-up pages: connections (add, test, sync, replace token, remove),
+locations (name, timezone, price policy), API keys and webhook endpoints. Mount it
 with ``app.include_router(dashboard.router)``.
 """
 
@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from orderbridge.web.dashboard import (
+    alerts,
     auth,
     catalog,
     connections,
@@ -55,6 +56,7 @@ for _module in (
     keys,
     endpoints,
     location_settings,
+    alerts,
 ):
     router.include_router(_module.router)
 

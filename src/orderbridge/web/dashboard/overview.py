@@ -1,6 +1,7 @@
 """The first page: is every location taking orders, is every connection healthy, is
-anything stuck? And the pause/resume buttons, which act through the same service as
-``POST /api/v1/locations/{id}/status``, so channels hear of the change the same way.
+anything stuck (the open incidents)? And the pause/resume buttons, which act through
+the same service as ``POST /api/v1/locations/{id}/status``, so channels hear of the
+change the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from orderbridge.domain.locations import Location
 from orderbridge.services import locations as location_service
 from orderbridge.services.errors import NotFound, ServiceError
 from orderbridge.storage import tables as t
+from orderbridge.storage.health import BREAKER_OPEN
+from orderbridge.storage.incidents import incidents_of
 from orderbridge.web.convert_locations import apply_location_status
 from orderbridge.web.dashboard import jobs
 from orderbridge.web.dashboard.auth import Posted, Signed
@@ -27,6 +30,7 @@ from orderbridge.web.deps import Context
 from orderbridge.web.schemas import LocationStatusIn
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+OPEN_INCIDENTS_SHOWN = 50
 
 PAUSE_CHOICES: tuple[tuple[str, str], ...] = (
     ("15", "15 min"),
@@ -53,6 +57,7 @@ def overview(request: Request, ctx: Context, who: Signed) -> HTMLResponse:
         queue = jobs.queue_counts(db, who.tenant_id)
         counts = status_counts(db, who.tenant_id)
         recent = order_page(db, who.tenant_id, OrderFilter(), zone=who.zone, per_page=10)
+        incidents = incidents_of(db, who.tenant_id, status="open", limit=OPEN_INCIDENTS_SHOWN)
     names = {location.id: location.name for location, _ in locations}
     return render(
         request,
@@ -66,6 +71,8 @@ def overview(request: Request, ctx: Context, who: Signed) -> HTMLResponse:
         recent=recent.rows,
         names=names,
         pause_choices=PAUSE_CHOICES,
+        incidents=incidents,
+        breakers={i.subject_id for i in incidents if i.kind == BREAKER_OPEN},
     )
 
 

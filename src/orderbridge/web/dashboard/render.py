@@ -44,6 +44,9 @@ NOTICES = {
     "mapped": "Mapping confirmed: orders use it from now on.",
     "ignored": "Item ignored: orders naming it fail until it is mapped.",
     "confirmed_all": "Mappings confirmed",
+    "alert_removed": "Alert destination removed: it gets no more alerts.",
+    "alert_test_queued": "Test alert queued: it reaches the destination within seconds.",
+    "stuck_saved": "Saved: the incident watch uses the new wait from its next scan.",
 }
 PROBLEMS = {
     "pause_past": "A pause must end in the future.",
@@ -55,6 +58,8 @@ PROBLEMS = {
     "mapping_invalid": "That mapping could not be saved: the item or the POS target is gone.",
     "confidence_invalid": "The confidence is a number from 0 to 1.",
     "unmapped": "Some of its items are still unmapped: map them on the Mapping page first.",
+    "alert_gone": "That alert destination was removed already.",
+    "unknown_location": "There is no such location.",
 }
 
 

@@ -1,6 +1,6 @@
 """``/api/v1/admin/locations``: a tenant's locations as their operator sees them (links,
 published menu, pause) and the settings an operator changes (name, timezone, price
-policy)."""
+policy, and how long an order may wait for the POS before ``order.stuck``)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from orderbridge.ports import LocationRecord
 from orderbridge.services.errors import ServiceError
 from orderbridge.storage import admin_locations as store
+from orderbridge.storage.alert_destinations import stuck_waits
 from orderbridge.web.deps import AdminCaller, Context, WebContext
 from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.storefront import ERRORS, api_error
@@ -30,6 +31,7 @@ def _out(
     record: LocationRecord,
     links: list[store.LocationLinkRow],
     ctx: WebContext,
+    stuck_after: dict[str, int],
 ) -> AdminLocationOut:
     location = record.location
     status = location.status_at(ctx.clock())
@@ -45,6 +47,7 @@ def _out(
         pause_reason=status.reason,
         links=[LocationLinkOut(**vars(link)) for link in links],
         menu=PublishedMenuOut(**vars(menu)) if menu is not None else None,
+        stuck_after_minutes=stuck_after.get(location.id, 0),
     )
 
 
@@ -54,8 +57,9 @@ def list_locations(ctx: Context, who: AdminCaller) -> AdminLocationsOut:
         records = tx.list_locations(who.tenant_id)
     with ctx.sessions() as session:
         links = store.links_by_location(session, who.tenant_id)
+        waits = _waits(session, who.tenant_id)
         return AdminLocationsOut(
-            locations=[_out(session, r, links.get(r.location.id, []), ctx) for r in records]
+            locations=[_out(session, r, links.get(r.location.id, []), ctx, waits) for r in records]
         )
 
 
@@ -87,7 +91,8 @@ def read_location(location_id: str, ctx: Context, who: AdminCaller) -> AdminLoca
 def change_location(
     location_id: str, body: LocationPatchIn, ctx: Context, who: AdminCaller
 ) -> AdminLocationOut:
-    """Change the name, timezone or price policy (only what the body names)."""
+    """Change the name, timezone, price policy or the ``order.stuck`` wait (only what
+    the body names)."""
     try:
         with ctx.sessions() as session, session.begin():
             store.update_location(
@@ -97,6 +102,7 @@ def change_location(
                 name=body.name,
                 timezone=body.timezone,
                 price_policy=body.price_policy,
+                stuck_after_minutes=body.stuck_after_minutes,
             )
     except ServiceError as error:
         raise api_error(error) from None
@@ -110,4 +116,8 @@ def _read(ctx: WebContext, tenant_id: str, location_id: str) -> AdminLocationOut
         raise ApiError(404, "unknown_location", "no such location", "id")
     with ctx.sessions() as session:
         links = store.links_by_location(session, tenant_id).get(location_id, [])
-        return _out(session, record, links, ctx)
+        return _out(session, record, links, ctx, _waits(session, tenant_id))
+
+
+def _waits(session: Session, tenant_id: str) -> dict[str, int]:
+    return {w.location_id: w.minutes for w in stuck_waits(session, tenant_id)}

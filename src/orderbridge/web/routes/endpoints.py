@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Response
 
-from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
 from orderbridge.storage import admin
 from orderbridge.storage.tables import WebhookEndpoint
 from orderbridge.web.deps import AdminCaller, Context
@@ -20,6 +19,7 @@ from orderbridge.web.schemas import (
     WebhookEndpointIn,
     WebhookEndpointOut,
 )
+from orderbridge.web.urls import require_callable_url
 
 ROTATION_OVERLAP = timedelta(hours=24)
 
@@ -47,10 +47,7 @@ async def create_endpoint(
     Loopback, private and link-local addresses are refused (SSRF) unless the
     deployment allows them for local development.
     """
-    try:
-        await check_url(body.url, allow_private=ctx.settings.allow_private_urls)
-    except UnsafeUrl as unsafe:
-        raise ApiError(422, unsafe.code, str(unsafe), "url") from None
+    await require_callable_url(body.url, allow_private=ctx.settings.allow_private_urls)
     events = list(dict.fromkeys(e.value for e in body.events))
     with ctx.sessions() as session, session.begin():
         issued = admin.create_endpoint(

@@ -1,4 +1,5 @@
-"""Operations: health, metrics, dead letters and replays (admin keys only)."""
+"""Operations: metrics, dead letters and replays (admin keys only); health is in
+``health.py``."""
 
 from __future__ import annotations
 
@@ -6,44 +7,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import func, select, text
 
 from orderbridge.messaging.tables import OutboxJob
 from orderbridge.services import orders as order_service
+from orderbridge.services import reservations as reservation_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.menus import IMPORT_MENU
-from orderbridge.storage import tables as t
-from orderbridge.web.convert import order_to_out
+from orderbridge.web.convert import order_to_out, reservation_to_out
 from orderbridge.web.dashboard import jobs
 from orderbridge.web.deps import AdminCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.storefront import ERRORS, api_error
-from orderbridge.web.schemas import OrderOut
+from orderbridge.web.schemas import OrderOut, ReservationOut
 from orderbridge.web.schemas.common import MAX_ROW_ID
 
 router = APIRouter(responses=ERRORS)
 MAX_OFFSET = 1_000_000_000
-
-
-@router.get("/health", tags=["operations"])
-def health(ctx: Context, response: Response) -> dict[str, Any]:
-    """The database answers, and how the connections stand (no secrets, no tenant data)."""
-    try:
-        with ctx.sessions() as session:
-            session.execute(text("SELECT 1"))
-            rows = session.execute(
-                select(t.Connection.status, func.count()).group_by(t.Connection.status)
-            ).all()
-    except Exception as error:
-        response.status_code = 503
-        return {"status": "unavailable", "database": type(error).__name__}
-    connections = {status: count for status, count in rows}
-    degraded = connections.get("needs_reauth", 0) > 0
-    return {
-        "status": "degraded" if degraded else "ok",
-        "database": "ok",
-        "connections": connections,
-    }
 
 
 @router.get("/metrics", tags=["operations"])
@@ -87,6 +66,23 @@ def replay_order(order_id: str, ctx: Context, who: AdminCaller) -> OrderOut:
         except ServiceError as error:
             raise api_error(error) from None
     return order_to_out(stored.order, updated_at=stored.updated_at)
+
+
+@router.post(
+    "/api/v1/admin/reservations/{reservation_id}/replay",
+    response_model=ReservationOut,
+    tags=["operations"],
+)
+def replay_reservation(reservation_id: str, ctx: Context, who: AdminCaller) -> ReservationOut:
+    """Send a failed reservation to the POS again, once its cause is fixed."""
+    with ctx.uow() as tx:
+        try:
+            stored = reservation_service.replay_reservation(
+                tx, reservation_id=reservation_id, now=ctx.clock(), tenant_id=who.tenant_id
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+    return reservation_to_out(stored.reservation, updated_at=stored.updated_at)
 
 
 @router.post("/api/v1/admin/locations/{location_id}/menu/sync", tags=["operations"])

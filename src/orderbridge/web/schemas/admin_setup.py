@@ -115,6 +115,10 @@ class AdminLocationOut(OutModel):
     pause_reason: str
     links: list[LocationLinkOut]
     menu: PublishedMenuOut | None
+    stuck_after_minutes: int = Field(
+        description="an order the POS has not accepted this long after it arrived raises "
+        "the order.stuck incident (0: never)"
+    )
 
 
 class AdminLocationsOut(OutModel):
@@ -145,3 +149,8 @@ class LocationPatchIn(InModel):
     name: Label | None = None
     timezone: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     price_policy: Literal["menu", "strict"] | None = None
+    stuck_after_minutes: Annotated[int, Field(ge=0, le=24 * 60, strict=True)] | None = Field(
+        default=None,
+        description="minutes before an order not accepted by the POS raises order.stuck "
+        "(0 turns it off; docs/alerts.md)",
+    )

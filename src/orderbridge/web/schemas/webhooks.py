@@ -14,9 +14,10 @@ one hardened HTTP client that delivers, not to this schema.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+from annotated_types import MaxLen
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -46,7 +47,43 @@ class WebhookEvent(StrEnum):
     LOCATION_STATUS_CHANGED = "location.status_changed"
 
 
-class WebhookEndpointIn(InModel):
+def http_url(value: str) -> str:
+    """``value`` if it is an http(s) URL with a host and no credentials (a 422 else)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PydanticCustomError("invalid_url", "url must be an http or https URL with a host")
+    if parts.username is not None or parts.password is not None:
+        raise PydanticCustomError("invalid_url", "url must not carry credentials")
+    return value
+
+
+class SubscriptionIn(InModel):
+    """What every subscription body checks: ``url`` is an http(s) URL with a host and no
+    credentials, and ``events`` listed twice count once (webhook endpoints here, alert
+    destinations in ``schemas.alerts``)."""
+
+    @field_validator("url", check_fields=False)
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return http_url(value)
+
+    @field_validator("events", mode="before", check_fields=False)
+    @classmethod
+    def _merge_duplicates(cls, value: object) -> object:
+        # Merged only within the documented ``maxItems``: a longer list is refused (422),
+        # as the OpenAPI document says, even when its duplicates would bring it under.
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            limit = _max_items(cls.model_fields["events"].metadata)
+            if limit is None or len(value) <= limit:
+                return list(dict.fromkeys(value))
+        return value
+
+
+def _max_items(metadata: list[Any]) -> int | None:
+    return next((int(m.max_length) for m in metadata if isinstance(m, MaxLen)), None)
+
+
+class WebhookEndpointIn(SubscriptionIn):
     """``POST /api/v1/webhooks``: subscribe ``url`` to ``events`` (duplicates are merged)."""
 
     url: Annotated[str, StringConstraints(min_length=1, max_length=MAX_URL_LENGTH)] = Field(
@@ -54,23 +91,6 @@ class WebhookEndpointIn(InModel):
     )
     events: Annotated[list[WebhookEvent], Field(min_length=1, max_length=len(WebhookEvent))]
     description: Name = ""
-
-    @field_validator("url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise PydanticCustomError("invalid_url", "url must be an http or https URL with a host")
-        if parts.username is not None or parts.password is not None:
-            raise PydanticCustomError("invalid_url", "url must not carry credentials")
-        return value
-
-    @field_validator("events", mode="before")
-    @classmethod
-    def _merge_duplicates(cls, value: object) -> object:
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return list(dict.fromkeys(value))
-        return value
 
 
 class WebhookEndpointOut(OutModel):
