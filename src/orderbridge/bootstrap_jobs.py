@@ -21,7 +21,15 @@ from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
 from orderbridge.messaging.outbox import JobView, purge_succeeded
 from orderbridge.messaging.worker import Handler
-from orderbridge.services import menus, pipeline, reservations, sweep
+from orderbridge.services import (
+    availability,
+    cancel,
+    locations,
+    menus,
+    pipeline,
+    reservations,
+    sweep,
+)
 from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.services.orders import SUBMIT_ORDER
 
@@ -137,6 +145,21 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             clock=hub.clock,
         )
 
+    async def relay_cancel(job: JobView) -> Mapping[str, Any]:
+        return await cancel.relay_cancel(
+            str(job.payload["order_id"]), uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock
+        )
+
+    async def expire_location(job: JobView) -> Mapping[str, Any]:
+        return locations.expire_location(
+            str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
+        )
+
+    async def snooze_ended(job: JobView) -> Mapping[str, Any]:
+        return availability.snooze_ended(
+            str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
+        )
+
     hub.wix = hub.wix or WixChannels(
         hub.sessions, hub.uow, hub.clock, hub.pos_for, hub.channel_transport
     )
@@ -150,6 +173,9 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         sweep.SWEEP: sweep_orders,
         HOUSEKEEPING: housekeeping,
         POSTER_EVENT: poster_event,
+        pipeline.CANCEL_AT_POS: relay_cancel,
+        locations.EXPIRE_LOCATION: expire_location,
+        availability.SNOOZE_ENDED: snooze_ended,
         # Wix jobs; inbox.poster wrapped so unknown register checks reach Wix.
         **hub.wix.handlers(poster_event),
     }

@@ -14,8 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
+from orderbridge.domain.availability import Snooze, StockMark
+from orderbridge.domain.location_options import OrderingOptions, PosFacts
 from orderbridge.domain.locations import Location, LocationStatus
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.menu_diff import MenuDiff
@@ -79,6 +81,11 @@ class Capabilities:
     order_lookup_by_key: bool = False
     location_status: bool = False
     pos_orders_import: bool = False
+    # What the POS insists on, checked before an order or reservation is answered 201.
+    requires_phone: bool = False  # Poster: phone or client_id (error 34)
+    requires_table: bool = False  # a reservation must name a table
+    # The POS cancels an order by API (``CancelsOrders``); else a cashier must.
+    cancel_orders: bool = False
 
 
 class PosOrderState(StrEnum):
@@ -112,6 +119,8 @@ class PosLocationInfo:
     timezone: str | None = None
     currency: str | None = None
     tables: Sequence[PosTable] = field(default_factory=tuple)
+    # The POS's storages of this place (Poster: access.getSpots' storages).
+    storages: Sequence[str] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,8 @@ class LocationBinding:
     external_id: str
     currency: str
     timezone: str
+    # How the location takes orders: charge products, promotions … (the POS needs some).
+    options: OrderingOptions = field(default_factory=OrderingOptions)
 
 
 class PosSystem(Protocol):
@@ -183,6 +194,29 @@ class PosSystem(Protocol):
 
     async def fetch_locations(self) -> Sequence[PosLocationInfo]:
         """The places (spots) the POS account has, with their tables."""
+        ...
+
+
+@runtime_checkable
+class CancelsOrders(Protocol):
+    """A POS that can cancel an order it has by API (``Capabilities.cancel_orders``)."""
+
+    async def cancel_order(
+        self, pos_order_id: str, *, location: LocationBinding, reason: str
+    ) -> PosOrderRef:
+        """Cancel the order at the POS; answers its state afterwards."""
+        ...
+
+
+@runtime_checkable
+class AnnotatesChecks(Protocol):
+    """A POS whose open checks take a comment the cashier reads (Poster:
+    ``transactions.changeComment``), used to tell the cashier what the hub cannot do."""
+
+    async def annotate_check(
+        self, pos_check_id: str, *, location: LocationBinding, text: str
+    ) -> None:
+        """Add ``text`` to the check's comment, keeping what the comment already says."""
         ...
 
 
@@ -261,6 +295,8 @@ class LocationRecord:
     location: Location
     tenant_id: str
     price_policy: str  # "menu" | "strict"
+    options: OrderingOptions = field(default_factory=OrderingOptions)
+    facts: PosFacts = field(default_factory=PosFacts)
 
 
 @dataclass(frozen=True)
@@ -408,7 +444,16 @@ class UnitOfWork(Protocol):
 
     def get_menu(self, location_id: str) -> Menu | None: ...
 
-    def save_menu(self, menu: Menu, *, source_connection_id: str | None) -> None: ...
+    def save_menu(
+        self, menu: Menu, *, source_connection_id: str | None, pos_menu: Menu | None = None
+    ) -> None:
+        """Store the published ``menu``; ``pos_menu`` is the same menu as the POS gave it,
+        before the hub's availability was laid over it (None: keep the one stored)."""
+        ...
+
+    def get_pos_menu(self, location_id: str) -> Menu | None:
+        """The stored menu as the POS gave it (``save_menu``'s ``pos_menu``), or None."""
+        ...
 
     def get_connection(self, connection_id: str) -> ConnectionRecord | None: ...
 
@@ -445,4 +490,37 @@ class UnitOfWork(Protocol):
 
     def endpoint_ids_for(self, tenant_id: str, event: str) -> Sequence[str]:
         """The ids of ``endpoints_for``'s endpoints, without decrypting their secrets."""
+        ...
+
+    # Ordering options, POS facts, availability (storage/uow_ops.py) ---------------
+    def save_ordering_options(self, location_id: str, options: OrderingOptions) -> None: ...
+
+    def save_pos_facts(self, location_id: str, facts: PosFacts) -> None: ...
+
+    def locations_with_storage(self, connection_id: str, storage_id: str) -> Sequence[str]:
+        """Ids of the connection's locations whose POS facts list ``storage_id``."""
+        ...
+
+    def snoozes(self, location_id: str) -> Sequence[Snooze]:
+        """The location's snoozes, soonest end first (expired ones until purged)."""
+        ...
+
+    def add_snooze(self, snooze: Snooze, *, created_at: datetime) -> None: ...
+
+    def remove_snooze(self, location_id: str, snooze_id: str) -> bool: ...
+
+    def purge_snoozes(self, location_id: str, *, ended_by: datetime) -> int:
+        """Delete the snoozes that ended by ``ended_by``; returns how many."""
+        ...
+
+    def stock_marks(self, location_id: str) -> Sequence[StockMark]: ...
+
+    def set_stock_mark(
+        self, location_id: str, mark: StockMark, *, out_of_stock: bool, at: datetime
+    ) -> bool:
+        """Record (or clear) an out-of-stock mark; False when nothing changed."""
+        ...
+
+    def open_order_count(self, location_id: str) -> int:
+        """Orders of the location at its POS and not yet final (auto busy mode counts)."""
         ...

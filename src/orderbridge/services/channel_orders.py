@@ -16,18 +16,12 @@ from datetime import datetime
 
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.menu import Menu
-from orderbridge.domain.orders import Order
-from orderbridge.domain.validation import (
-    PricePolicy,
-    ValidationProblem,
-    price_lines,
-    validate_order,
-)
+from orderbridge.domain.validation import ValidationProblem
 from orderbridge.ports import UnitOfWork
-from orderbridge.services import notify
+from orderbridge.services import intake
 from orderbridge.services.errors import NotFound
 from orderbridge.services.ids import new_id
-from orderbridge.services.orders import SUBMIT_ORDER, Placed
+from orderbridge.services.orders import Placed
 
 
 def describe(problems: list[ValidationProblem]) -> str:
@@ -54,24 +48,11 @@ def place_channel_order(
     if record is None:
         raise NotFound("unknown_location", "no such location", field="location_id")
     menu = uow.get_menu(record.location.id)
-    problems = validate_order(
-        draft,
-        menu=menu or Menu(location_id=record.location.id, currency=record.location.currency),
-        status=record.location.status_at(now),
-        now=now,
-        policy=PricePolicy(record.price_policy),
-    )
-    lines = price_lines(draft, menu or Menu(record.location.id, record.location.currency))
-    order = Order.receive(
-        id=new_id("ord"),
-        key=key,
-        location_id=record.location.id,
-        lines=lines,
-        customer=draft.customer,
-        fulfilment=draft.fulfilment,
-        at=now,
-        payment=draft.payment,
-        note=draft.note,
+    judged = menu or Menu(location_id=record.location.id, currency=record.location.currency)
+    judgement = intake.judge(draft, record=record, menu=judged, now=now)
+    problems = judgement.problems
+    order = intake.build_order(
+        draft, id=new_id("ord"), record=record, menu=judged, now=now, problems=problems
     )
     order.external_refs.update(external_refs)
     order.external_refs["channel_connection_id"] = channel_connection_id
@@ -79,16 +60,9 @@ def place_channel_order(
         order.fail(now, "menu_not_published: the location has no menu yet")
     elif problems:
         order.fail(now, describe(problems))
+    submit = not problems and menu is not None
+    intake.queue(uow, order, tenant_id=tenant_id, plan=judgement.plan, now=now, submit=submit)
     uow.add_order(order, tenant_id=tenant_id, request_hash=request_hash)
-    if not problems and menu is not None:
-        binding = uow.pos_binding(order.location_id)
-        uow.enqueue(
-            SUBMIT_ORDER,
-            {"order_id": order.id},
-            key=order.id,
-            connection_id=binding[0].id if binding else None,
-        )
-    notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
     uow.commit()
     stored = uow.get_order(order.id)
     assert stored is not None

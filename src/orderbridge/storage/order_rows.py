@@ -70,7 +70,13 @@ ORDER_BY_CHECK_ID = _ORDER.where(
 ORDERS_TO_RECONCILE = (
     _ORDER.where(
         _o.pos_order_id.is_not(None),
-        _o.status.in_([OrderStatus.SUBMITTED.value, OrderStatus.ACCEPTED.value]),
+        _o.status.in_(
+            [
+                OrderStatus.SUBMITTED.value,
+                OrderStatus.ACCEPTED.value,
+                OrderStatus.CANCEL_REQUESTED.value,
+            ]
+        ),
         _o.updated_at < bindparam("updated_before"),
     )
     .order_by(_o.updated_at)

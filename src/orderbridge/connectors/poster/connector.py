@@ -23,11 +23,11 @@ from orderbridge.connectors.poster.mapping import (
     location_infos,
     menu_from_poster,
 )
+from orderbridge.connectors.poster.mapping_money import poster_id
 from orderbridge.connectors.poster.mapping_orders import (
     has_marker,
     incoming_order_body,
     pos_order_ref,
-    poster_id,
     poster_time,
     reservation_body,
 )
@@ -51,10 +51,14 @@ CAPABILITIES = Capabilities(
     status_webhooks=True,
     status_polling=True,
     order_lookup_by_key=True,
+    requires_phone=True,  # client_id or phone, error 34
+    requires_table=True,  # createReservation's table_id
 )
 # find_order looks back this much further than asked: the hub's and Poster's clocks may
 # disagree, and a DST change shifts local "Y-m-d H:i:s" times by an hour.
 LOOKUP_MARGIN = timedelta(hours=2)
+# Poster's limit on a check comment is not documented; a register shows a few lines.
+MAX_CHECK_COMMENT = 1000
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class PosterConnector:
             key=key,
             timezone=location.timezone,
             price_policy=self.settings.price_policy,
+            charge_products=location.options.charge_products,
+            promotions=location.options.promotions,
         )
         return pos_order_ref(await self.client.create_incoming_order(body))
 
@@ -115,6 +121,30 @@ class PosterConnector:
         """The order's status, and whether its check was closed (dash.getTransaction)."""
         incoming = await self.client.get_incoming_order(poster_id(pos_order_id, "order"))
         return await self._ref(incoming)
+
+    async def annotate_check(
+        self, pos_check_id: str, *, location: LocationBinding, text: str
+    ) -> None:
+        """Add ``text`` to an open check's comment (transactions.changeComment).
+
+        Poster cannot cancel an incoming order by API; once accepted it has a check, and
+        its comment is what the cashier reads. The register that opened the check comes
+        from its history; a check already closed or removed is left as it is.
+        """
+        check_id = poster_id(pos_check_id, "check")
+        check = await self.client.get_transaction(check_id, include_history=True)
+        if check is None or check.status != 1:
+            return
+        existing = check.transaction_comment.strip()
+        if text in existing:
+            return
+        comment = f"{text}\n{existing}" if existing else text
+        await self.client.change_comment(
+            spot_id=_spot_id(location),
+            spot_tablet_id=check.spot_tablet_id or 1,
+            transaction_id=check_id,
+            comment=comment[:MAX_CHECK_COMMENT],
+        )
 
     # Reservations ---------------------------------------------------------------
 

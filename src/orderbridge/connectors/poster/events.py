@@ -26,7 +26,7 @@ from orderbridge.connectors.poster.webhooks import (
     needs_work,
 )
 from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
-from orderbridge.services import menus
+from orderbridge.services import availability, menus
 from orderbridge.services.pipeline import RECONCILE_ORDER
 from orderbridge.services.reservations import RECONCILE_RESERVATION
 
@@ -81,18 +81,11 @@ async def handle_poster_event(
         return _reconcile_by_pos(uow, connection_id, command.pos_order_id)
     if isinstance(command, CheckChanged):
         return _reconcile_by_check(uow, connection_id, command.transaction_id)
-    if isinstance(command, MenuItemChanged | StockChanged):
-        in_stock = not (
-            isinstance(command, StockChanged) and command.left is not None and command.left <= 0
-        )
+    if isinstance(command, StockChanged):
+        return await _stock(uow, pos_for, clock, connection_id, command)
+    if isinstance(command, MenuItemChanged):
         return await _refresh(
-            uow,
-            pos_for,
-            clock,
-            connection_id,
-            command.product_id,
-            removed=isinstance(command, MenuItemChanged) and command.removed,
-            in_stock=in_stock,
+            uow, pos_for, clock, connection_id, command.product_id, removed=command.removed
         )
     if isinstance(command, CategoryChanged):
         return _reimport(uow, connection_id)
@@ -148,7 +141,6 @@ async def _refresh(
     product_id: str,
     *,
     removed: bool,
-    in_stock: bool,
 ) -> dict[str, Any]:
     with uow() as tx:
         connection = tx.get_connection(connection_id)
@@ -160,7 +152,7 @@ async def _refresh(
     for binding in bindings:
         found = None
         if not removed and isinstance(connector, PosterConnector):
-            found = await connector.refresh_item(product_id, location=binding, in_stock=in_stock)
+            found = await connector.refresh_item(product_id, location=binding)
         results[binding.location_id] = menus.refresh_item(
             binding.location_id,
             product_id,
@@ -172,6 +164,42 @@ async def _refresh(
         if results[binding.location_id].get("reimport"):
             _reimport(uow, connection_id)
     return {"refreshed": results}
+
+
+async def _stock(
+    uow: UowFactory,
+    pos_for: PosFactory,
+    clock: Callable[[], datetime],
+    connection_id: str,
+    command: StockChanged,
+) -> dict[str, Any]:
+    """Stock moved in one storage: only the locations of that storage hear of it.
+
+    A location whose POS facts are not known yet (no menu import since the hub learned
+    to ask) has them fetched first, so a stock webhook never lands on every spot.
+    """
+    if command.left is None:
+        return {"ignored": "stock without a level"}
+    with uow() as tx:
+        connection = tx.get_connection(connection_id)
+        bindings = list(tx.locations_of_connection(connection_id))
+        targets = list(tx.locations_with_storage(connection_id, command.storage_id))
+    if connection is None:
+        return {"skipped": "unknown_connection"}
+    if not targets and bindings:
+        pos = pos_for(connection)
+        places = await pos.fetch_locations()
+        with uow() as tx:
+            for binding in bindings:
+                tx.save_pos_facts(
+                    binding.location_id, menus.pos_facts(pos, binding, places, now=clock())
+                )
+            targets = list(tx.locations_with_storage(connection_id, command.storage_id))
+            tx.commit()
+    stock = availability.record_stock(
+        targets, command.product_id, in_stock=command.left > 0, uow=uow, clock=clock
+    )
+    return {"storage": command.storage_id, "stock": stock}
 
 
 def _reimport(uow: UowFactory, connection_id: str) -> dict[str, Any]:

@@ -29,10 +29,12 @@ class WebhookEvent(StrEnum):
     """Every event a storefront can subscribe to; the names are part of the public API."""
 
     ORDER_RECEIVED = "order.received"
+    ORDER_SCHEDULED = "order.scheduled"
     ORDER_SUBMITTED = "order.submitted"
     ORDER_ACCEPTED = "order.accepted"
     ORDER_DECLINED = "order.declined"
     ORDER_COMPLETED = "order.completed"
+    ORDER_CANCEL_REQUESTED = "order.cancel_requested"
     ORDER_CANCELED = "order.canceled"
     ORDER_FAILED = "order.failed"
     RESERVATION_RECEIVED = "reservation.received"

@@ -12,6 +12,7 @@ from orderbridge.sandboxes.poster.methods import (
     reservations,
     settings,
     spots,
+    transaction_comments,
     transactions,
 )
 
@@ -24,5 +25,6 @@ METHODS: dict[str, Handler] = {
     **clients.METHODS,
     **spots.METHODS,
     **transactions.METHODS,
+    **transaction_comments.METHODS,
     **application.METHODS,
 }

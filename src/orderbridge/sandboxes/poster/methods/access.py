@@ -18,6 +18,14 @@ def get_spots(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
             "spot_adress": spot.spot_adress,
             "address": spot.spot_adress,
             "storage_id": str(spot.storage_id),
+            # The reference's shape: the storages attached to the spot.
+            "storages": [
+                {
+                    "storage_id": spot.storage_id,
+                    "storage_name": f"Storage of {spot.spot_name}",
+                    "storage_adress": spot.spot_adress,
+                }
+            ],
         }
         for spot in ctx.account.spots.values()
     ]
