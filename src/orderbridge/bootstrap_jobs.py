@@ -150,6 +150,11 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             str(job.payload["order_id"]), uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock
         )
 
+    async def relay_reservation_cancel(job: JobView) -> Mapping[str, Any]:
+        return await reservations.relay_reservation_cancel(
+            str(job.payload["reservation_id"]), uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock
+        )
+
     async def expire_location(job: JobView) -> Mapping[str, Any]:
         return locations.expire_location(
             str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
@@ -174,6 +179,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         HOUSEKEEPING: housekeeping,
         POSTER_EVENT: poster_event,
         pipeline.CANCEL_AT_POS: relay_cancel,
+        reservations.CANCEL_RESERVATION_AT_POS: relay_reservation_cancel,
         locations.EXPIRE_LOCATION: expire_location,
         availability.SNOOZE_ENDED: snooze_ended,
         # Wix jobs; inbox.poster wrapped so unknown register checks reach Wix.

@@ -147,6 +147,13 @@ class ReservationDeclined(ReservationEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReservationCancelRequested(ReservationEvent):
+    """The guest called the reservation off; the POS has it and has yet to confirm."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReservationCanceled(ReservationEvent):
     """The reservation was called off."""
 

@@ -136,3 +136,25 @@ def check_requirements(draft: OrderDraft, facts: PosFacts, *, currency: str) -> 
             )
         )
     return found
+
+
+def check_reservation_needs(
+    *, table: str | None, guests: int, phone: str | None, facts: PosFacts
+) -> list[Requirement]:
+    """What the POS would refuse about a table booking: a table it needs and has (with
+    seats enough, when it says how many), and a phone."""
+    found: list[Requirement] = []
+    if facts.requires_table and not table:
+        found.append(Requirement("table_required", "the POS needs a table", "table_id"))
+    if table and facts.tables:
+        known = next((t for t in facts.tables if t.id == table), None)
+        if known is None:
+            message = f"the location has no table {table!r}"
+            found.append(Requirement("unknown_table", message, "table_id"))
+        elif known.seats is not None and guests > known.seats:
+            message = f"table {known.name} seats {known.seats}, not {guests}"
+            found.append(Requirement("table_too_small", message, "guests"))
+    if facts.requires_phone and not phone:
+        message = "the POS needs the guest's phone"
+        found.append(Requirement("phone_required", message, "customer.phone"))
+    return found

@@ -120,3 +120,31 @@ def _next_slot(location: Location, moment: datetime) -> str:
     if slot is None:
         return "no open slot in the next two weeks"
     return f"the next open slot is {location.local_time(slot).isoformat(timespec='minutes')}"
+
+
+def check_reservation_time(
+    location: Location, time: datetime, *, now: datetime
+) -> TimeProblem | None:
+    """Why a table cannot be booked for ``time`` (past, too far ahead, outside the
+    hours; each naming the next open slot), or None. A pause does not refuse a booking:
+    it stops orders, not guests coming later."""
+    if time < now - CLOCK_SKEW:
+        return TimeProblem(f"{_show(location, time)} has passed; {_next_hours(location, now)}")
+    if time > now + timedelta(days=LOOKAHEAD_DAYS * 26):  # bookings run further ahead
+        return TimeProblem("tables are booked at most a year ahead")
+    if location.schedule is not None and not location.schedule.is_open_at(
+        location.local_time(time)
+    ):
+        return TimeProblem(
+            f"{_show(location, time)} is outside the opening hours; {_next_hours(location, time)}"
+        )
+    return None
+
+
+def _next_hours(location: Location, moment: datetime) -> str:
+    if location.schedule is None or location.schedule.is_open_at(location.local_time(moment)):
+        return f"the next open slot is {location.local_time(moment).isoformat(timespec='minutes')}"
+    opens = location.next_open_at(moment)
+    if opens is None:
+        return "no open slot in the next two weeks"
+    return f"the next open slot is {location.local_time(opens).isoformat(timespec='minutes')}"

@@ -62,6 +62,8 @@ class ProblemCode(StrEnum):
     INVALID_TIME = "invalid_time"
     PHONE_REQUIRED = "phone_required"
     UNKNOWN_TABLE = "unknown_table"
+    TABLE_REQUIRED = "table_required"
+    TABLE_TOO_SMALL = "table_too_small"
 
 
 @dataclass(frozen=True, slots=True)

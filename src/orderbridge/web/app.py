@@ -15,7 +15,15 @@ from orderbridge.web import dashboard, shop
 from orderbridge.web.deps import WebContext, api_key_cache
 from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.metrics import HubMetrics
-from orderbridge.web.routes import connect, endpoints, ingress, ops, storefront, wix_ingress
+from orderbridge.web.routes import (
+    connect,
+    endpoints,
+    ingress,
+    location_ops,
+    ops,
+    storefront,
+    wix_ingress,
+)
 
 
 @contextlib.asynccontextmanager
@@ -55,7 +63,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     install_error_handlers(app)
     # The Poster webhook route comes first: it is matched before the routes below.
     ingress.mount(app, context)
-    for module in (storefront, endpoints, ops, connect, wix_ingress):
+    for module in (storefront, endpoints, ops, connect, wix_ingress, location_ops):
         app.include_router(module.router)
     app.include_router(shop.router)
     app.include_router(dashboard.router)

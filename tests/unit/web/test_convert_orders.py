@@ -166,6 +166,8 @@ def test_lines_carry_menu_names_unit_prices_and_totals() -> None:
     assert (croissants.name, croissants.unit_price, croissants.total) == ("Круасан", 5500, 11000)
     assert out.totals.model_dump() == {
         "subtotal": 20500,
+        "discounts": 0,
+        "charges": 0,
         "total": 20500,
         "paid": 20500,
         "due": 0,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.errors import DomainError
-from orderbridge.ports import DuplicateKey
+from orderbridge.ports import DuplicateKey, LocationRecord
 from orderbridge.services import locations as location_service
 from orderbridge.services import orders as order_service
 from orderbridge.services import reservations as reservation_service
@@ -58,9 +59,12 @@ def list_locations(ctx: Context, who: AnyCaller) -> LocationsOut:
     now = ctx.clock()
     with ctx.uow() as tx:
         records = tx.list_locations(who.tenant_id)
-    return LocationsOut(
-        locations=[location_to_out(r.location, r.location.status_at(now)) for r in records]
-    )
+    return LocationsOut(locations=[_location_out(r, now) for r in records])
+
+
+def _location_out(record: LocationRecord, now: datetime) -> LocationOut:
+    location = record.location
+    return location_to_out(location, location.status_at(now), now=now, timing=record.options.timing)
 
 
 @router.get("/locations/{location_id}", response_model=LocationOut, tags=["locations"])
@@ -72,7 +76,7 @@ def read_location(location_id: str, ctx: Context, who: AnyCaller) -> LocationOut
             )
         except ServiceError as error:
             raise api_error(error) from None
-    return location_to_out(record.location, record.location.status_at(ctx.clock()))
+    return _location_out(record, ctx.clock())
 
 
 @router.post("/locations/{location_id}/status", response_model=LocationOut, tags=["locations"])
@@ -92,7 +96,7 @@ def change_location_status(
             )
         except ServiceError as error:
             raise api_error(error) from None
-    return location_to_out(record.location, record.location.status_at(now))
+    return _location_out(record, now)
 
 
 @router.get(

@@ -42,6 +42,7 @@ class WebhookEvent(StrEnum):
     RESERVATION_CONFIRMED = "reservation.confirmed"
     RESERVATION_DECLINED = "reservation.declined"
     RESERVATION_COMPLETED = "reservation.completed"
+    RESERVATION_CANCEL_REQUESTED = "reservation.cancel_requested"
     RESERVATION_CANCELED = "reservation.canceled"
     RESERVATION_FAILED = "reservation.failed"
     MENU_UPDATED = "menu.updated"
