@@ -61,6 +61,8 @@ class FakePos:
     fail_next: int = 0
     refuse: PermanentError | None = None
     ambiguous_next: int = 0
+    # The places ``fetch_locations`` answers (storages, tables, currency).
+    places: list[PosLocationInfo] = field(default_factory=list)
     _next_id: int = 100
 
     def for_connection(self, connection: ConnectionRecord) -> PosSystem:
@@ -123,7 +125,8 @@ class FakePos:
         return self.menus[location.location_id]
 
     async def fetch_locations(self) -> Sequence[PosLocationInfo]:
-        return ()
+        self._gate(creating=False)
+        return tuple(self.places)
 
     # Plumbing -----------------------------------------------------------------------
 
@@ -159,3 +162,35 @@ def _by_key(table: list[PosEntry], key: str) -> PosEntry | None:
 
 def _ref(entry: PosEntry) -> PosOrderRef:
     return PosOrderRef(entry.pos_id, state=entry.state, pos_check_id=entry.check_id)
+
+
+@dataclass
+class CashierPos(FakePos):
+    """A POS whose open checks take a comment the cashier reads (Poster's
+    ``transactions.changeComment``), but that cannot cancel an order by API."""
+
+    notes: dict[str, list[str]] = field(default_factory=dict)
+
+    async def annotate_check(
+        self, pos_check_id: str, *, location: LocationBinding, text: str
+    ) -> None:
+        self._gate(creating=False)
+        self.notes.setdefault(pos_check_id, []).append(text)
+
+
+@dataclass
+class CancellingPos(FakePos):
+    """A POS that cancels orders by API (``Capabilities.cancel_orders``)."""
+
+    def __post_init__(self) -> None:
+        self.capabilities = Capabilities(
+            orders=True, status_polling=True, order_lookup_by_key=True, cancel_orders=True
+        )
+
+    async def cancel_order(
+        self, pos_order_id: str, *, location: LocationBinding, reason: str
+    ) -> PosOrderRef:
+        self._gate(creating=False)
+        entry = self._by_pos_id(self.orders, pos_order_id)
+        entry.state = PosOrderState.CANCELED if entry.check_id else PosOrderState.DECLINED
+        return _ref(entry)

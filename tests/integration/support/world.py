@@ -76,6 +76,7 @@ def build_world(
     allow_private_urls: bool = True,
     price_policy: str = "menu",
     max_attempts: int = 3,
+    pos: FakePos | None = None,
 ) -> World:
     """The hub and its seed data on the (empty, migrated) database at ``db_url``."""
     clock = FakeClock(NOW)
@@ -92,7 +93,7 @@ def build_world(
         clock=clock,
         webhook_transport=httpx.ASGITransport(app=receiver),
     )
-    pos = FakePos()
+    pos = pos or FakePos()
     hub.pos_for = pos.for_connection  # type: ignore[method-assign]
     with hub.sessions() as session, session.begin():
         admin.create_tenant(session, "Café", tenant_id=TENANT)
