@@ -25,6 +25,7 @@ from sqlalchemy import Integer, Row, Table, bindparam, insert, select, update
 from orderbridge.domain.customers import Customer
 from orderbridge.domain.lifecycle import TimelineEntry
 from orderbridge.domain.order_details import Fulfilment, OrderLine, Payment
+from orderbridge.domain.order_money import Charge, Discount
 from orderbridge.domain.orders import Order, OrderKey, OrderStatus
 from orderbridge.storage import codec
 from orderbridge.storage import tables as t
@@ -118,6 +119,8 @@ class OrderBody(NamedTuple):
     payment: Payment | None
     note: str
     created_at: datetime
+    discounts: tuple[Discount, ...] = ()
+    charges: tuple[Charge, ...] = ()
 
 
 # Decoded documents by order id: (the document as stored, its body).
@@ -135,6 +138,8 @@ def body_of(order: Order) -> OrderBody:
         payment=order.payment,
         note=order.note,
         created_at=order.created_at,
+        discounts=order.discounts,
+        charges=order.charges,
     )
 
 
@@ -178,6 +183,8 @@ def order_from_row(row: AnyRow, timeline: Sequence[TimelineEntry]) -> Order:
         status=OrderStatus(row.status),
         timeline=timeline,
         external_refs={k: str(v) for k, v in row.external_refs.items()},
+        discounts=body.discounts,
+        charges=body.charges,
     )
 
 
