@@ -58,25 +58,26 @@ def test_hours_are_set_read_back_and_shown_to_storefronts(
     assert admin.get(f"{ADMIN}/hours").json() is None
 
 
+def _h(opens: str, closes: str) -> dict[str, str]:
+    return {"opens": opens, "closes": closes}
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
+        ({"weekly": {"monday": [_h("09:00", "14:00"), _h("13:00", "20:00")]}}, "weekly.monday[1]"),
         (
-            {"weekly": {"monday": [{"opens": "09:00", "closes": "14:00"}, {"opens": "13:00", "closes": "20:00"}]}},
-            "weekly.monday[1]",
-        ),
-        (
-            {"weekly": {"friday": [{"opens": "20:00", "closes": "03:00"}], "saturday": [{"opens": "02:00", "closes": "04:00"}]}},
+            {"weekly": {"friday": [_h("20:00", "03:00")], "saturday": [_h("02:00", "04:00")]}},
             "weekly.saturday[0]",
         ),
         (
             {"weekly": {}, "exceptions": [{"date": "2026-12-31"}, {"date": "2026-12-31"}]},
             "exceptions[1].date",
         ),
-        ({"weekly": {"monday": [{"opens": "9am", "closes": "18:00"}]}}, "weekly.monday[0].opens"),
+        ({"weekly": {"monday": [_h("9am", "18:00")]}}, "weekly.monday[0].opens"),
         ({"weekly": {"funday": []}}, "weekly.funday"),
     ],
-)  # fmt: skip
+)
 def test_bad_hours_answer_422_with_the_field_and_change_nothing(
     admin: TestClient, world: World, body: dict[str, Any], field: str
 ) -> None:
@@ -146,18 +147,12 @@ def test_snoozes_are_listed_with_time_left_and_shown_on_the_menu(
 
 def test_bad_snoozes_answer_4xx_with_the_field(admin: TestClient) -> None:
     until = "2026-11-22T13:00:00+02:00"
-    assert error_of(admin.post(f"{ADMIN}/snoozes", json={"item_ids": ["pizza"], "until": until})) == (
-        404, "unknown_item", "item_ids[0]",
-    )  # fmt: skip
-    assert error_of(admin.post(f"{ADMIN}/snoozes", json={"until": until}))[1:] == (
-        "nothing_to_snooze", "item_ids",
-    )  # fmt: skip
-    assert error_of(
-        admin.post(
-            f"{ADMIN}/snoozes",
-            json={"item_ids": ["croissant"], "until": "2026-11-22T11:00:00+02:00"},
-        )
-    )[1:] == ("invalid_time", "until")
+    unknown = admin.post(f"{ADMIN}/snoozes", json={"item_ids": ["pizza"], "until": until})
+    assert error_of(unknown) == (404, "unknown_item", "item_ids[0]")
+    empty = admin.post(f"{ADMIN}/snoozes", json={"until": until})
+    assert error_of(empty)[1:] == ("nothing_to_snooze", "item_ids")
+    past = {"item_ids": ["croissant"], "until": "2026-11-22T11:00:00+02:00"}
+    assert error_of(admin.post(f"{ADMIN}/snoozes", json=past))[1:] == ("invalid_time", "until")
     assert admin.get(f"{ADMIN}/snoozes").json() == {"snoozes": []}
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from orderbridge.web.dashboard import auth, catalog, deadletters, orders, overview
+from orderbridge.web.dashboard import (
+    auth,
+    availability,
+    catalog,
+    deadletters,
+    orders,
+    overview,
+    reservations,
+)
 from orderbridge.web.dashboard.render import STATIC_TYPES, static_file
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +38,7 @@ def static(name: str) -> Response:
     )
 
 
-for _module in (auth, overview, orders, deadletters, catalog):
+for _module in (auth, overview, orders, deadletters, catalog, availability, reservations):
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -41,6 +41,10 @@ NOTICES = {
     "retried": "Dead letter sent back to the queue.",
     "retried_all": "Dead letters sent back to the queue.",
     "signed_out": "Signed out.",
+    "snoozed": "Snoozed: channels show it unavailable until the snooze ends.",
+    "unsnoozed": "Snooze ended: it is available again.",
+    "busy_on": "Busy mode on: promised times include the extra minutes.",
+    "busy_off": "Busy mode ended: promised times are back to normal.",
 }
 PROBLEMS = {
     "pause_past": "A pause must end in the future.",
@@ -49,6 +53,9 @@ PROBLEMS = {
     "not_replayable": "Only failed orders can be replayed.",
     "gone": "That dead letter is no longer dead (it was retried already).",
     "csrf": "The form expired; please try again.",
+    "snooze_invalid": "That snooze could not be set: it must name something on the menu.",
+    "snooze_gone": "That snooze had ended already.",
+    "busy_invalid": "Busy mode needs 1 to 240 extra minutes and an end in the future.",
 }
 
 
