@@ -69,7 +69,7 @@ def test_a_snooze_of_something_unknown_is_refused_on_the_page(dash: Dashboard) -
 
 def test_busy_mode_from_the_overview_then_ended(dash: Dashboard) -> None:
     dash.login()
-    form = {"csrf": dash.csrf(), "minutes": "30", "duration": "60"}
+    form = {"csrf": dash.csrf(), "extra_minutes": "30", "duration": "60"}
     answer = dash.client.post(f"/admin/locations/{LOCATION}/busy", data=form)
     assert "done=busy_on" in answer.headers["location"]
     page = dash.client.get("/admin").text

@@ -126,10 +126,11 @@ def busy(
     location_id: str,
     ctx: Context,
     who: Posted,
-    minutes: Annotated[str, Form()] = "20",
+    extra_minutes: Annotated[str, Form()] = "20",
     duration: Annotated[str, Form()] = "60",
 ) -> Response:
     now = ctx.clock()
+    minutes = extra_minutes
     if not minutes.isdigit() or (duration and not duration.isdigit()):
         return _back(error="busy_invalid")
     until = now + timedelta(minutes=int(duration)) if duration else None
