@@ -155,6 +155,9 @@ def demo(
     db: Annotated[Path, typer.Option(help="SQLite file of the demo.")] = Path(
         "orderbridge-demo.db"
     ),
+    showcase: Annotated[
+        bool, typer.Option(help="Snoozes, busy mode, a pre-order, a pause that ends by itself.")
+    ] = False,
 ) -> None:
     """Run everything on this machine: hub, worker, Poster sandbox, demo shop."""
     from orderbridge.demo import DEMO_API_KEY, DemoPorts, run_demo
@@ -165,6 +168,7 @@ def demo(
         ports=DemoPorts(hub=port, poster=poster_port, wix=wix_port),
         db=db.resolve(),
         api_key=api_key or DEMO_API_KEY,
+        showcase=showcase,
     )
 
 

@@ -42,6 +42,7 @@ class Demo:
     hub: str
     poster: str
     db: Path
+    wix: str = ""
 
     def api(self, path: str, *, key: str = STOREFRONT_KEY, **kwargs: Any) -> httpx.Response:
         method = "POST" if "json" in kwargs else "GET"
@@ -142,7 +143,12 @@ def running_demo(folder: Path, *, reconcile_seconds: float) -> Iterator[Demo]:
     }
     hub = f"http://127.0.0.1:{hub_port}"
     with orderbridge_process(args, ready_url=f"{hub}/health", log=folder / "demo.log", env=env):
-        demo = Demo(hub=hub, poster=f"http://127.0.0.1:{poster_port}", db=db)
+        demo = Demo(
+            hub=hub,
+            poster=f"http://127.0.0.1:{poster_port}",
+            db=db,
+            wix=f"http://127.0.0.1:{wix_port}",
+        )
         wait_for(lambda: demo.api(f"/api/v1/locations/{PODIL}/menu").status_code == 200)
         yield demo
 
