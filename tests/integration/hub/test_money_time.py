@@ -14,7 +14,7 @@ from orderbridge.domain.orders import Fulfilment, FulfilmentType, OrderStatus
 from orderbridge.ports import PosOrderState
 from orderbridge.services import locations as location_service
 from orderbridge.services.orders import cancel_order
-from tests.integration.support.fake_pos import CancellingPos, CashierPos
+from tests.integration.support.fake_pos import CancellingPos, CashierPos, FakePos
 from tests.integration.support.world import (
     LOCATION,
     TENANT,
@@ -156,11 +156,15 @@ async def test_automatic_busy_mode_follows_the_open_orders_at_the_pos(world: Wor
     assert [e["busy"] for e in _status_events(world)][-1] is None
 
 
-@pytest.fixture
-def cashier_world(db_url: str) -> Iterator[World]:
-    built = build_world(db_url, pos=CashierPos())
+def _world_with(db_url: str, pos: FakePos) -> Iterator[World]:
+    built = build_world(db_url, pos=pos)
     yield built
     built.close()
+
+
+@pytest.fixture
+def cashier_world(db_url: str) -> Iterator[World]:
+    yield from _world_with(db_url, CashierPos())
 
 
 async def test_a_cancel_is_written_on_the_check_once_the_cashier_accepted(
@@ -216,9 +220,7 @@ async def test_a_new_order_canceled_is_flagged_then_written_when_accepted_anyway
 
 @pytest.fixture
 def cancelling_world(db_url: str) -> Iterator[World]:
-    built = build_world(db_url, pos=CancellingPos())
-    yield built
-    built.close()
+    yield from _world_with(db_url, CancellingPos())
 
 
 async def test_a_pos_that_cancels_by_api_is_asked_to(cancelling_world: World) -> None:

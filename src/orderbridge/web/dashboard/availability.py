@@ -5,6 +5,7 @@ change the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Annotated
 
@@ -17,11 +18,12 @@ from orderbridge.domain.locations import Location
 from orderbridge.services import availability
 from orderbridge.services import locations as location_service
 from orderbridge.services.errors import NotFound, ServiceError
-from orderbridge.web.dashboard.auth import Posted
+from orderbridge.web.dashboard.auth import Operator, Posted
 from orderbridge.web.dashboard.render import missing
 from orderbridge.web.deps import Context
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+Change = Callable[[Location], bool]
 
 SNOOZE_CHOICES: tuple[tuple[str, str], ...] = (
     ("30", "30 min"),
@@ -120,6 +122,22 @@ def _back(**query: str) -> RedirectResponse:
     return RedirectResponse("/admin?" + "&".join(f"{k}={v}" for k, v in query.items()), 303)
 
 
+def _change(
+    request: Request, ctx: Context, who: Operator, location_id: str, change: Change, done: str
+) -> Response:
+    """Apply a status change through the service (announced to channels) and go back."""
+    with ctx.uow() as tx:
+        try:
+            location_service.change_status(
+                tx, tenant_id=who.tenant_id, location_id=location_id, change=change, now=ctx.clock()
+            )
+        except NotFound:
+            return missing(request, "location", who)
+        except DomainError:
+            return _back(error="busy_invalid")
+    return _back(done=done)
+
+
 @router.post("/locations/{location_id}/busy", response_model=None)
 def busy(
     request: Request,
@@ -130,40 +148,19 @@ def busy(
     duration: Annotated[str, Form()] = "60",
 ) -> Response:
     now = ctx.clock()
-    minutes = extra_minutes
-    if not minutes.isdigit() or (duration and not duration.isdigit()):
+    if not extra_minutes.isdigit() or (duration and not duration.isdigit()):
         return _back(error="busy_invalid")
     until = now + timedelta(minutes=int(duration)) if duration else None
-    with ctx.uow() as tx:
-        try:
-            location_service.change_status(
-                tx,
-                tenant_id=who.tenant_id,
-                location_id=location_id,
-                change=lambda location: location.set_busy(
-                    now, extra_minutes=int(minutes), until=until
-                ),
-                now=now,
-            )
-        except NotFound:
-            return missing(request, "location", who)
-        except DomainError:
-            return _back(error="busy_invalid")
-    return _back(done="busy_on")
+
+    def change(location: Location) -> bool:
+        return location.set_busy(now, extra_minutes=int(extra_minutes), until=until)
+
+    return _change(request, ctx, who, location_id, change, "busy_on")
 
 
 @router.post("/locations/{location_id}/busy/end", response_model=None)
 def end_busy(request: Request, location_id: str, ctx: Context, who: Posted) -> Response:
     now = ctx.clock()
-    with ctx.uow() as tx:
-        try:
-            location_service.change_status(
-                tx,
-                tenant_id=who.tenant_id,
-                location_id=location_id,
-                change=lambda location: location.end_busy(now),
-                now=now,
-            )
-        except NotFound:
-            return missing(request, "location", who)
-    return _back(done="busy_off")
+    return _change(
+        request, ctx, who, location_id, lambda location: location.end_busy(now), "busy_off"
+    )

@@ -26,10 +26,9 @@ from orderbridge.services import locations as location_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.storage.codec_options import options_to_json
 from orderbridge.web.convert_hours import hours_to_schedule, schedule_to_hours, snooze_out
-from orderbridge.web.convert_locations import location_to_out
 from orderbridge.web.deps import AdminCaller, Context
 from orderbridge.web.errors import ApiError
-from orderbridge.web.routes.storefront import ERRORS, api_error
+from orderbridge.web.routes.storefront import ERRORS, api_error, location_out
 from orderbridge.web.schemas import LocationOut
 from orderbridge.web.schemas.errors import ProblemOut
 from orderbridge.web.schemas.location_ops import (
@@ -52,12 +51,6 @@ def _record(ctx: Context, tenant_id: str, location_id: str) -> LocationRecord:
             raise api_error(error) from None
 
 
-def _out(record: LocationRecord, ctx: Context) -> LocationOut:
-    now = ctx.clock()
-    status = record.location.status_at(now)
-    return location_to_out(record.location, status, now=now, timing=record.options.timing)
-
-
 def _change(
     ctx: Context, tenant_id: str, location_id: str, change: Callable[[Location], bool]
 ) -> LocationOut:
@@ -74,7 +67,7 @@ def _change(
             raise api_error(error) from None
         except DomainError as error:
             raise ApiError.from_domain(error) from None
-    return _out(record, ctx)
+    return location_out(record, ctx.clock())
 
 
 # Opening hours -----------------------------------------------------------------------

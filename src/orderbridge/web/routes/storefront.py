@@ -59,10 +59,11 @@ def list_locations(ctx: Context, who: AnyCaller) -> LocationsOut:
     now = ctx.clock()
     with ctx.uow() as tx:
         records = tx.list_locations(who.tenant_id)
-    return LocationsOut(locations=[_location_out(r, now) for r in records])
+    return LocationsOut(locations=[location_out(r, now) for r in records])
 
 
-def _location_out(record: LocationRecord, now: datetime) -> LocationOut:
+def location_out(record: LocationRecord, now: datetime) -> LocationOut:
+    """A location as storefronts see it at ``now`` (hours, busy mode, preparation time)."""
     location = record.location
     return location_to_out(location, location.status_at(now), now=now, timing=record.options.timing)
 
@@ -76,7 +77,7 @@ def read_location(location_id: str, ctx: Context, who: AnyCaller) -> LocationOut
             )
         except ServiceError as error:
             raise api_error(error) from None
-    return _location_out(record, ctx.clock())
+    return location_out(record, ctx.clock())
 
 
 @router.post("/locations/{location_id}/status", response_model=LocationOut, tags=["locations"])
@@ -96,7 +97,7 @@ def change_location_status(
             )
         except ServiceError as error:
             raise api_error(error) from None
-    return _location_out(record, now)
+    return location_out(record, now)
 
 
 @router.get(
