@@ -345,8 +345,8 @@ def test_what_poster_needs_is_refused_before_the_201(demo: Demo) -> None:
 
     no_phone = order_body("check-1") | {"customer": {"name": "Олена"}}
     assert error(no_phone) == (422, "phone_required", "customer.phone")
-    unknown_table = order_body("check-2") | {"fulfillment": {"type": "dine_in", "table": "99"}}
-    assert error(unknown_table) == (422, "unknown_table", "fulfillment.table")
+    no_table = order_body("check-2") | {"fulfillment": {"type": "dine_in"}}
+    assert error(no_table) == (422, "table_required", "fulfillment.table")
     no_address = order_body("check-3") | {"fulfillment": {"type": "delivery"}}
     assert error(no_address) == (422, "address_required", "fulfillment.address")
     at_table = order_body("check-4") | {"fulfillment": {"type": "dine_in", "table": "3"}}

@@ -17,7 +17,6 @@ from types import MappingProxyType
 
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.errors import InvalidValueError
-from orderbridge.domain.order_details import FulfilmentType
 from orderbridge.domain.order_money import ChargeKind
 from orderbridge.domain.timing import TimingSettings
 
@@ -104,25 +103,15 @@ def check_requirements(draft: OrderDraft, facts: PosFacts, *, currency: str) -> 
     """What the POS would refuse about ``draft``, found before the hub answers 201.
 
     The domain already insists on an address for a delivery and a table for dine-in;
-    here: a phone when the POS needs one, a table the POS has, and the POS's currency.
-    ``currency`` is the location's.
+    here: a phone when the POS needs one, and the POS's currency. ``currency`` is the
+    location's. A dine-in table is not matched against the POS's tables: Poster's
+    incoming order takes none (the cashier reads it in the comment), and a guest's
+    "table 7" may be a number the floor plan does not use.
     """
     found: list[Requirement] = []
     if facts.requires_phone and not draft.customer.phone:
         found.append(
             Requirement("phone_required", "the POS needs the customer's phone", "customer.phone")
-        )
-    table = draft.fulfilment.table
-    if (
-        draft.fulfilment.type is FulfilmentType.DINE_IN
-        and table
-        and facts.tables
-        and facts.table(table) is None
-    ):
-        found.append(
-            Requirement(
-                "unknown_table", f"the location has no table {table!r}", "fulfillment.table"
-            )
         )
     pos_currency = facts.currency
     paid_in = draft.payment_currency or currency
