@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-STARTUP_TIMEOUT = 30.0
+STARTUP_TIMEOUT = 90.0  # a loaded machine takes its time to start a demo
 
 
 def free_port() -> int:
