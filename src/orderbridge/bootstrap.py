@@ -23,20 +23,21 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from orderbridge import connectors
 from orderbridge.bootstrap_jobs import HOUSEKEEPING, job_handlers
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
-from orderbridge.connectors.poster.connector import PosterConnector
-from orderbridge.connectors.poster.events import POSTER_EVENT
-from orderbridge.connectors.poster.settings import PosterSettings
+from orderbridge.connectors import BuildContext
+from orderbridge.connectors._base import make_http_client
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.listen import listen_for_jobs
 from orderbridge.messaging.metrics import MessagingMetrics, QueueDepthCollector
+from orderbridge.messaging.queue import SqlJobQueue
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.messaging.wakeup import Wakeup, notify_on_commit
 from orderbridge.messaging.worker import Handler, Worker
-from orderbridge.ports import ConnectionRecord, PermanentError, PosSystem
+from orderbridge.ports import ConnectionRecord, PosSystem
 from orderbridge.security import CredentialCipher
 from orderbridge.services import menus, sweep
 from orderbridge.storage import tables as t
@@ -65,6 +66,8 @@ class Hub:
     wix: WixChannels | None = None
     _connectors: dict[str, tuple[str, PosSystem]] = field(default_factory=dict)
     _http: httpx.AsyncClient | None = None
+    # The outbox and inbox the units of work write to (storage does not import messaging).
+    queue: SqlJobQueue = field(default_factory=SqlJobQueue)
     metrics: MessagingMetrics = field(init=False)
     hub_metrics: HubMetrics = field(init=False)
     # Commits of this process that enqueue jobs wake its workers at once.
@@ -90,7 +93,7 @@ class Hub:
             clock=self.clock,
             registry=self.registry,
             readers=self.readers,
-            read_uow=lambda: SqlUnitOfWork(self.readers, self.cipher, self.clock),
+            read_uow=lambda: SqlUnitOfWork(self.readers, self.cipher, self.clock, queue=self.queue),
             api_threads=self.settings.api_threads or (8 if self.on_sqlite else None),
             demo_api_key=demo_api_key,
             pos_transport=self.pos_transport,
@@ -103,35 +106,37 @@ class Hub:
 
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""
-        return SqlUnitOfWork(self.sessions, self.cipher, self.clock)
+        return SqlUnitOfWork(self.sessions, self.cipher, self.clock, queue=self.queue)
 
     # Connectors --------------------------------------------------------------------
 
     def pos_for(self, connection: ConnectionRecord) -> PosSystem:
-        """The connector of a POS connection, rebuilt when its credentials change."""
+        """The connector of a POS connection (the registry builds it by the connection's
+        kind), rebuilt when its settings or credentials change."""
         fingerprint = hashlib.sha256(
             json.dumps([connection.settings, connection.credentials], sort_keys=True).encode()
         ).hexdigest()
         cached = self._connectors.get(connection.id)
         if cached is not None and cached[0] == fingerprint:
             return cached[1]
-        if connection.kind != "poster":
-            raise PermanentError("unknown_pos", f"no connector for POS kind {connection.kind!r}")
-        defaults = {"timeout_seconds": self.settings.poster_timeout_seconds}
-        merged = {**defaults, **connection.settings, **connection.credentials}
-        settings = PosterSettings.model_validate(merged)
-        connector = PosterConnector.from_settings(settings, transport=self.pos_transport)
+        connector = connectors.build_pos(
+            connection,
+            BuildContext(
+                transport=self.pos_transport,
+                timeout_seconds=self.settings.poster_timeout_seconds,
+                allow_private_urls=self.settings.allow_private_urls,
+            ),
+        )
         self._connectors[connection.id] = (fingerprint, connector)
         return connector
 
     def http(self) -> httpx.AsyncClient:
         """The hardened client for outbound webhooks: timeouts, no redirects."""
         if self._http is None:
-            self._http = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.settings.http_timeout_seconds),
-                follow_redirects=False,
+            self._http = make_http_client(
+                base_url="",
+                timeout=self.settings.http_timeout_seconds,
                 transport=self.webhook_transport,
-                headers={"user-agent": "orderbridge-webhooks"},
             )
         return self._http
 
@@ -175,8 +180,8 @@ class Hub:
             wakeup=self.wakeup,
             # The idle probe reads without SQLite's writer lock (messaging/worker_db.py).
             read_session_factory=self.readers,
-            # A stored Poster webhook calls Poster only for menu changes (one product).
-            unguarded_kinds={POSTER_EVENT},
+            # Stored POS webhooks mostly queue other jobs (the registry says which).
+            unguarded_kinds=connectors.unguarded_events(),
         )
 
     # Schedules ---------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 Each handler unpacks its job's payload and calls one use case with the hub's parts
 (units of work, POS connectors, clock); ``Hub.handlers`` hands this table to workers.
+The handlers of POS webhooks come from the connector registry, one per job kind a
+connector declares.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from orderbridge import connectors
 from orderbridge.bootstrap_wix import WixChannels
-from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event
+from orderbridge.connectors import EventHandler
 from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
@@ -123,11 +126,6 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         stale = timedelta(seconds=hub.settings.reconcile_interval_seconds)
         return {"queued": sweep.sweep_orders(uow=hub.uow, clock=hub.clock, stale_after=stale)}
 
-    async def poster_event(job: JobView) -> Mapping[str, Any]:
-        return await handle_poster_event(
-            job.payload, uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock
-        )
-
     async def submit_reservation(job: JobView) -> Mapping[str, Any]:
         return await reservations.submit_reservation(
             str(job.payload["reservation_id"]),
@@ -168,6 +166,12 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
     hub.wix = hub.wix or WixChannels(
         hub.sessions, hub.uow, hub.clock, hub.pos_for, hub.channel_transport
     )
+    # Each connector's stored webhooks, by the job kinds the registry lists; a register
+    # check the hub has no order for may be imported into Wix.
+    pos_events = {
+        kind: hub.wix.importing_register_orders(_bound(hub, handler))
+        for kind, handler in connectors.event_handlers().items()
+    }
     return {
         SUBMIT_ORDER: submit,
         reservations.SUBMIT_RESERVATION: submit_reservation,
@@ -177,11 +181,17 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         menus.IMPORT_MENU: import_menu,
         sweep.SWEEP: sweep_orders,
         HOUSEKEEPING: housekeeping,
-        POSTER_EVENT: poster_event,
         pipeline.CANCEL_AT_POS: relay_cancel,
         reservations.CANCEL_RESERVATION_AT_POS: relay_reservation_cancel,
         locations.EXPIRE_LOCATION: expire_location,
         availability.SNOOZE_ENDED: snooze_ended,
-        # Wix jobs; inbox.poster wrapped so unknown register checks reach Wix.
-        **hub.wix.handlers(poster_event),
+        **pos_events,
+        **hub.wix.handlers(),
     }
+
+
+def _bound(hub: Hub, handler: EventHandler) -> Handler:
+    async def run(job: JobView) -> Mapping[str, Any]:
+        return await handler(job.payload, uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock)
+
+    return run

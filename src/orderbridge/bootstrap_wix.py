@@ -3,8 +3,9 @@ the job handlers. Part of the composition root (``bootstrap`` builds one per hub
 
 Handlers added: ``inbox.wix`` (a verified Wix event), ``channel.order_changed``,
 ``channel.publish_menu``, ``channel.location_status`` and ``wix.import_pos_order``;
-``inbox.poster`` is wrapped so that a Poster check the hub has no order for queues
-its import into opted-in Wix connections.
+each POS's stored-webhook handler is wrapped (:meth:`WixChannels.importing_register_orders`)
+so that a register check the hub has no order for queues its import into opted-in Wix
+connections.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session
 
-from orderbridge.connectors.poster.events import POSTER_EVENT
 from orderbridge.connectors.wix import events, jobs, register
 from orderbridge.connectors.wix.connector import WixConnector
 from orderbridge.connectors.wix.settings import WixSettings
@@ -60,17 +60,25 @@ class WixChannels:
         self._connectors[connection.id] = (fingerprint, connector)
         return connector
 
+    async def region_for(self, connection: ConnectionRecord) -> str | None:
+        """The connection's restaurant country, for phones typed without a country code."""
+        return await self.channel_for(connection).country()
+
     async def aclose(self) -> None:
         for _, connector in self._connectors.values():
             await connector.aclose()
         self._connectors.clear()
 
-    def handlers(self, poster_event: Handler | None = None) -> dict[str, Handler]:
-        """The Wix job handlers; ``poster_event`` is wrapped to start POS imports."""
+    def handlers(self) -> dict[str, Handler]:
+        """The Wix job handlers."""
 
         async def wix_event(job: JobView) -> Mapping[str, Any]:
             return await events.handle_wix_event(
-                job.payload, uow=self.uow, refs_for=self.refs_for, clock=self.clock
+                job.payload,
+                uow=self.uow,
+                refs_for=self.refs_for,
+                clock=self.clock,
+                region_for=self.region_for,
             )
 
         async def order_changed(job: JobView) -> Mapping[str, Any]:
@@ -98,27 +106,28 @@ class WixChannels:
                 refs_for=self.refs_for,
             )
 
-        found: dict[str, Handler] = {
+        return {
             events.WIX_EVENT: wix_event,
             CHANNEL_ORDER_CHANGED: order_changed,
             PUBLISH_MENU: publish_menu,
             LOCATION_STATUS: location_status,
             register.IMPORT_POS_ORDER: import_pos_order,
         }
-        if poster_event is not None:
-            inner = poster_event
 
-            async def poster_then_import(job: JobView) -> Mapping[str, Any] | None:
-                result = await inner(job)
-                check = (result or {}).get("unknown_check")
-                if check is None:
-                    return result
-                queued = register.queue_imports(
-                    self.uow,
-                    pos_connection_id=str(job.payload["connection_id"]),
-                    check_id=str(check),
-                )
-                return {**(result or {}), "wix_imports": queued}
+    def importing_register_orders(self, pos_event: Handler) -> Handler:
+        """``pos_event`` (a POS's stored-webhook handler), followed by queueing the import
+        into opted-in Wix connections of a register check the hub has no order for."""
 
-            found[POSTER_EVENT] = poster_then_import
-        return found
+        async def then_import(job: JobView) -> Mapping[str, Any] | None:
+            result = await pos_event(job)
+            check = (result or {}).get("unknown_check")
+            if check is None:
+                return result
+            queued = register.queue_imports(
+                self.uow,
+                pos_connection_id=str(job.payload["connection_id"]),
+                check_id=str(check),
+            )
+            return {**(result or {}), "wix_imports": queued}
+
+        return then_import

@@ -19,9 +19,10 @@ from typing import Protocol, runtime_checkable
 from orderbridge.domain.availability import Snooze, StockMark
 from orderbridge.domain.location_options import OrderingOptions, PosFacts
 from orderbridge.domain.locations import Location, LocationStatus
-from orderbridge.domain.menu import Menu
+from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.menu_diff import MenuDiff
 from orderbridge.domain.orders import Order
+from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
 
 
@@ -70,22 +71,33 @@ Clock = Callable[[], datetime]
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What a connector can do, declared as data (the dashboard and services read it)."""
+    """What a connector can do, declared as data.
 
-    orders: bool = False
-    reservations: bool = False
-    menu_import: bool = False
-    menu_publish: bool = False
-    status_webhooks: bool = False
-    status_polling: bool = False
-    order_lookup_by_key: bool = False
-    location_status: bool = False
-    pos_orders_import: bool = False
+    Each connector module has a module-level ``CAPABILITIES`` (a REST POS derives its
+    own from the services its manifest declares); the registry reports them to the
+    dashboard and the admin API, and services read the built connector's before they
+    rely on a feature: ``pipeline.submit_order`` looks an order up before re-creating it
+    only where ``order_lookup_by_key``, the sweep polls only where ``status_polling``,
+    a cancel reaches the POS only where ``order_cancel``, a reservation is sent only
+    where ``reservations``, a webhook about one item re-reads that item only where
+    ``menu_item_refresh`` (else the whole menu).
+    """
+
+    orders: bool = False  # creates orders
+    reservations: bool = False  # creates table reservations
+    menu_import: bool = False  # its whole menu can be read
+    menu_item_refresh: bool = False  # one item can be read (after an item webhook)
+    menu_publish: bool = False  # a channel that takes the hub's menu
+    status_webhooks: bool = False  # tells order status changes by webhook
+    status_polling: bool = False  # an order's state can be read (reconcile, sweep)
+    order_lookup_by_key: bool = False  # an order can be found by the hub's key
+    order_cancel: bool = False  # an order can be canceled through the API
+    availability_webhooks: bool = False  # tells when it goes offline / online
+    location_status: bool = False  # a channel that takes the store's open/paused status
+    pos_orders_import: bool = False  # a channel that mirrors orders made at the register
     # What the POS insists on, checked before an order or reservation is answered 201.
     requires_phone: bool = False  # Poster: phone or client_id (error 34)
     requires_table: bool = False  # a reservation must name a table
-    # The POS cancels an order by API (``CancelsOrders``); else a cashier must.
-    cancel_orders: bool = False
 
 
 class PosOrderState(StrEnum):
@@ -107,6 +119,14 @@ class PosOrderRef:
     # The POS's own id of the check/transaction linked to the order, once there is one.
     pos_check_id: str | None = None
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class PosItem:
+    """One menu item as the POS has it now, and the id of the category it sits in."""
+
+    item: Item
+    category_id: str
 
 
 @dataclass(frozen=True)
@@ -170,6 +190,12 @@ class PosSystem(Protocol):
         """The order's current state at the POS (the reconciliation sweep asks this)."""
         ...
 
+    async def cancel_order(
+        self, pos_order_id: str, *, location: LocationBinding, reason: str
+    ) -> PosOrderRef:
+        """Cancel the order at the POS (only where ``capabilities.order_cancel``)."""
+        ...
+
     async def submit_reservation(
         self, reservation: Reservation, *, location: LocationBinding, key: str
     ) -> PosOrderRef:
@@ -192,19 +218,13 @@ class PosSystem(Protocol):
         """The location's whole menu as the POS has it now, in canonical form."""
         ...
 
-    async def fetch_locations(self) -> Sequence[PosLocationInfo]:
-        """The places (spots) the POS account has, with their tables."""
+    async def fetch_item(self, item_id: str, *, location: LocationBinding) -> PosItem | None:
+        """One item as the POS has it now (after a webhook said it changed); None when
+        the location no longer sells it (only where ``capabilities.menu_item_refresh``)."""
         ...
 
-
-@runtime_checkable
-class CancelsOrders(Protocol):
-    """A POS that can cancel an order it has by API (``Capabilities.cancel_orders``)."""
-
-    async def cancel_order(
-        self, pos_order_id: str, *, location: LocationBinding, reason: str
-    ) -> PosOrderRef:
-        """Cancel the order at the POS; answers its state afterwards."""
+    async def fetch_locations(self) -> Sequence[PosLocationInfo]:
+        """The places (spots) the POS account has, with their tables."""
         ...
 
 
@@ -220,8 +240,22 @@ class AnnotatesChecks(Protocol):
         ...
 
 
+@runtime_checkable
+class RegisterCheckSource(Protocol):
+    """A POS that can report a check made at its register (for channels that mirror
+    register orders, such as Wix's "import POS orders"). Optional: a POS without it
+    simply has nothing to mirror."""
+
+    async def fetch_register_check(
+        self, check_id: str, *, location: LocationBinding
+    ) -> RegisterCheck | None:
+        """The check with the hub's item ids, or None if the POS has no such check."""
+        ...
+
+
 class Channel(Protocol):
-    """An ordering channel the hub reports back to (storefront webhooks, Wix …)."""
+    """An ordering channel's connector, which the hub reports back to (Wix Restaurants'
+    satisfies it; storefronts are told by signed webhooks instead, ``services.notify``)."""
 
     capabilities: Capabilities
 
@@ -347,6 +381,10 @@ class UnitOfWork(Protocol):
     ) -> StoredOrder | None: ...
 
     def find_order_by_pos(self, connection_id: str, pos_order_id: str) -> StoredOrder | None: ...
+
+    def find_order_by_check(self, connection_id: str, pos_check_id: str) -> StoredOrder | None:
+        """The order whose POS check (a Poster transaction) is ``pos_check_id``."""
+        ...
 
     def find_order_by_idempotency_key(self, tenant_id: str, key: str) -> StoredOrder | None: ...
 

@@ -1,16 +1,21 @@
 """Domain events: facts, in the past tense, that other parts of the hub react to.
 
-Aggregates append events to their ``events`` list as they change; the service layer
-takes them after the change is stored and turns each into outbox jobs (push the status
-to the channel, publish the menu diff, tell channels the store paused) in the same
-transaction. Events carry ids and small values only, never the whole aggregate, so they
-serialise cheaply and stay PII-free.
+Orders and reservations append an event to their ``events`` list for every move they
+apply; ``services.notify`` takes them (``order_event_jobs``, ``reservation_event``) and
+turns each whose class names a storefront status (``status``) into outbox jobs — a
+webhook per subscribed endpoint, a job for the channel the order came from — in the
+transaction that stores the move. A menu import announces its :class:`MenuChanged`
+(``MenuDiff.as_event``) the same way. Locations record theirs too, but their
+announcement says the status at the moment (a schedule can close a paused location),
+so ``services.locations`` reads the status, not the events. Events carry ids and small
+values only, never the whole aggregate, so they serialise cheaply and stay PII-free.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from orderbridge.domain.errors import require_aware
 
@@ -35,8 +40,13 @@ class DomainEvent:
 
 @dataclass(frozen=True, kw_only=True)
 class OrderEvent(DomainEvent):
-    """Something happened to one order."""
+    """Something happened to one order.
 
+    ``status`` is the order status the event moves it to, as storefronts name it
+    (``order.<status>`` webhooks); None for events that announce no new status.
+    """
+
+    status: ClassVar[str | None] = None
     order_id: str
     location_id: str
 
@@ -44,6 +54,8 @@ class OrderEvent(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class OrderReceived(OrderEvent):
     """A channel's order reached the hub and was stored."""
+
+    status: ClassVar[str | None] = "received"
 
     channel: str
     channel_order_id: str
@@ -67,6 +79,8 @@ class OrderCancelRequested(OrderEvent):
 class OrderSubmitted(OrderEvent):
     """The order was created at the POS; ``pos_order_id`` is the POS's id for it."""
 
+    status: ClassVar[str | None] = "submitted"
+
     pos: str
     pos_order_id: str
 
@@ -75,10 +89,14 @@ class OrderSubmitted(OrderEvent):
 class OrderAccepted(OrderEvent):
     """The restaurant accepted the order at the register."""
 
+    status: ClassVar[str | None] = "accepted"
+
 
 @dataclass(frozen=True, kw_only=True)
 class OrderDeclined(OrderEvent):
     """The restaurant refused the order before accepting it."""
+
+    status: ClassVar[str | None] = "declined"
 
     reason: str = ""
 
@@ -87,10 +105,14 @@ class OrderDeclined(OrderEvent):
 class OrderCompleted(OrderEvent):
     """The order was handed over and its POS transaction closed."""
 
+    status: ClassVar[str | None] = "completed"
+
 
 @dataclass(frozen=True, kw_only=True)
 class OrderCanceled(OrderEvent):
     """The order was canceled by the restaurant, the channel or an operator."""
+
+    status: ClassVar[str | None] = "canceled"
 
     reason: str = ""
 
@@ -98,6 +120,8 @@ class OrderCanceled(OrderEvent):
 @dataclass(frozen=True, kw_only=True)
 class OrderFailed(OrderEvent):
     """The order cannot go on without an operator (unknown product, validation)."""
+
+    status: ClassVar[str | None] = "failed"
 
     reason: str = ""
 
@@ -112,8 +136,9 @@ class OrderReplayed(OrderEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ReservationEvent(DomainEvent):
-    """Something happened to one table reservation."""
+    """Something happened to one table reservation (``status`` as for orders)."""
 
+    status: ClassVar[str | None] = None
     reservation_id: str
     location_id: str
 
@@ -121,6 +146,8 @@ class ReservationEvent(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class ReservationReceived(ReservationEvent):
     """A channel's reservation reached the hub and was stored."""
+
+    status: ClassVar[str | None] = "received"
 
     channel: str
     channel_reservation_id: str
@@ -130,6 +157,8 @@ class ReservationReceived(ReservationEvent):
 class ReservationSubmitted(ReservationEvent):
     """The reservation was created at the POS."""
 
+    status: ClassVar[str | None] = "submitted"
+
     pos: str
     pos_reservation_id: str
 
@@ -138,10 +167,14 @@ class ReservationSubmitted(ReservationEvent):
 class ReservationConfirmed(ReservationEvent):
     """The restaurant confirmed the table."""
 
+    status: ClassVar[str | None] = "confirmed"
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReservationDeclined(ReservationEvent):
     """The restaurant could not take the reservation."""
+
+    status: ClassVar[str | None] = "declined"
 
     reason: str = ""
 
@@ -157,6 +190,8 @@ class ReservationCancelRequested(ReservationEvent):
 class ReservationCanceled(ReservationEvent):
     """The reservation was called off."""
 
+    status: ClassVar[str | None] = "canceled"
+
     reason: str = ""
 
 
@@ -164,10 +199,14 @@ class ReservationCanceled(ReservationEvent):
 class ReservationCompleted(ReservationEvent):
     """The guests came and the visit is over."""
 
+    status: ClassVar[str | None] = "completed"
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReservationFailed(ReservationEvent):
     """The reservation cannot go on without an operator."""
+
+    status: ClassVar[str | None] = "failed"
 
     reason: str = ""
 

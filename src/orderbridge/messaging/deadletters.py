@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from orderbridge.messaging.tables import JobStatus, OutboxJob
-from orderbridge.storage.types import utcnow
+from orderbridge.sql.types import utcnow
 
 
 @dataclass(frozen=True)

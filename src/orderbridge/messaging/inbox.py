@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from orderbridge.log import redact_text
 from orderbridge.messaging.statements import driver_param, stored_time
 from orderbridge.messaging.tables import InboxEvent, InboxStatus
-from orderbridge.storage.types import utcnow
+from orderbridge.sql.types import utcnow
 
 MIN_RETENTION = timedelta(days=7)
 DEFAULT_RETENTION = timedelta(days=14)

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from orderbridge.messaging.inbox import encode, encode_with_ref, record_encoded
 from orderbridge.messaging.outbox import NewJob, enqueue_many, is_pending
-from orderbridge.storage.types import utcnow
+from orderbridge.sql.types import utcnow
 
 MAX_BATCH = 256
 _T = TypeVar("_T")

@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from orderbridge.messaging import statements
 from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.messaging.wakeup import ENQUEUED
-from orderbridge.storage.types import utcnow
+from orderbridge.sql.types import utcnow
 
 
 @dataclass(frozen=True)

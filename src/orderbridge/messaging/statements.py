@@ -51,7 +51,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from orderbridge.messaging.tables import AttemptOutcome, JobAttempt, JobStatus, OutboxJob
-from orderbridge.storage.types import UTCDateTime
+from orderbridge.sql.types import UTCDateTime
 
 JOBS = cast(Table, OutboxJob.__table__)
 ATTEMPTS = cast(Table, JobAttempt.__table__)
@@ -72,7 +72,7 @@ _time_processors: weakref.WeakKeyDictionary[Dialect, Callable[[Any], Any] | None
 
 
 def stored_time(dialect: Dialect, value: datetime) -> object:
-    """``value`` as a :class:`~orderbridge.storage.types.UTCDateTime` column stores it on
+    """``value`` as a :class:`~orderbridge.sql.types.UTCDateTime` column stores it on
     ``dialect`` (SQLite: UTC ISO text; PostgreSQL: the aware UTC datetime), to pass to
     driver-level SQL. A naive ``value`` raises ``ValueError``, as the column would."""
     try:

@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from orderbridge.storage.db import Base
-from orderbridge.storage.types import BigIntId
+from orderbridge.sql.base import Base
+from orderbridge.sql.types import BigIntId
 
 
 class InboxStatus(enum.StrEnum):

@@ -52,7 +52,7 @@ from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
 from orderbridge.messaging.wakeup import Wakeup
 from orderbridge.messaging.worker_db import WorkerDB
-from orderbridge.storage.types import utcnow
+from orderbridge.sql.types import utcnow
 
 Handler = Callable[[JobView], Awaitable[Mapping[str, Any] | None]]
 _log = get_logger("orderbridge.worker")

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from orderbridge.domain.availability import Snooze, SnoozeTarget, StockMark, find_target
-from orderbridge.ports import UnitOfWork
+from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
 from orderbridge.services import menus
 from orderbridge.services.errors import NotFound, ServiceError
 from orderbridge.services.ids import new_id
@@ -30,6 +30,7 @@ SNOOZE_ENDED = "menu.snooze_ended"
 MAX_SNOOZES = 500
 
 UowFactory = Callable[[], UnitOfWork]
+PosFactory = Callable[[ConnectionRecord], PosSystem]
 Clock = Callable[[], datetime]
 
 
@@ -137,6 +138,43 @@ def record_stock(
             republish(location_id, uow=uow, clock=clock) if changed else {"changed": False}
         )
     return results
+
+
+async def stock_changed(
+    uow: UowFactory,
+    pos_for: PosFactory,
+    clock: Clock,
+    connection_id: str,
+    item_id: str,
+    *,
+    storage_id: str,
+    left: float | None,
+) -> dict[str, Any]:
+    """The POS says stock of ``item_id`` moved in one of its storages: only the locations
+    of that storage hear of it (in stock again above zero, sold out at zero or below).
+
+    A location whose POS facts are not known yet (no menu import since the hub learned
+    to ask) has them fetched first, so a stock change never lands on every spot.
+    """
+    if left is None:
+        return {"ignored": "stock without a level"}
+    with uow() as tx:
+        connection = tx.get_connection(connection_id)
+        bindings = list(tx.locations_of_connection(connection_id))
+        targets = list(tx.locations_with_storage(connection_id, storage_id))
+    if connection is None:
+        return {"skipped": "unknown_connection"}
+    if not targets and bindings:
+        pos = pos_for(connection)
+        places = await pos.fetch_locations()
+        with uow() as tx:
+            for binding in bindings:
+                facts = menus.pos_facts(pos, binding, places, now=clock())
+                tx.save_pos_facts(binding.location_id, facts)
+            targets = list(tx.locations_with_storage(connection_id, storage_id))
+            tx.commit()
+    stock = record_stock(targets, item_id, in_stock=left > 0, uow=uow, clock=clock)
+    return {"storage": storage_id, "stock": stock}
 
 
 def republish(location_id: str, *, uow: UowFactory, clock: Clock) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 ``orders.cancel_order`` moved an order the POS has to ``cancel_requested``. This job
 relays the request:
 
-- a POS that cancels by API (``CancelsOrders``, ``Capabilities.cancel_orders``) is
-  asked to, and its answer ends the request;
+- a POS that cancels by API (``Capabilities.order_cancel``) is asked to, and its
+  answer ends the request;
 - otherwise the POS's state decides what a person must do. Poster has no call to
   cancel an incoming order: while it is *new* the cashier must decline it on the
   register, so the hub flags the order for a person (``order.cancel_needs_cashier``);
@@ -25,7 +25,6 @@ from typing import Any
 from orderbridge.domain.orders import Order, OrderStatus
 from orderbridge.ports import (
     AnnotatesChecks,
-    CancelsOrders,
     ConnectionRecord,
     PosOrderRef,
     PosOrderState,
@@ -66,7 +65,7 @@ async def relay_cancel(
     pos = pos_for(connection)
     reason = _reason(stored.order)
     action = "asked"
-    if pos.capabilities.cancel_orders and isinstance(pos, CancelsOrders):
+    if pos.capabilities.order_cancel:
         ref = await pos.cancel_order(stored.pos_order_id, location=location, reason=reason)
         action = "canceled_at_pos"
     else:

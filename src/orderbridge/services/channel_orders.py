@@ -11,7 +11,7 @@ and replays it. Repeats of the same channel order id change nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from orderbridge.domain.drafts import OrderDraft
@@ -38,8 +38,13 @@ def place_channel_order(
     now: datetime,
     channel_connection_id: str,
     external_refs: Mapping[str, str] = {},
+    extra_problems: Sequence[str] = (),
 ) -> Placed:
-    """Store the channel's order (queued for the POS, or failed with its reasons)."""
+    """Store the channel's order (queued for the POS, or failed with its reasons).
+
+    ``extra_problems`` are reasons the channel's mapping found that the menu cannot see
+    (``"phone_required at billingInfo.contactDetails.phone: …"``); any fails the order.
+    """
     key = draft.key
     existing = uow.find_order(tenant_id, key.channel, key.channel_order_id)
     if existing is not None:
@@ -58,9 +63,9 @@ def place_channel_order(
     order.external_refs["channel_connection_id"] = channel_connection_id
     if menu is None:
         order.fail(now, "menu_not_published: the location has no menu yet")
-    elif problems:
-        order.fail(now, describe(problems))
-    submit = not problems and menu is not None
+    elif problems or extra_problems:
+        order.fail(now, "; ".join(filter(None, [describe(problems), *extra_problems])))
+    submit = not problems and not extra_problems and menu is not None
     intake.queue(uow, order, tenant_id=tenant_id, plan=judgement.plan, now=now, submit=submit)
     uow.add_order(order, tenant_id=tenant_id, request_hash=request_hash)
     uow.commit()

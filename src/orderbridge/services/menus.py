@@ -49,6 +49,8 @@ async def import_menu(
         return {"skipped": "no_pos_connection"}
     connection, location = binding
     pos = pos_for(connection)
+    if not pos.capabilities.menu_import:  # the channels keep the menu they have
+        return {"skipped": "no_menu_import"}
     menu = await pos.fetch_menu(location=location)
     places = await pos.fetch_locations()
     with uow() as tx:
@@ -149,18 +151,20 @@ def _first(menu: Menu) -> Any:
 
 
 def _announce(tx: UnitOfWork, tenant_id: str, change: MenuDiff, at: datetime) -> None:
+    """``menu.updated`` to the storefronts, from the diff's :class:`MenuChanged` event."""
+    event = change.as_event(at)
     notify.publish(
         tx,
         tenant_id=tenant_id,
         event="menu.updated",
         data={
-            "location_id": change.location_id,
-            "version": change.version,
-            "previous_version": change.previous_version,
-            "added_items": [i.id for i in change.added_items],
-            "changed_items": [c.new.id for c in change.changed_items],
-            "removed_items": [i.id for i in change.removed_items],
+            "location_id": event.location_id,
+            "version": event.version,
+            "previous_version": event.previous_version,
+            "added_items": list(event.added_items),
+            "changed_items": list(event.changed_items),
+            "removed_items": list(event.removed_items),
         },
-        key=f"menu:{change.location_id}",
+        key=f"menu:{event.location_id}",
         at=at,
     )

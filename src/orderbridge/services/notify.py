@@ -1,7 +1,9 @@
 """Telling channels what happened: one outbox job per storefront endpoint and event.
 
-The payload is captured when the event happens, so a delivery made later still says
-what was true then; jobs of one order to one endpoint share a key and go out in order.
+Each applied move of an order or a reservation is a domain event on the aggregate; the
+announcement drains them, one storefront event per move. The payload is captured when
+the event happens, so a delivery made later still says what was true then; jobs of one
+order to one endpoint share a key and go out in order.
 Payloads carry ids, statuses and amounts, never the customer's contacts.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from orderbridge.domain.events import DomainEvent, OrderEvent, ReservationEvent
 from orderbridge.domain.orders import Order
 from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import Job, UnitOfWork
@@ -74,38 +77,52 @@ def publish(
 
 def order_event_jobs(uow: UnitOfWork, *, tenant_id: str, order: Order, at: datetime) -> list[Job]:
     """What :func:`order_event` queues, for a caller that queues more in the same go."""
-    event = f"order.{order.status.value}"
-    jobs = deliveries(
-        uow, tenant_id=tenant_id, event=event, data=order_summary(order), key=order.id, at=at
-    )
+    jobs: list[Job] = []
     channel_connection = order.external_refs.get("channel_connection_id")
-    if channel_connection:
-        jobs.append(
-            Job(
-                CHANNEL_ORDER_CHANGED,
-                {"order_id": order.id, "event": event},
-                key=f"channel:{order.id}",
-                connection_id=channel_connection,
+    for status in _drain(order.events):
+        event = f"order.{status}"
+        data = {**order_summary(order), "status": status}
+        jobs += deliveries(uow, tenant_id=tenant_id, event=event, data=data, key=order.id, at=at)
+        if channel_connection:
+            jobs.append(
+                Job(
+                    CHANNEL_ORDER_CHANGED,
+                    {"order_id": order.id, "event": event},
+                    key=f"channel:{order.id}",
+                    connection_id=channel_connection,
+                )
             )
-        )
     return jobs
 
 
 def order_event(uow: UnitOfWork, *, tenant_id: str, order: Order, at: datetime) -> None:
-    """Announce the order's current status (``order.accepted`` …) to the storefront and,
-    when the order came from a connected channel, to that channel."""
+    """Announce the moves the order made since the last announcement (its domain events:
+    ``order.accepted`` …) to the storefront and, when the order came from a connected
+    channel, to that channel."""
     uow.enqueue_many(order_event_jobs(uow, tenant_id=tenant_id, order=order, at=at))
 
 
 def reservation_event(
     uow: UnitOfWork, *, tenant_id: str, reservation: Reservation, at: datetime
 ) -> None:
-    """Announce the reservation's current status (``reservation.confirmed`` …)."""
-    publish(
-        uow,
-        tenant_id=tenant_id,
-        event=f"reservation.{reservation.status.value}",
-        data=reservation_summary(reservation),
-        key=reservation.id,
-        at=at,
-    )
+    """Announce the reservation's moves since the last announcement
+    (``reservation.confirmed`` …)."""
+    for status in _drain(reservation.events):
+        publish(
+            uow,
+            tenant_id=tenant_id,
+            event=f"reservation.{status}",
+            data={**reservation_summary(reservation), "status": status},
+            key=reservation.id,
+            at=at,
+        )
+
+
+def _drain(events: list[DomainEvent]) -> list[str]:
+    """The storefront statuses of ``events``, in order; the list is emptied (each move is
+    announced once however often its aggregate is announced)."""
+    statuses = [
+        e.status for e in events if isinstance(e, OrderEvent | ReservationEvent) and e.status
+    ]
+    events.clear()
+    return statuses

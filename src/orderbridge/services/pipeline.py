@@ -78,7 +78,11 @@ async def submit_order(
     order = stored.order
     ref: PosOrderRef | None = None
     try:
-        if attempt > 1 or any(e.event in REPLAY_EVENTS for e in order.timeline):
+        # A POS that cannot find an order by its key (``order_lookup_by_key`` off) is
+        # one whose create is idempotent by the key itself (a REST POS's idempotency
+        # header), so creating again is the lookup.
+        again = attempt > 1 or any(e.event in REPLAY_EVENTS for e in order.timeline)
+        if again and pos.capabilities.order_lookup_by_key:
             ref = await pos.find_order(
                 location=location, key=order.id, since=order.created_at - LOOKUP_WINDOW
             )
@@ -148,8 +152,11 @@ async def reconcile_order(
         if binding[0].status != "active":  # parked until re-authorised: nothing to ask
             return {"skipped": binding[0].status}
     connection, location = binding
+    pos = pos_for(connection)
+    if not pos.capabilities.status_polling:  # only its webhooks tell: nothing to ask
+        return {"skipped": "no_status_polling"}
     try:
-        ref = await pos_for(connection).order_state(stored.pos_order_id, location=location)
+        ref = await pos.order_state(stored.pos_order_id, location=location)
     except PermanentError as error:
         if error.code == REAUTH:  # park the connection, or every sweep makes a dead letter
             with uow() as tx:

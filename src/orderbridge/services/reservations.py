@@ -1,8 +1,9 @@
 """Table reservations travel the path orders do: store, submit to the POS, follow it.
 
-Poster keeps reservations among its incoming orders (type 2), so the POS side answers
-with the same ``PosOrderRef``: ACCEPTED confirms the reservation, DECLINED declines it,
-CANCELED cancels it, COMPLETED completes it.
+A POS that takes reservations (``Capabilities.reservations``; Poster keeps them among
+its incoming orders, type 2) answers with the same ``PosOrderRef`` as for orders:
+ACCEPTED confirms the reservation, DECLINED declines it, CANCELED cancels it, COMPLETED
+completes it. A POS that takes none fails the reservation at once, with that reason.
 """
 
 from __future__ import annotations
@@ -157,8 +158,10 @@ async def submit_reservation(
     pos = pos_for(connection)
     reservation = stored.reservation
     try:
+        if not pos.capabilities.reservations:
+            raise PermanentError("reservations_not_supported", "the POS takes no reservations")
         ref: PosOrderRef | None = None
-        if attempt > 1:
+        if attempt > 1 and pos.capabilities.order_lookup_by_key:
             ref = await pos.find_reservation(
                 location=location, key=reservation.id, since=reservation.created_at - LOOKUP_WINDOW
             )
@@ -206,7 +209,10 @@ async def reconcile_reservation(
     if binding is None:
         return {"skipped": True}
     connection, location = binding
-    ref = await pos_for(connection).reservation_state(stored.pos_reservation_id, location=location)
+    pos = pos_for(connection)
+    if not pos.capabilities.status_polling:  # only its webhooks tell: nothing to ask
+        return {"skipped": "no_status_polling"}
+    ref = await pos.reservation_state(stored.pos_reservation_id, location=location)
     with uow() as tx:
         fresh = tx.get_reservation(reservation_id)
         assert fresh is not None

@@ -26,42 +26,19 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from orderbridge.storage.types import JSONType, UTCDateTime
-
-NAMING_CONVENTION: dict[str, str] = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+# The base lives below storage and messaging (both define tables on it); re-exported here.
+from orderbridge.sql.base import NAMING_CONVENTION as NAMING_CONVENTION
+from orderbridge.sql.base import Base as Base
 
 _BEGIN_OPTION = "orderbridge_sqlite_begin"
 _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
-
-
-class Base(DeclarativeBase):
-    """The declarative base of every orderbridge table.
-
-    Constraint and index names follow :data:`NAMING_CONVENTION`, so Alembic can drop or
-    alter them by name on both databases. ``Mapped[datetime]`` columns are
-    :class:`~orderbridge.storage.types.UTCDateTime` and ``Mapped[dict[str, Any]]``
-    columns are JSON (``JSONB`` on PostgreSQL) unless a column says otherwise.
-    """
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime(),
-        dict[str, Any]: JSONType,
-    }
 
 
 def make_engine(

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from orderbridge.domain.locations import Location
 from orderbridge.domain.menu import Menu
-from orderbridge.messaging import inbox, outbox
-from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.ports import (
     ConnectionRecord,
     EndpointRecord,
@@ -35,7 +34,36 @@ from orderbridge.storage.uow_aggregates import ConcurrentUpdate
 from orderbridge.storage.uow_ops import LocationOpsStore
 from orderbridge.storage.uow_orders import OrderStore
 
-__all__ = ["ConcurrentUpdate", "SqlUnitOfWork"]
+__all__ = ["ConcurrentUpdate", "JobQueue", "SqlUnitOfWork"]
+
+
+class JobQueue(Protocol):
+    """The outbox and inbox as the unit of work writes them, in its own session.
+
+    ``orderbridge.messaging.queue.SqlJobQueue`` is the one implementation; the
+    composition root passes it in, so storage never imports messaging (nor messaging
+    storage: what both need lives in ``orderbridge.sql``).
+    """
+
+    def enqueue(
+        self, session: Session, job: Job, *, run_after: datetime | None, now: datetime
+    ) -> int: ...
+
+    def enqueue_many(self, session: Session, jobs: Sequence[Job], *, now: datetime) -> None: ...
+
+    def is_queued(self, session: Session, kind: str, key: str) -> bool: ...
+
+    def record_inbound(
+        self,
+        session: Session,
+        source: str,
+        external_id: str,
+        payload: dict[str, object],
+        headers: dict[str, object],
+        *,
+        now: datetime,
+    ) -> bool: ...
+
 
 # Decoded menus by (location id, menu version); menus are immutable values.
 _MENUS: dict[tuple[str, str], Menu] = {}
@@ -50,8 +78,11 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore):
         sessions: Callable[[], Session],
         cipher: CredentialCipher,
         clock: Callable[[], datetime] = utcnow,
+        *,
+        queue: JobQueue,
     ):
         self._sessions = sessions
+        self.queue = queue
         self.cipher = cipher
         self.clock = clock
         self._session: Session | None = None
@@ -239,7 +270,7 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore):
             .values(status=status, status_reason=reason[:500], updated_at=self.clock())
         )
 
-    # Messaging ---------------------------------------------------------------------
+    # Messaging (through the queue the composition root hands in) -------------------
 
     def enqueue(
         self,
@@ -250,39 +281,23 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore):
         connection_id: str | None = None,
         run_after: datetime | None = None,
     ) -> int:
-        return outbox.enqueue(
+        return self.queue.enqueue(
             self.session,
-            kind,
-            payload,
-            key=key,
-            connection_id=connection_id,
+            Job(kind, payload, key, connection_id),
             run_after=run_after,
             now=self.clock(),
         )
 
     def enqueue_many(self, jobs: Sequence[Job]) -> None:
-        outbox.enqueue_many(
-            self.session,
-            [outbox.NewJob(job.kind, job.payload, job.key, job.connection_id) for job in jobs],
-            now=self.clock(),
-        )
+        self.queue.enqueue_many(self.session, jobs, now=self.clock())
 
     def is_queued(self, kind: str, key: str) -> bool:
-        found = self.session.scalar(
-            select(OutboxJob.id)
-            .where(
-                OutboxJob.kind == kind,
-                OutboxJob.key == key,
-                OutboxJob.status.in_([JobStatus.PENDING.value, JobStatus.RUNNING.value]),
-            )
-            .limit(1)
-        )
-        return found is not None
+        return self.queue.is_queued(self.session, kind, key)
 
     def record_inbound(
         self, source: str, external_id: str, payload: dict[str, object], headers: dict[str, object]
     ) -> bool:
-        return inbox.record_inbound(
+        return self.queue.record_inbound(
             self.session, source, external_id, payload, headers, now=self.clock()
         )
 

@@ -21,6 +21,7 @@ from orderbridge.web.routes import (
     ingress,
     location_ops,
     ops,
+    pos_ingress,
     storefront,
     wix_ingress,
 )
@@ -65,6 +66,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     ingress.mount(app, context)
     for module in (storefront, endpoints, ops, connect, wix_ingress, location_ops):
         app.include_router(module.router)
+    pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
     app.include_router(shop.router)
     app.include_router(dashboard.router)
     return app

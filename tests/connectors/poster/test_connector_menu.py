@@ -55,19 +55,19 @@ async def test_an_unchanged_menu_has_an_unchanged_version(connector: PosterConne
 
 
 @pytest.mark.anyio
-async def test_refresh_item_sees_a_price_change_and_a_removal(
+async def test_fetch_item_sees_a_price_change_and_a_removal(
     connector: PosterConnector, sandbox: PosterSandbox
 ) -> None:
     """A product webhook's refresh reads the new price; a removed product is None."""
     ctx = sandbox.context(sandbox.world.accounts["api-demo"])
     cashier.edit_product(ctx, 172, 1, price=21000)
     sandbox.commit(ctx)
-    refreshed = await connector.refresh_item("172", location=PODIL)
+    refreshed = await connector.fetch_item("172", location=PODIL)
     assert refreshed is not None
     assert (refreshed.item.price, refreshed.category_id) == (Money(21000, "UAH"), "33")
     menu = await connector.fetch_menu(location=PODIL)
     assert menu.with_item(refreshed.item, refreshed.category_id).version == menu.version
-    assert await connector.refresh_item(99999, location=PODIL) is None
+    assert await connector.fetch_item("99999", location=PODIL) is None
 
 
 @pytest.mark.anyio

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 import jwt
 import pytest
 
 from orderbridge.connectors.wix.webhooks import (
+    CLOCK_LEEWAY_SECONDS,
+    InvalidWixOrder,
     OrderArrived,
     OrderCanceledAtWix,
     WebhookRejected,
     classify,
     parse_webhook,
 )
+from orderbridge.ports import PermanentError
 from orderbridge.sandboxes.wix.events import generate_private_key_pem
 from tests.connectors.wix.support import new_sandbox, signed
 
@@ -64,3 +69,51 @@ def test_an_unsigned_or_hmac_token_is_rejected() -> None:
     for token in (unsigned, hmac, "not a jwt"):
         with pytest.raises(WebhookRejected):
             parse_webhook(token, public_key_pem=sandbox.public_key_pem)
+
+
+def _token(sandbox_key: str, claims: dict[str, object]) -> str:
+    return jwt.encode(claims, sandbox_key, algorithm="RS256")
+
+
+def test_a_token_without_exp_is_rejected_and_one_with_exp_verifies() -> None:
+    """Without ``exp`` a captured webhook could be replayed forever (#15)."""
+    sandbox = new_sandbox()
+    good = signed(sandbox, "approved", ORDER)
+    data = jwt.decode(good, options={"verify_signature": False})["data"]
+    key = sandbox.world.private_key_pem
+    now = int(time.time())
+    with pytest.raises(WebhookRejected) as rejected:
+        parse_webhook(
+            _token(key, {"data": data, "iat": now}), public_key_pem=sandbox.public_key_pem
+        )
+    assert rejected.value.code == "invalid_signature" and "exp" in rejected.value.reason
+    expired = _token(key, {"data": data, "exp": now - CLOCK_LEEWAY_SECONDS - 60})
+    with pytest.raises(WebhookRejected):
+        parse_webhook(expired, public_key_pem=sandbox.public_key_pem)
+    within_leeway = _token(key, {"data": data, "exp": now - 30})
+    assert parse_webhook(within_leeway, public_key_pem=sandbox.public_key_pem).event.slug
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"lineItems": [{"id": "l1", "quantity": -5}]}, "lineItems.0.quantity"),
+        ({"lineItems": [{"id": "l1", "quantity": 10**12}]}, "lineItems.0.quantity"),
+        ({"lineItems": "nope"}, "lineItems"),
+        ({"priceSummary": {"total": {"amount": 12}}}, "priceSummary.total.amount"),
+    ],
+)
+def test_an_order_not_shaped_as_wix_documents_is_permanent_at_once(
+    change: dict[str, object], where: str
+) -> None:
+    """A signed order with quantity -5, 10^12 or ``lineItems: "nope"`` is no Wix order:
+    no retry fixes it, so it is ``invalid_order`` with the field named (#15)."""
+    sandbox = new_sandbox()
+    hook = parse_webhook(
+        signed(sandbox, "approved", {**ORDER, **change}), public_key_pem=sandbox.public_key_pem
+    )
+    with pytest.raises(InvalidWixOrder) as refused:
+        classify(hook.event)
+    assert isinstance(refused.value, PermanentError)
+    assert refused.value.code == "invalid_order" and where in refused.value.reason
+    assert "1000000000000" not in refused.value.reason  # fields and rules, not values

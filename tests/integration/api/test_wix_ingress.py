@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from structlog.testing import capture_logs
 
 from orderbridge.connectors.wix import refs as r
 from orderbridge.connectors.wix.connector import WixConnector
@@ -19,16 +20,23 @@ from orderbridge.connectors.wix.events import WIX_EVENT
 from orderbridge.connectors.wix.mapping import item_key
 from orderbridge.connectors.wix.settings import WixSettings
 from orderbridge.domain.orders import OrderStatus
-from orderbridge.messaging.tables import InboxEvent, OutboxJob
+from orderbridge.messaging.tables import InboxEvent, JobStatus, OutboxJob
 from orderbridge.sandboxes.wix.app import create_app
 from orderbridge.sandboxes.wix.checkout import checkout
-from orderbridge.sandboxes.wix.events import generate_private_key_pem, order_event, sign
+from orderbridge.sandboxes.wix.events import (
+    EVENT_TYPES,
+    WixEvent,
+    generate_private_key_pem,
+    order_event,
+    sign,
+)
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 from orderbridge.sandboxes.wix.seed import ACCESS_TOKEN, LOCATION_ID, OPERATION_ID
 from orderbridge.services.orders import SUBMIT_ORDER
 from orderbridge.storage import admin
 from orderbridge.storage.channel_refs import SqlChannelRefs
 from tests.integration.support.world import LOCATION, TENANT, World, build_world, count, jobs
+from tests.sandboxes.wix.payloads import wix_payload
 from tests.sandboxes.wix.support import NOW, fresh_world
 from tests.unit.domain import cafe
 
@@ -227,3 +235,172 @@ def test_an_unknown_item_fails_the_order_with_its_reason(
 def test_an_unknown_connection_is_404(wix: TestClient, sandbox: WixSandbox) -> None:
     answer = wix.post("/webhooks/wix/nope", content="x")
     assert answer.status_code == 404
+
+
+# Wix's documented shapes through the real ingress -------------------------------------
+
+
+def _documented(world: World, slug: str = "approved") -> dict[str, Any]:
+    """Our fixture of Wix's documented event, its lines pointed at the café's published
+    Wix menu: a latte with the documented ``modifierGroups`` and a croissant, all-zero
+    variant ids, a phone typed without a country code, a delivery ``addressLine``."""
+    name = {"approved": "event_order_approved", "canceled": "event_order_canceled"}[slug]
+    event: dict[str, Any] = wix_payload(name)
+    order = event["actionEvent"]["body"]["order"]
+    latte, croissant = order["lineItems"]
+    latte["catalogReference"]["catalogItemId"] = _wix_id(world, r.ITEM, item_key(LOCATION, "latte"))
+    latte["modifierGroups"][0]["modifiers"][0]["id"] = _wix_id(
+        world, r.MODIFIER, f"{LOCATION}/latte/vanilla"
+    )
+    latte["catalogReference"]["options"]["variantId"] = _wix_id(
+        world, r.VARIANT, f"{LOCATION}/latte/latte-l"
+    )
+    croissant["catalogReference"]["catalogItemId"] = _wix_id(
+        world, r.ITEM, item_key(LOCATION, "croissant")
+    )
+    order["lineItems"][0]["catalogReference"]["options"]["operationId"] = OPERATION_ID
+    return event
+
+
+def _signed_event(sandbox: WixSandbox, event: dict[str, Any]) -> str:
+    slug = event["slug"]
+    return sign(
+        WixEvent(EVENT_TYPES[slug], event),
+        instance_id=sandbox.world.site.instance_id,
+        app_id=sandbox.world.site.app_id,
+        key_pem=sandbox.world.private_key_pem,
+        now=datetime.now(UTC),
+    )
+
+
+def _order_of(event: dict[str, Any]) -> dict[str, Any]:
+    order: dict[str, Any] = event["actionEvent"]["body"]["order"]
+    return order
+
+
+def test_the_documented_order_approved_reaches_the_pos_whole(
+    world: World, wix: TestClient, sandbox: WixSandbox
+) -> None:
+    """All-zero variant ids, modifierGroups, a local phone, an addressLine delivery."""
+    event = _documented(world)
+    order = _order_of(event)
+    order["lineItems"][1]["catalogReference"]["options"]["variantId"] = (
+        "00000000-0000-0000-0000-000000000000"
+    )
+    assert _post(wix, _signed_event(sandbox, event)).status_code == 200
+    _run_jobs(world)
+    with world.hub.uow() as tx:
+        stored = tx.find_order(TENANT, "wix", order["id"])
+    assert stored is not None
+    hub_order = stored.order
+    assert hub_order.status is OrderStatus.SUBMITTED, hub_order.timeline
+    latte, croissant = hub_order.lines
+    assert (latte.item_id, latte.variant_id, [m.modifier_id for m in latte.modifiers]) == (
+        "latte",
+        "latte-l",
+        ["vanilla"],
+    )
+    assert (croissant.item_id, croissant.variant_id) == ("croissant", None)
+    assert hub_order.customer.phone == "+380671234567"  # "0671234567" read in UA
+    address = hub_order.fulfilment.address
+    assert address is not None and address.line1 == "вулиця Сагайдачного, 25"
+    assert (address.line2, address.city, address.postcode) == ("кв. 7", "Київ", "04070")
+    assert hub_order.payment is not None and hub_order.payment.amount.amount == 29500
+    assert len(world.pos.orders) == 1
+
+
+def test_totals_only_in_the_deprecated_total_price_are_read(
+    world: World, wix: TestClient, sandbox: WixSandbox
+) -> None:
+    event = _documented(world)
+    summary = _order_of(event)["priceSummary"]
+    summary["totalPrice"] = summary.pop("total")
+    _post(wix, _signed_event(sandbox, event))
+    _run_jobs(world)
+    with world.hub.uow() as tx:
+        stored = tx.find_order(TENANT, "wix", _order_of(event)["id"])
+    assert stored is not None and stored.order.payment is not None
+    assert stored.order.payment.amount.amount == 29500
+
+
+def test_a_foreign_currency_order_fails_permanently_and_is_never_repriced(
+    world: World, wix: TestClient, sandbox: WixSandbox
+) -> None:
+    event = _documented(world)
+    _order_of(event)["currency"] = "USD"
+    assert _post(wix, _signed_event(sandbox, event)).status_code == 200
+    _run_jobs(world)
+    (job,) = jobs(world.hub, WIX_EVENT)
+    assert job.status == JobStatus.DEAD and job.attempts == 1
+    assert job.last_error is not None and job.last_error.startswith("currency_mismatch")
+    with world.hub.uow() as tx:
+        assert tx.find_order(TENANT, "wix", _order_of(event)["id"]) is None
+    assert world.pos.orders == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"quantity": -5},
+        {"quantity": 10**12},
+    ],
+)
+def test_a_signed_order_with_an_impossible_quantity_is_dead_at_once(
+    world: World, wix: TestClient, sandbox: WixSandbox, change: dict[str, Any]
+) -> None:
+    """#15: permanent at once with a reason, not retried as transient."""
+    event = _documented(world)
+    _order_of(event)["lineItems"][0].update(change)
+    _post(wix, _signed_event(sandbox, event))
+    with capture_logs() as logged:
+        _run_jobs(world)
+    (job,) = jobs(world.hub, WIX_EVENT)
+    assert (job.status, job.attempts) == (JobStatus.DEAD, 1)
+    assert job.last_error is not None and "invalid_order" in job.last_error
+    assert "lineItems.0.quantity" in job.last_error
+    (line,) = [e for e in logged if e["event"] == "wix event refused"]
+    assert line["code"] == "invalid_order" and line["wix_order_id"] == _order_of(event)["id"]
+    assert "0671234567" not in str(logged)  # no phone in the logs
+
+
+def test_line_items_that_are_no_list_are_dead_at_once(
+    world: World, wix: TestClient, sandbox: WixSandbox
+) -> None:
+    event = _documented(world)
+    _order_of(event)["lineItems"] = "nope"
+    _post(wix, _signed_event(sandbox, event))
+    _run_jobs(world)
+    (job,) = jobs(world.hub, WIX_EVENT)
+    assert (job.status, job.attempts) == (JobStatus.DEAD, 1)
+    assert job.last_error is not None and "invalid_order: lineItems" in job.last_error
+
+
+def test_a_phone_that_cannot_be_made_fails_the_order_naming_the_field(
+    world: World, wix: TestClient, sandbox: WixSandbox
+) -> None:
+    event = _documented(world)
+    order = _order_of(event)
+    order["billingInfo"]["contactDetails"]["phone"] = "12"
+    order["shippingInfo"]["logistics"]["shippingDestination"]["contactDetails"]["phone"] = ""
+    _post(wix, _signed_event(sandbox, event))
+    _run_jobs(world)
+    with world.hub.uow() as tx:
+        stored = tx.find_order(TENANT, "wix", order["id"])
+    assert stored is not None and stored.order.status is OrderStatus.FAILED
+    reason = next(e.detail for e in stored.order.timeline if e.event == "order.failed")
+    assert "phone_required at billingInfo.contactDetails.phone" in reason
+    assert jobs(world.hub, SUBMIT_ORDER) == [] and world.pos.orders == []
+
+
+def test_the_documented_order_canceled_cancels_the_hub_order(
+    world: World, wix: TestClient, sandbox: WixSandbox
+) -> None:
+    approved = _documented(world)
+    _post(wix, _signed_event(sandbox, approved))
+    _run_jobs(world)
+    canceled = _documented(world, "canceled")
+    assert _post(wix, _signed_event(sandbox, canceled)).status_code == 200
+    _run_jobs(world)
+    with world.hub.uow() as tx:
+        stored = tx.find_order(TENANT, "wix", _order_of(approved)["id"])
+    assert stored is not None and stored.order.status is OrderStatus.CANCELED

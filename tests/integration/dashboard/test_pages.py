@@ -145,3 +145,10 @@ def test_connections_show_status_links_and_settings_but_no_credentials(dash: Das
     assert "Podil" in page and ">1<" in page  # linked to spot 1
     assert "http://poster.test" in page
     assert POSTER_TOKEN not in page and APP_SECRET not in page
+
+
+def test_connections_say_what_the_registry_says_each_can_do(dash: Dashboard) -> None:
+    dash.login()
+    page = dash.client.get("/admin/connections").text
+    assert "order lookup by key" in page and "menu item refresh" in page
+    assert "order cancel" not in page  # Poster's API has no cancel for incoming orders

@@ -89,7 +89,9 @@ def test_a_changed_document_is_decoded_again(world: World) -> None:
 
 
 def test_the_pos_connection_id_needs_no_credentials(world: World) -> None:
-    stranger = SqlUnitOfWork(world.hub.sessions, CredentialCipher("another key"))
+    stranger = SqlUnitOfWork(
+        world.hub.sessions, CredentialCipher("another key"), queue=world.hub.queue
+    )
     with stranger as tx:
         assert tx.pos_connection_id(LOCATION) == CONNECTION
         assert tx.pos_connection_id(OTHER_LOCATION) is None

@@ -20,6 +20,7 @@ from orderbridge.ports import (
     ConnectionRecord,
     LocationBinding,
     PermanentError,
+    PosItem,
     PosLocationInfo,
     PosOrderRef,
     PosOrderState,
@@ -48,6 +49,7 @@ class FakePos:
             orders=True,
             reservations=True,
             menu_import=True,
+            menu_item_refresh=True,
             status_polling=True,
             order_lookup_by_key=True,
         )
@@ -124,6 +126,20 @@ class FakePos:
         self._gate(creating=False)
         return self.menus[location.location_id]
 
+    async def fetch_item(self, item_id: str, *, location: LocationBinding) -> PosItem | None:
+        self._gate(creating=False)
+        menu = self.menus[location.location_id]
+        item, category = menu.item(item_id), menu.category_of(item_id)
+        return PosItem(item, category.id) if item and category else None
+
+    async def cancel_order(
+        self, pos_order_id: str, *, location: LocationBinding, reason: str
+    ) -> PosOrderRef:
+        self._gate(creating=False)
+        entry = self._by_pos_id(self.orders, pos_order_id)
+        entry.state = PosOrderState.CANCELED
+        return _ref(entry)
+
     async def fetch_locations(self) -> Sequence[PosLocationInfo]:
         self._gate(creating=False)
         return tuple(self.places)
@@ -180,17 +196,9 @@ class CashierPos(FakePos):
 
 @dataclass
 class CancellingPos(FakePos):
-    """A POS that cancels orders by API (``Capabilities.cancel_orders``)."""
+    """A POS that cancels orders by API (``Capabilities.order_cancel``)."""
 
     def __post_init__(self) -> None:
         self.capabilities = Capabilities(
-            orders=True, status_polling=True, order_lookup_by_key=True, cancel_orders=True
+            orders=True, status_polling=True, order_lookup_by_key=True, order_cancel=True
         )
-
-    async def cancel_order(
-        self, pos_order_id: str, *, location: LocationBinding, reason: str
-    ) -> PosOrderRef:
-        self._gate(creating=False)
-        entry = self._by_pos_id(self.orders, pos_order_id)
-        entry.state = PosOrderState.CANCELED if entry.check_id else PosOrderState.DECLINED
-        return _ref(entry)

@@ -327,7 +327,7 @@ EXAMPLES = [
             "visible[0]": 1,
             "visible[1]": 1,
         },
-        {"product_id": 61, "modifications_id": [1, 2]},
+        {"response": 61, "modifications_id": [1, 2]},
     ),
     Example(
         "updateProduct",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from orderbridge.sandboxes.poster.context import WebhookEvent
+from orderbridge.sandboxes.poster.seed_back import seed_storage
 from orderbridge.sandboxes.poster.seed_menu import seed_cafe_menu
 from orderbridge.sandboxes.poster.state import Account, Spot
 
@@ -24,11 +25,13 @@ class MenuSink:
 
 
 def menu_account() -> Account:
-    """The reference's demo account (api-demo) with spots 1 and 2 and the café menu."""
+    """The reference's demo account (api-demo) with spots 1 and 2, its storages and
+    ingredients, and the café menu."""
     account = Account(account="api-demo", account_number="687409", personal_token=MENU_TOKEN)
     account.spots = {
         1: Spot(spot_id=1, spot_name="Бріош на Подолі", storage_id=1),
         2: Spot(spot_id=2, spot_name="Brioche Pechersk", storage_id=2),
     }
+    seed_storage(account)
     seed_cafe_menu(account)
     return account

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from orderbridge.sandboxes.poster.context import WebhookEvent
 from orderbridge.sandboxes.poster.params import parse_php_pairs
+from orderbridge.sandboxes.poster.seed_back import seed_people
 from orderbridge.sandboxes.poster.seed_places import seed_places
 from orderbridge.sandboxes.poster.state import (
     Account,
@@ -64,6 +65,7 @@ def build_world() -> World:
         },
     )
     seed_places(account)
+    seed_people(account)
     for product in (
         _simple(169, "Річкова форель", 5500),
         _simple(139, "Еспресо", 3000),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from orderbridge.sandboxes.poster.sandbox import PosterSandbox
@@ -103,19 +102,16 @@ def test_seed_is_a_believable_cafe() -> None:
     assert account.next_id("category") > max(account.categories)
 
 
-def test_ten_thousand_items_build_and_list_quickly() -> None:
+def test_ten_thousand_items_are_all_listed() -> None:
+    """A generated 10,000-item menu lists every item once (its speed is
+    bench/poster_sandbox_start.py's business, not a test's)."""
     account = Account(account="big", account_number="1", personal_token="1:big")
     account.spots = {1: Spot(spot_id=1, spot_name="A"), 2: Spot(spot_id=2, spot_name="B")}
-    started = time.perf_counter()
     generate_menu(account, 10_000, seed=7)
-    built = time.perf_counter() - started
     sandbox = PosterSandbox(World(accounts={"big": account}))
-    started = time.perf_counter()
     rows = sandbox.call("menu.getProducts", "1:big", {})
-    listed = time.perf_counter() - started
-    print(f"generate_menu(10000): {built:.2f}s; menu.getProducts: {listed:.2f}s")
     assert len(rows) == 10_000
-    assert built < 5 and listed < 3
+    assert len({row["product_id"] for row in rows}) == 10_000
 
 
 def test_generated_menu_is_repeatable() -> None:

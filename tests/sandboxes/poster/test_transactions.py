@@ -93,7 +93,9 @@ def test_dash_get_transaction_reads_a_closed_check(
     assert check["status"] == "2" and check["payed_cash"] == "11000" and check["sum"] == "11000"
     assert check["date_close_date"] == "2018-03-22 17:02:41"
     assert [h["type_history"] for h in check["history"]] == ["open", "additem", "close"]
-    assert orders_sandbox.call("dash.getTransaction", TOKEN, {"transaction_id": 999}) == []
+    with pytest.raises(PosterError) as missing:
+        orders_sandbox.call("dash.getTransaction", TOKEN, {"transaction_id": 999})
+    assert missing.value.code == 32
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)

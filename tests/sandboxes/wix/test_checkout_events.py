@@ -76,9 +76,12 @@ def test_checkout_builds_a_paid_approved_order_with_restaurant_references(
             "sectionId": menu["section"],
             "onlineOrderingPageUrl": "/online-ordering",
             "variantId": menu["large"],
-            "modifierIds": [menu["oat"]],
         },
     }
+    (group,) = latte["modifierGroups"]
+    assert [(m["id"], m["quantity"], m["price"]["amount"]) for m in group["modifiers"]] == [
+        (menu["oat"], 1, "15.00")
+    ]
     assert [d["plainText"]["original"] for d in latte["descriptionLines"]] == [
         "400 мл",
         "Вівсяне молоко",
@@ -117,9 +120,10 @@ def test_checkout_fires_created_then_approved_as_verifiable_jwts(
         "entityId",
         "eventTime",
         "triggeredByAnonymizeRequest",
-        "originatedFrom",
+        "entityEventSequence",
         "createdEvent",
     }
+    assert event["entityEventSequence"] == "1"
     assert (event["entityFqdn"], event["slug"], event["entityId"]) == (
         "wix.ecom.v1.order",
         "created",
@@ -131,6 +135,7 @@ def test_checkout_fires_created_then_approved_as_verifiable_jwts(
     assert outer["eventType"] == "wix.ecom.v1.order_approved"
     assert action["slug"] == "approved"
     assert action["actionEvent"]["body"]["order"]["paymentStatus"] == "NOT_PAID"
+    assert action["entityEventSequence"] == "2"
     assert action["id"] != event["id"]
 
 
@@ -162,16 +167,23 @@ def test_api_orders_and_cancels_fire_events_too(
     pending = {"lineItems": [line], "status": "INITIALIZED"}
     ok(client.post("/ecom/v1/orders", json={"order": pending}, headers=AUTH))
     order = ok(client.post("/ecom/v1/orders", json={"order": {"lineItems": [line]}}, headers=AUTH))
-    ok(client.post(f"/ecom/v1/orders/{order['order']['id']}/cancel", json={}, headers=AUTH))
+    options = {"restockAllItems": True, "sendOrderCanceledEmail": False, "customMessage": "Вибачте"}
+    ok(client.post(f"/ecom/v1/orders/{order['order']['id']}/cancel", json=options, headers=AUTH))
     slugs = [(e["eventType"], e["event"]["slug"]) for e in _events(client)]
     assert slugs == [
         ("wix.ecom.v1.order_created", "created"),
         ("wix.ecom.v1.order_created", "created"),
         ("wix.ecom.v1.order_approved", "approved"),
         ("wix.ecom.v1.order_canceled", "canceled"),
+        ("wix.ecom.v1.order_updated", "updated"),
     ]
-    canceled = _events(client)[-1]["event"]
-    assert canceled["actionEvent"]["body"]["order"]["status"] == "CANCELED"
+    canceled = _events(client)[-2]["event"]
+    body = canceled["actionEvent"]["body"]
+    assert body["order"]["status"] == "CANCELED"
+    assert {k: v for k, v in body.items() if k != "order"} == options
+    assert [e["event"]["entityEventSequence"] for e in _events(client)[1:]] == ["1", "2", "3", "4"]
+    updated = _events(client)[-1]["event"]
+    assert updated["updatedEvent"]["currentEntity"]["status"] == "CANCELED"
     assert _events(client)[0]["instanceId"] == INSTANCE_ID and APP_ID
 
 

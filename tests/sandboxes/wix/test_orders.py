@@ -73,7 +73,13 @@ def test_given_prices_shipping_and_discount_make_the_summary(client: TestClient)
                 }
             ],
             "shippingInfo": {"cost": {"price": {"amount": "60"}}},
-            "priceSummary": {"discount": {"amount": "20.50"}},
+            "appliedDiscounts": [
+                {
+                    "discountType": "GLOBAL",
+                    "lineItemIds": [],
+                    "merchantDiscount": {"amount": {"amount": "20.50"}, "description": "Свої"},
+                }
+            ],
             "status": "INITIALIZED",
             "paymentStatus": "PENDING",
             "businessLocationId": LOCATION_ID,
@@ -103,7 +109,7 @@ def test_given_prices_shipping_and_discount_make_the_summary(client: TestClient)
         ({"channelInfo": {"type": "FAX"}}, "order.channelInfo.type"),
         ({"status": "CANCELED"}, "order.status"),
         ({"paymentStatus": "MAYBE"}, "order.paymentStatus"),
-        ({"currency": "USD"}, "order.currency"),
+        ({"currency": "hryvnia"}, "order.currency"),
         ({"businessLocationId": "nope"}, "order.businessLocation.id"),
     ],
 )

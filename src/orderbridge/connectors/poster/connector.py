@@ -8,13 +8,13 @@ ports' ``TransientError`` and ``PermanentError``.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import anyio
 import httpx
 
+from orderbridge.connectors.poster.checks import PosterCheck, register_check
 from orderbridge.connectors.poster.client import PosterClient
 from orderbridge.connectors.poster.mapping import (
     HOME_CATEGORY_ID,
@@ -35,11 +35,13 @@ from orderbridge.connectors.poster.schemas import PosterIncomingOrder
 from orderbridge.connectors.poster.settings import PosterSettings
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.orders import Order
+from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import (
     Capabilities,
     LocationBinding,
     PermanentError,
+    PosItem,
     PosLocationInfo,
     PosOrderRef,
 )
@@ -48,6 +50,7 @@ CAPABILITIES = Capabilities(
     orders=True,
     reservations=True,
     menu_import=True,
+    menu_item_refresh=True,
     status_webhooks=True,
     status_polling=True,
     order_lookup_by_key=True,
@@ -59,14 +62,6 @@ CAPABILITIES = Capabilities(
 LOOKUP_MARGIN = timedelta(hours=2)
 # Poster's limit on a check comment is not documented; a register shows a few lines.
 MAX_CHECK_COMMENT = 1000
-
-
-@dataclass(frozen=True)
-class RefreshedItem:
-    """One product as a webhook-driven refresh found it, and the category it sits in."""
-
-    item: Item
-    category_id: str
 
 
 class PosterConnector:
@@ -121,6 +116,15 @@ class PosterConnector:
         """The order's status, and whether its check was closed (dash.getTransaction)."""
         incoming = await self.client.get_incoming_order(poster_id(pos_order_id, "order"))
         return await self._ref(incoming)
+
+    async def cancel_order(
+        self, pos_order_id: str, *, location: LocationBinding, reason: str
+    ) -> PosOrderRef:
+        """Poster's API has no call that cancels an incoming order (``order_cancel`` is
+        off): the cashier does it at the register."""
+        raise PermanentError(
+            "cancel_not_supported", "Poster cannot cancel an incoming order through its API"
+        )
 
     async def annotate_check(
         self, pos_check_id: str, *, location: LocationBinding, text: str
@@ -222,15 +226,13 @@ class PosterConnector:
             out_of_stock=out_of_stock,
         )
 
-    async def refresh_item(
-        self, product_id: int | str, *, location: LocationBinding, in_stock: bool = True
-    ) -> RefreshedItem | None:
+    async def fetch_item(self, item_id: str, *, location: LocationBinding) -> PosItem | None:
         """One product after a ``product``/``dish`` webhook (menu.getProduct).
 
         None when Poster no longer has it or the spot does not sell it: the hub removes
         it. A hidden product comes back not visible, exactly as a full import has it.
         """
-        product = await self.client.get_product(poster_id(str(product_id), "product"))
+        product = await self.client.get_product(poster_id(item_id, "product"))
         if product is None:
             return None
         item = item_from_product(
@@ -238,12 +240,23 @@ class PosterConnector:
             spot_id=_spot_id(location),
             currency=location.currency,
             photo_base=self.settings.photo_base_url,
-            in_stock=in_stock,
         )
         if item is None:
             return None
         category = str(product.menu_category_id) if product.menu_category_id else HOME_CATEGORY_ID
-        return RefreshedItem(item, category)
+        return PosItem(item, category)
+
+    async def fetch_register_check(
+        self, check_id: str, *, location: LocationBinding
+    ) -> RegisterCheck | None:
+        """A check made at the register (``dash.getTransaction`` with its products), for
+        channels that mirror register orders; None if Poster has no such check."""
+        found: list[PosterCheck] = await self.client.call(
+            "dash.getTransaction",
+            list[PosterCheck],
+            params={"transaction_id": check_id, "include_products": "true"},
+        )
+        return register_check(found[0], location.currency) if found else None
 
     async def fetch_locations(self) -> list[PosLocationInfo]:
         """Every spot with its halls' live tables, timezone and currency."""

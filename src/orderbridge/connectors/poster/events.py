@@ -5,35 +5,76 @@ queues ``inbox.poster`` (unless ``webhooks.needs_work`` says there is nothing to
 an incoming order's *added*, an ignored entity); this module runs it. Webhooks are
 treated as hints, not truths: an order hint queues ``order.reconcile``, which asks
 Poster for the order's real state, so a duplicated, reordered or stale webhook cannot
-move an order wrongly.
+move an order wrongly. What each hint means to the hub is in
+:mod:`orderbridge.services.pos_events`, shared by every POS; only Poster's checks
+(transactions, which the hub links to its orders) are read here.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from orderbridge.connectors.poster.connector import PosterConnector
+from pydantic import SecretStr
+
+from orderbridge.connectors._entry import InboundEvent
 from orderbridge.connectors.poster.webhooks import (
+    REREAD_WHEN_REPEATED,
+    AppInstalled,
+    AppRemoved,
     CategoryChanged,
     CheckChanged,
     MenuItemChanged,
     OrderStatusHint,
     PosterWebhook,
     StockChanged,
+    WebhookRejected,
     classify,
     needs_work,
+    verify_webhook,
 )
 from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
-from orderbridge.services import availability, menus
+from orderbridge.services import availability, pos_events
 from orderbridge.services.pipeline import RECONCILE_ORDER
-from orderbridge.services.reservations import RECONCILE_RESERVATION
 
 POSTER_EVENT = "inbox.poster"
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
+
+
+def read_webhook(
+    connection: ConnectionRecord, headers: Mapping[str, str], body: bytes, *, now: datetime
+) -> list[InboundEvent]:
+    """A Poster webhook sent to ``/webhooks/pos/{connection}`` (the registry's generic
+    route): verified with the connection's application secret before anything else.
+
+    Poster's own route, ``/webhooks/poster``, serves every account of a deployment at one
+    URL and also installs and removes the hub's application; here those application
+    events are kept for audit only (no job).
+    """
+    secret = connection.credentials.get("application_secret")
+    if not isinstance(secret, str) or not secret:
+        raise WebhookRejected("no_webhook_secret", "the connection has no application secret")
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise WebhookRejected("invalid_webhook", "the body is not JSON") from None
+    hook = verify_webhook(payload, secret=SecretStr(secret))
+    command = classify(hook)
+    work = needs_work(command) and not isinstance(command, AppInstalled | AppRemoved)
+    data = event_payload(hook, connection.id)
+    return [
+        InboundEvent(
+            external_id=hook.dedup_key,
+            payload=data,
+            job_kind=POSTER_EVENT if work else None,
+            job_key=f"poster:{connection.id}:{hook.object}:{hook.object_id}",
+            again=hook.object in REREAD_WHEN_REPEATED,
+        )
+    ]
 
 
 def event_payload(hook: PosterWebhook, connection_id: str) -> dict[str, Any]:
@@ -77,50 +118,28 @@ async def handle_poster_event(
         if isinstance(command, OrderStatusHint):
             return {"created_at_pos": command.pos_order_id}
         return {"ignored": hook.object}
-    if isinstance(command, OrderStatusHint):
-        return _reconcile_by_pos(uow, connection_id, command.pos_order_id)
-    if isinstance(command, CheckChanged):
-        return _reconcile_by_check(uow, connection_id, command.transaction_id)
-    if isinstance(command, StockChanged):
-        return await _stock(uow, pos_for, clock, connection_id, command)
-    if isinstance(command, MenuItemChanged):
-        return await _refresh(
-            uow, pos_for, clock, connection_id, command.product_id, removed=command.removed
-        )
-    if isinstance(command, CategoryChanged):
-        return _reimport(uow, connection_id)
+    match command:
+        case OrderStatusHint(pos_order_id=pos_order_id):
+            return pos_events.order_changed(uow, connection_id, pos_order_id)
+        case CheckChanged(transaction_id=check_id):
+            return _reconcile_by_check(uow, connection_id, check_id)
+        case MenuItemChanged(product_id=product_id, removed=removed):
+            return await pos_events.item_changed(
+                uow, pos_for, clock, connection_id, product_id, removed=removed
+            )
+        case StockChanged(product_id=product_id, storage_id=storage_id, left=left):
+            # Per storage: only the spots of that storage (services.availability).
+            return await availability.stock_changed(
+                uow, pos_for, clock, connection_id, product_id, storage_id=storage_id, left=left
+            )
+        case CategoryChanged():
+            return pos_events.menu_changed(uow, connection_id)
     return {"ignored": hook.object}
-
-
-def _reconcile_by_pos(uow: UowFactory, connection_id: str, pos_id: str) -> dict[str, Any]:
-    with uow() as tx:
-        order = tx.find_order_by_pos(connection_id, pos_id)
-        if order is not None:
-            tx.enqueue(
-                RECONCILE_ORDER,
-                {"order_id": order.order.id},
-                key=order.order.id,
-                connection_id=connection_id,
-            )
-            tx.commit()
-            return {"reconcile": order.order.id}
-        reservation = tx.find_reservation_by_pos(connection_id, pos_id)
-        if reservation is not None:
-            rid = reservation.reservation.id
-            tx.enqueue(
-                RECONCILE_RESERVATION, {"reservation_id": rid}, key=rid, connection_id=connection_id
-            )
-            tx.commit()
-            return {"reconcile": rid}
-    # Not (yet) known: created at the register, or its submission has not committed.
-    # The sweep reconciles it once the submission records the POS id.
-    return {"unknown_incoming_order": pos_id}
 
 
 def _reconcile_by_check(uow: UowFactory, connection_id: str, check_id: str) -> dict[str, Any]:
     with uow() as tx:
-        finder = getattr(tx, "find_order_by_check", None)
-        order = finder(connection_id, check_id) if finder is not None else None
+        order = tx.find_order_by_check(connection_id, check_id)
         if order is None:
             return {"unknown_check": check_id}
         tx.enqueue(
@@ -131,85 +150,3 @@ def _reconcile_by_check(uow: UowFactory, connection_id: str, check_id: str) -> d
         )
         tx.commit()
     return {"reconcile": order.order.id}
-
-
-async def _refresh(
-    uow: UowFactory,
-    pos_for: PosFactory,
-    clock: Callable[[], datetime],
-    connection_id: str,
-    product_id: str,
-    *,
-    removed: bool,
-) -> dict[str, Any]:
-    with uow() as tx:
-        connection = tx.get_connection(connection_id)
-        bindings = list(tx.locations_of_connection(connection_id))
-    if connection is None:
-        return {"skipped": "unknown_connection"}
-    connector = pos_for(connection)
-    results = {}
-    for binding in bindings:
-        found = None
-        if not removed and isinstance(connector, PosterConnector):
-            found = await connector.refresh_item(product_id, location=binding)
-        results[binding.location_id] = menus.refresh_item(
-            binding.location_id,
-            product_id,
-            found.item if found else None,
-            found.category_id if found else None,
-            uow=uow,
-            clock=clock,
-        )
-        if results[binding.location_id].get("reimport"):
-            _reimport(uow, connection_id)
-    return {"refreshed": results}
-
-
-async def _stock(
-    uow: UowFactory,
-    pos_for: PosFactory,
-    clock: Callable[[], datetime],
-    connection_id: str,
-    command: StockChanged,
-) -> dict[str, Any]:
-    """Stock moved in one storage: only the locations of that storage hear of it.
-
-    A location whose POS facts are not known yet (no menu import since the hub learned
-    to ask) has them fetched first, so a stock webhook never lands on every spot.
-    """
-    if command.left is None:
-        return {"ignored": "stock without a level"}
-    with uow() as tx:
-        connection = tx.get_connection(connection_id)
-        bindings = list(tx.locations_of_connection(connection_id))
-        targets = list(tx.locations_with_storage(connection_id, command.storage_id))
-    if connection is None:
-        return {"skipped": "unknown_connection"}
-    if not targets and bindings:
-        pos = pos_for(connection)
-        places = await pos.fetch_locations()
-        with uow() as tx:
-            for binding in bindings:
-                tx.save_pos_facts(
-                    binding.location_id, menus.pos_facts(pos, binding, places, now=clock())
-                )
-            targets = list(tx.locations_with_storage(connection_id, command.storage_id))
-            tx.commit()
-    stock = availability.record_stock(
-        targets, command.product_id, in_stock=command.left > 0, uow=uow, clock=clock
-    )
-    return {"storage": command.storage_id, "stock": stock}
-
-
-def _reimport(uow: UowFactory, connection_id: str) -> dict[str, Any]:
-    with uow() as tx:
-        bindings = list(tx.locations_of_connection(connection_id))
-        for binding in bindings:
-            tx.enqueue(
-                menus.IMPORT_MENU,
-                {"location_id": binding.location_id},
-                key=f"menu:{binding.location_id}",
-            )
-        tx.commit()
-    return {"reimport": [b.location_id for b in bindings]}

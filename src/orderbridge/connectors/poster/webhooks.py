@@ -2,11 +2,13 @@
 
 Poster POSTs JSON ``{account, account_number, object, object_id, action, time, verify
 [, data]}`` where ``verify = md5("account;object;object_id;action[;data];time;secret")``
-with the application's secret. The ingress calls :func:`parse_webhook` on the raw body,
-which checks ``verify`` (constant-time) before anything else is believed, stores the
-event under :attr:`PosterWebhook.dedup_key`, answers :data:`ACCEPT` (anything else makes
-Poster retry, 15 times), and a worker later runs :func:`classify` and the command; an
-event that :func:`needs_work` says needs none is stored already processed, with no job.
+with the application's secret. The ingress decodes the body once (to find the account's
+connection), and :func:`verify_webhook` checks ``verify`` (constant-time) before
+anything else is believed (:func:`parse_webhook` does both, from raw bytes). The ingress
+then stores the event under :attr:`PosterWebhook.dedup_key` and answers :data:`ACCEPT`
+(anything else makes Poster retry, 15 times); a worker later runs :func:`classify` and
+the command (``events.handle_poster_event``); an event that :func:`needs_work` says
+needs none is stored already processed, with no job.
 
 Dedup key: ``poster:{account}:{object}:{object_id}:{action}:{time}`` plus, when ``data``
 came, ``:`` and 16 hex digits of its sha256. A retry or duplicate of one delivery has
@@ -30,7 +32,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from orderbridge.ports import PermanentError
+from orderbridge.connectors._entry import WebhookRejected as RegistryWebhookRejected
 
 ACCEPT = {"status": "accept"}
 SIGNED = ("account", "object", "object_id", "action", "time")
@@ -40,7 +42,7 @@ REREAD_WHEN_REPEATED = frozenset({"product", "dish", "category", "stock"})
 STOCK_PRODUCT_TYPES = frozenset({2, 4})
 
 
-class WebhookRejected(PermanentError):
+class WebhookRejected(RegistryWebhookRejected):
     """The body is not a genuine Poster webhook; answer 4xx and store nothing."""
 
 

@@ -121,6 +121,23 @@ class WixClient:
         found = await self.call("POST", f"{ORDERS}/{order_id}/cancel", {})
         return WixOrder.model_validate(found["order"])
 
+    async def find_order_by_external_id(self, external_order_id: str) -> WixOrder | None:
+        """Search Orders for the order whose ``channelInfo.externalOrderId`` is given.
+
+        Search Orders hides ``INITIALIZED`` orders by default, so the filter names the
+        statuses an imported order can have. (That ``channelInfo.externalOrderId`` is a
+        supported filter field is *unconfirmed*; the sandbox supports it.)"""
+        search = {
+            "filter": {
+                "channelInfo.externalOrderId": {"$eq": external_order_id},
+                "status": {"$in": ["INITIALIZED", "APPROVED", "CANCELED"]},
+            },
+            "cursorPaging": {"limit": 1},
+        }
+        found = await self.call("POST", f"{ORDERS}/search", {"search": search})
+        orders = found.get("orders") or []
+        return WixOrder.model_validate(orders[0]) if orders else None
+
     async def create_fulfillment(self, order_id: str, fulfillment: dict[str, Any]) -> str:
         path = f"{FULFILLMENTS}/orders/{order_id}/create-fulfillment"
         found = await self.call("POST", path, {"fulfillment": fulfillment})

@@ -34,11 +34,12 @@ from orderbridge.connectors.wix.mapping import (
     STATUS_TABLE,
     PosLine,
     fulfilment_lines,
+    pos_external_id,
     pos_order_body,
     restaurant_lines,
 )
 from orderbridge.connectors.wix.publisher import MenuPublisher, PublishStats
-from orderbridge.connectors.wix.schemas import WixOrder
+from orderbridge.connectors.wix.schemas import WixLocation, WixOrder
 from orderbridge.connectors.wix.settings import WixSettings
 from orderbridge.domain.locations import LocationState, LocationStatus
 from orderbridge.domain.menu import Menu
@@ -75,6 +76,7 @@ class WixConnector:
         self.refs = refs
         self.clock = clock
         self.menu_name = "Menu"
+        self._country: str | None = None
 
     @classmethod
     def from_settings(
@@ -201,14 +203,11 @@ class WixConnector:
             )
         return confirmed.onlineOrderingStatus
 
-    # POS orders into Wix --------------------------------------------------------
+    # The site --------------------------------------------------------------------
 
-    async def create_pos_order(
-        self, lines: Sequence[PosLine], *, external_order_id: str, paid: bool, done: bool
-    ) -> WixOrder:
-        """Create a register's order in Wix with restaurant catalog references at the
-        business location List Locations names, then give it its fulfilment (set
-        ``Fulfilled`` when the register already closed the check)."""
+    async def business_location(self) -> WixLocation:
+        """The Wix business location this connection serves: the configured one, else
+        the site's default, else its first live one (List Locations)."""
         locations = await self.client.list_locations()
         wanted = self.settings.business_location_id
         live = [x for x in locations if not x.archived]
@@ -217,6 +216,36 @@ class WixConnector:
         )
         if chosen is None:
             raise PermanentError("no_business_location", "the Wix site lists no location")
+        return chosen
+
+    async def country(self) -> str | None:
+        """The restaurant's country (for phones in national form): the setting, else
+        the business location's ``address.country``; read once per connector."""
+        if self.settings.country:
+            return self.settings.country.upper()
+        if self._country is None:
+            address = (await self.business_location()).address
+            self._country = (address.country or "") if address else ""
+        return self._country or None
+
+    # POS orders into Wix --------------------------------------------------------
+
+    async def create_pos_order(
+        self, lines: Sequence[PosLine], *, external_order_id: str, paid: bool, done: bool
+    ) -> WixOrder:
+        """Create a register's order in Wix with restaurant catalog references at the
+        business location List Locations names, then give it its fulfilment (set
+        ``Fulfilled`` when the register already closed the check).
+
+        A try that crashed after Wix created the order but before the hub stored its id
+        must not create it again: Wix is searched for the order's ``externalOrderId``
+        first (as the Poster path looks its orders up by key), and a fulfilment is only
+        created when the order has none."""
+        existing = await self.client.find_order_by_external_id(pos_external_id(external_order_id))
+        if existing is not None:
+            await self._fulfil_pos_order(existing, done=done)
+            return existing
+        chosen = await self.business_location()
         body = pos_order_body(
             lines,
             operation_id=self.settings.operation_id,
@@ -225,11 +254,22 @@ class WixConnector:
             paid=paid,
         )
         order = await self.client.create_order(body)
-        restaurant = [
-            {"id": line.id, "quantity": line.quantity} for line in restaurant_lines(order)
-        ]
-        fulfilment_id = await self.client.create_fulfillment(order.id, {"lineItems": restaurant})
-        if done:
+        await self._fulfil_pos_order(order, done=done)
+        return order
+
+    async def _fulfil_pos_order(self, order: WixOrder, *, done: bool) -> None:
+        known = await self.client.list_fulfillments(order.id)
+        if known.fulfillments:
+            fulfilment_id = known.fulfillments[0].id
+            finished = known.fulfillments[0].status == "Fulfilled"
+        else:
+            restaurant = [
+                {"id": line.id, "quantity": line.quantity} for line in restaurant_lines(order)
+            ]
+            fulfilment_id = await self.client.create_fulfillment(
+                order.id, {"lineItems": restaurant}
+            )
+            finished = False
+        if done and not finished:
             fields = {"status": "Fulfilled", "completed": True}
             await self.client.update_fulfillment(order.id, fulfilment_id, fields)
-        return order

@@ -6,14 +6,23 @@ Order Created and Order Approved both carry the whole order: whichever runs firs
 makes the hub order (its channel order id is the Wix order id), the other finds it and
 changes nothing, so resends and any arrival order are harmless. Orders the hub itself
 created in Wix (POS orders it imports) are recognised by their ``externalOrderId`` and
-left alone. Order Canceled cancels the hub order unless it is final.
+left alone; an order Created while still ``INITIALIZED`` (waiting for an online
+payment) waits for its Approved. Order Canceled cancels the hub order unless it is
+final.
+
+What no retry can fix fails the job at once (a dead letter with its reason, and a log
+line): an order not shaped as Wix documents it (``invalid_order``: a quantity outside
+1..100000, ``lineItems`` that is not a list …) and one in another currency than the
+location's (``currency_mismatch``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
+
+import structlog
 
 from orderbridge.connectors.wix import refs as r
 from orderbridge.connectors.wix.mapping import (
@@ -44,6 +53,14 @@ WIX_EVENT = "inbox.wix"
 UowFactory = Callable[[], UnitOfWork]
 RefsFactory = Callable[[str], r.RefStore]
 Clock = Callable[[], datetime]
+RegionFor = Callable[[ConnectionRecord], Awaitable[str | None]]
+"""The country (ISO 3166 alpha-2) a connection's restaurant is in, for national phones."""
+
+_log = structlog.get_logger(__name__)
+
+
+async def _no_region(connection: ConnectionRecord) -> str | None:
+    return None
 
 
 def event_payload(hook: WixWebhook, connection_id: str) -> dict[str, Any]:
@@ -58,19 +75,49 @@ def event_payload(hook: WixWebhook, connection_id: str) -> dict[str, Any]:
 
 
 async def handle_wix_event(
-    payload: Mapping[str, Any], *, uow: UowFactory, refs_for: RefsFactory, clock: Clock
+    payload: Mapping[str, Any],
+    *,
+    uow: UowFactory,
+    refs_for: RefsFactory,
+    clock: Clock,
+    region_for: RegionFor = _no_region,
 ) -> dict[str, Any]:
     """Run one stored Wix event."""
     connection_id = str(payload["connection_id"])
     event = WixEvent.model_validate(payload["event"])
-    command = classify(event)
+    try:
+        command = classify(event)
+    except PermanentError as error:
+        _log.warning(
+            "wix event refused",
+            connection_id=connection_id,
+            event_id=event.id,
+            wix_order_id=event.entityId,
+            code=error.code,
+            reason=error.reason,
+        )
+        raise
     with uow() as tx:
         connection = tx.get_connection(connection_id)
         bindings = list(tx.locations_of_connection(connection_id))
     if connection is None:
         return {"skipped": "unknown_connection"}
     if isinstance(command, OrderArrived):
-        return _order_arrived(command.order, connection, bindings, uow, refs_for, clock)
+        if event.slug == "created" and command.order.status == "INITIALIZED":
+            return {"waiting": "payment", "wix_order_id": command.order.id}
+        region = await region_for(connection)
+        try:
+            return _order_arrived(command.order, connection, bindings, uow, refs_for, clock, region)
+        except PermanentError as error:
+            _log.warning(
+                "wix order refused",
+                connection_id=connection_id,
+                event_id=event.id,
+                wix_order_id=command.order.id,
+                code=error.code,
+                reason=error.reason,
+            )
+            raise
     if isinstance(command, OrderCanceledAtWix):
         return _canceled(command.wix_order_id, connection, uow, clock)
     return {"ignored": f"{event.entityFqdn}:{event.slug}"}
@@ -83,18 +130,20 @@ def _order_arrived(
     uow: UowFactory,
     refs_for: RefsFactory,
     clock: Clock,
+    region: str | None,
 ) -> dict[str, Any]:
-    if order.channelInfo.externalOrderId.startswith(POS_IMPORT_PREFIX):
+    if (order.channelInfo.externalOrderId or "").startswith(POS_IMPORT_PREFIX):
         return {"ignored": "imported_from_pos", "wix_order_id": order.id}
     binding = _binding_of(order, bindings)
     refs = refs_for(connection.id)
-    draft = order_draft(
+    mapped = order_draft(
         order,
         location_id=binding.location_id,
         currency=binding.currency,
         resolve=refs.local_id,
+        region=region,
     )
-    if draft is None:
+    if mapped is None:
         return {"ignored": "no_restaurant_items", "wix_order_id": order.id}
     for _ in range(2):  # Created and Approved may run at once on two workers
         try:
@@ -102,11 +151,12 @@ def _order_arrived(
                 placed = place_channel_order(
                     tx,
                     tenant_id=connection.tenant_id,
-                    draft=draft,
+                    draft=mapped.draft,
                     request_hash=f"wix:{order.id}",
                     now=clock(),
                     channel_connection_id=connection.id,
                     external_refs=external_refs(order, connection.id),
+                    extra_problems=mapped.problems,
                 )
             break
         except DuplicateKey:
@@ -121,7 +171,7 @@ def _binding_of(order: WixOrder, bindings: Sequence[LocationBinding]) -> Locatio
     """The hub location of the order: by its business location or a line's operation."""
     if not bindings:
         raise PermanentError("unlinked_connection", "the Wix connection has no hub location")
-    names = {str((order.businessLocation or {}).get("id", ""))}
+    names = {order.businessLocation.id if order.businessLocation else ""}
     for line in order.lineItems:
         if line.catalogReference is not None:
             names.add(str(line.catalogReference.options.get("operationId", "")))

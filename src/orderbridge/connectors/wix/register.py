@@ -2,64 +2,40 @@
 
 Trigger: a Poster ``transaction`` webhook for a check the hub has no order for (the
 Poster event handler answers ``unknown_check``). For every Wix connection of the
-check's location with ``import_pos_orders`` on, an ``wix.import_pos_order`` job reads
-the check (``dash.getTransaction`` with its products) and, once the check is closed —
-only then is its content final — creates the order in Wix with restaurant catalog
-references from this connection's published menu, then its fulfilment. Checks of the
+check's location with ``import_pos_orders`` on, an ``wix.import_pos_order`` job asks
+the POS for the check through the port (``RegisterCheckSource.fetch_register_check``;
+the Wix side never calls the POS's own API) and, once the check is closed — only then
+is its content final — creates the order in Wix with restaurant catalog references
+from this connection's published menu, the hub menu's item names, the register's
+quantities and prices (the variant named in ``descriptionLines``), then its
+fulfilment. Checks of the
 hub's own orders carry the ``[ob:…]`` marker in their comment and are left alone. The
 mapping (Poster check ↔ Wix order) is kept in the connection's id map, so a check is
-imported once however many webhooks it causes. The hub's own Wix events about the new
+imported once however many webhooks it causes; a try that crashed between Wix's
+Create Order and storing that mapping finds the order in Wix by its
+``externalOrderId`` instead of creating it again. The hub's own Wix events about the new
 order are recognised by its ``externalOrderId`` and ignored.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BeforeValidator, Field
-
-from orderbridge.connectors.poster.connector import PosterConnector
-from orderbridge.connectors.poster.schemas import PFloat, PInt, PNullText, PosterModel
 from orderbridge.connectors.wix import refs as r
 from orderbridge.connectors.wix.connector import WixConnector
 from orderbridge.connectors.wix.mapping import PosLine, item_key, sub_key
 from orderbridge.domain.menu import Menu
-from orderbridge.domain.money import Money
-from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
+from orderbridge.domain.register_checks import RegisterCheck
+from orderbridge.ports import ConnectionRecord, PosSystem, RegisterCheckSource, UnitOfWork
 
 IMPORT_POS_ORDER = "wix.import_pos_order"
 HUB_MARKER = "[ob:"
-CLOSED = 2
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
 ChannelFactory = Callable[[ConnectionRecord], WixConnector]
 RefsFactory = Callable[[str], r.RefStore]
-
-
-def _list(value: Any) -> Any:
-    return value if isinstance(value, list) else []
-
-
-class RegisterLine(PosterModel):
-    product_id: PInt
-    modification_id: PInt = 0
-    product_name: PNullText = ""
-    num: PFloat = 1.0
-    product_sum: PInt = 0
-
-
-class RegisterCheck(PosterModel):
-    """A check as ``dash.getTransaction`` (``include_products=true``) reports it."""
-
-    transaction_id: PInt
-    status: PInt = 1
-    spot_id: PInt = 0
-    transaction_comment: PNullText = ""
-    sum: PInt = 0
-    payed_sum: PInt = 0
-    products: Annotated[list[RegisterLine], BeforeValidator(_list)] = Field(default_factory=list)
 
 
 def queue_imports(uow: UowFactory, *, pos_connection_id: str, check_id: str) -> list[str]:
@@ -101,6 +77,7 @@ async def import_pos_order(
         wix = tx.get_connection(str(payload["connection_id"]))
         pos_connection = tx.get_connection(pos_id)
         binding = tx.pos_binding(location_id)
+        menu = tx.get_menu(location_id)
     if wix is None or pos_connection is None or binding is None:
         return {"skipped": "unknown_connection"}
     if not wix.settings.get("import_pos_orders"):
@@ -111,58 +88,58 @@ async def import_pos_order(
     if known is not None:
         return {"skipped": "imported", "wix_order_id": known.external_id}
     pos = pos_for(pos_connection)
-    if not isinstance(pos, PosterConnector):
+    if not isinstance(pos, RegisterCheckSource):
         return {"skipped": "pos_without_checks"}
-    found: list[RegisterCheck] = await pos.client.call(
-        "dash.getTransaction",
-        list[RegisterCheck],
-        params={"transaction_id": check_id, "include_products": "true"},
-    )
-    check = found[0] if found else None
-    if check is None or HUB_MARKER in check.transaction_comment:
+    check = await pos.fetch_register_check(check_id, location=binding[1])
+    if check is None or HUB_MARKER in check.comment:
         return {"skipped": "hub_order_or_gone"}
-    if str(check.spot_id) != binding[1].external_id:
+    if check.place_id != binding[1].external_id:
         return {"skipped": "other_spot"}
-    if check.status != CLOSED:
+    if not check.closed:
         return {"waiting": "check_open"}
-    lines = _lines(check, location_id, refs, binding[1].currency)
+    currency = binding[1].currency
+    lines = pos_lines(check, location_id, refs, menu or Menu(location_id, currency))
     if not lines:
         return {"skipped": "nothing_published"}
     order = await channel_for(wix).create_pos_order(
-        lines,
-        external_order_id=key,
-        paid=check.payed_sum >= check.sum > 0,
-        done=True,
+        lines, external_order_id=key, paid=check.fully_paid, done=True
     )
     refs.put(r.POS_ORDER, key, order.id)
     return {"wix_order_id": order.id, "lines": len(lines)}
 
 
-def _lines(check: RegisterCheck, loc: str, refs: r.RefStore, currency: str) -> list[PosLine]:
-    """The check's lines that are on this connection's published Wix menu."""
-    menu = refs.published_menu(loc) or Menu(loc, currency)
+def pos_lines(check: RegisterCheck, loc: str, refs: r.RefStore, menu: Menu) -> list[PosLine]:
+    """The check's lines that are on this connection's published Wix menu, named from
+    the hub's menu (the POS's check carries ids, not names) at the register's prices."""
+    published = refs.published_menu(loc) or menu
     wix_menu = refs.get(r.MENU, loc)
     lines = []
-    for product in check.products:
-        item_id = str(product.product_id)
-        item = refs.get(r.ITEM, item_key(loc, item_id))
-        category = menu.category_of(item_id)
+    for product in check.lines:
+        wix_item = refs.get(r.ITEM, item_key(loc, product.item_id))
+        category = published.category_of(product.item_id)
         section = refs.get(r.SECTION, item_key(loc, category.id)) if category else None
-        if item is None or section is None or wix_menu is None:
+        if wix_item is None or section is None or wix_menu is None:
             continue
-        variant = None
-        if product.modification_id:
-            variant = refs.get(r.VARIANT, sub_key(loc, item_id, str(product.modification_id)))
-        quantity = max(1, round(product.num))
+        item = menu.item(product.item_id) or published.item(product.item_id)
+        variant = item.variant(product.variant_id) if item and product.variant_id else None
+        wix_variant = (
+            refs.get(r.VARIANT, sub_key(loc, product.item_id, product.variant_id))
+            if product.variant_id
+            else None
+        )
+        details = [variant.name] if variant else []
+        if product.details:
+            details.append(product.details)
         lines.append(
             PosLine(
-                wix_item_id=item.external_id,
+                wix_item_id=wix_item.external_id,
                 menu_id=wix_menu.external_id,
                 section_id=section.external_id,
-                quantity=quantity,
-                unit_price=Money(round(product.product_sum / quantity), currency),
-                name=product.product_name or item_id,
-                wix_variant_id=variant.external_id if variant else None,
+                quantity=product.quantity,
+                unit_price=product.unit_price,
+                name=item.name if item else product.item_id,
+                wix_variant_id=wix_variant.external_id if wix_variant else None,
+                details=tuple(details),
             )
         )
     return lines

@@ -1,8 +1,15 @@
 """Wix's wire format, in Wix's vocabulary: eCommerce orders, fulfilments, operations,
 locations, Restaurants menu entities and webhook events.
 
-Models ignore fields they do not name (Wix adds fields freely) and default what Wix
-may leave out. Amounts stay decimal strings here; ``mapping`` turns them into money.
+Field names follow Wix's REST reference (the examples in ``wix-incubator/wix-rest-docs``
+and, where no example shows a field, the types of ``@wix/auto_sdk_ecom_orders``; see
+``tests/payloads/wix/README.md``). REST and the SDK name a few fields differently: REST
+says ``addressLine`` and ``geocode`` where the SDK says ``addressLine1`` and
+``location``; these models read the REST names. Models ignore fields they do not name
+(Wix adds fields freely) and default what Wix may leave out, but a field they name must
+have Wix's type: an order whose ``lineItems`` is not a list, or whose quantity is not
+1..100000, is not a Wix order and fails validation. Amounts stay decimal strings here;
+``mapping`` turns them into money.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 RESTAURANTS_APP_ID = "9a5d83fd-8570-482e-81ab-cfa88942ee60"
 """``catalogReference.appId`` of Wix Restaurants Orders line items."""
+MAX_QUANTITY = 100_000
+"""Wix's upper bound for a line item's quantity (``@max 100000`` in the SDK types)."""
 
 
 class WixModel(BaseModel):
@@ -25,7 +34,10 @@ class WixPrice(WixModel):
 
 
 class WixText(WixModel):
+    """Wix's ``ProductName`` / ``TranslatableString``: ``original`` and ``translated``."""
+
     original: str = ""
+    translated: str | None = None
 
 
 class WixCatalogReference(WixModel):
@@ -34,13 +46,32 @@ class WixCatalogReference(WixModel):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
+class WixItemModifier(WixModel):
+    """One chosen modifier of a restaurant line (``lineItems[].modifierGroups[].modifiers[]``)."""
+
+    id: str
+    quantity: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
+    label: WixText = Field(default_factory=WixText)
+    price: WixPrice | None = None
+
+
+class WixModifierGroup(WixModel):
+    """A modifier group of a line item: ``{id, name, modifiers}``."""
+
+    id: str = ""
+    name: WixText = Field(default_factory=WixText)
+    modifiers: list[WixItemModifier] = Field(default_factory=list)
+
+
 class WixLineItem(WixModel):
     id: str = ""
     productName: WixText = Field(default_factory=WixText)
-    quantity: int = 1
+    quantity: int = Field(default=1, ge=1, le=MAX_QUANTITY)
     price: WixPrice = Field(default_factory=WixPrice)
+    totalPriceAfterTax: WixPrice | None = None
     catalogReference: WixCatalogReference | None = None
     descriptionLines: list[dict[str, Any]] = Field(default_factory=list)
+    modifierGroups: list[WixModifierGroup] = Field(default_factory=list)
 
     @property
     def is_restaurant_item(self) -> bool:
@@ -49,26 +80,84 @@ class WixLineItem(WixModel):
         return ref is not None and ref.appId == RESTAURANTS_APP_ID
 
 
+class WixGeocode(WixModel):
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class WixAddress(WixModel):
+    """An eCommerce address as REST names it (``addressLine``, ``geocode``)."""
+
+    country: str | None = None
+    subdivision: str | None = None
+    city: str | None = None
+    postalCode: str | None = None
+    addressLine: str | None = None
+    addressLine2: str | None = None
+    streetAddress: dict[str, Any] | None = None
+    geocode: WixGeocode | None = None
+
+
 class WixContactDetails(WixModel):
-    firstName: str = ""
-    lastName: str = ""
-    phone: str = ""
+    firstName: str | None = None
+    lastName: str | None = None
+    phone: str | None = None
+    company: str | None = None
+
+
+class WixAddressWithContact(WixModel):
+    address: WixAddress | None = None
+    contactDetails: WixContactDetails | None = None
+
+
+class WixDeliveryTimeSlot(WixModel):
+    # Kept as strings: Wix's timestamps are ISO 8601 with ``Z``; mapping parses them.
+    # (The SDK types them as ``from``/``to`` Dates.)
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None
+
+
+class WixLogistics(WixModel):
+    shippingDestination: WixAddressWithContact | None = None
+    pickupDetails: dict[str, Any] | None = None
+    deliveryTime: str | None = None
+    instructions: str | None = None
+    deliveryTimeSlot: WixDeliveryTimeSlot | None = None
+
+
+class WixShippingInfo(WixModel):
+    title: str | None = None
+    logistics: WixLogistics | None = None
 
 
 class WixBuyerInfo(WixModel):
-    contactId: str = ""
-    email: str = ""
+    contactId: str | None = None
+    email: str | None = None
 
 
 class WixPriceSummary(WixModel):
-    subtotal: WixPrice = Field(default_factory=WixPrice)
-    shipping: WixPrice = Field(default_factory=WixPrice)
-    total: WixPrice = Field(default_factory=WixPrice)
+    """Totals; ``totalPrice`` is the deprecated name of ``total`` that older orders
+    (and Wix's older examples) carry alone."""
+
+    subtotal: WixPrice | None = None
+    shipping: WixPrice | None = None
+    tax: WixPrice | None = None
+    discount: WixPrice | None = None
+    total: WixPrice | None = None
+    totalPrice: WixPrice | None = None
 
 
 class WixChannelInfo(WixModel):
     type: str = ""
-    externalOrderId: str = ""
+    externalOrderId: str | None = None
+
+
+class WixBusinessLocation(WixModel):
+    """``businessLocation`` (``{id, name}``): in the SDK's Order type, not in the REST
+    examples; read as a hint only."""
+
+    id: str = ""
+    name: str | None = None
 
 
 class WixOrder(WixModel):
@@ -81,17 +170,25 @@ class WixOrder(WixModel):
     currency: str = ""
     lineItems: list[WixLineItem] = Field(default_factory=list)
     buyerInfo: WixBuyerInfo = Field(default_factory=WixBuyerInfo)
-    billingInfo: dict[str, Any] = Field(default_factory=dict)
-    shippingInfo: dict[str, Any] = Field(default_factory=dict)
+    billingInfo: WixAddressWithContact = Field(default_factory=WixAddressWithContact)
+    shippingInfo: WixShippingInfo = Field(default_factory=WixShippingInfo)
     priceSummary: WixPriceSummary = Field(default_factory=WixPriceSummary)
     channelInfo: WixChannelInfo = Field(default_factory=WixChannelInfo)
     buyerNote: str | None = None
-    businessLocation: dict[str, Any] | None = None
+    businessLocation: WixBusinessLocation | None = None
 
     @property
     def contact(self) -> WixContactDetails:
-        details = self.billingInfo.get("contactDetails") or {}
-        return WixContactDetails.model_validate(details)
+        """The buyer's contact: billing details, else the delivery destination's."""
+        for holder in (self.billingInfo, self.destination):
+            if holder is not None and holder.contactDetails is not None:
+                return holder.contactDetails
+        return WixContactDetails()
+
+    @property
+    def destination(self) -> WixAddressWithContact | None:
+        logistics = self.shippingInfo.logistics
+        return logistics.shippingDestination if logistics is not None else None
 
 
 class WixFulfillment(WixModel):
@@ -99,11 +196,20 @@ class WixFulfillment(WixModel):
     status: str | None = None
     completed: bool = False
     lineItems: list[dict[str, Any]] = Field(default_factory=list)
+    trackingInfo: dict[str, Any] | None = None
 
 
 class WixOrderWithFulfillments(WixModel):
     orderId: str = ""
     fulfillments: list[WixFulfillment] = Field(default_factory=list)
+
+
+class WixLocationAddress(WixModel):
+    """A business location's address (Locations API: ``formattedAddress``, ``geocode``)."""
+
+    country: str | None = None
+    city: str | None = None
+    formattedAddress: str | None = None
 
 
 class WixLocation(WixModel):
@@ -112,6 +218,7 @@ class WixLocation(WixModel):
     default: bool = False
     archived: bool = False
     status: str = ""
+    address: WixLocationAddress | None = None
 
 
 class WixOperation(WixModel):
@@ -144,19 +251,19 @@ class WixEvent(WixModel):
     slug: str = ""
     entityId: str = ""
     eventTime: str = ""
+    entityEventSequence: str | None = None
     createdEvent: dict[str, Any] | None = None
     actionEvent: dict[str, Any] | None = None
     updatedEvent: dict[str, Any] | None = None
 
-    def order_document(self) -> dict[str, Any] | None:
-        """The order the event carries: ``createdEvent.entity`` or ``actionEvent.body.order``."""
+    def order_document(self) -> Any:
+        """The order the event carries: ``createdEvent.entity``, ``actionEvent.body.order``
+        or ``updatedEvent.currentEntity`` (not checked: the caller validates it)."""
         if self.createdEvent is not None:
-            entity = self.createdEvent.get("entity")
-            return entity if isinstance(entity, dict) else None
+            return self.createdEvent.get("entity")
         if self.actionEvent is not None:
-            order = (self.actionEvent.get("body") or {}).get("order")
-            return order if isinstance(order, dict) else None
+            body = self.actionEvent.get("body")
+            return body.get("order") if isinstance(body, dict) else None
         if self.updatedEvent is not None:
-            entity = self.updatedEvent.get("currentEntity")
-            return entity if isinstance(entity, dict) else None
+            return self.updatedEvent.get("currentEntity")
         return None

@@ -36,6 +36,14 @@ class WixSettings(BaseModel):
     operation_id: str = Field(
         "", description="The online-ordering operation that pauses and resumes with the location."
     )
+    country: str = Field(
+        "",
+        description=(
+            "The restaurant's country (ISO 3166 code such as UA), for phones buyers type "
+            "without a country code; empty: the Wix business location's country."
+        ),
+        pattern=r"^([A-Za-z]{2})?$",
+    )
     import_pos_orders: bool = Field(
         False, description="Create orders made at the register (not through the hub) in Wix."
     )

@@ -29,12 +29,21 @@ ORDER_FQDN = "wix.ecom.v1.order"
 # the hub order, the other finds it (Wix sends both, in any order, and resends them).
 NEW_ORDER_SLUGS = frozenset({"created", "approved"})
 CANCELED_SLUG = "canceled"
-# Leeway for the JWT's ``exp``/``iat`` between Wix's clock and ours.
+# Leeway for the JWT's ``exp``/``iat`` between Wix's clock and ours. A token must carry
+# ``exp``: one without it would stay replayable forever.
 CLOCK_LEEWAY_SECONDS = 300
 
 
 class WebhookRejected(PermanentError):
     """The body is not a genuine Wix webhook for this connection; answer 401, store nothing."""
+
+
+class InvalidWixOrder(PermanentError):
+    """A genuine (signed) event whose order is not shaped as Wix documents it: a
+    quantity outside 1..100000, ``lineItems`` that is not a list … No retry fixes it."""
+
+    def __init__(self, reason: str):
+        super().__init__("invalid_order", reason)
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ def parse_webhook(body: bytes | str, *, public_key_pem: str) -> WixWebhook:
             public_key_pem,
             algorithms=["RS256"],
             leeway=CLOCK_LEEWAY_SECONDS,
-            options={"require": ["data"]},
+            options={"require": ["data", "exp"]},
         )
     except jwt.InvalidTokenError as exc:
         raise WebhookRejected("invalid_signature", f"the JWT does not verify: {exc}") from exc
@@ -112,7 +121,23 @@ def classify(event: WixEvent) -> WixCommand | None:
         document = event.order_document()
         if document is None:
             return None
-        return OrderArrived(WixOrder.model_validate(document))
+        return OrderArrived(parse_order(document))
     if event.slug == CANCELED_SLUG:
         return OrderCanceledAtWix(event.entityId)
     return None
+
+
+def parse_order(document: Any) -> WixOrder:
+    """The order of an event, or :class:`InvalidWixOrder` naming what is wrong.
+
+    The reason lists field paths and pydantic's messages only, never the values (a
+    phone or an email must not reach a log or a dead letter).
+    """
+    try:
+        return WixOrder.model_validate(document)
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(part) for part in error['loc']) or 'order'}: {error['msg']}"
+            for error in exc.errors(include_url=False, include_input=False)[:5]
+        ]
+        raise InvalidWixOrder("; ".join(problems)) from None

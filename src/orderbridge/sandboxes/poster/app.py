@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from orderbridge.sandboxes.poster.context import answer_body
 from orderbridge.sandboxes.poster.control import control_routes
 from orderbridge.sandboxes.poster.errors import PosterError
 from orderbridge.sandboxes.poster.oauth import oauth_routes
@@ -56,7 +57,7 @@ async def read_params(request: Request) -> dict[str, Any]:
             raise PosterError(400, "Request body is not valid JSON") from None
         if not isinstance(decoded, dict):
             raise PosterError(400, "Request body must be a JSON object")
-        params.update(decoded)
+        params.update(_nest_bracket_keys(decoded))
     elif content_type == "multipart/form-data":
         form = await request.form()
         pairs = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
@@ -66,6 +67,25 @@ async def read_params(request: Request) -> dict[str, Any]:
         text = body.decode("utf-8", errors="replace")
         params.update(parse_php_pairs(parse_qsl(text, keep_blank_values=True)))
     return params
+
+
+def _nest_bracket_keys(decoded: dict[str, Any]) -> dict[str, Any]:
+    """A JSON body's ``"price[1]": 3100`` keys nested as the form's would be.
+
+    The reference writes its arrays with flat bracket keys (``'price[1]' => 3100``);
+    a client that ``json_encode``s such an array sends the brackets inside the key, and
+    means what the same array means form-encoded.
+    """
+    flat = [(k, v) for k, v in decoded.items() if "[" in k]
+    if not flat:
+        return decoded
+    nested = {k: v for k, v in decoded.items() if "[" not in k}
+    for key, value in parse_php_pairs(flat).items():
+        base = nested.get(key)
+        if isinstance(base, dict) and isinstance(value, dict):
+            value = {**base, **value}
+        nested[key] = value
+    return nested
 
 
 def api_endpoint(sandbox: PosterSandbox) -> Any:
@@ -91,13 +111,18 @@ def api_endpoint(sandbox: PosterSandbox) -> Any:
                 # Poster documents code 700 for its rate limit; the reference shows no
                 # HTTP status for it, so it comes like every other API error (HTTP 200).
                 raise PosterError(700)
-            result = sandbox.call(method, str(token) if token is not None else None, params)
+            result = sandbox.call(
+                method,
+                str(token) if token is not None else None,
+                params,
+                http_method=request.method,
+            )
         except PosterError as error:
             return PosterJSONResponse(error.body())
         if sandbox.faults.hang_after(method):
             # The call took effect; the answer never comes (the client times out).
             await sandbox.sleep(sandbox.faults.config.hang_seconds)
-        return PosterJSONResponse({"response": result})
+        return PosterJSONResponse(answer_body(result))
 
     return api
 

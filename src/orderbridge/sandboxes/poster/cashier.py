@@ -9,24 +9,17 @@ an order twice, closing a closed check) raise ``PosterError`` 153.
 
 from __future__ import annotations
 
-from orderbridge.sandboxes.poster import menu_ops
+from orderbridge.sandboxes.poster import checks, menu_ops
 from orderbridge.sandboxes.poster.context import CallContext
 from orderbridge.sandboxes.poster.errors import PosterError, not_found
 from orderbridge.sandboxes.poster.methods.clients import add_client, find_client_by_phone
-from orderbridge.sandboxes.poster.methods.order_lines import unit_price
-from orderbridge.sandboxes.poster.methods.transactions import history_data
+from orderbridge.sandboxes.poster.methods.order_lines import first_modification, unit_price
 from orderbridge.sandboxes.poster.state import (
     Client,
     IncomingOrder,
+    IncomingOrderProduct,
     Transaction,
-    TransactionProduct,
 )
-
-REASONS = (1, 2, 3)  # closed unpaid: the customer left, on the house, a waiter's error
-
-
-def _now_ms(ctx: CallContext) -> int:
-    return int(ctx.clock().timestamp() * 1000)
 
 
 def _incoming(ctx: CallContext, incoming_order_id: int, order_type: int) -> IncomingOrder:
@@ -34,10 +27,6 @@ def _incoming(ctx: CallContext, incoming_order_id: int, order_type: int) -> Inco
     if order is None or order.type != order_type:
         raise not_found("incoming_order_id", incoming_order_id)
     return order
-
-
-def _refuse(message: str) -> PosterError:
-    return PosterError(153, message)
 
 
 def _attach_client(ctx: CallContext, order: IncomingOrder) -> None:
@@ -64,45 +53,62 @@ def _attach_client(ctx: CallContext, order: IncomingOrder) -> None:
 
 
 def _open_check(ctx: CallContext, order: IncomingOrder) -> Transaction:
-    now = _now_ms(ctx)
-    lines = []
-    for line in order.products:
-        price = unit_price(ctx.account, order.spot_id, line)
-        lines.append(
-            TransactionProduct(
-                product_id=line.product_id,
-                modification_id=line.modificator_id or 0,
-                num=line.count,
-                price=price,
-                product_sum=round(price * line.count),
-                modification=line.modification,
-                time=now,
-            )
-        )
-    # Delivery is charged on the check, so a prepayment that covered it covers the check.
-    total = sum(p.product_sum for p in lines) + (order.delivery_price or 0)
-    prepaid = order.payment.sum if order.payment and order.payment.type == 1 else 0
-    tx = Transaction(
-        transaction_id=ctx.account.next_id("transaction"),
+    tx = checks.open_check(
+        ctx,
         spot_id=order.spot_id,
         table_id=order.table_id or 0,
+        guests_count=order.guests_count or 1,
+        tablet_id=_tablet(ctx, order.spot_id),
         client_id=order.client_id,
-        date_start=now,
-        sum=total,
-        prepaid=min(prepaid, total),
         transaction_comment=order.comment or "",
         service_mode=order.service_mode or 1,
         incoming_order_id=order.incoming_order_id,
-        products=lines,
-        guests_count=order.guests_count or 1,
+        announce=False,
     )
-    ctx.account.transactions[tx.transaction_id] = tx
+    # Delivery is charged on the check, so a prepayment that covered it covers the check.
+    delivery = order.delivery_price or 0
+    for line in order.products:
+        checks.add_line(
+            ctx,
+            tx,
+            product_id=line.product_id,
+            price=unit_price(ctx.account, order.spot_id, line),
+            num=line.count,
+            modification_id=_modification_id(ctx, order.spot_id, line),
+            modification=line.modification,
+            time=tx.date_start,
+            extra=delivery,
+        )
+    tx.sum = sum(p.product_sum for p in tx.products) + delivery
+    prepaid = order.payment.sum if order.payment and order.payment.type == 1 else 0
+    tx.prepaid = min(prepaid, tx.sum)
     return tx
+
+
+def _modification_id(ctx: CallContext, spot_id: int, line: IncomingOrderProduct) -> int:
+    """The check line's modification: the one ordered; for a product with
+    modifications ordered without one, its first shown at the spot; for a dish, the
+    first modifier chosen (its ``modification_id`` in Poster's reports names its
+    modifier set; 0 for none)."""
+    if line.modificator_id:
+        return line.modificator_id
+    product = ctx.account.products.get(line.product_id)
+    if product is not None and product.modifications:
+        return first_modification(product, spot_id) or 0
+    return line.modification[0]["m"] if line.modification else 0
+
+
+def _tablet(ctx: CallContext, spot_id: int) -> int:
+    """The spot's first live register (1 when it has none)."""
+    for tablet in ctx.account.tablets.values():
+        if tablet.spot_id == spot_id and not tablet.deleted:
+            return tablet.tablet_id
+    return 1
 
 
 def _accept(ctx: CallContext, order: IncomingOrder) -> Transaction:
     if order.status != 0:
-        raise _refuse(f"Incoming order {order.incoming_order_id} is not new")
+        raise checks.refuse(f"Incoming order {order.incoming_order_id} is not new")
     if order.spot_id not in ctx.account.spots:
         raise not_found("spot_id", order.spot_id)
     _attach_client(ctx, order)
@@ -135,14 +141,13 @@ def accept_reservation(ctx: CallContext, incoming_order_id: int) -> Transaction:
 
 def _decline(ctx: CallContext, order: IncomingOrder) -> None:
     if order.status == 7:
-        raise _refuse(f"Incoming order {order.incoming_order_id} is already canceled")
+        raise checks.refuse(f"Incoming order {order.incoming_order_id} is already canceled")
     tx = ctx.account.transactions.get(order.transaction_id or 0)
-    if tx is not None and tx.status == 2:
-        raise _refuse(f"Check {tx.transaction_id} is closed; it cannot be canceled")
-    if tx is not None and tx.status == 1:
+    if tx is not None and tx.status == checks.CLOSED:
+        raise checks.refuse(f"Check {tx.transaction_id} is closed; it cannot be canceled")
+    if tx is not None and tx.status == checks.OPEN:
         # Canceling an accepted order removes its open check.
-        tx.status = 3
-        ctx.emit("transaction", tx.transaction_id, "removed")
+        checks.remove(ctx, tx)
     order.status = 7
     order.updated_at = ctx.now_str()
     ctx.emit("incoming_order", order.incoming_order_id, "changed")
@@ -167,60 +172,16 @@ def close_transaction(
     payed_cert: int = 0,
     reason: int | None = None,
 ) -> Transaction:
-    """Close an open check (status 2) with the cashier's payments.
-
-    What was prepaid online counts as a third-party payment, so the register asks only
-    for the rest; with no payment given the rest is taken in cash. Cash beyond the rest
-    is change and is not recorded. ``reason`` closes it unpaid (payments must be 0).
-    Emits ``transaction`` changed (with the close history entry, as Poster does),
-    ``incoming_order`` changed for an online order's check (Poster's guide: the webhook
-    comes when the cashier closes the order) and ``client_payed_sum`` changed when a
-    customer is on the check.
-    """
-    tx = ctx.account.transactions.get(transaction_id)
-    if tx is None:
-        raise not_found("transaction_id", transaction_id)
-    if tx.status != 1:
-        raise _refuse(f"Check {transaction_id} is not open")
-    if min(payed_cash or 0, payed_card, payed_cert) < 0:
-        raise PosterError(400, "Payments must not be negative")
-    rest = tx.sum - tx.prepaid
-    if reason is not None:
-        if reason not in REASONS:
-            raise PosterError(400, "reason must be 1, 2 or 3", field="reason")
-        if payed_cash or payed_card or payed_cert:
-            raise PosterError(400, "A check closed with a reason takes no payment")
-        cash = 0
-    else:
-        if payed_card + payed_cert > rest:
-            raise PosterError(400, f"Card and certificate exceed the {rest} left to pay")
-        needed = rest - payed_card - payed_cert
-        cash = needed if payed_cash is None else payed_cash
-        if cash < needed:
-            raise PosterError(400, f"Payments cover {cash + payed_card + payed_cert} of {rest}")
-        cash = needed
-
-    tx.payed_cash, tx.payed_card, tx.payed_cert = cash, payed_card, payed_cert
-    tx.payed_third_party = tx.prepaid if reason is None else 0
-    tx.payed_sum = cash + payed_card
-    tx.reason = reason or 0
-    kinds = [k for k, v in (("cash", cash), ("card", payed_card)) if v]
-    if payed_cert or tx.payed_third_party:
-        kinds.append("other")
-    tx.pay_type = {(): 0, ("cash",): 1, ("card",): 2}.get(tuple(kinds), 3)
-    for line in tx.products:
-        line.payed_sum = 0 if reason is not None else line.product_sum
-    tx.status = 2
-    tx.date_close = max(_now_ms(ctx), tx.date_start)
-    ctx.emit("transaction", tx.transaction_id, "changed", history_data(tx, "close"))
-    order = ctx.account.incoming_orders.get(tx.incoming_order_id or 0)
-    if order is not None:
-        order.updated_at = ctx.now_str()
-        ctx.emit("incoming_order", order.incoming_order_id, "changed")
-    client = ctx.account.clients.get(tx.client_id)
-    if client is not None:
-        client.total_payed_sum += tx.payed_sum + tx.payed_third_party
-        ctx.emit("client_payed_sum", client.client_id, "changed")
+    """Close an open check (status 2) with the cashier's payments (``checks.close``)."""
+    tx = checks.open_transaction(ctx, transaction_id)
+    checks.close(
+        ctx,
+        tx,
+        payed_cash=payed_cash,
+        payed_card=payed_card,
+        payed_cert=payed_cert,
+        reason=reason,
+    )
     return tx
 
 

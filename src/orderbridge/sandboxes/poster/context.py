@@ -77,4 +77,21 @@ class CallContext:
         )
 
 
+@dataclass(frozen=True)
+class Envelope:
+    """A whole answer body, for the few methods the reference documents with keys
+    beside (or instead of) ``response``: ``{"success": 1, "response": 5}`` of the
+    storage documents, ``{"response": 61, "modifications_id": [...]}`` of
+    menu.createProduct. A handler returns one; every other handler returns the value of
+    ``response``.
+    """
+
+    body: dict[str, Any]
+
+
+def answer_body(result: Any) -> dict[str, Any]:
+    """The JSON body of a method's answer (see ``Envelope``)."""
+    return result.body if isinstance(result, Envelope) else {"response": result}
+
+
 Handler = Callable[[CallContext, Any], Any]

@@ -165,7 +165,7 @@ def generate_menu(account: Account, size: int, *, seed: int = 0) -> None:
                 photo=photo,
                 hidden=hidden,
                 recipe=[
-                    (1000 + rng.randrange(500), "Інгредієнт", "kg", 0.1, rng.randrange(5, 80) * 100)
+                    (1000 + rng.randrange(500), "Інгредієнт", "kg", 100, rng.randrange(5, 80) * 100)
                 ],
             )
         else:

@@ -21,7 +21,7 @@ from orderbridge.sandboxes.poster.errors import PosterError, missing
 _BRACKETS = re.compile(r"\[([^\]]*)\]")
 
 
-def parse_php_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+def parse_php_pairs(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     """Nest ``a[b][0]=x`` pairs the way PHP fills ``$_POST``.
 
     ``a[]=x`` appends; a container whose keys are all consecutive integers from 0
@@ -180,3 +180,15 @@ def to_float(value: Any, field: str) -> float:
         except ValueError:
             pass
     raise PosterError(400, f"The field {field} must be a number", field=field)
+
+
+def php_string(value: Any) -> str:
+    """A scalar as PHP converts it to a string (``369.0`` → ``"369"``, ``True`` → ``"1"``),
+    which is what Poster's md5 signatures are made of."""
+    if value is True:
+        return "1"
+    if value is False or value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)

@@ -18,7 +18,7 @@ from orderbridge.sandboxes.persistence import StateFile
 from orderbridge.sandboxes.poster.context import CallContext, EventSink, WebhookEvent
 from orderbridge.sandboxes.poster.errors import PosterError
 from orderbridge.sandboxes.poster.faults import Faults
-from orderbridge.sandboxes.poster.methods import METHODS
+from orderbridge.sandboxes.poster.methods import METHODS, SIGNED, is_write, resolve
 from orderbridge.sandboxes.poster.params import Params
 from orderbridge.sandboxes.poster.state import Account, World
 
@@ -57,24 +57,44 @@ class PosterSandbox(StateFile[World]):
         self.sink: EventSink = _NoWebhooks()
         self.dirty = False
 
-    def call(self, method: str, token: str | None, params: dict[str, Any]) -> Any:
+    def call(
+        self,
+        method: str,
+        token: str | None,
+        params: dict[str, Any],
+        *,
+        http_method: str = "POST",
+    ) -> Any:
         """Run an API method as ``token``'s caller; raise ``PosterError`` on failure.
 
+        ``http_method`` is how the call arrived: a method that changes data is refused
+        over GET (error 400; see ``methods.is_write``). The handler's result is the
+        ``response`` value or an ``Envelope`` (``context.answer_body`` makes the body).
         Events are published only when the handler returns, so a failed call (which
         leaves no change behind, handlers validate before they write) fires nothing.
         """
-        handler = METHODS.get(method)
-        if handler is None:
+        name = resolve(method)
+        if name is None:
             raise PosterError(42, f"Method {method} does not exist", field="method")
-        if not token:
-            raise PosterError(10)
-        found = self.world.find_token(token)
-        if found is None:
-            raise PosterError(11)
-        account, application_id = found
+        handler = METHODS[name]
+        params_in = Params(params)
+        if not token and name in SIGNED:
+            # payments.* come from payment services, signed instead of with a token.
+            account, application_id = SIGNED[name](self.world, params_in), None
+        else:
+            if not token:
+                raise PosterError(10)
+            found = self.world.find_token(token)
+            if found is None:
+                raise PosterError(11)
+            account, application_id = found
+        if http_method.upper() == "GET" and is_write(name):
+            # The reference documents no code for this; 400 is its "invalid request
+            # format, required data missing": the POST data is missing.
+            raise PosterError(400, f"{name} changes data: send it as POST", field="method")
         ctx = CallContext(self.world, account, application_id, self.clock)
-        result = handler(ctx, Params(params))
-        if ctx.events or not _is_read(method):
+        result = handler(ctx, params_in)
+        if ctx.events or is_write(name):
             self.dirty = True
         for event in ctx.events:
             self.sink.publish(event)
@@ -101,8 +121,3 @@ class PosterSandbox(StateFile[World]):
 def load_world(path: Path) -> World:
     """Read a world saved by ``PosterSandbox.save``."""
     return World.model_validate(json.loads(path.read_text(encoding="utf-8")))
-
-
-def _is_read(method: str) -> bool:
-    verb = method.split(".", 1)[-1]
-    return verb.startswith(("get", "find"))

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 import hashlib
 
+from orderbridge.sandboxes.poster.seed_back import (
+    ensure_recipe_ingredients,
+    seed_money,
+    seed_people,
+    seed_storage,
+)
+from orderbridge.sandboxes.poster.seed_history import seed_history
 from orderbridge.sandboxes.poster.seed_menu import generate_menu, seed_cafe_menu
 from orderbridge.sandboxes.poster.seed_places import seed_places
+from orderbridge.sandboxes.poster.seed_stock import seed_documents, seed_prepacks
 from orderbridge.sandboxes.poster.state import Account, Application, Installation, Spot, World
+from orderbridge.sandboxes.poster.state_finance import Franchise, PaymentService
 
 DEMO_ACCOUNT = "api-demo"
 DEMO_ACCOUNT_NUMBER = "687409"
@@ -27,6 +36,13 @@ OAUTH_EXAMPLE_CODE = "3e4f2ac6df7fa92660fa251528460575"
 MANAGE_APP_ID = 41
 MANAGE_APP_SECRET = "123123"  # noqa: S105 (public demo value)
 MANAGE_EXAMPLE_CODE = "74367937cf906c097931a3888adf7a84"
+# payments.*: the reference's payment service and merchant.
+PAYMENT_SERVICE = "application-name"
+PAYMENT_SECRET = "123123123123"  # noqa: S105 (public demo value)
+PAYMENT_MERCHANT = "3432343"
+# franchise.getSpots' example: the franchisee of the demo account.
+FRANCHISEE_ACCOUNT = "demo-franchisee"
+FRANCHISEE_ACCOUNT_NUMBER = "700103"
 # The account the OAuth example's answer names.
 SECOND_ACCOUNT = "dev-example"
 SECOND_ACCOUNT_NUMBER = "861052"
@@ -39,9 +55,16 @@ def app_token(account_number: str, application_id: int) -> str:
 
 
 def cafe_account(
-    login: str, number: str, *, personal_token: str | None, menu_size: int | None = None
+    login: str,
+    number: str,
+    *,
+    personal_token: str | None,
+    menu_size: int | None = None,
+    history: bool = False,
 ) -> Account:
-    """An account with two spots, halls, tables, clients and a café menu."""
+    """An account with two spots, halls, tables, clients, a café menu and its back of
+    house; ``history`` adds the demo account's past (checks, orders, stock documents,
+    shifts), which the generated menus of ``menu_size`` do not get."""
     account = Account(account=login, account_number=number, personal_token=personal_token)
     account.spots = {
         1: Spot(spot_id=1, spot_name="Бріош на Подолі", spot_adress="вул. Сагайдачного, 10, Київ"),
@@ -54,10 +77,18 @@ def cafe_account(
     }
     account.bump_counter("spot", 2)
     seed_places(account)
+    seed_people(account)
+    seed_storage(account)
+    seed_money(account)
     if menu_size:
         generate_menu(account, menu_size)
     else:
         seed_cafe_menu(account)
+        seed_prepacks(account)
+    ensure_recipe_ingredients(account)
+    if history and not menu_size:
+        seed_documents(account)
+        seed_history(account)
     return account
 
 
@@ -72,10 +103,19 @@ def demo_world(
     """
     world = World()
     demo = cafe_account(
-        DEMO_ACCOUNT, DEMO_ACCOUNT_NUMBER, personal_token=DEMO_TOKEN, menu_size=menu_size
+        DEMO_ACCOUNT,
+        DEMO_ACCOUNT_NUMBER,
+        personal_token=DEMO_TOKEN,
+        menu_size=menu_size,
+        history=True,
     )
     second = cafe_account(SECOND_ACCOUNT, SECOND_ACCOUNT_NUMBER, personal_token=None)
-    world.accounts = {demo.account: demo, second.account: second}
+    franchisee = cafe_account(FRANCHISEE_ACCOUNT, FRANCHISEE_ACCOUNT_NUMBER, personal_token=None)
+    franchisee.spots[1].spot_name, franchisee.spots[2].spot_name = (
+        "Демо франчайзі",
+        "Демо франчайзі 2",
+    )
+    world.accounts = {demo.account: demo, second.account: second, franchisee.account: franchisee}
     world.applications = {
         OAUTH_APP_ID: Application(
             application_id=OAUTH_APP_ID,
@@ -93,6 +133,16 @@ def demo_world(
     demo.installations[OAUTH_APP_ID] = Installation(
         application_id=OAUTH_APP_ID, access_token=app_token(DEMO_ACCOUNT_NUMBER, OAUTH_APP_ID)
     )
+    # payments.*'s example: the payment service "application-name" (secret
+    # "123123123123") pays into api-demo as its merchant 3432343.
+    world.payment_services = {
+        PAYMENT_SERVICE: PaymentService(
+            type=PAYMENT_SERVICE,
+            secret=PAYMENT_SECRET,
+            merchants={PAYMENT_MERCHANT: DEMO_ACCOUNT},
+        )
+    }
+    world.franchises = [Franchise(master=DEMO_ACCOUNT, franchisees=[FRANCHISEE_ACCOUNT])]
     world.auth_codes = {
         OAUTH_EXAMPLE_CODE: (SECOND_ACCOUNT, OAUTH_APP_ID, OAUTH_REDIRECT_URI),
         MANAGE_EXAMPLE_CODE: (SECOND_ACCOUNT, MANAGE_APP_ID, ""),

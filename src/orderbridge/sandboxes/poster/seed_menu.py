@@ -46,8 +46,8 @@ _BOWL = (
 )
 _CRUST = ("Борт", 2, 0, 1, [("Сирний борт", 4500), ("Хот-дог борт", 5000)])
 _SIDE = ("Гарнір", 1, 1, 1, [("Рис басматі", 0), ("Овочі гриль", 3000), ("Картопля фрі", 2500)])
-_COFFEE = [(201, "Кава зернова", "kg", 0.018, 900), (202, "Вода", "l", 0.15, 10)]
-_MILKY = [*_COFFEE, (203, "Молоко 2,5%", "l", 0.18, 700)]
+_COFFEE = [(201, "Кава зернова", "kg", 18, 900), (202, "Вода", "l", 150, 10)]
+_MILKY = [*_COFFEE, (203, "Молоко 2,5%", "l", 180, 700)]
 
 
 def _categories(account: Account) -> None:
@@ -151,7 +151,7 @@ def _drinks(account: Account) -> None:
     )
     add_product(account, 58, "Чай чорний з чебрецем 360 мл", 11, 4500, cost=500)
     add_product(account, 59, "Flower tea 360ml", 11, 4800, cost=600, hidden_at=[1])
-    tea = [(210, "Чай листовий", "kg", 0.006, 300), (202, "Вода", "l", 0.36, 10)]
+    tea = [(210, "Чай листовий", "kg", 6, 300), (202, "Вода", "l", 360, 10)]
     add_dish(account, 60, "Матча лате", 11, {1: 9500, 2: 9900}, recipe=tea, groups=[_MILK])
     add_dish(account, 113, "Американо", 10, {1: 4500, 2: 5000}, recipe=_COFFEE, groups=[_SYRUP])
     add_dish(
@@ -179,17 +179,17 @@ def _bar(account: Account) -> None:
     manhattan.ingredients[0]["structure_id"], manhattan.ingredients[1]["structure_id"] = "52", "53"
     manhattan.photo = "/upload/pos_cdb_4/menu/product_1439375876_175.jpg"
     manhattan.photo_origin = ""
-    rum = [(95, "Ром Bacardi", "l", 0.05, 1800), (96, "М'ята", "kg", 0.01, 200)]
+    rum = [(95, "Ром Bacardi", "l", 50, 1800), (96, "М'ята", "kg", 10, 200)]
     add_dish(
         account,
         176,
         "Aperol Spritz",
         39,
         {1: 22000, 2: 24000},
-        recipe=[(93, "Aperol", "l", 0.06, 2500), (94, "Просекко", "l", 0.09, 3000)],
+        recipe=[(93, "Aperol", "l", 60, 2500), (94, "Просекко", "l", 90, 3000)],
     )
     add_dish(
-        account, 177, "Негроні", 39, 24000, recipe=[(97, "Джин", "l", 0.03, 1500)], hidden_at=[1]
+        account, 177, "Негроні", 39, 24000, recipe=[(97, "Джин", "l", 30, 1500)], hidden_at=[1]
     )
     add_dish(
         account,
@@ -207,7 +207,7 @@ def _bar(account: Account) -> None:
         151,
         45000,
         groups=[_BOWL],
-        recipe=[(813, "Тютюн Darkside", "kg", 0.02, 4000)],
+        recipe=[(813, "Тютюн Darkside", "kg", 20, 4000)],
     )
     add_dish(
         account,
@@ -216,7 +216,7 @@ def _bar(account: Account) -> None:
         151,
         {1: 60000, 2: 65000},
         groups=[_BOWL, ("Основа", 1, 1, 1, [("Вода", 0), ("Молоко", 3000), ("Вино", 12000)])],
-        recipe=[(813, "Тютюн Darkside", "kg", 0.025, 5000)],
+        recipe=[(813, "Тютюн Darkside", "kg", 25, 5000)],
     )
 
 
@@ -235,7 +235,7 @@ def _kitchen(account: Account) -> None:
         33,
         {1: 16500, 2: 17500},
         groups=[syrnyky],
-        recipe=[(220, "Сир кисломолочний", "kg", 0.18, 3200)],
+        recipe=[(220, "Сир кисломолочний", "kg", 180, 3200)],
         fixed_ids={"Сметана": 19},
     )
     add_dish(
@@ -245,7 +245,7 @@ def _kitchen(account: Account) -> None:
         33,
         {1: 42000, 2: 45000},
         groups=[_SIDE],
-        recipe=[(221, "Сьомга", "kg", 0.2, 18000)],
+        recipe=[(221, "Сьомга", "kg", 200, 18000)],
         cooking_time=900,
     )
     add_dish(
@@ -254,7 +254,7 @@ def _kitchen(account: Account) -> None:
         "Річкова форель у фользі",
         33,
         38000,
-        recipe=[(222, "Форель", "kg", 0.3, 14000)],
+        recipe=[(222, "Форель", "kg", 300, 14000)],
         groups=[("Соус до риби", 2, 0, 1, [("Вершковий", 1500), ("Тартар", 1500)])],
     )
     add_dish(
@@ -263,7 +263,7 @@ def _kitchen(account: Account) -> None:
         "Борщ український з пампушками",
         33,
         {1: 14500, 2: 15500},
-        recipe=[(223, "Буряк", "kg", 0.1, 300), (224, "Яловичина", "kg", 0.08, 2800)],
+        recipe=[(223, "Буряк", "kg", 100, 300), (224, "Яловичина", "kg", 80, 2800)],
     )
     add_dish(
         account,
@@ -272,7 +272,7 @@ def _kitchen(account: Account) -> None:
         33,
         18500,
         groups=[_SAUCE],
-        recipe=[(815, "Котлета яловича", "kg", 0.15, 4500), (225, "Булочка бріош", "p", 1, 900)],
+        recipe=[(815, "Котлета яловича", "kg", 150, 4500), (225, "Булочка бріош", "p", 1, 900)],
     )
     add_dish(
         account,
@@ -281,7 +281,7 @@ def _kitchen(account: Account) -> None:
         33,
         19500,
         groups=[_SAUCE, _SIDE],
-        recipe=[(815, "Котлета яловича", "kg", 0.15, 4500)],
+        recipe=[(815, "Котлета яловича", "kg", 150, 4500)],
         hidden_at=[2],
     )
     add_dish(
@@ -290,16 +290,16 @@ def _kitchen(account: Account) -> None:
         "Цезар з куркою",
         31,
         {1: 21000, 2: 22500},
-        recipe=[(226, "Куряче філе", "kg", 0.12, 2600)],
+        recipe=[(226, "Куряче філе", "kg", 120, 2600)],
     )
-    add_dish(account, 181, "Грецький салат", 31, 17500, recipe=[(227, "Фета", "kg", 0.05, 1900)])
+    add_dish(account, 181, "Грецький салат", 31, 17500, recipe=[(227, "Фета", "kg", 50, 1900)])
     add_dish(
         account,
         182,
         "Salad Niçoise",
         31,
         23000,
-        recipe=[(228, "Тунець", "kg", 0.08, 5200)],
+        recipe=[(228, "Тунець", "kg", 80, 5200)],
         hidden_at=[2],
     )
     add_dish(
@@ -309,10 +309,10 @@ def _kitchen(account: Account) -> None:
         34,
         {1: 26000, 2: 28000},
         groups=[_CRUST],
-        recipe=[(229, "Моцарела", "kg", 0.15, 3800)],
+        recipe=[(229, "Моцарела", "kg", 150, 3800)],
     )
-    add_dish(account, 220, "Філадельфія", 2, 32000, recipe=[(221, "Сьомга", "kg", 0.09, 8100)])
-    add_dish(account, 221, "California roll", 2, 28000, recipe=[(230, "Краб", "kg", 0.07, 4200)])
+    add_dish(account, 220, "Філадельфія", 2, 32000, recipe=[(221, "Сьомга", "kg", 90, 8100)])
+    add_dish(account, 221, "California roll", 2, 28000, recipe=[(230, "Краб", "kg", 70, 4200)])
     add_dish(account, 230, "Гарбузовий лате", 52, 8000, recipe=_MILKY, groups=[_MILK])
     add_dish(
         account,
@@ -320,7 +320,7 @@ def _kitchen(account: Account) -> None:
         "Глінтвейн",
         52,
         9000,
-        recipe=[(231, "Вино червоне", "l", 0.2, 2400)],
+        recipe=[(231, "Вино червоне", "l", 200, 2400)],
         hidden=1,
     )
 

@@ -1,7 +1,8 @@
 """Halls, tables and customers of the demo account, so the reference's examples work.
 
-Ids come from the reference: halls 3 and 5 (spots.getSpotTablesHalls), tables 1, 3 and
-4 (createReservation, getTableHallTables), customers 2, 3, 4, 6, 7, 38, 50, 54, 55, 68
+Ids come from the reference: halls 3 and 5 (spots.getSpotTablesHalls), tables 1, 3, 4
+(createReservation, getTableHallTables) and 41 (payments.getOpenTransactionsOnTable),
+customers 2, 3, 4, 6, 7, 38, 50, 54, 55, 68
 (clients.*, transactions.*, franchise.*) and 4985, the customer its reservation
 examples attach by phone +380684112224. The createIncomingOrder example's phone
 (+380680000000) and createClient's (+380519911122) are deliberately nobody's, so those
@@ -53,7 +54,7 @@ _CLIENTS: tuple[tuple[int, str, str, str, str, int, str, int, int, int, str], ..
         "maria.t@example.com",
         2,
         "1995-07-30",
-        7,
+        2,
         0,
         92000,
         "2017-05-02 14:25:00",
@@ -124,6 +125,8 @@ def seed_places(account: Account) -> None:
         (10, "1", "Біля входу", 2, 5, "square", 2, 2, 2),
         (11, "2", "Центральний", 2, 5, "square", 4, 8, 2),
         (12, "3", "Диван", 2, 5, "circle", 6, 14, 2),
+        # payments.getOpenTransactionsOnTable's example asks for table 41.
+        (41, "41", "Біля каміна", 2, 5, "square", 4, 2, 9),
     ]
     for table_id, num, title, spot_id, hall_id, shape, seats, x, y in tables:
         if spot_id in account.spots:

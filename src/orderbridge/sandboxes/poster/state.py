@@ -13,6 +13,34 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from orderbridge.sandboxes.poster.state_finance import (
+    CashShift,
+    FinanceAccount,
+    FinanceCategory,
+    FinanceTransaction,
+    Franchise,
+    PaymentService,
+    ShiftTransaction,
+    Tax,
+)
+from orderbridge.sandboxes.poster.state_people import ClientGroup, Employee, Tablet
+from orderbridge.sandboxes.poster.state_stock import (
+    EgaisPosition,
+    Ingredient,
+    IngredientCategory,
+    Inventory,
+    Manufacture,
+    Moving,
+    Pack,
+    StockMove,
+    Storage,
+    Supplier,
+    Supply,
+    Waste,
+    WasteReason,
+    Workshop,
+)
+
 POSTER_TIME = "%Y-%m-%d %H:%M:%S"
 
 
@@ -35,6 +63,8 @@ class ProductModification(BaseModel):
     modificator_product_code: str = ""
     ingredient_id: int = 0
     spots: dict[int, SpotPrice] = Field(default_factory=dict)
+    # Per-storage stock left of this modification; absent means "not tracked".
+    stock: dict[int, float] = Field(default_factory=dict)
 
 
 class DishModification(BaseModel):
@@ -153,7 +183,9 @@ class Spot(BaseModel):
     spot_name: str
     spot_adress: str = ""  # sic: Poster's field name
     storage_id: int = 1
+    id_1c: str = ""
     extras: dict[str, Any] = Field(default_factory=dict)
+    deleted: bool = False
 
 
 class Client(BaseModel):
@@ -237,6 +269,7 @@ class IncomingOrder(BaseModel):
 
 
 class TransactionProduct(BaseModel):
+    tr_product_id: int = 0  # the line's own id (write-offs name it)
     product_id: int
     modification_id: int = 0
     num: float = 1
@@ -246,6 +279,23 @@ class TransactionProduct(BaseModel):
     # Dish modifiers as the incoming order sent them: [{"m": id, "a": amount}]
     modification: list[dict[str, int]] | None = None
     time: int = 0  # unix milliseconds the line was added
+    cost: int = 0  # food cost of the line (kopecks), known once its stock is written off
+
+
+class HistoryEntry(BaseModel):
+    """One operation on a check, as dash.getTransactionHistory lists it."""
+
+    history_id: int
+    type_history: str  # open, additem, changeitemcount, deleteitem, setclient, comment, close …
+    time: int  # unix milliseconds
+    value: int = 0
+    value2: int = 0
+    value3: int = 0
+    value4: int = 0
+    value5: int = 0
+    value_text: Any = None
+    user_id: int = 1
+    spot_tablet_id: int = 1
 
 
 class Transaction(BaseModel):
@@ -280,14 +330,34 @@ class Transaction(BaseModel):
     reason: int = 0  # why a check was closed without payment (1 left, 2 on the house …)
     print_fiscal: int = 0
     round_sum: int = 0
+    tablet_id: int = 1  # the register (spot_tablet_id) it was opened on
+    history: list[HistoryEntry] = Field(default_factory=list)
+    # Where a fiscal receipt copy goes (transactions.changeRecipientFor54FZ).
+    recipient: dict[str, str] = Field(default_factory=dict)
 
 
 class Settings(BaseModel):
+    """The account's settings (settings.getAllSettings); ``timezone`` is its
+    ``timezones``. ``currency_code`` is what the register prints ("грн."); the ISO
+    code is ``currency_code_iso``."""
+
     company_name: str = "Кав'ярня «Бріош»"
-    currency_code: str = "UAH"
+    currency_id: int = 1
+    currency_name: str = "Гривня"
+    currency_code: str = "грн."
+    currency_code_iso: str = "UAH"
     currency_symbol: str = "₴"
     timezone: str = "Europe/Kyiv"
-    lang: str = "uk"
+    lang: str = "ua"  # Poster writes Ukrainian as "ua", not ISO 639's "uk"
+    city: str = "Київ"
+    phone: str = "380441234567"
+    owner_email: str = "owner@brioche.example"
+    owner_name: str = "Олена Бондар"
+    logo: str = ""
+    company_type: int = 1  # 1 cafe, 2 store
+    tip_amount: int = 0
+    analytics_plus_time: int = 0
+    flags: dict[str, int] = Field(default_factory=dict)  # uses_tables, uses_taxes …
     extras: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -330,6 +400,33 @@ class Account(BaseModel):
     transactions: dict[int, Transaction] = Field(default_factory=dict)
     installations: dict[int, Installation] = Field(default_factory=dict)
     counters: dict[str, int] = Field(default_factory=dict)
+    # People and registers
+    employees: dict[int, Employee] = Field(default_factory=dict)
+    tablets: dict[int, Tablet] = Field(default_factory=dict)
+    client_groups: dict[int, ClientGroup] = Field(default_factory=dict)
+    sms: list[dict[str, str]] = Field(default_factory=list)  # clients.sendSms, as sent
+    # Back of house
+    storages: dict[int, Storage] = Field(default_factory=dict)
+    workshops: dict[int, Workshop] = Field(default_factory=dict)
+    ingredient_categories: dict[int, IngredientCategory] = Field(default_factory=dict)
+    ingredients: dict[int, Ingredient] = Field(default_factory=dict)
+    suppliers: dict[int, Supplier] = Field(default_factory=dict)
+    packs: dict[int, Pack] = Field(default_factory=dict)
+    waste_reasons: dict[int, WasteReason] = Field(default_factory=dict)
+    supplies: dict[int, Supply] = Field(default_factory=dict)
+    movings: dict[int, Moving] = Field(default_factory=dict)
+    wastes: dict[int, Waste] = Field(default_factory=dict)
+    manufactures: dict[int, Manufacture] = Field(default_factory=dict)
+    stock_moves: list[StockMove] = Field(default_factory=list)
+    inventories: dict[int, Inventory] = Field(default_factory=dict)
+    egais_positions: list[EgaisPosition] = Field(default_factory=list)
+    # Money
+    cash_shifts: dict[int, CashShift] = Field(default_factory=dict)
+    shift_transactions: dict[int, ShiftTransaction] = Field(default_factory=dict)
+    finance_accounts: dict[int, FinanceAccount] = Field(default_factory=dict)
+    finance_categories: dict[int, FinanceCategory] = Field(default_factory=dict)
+    finance_transactions: dict[int, FinanceTransaction] = Field(default_factory=dict)
+    taxes: dict[int, Tax] = Field(default_factory=dict)
 
     def next_id(self, sequence: str, *, start: int = 1) -> int:
         """The next id of ``sequence`` (``product``, ``incoming_order`` …) in this account."""
@@ -352,6 +449,8 @@ class World(BaseModel):
     auth_codes: dict[str, tuple[str, int, str]] = Field(default_factory=dict)
     # Tokens revoked by a test (the "revoked token" fault): answered with error 11.
     revoked_tokens: list[str] = Field(default_factory=list)
+    franchises: list[Franchise] = Field(default_factory=list)
+    payment_services: dict[str, PaymentService] = Field(default_factory=dict)
 
     def find_token(self, token: str) -> tuple[Account, int | None] | None:
         """The account a token opens, and the application it belongs to (None: personal)."""

@@ -64,22 +64,35 @@ def _order_routes(sandbox: WixSandbox) -> list[BaseRoute]:
     def get(call: Call) -> dict[str, Any]:
         return {"order": orders.stored(sandbox, call.path["id"]).order}
 
+    def search(call: Call) -> dict[str, Any]:
+        return orders.search_orders(sandbox, call.field("search"))
+
     def cancel(call: Call) -> dict[str, Any]:
-        order, events = orders.cancel_order(sandbox, call.path["id"])
+        order, events = orders.cancel_order(sandbox, call.path["id"], call.body)
         sandbox.publish(events)
         return {"order": order}
 
     def create_fulfillment(call: Call) -> dict[str, Any]:
-        return fulfillments.create(sandbox, call.path["orderId"], call.field("fulfillment"))
+        answer, events = fulfillments.create(
+            sandbox, call.path["orderId"], call.field("fulfillment")
+        )
+        sandbox.publish(events)
+        return answer
 
     def update_fulfillment(call: Call) -> dict[str, Any]:
         path = call.path
-        return fulfillments.update(
+        answer, events = fulfillments.update(
             sandbox, path["orderId"], path["fulfillmentId"], call.field("fulfillment")
         )
+        sandbox.publish(events)
+        return answer
 
     def delete_fulfillment(call: Call) -> dict[str, Any]:
-        return fulfillments.delete(sandbox, call.path["orderId"], call.path["fulfillmentId"])
+        answer, events = fulfillments.delete(
+            sandbox, call.path["orderId"], call.path["fulfillmentId"]
+        )
+        sandbox.publish(events)
+        return answer
 
     def list_fulfillments(call: Call) -> dict[str, Any]:
         return fulfillments.listing(sandbox, call.path["orderId"])
@@ -87,6 +100,7 @@ def _order_routes(sandbox: WixSandbox) -> list[BaseRoute]:
     one_fulfillment = "/ecom/v1/fulfillments/{fulfillmentId}/orders/{orderId}"
     return [
         Route("/ecom/v1/orders", endpoint(sandbox, create, write=True), methods=["POST"]),
+        Route("/ecom/v1/orders/search", endpoint(sandbox, search, write=False), methods=["POST"]),
         Route("/ecom/v1/orders/{id}", endpoint(sandbox, get, write=False), methods=["GET"]),
         Route(
             "/ecom/v1/orders/{id}/cancel", endpoint(sandbox, cancel, write=True), methods=["POST"]

@@ -4,18 +4,22 @@
 built as Wix's checkout would build it — restaurant line items whose catalog
 references name the operation, menu and section the item was ordered from, plus any
 extra non-restaurant line items given — then stored ``APPROVED`` and announced with
-Order Created followed by Order Approved.
+Order Created followed by Order Approved. The buyer's phone is kept as typed (Wix keeps
+what the buyer entered, often without a country code); a delivery address is the
+eCommerce address (``addressLine``, ``addressLine2``, ``city``, ``postalCode``,
+``geocode``) and a pickup names the restaurant's address in ``pickupDetails``.
 """
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from orderbridge.sandboxes.wix.errors import failed_precondition, invalid, not_found
 from orderbridge.sandboxes.wix.formats import parse_amount
-from orderbridge.sandboxes.wix.order_lines import RESTAURANTS_APP_ID, modifier_charges
-from orderbridge.sandboxes.wix.orders import build_order, place_order
+from orderbridge.sandboxes.wix.order_lines import NO_VARIANT, RESTAURANTS_APP_ID, modifier_charges
+from orderbridge.sandboxes.wix.orders import CheckoutDetails, build_order, place_order
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 from orderbridge.sandboxes.wix.state import Operation, World
 
@@ -60,7 +64,7 @@ def _item_view(world: World, item: dict[str, Any]) -> dict[str, Any]:
             continue
         modifiers = [
             {"id": mid, "name": world.menu("modifiers")[mid]["name"], "charge": str(charge)}
-            for mid, (group_name, charge) in modifier_charges(world, item).items()
+            for mid, (_group, charge) in modifier_charges(world, item).items()
             if mid in world.menu("modifiers")
             and any(m.get("id") == mid for m in group.get("modifiers") or [])
         ]
@@ -112,7 +116,10 @@ def _where(world: World, location_id: str, item_id: str) -> tuple[str, str, dict
     raise invalid("items.catalogItemId", f"{item_id} is not on the published menu", "REFERENCE")
 
 
-def _restaurant_line(world: World, operation: Operation, given: Any, index: int) -> dict[str, Any]:
+def _restaurant_line(
+    world: World, operation: Operation, given: Any, index: int
+) -> tuple[dict[str, Any], list[Any]]:
+    """The line item of one chosen item, and the modifier ids chosen for it."""
     if not isinstance(given, dict) or not isinstance(given.get("catalogItemId"), str):
         raise invalid(f"items[{index}].catalogItemId", "is required", "REQUIRED_FIELD")
     menu_id, section_id, view = _where(
@@ -120,24 +127,67 @@ def _restaurant_line(world: World, operation: Operation, given: Any, index: int)
     )
     if not view["inStock"]:
         raise failed_precondition("ITEM_OUT_OF_STOCK", f"{view['name']} is out of stock")
-    options = given.get("options") or {}
-    if not isinstance(options, dict):
+    chosen = given.get("options") or {}
+    if not isinstance(chosen, dict):
         raise invalid(f"items[{index}].options", "must be an object", "TYPE")
-    if view["variants"] and "variantId" not in options:
-        options = options | {"variantId": view["variants"][0]["id"]}
-    return {
+    modifier_ids = chosen.get("modifierIds") or []
+    if not isinstance(modifier_ids, list):
+        raise invalid(f"items[{index}].options.modifierIds", "must be a list", "TYPE")
+    variant = chosen.get("variantId") or (view["variants"][0]["id"] if view["variants"] else None)
+    options: dict[str, Any] = {
+        "operationId": operation.id,
+        "menuId": menu_id,
+        "sectionId": section_id,
+        "onlineOrderingPageUrl": ONLINE_ORDERING_PAGE,
+        "variantId": variant or NO_VARIANT,
+    }
+    line = {
         "catalogReference": {
             "catalogItemId": given["catalogItemId"],
             "appId": RESTAURANTS_APP_ID,
-            "options": {
-                "operationId": operation.id,
-                "menuId": menu_id,
-                "sectionId": section_id,
-                "onlineOrderingPageUrl": ONLINE_ORDERING_PAGE,
-                **options,
-            },
+            "options": options,
         },
         "quantity": given.get("quantity", 1),
+        "physicalProperties": {"sku": "", "shippable": False},
+        "itemType": {"preset": "PHYSICAL"},
+    }
+    return line, modifier_ids
+
+
+def _pickup(location: dict[str, Any]) -> dict[str, Any]:
+    """``pickupDetails`` from the business location's address (a PickupAddress names
+    the street ``addressLine``, as eCommerce addresses do)."""
+    address = location.get("address") or {}
+    street = address.get("streetAddress") or {}
+    line = " ".join(x for x in (street.get("name"), street.get("number")) if x)
+    pickup = {
+        "country": address.get("country"),
+        "city": address.get("city"),
+        "postalCode": address.get("postalCode"),
+        "streetAddress": street or None,
+        "addressLine": line or None,
+    }
+    return {
+        "address": {k: v for k, v in pickup.items() if v},
+        "pickupMethod": "STORE_PICKUP",
+    }
+
+
+def _destination(request: dict[str, Any], country: str) -> dict[str, Any]:
+    """The delivery address as eCommerce names it: ``addressLine``, ``addressLine2``,
+    ``city``, ``postalCode``, ``geocode`` (a bare string is the ``addressLine``)."""
+    given = request.get("address")
+    if isinstance(given, str):
+        given = {"addressLine": given}
+    if not isinstance(given, dict) or not str(given.get("addressLine", "")).strip():
+        raise invalid("address.addressLine", "a delivery needs a street address", "REQUIRED_FIELD")
+    allowed = ("addressLine", "addressLine2", "city", "postalCode", "subdivision", "geocode")
+    unknown = sorted(set(given) - set(allowed) - {"country"})
+    if unknown:
+        raise invalid(f"address.{unknown[0]}", "is not an address field")
+    return {
+        "country": given.get("country", country),
+        **{k: given[k] for k in allowed if k in given},
     }
 
 
@@ -153,24 +203,25 @@ def checkout(sandbox: WixSandbox, request: dict[str, Any]) -> dict[str, Any]:
     items = request.get("items")
     if not isinstance(items, list) or not items:
         raise invalid("items", "choose at least one item", "REQUIRED_FIELD")
-    lines = [_restaurant_line(world, operation, given, i) for i, given in enumerate(items)]
+    chosen = [_restaurant_line(world, operation, given, i) for i, given in enumerate(items)]
     extras = request.get("extraLineItems") or []
     if not isinstance(extras, list):
         raise invalid("extraLineItems", "must be a list of line items", "TYPE")
     buyer = request.get("buyer")
     if not isinstance(buyer, dict) or not (buyer.get("phone") or buyer.get("email")):
         raise invalid("buyer", "needs a phone or an email", "REQUIRED_FIELD")
-    contact = {k: buyer[k] for k in ("firstName", "lastName", "phone", "email") if buyer.get(k)}
+    contact = {k: buyer[k] for k in ("firstName", "lastName", "phone") if buyer.get(k)}
     delivery = request.get("fulfillment", "PICKUP")
     if delivery not in ("PICKUP", "DELIVERY"):
         raise invalid("fulfillment", "must be PICKUP or DELIVERY")
     location = world.locations[operation.business_location_id].data
+    country = str((location.get("address") or {}).get("country", ""))
     logistics: dict[str, Any] = (
-        {"pickupDetails": {"address": location.get("address", {}), "pickupMethod": "STORE_PICKUP"}}
+        {"pickupDetails": _pickup(location)}
         if delivery == "PICKUP"
         else {
             "shippingDestination": {
-                "address": {"addressLine1": str(request.get("address", ""))},
+                "address": _destination(request, country),
                 "contactDetails": contact,
             }
         }
@@ -178,14 +229,15 @@ def checkout(sandbox: WixSandbox, request: dict[str, Any]) -> dict[str, Any]:
     fee = parse_amount(request.get("deliveryFee", "0"), "deliveryFee")
     if delivery == "PICKUP":
         fee = Decimal(0)
+    buyer_info = {"email": buyer["email"]} if buyer.get("email") else {}
     order = build_order(
         sandbox,
         {
-            "lineItems": [*lines, *extras],
+            "lineItems": [line for line, _ in chosen] + extras,
             "channelInfo": {"type": "WEB"},
             "status": "APPROVED",
             "paymentStatus": request.get("paymentStatus", "PAID"),
-            "buyerInfo": {"email": buyer.get("email", "")},
+            "buyerInfo": buyer_info,
             "billingInfo": {"contactDetails": contact},
             "shippingInfo": {
                 "title": "Самовивіз" if delivery == "PICKUP" else "Доставка",
@@ -195,6 +247,7 @@ def checkout(sandbox: WixSandbox, request: dict[str, Any]) -> dict[str, Any]:
             "buyerNote": request.get("note"),
             "businessLocation": {"id": operation.business_location_id},
         },
+        CheckoutDetails(visitor_id=str(uuid.uuid4()), modifiers=tuple(ids for _, ids in chosen)),
     )
     sandbox.publish(place_order(sandbox, order))
     return order

@@ -20,7 +20,7 @@ from orderbridge.sandboxes.wix.checkout import checkout, published_menu
 from orderbridge.sandboxes.wix.delivery import EventDispatcher
 from orderbridge.sandboxes.wix.errors import WixError, invalid
 from orderbridge.sandboxes.wix.faults import FaultConfig
-from orderbridge.sandboxes.wix.orders import stored
+from orderbridge.sandboxes.wix.orders import pay_order, stored
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 from orderbridge.sandboxes.wix.seed import LOCATION_ID
 from orderbridge.sandboxes.wix.state import AccessToken
@@ -97,6 +97,11 @@ def control_routes(sandbox: WixSandbox, dispatcher: EventDispatcher) -> list[Bas
         record = stored(sandbox, request.path_params["id"])
         return WixJSONResponse({"order": record.order, "fulfillments": record.fulfillments})
 
+    async def pay(request: Request) -> Response:
+        order, events = pay_order(sandbox, request.path_params["id"])
+        sandbox.publish(events)
+        return WixJSONResponse({"order": order})
+
     async def menu(request: Request) -> Response:
         location_id = request.query_params.get("locationId", LOCATION_ID)
         return WixJSONResponse({"menus": published_menu(world, location_id)})
@@ -152,6 +157,7 @@ def control_routes(sandbox: WixSandbox, dispatcher: EventDispatcher) -> list[Bas
         ("/_sandbox/checkout", place, ["POST"]),
         ("/_sandbox/orders", order_list, ["GET"]),
         ("/_sandbox/orders/{id}", order, ["GET"]),
+        ("/_sandbox/orders/{id}/pay", pay, ["POST"]),
         ("/_sandbox/menu", menu, ["GET"]),
         ("/_sandbox/faults", faults, ["GET", "POST"]),
         ("/_sandbox/tokens", issue_token, ["POST"]),

@@ -5,11 +5,14 @@ key, one per app, in the app dashboard; there is no JWKS endpoint).
 A webhook's POST body is a JWT signed with the app's key. Decoded, it nests JSON
 strings: the claims hold ``data`` (a string) → ``{"eventType", "instanceId", "data",
 "identity"}`` whose ``data`` (a string again) is the event ``{"id", "entityFqdn",
-"slug", "entityId", "eventTime", "triggeredByAnonymizeRequest", "originatedFrom",
-"createdEvent" | "actionEvent"}``. Order Created carries the order in
-``createdEvent.entity``, Order Approved and Order Canceled in ``actionEvent.body.order``
-(as wix-api-notes.md describes; Wix's raw REST payloads have also been seen with
-``entityAsJson``/``bodyAsJson`` strings there — *unconfirmed*, so not emulated).
+"slug", "entityId", "eventTime", "triggeredByAnonymizeRequest", "entityEventSequence",
+"createdEvent" | "actionEvent" | "updatedEvent"}`` (``guides/DomainEvents.md`` and the
+event examples of ``orders.service.json`` in wix-incubator/wix-rest-docs). Order
+Created carries the order in ``createdEvent.entity``, Order Updated in
+``updatedEvent.currentEntity``, the actions (approved, canceled,
+payment_status_updated, fulfilled) in ``actionEvent.body.order`` next to their own
+fields. ``originatedFrom`` is documented as present only when another action caused
+the event, so the sandbox leaves it out.
 """
 
 from __future__ import annotations
@@ -70,23 +73,45 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def order_event(slug: str, order: dict[str, Any], now: datetime) -> WixEvent:
-    """Order Created (``created``) or an order action (``approved``, ``canceled``)."""
+EVENT_TYPES = {
+    "created": "wix.ecom.v1.order_created",
+    "updated": "wix.ecom.v1.order_updated",
+    "approved": "wix.ecom.v1.order_approved",
+    "canceled": "wix.ecom.v1.order_canceled",
+    "payment_status_updated": "wix.ecom.v1.order_payment_status_updated",
+    "fulfilled": "wix.ecom.v1.order_fulfilled",
+}
+"""Slug → the ``eventType`` of its envelope."""
+
+
+def order_event(
+    slug: str,
+    order: dict[str, Any],
+    now: datetime,
+    *,
+    sequence: int = 1,
+    extra: dict[str, Any] | None = None,
+) -> WixEvent:
+    """An order event: ``created``, ``updated``, or an action (``approved``,
+    ``canceled``, ``payment_status_updated``, ``fulfilled``) whose ``extra`` fields sit
+    next to the order in ``actionEvent.body``. A copy of the order is taken."""
+    snapshot = json.loads(json.dumps(order))
     body: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "entityFqdn": ORDER_FQDN,
         "slug": slug,
         "entityId": order["id"],
-        "eventTime": wix_time(now),
-        "triggeredByAnonymizeRequest": False,
-        # Present when another action caused the event; nothing does in the sandbox.
-        "originatedFrom": None,
     }
     if slug == "created":
-        body["createdEvent"] = {"entity": order}
+        body["createdEvent"] = {"entity": snapshot}
+    elif slug == "updated":
+        body["updatedEvent"] = {"currentEntity": snapshot}
     else:
-        body["actionEvent"] = {"body": {"order": order}}
-    return WixEvent(f"{ORDER_FQDN}_{slug}", body)
+        body["actionEvent"] = {"body": {"order": snapshot, **(extra or {})}}
+    body["eventTime"] = wix_time(now)
+    body["triggeredByAnonymizeRequest"] = False
+    body["entityEventSequence"] = str(sequence)
+    return WixEvent(EVENT_TYPES.get(slug, f"{ORDER_FQDN}_{slug}"), body)
 
 
 def envelope(event: WixEvent, *, instance_id: str, app_id: str) -> dict[str, Any]:

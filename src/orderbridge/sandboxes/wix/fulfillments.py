@@ -8,7 +8,11 @@ every restaurant line item in full, and its line items cannot change afterwards
 ``Accepted``, ``Ready``, ``In_Delivery`` and ``Fulfilled`` (the list is
 *unconfirmed* for restaurants, and enforced here so a typo shows). The order's
 ``fulfillmentStatus`` follows eCommerce's quantity rule: all quantities in some
-fulfilment → ``FULFILLED``, some → ``PARTIALLY_FULFILLED``.
+fulfilment → ``FULFILLED``, some → ``PARTIALLY_FULFILLED``; when it changes, the order
+fires Fulfillment Status Updated (slug ``fulfilled``, with
+``previousFulfillmentStatus``, ``newFulfillmentStatus`` and ``action``, as Wix's
+example) and Order Updated. Update Fulfillment merges ``trackingInfo`` field by field
+(a PATCH): a new ``trackingNumber`` keeps the ``trackingLink`` already there.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from collections import Counter
 from typing import Any
 
 from orderbridge.sandboxes.wix.errors import failed_precondition, invalid, not_found
+from orderbridge.sandboxes.wix.events import WixEvent
 from orderbridge.sandboxes.wix.formats import wix_time
 from orderbridge.sandboxes.wix.order_lines import RESTAURANTS_APP_ID
-from orderbridge.sandboxes.wix.orders import stored
+from orderbridge.sandboxes.wix.orders import activity, events_of, stored, touched
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 from orderbridge.sandboxes.wix.state import StoredOrder
 
@@ -43,7 +48,8 @@ def _fulfilled(record: StoredOrder, skip: str | None = None) -> Counter[str]:
     return counts
 
 
-def _refresh_status(sandbox: WixSandbox, record: StoredOrder) -> None:
+def _refresh_status(sandbox: WixSandbox, record: StoredOrder) -> list[WixEvent]:
+    """Set the order's ``fulfillmentStatus``; the events a change fires."""
     done = _fulfilled(record)
     lines = record.order["lineItems"]
     if all(done[line["id"]] >= line["quantity"] for line in lines):
@@ -52,9 +58,24 @@ def _refresh_status(sandbox: WixSandbox, record: StoredOrder) -> None:
         status = "PARTIALLY_FULFILLED"
     else:
         status = "NOT_FULFILLED"
-    record.order["fulfillmentStatus"] = status
-    record.order["updatedDate"] = wix_time(sandbox.now())
-    sandbox.dirty = True
+    order = record.order
+    previous = order["fulfillmentStatus"]
+    if previous == status:
+        return []
+    order["fulfillmentStatus"] = status
+    if status in ("FULFILLED", "NOT_FULFILLED"):
+        order["activities"].append(activity(sandbox, f"ORDER_{status}"))
+    touched(sandbox, order)
+    action = "markAsFulfilled" if status == "FULFILLED" else "markAsUnfulfilled"
+    changed = events_of(
+        sandbox,
+        "fulfilled",
+        order,
+        previousFulfillmentStatus=previous,
+        newFulfillmentStatus=status,
+        action=action,
+    )
+    return [changed, events_of(sandbox, "updated", order)]
 
 
 def _line_items(record: StoredOrder, given: Any) -> list[dict[str, Any]]:
@@ -80,7 +101,7 @@ def with_fulfillments(record: StoredOrder) -> dict[str, Any]:
     return {"orderId": record.order["id"], "fulfillments": record.fulfillments}
 
 
-def create(sandbox: WixSandbox, order_id: str, given: Any) -> dict[str, Any]:
+def create(sandbox: WixSandbox, order_id: str, given: Any) -> tuple[dict[str, Any], list[WixEvent]]:
     record = stored(sandbox, order_id)
     if record.order["status"] == "CANCELED":
         raise failed_precondition("ORDER_CANCELED", f"Order {order_id} is canceled")
@@ -105,14 +126,30 @@ def create(sandbox: WixSandbox, order_id: str, given: Any) -> dict[str, Any]:
         "completed": False,
     }
     record.fulfillments.append({k: v for k, v in fulfillment.items() if v is not None})
-    _refresh_status(sandbox, record)
-    return {"orderWithFulfillments": with_fulfillments(record), "fulfillmentId": fulfillment["id"]}
+    sandbox.dirty = True
+    events = _refresh_status(sandbox, record)
+    answer = {
+        "orderWithFulfillments": with_fulfillments(record),
+        "fulfillmentId": fulfillment["id"],
+    }
+    return answer, events
+
+
+TRACKING_FIELDS = ("trackingNumber", "shippingProvider", "trackingLink")
 
 
 def _tracking(value: Any) -> dict[str, Any] | None:
-    if value is not None and not isinstance(value, dict):
+    """``trackingInfo``: ``trackingNumber``, ``shippingProvider``, ``trackingLink``."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
         raise invalid("fulfillment.trackingInfo", "must be an object", "TYPE")
-    return value
+    for key, text in value.items():
+        if key not in TRACKING_FIELDS:
+            raise invalid(f"fulfillment.trackingInfo.{key}", "is not a tracking field")
+        if not isinstance(text, str) or not 1 <= len(text) <= 2048:
+            raise invalid(f"fulfillment.trackingInfo.{key}", "must be a non-empty string")
+    return dict(value)
 
 
 def _find(record: StoredOrder, fulfillment_id: str) -> dict[str, Any]:
@@ -122,8 +159,10 @@ def _find(record: StoredOrder, fulfillment_id: str) -> dict[str, Any]:
     return found
 
 
-def update(sandbox: WixSandbox, order_id: str, fulfillment_id: str, given: Any) -> dict[str, Any]:
-    """Change status, tracking or ``completed``; line items stay as they are."""
+def update(
+    sandbox: WixSandbox, order_id: str, fulfillment_id: str, given: Any
+) -> tuple[dict[str, Any], list[WixEvent]]:
+    """Change status, tracking (merged) or ``completed``; line items stay as they are."""
     record = stored(sandbox, order_id)
     fulfillment = _find(record, fulfillment_id)
     if not isinstance(given, dict):
@@ -145,17 +184,22 @@ def update(sandbox: WixSandbox, order_id: str, fulfillment_id: str, given: Any) 
     for field in ("status", "completed"):
         if field in given:
             fulfillment[field] = given[field]
-    if "trackingInfo" in given:
-        fulfillment["trackingInfo"] = _tracking(given["trackingInfo"])
-    _refresh_status(sandbox, record)
-    return {"orderWithFulfillments": with_fulfillments(record)}
+    tracking = _tracking(given.get("trackingInfo"))
+    if tracking is not None:
+        fulfillment["trackingInfo"] = {**(fulfillment.get("trackingInfo") or {}), **tracking}
+    sandbox.dirty = True
+    events = _refresh_status(sandbox, record)
+    return {"orderWithFulfillments": with_fulfillments(record)}, events
 
 
-def delete(sandbox: WixSandbox, order_id: str, fulfillment_id: str) -> dict[str, Any]:
+def delete(
+    sandbox: WixSandbox, order_id: str, fulfillment_id: str
+) -> tuple[dict[str, Any], list[WixEvent]]:
     record = stored(sandbox, order_id)
     record.fulfillments.remove(_find(record, fulfillment_id))
-    _refresh_status(sandbox, record)
-    return {"orderWithFulfillments": with_fulfillments(record)}
+    sandbox.dirty = True
+    events = _refresh_status(sandbox, record)
+    return {"orderWithFulfillments": with_fulfillments(record)}, events
 
 
 def listing(sandbox: WixSandbox, order_id: str) -> dict[str, Any]:

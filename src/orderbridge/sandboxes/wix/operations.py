@@ -29,12 +29,7 @@ def list_locations(sandbox: WixSandbox, include_archived: bool) -> dict[str, Any
     ]
     return {
         "locations": locations,
-        "pagingMetadata": {
-            "count": len(locations),
-            "offset": 0,
-            "total": len(locations),
-            "hasNext": False,
-        },
+        "pagingMetadata": {"count": len(locations), "offset": 0, "hasNext": False},
     }
 
 

@@ -90,6 +90,12 @@ class WixSandbox(StateFile[World]):
         if write and token.read_only:
             raise permission_denied("The access token lacks the permission for this call")
 
+    def next_sequence(self, entity_id: str) -> int:
+        """The next ``entityEventSequence`` of an entity's events (1, 2, …)."""
+        sequences = self.world.event_sequences
+        sequences[entity_id] = sequences.get(entity_id, 0) + 1
+        return sequences[entity_id]
+
     def publish(self, events: Iterable[WixEvent]) -> None:
         self.dirty = True
         for event in events:

@@ -39,16 +39,19 @@ def podil_location() -> Location:
             "phone": "+380441234567",
             "address": {
                 "country": "UA",
+                "subdivision": "UA-30",
                 "city": "Київ",
                 "postalCode": "04070",
-                "streetAddress": {"name": "вулиця Сагайдачного", "number": "10"},
-                "formatted": "вулиця Сагайдачного, 10, Київ, 04070, Україна",
+                "streetAddress": {"number": "10", "name": "вулиця Сагайдачного", "apt": ""},
+                "formattedAddress": "вулиця Сагайдачного, 10, Київ, 04070, Україна",
+                "geocode": {"latitude": 50.4598, "longitude": 30.5247},
             },
             "businessSchedule": {
                 "periods": [
                     {"openDay": day, "openTime": "08:00", "closeDay": day, "closeTime": "21:00"}
                     for day in DAYS
-                ]
+                ],
+                "specialHourPeriod": [],
             },
         },
     )
@@ -73,14 +76,10 @@ def demo_world(*, webhook_url: str = "", now: datetime) -> World:
         name="Онлайн-замовлення",
         business_location_id=LOCATION_ID,
         operation_group_id=OPERATION_GROUP_ID,
+        # Shape of @wix/auto_sdk_restaurants_operations 1.0.101 (OrderScheduling).
         order_scheduling={
             "type": "ASAP",
-            "asapOptions": {
-                "preparationTime": {
-                    "type": "MAX_TIME",
-                    "maxTimeOptions": {"timeUnit": "MINUTES", "duration": 20},
-                }
-            },
+            "asapOptions": {"type": "MAX", "maxOptions": {"timeUnit": "MINUTES", "duration": 20}},
         },
     )
     return World(

@@ -119,6 +119,8 @@ class World(BaseModel):
     menus: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=_empty_menus)
     orders: dict[str, StoredOrder] = Field(default_factory=dict)
     next_order_number: int = 10001
+    # Per entity: the last ``entityEventSequence`` its events carried.
+    event_sequences: dict[str, int] = Field(default_factory=dict)
 
     def token(self, value: str) -> AccessToken | None:
         return next((t for t in self.site.tokens if t.token == value and not t.revoked), None)

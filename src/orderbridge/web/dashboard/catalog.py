@@ -2,16 +2,19 @@
 
 Connections are read straight from their table and their credentials column is never
 decrypted here: the page shows what is connected and how it stands, not how to log in.
+What each connection can do comes from the connector registry, by its kind.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import fields
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
+from orderbridge import connectors
 from orderbridge.storage import codec
 from orderbridge.storage import tables as t
 from orderbridge.web.convert_hours import snooze_out
@@ -84,4 +87,15 @@ def connections(request: Request, ctx: Context, who: Signed) -> HTMLResponse:
         (row, mask_secret_settings(dict(row.settings)), bool(row.credentials), linked[row.id])
         for row in rows
     ]
-    return render(request, "connections.html", who=who, connections=shown)
+    can = {row.id: capability_names(row.kind, row.settings) for row in rows}
+    return render(request, "connections.html", who=who, connections=shown, can=can)
+
+
+def capability_names(kind: str, settings: dict[str, object]) -> list[str] | None:
+    """What the registry says a connection can do, as readable names (None: a kind this
+    hub has no connector for, or settings its connector cannot read)."""
+    try:
+        declared = connectors.capabilities(kind, settings)
+    except (connectors.UnknownKind, ValueError):
+        return None
+    return [f.name.replace("_", " ") for f in fields(declared) if getattr(declared, f.name)]

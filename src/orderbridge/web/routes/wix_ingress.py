@@ -50,6 +50,8 @@ async def wix_webhook(connection: str, request: Request, ctx: Context) -> dict[s
                 WIX_EVENT,
                 with_inbox_ref(payload, f"wix:{found.id}", hook.event_id),
                 key=f"wix:{found.id}:{hook.event.entityId}",
+                # The connection's: its dead letters are the tenant's to see and retry.
+                connection_id=found.id,
             )
         tx.commit()
     metrics.ingested.labels("wix", "stored" if stored else "duplicate").inc()

@@ -12,19 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from orderbridge.sandboxes.poster.context import CallContext, Handler
-from orderbridge.sandboxes.poster.errors import PosterError, missing, not_found
+from orderbridge.sandboxes.poster.errors import PosterError, missing
+from orderbridge.sandboxes.poster.methods import client_groups
+from orderbridge.sandboxes.poster.methods.common import live, num_str, truthy
 from orderbridge.sandboxes.poster.params import Params
 from orderbridge.sandboxes.poster.state import Account, Client
 
-# Customer groups, from the reference's clients.getGroups / getClient examples:
-# id → (name, discount %, loyalty_type 1 points / 2 discount). Group 1 is where new
-# customers go; the reference shows no group 1, so its name is the sandbox's own.
-CLIENT_GROUPS: dict[int, tuple[str, int, int]] = {
-    1: ("Гості", 0, 2),
-    2: ("Скидка Выходной", 15, 1),
-    3: ("Накопительная скидка", 0, 1),
-    7: ("Постоянный клиент", 0, 2),
-}
+# Where the register puts a customer it creates for an order from an unknown phone.
+DEFAULT_GROUP = 1
 
 
 def phone_digits(phone: str | None) -> str:
@@ -63,9 +58,12 @@ def add_client(ctx: CallContext, client: Client) -> Client:
     return client
 
 
-def client_view(client: Client, *, with_1c: bool = False) -> dict[str, Any]:
+def client_view(account: Account, client: Client, *, with_1c: bool = False) -> dict[str, Any]:
     """A customer as clients.getClients answers one: every value a string."""
-    name, discount, loyalty = CLIENT_GROUPS.get(client.client_groups_id, ("", 0, 2))
+    group = account.client_groups.get(client.client_groups_id)
+    name = group.client_groups_name if group else ""
+    discount = num_str(group.client_groups_discount) if group else "0"
+    loyalty = group.loyalty_type if group else 2
     view: dict[str, Any] = {
         "client_id": str(client.client_id),
         "firstname": client.firstname,
@@ -87,9 +85,9 @@ def client_view(client: Client, *, with_1c: bool = False) -> dict[str, Any]:
         "address": client.address,
         "client_groups_id": str(client.client_groups_id),
         "client_groups_name": name,
-        "client_groups_discount": str(discount),
+        "client_groups_discount": discount,
         "loyalty_type": str(loyalty),
-        "birthday_bonus": "0",
+        "birthday_bonus": str(group.birthday_bonus if group else 0),
         "delete": "1" if client.deleted else "0",
         "ewallet": str(client.ewallet),
     }
@@ -111,7 +109,7 @@ def get_clients(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
     if birthday is not None:  # "md": month and day, e.g. 1123 for 23 November
         clients = [c for c in clients if c.birthday[5:7] + c.birthday[8:10] == birthday]
     with_1c = params.str("1c") == "true"
-    views = [client_view(c, with_1c=with_1c) for c in clients]
+    views = [client_view(ctx.account, c, with_1c=with_1c) for c in clients]
     order_by = params.str("order_by", "client_id") or "client_id"
     if views and order_by not in views[0]:
         raise PosterError(400, f"Unknown order_by {order_by}", field="order_by")
@@ -136,20 +134,60 @@ def _sort_key(value: str) -> tuple[int, float, str]:
 
 
 def get_client(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
-    """clients.getClient: a one-element list, as the reference shows.
-
-    For an unknown id the answer is an empty list: the reference wraps the customer in
-    an array, and Poster answers its list-shaped lookups with ``[]`` when nothing matches.
-    """
-    client_id = params.req_int("client_id")
-    client = ctx.account.clients.get(client_id)
-    if client is None or client.deleted:
-        return []
-    view = client_view(client, with_1c=params.str("1c") == "true")
+    """clients.getClient: a one-element list, as the reference shows; an unknown (or
+    removed) customer is error 32, the API's one not-found convention."""
+    client = live(ctx.account.clients, params.req_int("client_id"), "client_id")
+    view = client_view(ctx.account, client, with_1c=params.str("1c") == "true")
     del view["delete"]  # getClient's example has no "delete"
     view["accumulation_products"] = {}
     view["prize_products"] = []
     return [view]
+
+
+def _fields(ctx: CallContext, params: Params, current: Client | None) -> dict[str, Any]:
+    """The customer fields of createClient/updateClient, checked (see create_client)."""
+    raw_name = params.str("client_name")
+    if current is None or raw_name is not None:
+        name = str(raw_name or "").split()
+        if not name:
+            raise missing("client_name")
+        names = {
+            "lastname": name[0],
+            "firstname": name[1] if len(name) > 1 else "",
+            "patronymic": " ".join(name[2:]),
+        }
+    else:
+        names = {}
+    group_id = params.int("client_groups_id_client", current.client_groups_id if current else None)
+    if group_id is None:
+        raise missing("client_groups_id_client")
+    live(ctx.account.client_groups, group_id, "client_groups_id_client")
+    fields: dict[str, Any] = {**names, "client_groups_id": group_id}
+    phone = params.str("phone")
+    if phone is not None:
+        if phone and not phone_digits(phone):
+            raise PosterError(400, "phone must contain digits", field="phone")
+        other = find_client_by_phone(ctx.account, phone) if phone else None
+        if other is not None and other is not current:
+            raise PosterError(99, f"A customer with phone {phone} already exists", field="phone")
+        fields |= {"phone": phone, "phone_number": phone_digits(phone)}
+    sex = params.int("client_sex")
+    if sex is not None:
+        if sex not in (0, 1, 2):
+            raise PosterError(400, "client_sex must be 0, 1 or 2", field="client_sex")
+        fields["sex"] = sex
+    birthday = check_birthday(params.str("birthday"))
+    if birthday is not None:
+        fields["birthday"] = birthday
+    for key in ("email", "card_number", "country", "city", "address", "comment"):
+        value = params.str(key)
+        if value is not None:
+            fields[key] = value
+    for key in ("discount_per", "bonus", "total_payed_sum"):
+        number = params.int(key)
+        if number is not None:
+            fields[key] = number
+    return fields
 
 
 def create_client(ctx: CallContext, params: Params) -> int:
@@ -158,45 +196,66 @@ def create_client(ctx: CallContext, params: Params) -> int:
     ``client_name`` is "Last First Patronymic", Poster's order for full names (the
     reference's one-word names land in ``lastname``). Phones are unique (error 99).
     """
-    name = str(params.req_str("client_name")).split()
-    if not name:
-        raise missing("client_name")
-    group_id = params.req_int("client_groups_id_client")
-    if group_id not in CLIENT_GROUPS:
-        raise not_found("client_groups_id_client", group_id)
-    phone = params.str("phone", "") or ""
-    if phone and not phone_digits(phone):
-        raise PosterError(400, "phone must contain digits", field="phone")
-    if phone and find_client_by_phone(ctx.account, phone) is not None:
-        raise PosterError(99, f"A customer with phone {phone} already exists", field="phone")
-    sex = params.int("client_sex", 0) or 0
-    if sex not in (0, 1, 2):
-        raise PosterError(400, "client_sex must be 0, 1 or 2", field="client_sex")
-    client = Client(
-        client_id=0,
-        lastname=name[0] if name else "",
-        firstname=name[1] if len(name) > 1 else "",
-        patronymic=" ".join(name[2:]),
-        phone=phone,
-        phone_number=phone_digits(phone),
-        email=params.str("email", "") or "",
-        sex=sex,
-        birthday=check_birthday(params.str("birthday")) or "",
-        card_number=params.str("card_number", "") or "",
-        discount_per=params.int("discount_per", 0) or 0,
-        bonus=params.int("bonus", 0) or 0,
-        total_payed_sum=params.int("total_payed_sum", 0) or 0,
-        client_groups_id=group_id,
-        country=params.str("country", "") or "",
-        city=params.str("city", "") or "",
-        address=params.str("address", "") or "",
-        comment=params.str("comment", "") or "",
-    )
+    client = Client(client_id=0, **_fields(ctx, params, None))
     return add_client(ctx, client).client_id
+
+
+def update_client(ctx: CallContext, params: Params) -> int:
+    """clients.updateClient: changes what was sent; answers the customer's id."""
+    client = live(ctx.account.clients, params.req_int("client_id"), "client_id")
+    for key, value in _fields(ctx, params, client).items():
+        setattr(client, key, value)
+    ctx.emit("client", client.client_id, "changed")
+    return client.client_id
+
+
+def remove_client(ctx: CallContext, params: Params) -> bool:
+    """clients.removeClient: the customer is removed (lookups miss them after)."""
+    client = live(ctx.account.clients, params.req_int("client_id"), "client_id")
+    client.deleted = True
+    ctx.emit("client", client.client_id, "removed")
+    return True
+
+
+def change_bonus(ctx: CallContext, params: Params) -> int:
+    """clients.changeClientBonus: add (or, negative, take) points; answers the balance.
+
+    Only a customer of a points-based group (loyalty_type 1) has points, as the
+    reference says: others are error 153. ``block_webhook`` keeps ``client`` changed
+    from being announced.
+    """
+    client = live(ctx.account.clients, params.req_int("client_id"), "client_id")
+    group = ctx.account.client_groups.get(client.client_groups_id)
+    if group is None or group.loyalty_type != 1:
+        raise PosterError(153, f"Customer {client.client_id} is not in a points-based group")
+    count = params.req_int("count")
+    if client.bonus + count < 0:
+        raise PosterError(400, f"The customer has {client.bonus} points", field="count")
+    client.bonus += count
+    if not truthy(params, "block_webhook"):
+        ctx.emit("client", client.client_id, "changed")
+    return client.bonus
+
+
+def change_payed_sum(ctx: CallContext, params: Params) -> int:
+    """clients.changeClientPayedSum: add to (or take from) the purchase total (kopecks)."""
+    client = live(ctx.account.clients, params.req_int("client_id"), "client_id")
+    count = params.req_int("count")
+    if client.total_payed_sum + count < 0:
+        raise PosterError(400, f"The total is {client.total_payed_sum}", field="count")
+    client.total_payed_sum += count
+    if not truthy(params, "block_webhook"):
+        ctx.emit("client_payed_sum", client.client_id, "changed")
+    return client.total_payed_sum
 
 
 METHODS: dict[str, Handler] = {
     "clients.getClients": get_clients,
     "clients.getClient": get_client,
     "clients.createClient": create_client,
+    "clients.updateClient": update_client,
+    "clients.removeClient": remove_client,
+    "clients.changeClientBonus": change_bonus,
+    "clients.changeClientPayedSum": change_payed_sum,
+    **client_groups.METHODS,
 }

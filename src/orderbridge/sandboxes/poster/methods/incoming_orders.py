@@ -45,15 +45,15 @@ def check_datetime(value: str | None, field: str) -> str | None:
 def read_customer(ctx: CallContext, params: Params) -> dict[str, Any]:
     """The customer fields of an order or a reservation, with the client they attach to.
 
-    ``client_id`` or ``phone`` must come (error 34). A known phone (compared by digits)
-    attaches its customer; an unknown one leaves ``client_id`` 0 until the cashier
-    accepts, when the register creates the customer, as the reference describes. Fields
-    not sent are filled from the attached customer, as the reservation example shows.
+    A known phone (compared by digits) attaches its customer; an unknown one leaves
+    ``client_id`` 0 until the cashier accepts, when the register creates the customer,
+    as the reference describes. Fields not sent are filled from the attached customer,
+    as the reservation example shows. The reference calls the phone mandatory without a
+    ``client_id``, yet its own promotion example sends neither, and the guide's clients
+    (a kiosk, a table's QR code) may know nobody: such an order comes with no customer.
     """
     client_id = params.int("client_id")
     phone = params.str("phone")
-    if client_id is None and phone is None:
-        raise PosterError(34, "Either client_id or phone is required", field="phone")
     if phone is not None and not phone_digits(phone):
         raise PosterError(400, "phone must contain digits", field="phone")
     sex = params.int("sex")
@@ -79,18 +79,21 @@ def read_customer(ctx: CallContext, params: Params) -> dict[str, Any]:
         client = find_client_by_phone(ctx.account, phone)
     fields["client_id"] = client.client_id if client else 0
     if client is not None:
+        # Fields not sent come from the customer, empty ones included (the reservation
+        # example answers the customer's "" address), and the comment is "" not null.
         known = {
             "first_name": client.firstname,
             "last_name": client.lastname,
             "phone": client.phone_number,
             "email": client.email,
             "sex": client.sex,
-            "birthday": client.birthday,
+            "birthday": client.birthday or None,
             "address": client.address,
+            "comment": "",
         }
-        for key in CUSTOMER_KEYS:
-            if fields[key] is None and known[key] not in ("", None):
-                fields[key] = known[key]
+        for key, value in known.items():
+            if fields[key] is None:
+                fields[key] = value
     return fields
 
 
@@ -134,14 +137,12 @@ def _number(value: float) -> int | float:
 def order_view(order: IncomingOrder, *, created: bool = False) -> dict[str, Any]:
     """An online order as getIncomingOrder(s) answers it: numbers as JSON numbers.
 
-    ``created`` adds what createIncomingOrder's answer has on top (type, fiscal fields,
-    promotion). Its first example has numbers, its second strings; the first wins. The
-    later real-world fields (payment, service_mode, delivery …) and each line's price and
-    modification appear only when the order carries them; the reference shows none.
+    ``created`` adds what createIncomingOrder's answer has on top (the fiscal fields).
+    The later real-world fields (payment, service_mode, delivery …) and each line's
+    price and modification appear only when the order carries them; the reference
+    shows none.
     """
     view: dict[str, Any] = {"incoming_order_id": order.incoming_order_id}
-    if created:
-        view["type"] = order.type
     view |= {
         "spot_id": order.spot_id,
         "status": order.status,
@@ -161,7 +162,6 @@ def order_view(order: IncomingOrder, *, created: bool = False) -> dict[str, Any]
     if created:
         view["fiscal_spreading"] = order.fiscal_spreading
         view["fiscal_method"] = order.fiscal_method
-        view["promotion"] = order.promotion
     if order.payment is not None:
         view["payment"] = order.payment.model_dump()
     for key in ("service_mode", "delivery_price", "client_address", "delivery_time"):
@@ -232,7 +232,41 @@ def create_incoming_order(ctx: CallContext, params: Params) -> dict[str, Any]:
     )
     ctx.account.incoming_orders[order_id] = order
     ctx.emit("incoming_order", order_id, "added")
-    return order_view(order, created=True)
+    if promotion is None:
+        return order_view(order, created=True)
+    return promoted_view(order)
+
+
+def promoted_view(order: IncomingOrder) -> dict[str, Any]:
+    """createIncomingOrder's answer for an order with promotions, as its example has it:
+    the order read back from the database, ids and counts as strings (``"1.00000"``),
+    ``status`` and ``client_id`` numbers, with ``type`` and ``promotion``."""
+    view = order_view(order, created=True)
+    strings = ("incoming_order_id", "spot_id", "transaction_id", "fiscal_spreading", "sex")
+    answer: dict[str, Any] = {
+        "incoming_order_id": str(order.incoming_order_id),
+        "type": str(order.type),
+    }
+    for key, value in view.items():
+        if key in answer:
+            continue
+        answer[key] = str(value) if key in strings and value is not None else value
+        if key == "fiscal_method":
+            answer["promotion"] = order.promotion
+    answer["products"] = [
+        {
+            **line,
+            "io_product_id": str(line["io_product_id"]),
+            "product_id": str(line["product_id"]),
+            "modificator_id": None
+            if line["modificator_id"] is None
+            else str(line["modificator_id"]),
+            "incoming_order_id": str(line["incoming_order_id"]),
+            "count": f"{float(line['count']):.5f}",
+        }
+        for line in view["products"]
+    ]
+    return answer
 
 
 def _read_address(raw: dict[str, Any]) -> dict[str, Any]:

@@ -11,8 +11,11 @@ from orderbridge.sandboxes.poster.context import Handler
 from orderbridge.sandboxes.poster.methods import (
     menu_categories,
     menu_dishes,
+    menu_ingredients,
+    menu_prepacks,
     menu_products,
     menu_read,
+    menu_workshops,
 )
 
 METHODS: dict[str, Handler] = {
@@ -29,4 +32,7 @@ METHODS: dict[str, Handler] = {
     "menu.createDish": menu_dishes.create_dish,
     "menu.updateDish": menu_dishes.update_dish,
     "menu.removeDish": menu_dishes.remove_dish,
+    **menu_prepacks.METHODS,
+    **menu_ingredients.METHODS,
+    **menu_workshops.METHODS,
 }

@@ -13,77 +13,19 @@ from orderbridge.sandboxes.poster.methods.menu_parse import (
     as_int,
     int_or,
     is_absent,
-    keyed,
     number,
     per_spot,
     text,
 )
 from orderbridge.sandboxes.poster.methods.menu_products import spot_prices
 from orderbridge.sandboxes.poster.methods.menu_read import live_category, live_product
-from orderbridge.sandboxes.poster.methods.menu_shapes import num
+from orderbridge.sandboxes.poster.methods.menu_recipes import items, recipe_rows
 from orderbridge.sandboxes.poster.params import Params
 from orderbridge.sandboxes.poster.state import (
-    Account,
     DishModification,
     DishModificationGroup,
     Product,
 )
-
-_METHODS = ("clear", "cook", "fry", "stew", "bake")
-
-
-def _items(value: Any, field: str) -> list[tuple[str, dict[str, Any]]]:
-    """An array of objects in request order, each checked to be an object (else 36)."""
-    items = keyed(value)
-    if items is None:
-        raise PosterError(36, f"{field} must be an array", field=field)
-    result = []
-    for key in sorted(items, key=lambda k: (len(k), k)):
-        if not isinstance(items[key], dict):
-            raise PosterError(36, f"{field}[{key}] must be an array", field=f"{field}[{key}]")
-        result.append((key, items[key]))
-    return result
-
-
-def ingredient_name(account: Account, ingredient_id: int) -> str:
-    """The name other recipes give this ingredient (the sandbox keeps no ingredient list)."""
-    for product in account.products.values():
-        for row in product.ingredients:
-            if row.get("ingredient_id") == str(ingredient_id):
-                return str(row.get("ingredient_name", ""))
-    return f"Інгредієнт {ingredient_id}"
-
-
-def _recipe(ctx: CallContext, value: Any) -> list[dict[str, Any]]:
-    rows = []
-    for key, item in _items(value, "ingredient"):
-        f = f"ingredient[{key}]"
-        if is_absent(item.get("id")):
-            raise missing(f"{f}[id]")
-        ingredient_id = int_or(item.get("id"), f"{f}[id]", 0)
-        brutto = number(item.get("brutto"), f"{f}[brutto]")
-        netto = number(item.get("netto"), f"{f}[netto]", brutto)
-        unit = text(item.get("unit"), f"{f}[unit]", "kg")
-        row: dict[str, Any] = {"structure_id": "", "ingredient_id": str(ingredient_id)}
-        for method in _METHODS:
-            row[f"pr_in_{method}"] = str(int_or(item.get(method), f"{f}[{method}]", 0))
-        row.update(
-            {
-                "structure_unit": unit,
-                "structure_type": str(int_or(item.get("type"), f"{f}[type]", 1)),
-                "structure_brutto": num(brutto),
-                "structure_netto": num(netto),
-                "structure_lock": str(int_or(item.get("lock"), f"{f}[lock]", 1)),
-                "structure_selfprice": "0",
-                "ingredient_name": ingredient_name(ctx.account, ingredient_id),
-                "ingredient_unit": unit,
-                "ingredient_weight": "0",
-            }
-        )
-        for method in _METHODS:
-            row[f"ingredients_losses_{method}"] = "0"
-        rows.append(row)
-    return rows
 
 
 @dataclass
@@ -100,7 +42,7 @@ def _groups(params: Params, dish: Product | None) -> list[_Group]:
         for m in g.modifications
     }
     result = []
-    for gkey, raw in _items(params.raw("modificationgroup"), "modificationgroup"):
+    for gkey, raw in items(params.raw("modificationgroup"), "modificationgroup"):
         f = f"modificationgroup[{gkey}]"
         group_id = int_or(
             raw.get("dish_modification_group_id"), f"{f}[dish_modification_group_id]", 0
@@ -120,7 +62,7 @@ def _groups(params: Params, dish: Product | None) -> list[_Group]:
                 400, f"{f}: minNum must be between 0 and maxNum", field=f"{f}[minNum]"
             )
         mods, ids, seen = [], [], set()
-        for mkey, mraw in _items(raw.get("modifications", []), f"{f}[modifications]"):
+        for mkey, mraw in items(raw.get("modifications", []), f"{f}[modifications]"):
             mf = f"{f}[modifications][{mkey}]"
             mod_id = int_or(mraw.get("dish_modification_id"), f"{mf}[dish_modification_id]", 0)
             if mod_id and mod_id not in old_mods:
@@ -203,7 +145,8 @@ def _save(ctx: CallContext, params: Params, dish: Product | None) -> int:
     same = values["different_spots_prices"] == 0
     prices = per_spot(params.raw("price"), spot_ids, "price", as_int, same=same)
     visible = per_spot(params.raw("visible"), spot_ids, "visible", as_flag, same=False)
-    recipe = None if is_absent(params.raw("ingredient")) else _recipe(ctx, params.raw("ingredient"))
+    raw_recipe = params.raw("ingredient")
+    recipe = None if is_absent(raw_recipe) else recipe_rows(ctx.account, raw_recipe)
     groups = None if is_absent(params.raw("modificationgroup")) else _groups(params, dish)
     # Everything is checked: write.
     created = dish is None
@@ -217,6 +160,7 @@ def _save(ctx: CallContext, params: Params, dish: Product | None) -> int:
             row["structure_id"] = str(account.next_id("structure"))
         dish.ingredients = recipe
         dish.out = round(sum(float(r["structure_netto"]) for r in recipe))
+        dish.cost = sum(int(r["structure_selfprice"]) for r in recipe)
     if groups is not None:
         _apply_groups(ctx, dish, groups)
     dish.spots = spot_prices(dish.spots, prices, visible, dish.cost, spot_ids, default_visible=True)

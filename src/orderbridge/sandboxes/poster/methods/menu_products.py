@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from orderbridge.sandboxes.poster.context import CallContext
+from orderbridge.sandboxes.poster.context import CallContext, Envelope
 from orderbridge.sandboxes.poster.errors import PosterError, missing, not_found
 from orderbridge.sandboxes.poster.methods.menu_categories import color
 from orderbridge.sandboxes.poster.methods.menu_parse import (
@@ -228,8 +228,10 @@ def _save(ctx: CallContext, params: Params, product: Product | None) -> Any:
     ctx.emit("product", product.product_id, "added" if created else "changed")
     if mod_ids is None:
         return product.product_id
-    # The reference's response table names these two; its updateProduct example shows
-    # them as an object inside ``response``, which createProduct answers too.
+    if created:
+        # createProduct's example answers the id as ``response`` and the
+        # modifications' ids beside it; updateProduct's answers both inside it.
+        return Envelope({"response": product.product_id, "modifications_id": mod_ids})
     return {"product_id": product.product_id, "modifications_id": mod_ids}
 
 

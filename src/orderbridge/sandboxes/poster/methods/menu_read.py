@@ -58,7 +58,7 @@ def get_category(ctx: CallContext, params: Params) -> dict[str, Any]:
     """menu.getCategory: one category's properties, integers as the example shows."""
     cat = live_category(ctx.account, params.req_int("category_id"))
     tree = nested_set(ctx.account)
-    return category_object(cat, tree[cat.category_id], id_1c=truthy(params, "1c"))
+    return category_object(ctx.account, cat, tree[cat.category_id], id_1c=truthy(params, "1c"))
 
 
 def _order(product: Product) -> tuple[int, str, int]:

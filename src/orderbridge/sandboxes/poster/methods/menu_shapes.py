@@ -9,7 +9,6 @@ with exactly those types, so they are kept as shown rather than normalised.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from orderbridge.sandboxes.poster.state import (
@@ -21,6 +20,17 @@ from orderbridge.sandboxes.poster.state import (
     ProductModification,
     SpotPrice,
 )
+
+# Poster's newer docs (joinposter/docs) add "netto" figures, without VAT: their
+# examples are the gross ones over 1.2 (cost 100 → cost_netto 83, profit 18346 →
+# profit_netto 15288), a 20% VAT the sandbox applies to every product.
+NETTO_DIVISOR = 1.2
+
+
+def netto(value: int) -> str:
+    """A kopeck amount without VAT, as the newer docs' ``*_netto`` strings."""
+    return str(round(value / NETTO_DIVISOR))
+
 
 # Poster calls the root of the menu tree (category 0) the "Home screen"; its name is
 # localised (dash.getCategoriesSales shows "Главный экран" for a Russian account).
@@ -37,11 +47,16 @@ def num(value: float) -> int | float:
 
 
 def photo_variant(photo: str, suffix: str) -> str:
-    """``/upload/.../x.jpg`` → ``/upload/.../x{suffix}.jpg`` (Poster's photo naming)."""
+    """``/upload/.../x.jpg`` → ``/upload/.../x{suffix}.jpg`` (Poster's photo naming).
+
+    Plain string work: a 10,000-item menu asks this tens of thousands of times."""
     if not photo:
         return ""
-    path = PurePosixPath(photo)
-    return str(path.with_name(f"{path.stem}{suffix}{path.suffix}"))
+    slash = photo.rfind("/")
+    dot = photo.rfind(".")
+    if dot <= slash:
+        return photo + suffix
+    return f"{photo[:dot]}{suffix}{photo[dot:]}"
 
 
 # Categories --------------------------------------------------------------------------
@@ -98,8 +113,11 @@ def category_row(cat: Category, tree: tuple[int, int, int], *, id_1c: bool) -> d
     return row
 
 
-def category_object(cat: Category, tree: tuple[int, int, int], *, id_1c: bool) -> dict[str, Any]:
-    """menu.getCategory's answer: integers, ``null`` for a missing photo."""
+def category_object(
+    account: Account, cat: Category, tree: tuple[int, int, int], *, id_1c: bool
+) -> dict[str, Any]:
+    """menu.getCategory's answer: integers, ``null`` for a missing photo, and (from
+    Poster's newer docs) ``visible``: per spot, whether the category shows there."""
     left, right, level = tree
     obj: dict[str, Any] = {
         "category_id": cat.category_id,
@@ -117,6 +135,11 @@ def category_object(cat: Category, tree: tuple[int, int, int], *, id_1c: bool) -
         "right": right,
         "level": level,
         "category_tag": cat.category_tag or None,
+        "visible": [
+            {"spot_id": spot_id, "visible": int(cat.visible.get(spot_id, True))}
+            for spot_id, spot in account.spots.items()
+            if not spot.deleted
+        ],
     }
     if id_1c:
         obj["id_1c"] = cat.id_1c or "0"
@@ -128,7 +151,9 @@ def category_object(cat: Category, tree: tuple[int, int, int], *, id_1c: bool) -
 
 def _spot_rows(account: Account, spots: dict[int, SpotPrice], cost: int) -> list[dict[str, str]]:
     rows = []
-    for spot_id in account.spots:
+    for spot_id, spot in account.spots.items():
+        if spot.deleted:
+            continue
         sp = spots.get(spot_id)
         price = sp.price if sp else 0
         rows.append(
@@ -136,6 +161,7 @@ def _spot_rows(account: Account, spots: dict[int, SpotPrice], cost: int) -> list
                 "spot_id": str(spot_id),
                 "price": str(price),
                 "profit": str(price - cost),
+                "profit_netto": netto(price - cost),
                 "visible": _flag(sp.visible if sp else False),
             }
         )
@@ -147,6 +173,7 @@ def _modification(account: Account, mod: ProductModification) -> dict[str, Any]:
         "modificator_id": str(mod.modificator_id),
         "modificator_name": mod.modificator_name,
         "modificator_selfprice": str(mod.modificator_selfprice),
+        "modificator_selfprice_netto": netto(mod.modificator_selfprice),
         "order": str(mod.order),
         "modificator_barcode": mod.modificator_barcode,
         "modificator_product_code": mod.modificator_product_code,
@@ -201,6 +228,7 @@ def product_row(
         "hidden": str(product.hidden),
         "unit": product.unit,
         "cost": str(product.cost),
+        "cost_netto": netto(product.cost),
         "fiscal": str(product.fiscal),
         "menu_category_id": str(product.menu_category_id),
         "workshop": str(product.workshop),

@@ -24,6 +24,15 @@ from orderbridge.sandboxes.poster.state import (
 )
 
 
+def first_modification(product: Product, spot_id: int) -> int | None:
+    """The modification a line without one gets: the first one shown at the spot."""
+    for mod in sorted(product.modifications, key=lambda m: (m.order, m.modificator_id)):
+        sp = mod.spots.get(spot_id)
+        if sp is not None and sp.visible:
+            return mod.modificator_id
+    return None
+
+
 def unit_price(account: Account, spot_id: int, line: IncomingOrderProduct) -> int:
     """A line's price per piece: the price sent, else the spot's price plus modifiers."""
     if line.price is not None:
@@ -31,7 +40,8 @@ def unit_price(account: Account, spot_id: int, line: IncomingOrderProduct) -> in
     product = account.products.get(line.product_id)
     if product is None:
         return 0
-    price = price_at(product, spot_id, line.modificator_id) or 0
+    modificator_id = line.modificator_id or first_modification(product, spot_id)
+    price = price_at(product, spot_id, modificator_id) or 0
     deltas = {
         m.dish_modification_id: m.price
         for group in product.group_modifications
@@ -57,7 +67,8 @@ def read_lines(account: Account, spot_id: int, raw_lines: list[Any]) -> list[Inc
             raise not_found(f"{where}[product_id]", product_id)
         modificator_id = _read_modificator(product, spot_id, raw.get("modificator_id"), where)
         on_menu = is_visible_at(product, spot_id, modificator_id)
-        if price_at(product, spot_id, modificator_id) is None or not on_menu:
+        priced = price_at(product, spot_id, modificator_id or first_modification(product, spot_id))
+        if priced is None or not on_menu:
             raise PosterError(
                 400,
                 f"Product {product_id} is not sold at spot {spot_id}",
@@ -88,10 +99,8 @@ def _read_modificator(product: Product, spot_id: int, raw: Any, where: str) -> i
     field = f"{where}[modificator_id]"
     value = None if raw in (None, "", 0, "0") else to_int(raw, field)
     if value is None:
-        if product.modifications:
-            raise PosterError(
-                34, f"Product {product.product_id} needs a modificator_id", field=field
-            )
+        # A product with modifications ordered without one (the reference's promotion
+        # example orders Borjomi so): the register rings up its first modification.
         return None
     if all(m.modificator_id != value for m in product.modifications):
         raise not_found(field, value)
@@ -141,10 +150,10 @@ def read_payment(account: Account, raw: dict[str, Any]) -> Payment | None:
     currency = raw.get("currency")
     if currency in (None, ""):
         raise missing("payment[currency]")
-    if str(currency).upper() != account.settings.currency_code.upper():
+    if str(currency).upper() != account.settings.currency_code_iso.upper():
         raise PosterError(
             4001,
-            f"Currency {currency} does not match the account's {account.settings.currency_code}",
+            f"Currency {currency} is not the account's {account.settings.currency_code_iso}",
             field="payment[currency]",
         )
     return Payment(type=kind, sum=total, currency=str(currency).upper())

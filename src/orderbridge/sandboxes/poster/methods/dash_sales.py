@@ -1,0 +1,89 @@
+"""The sales facts the dash reports add up: every closed check in a period, and every
+line of it, with what it earned.
+
+A check's ``revenue`` is what was paid for it (cash, card and third parties, which is
+what the register took); its ``sum`` is the total before discounts; its ``profit`` is
+the revenue less the food cost of what it sold (the stock write-offs). A line's
+revenue is what was paid for the line. Checks count by their closing date in the
+account's time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from orderbridge.sandboxes.poster.methods.common import local_date
+from orderbridge.sandboxes.poster.state import Account, Product, Transaction, TransactionProduct
+
+
+@dataclass(frozen=True)
+class Sale:
+    """A closed check of the period."""
+
+    tx: Transaction
+    day: date
+    closed: datetime  # local time
+
+    @property
+    def revenue(self) -> int:
+        return self.tx.payed_sum + self.tx.payed_third_party
+
+    @property
+    def cost(self) -> int:
+        return sum(line.cost for line in self.tx.products)
+
+    @property
+    def profit(self) -> int:
+        return self.revenue - self.cost
+
+    @property
+    def minutes(self) -> float:
+        """How long the check was open."""
+        return max(self.tx.date_close - self.tx.date_start, 0) / 60000
+
+
+@dataclass(frozen=True)
+class LineSale:
+    """A line of a closed check of the period, with its product (None if removed)."""
+
+    sale: Sale
+    line: TransactionProduct
+    product: Product | None
+
+    @property
+    def revenue(self) -> int:
+        return self.line.payed_sum
+
+    @property
+    def profit(self) -> int:
+        return self.line.payed_sum - self.line.cost
+
+
+def sales(account: Account, first: date, last: date, *, spot_id: int | None = None) -> list[Sale]:
+    """The checks closed from ``first`` to ``last`` (at ``spot_id``), oldest first."""
+    zone = ZoneInfo(account.settings.timezone)
+    found = []
+    for tx in account.transactions.values():
+        if tx.status != 2 or (spot_id is not None and tx.spot_id != spot_id):
+            continue
+        day = local_date(account, tx.date_close)
+        if first <= day <= last:
+            closed = datetime.fromtimestamp(tx.date_close / 1000, zone)
+            found.append(Sale(tx, day, closed))
+    found.sort(key=lambda s: s.tx.date_close)
+    return found
+
+
+def lines(account: Account, found: list[Sale]) -> Iterator[LineSale]:
+    """Every line of ``found``'s checks."""
+    for sale in found:
+        for line in sale.tx.products:
+            yield LineSale(sale, line, account.products.get(line.product_id))
+
+
+def four(kopecks: float) -> str:
+    """Hryvnias as dash.getAnalytics writes them: ``"169255.7100"``."""
+    return f"{kopecks / 100:.4f}"
