@@ -65,6 +65,7 @@ class OrderReceived(OrderEvent):
 class OrderScheduled(OrderEvent):
     """The order asks for a later time; the hub holds it and sends it at ``release_at``."""
 
+    status: ClassVar[str | None] = "scheduled"
     release_at: datetime
 
 
@@ -72,6 +73,7 @@ class OrderScheduled(OrderEvent):
 class OrderCancelRequested(OrderEvent):
     """The channel called the order off; the POS has it and has yet to confirm."""
 
+    status: ClassVar[str | None] = "cancel_requested"
     reason: str = ""
 
 
@@ -183,6 +185,7 @@ class ReservationDeclined(ReservationEvent):
 class ReservationCancelRequested(ReservationEvent):
     """The guest called the reservation off; the POS has it and has yet to confirm."""
 
+    status: ClassVar[str | None] = "cancel_requested"
     reason: str = ""
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.menu import Menu
-from orderbridge.domain.validation import ValidationProblem
+from orderbridge.domain.validation import ProblemCode, ValidationProblem
 from orderbridge.ports import UnitOfWork
 from orderbridge.services import intake
 from orderbridge.services.errors import NotFound
@@ -55,12 +55,18 @@ def place_channel_order(
     menu = uow.get_menu(record.location.id)
     judged = menu or Menu(location_id=record.location.id, currency=record.location.currency)
     judgement = intake.judge(draft, record=record, menu=judged, now=now)
-    problems = judgement.problems
+    # The customer paid the marketplace already: more than the hub's total (its shipping,
+    # its tax, lines that are not the restaurant's) is a note, not a failure; the POS is
+    # never told more than its check (``payment.sum`` is capped there).
+    overpaid = [p for p in judgement.problems if p.code is ProblemCode.PAYMENT_MISMATCH]
+    problems = [p for p in judgement.problems if p not in overpaid]
     order = intake.build_order(
         draft, id=new_id("ord"), record=record, menu=judged, now=now, problems=problems
     )
     order.external_refs.update(external_refs)
     order.external_refs["channel_connection_id"] = channel_connection_id
+    for note in overpaid:
+        order.record(now, "order.paid_above_total", note.message)
     if menu is None:
         order.fail(now, "menu_not_published: the location has no menu yet")
     elif problems or extra_problems:
