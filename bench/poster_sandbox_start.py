@@ -6,7 +6,10 @@ and to answer menu.getProducts.
 app), timed in a fresh interpreter each run so no cache helps. *getProducts*: the
 whole menu over real loopback HTTP (uvicorn on 127.0.0.1, a random port, stopped at
 the end), from the request to the last byte received, the first call and the median
-of the next ones. Runnable alone::
+of the next ones. Each figure comes as wall time and as the CPU time the work took
+(the start's process; the server thread and the client, which share one process):
+on a shared machine the wall time waits for other processes, the CPU time does not.
+Runnable alone::
 
     uv run python bench/poster_sandbox_start.py [--items 10000] [--runs 5]
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -33,9 +37,9 @@ from orderbridge.sandboxes.poster.seed import DEMO_TOKEN
 START = (
     "import time; t = time.perf_counter();"
     "from orderbridge.sandboxes.poster.launch import build_sandbox;"
-    "imported = time.perf_counter();"
+    "imported = time.perf_counter(); cpu = time.process_time();"
     "build_sandbox(menu_size={items});"
-    "print(imported - t, time.perf_counter() - imported)"
+    "print(imported - t, time.perf_counter() - imported, time.process_time() - cpu)"
 )
 
 
@@ -46,8 +50,8 @@ def free_port() -> int:
         return port
 
 
-def time_starts(items: int, runs: int) -> list[tuple[float, float]]:
-    """(import, build) seconds of ``runs`` fresh interpreters."""
+def time_starts(items: int, runs: int) -> list[tuple[float, float, float]]:
+    """(import, build, build CPU) seconds of ``runs`` fresh interpreters."""
     found = []
     for _ in range(runs):
         out = subprocess.run(
@@ -56,12 +60,13 @@ def time_starts(items: int, runs: int) -> list[tuple[float, float]]:
             capture_output=True,
             text=True,
         ).stdout.split()
-        found.append((float(out[0]), float(out[1])))
+        found.append((float(out[0]), float(out[1]), float(out[2])))
     return found
 
 
-def time_get_products(items: int, runs: int) -> tuple[float, list[float], int]:
-    """(first call, later calls, bytes) of menu.getProducts over loopback HTTP."""
+def time_get_products(items: int, runs: int) -> tuple[float, list[float], list[float], int]:
+    """(first call, later calls, their CPU times, bytes) of menu.getProducts over
+    loopback HTTP."""
     app, _ = build_sandbox(menu_size=items)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
@@ -70,20 +75,21 @@ def time_get_products(items: int, runs: int) -> tuple[float, list[float], int]:
     while not server.started:
         time.sleep(0.01)
     url = f"http://127.0.0.1:{port}/api/menu.getProducts"
-    timings = []
+    timings, cpu = [], []
     size = 0
     try:
         with httpx.Client(timeout=60) as client:
             for _ in range(runs + 1):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 answer = client.get(url, params={"token": DEMO_TOKEN})
                 timings.append(time.perf_counter() - started)
+                cpu.append(time.process_time() - cpu_started)
                 size = len(answer.content)
                 assert len(answer.json()["response"]) == items
     finally:
         server.should_exit = True
         thread.join()
-    return timings[0], timings[1:], size
+    return timings[0], timings[1:], cpu[1:], size
 
 
 def main() -> None:
@@ -92,24 +98,28 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     starts = time_starts(args.items, args.runs)
-    builds = [b for _, b in starts]
-    first, later, size = time_get_products(args.items, args.runs)
+    builds = [b for _, b, _ in starts]
+    first, later, later_cpu, size = time_get_products(args.items, args.runs)
     result = {
         "items": args.items,
         "runs": args.runs,
-        "import_s_median": round(statistics.median(i for i, _ in starts), 3),
+        "import_s_median": round(statistics.median(i for i, _, _ in starts), 3),
         "start_s_median": round(statistics.median(builds), 3),
         "start_s_max": round(max(builds), 3),
+        "start_cpu_s_median": round(statistics.median(c for _, _, c in starts), 3),
         "get_products_first_s": round(first, 3),
         "get_products_s_median": round(statistics.median(later), 3),
+        "get_products_cpu_s_median": round(statistics.median(later_cpu), 3),
         "get_products_bytes": size,
+        "load_average": [round(x, 1) for x in os.getloadavg()],
     }
     print(f"start ({args.items} items, {args.runs} fresh processes): "
-          f"median {result['start_s_median']} s, max {result['start_s_max']} s "
-          f"(+ {result['import_s_median']} s of imports)")  # fmt: skip
+          f"median {result['start_s_median']} s (CPU {result['start_cpu_s_median']} s), "
+          f"max {result['start_s_max']} s, + {result['import_s_median']} s of imports")  # fmt: skip
     print(f"menu.getProducts over loopback: first {result['get_products_first_s']} s, "
-          f"median of {args.runs} more {result['get_products_s_median']} s, "
-          f"{size / 2**20:.1f} MiB")  # fmt: skip
+          f"median of {args.runs} more {result['get_products_s_median']} s "
+          f"(CPU {result['get_products_cpu_s_median']} s), {size / 2**20:.1f} MiB")  # fmt: skip
+    print(f"load average: {result['load_average']}")
     print(json.dumps(result))
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: lint, types, import layers, then pytest on SQLite
-# and against a throwaway PostgreSQL cluster started here and removed on exit.
+# and against a throwaway PostgreSQL cluster started here and removed on exit, then the
+# container image's build and smoke test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.local/bin:$PATH"
@@ -21,3 +22,10 @@ export ORDERBRIDGE_TEST_POSTGRES_URL="$PG_URL"
 
 echo "== pytest"
 uv run pytest -q -p no:cacheprovider "$@"
+
+# The container image, built and smoke-tested through its entrypoint against the
+# PostgreSQL above (docs/deploying.md). Part of the whole suite, not of a selection.
+if [ $# -eq 0 ]; then
+  echo "== container image"
+  bash scripts/container.sh
+fi

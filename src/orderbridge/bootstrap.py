@@ -16,10 +16,11 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from wsgiref.simple_server import WSGIServer
 
 import httpx
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,7 +32,11 @@ from orderbridge.connectors import BuildContext
 from orderbridge.connectors._base import make_http_client
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.listen import listen_for_jobs
-from orderbridge.messaging.metrics import MessagingMetrics, QueueDepthCollector
+from orderbridge.messaging.metrics import (
+    MessagingMetrics,
+    QueueDepthCollector,
+    register_process_metrics,
+)
 from orderbridge.messaging.queue import SqlJobQueue
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import JobStatus, OutboxJob
@@ -82,6 +87,7 @@ class Hub:
         self.metrics = MessagingMetrics(self.registry)
         self.hub_metrics = HubMetrics(self.registry)
         self.registry.register(QueueDepthCollector(self.sessions))
+        register_process_metrics(self.registry)
 
     def app(self, *, demo_api_key: str | None = None) -> FastAPI:
         """The HTTP application of this hub (``demo_api_key`` turns on ``/shop``)."""
@@ -151,6 +157,13 @@ class Hub:
         if self._http is not None:
             await self._http.aclose()
             self._http = None
+
+    def serve_metrics(self, host: str, port: int) -> WSGIServer:
+        """Serve this hub's ``/metrics`` from a background thread (``orderbridge worker
+        --metrics-port``: a worker has no HTTP app of its own). Port 0 picks a free
+        one (``server.server_port``); ``server.shutdown()`` stops it."""
+        server, _thread = start_http_server(port, addr=host, registry=self.registry)
+        return server
 
     # Jobs --------------------------------------------------------------------------
 

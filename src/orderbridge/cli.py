@@ -184,9 +184,13 @@ def serve(
     import uvicorn
 
     hub = _hub()
-    # uvicorn's access log follows the hub's level (a line per request costs at 100/s).
     level = hub.settings.log_level.lower()
-    server = uvicorn.Server(uvicorn.Config(hub.app(), host=host, port=port, log_level=level))
+    # uvicorn's records go through the hub's logging (JSON when asked); the hub writes
+    # its own access log (web/observe.py).
+    config = uvicorn.Config(
+        hub.app(), host=host, port=port, log_level=level, log_config=None, access_log=False
+    )
+    server = uvicorn.Server(config)
 
     async def main() -> None:
         if workers:
@@ -203,12 +207,20 @@ def serve(
 def worker(
     concurrency: Annotated[int | None, typer.Option(help="Jobs run at once.")] = None,
     schedules: Annotated[bool, typer.Option(help="Also queue the sweeps on schedule.")] = True,
+    metrics_port: Annotated[
+        int | None, typer.Option(help="Serve Prometheus /metrics on this port.")
+    ] = None,
+    metrics_host: Annotated[str, typer.Option(help="Address the metrics port binds.")] = (
+        "127.0.0.1"
+    ),
 ) -> None:
     """Run a worker only (scale out: any number, on any machines, one PostgreSQL)."""
     import asyncio
     import signal
 
     hub = _hub()
+    if metrics_port is not None:
+        hub.serve_metrics(metrics_host, metrics_port)
 
     async def main() -> None:
         runner = hub.worker(concurrency=concurrency)
@@ -329,7 +341,7 @@ def _hub() -> Hub:
     from orderbridge.log import configure_logging
 
     settings = load_settings()
-    configure_logging(settings.log_level, json=settings.log_json)
+    configure_logging(settings.log_level, json=settings.log_json, access_log=settings.access_log)
     return build_hub(settings)
 
 

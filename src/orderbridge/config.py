@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     log_json: bool = False
+    # One line per HTTP request (method, path without its query, route, status, time,
+    # request id) at INFO.
+    access_log: bool = True
     # Lets webhook endpoints and POS URLs point at loopback/private addresses. For local
     # development and the demo only: production keeps the SSRF guard closed.
     allow_private_urls: bool = False

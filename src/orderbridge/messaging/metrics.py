@@ -12,6 +12,10 @@ Exposed series:
 * ``orderbridge_job_duration_seconds{kind}``: how long each try ran.
 * ``orderbridge_job_latency_seconds{kind}``: from enqueue to success.
 * ``orderbridge_outbox_jobs{kind, status}``: jobs per status right now.
+
+:func:`register_process_metrics` adds what every process exposes whatever it runs:
+``process_*`` (CPU, memory, open files), ``python_*`` (version, GC) and
+``orderbridge_build_info{version}``.
 """
 
 from __future__ import annotations
@@ -19,12 +23,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    GCCollector,
+    Histogram,
+    Info,
+    PlatformCollector,
+    ProcessCollector,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from orderbridge import __version__
 from orderbridge.messaging.tables import OutboxJob
 
 _LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600)
@@ -103,3 +116,17 @@ class QueueDepthCollector(Collector):
         return GaugeMetricFamily(
             "orderbridge_outbox_jobs", "Outbox jobs per kind and status.", labels=["kind", "status"]
         )
+
+
+def register_process_metrics(registry: CollectorRegistry) -> None:
+    """Register the process, Python runtime and build metrics on ``registry``.
+
+    prometheus_client puts these on its global registry by default; the hub serves its
+    own registry (one per hub, so tests never share series), so they are added here.
+    """
+    ProcessCollector(registry=registry)
+    PlatformCollector(registry=registry)
+    GCCollector(registry=registry)
+    Info("orderbridge_build", "The orderbridge version this process runs.", registry=registry).info(
+        {"version": __version__}
+    )

@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from orderbridge.log import get_logger
+from orderbridge.log_context import job_fields, start_log_context
 from orderbridge.messaging.attempts import Exchange, Settlement, begin_exchange, retry_or_bury
 from orderbridge.messaging.breaker import CircuitBreaker, RateLimiter
 from orderbridge.messaging.errors import PermanentError, TransientError
@@ -203,6 +204,8 @@ class Worker:
         return await self._db.claim(limit, self._kinds, blocked, probe=not expecting)
 
     async def _execute(self, job: JobView) -> None:
+        # Each job runs in its own task: every line logged for it carries these ids.
+        start_log_context(job_fields(job.id, job.kind, job.connection_id, job.payload))
         if not self.guard.admits(job):
             await self._db.release(job)
             return

@@ -9,12 +9,15 @@ from collections.abc import AsyncIterator
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from orderbridge import __version__
-from orderbridge.web import dashboard, shop
+from orderbridge.web import apidocs, dashboard, shop
 from orderbridge.web.deps import WebContext, api_key_cache
 from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.metrics import HubMetrics
+from orderbridge.web.observe import RequestObserver
+from orderbridge.web.openapi import install_openapi
 from orderbridge.web.routes import (
     connect,
     endpoints,
@@ -43,9 +46,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
 
 
+class HubApp(FastAPI):
+    """FastAPI with :class:`RequestObserver` around everything, Starlette's error
+    middleware included, so the request id, metrics and access line cover the 500s."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestObserver(super().build_middleware_stack(), self.state.metrics)
+
+
 def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     """The FastAPI app over ``context``; OpenAPI at ``/openapi.json``."""
-    app = FastAPI(
+    app = HubApp(
         title="orderbridge",
         version=__version__,
         description=(
@@ -57,6 +68,9 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
         # would otherwise look the global providers up, environment included, on every
         # request, a tenth of the cost of storing a webhook.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # Swagger UI and ReDoc come from the package (web/apidocs), not from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.context = context
     app.state.metrics = metrics
@@ -67,6 +81,8 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     for module in (storefront, endpoints, ops, connect, wix_ingress, location_ops):
         app.include_router(module.router)
     pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
+    app.include_router(apidocs.router)
+    install_openapi(app)
     app.include_router(shop.router)
     app.include_router(dashboard.router)
     return app

@@ -38,6 +38,7 @@ from starlette.responses import JSONResponse, Response
 
 from orderbridge.domain.errors import DomainError
 from orderbridge.domain.validation import ValidationProblem
+from orderbridge.web.allow import allowed_methods
 from orderbridge.web.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from orderbridge.web.schemas import ErrorBody, ErrorDetail, ProblemOut
 
@@ -232,9 +233,13 @@ def _http_exception_response(request: Request, exc: HTTPException) -> Response:
         message = f"nothing at {request.method} {request.url.path}"
     elif exc.status_code == 405 and message == phrase:
         message = f"{request.method} is not allowed on {request.url.path}"
+    headers = exc.headers
+    if exc.status_code == 405:  # every method of the path, not only one route's
+        allow = allowed_methods(request.app, request.url.path)
+        headers = {**(headers or {}), "Allow": allow} if allow else headers
     fallback = "internal_error" if exc.status_code >= 500 else "http_error"
     code = _CODE_BY_STATUS.get(exc.status_code, fallback)
-    return error_response(exc.status_code, error_body(code, message), exc.headers)
+    return error_response(exc.status_code, error_body(code, message), headers)
 
 
 async def handle_error(request: Request, exc: Exception) -> Response:

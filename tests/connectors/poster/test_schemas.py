@@ -83,7 +83,8 @@ def test_dish_modifier_groups_keep_their_limits() -> None:
 
 
 def test_settings_read_currency_and_timezone_in_both_spellings() -> None:
-    """The reference writes ``timezones`` and ``currency_code_iso``; the sandbox not."""
+    """Both the reference and the sandbox write ``timezones`` and ``currency_code_iso``
+    (``currency_code`` is the register's "грн."); older answers' spellings still read."""
     reference = PosterAccountSettings.model_validate(payload("reference_get_all_settings"))
     assert (reference.tz_name, reference.currency_iso) == ("Europe/Kiev", "UAH")
     sandbox = PosterAccountSettings.model_validate(payload("sandbox_get_all_settings"))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from orderbridge.sandboxes.poster.errors import PosterError
-from orderbridge.sandboxes.poster.sandbox import PosterSandbox
+from orderbridge.sandboxes.poster.sandbox import PosterSandbox, load_world
 from tests.sandboxes.poster.reference.replay import fresh_sandbox
 
 TOKEN = "687409:4164553abf6a031302898da7800b59fb"
@@ -272,3 +272,17 @@ def test_an_id_that_names_nothing_is_error_32(
     """The one not-found convention, whatever the answer's shape: 32 naming the field."""
     assert code_of(sandbox, method, **{field: 987654, "spot_name": "x"}) == (32, field)
     assert not sandbox.sink.events  # type: ignore[attr-defined]
+
+
+def test_the_seeded_world_survives_a_state_file(sandbox: PosterSandbox, tmp_path: Any) -> None:
+    """--state FILE: the world written and read back answers the same reports."""
+    sandbox.state_file = tmp_path / "poster.json"
+    sandbox.save()
+    again = PosterSandbox(load_world(sandbox.state_file), clock=sandbox.clock)
+    for method, params in (
+        ("dash.getAnalytics", {"dateFrom": "20170401", "dateTo": "20171130"}),
+        ("storage.getStorageLeftovers", {}),
+        ("finance.getAccounts", {}),
+        ("dash.getTransaction", {"transaction_id": 1950, "include_history": "true"}),
+    ):
+        assert again.call(method, TOKEN, params) == sandbox.call(method, TOKEN, params)

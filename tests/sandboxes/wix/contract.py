@@ -32,6 +32,10 @@ ORDERS_JSON = "wix-incubator/wix-rest-docs all/all-apis/orders.service.json"
 FULFILLMENTS_JSON = "wix-incubator/wix-rest-docs all/all-apis/order-fulfillments.service.json"
 LOCATIONS_JSON = "wix-incubator/wix-rest-docs all/all-apis/locations.service.json"
 OPERATIONS_SDK = "npm @wix/auto_sdk_restaurants_operations 1.0.101"
+MENUS_SDK = (
+    "npm @wix/auto_sdk_restaurants_{menus 1.0.82, sections 1.0.74, items 1.0.89, "
+    "item-variants 1.0.67, item-modifier-groups 1.0.75, item-modifiers 1.0.71}"
+)
 DOMAIN_EVENTS = "wix-incubator/wix-rest-docs guides/DomainEvents.md"
 
 
@@ -95,6 +99,7 @@ OPTIONAL = (
     "locations[].address.hint",
     "location.fax",
     "location.address.hint",
+    "pagingMetadata.cursors.next",
 )
 # Order paths no example shows but Wix's Order type has (npm @wix/auto_sdk_ecom_orders
 # 1.0.300, ``CreatedBy``): who created an order made through the API by an app.
@@ -220,6 +225,20 @@ COVERAGE: tuple[Covered, ...] = (
     ),
     Covered("Get / List Operations", OPERATIONS_SDK, "test_operations_conform"),
     Covered("Update Operation", OPERATIONS_SDK, "test_operations_conform"),
+    Covered(
+        "Menus, Sections, Items, Item Variants, Modifier Groups, Modifiers: Create, Get, "
+        "List, Update",
+        MENUS_SDK,
+        "test_menu_entities_conform",
+        "no REST example is published; `revision` strings, `businessLocationId(s)`",
+    ),
+    Covered("Bulk Create Items", MENUS_SDK, "test_menu_entities_conform"),
+    Covered(
+        "Search Orders",
+        f"{ORDERS_JSON}; npm @wix/auto_sdk_ecom_orders 1.0.300",
+        "test_search_orders_finds_an_order_by_its_external_id",
+        "which filter fields Wix supports is *unconfirmed*",
+    ),
     Covered("Webhook envelope (JWT)", DOMAIN_EVENTS, "test_every_event_conforms"),
     Covered("Order Created", ORDERS_JSON, "test_every_event_conforms", "entityEventSequence"),
     Covered("Order Approved", ORDERS_JSON, "test_every_event_conforms"),

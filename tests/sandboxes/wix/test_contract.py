@@ -21,6 +21,8 @@ from tests.sandboxes.wix.contract import (
     DOC,
     END,
     conforms,
+    order_shape,
+    problems,
     shape,
     with_table,
 )
@@ -218,6 +220,65 @@ def test_operations_conform(live: Live) -> None:
     request["operation"]["revision"] = got["operation"]["revision"]
     updated = ok(client.patch(path, json=request, headers=AUTH))
     assert conforms(updated, "update_operation_response") == []
+
+
+MENU_KINDS = {  # the entity's name in bodies → its API, in the order the hub publishes
+    "variant": "/restaurants/item-variants/v1/variants",
+    "modifier": "/restaurants/item-modifiers/v1/modifiers",
+    "modifierGroup": "/restaurants/item-modifier-group/v1/modifier-groups",
+    "item": "/restaurants/menus-item/v1/items",
+    "section": "/restaurants/menus-section/v1/sections",
+    "menu": "/restaurants/menus-menu/v1/menus",
+}
+
+
+def test_menu_entities_conform() -> None:
+    """Each Menus API takes the documented request and answers the documented entity
+    (fixture ids replaced by the ones the sandbox gave the entities they name)."""
+    client = TestClient(create_app(WixSandbox(fresh_world())))
+    ids: dict[str, str] = {}
+    for kind, path in MENU_KINDS.items():
+        request = json.loads(_renamed(json.dumps(wix_payload(f"menus_{kind}_create_request")), ids))
+        created = ok(client.post(path, json=request, headers=AUTH))
+        assert conforms(created, f"menus_{kind}_response") == [], kind
+        documented_id = wix_payload(f"menus_{kind}_response")[kind]["id"]
+        ids[documented_id] = created[kind]["id"]
+        one = ok(client.get(f"{path}/{created[kind]['id']}", headers=AUTH))
+        assert conforms(one, f"menus_{kind}_response") == [], kind
+        listed = ok(client.get(path, headers=AUTH))
+        assert conforms(listed, f"menus_{kind}_list_response") == [], kind
+        update = json.loads(_renamed(json.dumps(wix_payload(f"menus_{kind}_update_request")), ids))
+        updated = ok(client.patch(f"{path}/{created[kind]['id']}", json=update, headers=AUTH))
+        assert conforms(updated, f"menus_{kind}_response") == [], kind
+        assert updated[kind]["revision"] == "2"
+    item = json.loads(_renamed(json.dumps(wix_payload("menus_item_create_request")), ids))
+    bulk = ok(
+        client.post(
+            "/restaurants/menus-item/v1/bulk/items/create",
+            json={"items": [item["item"]], "returnEntity": True},
+            headers=AUTH,
+        )
+    )
+    assert conforms(bulk, "menus_item_bulk_create_response") == []
+
+
+def _renamed(text: str, ids: dict[str, str]) -> str:
+    for documented, given in ids.items():
+        text = text.replace(documented, given)
+    return text
+
+
+def test_search_orders_finds_an_order_by_its_external_id(live: Live) -> None:
+    client, _, menu = live
+    request = _create_request(menu)
+    created = ok(client.post("/ecom/v1/orders", json=request, headers=AUTH))["order"]
+    _checkout(client, menu)
+    external = request["order"]["channelInfo"]["externalOrderId"]
+    search = {"filter": {"channelInfo.externalOrderId": {"$eq": external}}}
+    found = ok(client.post("/ecom/v1/orders/search", json={"search": search}, headers=AUTH))
+    assert [o["id"] for o in found["orders"]] == [created["id"]]
+    assert found["metadata"] == {"count": 1, "cursors": {}, "hasNext": False}
+    assert problems(shape(found["orders"][0]), order_shape()) == []
 
 
 EVENT_FIXTURES = {

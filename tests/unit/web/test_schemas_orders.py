@@ -206,6 +206,13 @@ def test_a_naive_fulfilment_time_is_refused() -> None:
     assert errors(body) == [("timezone_aware", "fulfillment.time")]
 
 
+@pytest.mark.parametrize("number", [0, 1763815800, 1.5, True])
+def test_a_fulfilment_time_as_a_number_is_refused_not_read_as_unix_time(number: object) -> None:
+    """Found by schemathesis: ``"time": 0`` was accepted as 1970-01-01."""
+    body = order_body(fulfillment={"type": "pickup", "time": number})
+    assert errors(body) == [("datetime_type", "fulfillment.time")]
+
+
 def test_an_international_phone_is_normalised_during_validation() -> None:
     order = OrderIn.model_validate(order_body())
     assert order.customer.phone == "+380671234567"

@@ -189,7 +189,7 @@ def _bar(account: Account) -> None:
         recipe=[(93, "Aperol", "l", 60, 2500), (94, "Просекко", "l", 90, 3000)],
     )
     add_dish(
-        account, 177, "Негроні", 39, 24000, recipe=[(97, "Джин", "l", 30, 1500)], hidden_at=[1]
+        account, 179, "Негроні", 39, 24000, recipe=[(97, "Джин", "l", 30, 1500)], hidden_at=[1]
     )
     add_dish(
         account,

@@ -49,6 +49,9 @@ def _prepack(account: Account, product_id: int, name: str, rows: list, out: int)
         for ing, ing_name, unit, gross, net, cost in rows
     ]
     recipe[0]["pr_in_cook"] = "1" if product_id == 167 else "0"
+    if product_id in account.products:
+        # A pinned id must not silently replace a café dish (it once hid the Negroni).
+        raise ValueError(f"product {product_id} is seeded twice")
     account.products[product_id] = Product(
         product_id=product_id,
         product_name=name,
@@ -266,19 +269,10 @@ def seed_documents(account: Account) -> None:
                         lines=_lines(("p", (64, 65, 167, 919)[n % 4], 1 + n % 3, 0)))
         )  # fmt: skip
     for doc in docs:
-        if isinstance(doc, Supply):
-            account.supplies[doc.supply_id] = doc
-        elif isinstance(doc, Moving):
-            account.movings[doc.moving_id] = doc
-        elif isinstance(doc, Waste):
-            account.wastes[doc.waste_id] = doc
-        else:
+        if isinstance(doc, Manufacture):
             for line in doc.lines:
                 line.type_code = 1 if account.products[line.item_id].type == 1 else 2
-            account.manufactures[doc.manufacture_id] = doc
-        stock_docs.post(account, doc)
-    for sequence, used in (("supply", 51), ("moving", 16), ("waste", 60), ("manufacture", 18)):
-        account.bump_counter(sequence, used)
+        stock_docs.save(account, doc)
     for inventory_id, start, end, total in (
         (1, "2013-08-09 16:30:13", "2015-02-05 13:10:26", -21236),
         (2, "2015-02-05 13:10:26", "2015-08-12 19:07:08", 104384),

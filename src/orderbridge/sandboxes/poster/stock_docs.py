@@ -102,6 +102,33 @@ def _manufactured(
     return moves
 
 
+_STORES = {
+    "supply": "supplies",
+    "moving": "movings",
+    "waste": "wastes",
+    "manufacture": "manufactures",
+}
+
+
+def save(account: Account, document: Document, emit: stock_ledger.Emit | None = None) -> int:
+    """Keep ``document`` (a new one, id 0, gets the next id of its kind) and post it;
+    answers its id."""
+    doc, doc_id = _doc(document)
+    if not doc_id:
+        doc_id = account.next_id(doc)
+        setattr(document, f"{doc}_id", doc_id)
+    account.bump_counter(doc, doc_id)
+    getattr(account, _STORES[doc])[doc_id] = document
+    post(account, document, emit)
+    return doc_id
+
+
+def remove(account: Account, document: Document, emit: stock_ledger.Emit | None = None) -> None:
+    """Mark ``document`` removed and take back its moves."""
+    document.deleted = True
+    unpost(account, document, emit)
+
+
 def post(account: Account, document: Document, emit: stock_ledger.Emit | None = None) -> None:
     """Record ``document``'s moves, replacing those of its earlier version."""
     doc, doc_id = _doc(document)

@@ -44,6 +44,7 @@ from orderbridge.connectors.poster.webhooks import (
     needs_work,
     verify_webhook,
 )
+from orderbridge.log_context import bind_log_context
 from orderbridge.messaging.inbox_writer import Inbound, InboxWriter
 from orderbridge.messaging.outbox import NewJob
 from orderbridge.storage import admin
@@ -165,6 +166,7 @@ class PosterIngress:
         if found is None:
             _unconnected(self._metrics, payload, app_secret)
             return
+        bind_log_context(connection_id=found.connection_id)  # in the request's log lines
         if hook is None:
             hook = _verify(self._metrics, payload, _secret_of(found, app_secret))
         command = classify(hook)

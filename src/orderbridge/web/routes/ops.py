@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
 
@@ -21,6 +21,8 @@ from orderbridge.web.routes.storefront import ERRORS, api_error
 from orderbridge.web.schemas import OrderOut
 
 router = APIRouter(responses=ERRORS)
+MAX_OFFSET = 1_000_000_000
+MAX_JOB_ID = 2**63 - 1  # a signed 64-bit integer, what both databases store
 
 
 @router.get("/health", tags=["operations"])
@@ -54,7 +56,8 @@ def list_dead_letters(
     ctx: Context,
     who: AdminCaller,
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    # Bounded so no integer the database cannot hold reaches it (a 500 otherwise).
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> dict[str, Any]:
     """The tenant's dead jobs, newest first (hub-wide jobs such as sweeps belong to no
     tenant and are not listed here)."""
@@ -64,7 +67,9 @@ def list_dead_letters(
 
 
 @router.post("/api/v1/admin/deadletters/{job_id}/retry", tags=["operations"])
-def retry_dead_letter(job_id: int, ctx: Context, who: AdminCaller) -> dict[str, Any]:
+def retry_dead_letter(
+    job_id: Annotated[int, Path(ge=1, le=MAX_JOB_ID)], ctx: Context, who: AdminCaller
+) -> dict[str, Any]:
     with ctx.sessions() as session, session.begin():
         if not jobs.owns_dead(session, who.tenant_id, job_id):
             raise ApiError(404, "unknown_deadletter", "no dead letter with that id", "job_id")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Request, Response
 
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.errors import DomainError
+from orderbridge.log_context import bind_log_context
 from orderbridge.ports import DuplicateKey, LocationRecord
 from orderbridge.services import locations as location_service
 from orderbridge.services import orders as order_service
@@ -27,6 +28,7 @@ from orderbridge.web.convert import (
 )
 from orderbridge.web.deps import AnyCaller, Context
 from orderbridge.web.errors import ApiError
+from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.schemas import (
     ErrorBody,
     LocationOut,
@@ -129,9 +131,15 @@ def read_menu(
     return out
 
 
+def _count(request: Request, source: str, outcome: str) -> None:
+    metrics: HubMetrics = request.app.state.metrics
+    metrics.count_ingested(source, outcome)
+
+
 @router.post("/orders", status_code=201, response_model=OrderOut, tags=["orders"])
 def create_order(
     body: OrderIn,
+    request: Request,
     ctx: Context,
     who: AnyCaller,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
@@ -165,10 +173,13 @@ def create_order(
         except DuplicateKey:
             continue
         except ServiceError as error:
+            _count(request, "storefront_order", "rejected")
             raise api_error(error) from None
     else:
         raise ApiError(409, "duplicate_order", "the order is being placed by a parallel request")
+    _count(request, "storefront_order", "stored" if placed.created else "duplicate")
     out = order_to_out(placed.stored.order, updated_at=placed.stored.updated_at)
+    bind_log_context(order_id=out.id)
     headers = {"Location": f"/api/v1/orders/{out.id}"}
     if not placed.created:
         headers["Idempotent-Replayed"] = "true"
@@ -211,7 +222,7 @@ def cancel_order(order_id: str, ctx: Context, who: AnyCaller) -> OrderOut:
 
 @router.post("/reservations", status_code=201, response_model=ReservationOut, tags=["reservations"])
 def create_reservation(
-    body: ReservationIn, response: Response, ctx: Context, who: AnyCaller
+    body: ReservationIn, request: Request, response: Response, ctx: Context, who: AnyCaller
 ) -> ReservationOut:
     now = ctx.clock()
     try:
@@ -233,9 +244,12 @@ def create_reservation(
                 now=now,
             )
     except ServiceError as error:
+        _count(request, "storefront_reservation", "rejected")
         raise api_error(error) from None
     except DuplicateKey:
         raise ApiError(409, "duplicate_reservation", "placed by a parallel request") from None
+    _count(request, "storefront_reservation", "stored" if created else "duplicate")
+    bind_log_context(reservation_id=stored.reservation.id)
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
     return reservation_to_out(stored.reservation, updated_at=stored.updated_at)

@@ -15,11 +15,13 @@ guessed at, because a client that sends strings for numbers has a bug worth seei
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -72,8 +74,22 @@ Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)]
 Amount = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT, description="minor units")]
 Quantity = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(examples=["UAH"])]
-Moment = Annotated[AwareDatetime, Field(examples=["2026-11-22T18:30:00+02:00"])]
-"""A moment with its UTC offset; a naive ``2026-11-22T18:30:00`` is refused."""
+
+
+def _moment_as_text(value: Any) -> Any:
+    # Pydantic would read a number as Unix time: ``"time": 0`` was an order for 1970.
+    if not isinstance(value, str | datetime):
+        raise PydanticCustomError("datetime_type", "Input should be an ISO 8601 date-time")
+    return value
+
+
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_moment_as_text),
+    Field(examples=["2026-11-22T18:30:00+02:00"]),
+]
+"""A moment with its UTC offset, as ISO 8601 text; a naive ``2026-11-22T18:30:00`` and a
+number are refused."""
 
 
 def _phone_region(info: ValidationInfo) -> str | None:

@@ -61,6 +61,12 @@ def truthy(params: Params, key: str) -> bool:
     return bool(value) and not isinstance(value, dict | list)
 
 
+def employee_name(account: Account, user_id: int) -> str:
+    """An employee's name (a waiter's, a storekeeper's); "" for nobody."""
+    found = account.employees.get(user_id)
+    return found.name if found else ""
+
+
 # Dates -----------------------------------------------------------------------------
 
 MONTH = timedelta(days=30)

@@ -18,7 +18,7 @@ from typing import Any
 from orderbridge.sandboxes.poster.context import CallContext
 from orderbridge.sandboxes.poster.errors import PosterError
 from orderbridge.sandboxes.poster.methods.common import period
-from orderbridge.sandboxes.poster.methods.dash_sales import Sale, four, lines, sales
+from orderbridge.sandboxes.poster.methods.dash_sales import Sale, by_client, four, lines, sales
 from orderbridge.sandboxes.poster.params import Params
 from orderbridge.sandboxes.poster.state import Account
 
@@ -166,21 +166,12 @@ def _per_waiter(account: Account, found: list[Sale]) -> list[dict[str, Any]]:
 
 
 def _per_client(account: Account, found: list[Sale]) -> list[dict[str, Any]]:
-    groups: dict[int, list[Sale]] = defaultdict(list)
-    for sale in found:
-        if sale.tx.client_id:
-            groups[sale.tx.client_id].append(sale)
     rows = []
-    for client_id, group in sorted(groups.items()):
-        client = account.clients.get(client_id)
+    for head, group in by_client(account, found):
+        client = account.clients.get(int(head["client_id"]))
         rows.append(
             {
-                "client_id": str(client_id),
-                "firstname": client.firstname if client else "",
-                "lastname": client.lastname if client else "",
-                "sum": str(sum(s.tx.sum for s in group)),
-                "profit": str(sum(s.profit for s in group)),
-                "revenue": str(sum(s.revenue for s in group)),
+                **head,
                 "payed_cash": str(sum(s.tx.payed_cash for s in group)),
                 "payed_card": str(sum(s.tx.payed_card for s in group)),
                 "payed_third_party": str(sum(s.tx.payed_third_party for s in group)),

@@ -18,6 +18,7 @@ from orderbridge.sandboxes.poster.errors import PosterError, not_found
 from orderbridge.sandboxes.poster.methods.common import (
     YMD,
     decimals,
+    employee_name,
     hryvnias,
     local_date,
     local_time,
@@ -36,11 +37,6 @@ from orderbridge.sandboxes.poster.state_stock import StockMove
 
 # MySQL's zero date, what Poster shows for "never" in its date strings.
 NO_DATE = "0000-00-00 00:00:00"
-
-
-def waiter(account: Account, user_id: int) -> str:
-    employee = account.employees.get(user_id)
-    return employee.name if employee else f"Користувач {user_id}"
 
 
 def profit(tx: Transaction) -> int:
@@ -105,7 +101,7 @@ def dash_view(account: Account, tx: Transaction, params: Params) -> dict[str, An
         "sum": str(tx.sum),
         "spot_id": str(tx.spot_id),
         "table_id": str(tx.table_id),
-        "name": waiter(account, tx.user_id),
+        "name": employee_name(account, tx.user_id),
         "user_id": str(tx.user_id),
         "client_id": str(tx.client_id),
         "card_number": (client.card_number if client else "") or "0",

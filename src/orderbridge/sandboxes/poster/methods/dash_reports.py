@@ -13,10 +13,9 @@ from collections import defaultdict
 from typing import Any
 
 from orderbridge.sandboxes.poster.context import CallContext, Handler
-from orderbridge.sandboxes.poster.methods import dash_checks
-from orderbridge.sandboxes.poster.methods.common import YMD, hryvnias, period
+from orderbridge.sandboxes.poster.methods.common import YMD, employee_name, hryvnias, period
 from orderbridge.sandboxes.poster.methods.dash_analytics import get_analytics
-from orderbridge.sandboxes.poster.methods.dash_sales import LineSale, Sale, lines, sales
+from orderbridge.sandboxes.poster.methods.dash_sales import LineSale, Sale, by_client, lines, sales
 from orderbridge.sandboxes.poster.methods.menu_shapes import HOME_SCREEN, nested_set
 from orderbridge.sandboxes.poster.params import Params
 
@@ -114,27 +113,10 @@ def _average(group: list[Sale]) -> float:
 
 def get_clients_sales(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
     """dash.getClientsSales: per customer on the checks."""
-    account = ctx.account
-    groups: dict[int, list[Sale]] = defaultdict(list)
-    for sale in _sales(ctx, params):
-        if sale.tx.client_id:
-            groups[sale.tx.client_id].append(sale)
-    rows = []
-    for client_id, group in sorted(groups.items()):
-        client = account.clients.get(client_id)
-        rows.append(
-            {
-                "client_id": str(client_id),
-                "firstname": client.firstname if client else "",
-                "lastname": client.lastname if client else "",
-                "sum": str(sum(s.tx.sum for s in group)),
-                "profit": str(sum(s.profit for s in group)),
-                "revenue": str(sum(s.revenue for s in group)),
-                "clients": str(len(group)),
-                "middle_invoice": _average(group),
-            }
-        )
-    return rows
+    return [
+        {**head, "clients": str(len(group)), "middle_invoice": _average(group)}
+        for head, group in by_client(ctx.account, _sales(ctx, params))
+    ]
 
 
 def get_waiters_sales(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
@@ -145,7 +127,7 @@ def get_waiters_sales(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
     return [
         {
             "user_id": str(user_id),
-            "name": dash_checks.waiter(ctx.account, user_id),
+            "name": employee_name(ctx.account, user_id),
             "profit": str(sum(s.profit for s in group)),
             "revenue": str(sum(s.revenue for s in group)),
             "clients": str(len(group)),

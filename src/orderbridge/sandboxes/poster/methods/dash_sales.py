@@ -84,6 +84,28 @@ def lines(account: Account, found: list[Sale]) -> Iterator[LineSale]:
             yield LineSale(sale, line, account.products.get(line.product_id))
 
 
+def by_client(account: Account, found: list[Sale]) -> list[tuple[dict[str, str], list[Sale]]]:
+    """The checks with a customer, per customer (oldest id first), with the customer's
+    row head: id, names and the totals every per-customer report shows."""
+    groups: dict[int, list[Sale]] = {}
+    for sale in found:
+        if sale.tx.client_id:
+            groups.setdefault(sale.tx.client_id, []).append(sale)
+    result = []
+    for client_id, group in sorted(groups.items()):
+        client = account.clients.get(client_id)
+        head = {
+            "client_id": str(client_id),
+            "firstname": client.firstname if client else "",
+            "lastname": client.lastname if client else "",
+            "sum": str(sum(s.tx.sum for s in group)),
+            "profit": str(sum(s.profit for s in group)),
+            "revenue": str(sum(s.revenue for s in group)),
+        }
+        result.append((head, group))
+    return result
+
+
 def four(kopecks: float) -> str:
     """Hryvnias as dash.getAnalytics writes them: ``"169255.7100"``."""
     return f"{kopecks / 100:.4f}"

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from orderbridge.sandboxes.poster import shifts
+from orderbridge.sandboxes.poster.checks import now_ms
 from orderbridge.sandboxes.poster.context import CallContext, Handler
 from orderbridge.sandboxes.poster.errors import PosterError, missing
 from orderbridge.sandboxes.poster.methods.common import (
@@ -36,12 +37,8 @@ from orderbridge.sandboxes.poster.state_finance import (
 BINDING_SHIFT_TRANSACTION = 14  # finance.getTransactions' binding_type
 
 
-def _now(ctx: CallContext) -> int:
-    return int(ctx.clock().timestamp() * 1000)
-
-
 def shift_view(ctx: CallContext, shift: CashShift, *, listed: bool) -> dict[str, Any]:
-    t = shifts.takings(ctx.account, shift, _now(ctx))
+    t = shifts.takings(ctx.account, shift, now_ms(ctx))
     view: dict[str, Any] = {
         "cash_shift_id": shift.cash_shift_id,
         "spot_id": shift.spot_id,
@@ -91,7 +88,7 @@ def get_cash_shift(ctx: CallContext, params: Params) -> dict[str, Any]:
 def _time(ctx: CallContext, params: Params) -> int:
     moment = parse_minutes(params.str("time"), "time")
     if moment is None:
-        return _now(ctx)
+        return now_ms(ctx)
     return int(moment.replace(tzinfo=zone(ctx.account)).timestamp() * 1000)
 
 
@@ -243,11 +240,8 @@ def _fields(ctx: CallContext, params: Params, current: ShiftTransaction | None) 
     }
 
 
-def create_shift_transaction(ctx: CallContext, params: Params) -> dict[str, int]:
-    """finance.createCashShiftTransaction: an income, expense or safe drop."""
-    shift = _shift(ctx.account, params.req_int("cash_shift_id"), "cash_shift_id")
-    fields = _fields(ctx, params, None)
-    tr = shifts.add_transaction(
+def _add(ctx: CallContext, shift: CashShift, fields: dict[str, Any]) -> ShiftTransaction:
+    return shifts.add_transaction(
         ctx,
         ctx.account,
         shift,
@@ -259,6 +253,13 @@ def create_shift_transaction(ctx: CallContext, params: Params) -> dict[str, int]
         category_id=fields["category_id"],
         is_fiscal=fields["is_fiscal"],
     )
+
+
+def create_shift_transaction(ctx: CallContext, params: Params) -> dict[str, int]:
+    """finance.createCashShiftTransaction: an income, expense or safe drop."""
+    shift = _shift(ctx.account, params.req_int("cash_shift_id"), "cash_shift_id")
+    fields = _fields(ctx, params, None)
+    tr = _add(ctx, shift, fields)
     _book(ctx, tr, shift)
     return {"cash_shift_transaction_id": tr.shift_tr_id}
 
@@ -283,21 +284,10 @@ def update_shift_transaction(ctx: CallContext, params: Params) -> dict[str, int]
     old = _editable(ctx, params)
     shift = ctx.account.cash_shifts[old.shift_id]
     fields = _fields(ctx, params, old)
-    now = _now(ctx)
+    now = now_ms(ctx)
     old.edit = 1
     _unbook(ctx, old)
-    tr = shifts.add_transaction(
-        ctx,
-        ctx.account,
-        shift,
-        fields["type"],
-        fields["tr_amount"],
-        fields["time"],
-        user_id=fields["user_id"],
-        comment=fields["comment"],
-        category_id=fields["category_id"],
-        is_fiscal=fields["is_fiscal"],
-    )
+    tr = _add(ctx, shift, fields)
     tr.shift_tr_id_edit, tr.user_id_edit, tr.edit_time = old.shift_tr_id, fields["user_id"], now
     _book(ctx, tr, shift)
     return {"cash_shift_transaction_id": tr.shift_tr_id}

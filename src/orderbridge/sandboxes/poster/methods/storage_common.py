@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from orderbridge.sandboxes.poster.context import CallContext, Envelope
+from orderbridge.sandboxes.poster.context import Envelope
 from orderbridge.sandboxes.poster.errors import PosterError, missing, not_found
 from orderbridge.sandboxes.poster.methods.common import live, to_kopecks
 from orderbridge.sandboxes.poster.params import Params, as_list, to_float, to_int
@@ -147,13 +147,3 @@ def item_ingredient_id(account: Account, kind: str, item_id: int, modificator_id
 def storage_name(account: Account, storage_id: int) -> str:
     found = account.storages.get(storage_id)
     return found.storage_name if found else ""
-
-
-def user_name(account: Account, user_id: int) -> str:
-    found = account.employees.get(user_id)
-    return found.name if found else ""
-
-
-def announce(ctx: CallContext) -> Any:
-    """The stock webhook emitter for the ledger."""
-    return ctx.emit

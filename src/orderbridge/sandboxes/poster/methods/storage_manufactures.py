@@ -134,20 +134,13 @@ def _manufacture(ctx: CallContext, params: Params, current: Manufacture | None) 
 
 def create_manufacture(ctx: CallContext, params: Params) -> int:
     """storage.createManufacture: the new manufacture's id."""
-    manufacture = _manufacture(ctx, params, None)
-    manufacture.manufacture_id = ctx.account.next_id("manufacture")
-    ctx.account.manufactures[manufacture.manufacture_id] = manufacture
-    stock_docs.post(ctx.account, manufacture, ctx.emit)
-    return manufacture.manufacture_id
+    return stock_docs.save(ctx.account, _manufacture(ctx, params, None), ctx.emit)
 
 
 def update_manufacture(ctx: CallContext, params: Params) -> int:
     """storage.updateManufacture: replaced as sent; answers its id."""
     current = live(ctx.account.manufactures, params.req_int("manufacture_id"), "manufacture_id")
-    manufacture = _manufacture(ctx, params, current)
-    ctx.account.manufactures[manufacture.manufacture_id] = manufacture
-    stock_docs.post(ctx.account, manufacture, ctx.emit)
-    return manufacture.manufacture_id
+    return stock_docs.save(ctx.account, _manufacture(ctx, params, current), ctx.emit)
 
 
 METHODS: dict[str, Handler] = {

@@ -15,6 +15,7 @@ from orderbridge.sandboxes.poster.context import CallContext, Envelope, Handler
 from orderbridge.sandboxes.poster.errors import PosterError
 from orderbridge.sandboxes.poster.methods.common import (
     decimals,
+    employee_name,
     hryvnias,
     live,
     local_time,
@@ -35,7 +36,6 @@ from orderbridge.sandboxes.poster.methods.storage_common import (
     section,
     storage,
     storage_name,
-    user_name,
 )
 from orderbridge.sandboxes.poster.params import Params
 from orderbridge.sandboxes.poster.state import Account
@@ -58,7 +58,7 @@ def moving_view(account: Account, moving: Moving) -> dict[str, Any]:
         "to_storage": moving.to_storage,
         "to_storage_name": storage_name(account, moving.to_storage),
         "user_id": moving.user_id,
-        "user_name": user_name(account, moving.user_id),
+        "user_name": employee_name(account, moving.user_id),
         "sum": _moving_sum(moving),
     }
 
@@ -123,28 +123,20 @@ def _moving(ctx: CallContext, params: Params, current: Moving | None) -> Moving:
 
 def create_moving(ctx: CallContext, params: Params) -> Envelope:
     """storage.createMoving: ``{"success": 1, "response": id}``."""
-    moving = _moving(ctx, params, None)
-    moving.moving_id = ctx.account.next_id("moving")
-    ctx.account.movings[moving.moving_id] = moving
-    stock_docs.post(ctx.account, moving, ctx.emit)
-    return ok(moving.moving_id)
+    return ok(stock_docs.save(ctx.account, _moving(ctx, params, None), ctx.emit))
 
 
 def update_moving(ctx: CallContext, params: Params) -> Envelope:
     """storage.updateMoving."""
     head = section(params, "moving")
     current = live(ctx.account.movings, head.req_int("moving_id"), "moving_id")
-    moving = _moving(ctx, params, current)
-    ctx.account.movings[moving.moving_id] = moving
-    stock_docs.post(ctx.account, moving, ctx.emit)
-    return ok(moving.moving_id)
+    return ok(stock_docs.save(ctx.account, _moving(ctx, params, current), ctx.emit))
 
 
 def delete_moving(ctx: CallContext, params: Params) -> Envelope:
     """storage.deleteMoving: the stock goes back where it was."""
     moving = live(ctx.account.movings, params.req_int("moving_id"), "moving_id")
-    moving.deleted = True
-    stock_docs.unpost(ctx.account, moving, ctx.emit)
+    stock_docs.remove(ctx.account, moving, ctx.emit)
     return ok()
 
 
@@ -168,28 +160,20 @@ def _waste(ctx: CallContext, params: Params, current: Waste | None) -> Waste:
 
 def create_write_off(ctx: CallContext, params: Params) -> Envelope:
     """storage.createWriteOff: a manual waste; ``{"success": 1, "response": id}``."""
-    waste = _waste(ctx, params, None)
-    waste.waste_id = ctx.account.next_id("waste")
-    ctx.account.wastes[waste.waste_id] = waste
-    stock_docs.post(ctx.account, waste, ctx.emit)
-    return ok(waste.waste_id)
+    return ok(stock_docs.save(ctx.account, _waste(ctx, params, None), ctx.emit))
 
 
 def update_write_off(ctx: CallContext, params: Params) -> Envelope:
     """storage.updateWriteOff: the waste ``write_off[id]`` names, replaced."""
     head = section(params, "write_off")
     current = live(ctx.account.wastes, head.req_int("id"), "id")
-    waste = _waste(ctx, params, current)
-    ctx.account.wastes[waste.waste_id] = waste
-    stock_docs.post(ctx.account, waste, ctx.emit)
-    return ok(waste.waste_id)
+    return ok(stock_docs.save(ctx.account, _waste(ctx, params, current), ctx.emit))
 
 
 def delete_write_off(ctx: CallContext, params: Params) -> Envelope:
     """storage.deleteWriteOff: what it wasted comes back."""
     waste = live(ctx.account.wastes, params.req_int("write_off_id"), "write_off_id")
-    waste.deleted = True
-    stock_docs.unpost(ctx.account, waste, ctx.emit)
+    stock_docs.remove(ctx.account, waste, ctx.emit)
     return ok()
 
 
@@ -306,7 +290,7 @@ def get_ingredient_write_off(ctx: CallContext, params: Params) -> list[dict[str,
                 "product_name": item_name(account, "product", move.product_id)
                 if move.product_id
                 else "",
-                "name": user_name(account, move.user_id),
+                "name": employee_name(account, move.user_id),
             }
         )
     return rows

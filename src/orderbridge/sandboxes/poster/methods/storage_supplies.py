@@ -133,28 +133,21 @@ def _average_costs(account: Account, supply: Supply) -> None:
 def create_supply(ctx: CallContext, params: Params) -> Envelope:
     """storage.createSupply: ``{"success": 1, "response": id}``."""
     supply = _supply(ctx, params, None)
-    supply.supply_id = ctx.account.next_id("supply")
     _average_costs(ctx.account, supply)
-    ctx.account.supplies[supply.supply_id] = supply
-    stock_docs.post(ctx.account, supply, ctx.emit)
-    return ok(supply.supply_id)
+    return ok(stock_docs.save(ctx.account, supply, ctx.emit))
 
 
 def update_supply(ctx: CallContext, params: Params) -> Envelope:
     """storage.updateSupply: the answer's id is a string, as the reference's example."""
     head = section(params, "supply")
     current = live(ctx.account.supplies, head.req_int("supply_id"), "supply_id")
-    supply = _supply(ctx, params, current)
-    ctx.account.supplies[supply.supply_id] = supply
-    stock_docs.post(ctx.account, supply, ctx.emit)
-    return ok(str(supply.supply_id))
+    return ok(str(stock_docs.save(ctx.account, _supply(ctx, params, current), ctx.emit)))
 
 
 def delete_supply(ctx: CallContext, params: Params) -> Envelope:
     """storage.deleteSupply: what it brought leaves the stock."""
     supply = live(ctx.account.supplies, params.req_int("supply_id"), "supply_id")
-    supply.deleted = True
-    stock_docs.unpost(ctx.account, supply, ctx.emit)
+    stock_docs.remove(ctx.account, supply, ctx.emit)
     return ok()
 
 
