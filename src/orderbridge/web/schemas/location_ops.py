@@ -9,10 +9,12 @@ hours of one date (no intervals: closed that day).
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from orderbridge.domain.availability import SnoozeTarget
 from orderbridge.domain.order_money import ChargeKind
@@ -23,6 +25,20 @@ ClockTime = Annotated[
     StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"),
     Field(examples=["09:00"]),
 ]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_as_text(value: Any) -> Any:
+    # Pydantic would read a number (or "0") as Unix time: ``"date": 0`` was 1970-01-01.
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_type", "Input should be an ISO 8601 date (YYYY-MM-DD)")
+
+
+CalendarDate = Annotated[date, BeforeValidator(_date_as_text), Field(examples=["2026-12-31"])]
+"""A date as ISO 8601 text (``"2026-12-31"``); a number is refused."""
+
 MAX_INTERVALS = 6
 MAX_EXCEPTIONS = 366
 MAX_SNOOZE_TARGETS = 200
@@ -53,7 +69,7 @@ class WeeklyIO(InModel):
 class ExceptionIO(InModel):
     """Other hours on one date: a holiday (no intervals) or a short day."""
 
-    date: date
+    date: CalendarDate
     intervals: Intervals = Field(default_factory=list)
     reason: Name = ""
 
