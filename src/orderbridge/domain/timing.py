@@ -45,6 +45,12 @@ class TimingSettings:
                 raise InvalidValueError(f"{name} must be 0..{MAX_LEAD_MINUTES} minutes", field=name)
 
 
+def prep_minutes(settings: TimingSettings, status: LocationStatus) -> int:
+    """The minutes an order takes now: the preparation time plus busy mode's extra."""
+    extra = status.busy.extra_minutes if status.busy else 0
+    return int(settings.prep_time.total_seconds() // 60) + extra
+
+
 @dataclass(frozen=True, slots=True)
 class TimePlan:
     """What to do with an order's time.

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from orderbridge.domain.errors import InvalidValueError
 from orderbridge.domain.locations import Location, LocationStatus
-from orderbridge.domain.timing import TimingSettings
+from orderbridge.domain.timing import TimingSettings, prep_minutes
 from orderbridge.web.convert_hours import busy_out, schedule_to_hours
 from orderbridge.web.schemas import LocationOut, LocationStatusIn
 
@@ -24,10 +24,7 @@ def location_to_out(
 ) -> LocationOut:
     """A location for ``GET /api/v1/locations``, with ``status`` computed by the caller
     (``now`` adds the hours' next opening and closing, ``timing`` the preparation time)."""
-    prep = None
-    if timing is not None:
-        extra = status.busy.extra_minutes if status.busy else 0
-        prep = int(timing.prep_time.total_seconds() // 60) + extra
+    prep = None if timing is None else prep_minutes(timing, status)
     return LocationOut(
         id=location.id,
         name=location.name,
