@@ -67,13 +67,7 @@ def announce(uow: UnitOfWork, record: LocationRecord, *, now: datetime) -> None:
         key=f"location:{location.id}",
         at=now,
     )
-    for channel in uow.channel_connections(location.id):
-        uow.enqueue(
-            LOCATION_STATUS,
-            {"location_id": location.id, "connection_id": channel.id},
-            key=f"status:{channel.id}:{location.id}",
-            connection_id=channel.id,
-        )
+    tell_channels(uow, location.id)
     ends = [
         state.until
         for state in (location.pause_state, location.busy_state)
@@ -90,6 +84,19 @@ def announce(uow: UnitOfWork, record: LocationRecord, *, now: datetime) -> None:
                 run_after=end,
             )
     location.events.clear()
+
+
+def tell_channels(uow: UnitOfWork, location_id: str) -> None:
+    """A ``channel.location_status`` job per channel connection of the location: its
+    status, hours and preparation time pushed and read back (in the caller's
+    transaction). Also for a change of the preparation time alone."""
+    for channel in uow.channel_connections(location_id):
+        uow.enqueue(
+            LOCATION_STATUS,
+            {"location_id": location_id, "connection_id": channel.id},
+            key=f"status:{channel.id}:{location_id}",
+            connection_id=channel.id,
+        )
 
 
 def status_summary(location: Location, now: datetime) -> dict[str, Any]:

@@ -256,6 +256,9 @@ def change_ordering(
             promotions=body.promotions if body.promotions is not None else current.promotions,
         )
         tx.save_ordering_options(location_id, options)
+        if options.timing.prep_time != timing.prep_time:
+            # Channels show the preparation time (Wix's operation): push the new one.
+            location_service.tell_channels(tx, location_id)
         tx.commit()
     return _ordering_out(options)
 
