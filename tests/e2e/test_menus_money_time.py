@@ -21,7 +21,12 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from orderbridge.sandboxes.wix.seed import ACCESS_TOKEN, LOCATION_ID, OPERATION_ID
+from orderbridge.sandboxes.wix.seed import (
+    ACCESS_TOKEN,
+    LOCATION_ID,
+    OPERATION_ID,
+    PICKUP_METHOD_ID,
+)
 from tests.e2e.poster_demo import (
     ADMIN_KEY,
     DEMO_TOKEN,
@@ -332,6 +337,88 @@ def test_busy_mode_is_shown_moves_promised_times_and_ends_by_itself(demo: Demo) 
         timeout=60,
         what="busy mode over",
     )
+
+
+def _wix_call(wix: str, method: str, path: str, **kwargs: Any) -> Any:
+    headers = {"Authorization": ACCESS_TOKEN}
+    answer = httpx.request(method, f"{wix}{path}", headers=headers, timeout=10, **kwargs)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _wix_hours(wix: str) -> list[dict[str, Any]]:
+    found = _wix_call(wix, "GET", f"/fulfillment-methods/v1/fulfillment-methods/{PICKUP_METHOD_ID}")
+    return list(found["fulfillmentMethod"]["availability"]["availableTimes"])
+
+
+def _wix_closures(wix: str) -> list[str]:
+    query = {"query": {"filter": {"operationId": {"$eq": OPERATION_ID}}}}
+    path = "/restaurants-availability-exceptions/v1/availability-exceptions/query"
+    found = _wix_call(wix, "POST", path, json=query)["availabilityExceptions"]
+    return [str(e["name"]) for e in found]
+
+
+def _wix_prep(wix: str) -> int:
+    found = _wix_call(wix, "GET", f"/restaurants-operations/v1/operations/{OPERATION_ID}")
+    return int(found["operation"]["orderScheduling"]["asapOptions"]["maxOptions"]["duration"])
+
+
+def test_hours_and_busy_minutes_are_pushed_to_wix_and_read_back(demo: Demo) -> None:
+    wix = demo.wix
+    every_day = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    inventory = (datetime.now(KYIV) + timedelta(days=10)).date().isoformat()
+    hours = {
+        "weekly": {day: [{"opens": "00:00", "closes": "00:00"}] for day in every_day},
+        "exceptions": [{"date": inventory, "intervals": [], "reason": "inventory"}],
+    }
+    assert _admin(demo, "PUT", f"{PODIL}/hours", json=hours).status_code == 200
+    try:
+        whole_day = [{"startTime": {"hours": 0, "minutes": 0},
+                      "endTime": {"hours": 23, "minutes": 59}}]  # fmt: skip
+        wait_for(
+            lambda: [t["timeRanges"] for t in _wix_hours(wix)] == [whole_day] * 7,
+            what="Wix: open around the clock every day",
+        )
+        wait_for(lambda: _wix_closures(wix) == ["orderbridge: inventory"], what="the closure")
+
+        busy = {"extra_minutes": 15, "until": _soon(0.5)}
+        assert _admin(demo, "POST", f"{PODIL}/busy", json=busy).status_code == 200
+        wait_for(lambda: _wix_prep(wix) == 35, what="Wix: 20 + 15 minutes")
+        wait_for(lambda: _wix_prep(wix) == 20, timeout=60, what="Wix: busy mode over")
+    finally:
+        _admin(demo, "DELETE", f"{PODIL}/hours")
+    wait_for(lambda: _wix_closures(wix) == [], what="the hub's closure gone with its hours")
+
+
+def test_a_pre_order_is_taken_while_the_store_is_closed_now(demo: Demo) -> None:
+    opens = (datetime.now(KYIV) + timedelta(hours=2)).replace(second=0, microsecond=0)
+    closes = opens + timedelta(hours=1)
+    every_day = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    interval = {"opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")}
+    hours = {"weekly": {day: [interval] for day in every_day}}
+    assert _admin(demo, "PUT", f"{PECHERSK}/hours", json=hours).status_code == 200
+    try:
+        location = demo.api(f"/api/v1/locations/{PECHERSK}").json()
+        assert location["status"] == "closed"
+        line = {"item_id": COOKIE, "quantity": 1}
+        now_body = {**order_body("closed-1", location=PECHERSK), "items": [line], "payment": None}
+        refused = demo.api("/api/v1/orders", json=now_body)
+        assert refused.status_code == 422, refused.text
+        wanted = datetime.fromisoformat(location["next_open_at"]) + timedelta(minutes=10)
+        later = now_body | {
+            "channel_order_id": "closed-2",
+            "fulfillment": {"type": "pickup", "time": wanted.isoformat()},
+        }
+        created = demo.api("/api/v1/orders", json=later)
+        assert created.status_code == 201, created.text
+        order = created.json()
+        assert order["status"] == "scheduled"
+        send_at = datetime.fromisoformat(order["fulfillment"]["send_at"])
+        assert send_at == datetime.fromisoformat(location["next_open_at"])  # not before opening
+        canceled = demo.api(f"/api/v1/orders/{order['id']}/cancel", json={})
+        assert canceled.json()["status"] == "canceled"  # the POS never had it
+    finally:
+        _admin(demo, "DELETE", f"{PECHERSK}/hours")
 
 
 # Checks before the 201 ------------------------------------------------------------------
