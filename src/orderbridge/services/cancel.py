@@ -22,6 +22,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import structlog
+
 from orderbridge.domain.orders import Order, OrderStatus
 from orderbridge.ports import (
     AnnotatesChecks,
@@ -36,6 +38,8 @@ from orderbridge.services.pipeline import ACCEPTED_AFTER_CANCEL, CANCEL_WRITTEN,
 
 NEEDS_CASHIER = "order.cancel_needs_cashier"
 """The timeline event (and incident kind) of a cancel only a cashier can carry out."""
+
+_log = structlog.get_logger(__name__)
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
@@ -112,11 +116,19 @@ def _record(
 def needs_cashier(tx: UnitOfWork, stored: StoredOrder, *, now: datetime) -> None:
     """A person must decline the order at the register: flag it for them.
 
-    Recorded in the order's timeline (the dashboard shows it); the alerts' incident is
-    raised here too once ``services.incidents`` exists on main.
+    Recorded in the order's timeline (the dashboard shows it) and written as a
+    structured warning ``order.cancel_needs_cashier`` (ids only, no customer data),
+    the seam where the alerts' incident of the same kind is raised.
     """
-    stored.order.record(
-        now, NEEDS_CASHIER, "the POS cannot cancel it by API: decline it at the register"
+    order = stored.order
+    order.record(now, NEEDS_CASHIER, "the POS cannot cancel it by API: decline it at the register")
+    _log.warning(
+        NEEDS_CASHIER,
+        order_id=order.id,
+        location_id=order.location_id,
+        channel=order.key.channel,
+        channel_order_id=order.key.channel_order_id,
+        pos_order_id=stored.pos_order_id,
     )
 
 

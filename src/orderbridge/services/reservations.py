@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import structlog
+
 from orderbridge.domain.location_options import check_reservation_needs
 from orderbridge.domain.reservations import Reservation, ReservationStatus
 from orderbridge.domain.timing import check_reservation_time
@@ -34,6 +36,8 @@ RECONCILE_RESERVATION = "reservation.reconcile"
 CANCEL_RESERVATION_AT_POS = "reservation.cancel_at_pos"
 RESERVATION_NEEDS_CASHIER = "reservation.cancel_needs_cashier"
 LOOKUP_WINDOW = timedelta(hours=1)
+
+_log = structlog.get_logger(__name__)
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
@@ -296,6 +300,12 @@ async def relay_reservation_cancel(
                 now,
                 RESERVATION_NEEDS_CASHIER,
                 "the POS cannot cancel it by API: cancel it at the register",
+            )
+            # The seam of the alerts' incident of the same kind (ids only).
+            _log.warning(
+                RESERVATION_NEEDS_CASHIER,
+                reservation_id=reservation.id,
+                location_id=reservation.location_id,
             )
         follow_reservation(tx, fresh, ref, now)
         tx.save_reservation(reservation)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from structlog.testing import capture_logs
 
 from orderbridge.domain.location_options import OrderingOptions
 from orderbridge.domain.orders import Fulfilment, FulfilmentType, OrderStatus
@@ -202,11 +203,15 @@ async def test_a_new_order_canceled_is_flagged_then_written_when_accepted_anyway
     await world.hub.worker().run_until_idle()
     with world.hub.uow() as tx:
         cancel_order(tx, tenant_id=TENANT, order_id=order_id, reason="", now=world.clock())
-    await world.hub.worker().run_until_idle()
+    with capture_logs() as logs:
+        await world.hub.worker().run_until_idle()
     with world.hub.uow() as tx:
         stored = tx.get_order(order_id)
     assert stored is not None
     assert "order.cancel_needs_cashier" in [e.event for e in stored.order.timeline]
+    [flagged] = [e for e in logs if e["event"] == "order.cancel_needs_cashier"]
+    assert flagged["order_id"] == order_id and flagged["log_level"] == "warning"
+    assert "phone" not in str(flagged)
     assert pos.notes == {}
 
     pos.set_order_state(order_id, PosOrderState.ACCEPTED, check_id="77")
