@@ -421,6 +421,37 @@ def test_a_pre_order_is_taken_while_the_store_is_closed_now(demo: Demo) -> None:
         _admin(demo, "DELETE", f"{PECHERSK}/hours")
 
 
+def _decline_new_orders_at(demo: Demo, spot_id: int) -> None:
+    """The cashier declines every new order of a spot (the register's own screen)."""
+    listed = demo.sandbox("/_sandbox/incoming-orders?account=api-demo")["incoming_orders"]
+    for found in listed:
+        if found["spot_id"] == spot_id and found["type"] == "order" and found["status"] == 0:
+            demo.sandbox(f"/_sandbox/incoming-orders/{found['incoming_order_id']}/decline", json={})
+
+
+def test_busy_mode_comes_by_itself_with_open_orders_and_goes_with_them(demo: Demo) -> None:
+    _decline_new_orders_at(demo, 2)
+    options = {"auto_busy_threshold": 1, "auto_busy_minutes": 10}
+    assert _admin(demo, "PATCH", f"{PECHERSK}/ordering", json=options).status_code == 200
+    try:
+        line = {"item_id": COOKIE, "quantity": 1}
+        for n in (1, 2):
+            body = {**order_body(f"auto-{n}", location=PECHERSK), "items": [line], "payment": None}
+            created = demo.api("/api/v1/orders", json=body)
+            assert created.status_code == 201, created.text
+            demo.wait_status(created.json()["id"], "submitted")
+
+        def busy() -> Any:
+            return demo.api(f"/api/v1/locations/{PECHERSK}").json()["busy"]
+
+        wait_for(lambda: (busy() or {}).get("source") == "auto", what="busy mode on by itself")
+        assert busy()["extra_minutes"] == 10
+        _decline_new_orders_at(demo, 2)
+        wait_for(lambda: busy() is None, timeout=30, what="busy mode off with the orders gone")
+    finally:
+        _admin(demo, "PATCH", f"{PECHERSK}/ordering", json={"auto_busy_threshold": None})
+
+
 # Checks before the 201 ------------------------------------------------------------------
 
 
@@ -436,6 +467,10 @@ def test_what_poster_needs_is_refused_before_the_201(demo: Demo) -> None:
     assert error(no_table) == (422, "table_required", "fulfillment.table")
     no_address = order_body("check-3") | {"fulfillment": {"type": "delivery"}}
     assert error(no_address) == (422, "address_required", "fulfillment.address")
+    dollars = order_body("check-5") | {
+        "payment": {"status": "paid", "amount": 53000, "currency": "USD"}
+    }
+    assert error(dollars) == (422, "currency_mismatch", "payment.currency")
     at_table = order_body("check-4") | {"fulfillment": {"type": "dine_in", "table": "3"}}
     assert demo.api("/api/v1/orders", json=at_table).status_code == 201
 
