@@ -5,6 +5,7 @@ on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,16 +22,30 @@ from tests.sandboxes.wix.support import NOW, fresh_world
 ADMIN = f"/api/v1/admin/locations/{LOCATION}"
 
 
-@pytest.fixture
-def sandbox() -> WixSandbox:
-    return WixSandbox(fresh_world(), clock=lambda: NOW)
+@dataclass
+class Site:
+    """The hub's world and the Wix sandbox it talks to."""
+
+    world: World
+    wix: WixSandbox
 
 
 @pytest.fixture
-def world(db_url: str, sandbox: WixSandbox) -> Iterator[World]:
-    built = build_wix_world(db_url, sandbox)
-    yield built
-    built.close()
+def site(db_url: str) -> Iterator[Site]:
+    wix = WixSandbox(fresh_world(), clock=lambda: NOW)
+    world = build_wix_world(db_url, wix)
+    yield Site(world, wix)
+    world.close()
+
+
+@pytest.fixture
+def world(site: Site) -> World:
+    return site.world
+
+
+@pytest.fixture
+def sandbox(site: Site) -> WixSandbox:
+    return site.wix
 
 
 @pytest.fixture
