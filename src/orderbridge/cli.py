@@ -158,6 +158,9 @@ def demo(
     showcase: Annotated[
         bool, typer.Option(help="Snoozes, busy mode, a pre-order, a pause that ends by itself.")
     ] = False,
+    database_url: Annotated[
+        str | None, typer.Option(help="A database instead of --db (e.g. postgresql+psycopg://…).")
+    ] = None,
 ) -> None:
     """Run everything on this machine: hub, worker, Poster sandbox, demo shop."""
     from orderbridge.demo import DEMO_API_KEY, DemoPorts, run_demo
@@ -169,6 +172,7 @@ def demo(
         db=db.resolve(),
         api_key=api_key or DEMO_API_KEY,
         showcase=showcase,
+        database_url=database_url,
     )
 
 

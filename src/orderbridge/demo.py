@@ -157,12 +157,20 @@ async def _showcase(hub: Hub) -> None:
         print(f"  showcase: {line}", flush=True)
 
 
-def run_demo(*, ports: DemoPorts, db: Path, api_key: str, showcase: bool = False) -> None:
-    """Set everything up and serve until interrupted."""
+def run_demo(
+    *,
+    ports: DemoPorts,
+    db: Path,
+    api_key: str,
+    showcase: bool = False,
+    database_url: str | None = None,
+) -> None:
+    """Set everything up and serve until interrupted. ``database_url`` (PostgreSQL, say)
+    replaces the SQLite file ``db``, whose name still places the Wix sandbox's state."""
     poster_url = f"http://127.0.0.1:{ports.poster}"
     hub_url = f"http://127.0.0.1:{ports.hub}"
     settings = Settings(
-        database_url=f"sqlite:///{db}",
+        database_url=database_url or f"sqlite:///{db}",
         base_url=hub_url,
         allow_private_urls=True,
         reconcile_interval_seconds=float(os.environ.get(RECONCILE_ENV, "10")),

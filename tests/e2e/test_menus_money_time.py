@@ -7,6 +7,7 @@ checked before the 201, and the demo's showcase.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -38,6 +39,7 @@ from tests.e2e.poster_demo import (
     wait_for,
 )
 from tests.e2e.servers import free_port, orderbridge_process, serve_in_thread
+from tests.integration.conftest import fresh_database, postgres_server
 
 pytestmark = pytest.mark.e2e
 
@@ -46,10 +48,19 @@ KYIV = ZoneInfo("Europe/Kyiv")
 COOKIE = "162"  # Печиво вівсяне: a plain product sold at both spots
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    with running_demo(tmp_path_factory.mktemp("money-demo"), reconcile_seconds=600) as running:
-        yield running
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Demo]:
+    """The demo on a SQLite file, then on a PostgreSQL database of its own (the server
+    ``ORDERBRIDGE_TEST_POSTGRES_URL`` names, or a throwaway cluster)."""
+    folder = tmp_path_factory.mktemp(f"money-demo-{request.param}")
+    with contextlib.ExitStack() as stack:
+        url = ""
+        if request.param == "postgres":
+            admin_url, _ = stack.enter_context(postgres_server())
+            url = stack.enter_context(fresh_database(admin_url, "orderbridge_e2e"))
+        yield stack.enter_context(running_demo(folder, reconcile_seconds=600, database_url=url))
 
 
 def _admin(demo: Demo, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -96,7 +107,7 @@ def test_stock_at_one_spot_leaves_the_other_orderable_and_survives_a_menu_sync(
 
     env = {
         **os.environ,
-        "ORDERBRIDGE_DATABASE_URL": f"sqlite:///{demo.db}",
+        "ORDERBRIDGE_DATABASE_URL": demo.url,
         "ORDERBRIDGE_SECRET_KEY": "orderbridge-demo-secret-key",
     }
     synced = subprocess.run(
