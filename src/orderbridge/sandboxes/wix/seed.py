@@ -122,3 +122,13 @@ def demo_world(*, webhook_url: str = "", now: datetime) -> World:
         operations={OPERATION_ID: operation},
         fulfillment_methods={PICKUP_METHOD_ID: pickup_method(stamp)},
     )
+
+
+def add_missing_pickup(world: World, now: datetime) -> None:
+    """A state file saved before the sandbox had fulfillment methods gets the seeded
+    pickup method on its operation, as a fresh world has it."""
+    operation = world.operations.get(OPERATION_ID)
+    if operation is None or world.fulfillment_methods:
+        return
+    world.fulfillment_methods[PICKUP_METHOD_ID] = pickup_method(wix_time(now))
+    operation.fulfillment_ids = [PICKUP_METHOD_ID]
