@@ -57,6 +57,12 @@ async def test_hours_reach_the_pickup_method_once_and_holidays_become_closures()
     assert again.as_dict() == {"methods_updated": 0, "closures_created": 0, "closures_deleted": 0}
     assert sandbox.world.fulfillment_methods[PICKUP_METHOD_ID]["revision"] == revision
 
+    renamed = ScheduleException(date(2025, 12, 31), (), "inventory")
+    moved = await wix.push_hours(_schedule(renamed), timezone=KYIV)
+    assert (moved.closures_created, moved.closures_deleted) == (1, 1)
+    [closure] = sandbox.world.availability_exceptions.values()
+    assert closure["name"] == "orderbridge: inventory"
+
 
 async def test_the_restaurant_s_own_closures_stay_and_ours_go_with_the_hours() -> None:
     sandbox = new_sandbox()

@@ -87,7 +87,8 @@ async def _set_method_hours(
 async def _sync_closures(
     client: WixClient, operation_id: str, wanted: dict[tuple[datetime, datetime], str]
 ) -> tuple[int, int]:
-    """Make the hub's availability exceptions exactly ``wanted``: (created, deleted)."""
+    """Make the hub's availability exceptions exactly ``wanted`` (span → name; a
+    renamed one is replaced): (created, deleted)."""
     existing = await client.query_availability_exceptions(operation_id)
     ours: dict[tuple[datetime, datetime], str] = {}
     deleted = 0
@@ -96,7 +97,7 @@ async def _sync_closures(
             continue  # the restaurant's own closure
         start, end = _parse(found.get("startTime")), _parse(found.get("endTime"))
         key = (start, end) if start and end else None
-        if key is None or key not in wanted or key in ours:
+        if key is None or wanted.get(key) != found.get("name") or key in ours:
             await client.delete_availability_exception(str(found["id"]))
             deleted += 1
         else:
