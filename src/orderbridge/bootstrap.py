@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge import connectors
 from orderbridge.bootstrap_jobs import HOUSEKEEPING, job_handlers
+from orderbridge.bootstrap_setup import connection_setups, url_check
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.config import Settings
 from orderbridge.connectors import BuildContext
@@ -37,6 +38,7 @@ from orderbridge.messaging.metrics import (
     QueueDepthCollector,
     register_process_metrics,
 )
+from orderbridge.messaging.parked import SqlParkedJobs
 from orderbridge.messaging.queue import SqlJobQueue
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import JobStatus, OutboxJob
@@ -45,7 +47,9 @@ from orderbridge.messaging.worker import Handler, Worker
 from orderbridge.ports import ConnectionRecord, PosSystem
 from orderbridge.security import CredentialCipher
 from orderbridge.services import menus, sweep
+from orderbridge.services.setup import SetupParts
 from orderbridge.storage import tables as t
+from orderbridge.storage.admin_connections import SqlConnectionStore
 from orderbridge.storage.db import make_engine, read_only, session_factory
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import SqlUnitOfWork
@@ -103,8 +107,26 @@ class Hub:
             api_threads=self.settings.api_threads or (8 if self.on_sqlite else None),
             demo_api_key=demo_api_key,
             pos_transport=self.pos_transport,
+            setup=self.setup_parts(),
         )
         return create_app(context, self.hub_metrics)
+
+    def setup_parts(self) -> SetupParts:
+        """What connecting systems needs (``services.setup``)."""
+        return SetupParts(
+            setups=connection_setups(self.build_context, self.new_pos),
+            new_pos=self.new_pos,
+            store=SqlConnectionStore(
+                self.sessions, self.cipher, queue=self.queue, clock=self.clock
+            ),
+            parked=SqlParkedJobs(self.sessions, self.clock),
+            check_url=url_check(allow_private=self.settings.allow_private_urls),
+            uow=self.uow,
+            import_menu=lambda location_id: menus.import_menu(
+                location_id, uow=self.uow, pos_for=self.pos_for, clock=self.clock
+            ),
+            clock=self.clock,
+        )
 
     @property
     def on_sqlite(self) -> bool:
@@ -125,16 +147,22 @@ class Hub:
         cached = self._connectors.get(connection.id)
         if cached is not None and cached[0] == fingerprint:
             return cached[1]
-        connector = connectors.build_pos(
-            connection,
-            BuildContext(
-                transport=self.pos_transport,
-                timeout_seconds=self.settings.poster_timeout_seconds,
-                allow_private_urls=self.settings.allow_private_urls,
-            ),
-        )
+        connector = self.new_pos(connection)
         self._connectors[connection.id] = (fingerprint, connector)
         return connector
+
+    def new_pos(self, connection: ConnectionRecord) -> PosSystem:
+        """A new connector for a POS connection (the registry builds it by kind), not kept:
+        the caller closes it."""
+        return connectors.build_pos(connection, self.build_context("pos"))
+
+    def build_context(self, role: str) -> BuildContext:
+        """What connector factories of ``role`` get: the transport, timeouts, SSRF rule."""
+        return BuildContext(
+            transport=self.pos_transport if role == "pos" else self.channel_transport,
+            timeout_seconds=self.settings.poster_timeout_seconds,
+            allow_private_urls=self.settings.allow_private_urls,
+        )
 
     def http(self) -> httpx.AsyncClient:
         """The hardened client for outbound webhooks: timeouts, no redirects."""

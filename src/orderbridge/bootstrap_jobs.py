@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from orderbridge import connectors
 from orderbridge.bootstrap_wix import WixChannels
-from orderbridge.connectors import EventHandler
+from orderbridge.connectors import BuildContext, EventHandler, menu_import
 from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
@@ -28,6 +28,8 @@ from orderbridge.services import (
     availability,
     cancel,
     locations,
+    mapping,
+    mapping_extras,
     menus,
     pipeline,
     reservations,
@@ -119,6 +121,28 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             clock=hub.clock,
         )
 
+    async def rematch(job: JobView) -> Mapping[str, Any]:
+        # Matching is CPU work (up to a second for a large menu): off the event loop.
+        return await asyncio.to_thread(
+            mapping.rematch_location, str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
+        )
+
+    async def write_extras(job: JobView) -> Mapping[str, Any]:
+        return await mapping_extras.write_extras(
+            str(job.payload["location_id"]), uow=hub.uow, pos_for=hub.pos_for
+        )
+
+    async def import_channel_menu(job: JobView) -> Mapping[str, Any]:
+        return await menu_import.import_channel_menu(
+            job.payload,
+            uow=hub.uow,
+            context=BuildContext(
+                transport=hub.channel_transport,
+                allow_private_urls=hub.settings.allow_private_urls,
+            ),
+            clock=hub.clock,
+        )
+
     async def housekeeping(job: JobView) -> Mapping[str, Any]:
         return await asyncio.to_thread(purge_expired, hub)
 
@@ -133,6 +157,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             uow=hub.uow,
             pos_for=hub.pos_for,
             clock=hub.clock,
+            before_create=confirm_lease,
         )
 
     async def reconcile_reservation(job: JobView) -> Mapping[str, Any]:
@@ -179,6 +204,9 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         pipeline.RECONCILE_ORDER: reconcile,
         DELIVER_WEBHOOK: deliver_webhook,
         menus.IMPORT_MENU: import_menu,
+        mapping.REMATCH: rematch,
+        mapping_extras.WRITE_EXTRAS: write_extras,
+        menu_import.IMPORT_CHANNEL_MENU: import_channel_menu,
         sweep.SWEEP: sweep_orders,
         HOUSEKEEPING: housekeeping,
         pipeline.CANCEL_AT_POS: relay_cancel,

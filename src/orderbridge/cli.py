@@ -1,11 +1,23 @@
-"""The ``orderbridge`` command line."""
+"""The ``orderbridge`` command line.
+
+Every failure is one line on stderr with a non-zero exit code (``commands.errors``);
+``orderbridge --debug …`` shows the traceback instead.
+"""
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from orderbridge.commands import connections as connection_commands
+from orderbridge.commands import keys as key_commands
+from orderbridge.commands import tenants as tenant_commands
+from orderbridge.commands.check import check as check_command
+from orderbridge.commands.errors import explain
 
 if TYPE_CHECKING:
     from orderbridge.bootstrap import Hub
@@ -21,6 +33,35 @@ deadletters_app = typer.Typer(no_args_is_help=True, help="Jobs that gave up.")
 app.add_typer(deadletters_app, name="deadletters")
 menu_app = typer.Typer(no_args_is_help=True, help="Menus.")
 app.add_typer(menu_app, name="menu")
+app.add_typer(tenant_commands.app, name="tenants")
+app.add_typer(key_commands.app, name="keys")
+app.add_typer(connection_commands.app, name="connections")
+app.command("check")(check_command)
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from orderbridge import __version__
+
+        typer.echo(f"orderbridge {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback instead of a one-line error.")
+    ] = False,
+) -> None:
+    """orderbridge: online orders ⇄ restaurant POS."""
+
+
+manifest_app = typer.Typer(no_args_is_help=True, help="REST POS manifests (docs/rest-pos.md).")
+app.add_typer(manifest_app, name="manifest")
 
 
 @sandbox_app.command("poster")
@@ -151,6 +192,12 @@ def demo(
     port: Annotated[int, typer.Option(help="Port of the hub (API, shop, dashboard).")] = 8000,
     poster_port: Annotated[int, typer.Option(help="Port of the Poster sandbox.")] = 8010,
     wix_port: Annotated[int, typer.Option(help="Port of the Wix sandbox.")] = 8020,
+    pos: Annotated[
+        str, typer.Option(help="The café's POS: poster, or rest (Countertop via its manifest).")
+    ] = "poster",
+    pos_port: Annotated[
+        int | None, typer.Option(help="Port of the POS sandbox (default 8010, rest 8030).")
+    ] = None,
     api_key: Annotated[str | None, typer.Option(help="The demo storefront API key.")] = None,
     db: Annotated[Path, typer.Option(help="SQLite file of the demo.")] = Path(
         "orderbridge-demo.db"
@@ -162,18 +209,30 @@ def demo(
         str | None, typer.Option(help="A database instead of --db (e.g. postgresql+psycopg://…).")
     ] = None,
 ) -> None:
-    """Run everything on this machine: hub, worker, Poster sandbox, demo shop."""
-    from orderbridge.demo import DEMO_API_KEY, DemoPorts, run_demo
+    """Run everything on this machine: hub, worker, a POS sandbox, Wix, the demo shop."""
+    from orderbridge.demo import DEMO_API_KEY, POS_CHOICES, DemoPorts, run_demo
     from orderbridge.log import configure_logging
 
+    if pos not in POS_CHOICES:
+        typer.echo(f"--pos must be one of: {', '.join(POS_CHOICES)}", err=True)
+        raise typer.Exit(2)
     configure_logging("WARNING")
+    ports = DemoPorts(hub=port, poster=poster_port, wix=wix_port)
+    if pos_port is not None:
+        ports = replace(ports, **{"rest" if pos == "rest" else "poster": pos_port})
     run_demo(
-        ports=DemoPorts(hub=port, poster=poster_port, wix=wix_port),
+        ports=ports,
         db=db.resolve(),
         api_key=api_key or DEMO_API_KEY,
+        pos=pos,
         showcase=showcase,
         database_url=database_url,
     )
+
+
+DevOption = typer.Option(
+    "--dev", help="A development machine: accept the public development secret key."
+)
 
 
 @app.command("serve")
@@ -181,13 +240,17 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
     workers: Annotated[bool, typer.Option(help="Also run a worker in this process.")] = True,
+    dev: Annotated[bool, DevOption] = False,
 ) -> None:
     """Serve the API (and, by default, a worker with the schedules)."""
     import asyncio
 
     import uvicorn
 
+    from orderbridge.commands.preflight import ready_to_serve
+
     hub = _hub()
+    ready_to_serve(hub, dev=dev)
     level = hub.settings.log_level.lower()
     # uvicorn's records go through the hub's logging (JSON when asked); the hub writes
     # its own access log (web/observe.py).
@@ -217,12 +280,16 @@ def worker(
     metrics_host: Annotated[str, typer.Option(help="Address the metrics port binds.")] = (
         "127.0.0.1"
     ),
+    dev: Annotated[bool, DevOption] = False,
 ) -> None:
     """Run a worker only (scale out: any number, on any machines, one PostgreSQL)."""
     import asyncio
     import signal
 
+    from orderbridge.commands.preflight import ready_to_serve
+
     hub = _hub()
+    ready_to_serve(hub, dev=dev)
     if metrics_port is not None:
         hub.serve_metrics(metrics_host, metrics_port)
 
@@ -326,9 +393,15 @@ def menu_sync(location_id: str) -> None:
     """Import the location's menu from its POS now and publish what changed."""
     import asyncio
 
+    from orderbridge.services.errors import NotFound
     from orderbridge.services.menus import import_menu
 
     hub = _hub()
+    with hub.uow() as tx:
+        if tx.get_location(location_id) is None:
+            raise NotFound("unknown_location", f"no location {location_id}", field="location")
+        if tx.pos_binding(location_id) is None:
+            raise NotFound("no_pos_connection", f"location {location_id} has no POS connection")
 
     async def main() -> dict[str, object]:
         try:
@@ -337,6 +410,99 @@ def menu_sync(location_id: str) -> None:
             await hub.aclose()
 
     typer.echo(asyncio.run(main()))
+
+
+@sandbox_app.command("rest-pos")
+def sandbox_rest_pos(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8030,
+    state: Annotated[
+        Path | None, typer.Option(help="Persist the world in this JSON file across restarts.")
+    ] = None,
+    webhook_url: Annotated[str, typer.Option(help="Where Countertop sends its webhooks.")] = "",
+    webhook_secret: Annotated[
+        str | None, typer.Option(help="The webhook endpoint's signing secret.")
+    ] = None,
+    webhook_retry_scale: Annotated[
+        float, typer.Option(help="Multiply webhook retry delays (0.001 for tests).")
+    ] = 1.0,
+    latency_ms: Annotated[int, typer.Option(help="Fault: added latency per call.")] = 0,
+    http_5xx_rate: Annotated[float, typer.Option(help="Fault: share of calls → 503.")] = 0.0,
+    rate_limit_calls: Annotated[
+        int, typer.Option(help="Fault: calls per window before 429 (0: off).")
+    ] = 0,
+    rate_limit_window: Annotated[float, typer.Option(help="Rate-limit window, seconds.")] = 60.0,
+    hang_rate: Annotated[
+        float, typer.Option(help="Fault: share of writes done but never answered.")
+    ] = 0.0,
+    webhook_drop_rate: Annotated[float, typer.Option(help="Fault: share dropped.")] = 0.0,
+    webhook_duplicate_rate: Annotated[float, typer.Option(help="Fault: share sent twice.")] = 0.0,
+    webhook_reorder: Annotated[
+        bool, typer.Option(help="Fault: deliver queued webhooks newest first.")
+    ] = False,
+    fault_seed: Annotated[int | None, typer.Option(help="Seed for the fault dice.")] = None,
+) -> None:
+    """Serve Countertop, the REST POS sandbox, with its seeded café."""
+    import uvicorn
+
+    from orderbridge.log import configure_logging
+    from orderbridge.sandboxes.rest_pos.faults import FaultConfig, Faults
+    from orderbridge.sandboxes.rest_pos.launch import build_sandbox
+
+    configure_logging()
+    faults = Faults(
+        FaultConfig(
+            latency_ms=latency_ms,
+            http_5xx_rate=http_5xx_rate,
+            rate_limit_calls=rate_limit_calls,
+            rate_limit_window_seconds=rate_limit_window,
+            hang_rate=hang_rate,
+            webhook_drop_rate=webhook_drop_rate,
+            webhook_duplicate_rate=webhook_duplicate_rate,
+            webhook_reorder=webhook_reorder,
+            seed=fault_seed,
+        )
+    )
+    asgi, summary = build_sandbox(
+        host=host,
+        port=port,
+        state=state,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        faults=faults,
+        webhook_retry_scale=webhook_retry_scale,
+    )
+    typer.echo(summary)
+    uvicorn.run(asgi, host=host, port=port, log_level="warning")
+
+
+@manifest_app.command("check")
+def manifest_check(
+    file: Annotated[Path, typer.Argument(help="The manifest (TOML) to check.")],
+) -> None:
+    """Check a REST POS manifest offline: its schema, paths, templates and URLs."""
+    from orderbridge.connectors.rest_pos.connector import capabilities
+    from orderbridge.connectors.rest_pos.loading import ManifestError, load_file
+
+    try:
+        manifest = load_file(file)
+    except ManifestError as error:
+        for line in error.lines():
+            typer.echo(line, err=True)
+        raise typer.Exit(1) from None
+    can = capabilities(manifest)
+    names = [name.replace("_", " ") for name, on in vars(can).items() if on]
+    typer.echo(f"{file}: ok — {manifest.name}: {', '.join(names)}")
+
+
+@manifest_app.command("schema")
+def manifest_schema() -> None:
+    """Print the published JSON Schema of manifests."""
+    import json
+
+    from orderbridge.connectors.rest_pos.manifest import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
 
 def _hub() -> Hub:
@@ -350,4 +516,12 @@ def _hub() -> Hub:
 
 
 def main() -> None:
-    app()
+    """The ``orderbridge`` command: failures as one line (``--debug``: a traceback)."""
+    try:
+        app()
+    except Exception as error:
+        if "--debug" in sys.argv[1:]:
+            raise
+        message, code = explain(error)
+        typer.echo(message, err=True)
+        raise SystemExit(code) from None

@@ -2,24 +2,69 @@
 
 Every credential is a ``SecretStr`` so that it never shows in a repr or a log line.
 Defaults work out of the box on one machine: SQLite in the working directory and a
-development secret key (which ``orderbridge serve`` refuses outside ``--dev``).
+development secret key (which ``orderbridge serve`` and ``worker`` refuse outside
+``--dev``).
+
+Configuration fails loudly (:func:`load_settings` raises :class:`ConfigError`, one
+line for the operator):
+
+* an ``ORDERBRIDGE_*`` environment variable that names no setting stops start-up,
+  naming the nearest setting (``ORDERBRIDGE_DATABSE_URL`` → did you mean
+  ``ORDERBRIDGE_DATABASE_URL``?), so a misspelt name never silently leaves a default
+  in place. Three kinds of names are not settings and are let through:
+  ``ORDERBRIDGE_CONFIG`` (the TOML file's path); anything starting
+  ``ORDERBRIDGE_TEST_``, reserved for the test suite (``ORDERBRIDGE_TEST_POSTGRES_URL``)
+  and never read by the hub; and the few names of the tools around it
+  (:data:`TOOL_VARIABLES`: the container's health check, compose's image and port, the
+  container script's cache), which an operator may export in the same shell or set in
+  the same container;
+* ``ORDERBRIDGE_CONFIG`` naming a file that does not exist, a file that is not TOML,
+  or a key in it that names no setting, is an error too;
+* a value of the wrong shape (``ORDERBRIDGE_WORKER_CONCURRENCY=four``, a database URL
+  that is not one) names the variable.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEV_SECRET_KEY = "orderbridge-development-key-not-for-production"  # noqa: S105 (public demo value)
+# How the example configurations (deploy/systemd/orderbridge.env) mark the secret key
+# to replace: a key starting so is as public as the development one.
+PLACEHOLDER_PREFIX = "CHANGE-ME"
+PREFIX = "ORDERBRIDGE_"
+CONFIG_VARIABLE = "ORDERBRIDGE_CONFIG"
+TEST_PREFIX = "ORDERBRIDGE_TEST_"
+# Read by the tools around the hub, never by it: ``python -m orderbridge.healthcheck``
+# (the image's HEALTHCHECK), compose.yaml's interpolation, scripts/container.sh.
+TOOL_VARIABLES = frozenset(
+    {
+        "ORDERBRIDGE_HEALTHCHECK_URL",
+        "ORDERBRIDGE_IMAGE",
+        "ORDERBRIDGE_PORT",
+        "ORDERBRIDGE_CACHE",
+    }
+)
+DATABASES = ("sqlite", "postgresql")
+
+
+class ConfigError(Exception):
+    """A configuration the hub cannot start with; the message is one line to show."""
 
 
 class Settings(BaseSettings):
@@ -82,6 +127,29 @@ class Settings(BaseSettings):
     breaker_failure_threshold: int = Field(5, ge=1)
     breaker_cooldown_seconds: float = Field(30.0, ge=0)
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL (sqlite:///path.db or postgresql+psycopg://user@host/db)"
+            ) from None
+        if url.get_backend_name() not in DATABASES:
+            raise ValueError(f"{url.get_backend_name()} is not supported: use sqlite or postgresql")
+        return value
+
+    @property
+    def uses_development_key(self) -> bool:
+        """True while the secret key is the public development one."""
+        return self.secret_key.get_secret_value() == DEV_SECRET_KEY
+
+    @property
+    def uses_placeholder_key(self) -> bool:
+        """True while the secret key is an example configuration's ``CHANGE-ME…``."""
+        return self.secret_key.get_secret_value().startswith(PLACEHOLDER_PREFIX)
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -99,5 +167,51 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Build settings from the environment, the TOML file it names, and explicit overrides."""
-    return Settings(**overrides)
+    """Build settings from the environment, the TOML file it names, and explicit
+    overrides; :class:`ConfigError` for anything unknown, missing or malformed."""
+    check_environment(os.environ)
+    path = os.environ.get(CONFIG_VARIABLE)
+    if path:
+        check_config_file(Path(path))
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(_first_problem(error)) from None
+
+
+def check_environment(environ: Mapping[str, str]) -> None:
+    """Refuse an ``ORDERBRIDGE_*`` variable that names no setting (see the module)."""
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
+    for variable in sorted(environ):
+        name = variable.upper()
+        if not name.startswith(PREFIX) or name == CONFIG_VARIABLE:
+            continue
+        if name.startswith(TEST_PREFIX) or name in known or name in TOOL_VARIABLES:
+            continue
+        raise ConfigError(f"unknown setting {variable}{_nearest(name, known)}")
+
+
+def check_config_file(path: Path) -> None:
+    """The TOML file exists, parses, and names only settings."""
+    if not path.is_file():
+        raise ConfigError(f"{CONFIG_VARIABLE} names {path}, which is not a file")
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path} is not a readable TOML file: {error}") from None
+    known = set(Settings.model_fields)
+    for key in document:
+        if key not in known:
+            raise ConfigError(f"{path}: unknown setting {key!r}{_nearest(key, known)}")
+
+
+def _nearest(name: str, known: set[str]) -> str:
+    near = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {near[0]}?" if near else ""
+
+
+def _first_problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"invalid setting {PREFIX}{field.upper()} ({field}): {message}"

@@ -1,10 +1,12 @@
 """``orderbridge demo``: the whole hub on one machine, over loopback, with SQLite.
 
-It starts the Poster sandbox (its café seeded), the hub's API with a worker and the
-schedules, seeds a tenant whose two locations are the sandbox's two spots, imports
-their menus, and prints where everything is. The demo shop page (``/shop``) orders
-through the storefront API with the demo key; the sandbox's register page accepts,
-declines and closes those orders, and the shop shows each move.
+It starts a POS sandbox with its café seeded — Poster (``--pos poster``, the default)
+or Countertop, the REST POS connected through its manifest (``--pos rest``) — the Wix
+sandbox, the hub's API with a worker and the schedules; seeds a tenant whose two
+locations are the POS's two places, imports their menus, and prints where everything
+is. The demo shop page (``/shop``) orders through the storefront API with the demo
+key; the POS's register page accepts, declines and closes those orders, edits the
+menu, switches online ordering off, and the shop, the dashboard and Wix follow.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import uvicorn
 from pydantic import SecretStr
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from orderbridge.bootstrap import Hub, build_hub
 from orderbridge.config import Settings
@@ -31,6 +33,8 @@ from orderbridge.sandboxes.poster.seed import (
     OAUTH_APP_ID,
     OAUTH_APP_SECRET,
 )
+from orderbridge.sandboxes.rest_pos import seed as rest_seed
+from orderbridge.sandboxes.rest_pos.launch import build_sandbox as build_rest_sandbox
 from orderbridge.sandboxes.wix import seed as wix_seed
 from orderbridge.sandboxes.wix.launch import build_sandbox as build_wix_sandbox
 from orderbridge.services.menus import IMPORT_MENU, PUBLISH_MENU
@@ -43,7 +47,10 @@ DEMO_ADMIN_KEY = "ob_demo_brioche_admin_key"
 DEMO_TENANT = "ten_brioche"
 DEMO_LOCATIONS = (("loc_podil", "Бріош на Подолі", "1"), ("loc_pechersk", "Brioche Pechersk", "2"))
 DEMO_CONNECTION = "con_poster_demo"
+REST_CONNECTION = "con_countertop_demo"
+REST_STORES = {"loc_podil": "st_podil", "loc_pechersk": "st_pechersk"}
 WIX_CONNECTION = "con_wix_demo"
+POS_CHOICES = ("poster", "rest")
 # The environment still sets the sweep's interval (tests make it short).
 RECONCILE_ENV = "ORDERBRIDGE_RECONCILE_INTERVAL_SECONDS"
 
@@ -53,6 +60,7 @@ class DemoPorts:
     hub: int = 8000
     poster: int = 8010
     wix: int = 8020
+    rest: int = 8030
 
 
 def seed(hub: Hub, *, poster_url: str, api_key: str) -> bool:
@@ -93,6 +101,45 @@ def seed(hub: Hub, *, poster_url: str, api_key: str) -> bool:
             )
             admin.link_location(session, location_id, DEMO_CONNECTION, spot)
     return True
+
+
+def seed_rest(hub: Hub, *, pos_url: str) -> None:
+    """Serve the demo's locations from Countertop, the REST POS: a ``rest_pos``
+    connection with the shipped manifest (once), each location linked to its store."""
+    with hub.sessions() as session, session.begin():
+        if session.get(t.Connection, REST_CONNECTION) is None:
+            admin.create_connection(
+                session,
+                hub.cipher,
+                DEMO_TENANT,
+                kind="rest_pos",
+                role="pos",
+                name="Countertop POS (sandbox)",
+                credentials={
+                    "api_key": rest_seed.DEMO_API_KEY,
+                    "webhook_secret": rest_seed.DEMO_WEBHOOK_SECRET,
+                },
+                settings={"manifest": "sandbox", "base_url": pos_url},
+                connection_id=REST_CONNECTION,
+            )
+    use_pos(hub, REST_CONNECTION, REST_STORES)
+
+
+def use_pos(hub: Hub, connection_id: str, places: dict[str, str]) -> None:
+    """Link each demo location to its place at ``connection_id``, unlinking the other
+    POS (a location has one), and park the POS connection that is not running."""
+    others = {DEMO_CONNECTION, REST_CONNECTION} - {connection_id}
+    with hub.sessions() as session, session.begin():
+        session.execute(delete(t.LocationLink).where(t.LocationLink.connection_id.in_(others)))
+        for location_id, place in places.items():
+            admin.link_location(session, location_id, connection_id, place)
+        for other in others:
+            row = session.get(t.Connection, other)
+            if row is not None:
+                row.status, row.status_reason = "disabled", "not the demo's POS in this run"
+        chosen = session.get(t.Connection, connection_id)
+        if chosen is not None and chosen.status == "disabled":
+            chosen.status, chosen.status_reason = "active", ""
 
 
 def seed_wix(hub: Hub, *, wix_url: str, public_key_pem: str) -> None:
@@ -162,12 +209,17 @@ def run_demo(
     ports: DemoPorts,
     db: Path,
     api_key: str,
+    pos: str = "poster",
     showcase: bool = False,
     database_url: str | None = None,
 ) -> None:
-    """Set everything up and serve until interrupted. ``database_url`` (PostgreSQL, say)
-    replaces the SQLite file ``db``, whose name still places the Wix sandbox's state."""
+    """Set everything up and serve until interrupted (``pos``: "poster" or "rest").
+    ``database_url`` (PostgreSQL, say) replaces the SQLite file ``db``, whose name still
+    places the Wix sandbox's state."""
+    if pos not in POS_CHOICES:
+        raise ValueError(f"--pos must be one of {', '.join(POS_CHOICES)}")
     poster_url = f"http://127.0.0.1:{ports.poster}"
+    rest_url = f"http://127.0.0.1:{ports.rest}"
     hub_url = f"http://127.0.0.1:{ports.hub}"
     settings = Settings(
         database_url=database_url or f"sqlite:///{db}",
@@ -184,14 +236,27 @@ def run_demo(
     upgrade(settings.database_url)
     hub = build_hub(settings, retry_policy=RetryPolicy(base_seconds=1, cap_seconds=30))
     seed(hub, poster_url=poster_url, api_key=api_key)
-    sandbox_app, _ = build_sandbox(
-        port=ports.poster,
-        webhook_url=f"{hub_url}/webhooks/poster",
-        app_secret=OAUTH_APP_SECRET,
-        app_redirect_uri=settings.poster_redirect_uri,
-        faults=Faults(),
-        webhook_retry_scale=0.1,
-    )
+    if pos == "rest":
+        seed_rest(hub, pos_url=rest_url)
+        pos_app, _ = build_rest_sandbox(
+            port=ports.rest,
+            state=db.with_name(f"{db.stem}-countertop.json"),
+            webhook_url=f"{hub_url}/webhooks/pos/{REST_CONNECTION}",
+            webhook_secret=rest_seed.DEMO_WEBHOOK_SECRET,
+            webhook_retry_scale=0.1,
+        )
+        pos_port, lines = ports.rest, rest_lines(rest_url)
+    else:
+        use_pos(hub, DEMO_CONNECTION, {loc: spot for loc, _, spot in DEMO_LOCATIONS})
+        pos_app, _ = build_sandbox(
+            port=ports.poster,
+            webhook_url=f"{hub_url}/webhooks/poster",
+            app_secret=OAUTH_APP_SECRET,
+            app_redirect_uri=settings.poster_redirect_uri,
+            faults=Faults(),
+            webhook_retry_scale=0.1,
+        )
+        pos_port, lines = ports.poster, poster_lines(hub_url, poster_url)
     wix_url = f"http://127.0.0.1:{ports.wix}"
     wix_app, _ = build_wix_sandbox(
         port=ports.wix,
@@ -207,13 +272,13 @@ def run_demo(
             )
         ),
         uvicorn.Server(
-            uvicorn.Config(sandbox_app, host="127.0.0.1", port=ports.poster, log_level="warning")
+            uvicorn.Config(pos_app, host="127.0.0.1", port=pos_port, log_level="warning")
         ),
         uvicorn.Server(
             uvicorn.Config(wix_app, host="127.0.0.1", port=ports.wix, log_level="warning")
         ),
     ]
-    print(banner(hub_url, poster_url, api_key, db))
+    print(banner(hub_url, lines, api_key, db))
     print(f"  Wix sandbox:      {wix_url}/checkout  (orders → Podil; control: {wix_url}/_sandbox/)")
     if not showcase:
         print("  showcase:         run with --showcase to see snoozes, busy mode, a pre-order")
@@ -221,19 +286,34 @@ def run_demo(
     asyncio.run(serve_all(servers, hub, showcase=showcase))
 
 
-def banner(hub_url: str, poster_url: str, api_key: str, db: Path) -> str:
+def poster_lines(hub_url: str, poster_url: str) -> list[str]:
+    return [
+        f"  Poster register:  {poster_url}/register  (accept / decline / close checks)",
+        f"  Poster API:       {poster_url}/api/  token {DEMO_TOKEN}",
+        f"  connect Poster:   {hub_url}/connect/poster?api_key={DEMO_ADMIN_KEY}"
+        "  (OAuth install; pick dev-example)",
+    ]
+
+
+def rest_lines(rest_url: str) -> list[str]:
+    return [
+        f"  Countertop register: {rest_url}/register  (tickets, menu prices, online switch)",
+        f"  Countertop API:   {rest_url}/v2/  Bearer {rest_seed.DEMO_API_KEY}",
+        "  POS manifest:     src/orderbridge/connectors/rest_pos/manifests/sandbox.toml",
+    ]
+
+
+def banner(hub_url: str, pos_lines: list[str], api_key: str, db: Path) -> str:
     return "\n".join(
         [
             "orderbridge demo — everything on this machine, Ctrl-C to stop",
             f"  demo shop:        {hub_url}/shop",
+            f"  dashboard:        {hub_url}/admin",
             f"  storefront API:   {hub_url}/api/v1  (OpenAPI: {hub_url}/docs)",
             f"  demo API key:     {api_key}",
             f"  admin API key:    {DEMO_ADMIN_KEY}",
             f"  health, metrics:  {hub_url}/health  {hub_url}/metrics",
-            f"  Poster register:  {poster_url}/register  (accept / decline / close checks)",
-            f"  Poster API:       {poster_url}/api/  token {DEMO_TOKEN}",
-            f"  connect Poster:   {hub_url}/connect/poster?api_key={DEMO_ADMIN_KEY}"
-            "  (OAuth install; pick dev-example)",
+            *pos_lines,
             f"  database:         {db}",
         ]
     )

@@ -1,8 +1,10 @@
 """The ports: what the services need from the outside world, as ``typing.Protocol``s.
 
-Connectors satisfy ``PosSystem`` and ``Channel``; tests satisfy them with small
-hand-written fakes. Wire types never cross a port: connectors take and return domain
-objects and the few plain records below. Failures cross as the two exceptions of
+POS connectors satisfy ``PosSystem`` (tests with a small hand-written fake). A channel
+connector (Wix) is driven by its own jobs, wired in ``bootstrap_wix``: what a channel
+offers differs too much between channels for one port to say it usefully. Wire types
+never cross a port: connectors take and return domain objects and the few plain
+records below. Failures cross as the two exceptions of
 ``TransientError`` (retry later) and ``PermanentError`` (stop; a person must fix
 something), defined here so that services and connectors share them; the worker in
 ``orderbridge.messaging`` decides retries from the class alone.
@@ -10,7 +12,7 @@ something), defined here so that services and connectors share them; the worker 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -18,12 +20,12 @@ from typing import Protocol, runtime_checkable
 
 from orderbridge.domain.availability import Snooze, StockMark
 from orderbridge.domain.location_options import OrderingOptions, PosFacts
-from orderbridge.domain.locations import Location, LocationStatus
+from orderbridge.domain.locations import Location
 from orderbridge.domain.menu import Item, Menu
-from orderbridge.domain.menu_diff import MenuDiff
 from orderbridge.domain.orders import Order
 from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
+from orderbridge.matching import ChannelMenu, ItemMapping
 
 
 class TransientError(Exception):
@@ -78,7 +80,7 @@ class Capabilities:
     dashboard and the admin API, and services read the built connector's before they
     rely on a feature: ``pipeline.submit_order`` looks an order up before re-creating it
     only where ``order_lookup_by_key``, the sweep polls only where ``status_polling``,
-    a cancel reaches the POS only where ``order_cancel``, a reservation is sent only
+    a cancel reaches the POS only where ``cancel_orders``, a reservation is sent only
     where ``reservations``, a webhook about one item re-reads that item only where
     ``menu_item_refresh`` (else the whole menu).
     """
@@ -91,8 +93,9 @@ class Capabilities:
     status_webhooks: bool = False  # tells order status changes by webhook
     status_polling: bool = False  # an order's state can be read (reconcile, sweep)
     order_lookup_by_key: bool = False  # an order can be found by the hub's key
-    order_cancel: bool = False  # an order can be canceled through the API
+    cancel_orders: bool = False  # an order can be canceled through the API
     availability_webhooks: bool = False  # tells when it goes offline / online
+    register_checks: bool = False  # reports checks made at its register (mirrored to channels)
     location_status: bool = False  # a channel that takes the store's open/paused status
     pos_orders_import: bool = False  # a channel that mirrors orders made at the register
     # What the POS insists on, checked before an order or reservation is answered 201.
@@ -193,7 +196,7 @@ class PosSystem(Protocol):
     async def cancel_order(
         self, pos_order_id: str, *, location: LocationBinding, reason: str
     ) -> PosOrderRef:
-        """Cancel the order at the POS (only where ``capabilities.order_cancel``)."""
+        """Cancel the order at the POS (only where ``capabilities.cancel_orders``)."""
         ...
 
     async def submit_reservation(
@@ -227,6 +230,14 @@ class PosSystem(Protocol):
         """The places (spots) the POS account has, with their tables."""
         ...
 
+    async def fetch_register_check(
+        self, check_id: str, *, location: LocationBinding
+    ) -> RegisterCheck | None:
+        """A check made at the register, with the hub's item ids, for channels that mirror
+        register orders (Wix's "import POS orders"); None if the POS has no such check.
+        Only where ``capabilities.register_checks``."""
+        ...
+
 
 @runtime_checkable
 class AnnotatesChecks(Protocol):
@@ -241,39 +252,13 @@ class AnnotatesChecks(Protocol):
 
 
 @runtime_checkable
-class RegisterCheckSource(Protocol):
-    """A POS that can report a check made at its register (for channels that mirror
-    register orders, such as Wix's "import POS orders"). Optional: a POS without it
-    simply has nothing to mirror."""
+class KeepsProductExtras(Protocol):
+    """A POS that can keep other systems' ids on its products (Poster's product extras,
+    ``application.setEntityExtras``). ``write_product_extras`` writes each item's refs
+    other than the POS's own; it answers how many products were written (0 when the
+    connection is not set to write them)."""
 
-    async def fetch_register_check(
-        self, check_id: str, *, location: LocationBinding
-    ) -> RegisterCheck | None:
-        """The check with the hub's item ids, or None if the POS has no such check."""
-        ...
-
-
-class Channel(Protocol):
-    """An ordering channel's connector, which the hub reports back to (Wix Restaurants'
-    satisfies it; storefronts are told by signed webhooks instead, ``services.notify``)."""
-
-    capabilities: Capabilities
-
-    async def order_changed(self, order: Order, *, event: str) -> None:
-        """Tell the channel the order moved (``order.accepted`` …)."""
-        ...
-
-    async def reservation_changed(self, reservation: Reservation, *, event: str) -> None:
-        """Tell the channel the reservation moved."""
-        ...
-
-    async def publish_menu(self, menu: Menu, diff: MenuDiff) -> None:
-        """Bring the channel's copy of the menu in step; ``diff`` says what changed."""
-        ...
-
-    async def location_status_changed(self, location_id: str, status: LocationStatus) -> None:
-        """Tell the channel the location opened, paused or closed."""
-        ...
+    async def write_product_extras(self, items: Iterable[Item]) -> int: ...
 
 
 # Storage ---------------------------------------------------------------------------
@@ -291,6 +276,8 @@ class StoredOrder:
     pos_order_id: str | None
     pos_check_id: str | None
     updated_at: datetime
+    # The owner id of the API key that placed it (None: another channel).
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +287,7 @@ class OrderFingerprint:
 
     order_id: str
     request_hash: str
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +308,7 @@ class StoredReservation:
     pos_connection_id: str | None
     pos_reservation_id: str | None
     updated_at: datetime
+    placed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -358,6 +347,52 @@ class EndpointRecord:
     url: str
     events: tuple[str, ...]
     secrets: tuple[str, ...]
+
+
+class MappingStore(Protocol):
+    """Channels' own menus and their item mappings, inside a unit of work.
+
+    ``channel`` is ``storefront`` or a channel connection's id. Mappings of items that
+    left the channel menu are kept (a person's decision outlives a menu change).
+    """
+
+    def channel_menu(self, location_id: str, channel: str) -> ChannelMenu | None: ...
+
+    def channel_menus(self, location_id: str) -> Sequence[ChannelMenu]: ...
+
+    def channel_document(self, location_id: str, channel: str) -> dict[str, object] | None:
+        """The channel menu's items as they were uploaded."""
+        ...
+
+    def save_channel_menu(
+        self,
+        menu: ChannelMenu,
+        *,
+        tenant_id: str,
+        document: dict[str, object],
+        now: datetime,
+    ) -> None: ...
+
+    def mappings(self, location_id: str, channel: str) -> dict[str, ItemMapping]: ...
+
+    def mapping(
+        self, location_id: str, channel: str, channel_item_id: str
+    ) -> ItemMapping | None: ...
+
+    def save_mappings(
+        self,
+        location_id: str,
+        channel: str,
+        mappings: Sequence[ItemMapping],
+        *,
+        tenant_id: str,
+        now: datetime,
+        decided_by: str | None = None,
+    ) -> None: ...
+
+    def auto_threshold(self, tenant_id: str) -> float: ...
+
+    def set_auto_threshold(self, tenant_id: str, value: float, *, now: datetime) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -407,6 +442,7 @@ class UnitOfWork(Protocol):
         tenant_id: str,
         request_hash: str,
         idempotency_key: str | None = None,
+        placed_by: str | None = None,
     ) -> StoredOrder:
         """Store a new order with its timeline; answer it as stored (no read back).
 
@@ -442,7 +478,12 @@ class UnitOfWork(Protocol):
     ) -> StoredReservation | None: ...
 
     def add_reservation(
-        self, reservation: Reservation, *, tenant_id: str, request_hash: str
+        self,
+        reservation: Reservation,
+        *,
+        tenant_id: str,
+        request_hash: str,
+        placed_by: str | None = None,
     ) -> None: ...
 
     def save_reservation(
@@ -561,4 +602,10 @@ class UnitOfWork(Protocol):
 
     def open_order_count(self, location_id: str) -> int:
         """Orders of the location at its POS and not yet final (auto busy mode counts)."""
+        ...
+
+    # Menu mapping
+    @property
+    def mappings(self) -> MappingStore:
+        """Channels' own menus and their mappings, in this transaction."""
         ...

@@ -8,6 +8,7 @@ screenshotted into the test's folder, for people to look at.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -19,7 +20,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.e2e.servers import free_port, orderbridge_process
+from tests.e2e.servers import free_port, on_free_ports, orderbridge_process
+from tests.patience import BROWSER_WAIT_MS as WAIT_MS
+from tests.patience import HTTP_TIMEOUT, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -36,21 +39,21 @@ CHROMIUM_ARGS = [
 ]
 API_KEY = "ob_demo_brioche_storefront_key"
 ADMIN_KEY = "ob_demo_brioche_admin_key"
-WAIT_MS = 15_000
 
 
-def _menus(hub: str, timeout: float = 30.0) -> list[tuple[str, dict[str, Any]]]:
+def _menus(hub: str) -> list[tuple[str, dict[str, Any]]]:
     """Each location's published menu, once the demo has imported them all."""
     headers = {"Authorization": f"Bearer {API_KEY}"}
-    deadline = time.monotonic() + timeout
-    with httpx.Client(base_url=hub, headers=headers, timeout=5) as client:
-        while time.monotonic() < deadline:
+    with httpx.Client(base_url=hub, headers=headers, timeout=HTTP_TIMEOUT) as client:
+
+        def imported() -> list[tuple[str, dict[str, Any]]] | None:
             ids = [loc["id"] for loc in client.get("/api/v1/locations").json()["locations"]]
             answers = [client.get(f"/api/v1/locations/{i}/menu") for i in ids]
             if ids and all(a.status_code == 200 for a in answers):
                 return [(i, a.json()) for i, a in zip(ids, answers, strict=True)]
-            time.sleep(0.1)
-    raise AssertionError("the demo's menus were not imported")
+            return None
+
+        return wait_for(imported, timeout=60, what="the demo's menus imported", interval=0.1)
 
 
 def _simple_line(menu: dict[str, Any]) -> dict[str, Any]:
@@ -67,9 +70,8 @@ def _simple_line(menu: dict[str, Any]) -> dict[str, Any]:
     raise AssertionError("no simple item on the demo menu")
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("dashboard-demo")
+@contextlib.contextmanager
+def _demo(folder: Path) -> Iterator[str]:
     port, poster_port = free_port(), free_port()
     args = ["demo", "--port", str(port), "--poster-port", str(poster_port)]
     args += ["--wix-port", str(free_port()), "--db", str(folder / "d.db")]
@@ -80,9 +82,18 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("dashboard-demo")
+    with on_free_ports(lambda: _demo(folder)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=WAIT_MS
+        )
         yield launched
         launched.close()
 
@@ -103,6 +114,7 @@ def place_order(hub: str) -> tuple[str, str]:
         f"{hub}/api/v1/orders",
         json=body,
         headers={"Authorization": f"Bearer {API_KEY}", "Idempotency-Key": channel_order_id},
+        timeout=HTTP_TIMEOUT,
     )
     assert answer.status_code == 201, answer.text
     return answer.json()["id"], channel_order_id
@@ -134,13 +146,16 @@ def test_operator_signs_in_follows_an_order_pauses_a_location_and_signs_out(
     row.get_by_role("link", name=channel_order_id).click()
     expect(page).to_have_url(f"{hub}/admin/orders/{order_id}")
     expect(page.locator("#timeline li").first).to_contain_text("order.received")
-    # The demo's worker submits the order to the Poster sandbox within moments.
-    for _ in range(50):
+
+    # The demo's worker submits the order to the Poster sandbox within moments; the
+    # page shows it once reloaded.
+    def submitted_shown() -> bool:
         if page.locator("#timeline li", has_text="submitted").count():
-            break
-        time.sleep(0.2)
+            return True
         page.reload()
-    expect(page.locator("#timeline li", has_text="submitted").first).to_be_visible()
+        return False
+
+    wait_for(submitted_shown, what="the timeline's submitted entry", interval=0.2)
     expect(page.locator("main")).to_contain_text("+38••••••4567")
     expect(page.locator("main")).not_to_contain_text("+380671234567")
     shot(page, tmp_path, "03-order")
@@ -157,7 +172,9 @@ def test_operator_signs_in_follows_an_order_pauses_a_location_and_signs_out(
     expect(page.locator(".flash.ok")).to_contain_text("Location paused")
     shot(page, tmp_path, "04-overview-paused")
     statuses = httpx.get(
-        f"{hub}/api/v1/locations", headers={"Authorization": f"Bearer {API_KEY}"}
+        f"{hub}/api/v1/locations",
+        headers={"Authorization": f"Bearer {API_KEY}"},
+        timeout=HTTP_TIMEOUT,
     ).json()["locations"]
     assert "paused" in {loc["status"] for loc in statuses}
 

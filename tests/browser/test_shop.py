@@ -7,8 +7,8 @@ register (the Poster sandbox's control API) accepts, closes or declines it.
 
 from __future__ import annotations
 
+import contextlib
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +18,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
-from tests.e2e.servers import free_port, orderbridge_process
+from tests.e2e.servers import free_port, on_free_ports, orderbridge_process
+from tests.patience import BROWSER_WAIT_MS as WAIT_MS
+from tests.patience import HTTP_TIMEOUT, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +37,6 @@ CHROMIUM_ARGS = [
 ]
 API_KEY = "ob_demo_brioche_storefront_key"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-WAIT_MS = 15_000
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,9 @@ class Demo:
         """The sandbox register's incoming order that carries the hub's order id."""
         found = [
             order
-            for order in httpx.get(f"{self.poster}/_sandbox/incoming-orders").json()[
-                "incoming_orders"
-            ]
+            for order in httpx.get(
+                f"{self.poster}/_sandbox/incoming-orders", timeout=HTTP_TIMEOUT
+            ).json()["incoming_orders"]
             if f"[ob:{order_id}]" in order["comment"]
         ]
         assert len(found) == 1, found
@@ -57,46 +58,45 @@ class Demo:
 
     def register(self, path: str, body: dict[str, Any] | None = None) -> None:
         """Act on the sandbox's register through its control API."""
-        response = httpx.post(f"{self.poster}/_sandbox/{path}", json=body or {})
+        response = httpx.post(
+            f"{self.poster}/_sandbox/{path}", json=body or {}, timeout=HTTP_TIMEOUT
+        )
         assert response.status_code == 200, response.text
 
     def register_product(self, product_id: int, *, spot_id: int, out: bool) -> None:
         self.register(f"products/{product_id}", {"spot_id": spot_id, "out": out})
 
-    def wait_until_unavailable(self, location_id: str, item_id: str, timeout: float = 10) -> None:
+    def wait_until_unavailable(self, location_id: str, item_id: str) -> None:
         """Until the hub's published menu (refreshed by the POS webhook) says sold out."""
         url = f"{self.hub}/api/v1/locations/{location_id}/menu"
         headers = {"Authorization": f"Bearer {API_KEY}"}
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            menu = httpx.get(url, headers=headers).json()
+
+        def sold_out() -> bool:
+            menu = httpx.get(url, headers=headers, timeout=HTTP_TIMEOUT).json()
             items = [i for c in menu["categories"] for i in c["items"] if i["id"] == item_id]
-            if items and not items[0]["available"]:
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"item {item_id} is still available")
+            return bool(items) and not items[0]["available"]
+
+        wait_for(sold_out, what=f"item {item_id} sold out on the hub's menu")
 
 
-def wait_for_menus(hub: str, timeout: float = 30.0) -> None:
+def wait_for_menus(hub: str) -> None:
     """Block until the demo has imported every location's menu from the sandbox."""
     headers = {"Authorization": f"Bearer {API_KEY}"}
-    deadline = time.monotonic() + timeout
-    with httpx.Client(base_url=hub, headers=headers, timeout=5) as client:
-        while time.monotonic() < deadline:
+    with httpx.Client(base_url=hub, headers=headers, timeout=HTTP_TIMEOUT) as client:
+
+        def imported() -> bool:
             ids = [loc["id"] for loc in client.get("/api/v1/locations").json()["locations"]]
             codes = {client.get(f"/api/v1/locations/{i}/menu").status_code for i in ids}
-            if ids and codes == {200}:
-                return
-            time.sleep(0.1)
-    raise AssertionError("the demo's menus were not imported")
+            return bool(ids) and codes == {200}
+
+        wait_for(imported, timeout=60, what="the demo's menus imported", interval=0.1)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    folder = tmp_path_factory.mktemp("shop")
-    hub_port, poster_port = free_port(), free_port()
+@contextlib.contextmanager
+def _demo(folder: Path) -> Iterator[Demo]:
+    hub_port, poster_port, wix_port = free_port(), free_port(), free_port()
     args = ["demo", "--port", str(hub_port), "--poster-port", str(poster_port)]
-    args += ["--db", str(folder / "demo.db")]
+    args += ["--wix-port", str(wix_port), "--db", str(folder / "demo.db")]
     hub = f"http://127.0.0.1:{hub_port}"
     with orderbridge_process(args, ready_url=f"{hub}/health", log=folder / "demo.log"):
         wait_for_menus(hub)
@@ -104,10 +104,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 
 @pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    folder = tmp_path_factory.mktemp("shop")
+    with on_free_ports(lambda: _demo(folder)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert CHROMIUM.exists(), "install Debian's chromium (scripts/system-deps.sh)"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=WAIT_MS
+        )
         yield browser
         browser.close()
 

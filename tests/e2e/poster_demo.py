@@ -5,34 +5,33 @@ from __future__ import annotations
 
 import contextlib
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from tests.e2e.servers import free_port, orderbridge_process
+from tests.e2e.servers import free_port, on_free_ports, orderbridge_process
+from tests.patience import HTTP_TIMEOUT, patience, wait_for
+
+__all__ = [
+    "ADMIN_KEY",
+    "DEMO_TOKEN",
+    "PODIL",
+    "POSTER_TIMEOUT",
+    "STOREFRONT_KEY",
+    "Demo",
+    "wait_for",
+]
 
 STOREFRONT_KEY = "ob_demo_brioche_storefront_key"
 ADMIN_KEY = "ob_demo_brioche_admin_key"
 DEMO_TOKEN = "687409:4164553abf6a031302898da7800b59fb"
 PODIL = "loc_podil"
-T = TypeVar("T")
-
-
-def wait_for(probe: Callable[[], T | None], *, timeout: float = 20.0, what: str = "") -> T:
-    """Poll ``probe`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    last: T | None = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"not within {timeout} s: {what} (last: {last!r})")
+# The demo's deadline for one Poster call; faults that hang hold longer than this.
+POSTER_TIMEOUT = min(patience(2), 30.0)
 
 
 @dataclass
@@ -53,12 +52,14 @@ class Demo:
     def api(self, path: str, *, key: str = STOREFRONT_KEY, **kwargs: Any) -> httpx.Response:
         method = "POST" if "json" in kwargs else "GET"
         headers = {"authorization": f"Bearer {key}", **kwargs.pop("headers", {})}
-        return httpx.request(method, f"{self.hub}{path}", headers=headers, timeout=10, **kwargs)
+        return httpx.request(
+            method, f"{self.hub}{path}", headers=headers, timeout=HTTP_TIMEOUT, **kwargs
+        )
 
     def sandbox(self, path: str, **kwargs: Any) -> Any:
         """A call to the sandbox's control API (POST when a body is given)."""
         method = "POST" if "json" in kwargs else "GET"
-        answer = httpx.request(method, f"{self.poster}{path}", timeout=10, **kwargs)
+        answer = httpx.request(method, f"{self.poster}{path}", timeout=HTTP_TIMEOUT, **kwargs)
         assert answer.status_code == 200, answer.text
         return answer.json()
 
@@ -92,13 +93,13 @@ class Demo:
         return [o for o in orders if f"[ob:{order_id}]" in (o["comment"] or "")]
 
     def health(self) -> dict[str, Any]:
-        found: dict[str, Any] = httpx.get(f"{self.hub}/health", timeout=10).json()
+        found: dict[str, Any] = httpx.get(f"{self.hub}/health", timeout=HTTP_TIMEOUT).json()
         return found
 
     def connect_poster(self, account: str, *, admin_key: str = ADMIN_KEY) -> httpx.Response:
         """The marketplace install as a browser does it: the hub's redirect, "Allow" on
         the sandbox's consent page, and Poster's redirect back to the hub."""
-        with httpx.Client(timeout=20) as browser:
+        with httpx.Client(timeout=HTTP_TIMEOUT) as browser:
             start = browser.get(f"{self.hub}/connect/poster", params={"api_key": admin_key})
             assert start.status_code == 302, start.text
             query = parse_qs(urlsplit(start.headers["location"]).query)
@@ -115,7 +116,7 @@ class Demo:
 
     def attempts(self, kind: str) -> dict[str, float]:
         """``orderbridge_job_attempts_total`` of one job kind, by outcome."""
-        text = httpx.get(f"{self.hub}/metrics", timeout=10).text
+        text = httpx.get(f"{self.hub}/metrics", timeout=HTTP_TIMEOUT).text
         pattern = re.compile(
             r'^orderbridge_job_attempts_total\{kind="'
             + re.escape(kind)
@@ -125,12 +126,18 @@ class Demo:
         return {outcome: float(value) for outcome, value in pattern.findall(text)}
 
 
-@contextlib.contextmanager
 def running_demo(
     folder: Path, *, reconcile_seconds: float, database_url: str = ""
-) -> Iterator[Demo]:
+) -> contextlib.AbstractContextManager[Demo]:
     """``orderbridge demo`` on free ports, its menus imported; stopped at the end.
     ``database_url`` runs it on that database (PostgreSQL) instead of a SQLite file."""
+    return on_free_ports(
+        lambda: _demo(folder, reconcile_seconds=reconcile_seconds, database_url=database_url)
+    )
+
+
+@contextlib.contextmanager
+def _demo(folder: Path, *, reconcile_seconds: float, database_url: str = "") -> Iterator[Demo]:
     folder.mkdir(parents=True, exist_ok=True)
     hub_port, poster_port, wix_port = free_port(), free_port(), free_port()
     db = folder / "demo.db"
@@ -150,7 +157,7 @@ def running_demo(
     env = {
         "ORDERBRIDGE_RECONCILE_INTERVAL_SECONDS": str(reconcile_seconds),
         # Shorter than the "created but no answer" fault's hold, so that fault times out.
-        "ORDERBRIDGE_POSTER_TIMEOUT_SECONDS": "2",
+        "ORDERBRIDGE_POSTER_TIMEOUT_SECONDS": str(POSTER_TIMEOUT),
     }
     hub = f"http://127.0.0.1:{hub_port}"
     with orderbridge_process(args, ready_url=f"{hub}/health", log=folder / "demo.log", env=env):

@@ -21,11 +21,12 @@ from tests.e2e.poster_demo import (
     ADMIN_KEY,
     DEMO_TOKEN,
     PODIL,
+    POSTER_TIMEOUT,
     Demo,
     place_order,
     running_demo,
-    wait_for,
 )
+from tests.patience import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -146,7 +147,9 @@ def test_duplicated_and_reordered_webhooks_change_nothing(demo: Demo) -> None:
     [
         ("rate limit (error 700)", {"rate_limit_calls": 1, "rate_limit_window_seconds": 2}),
         ("HTTP 503", {"next_5xx": 2}),
-        ("created but no answer", {"next_hang": 1, "hang_seconds": 4}),
+        # Held longer than the demo's POS call timeout (POSTER_TIMEOUT), so the call
+        # times out although Poster created the order.
+        ("created but no answer", {"next_hang": 1, "hang_seconds": 2 * POSTER_TIMEOUT}),
     ],
 )
 def test_transient_failures_end_with_exactly_one_order_at_poster(
@@ -161,8 +164,12 @@ def test_transient_failures_end_with_exactly_one_order_at_poster(
         done = demo.wait_status(order_id, "submitted", timeout=40)
         assert len(demo.at_register(order_id)) == 1, fault
         found_again += "pos.found" in [e["event"] for e in done["timeline"]]
-    # The order whose answer was lost was found at Poster, not created again.
-    assert found_again == (1 if fault == "created but no answer" else 0)
+    # The order whose answer was lost was found at Poster, not created again. (Under
+    # other faults a call may time out too on a starved machine: then its order is
+    # found again as well, which is right; the one-order-at-Poster check above is the
+    # contract either way.)
+    if fault == "created but no answer":
+        assert found_again >= 1
     after = demo.attempts("order.submit")
     retried = sum(after.values()) - sum(before.values())
     assert retried > len(orders), f"{fault}: the fault never struck ({before} → {after})"

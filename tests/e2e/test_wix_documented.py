@@ -21,8 +21,9 @@ import pytest
 
 from orderbridge.sandboxes.wix.events import EVENT_TYPES, WixEvent, sign
 from orderbridge.sandboxes.wix.seed import APP_ID, INSTANCE_ID, OPERATION_ID
-from tests.e2e.poster_demo import ADMIN_KEY, DEMO_TOKEN, PODIL, Demo, wait_for
+from tests.e2e.poster_demo import ADMIN_KEY, DEMO_TOKEN, PODIL, Demo
 from tests.e2e.test_wix_flow import running
+from tests.patience import HTTP_TIMEOUT, wait_for
 from tests.sandboxes.wix.payloads import wix_payload
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +46,7 @@ def _published(demo: Demo, wix: str) -> tuple[dict[str, Any], str, str]:
         for i in c["items"]
         if not i["variants"] and not i["modifier_groups"] and i["available"]
     }
-    menus = httpx.get(f"{wix}/_sandbox/menu", timeout=10).json()["menus"]
+    menus = httpx.get(f"{wix}/_sandbox/menu", timeout=HTTP_TIMEOUT).json()["menus"]
     for menu in menus:
         for section in menu["sections"]:
             for item in section["items"]:
@@ -86,7 +87,10 @@ def _post(demo: Demo, key: str, event: dict[str, Any]) -> httpx.Response:
         now=datetime.now(UTC),
     )
     return httpx.post(
-        f"{demo.hub}{HOOK}", content=token, headers={"content-type": "text/plain"}, timeout=10
+        f"{demo.hub}{HOOK}",
+        content=token,
+        headers={"content-type": "text/plain"},
+        timeout=HTTP_TIMEOUT,
     )
 
 
@@ -101,7 +105,7 @@ def _poster_order(demo: Demo, incoming_order_id: int) -> dict[str, Any]:
     answer = httpx.get(
         f"{demo.poster}/api/incomingOrders.getIncomingOrder",
         params={"token": DEMO_TOKEN, "incoming_order_id": incoming_order_id},
-        timeout=10,
+        timeout=HTTP_TIMEOUT,
     )
     assert answer.status_code == 200, answer.text
     found: dict[str, Any] = answer.json()["response"]

@@ -20,14 +20,20 @@ import httpx
 import pytest
 
 from orderbridge.sandboxes.wix.seed import ACCESS_TOKEN, LOCATION_ID, OPERATION_ID
-from tests.e2e.poster_demo import DEMO_TOKEN, PODIL, Demo, wait_for
-from tests.e2e.servers import free_port, orderbridge_process
+from tests.e2e.poster_demo import ADMIN_KEY, DEMO_TOKEN, PODIL, Demo
+from tests.e2e.servers import free_port, on_free_ports, orderbridge_process
+from tests.patience import HTTP_TIMEOUT, wait_for
 
 pytestmark = pytest.mark.e2e
 
 
+def running(folder: Path) -> contextlib.AbstractContextManager[tuple[Demo, str]]:
+    """``orderbridge demo`` on free ports until the Wix menu is published."""
+    return on_free_ports(lambda: _running(folder))
+
+
 @contextlib.contextmanager
-def running(folder: Path) -> Iterator[tuple[Demo, str]]:
+def _running(folder: Path) -> Iterator[tuple[Demo, str]]:
     """``orderbridge demo`` on free ports until the Wix menu is published."""
     hub_port, poster_port, wix_port = free_port(), free_port(), free_port()
     args = ["demo", "--port", str(hub_port), "--poster-port", str(poster_port)]
@@ -47,7 +53,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Demo, str]
 
 
 def _get(url: str, **kwargs: Any) -> Any:
-    answer = httpx.get(url, timeout=10, **kwargs)
+    answer = httpx.get(url, timeout=HTTP_TIMEOUT, **kwargs)
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -102,7 +108,7 @@ def test_a_wix_order_reaches_the_register_and_accepting_it_fulfils_it_at_wix(
             "buyer": {"firstName": "Олена", "lastName": "Коваль", "phone": "+380671234567"},
             "paymentStatus": "PAID",
         },
-        timeout=10,
+        timeout=HTTP_TIMEOUT,
     )
     assert placed.status_code == 201, placed.text
     wix_order = placed.json()["order"]
@@ -140,16 +146,16 @@ def test_pausing_the_location_pauses_the_wix_operation(world: tuple[Demo, str]) 
     demo, wix = world
     until = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)
     body = {"action": "pause", "until": until.isoformat(), "reason": "kitchen full"}
-    assert demo.api(f"/api/v1/locations/{PODIL}/status", json=body).status_code == 200
+    # Pausing needs the admin key: the storefront key is publishable.
+    status = f"/api/v1/locations/{PODIL}/status"
+    assert demo.api(status, json=body, key=ADMIN_KEY).status_code == 200
     paused = wait_for(
         lambda: (op := _operation(wix))["onlineOrderingStatus"] == "PAUSED_UNTIL" and op,
         timeout=30,
         what="the operation paused",
     )
     assert datetime.fromisoformat(paused["pausedUntilOptions"]["time"]) == until
-    assert (
-        demo.api(f"/api/v1/locations/{PODIL}/status", json={"action": "resume"}).status_code == 200
-    )
+    assert demo.api(status, json={"action": "resume"}, key=ADMIN_KEY).status_code == 200
     wait_for(
         lambda: _operation(wix)["onlineOrderingStatus"] == "ENABLED",
         timeout=30,
@@ -168,7 +174,7 @@ def test_an_order_made_at_the_register_appears_in_wix(world: tuple[Demo, str], s
             "products": [{"product_id": int(simple), "count": 3}],
             "comment": "walk-in",
         },
-        timeout=10,
+        timeout=HTTP_TIMEOUT,
     )
     assert created.status_code == 200 and "response" in created.json(), created.text
     incoming_id = created.json()["response"]["incoming_order_id"]

@@ -3,14 +3,15 @@ signed webhooks with a resend to a real receiver, a fulfilment, and a restart.""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from tests.e2e.servers import free_port, orderbridge_process, serve_in_thread
+from tests.patience import HTTP_TIMEOUT, wait_for
 from tests.sandboxes.wix.support import AUTH, Receiver, unwrap
 
 pytestmark = pytest.mark.e2e
@@ -19,17 +20,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def receiver() -> Iterator[tuple[Receiver, str]]:
     hook = Receiver(statuses=[500])  # the first delivery fails: Wix resends it
-    with serve_in_thread(hook.app(), free_port()) as base:
+    with serve_in_thread(hook.app()) as base:
         yield hook, f"{base}/webhooks/wix/con_wix"
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def test_checkout_to_signed_webhooks_and_a_fulfilment_across_a_restart(
@@ -42,7 +34,7 @@ def test_checkout_to_signed_webhooks_and_a_fulfilment_across_a_restart(
     args += ["--webhook-url", hook_url, "--resend-scale", "0.0001"]
     with (
         orderbridge_process(args, ready_url=f"{base}/", log=tmp_path / "wix.log"),
-        httpx.Client(base_url=base, headers=AUTH) as api,
+        httpx.Client(base_url=base, headers=AUTH, timeout=HTTP_TIMEOUT) as api,
     ):
         pem = api.get("/_sandbox/public-key").text
         item = api.post(
@@ -68,25 +60,30 @@ def test_checkout_to_signed_webhooks_and_a_fulfilment_across_a_restart(
         order = placed.json()["order"]
         assert order["priceSummary"]["total"]["amount"] == "165.00"
 
-        wait_for(lambda: len(hook.bodies) == 2)
-        events = sorted(
-            (unwrap(body, pem) for body in hook.bodies), key=lambda e: e[0]["eventType"]
-        )
-        assert [outer["eventType"] for outer, _ in events] == [
-            "wix.ecom.v1.order_approved",
-            "wix.ecom.v1.order_created",
-        ]
-        assert all(event["entityId"] == order["id"] for _, event in events)
-        assert hook.calls == 3  # one 500, its resend, and the other event
+        def delivered() -> dict[str, dict[str, Any]]:
+            """Each event the receiver accepted, by type (a resend repeats one)."""
+            unwrapped = (unwrap(body, pem) for body in hook.bodies)
+            return {outer["eventType"]: event for outer, event in unwrapped}
+
+        # Both events arrive, the one answered 500 by its resend.
+        events = wait_for(lambda: len(delivered()) == 2 and delivered(), what="both events")
+        assert sorted(events) == ["wix.ecom.v1.order_approved", "wix.ecom.v1.order_created"]
+        assert all(event["entityId"] == order["id"] for event in events.values())
 
         def outcomes() -> list[str]:
             log = api.get("/_sandbox/events").json()["deliveries"]
             return sorted(e["outcome"] for e in log)
 
         # The receiver has the body before the sandbox has logged the answer: wait for
-        # the log itself rather than for the receiver.
-        wait_for(lambda: len(outcomes()) == 3)
-        assert outcomes() == ["delivered", "delivered", "rejected"]
+        # the log itself rather than for the receiver. One delivery was refused (the
+        # 500) and resent; on a starved machine an answer may also miss Wix's deadline
+        # and be resent ("timeout"), which changes nothing of the above.
+        log = wait_for(
+            lambda: (found := outcomes()).count("delivered") >= 2 and found,
+            what="two deliveries logged",
+        )
+        assert log.count("rejected") == 1, log
+        assert set(log) <= {"delivered", "rejected", "timeout"}, log
 
         line = order["lineItems"][0]
         fulfilment = api.post(
@@ -97,7 +94,7 @@ def test_checkout_to_signed_webhooks_and_a_fulfilment_across_a_restart(
 
     with (
         orderbridge_process(args, ready_url=f"{base}/", log=tmp_path / "wix2.log"),
-        httpx.Client(base_url=base, headers=AUTH) as api,
+        httpx.Client(base_url=base, headers=AUTH, timeout=HTTP_TIMEOUT) as api,
     ):
         assert api.get("/_sandbox/public-key").text == pem
         shown = api.get(f"/_sandbox/orders/{order['id']}").json()

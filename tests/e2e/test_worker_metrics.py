@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import secrets
 from pathlib import Path
 
 import httpx
@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from orderbridge.storage.migrate import upgrade
 from tests.e2e.servers import free_port, orderbridge_process
+from tests.patience import HTTP_TIMEOUT, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +32,12 @@ def test_a_worker_process_serves_its_job_metrics(tmp_path: Path) -> None:
     upgrade(url)
     port = free_port()
     metrics = f"http://127.0.0.1:{port}/metrics"
-    env = {"ORDERBRIDGE_DATABASE_URL": url, "ORDERBRIDGE_LOG_JSON": "true"}
+    # A worker refuses the public development key (it would decrypt nothing real).
+    env = {
+        "ORDERBRIDGE_DATABASE_URL": url,
+        "ORDERBRIDGE_SECRET_KEY": secrets.token_hex(32),
+        "ORDERBRIDGE_LOG_JSON": "true",
+    }
     # On start the worker queues the sweep and the housekeeping, and runs them.
     with orderbridge_process(
         ["worker", "--metrics-port", str(port)],
@@ -39,12 +45,12 @@ def test_a_worker_process_serves_its_job_metrics(tmp_path: Path) -> None:
         log=tmp_path / "worker.log",
         env=env,
     ):
-        deadline = time.monotonic() + 60
-        text = httpx.get(metrics).text
-        while _succeeded(text, "orders.sweep") < 1 and time.monotonic() < deadline:
-            time.sleep(0.1)
-            text = httpx.get(metrics).text
-    assert _succeeded(text, "orders.sweep") >= 1, text
+
+        def swept() -> str | None:
+            text = httpx.get(metrics, timeout=HTTP_TIMEOUT).text
+            return text if _succeeded(text, "orders.sweep") >= 1 else None
+
+        text = wait_for(swept, timeout=60, what="a sweep counted", interval=0.1)
     assert 'orderbridge_outbox_jobs{kind="orders.sweep",status="succeeded"}' in text
     assert "process_cpu_seconds_total" in text
     assert "orderbridge_build_info" in text

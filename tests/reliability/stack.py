@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import random
 import re
 import signal
 import subprocess
@@ -35,13 +34,22 @@ from orderbridge.demo import DEMO_CONNECTION, DEMO_LOCATIONS, queue_menu_imports
 from orderbridge.sandboxes.poster.seed import DEMO_TOKEN, OAUTH_APP_SECRET
 from orderbridge.storage import tables as t
 from orderbridge.storage.db import make_engine
-from tests.e2e.servers import free_port, wait_until_up
+from tests.e2e.servers import free_port, stop_process, wait_until_up
+from tests.patience import HTTP_TIMEOUT, patience
 
 API_KEY = "ob_reliability_storefront_key"
 SECRET_KEY = "orderbridge-reliability-test-secret-key"
 MARKER = re.compile(r"\[ob:([A-Za-z0-9_\-]+)\]")
 LOCATIONS = [location_id for location_id, _name, _spot in DEMO_LOCATIONS]
 PAST_RECEIVED = ("submitted", "accepted", "declined", "completed", "canceled")
+
+
+def lease(seconds: float) -> str:
+    """``ORDERBRIDGE_LEASE_SECONDS`` for a test: short, so a killed worker's jobs are
+    taken over soon, but scaled with the suite's patience. A lease must outlast any
+    stall of its renewal and stay above the POS call's deadline (twice the 2 s call
+    timeout of :func:`seed_demo`): a starved machine delays renewals by seconds."""
+    return f"{max(patience(seconds), 5.0):g}"
 
 
 def hub_env(db_url: str, **extra: str) -> dict[str, str]:
@@ -51,7 +59,7 @@ def hub_env(db_url: str, **extra: str) -> dict[str, str]:
         "ORDERBRIDGE_SECRET_KEY": SECRET_KEY,
         "ORDERBRIDGE_ALLOW_PRIVATE_URLS": "true",
         "ORDERBRIDGE_LOG_LEVEL": "WARNING",
-        "ORDERBRIDGE_LEASE_SECONDS": "2",
+        "ORDERBRIDGE_LEASE_SECONDS": lease(4),
         "ORDERBRIDGE_POLL_INTERVAL_SECONDS": "0.05",
         "ORDERBRIDGE_RECONCILE_INTERVAL_SECONDS": "3600",
         "ORDERBRIDGE_WORKER_CONCURRENCY": "16",
@@ -89,17 +97,6 @@ def _spawn(args: Sequence[str], log: Path, env: dict[str, str]) -> subprocess.Po
             env={**os.environ, **env},
             start_new_session=True,
         )
-
-
-def _stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @dataclass
@@ -153,12 +150,14 @@ class Stack:
         ]
         self.sandbox = _spawn(args, self._log("sandbox"), {})
         self.spawned.append(self.sandbox)
-        wait_until_up(f"{self.poster_url}/_sandbox/faults", process=self.sandbox)
+        wait_until_up(
+            f"{self.poster_url}/_sandbox/faults", process=self.sandbox, log=self._log("sandbox")
+        )
 
     def stop_sandbox(self) -> None:
         """SIGTERM: the sandbox saves its world (the --state file) and exits."""
         assert self.sandbox is not None
-        _stop(self.sandbox)
+        stop_process(self.sandbox)
         self.sandbox = None
 
     def start_api(self) -> None:
@@ -166,17 +165,18 @@ class Stack:
         args = ["serve", workers, "--port", str(self.hub_port)]
         self.api = _spawn(args, self._log("api"), self.env)
         self.spawned.append(self.api)
-        wait_until_up(f"{self.hub_url}/health", process=self.api)
+        wait_until_up(f"{self.hub_url}/health", process=self.api, log=self._log("api"))
 
     def start_extra_api(self) -> str:
         """One more ``orderbridge serve --no-workers`` on the same database; its URL."""
         port = free_port()
         args = ["serve", "--no-workers", "--port", str(port)]
-        process = _spawn(args, self._log(f"api-{port}"), self.env)
+        log = self._log(f"api-{port}")
+        process = _spawn(args, log, self.env)
         self.spawned.append(process)
         self.extra_apis.append(process)
         url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/health", process=process)
+        wait_until_up(f"{url}/health", process=process, log=log)
         return url
 
     def start_worker(self) -> subprocess.Popen[bytes]:
@@ -192,12 +192,14 @@ class Stack:
         self.workers.remove(process)
 
     def faults(self, **knobs: Any) -> None:
-        response = httpx.post(f"{self.poster_url}/_sandbox/faults", json=knobs, timeout=10)
+        response = httpx.post(
+            f"{self.poster_url}/_sandbox/faults", json=knobs, timeout=HTTP_TIMEOUT
+        )
         response.raise_for_status()
 
     def close(self) -> None:
         for process in reversed(self.spawned):
-            _stop(process)
+            stop_process(process)
 
     def logs(self) -> str:
         """The tail of every process log, for assertion messages."""
@@ -244,14 +246,20 @@ def hub_stack(
         stack.close()
 
 
-def wait_for_menus(stack: Stack, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    with httpx.Client(base_url=stack.hub_url, headers=auth(), timeout=10) as client:
-        for location in LOCATIONS:
-            while client.get(f"/api/v1/locations/{location}/menu").status_code != 200:
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"no menu published in time\n{stack.logs()}")
-                time.sleep(0.1)
+def wait_for_menus(stack: Stack) -> None:
+    with httpx.Client(base_url=stack.hub_url, headers=auth(), timeout=HTTP_TIMEOUT) as client:
+
+        def published() -> bool:
+            return all(
+                client.get(f"/api/v1/locations/{location}/menu").status_code == 200
+                for location in LOCATIONS
+            )
+
+        deadline = time.monotonic() + patience(60)
+        while not published():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no menu published in time\n{stack.logs()}")
+            time.sleep(0.1)
 
 
 def auth() -> dict[str, str]:
@@ -276,7 +284,7 @@ def simple_lines(menu: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def menu_lines(hub_url: str) -> dict[str, list[dict[str, Any]]]:
-    with httpx.Client(base_url=hub_url, headers=auth(), timeout=10) as client:
+    with httpx.Client(base_url=hub_url, headers=auth(), timeout=HTTP_TIMEOUT) as client:
         return {
             location: simple_lines(client.get(f"/api/v1/locations/{location}/menu").json())
             for location in LOCATIONS
@@ -313,7 +321,7 @@ async def post_orders(
     created: list[str] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
-        base_url=hub_url, headers=auth(), timeout=30, limits=limits
+        base_url=hub_url, headers=auth(), timeout=HTTP_TIMEOUT, limits=limits
     ) as client:
 
         async def one(n: int) -> None:
@@ -380,7 +388,7 @@ def pos_markers(poster_url: str) -> Counter[str]:
     response = httpx.get(
         f"{poster_url}/api/incomingOrders.getIncomingOrders",
         params={"token": DEMO_TOKEN},
-        timeout=30,
+        timeout=HTTP_TIMEOUT,
     )
     response.raise_for_status()
     orders = response.json()["response"]
@@ -388,10 +396,12 @@ def pos_markers(poster_url: str) -> Counter[str]:
 
 
 def wait_until_submitted(
-    stack: Stack, expected: set[str], *, timeout: float, chaos: Any = None
+    stack: Stack, expected: set[str], *, timeout: float = 120, chaos: Any = None
 ) -> dict[str, str]:
-    """Poll until every expected order is submitted or beyond; return the statuses."""
-    deadline = time.monotonic() + timeout
+    """Poll until every expected order is submitted or beyond; return the statuses.
+
+    ``timeout`` is a safety net in unscaled seconds (``tests/patience.py``)."""
+    deadline = time.monotonic() + patience(timeout)
     while True:
         statuses = hub_statuses(stack.db_url)
         behind = {o for o in expected if statuses.get(o) not in PAST_RECEIVED}
@@ -419,10 +429,6 @@ def job_summary(db_url: str) -> str:
     finally:
         engine.dispose()
     return "jobs: " + ", ".join(f"{k}/{s}={n}" for k, s, n in rows)
-
-
-def jitter(rng: random.Random, low: float, high: float) -> None:
-    time.sleep(rng.uniform(low, high))
 
 
 def db_rows(db_url: str, sql: str, **params: Any) -> list[Any]:

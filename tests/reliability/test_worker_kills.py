@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.patience import patience
 from tests.reliability.stack import (
     PAST_RECEIVED,
     hub_stack,
+    lease,
     menu_lines,
     pos_markers,
     post_orders,
@@ -39,7 +41,7 @@ CREATE = "incomingOrders.createIncomingOrder"
 @pytest.mark.timeout(240)
 def test_orders_survive_workers_killed_mid_call(db_url: str, tmp_path: Path) -> None:
     rng = random.Random(20261123)
-    with hub_stack(db_url, tmp_path, workers=2, ORDERBRIDGE_LEASE_SECONDS="4") as stack:
+    with hub_stack(db_url, tmp_path, workers=2, ORDERBRIDGE_LEASE_SECONDS=lease(4)) as stack:
         lines = menu_lines(stack.hub_url)
         # Every create takes 40 ms; 2 % take effect but are never answered (the hub's
         # call times out after 2 s and the next try must find the order).
@@ -59,13 +61,13 @@ def test_orders_survive_workers_killed_mid_call(db_url: str, tmp_path: Path) -> 
         killer.start()
         try:
             created = asyncio.run(post_orders(stack.hub_url, range(ORDERS), lines, tag="kill"))
-            killer.join(timeout=30)
+            killer.join(timeout=patience(30))
         finally:
             stop.set()
             killer.join()
         assert len(kills) == KILLS
 
-        statuses = wait_until_submitted(stack, set(created), timeout=120)
+        statuses = wait_until_submitted(stack, set(created), timeout=180)
         markers = pos_markers(stack.poster_url)
         history = timelines(stack.db_url)
 

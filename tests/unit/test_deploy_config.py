@@ -19,6 +19,7 @@ import yaml
 
 from orderbridge import healthcheck
 from orderbridge.cli import app
+from orderbridge.config import PLACEHOLDER_PREFIX, check_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEMD = ROOT / "deploy" / "systemd"
@@ -121,6 +122,13 @@ def test_the_systemd_units_run_real_commands_as_the_orderbridge_user() -> None:
     environment = (SYSTEMD / "orderbridge.env").read_text()
     for name in ["DATABASE_URL", "SECRET_KEY", "BASE_URL"]:
         assert f"ORDERBRIDGE_{name}=" in environment
+    # Every name in it is a setting, and its secret key is one serve/worker refuse
+    # until it is replaced.
+    values = dict(
+        line.split("=", 1) for line in environment.splitlines() if line and line[0] != "#"
+    )
+    check_environment(values)
+    assert values["ORDERBRIDGE_SECRET_KEY"].startswith(PLACEHOLDER_PREFIX)
 
 
 def test_systemd_accepts_the_units() -> None:

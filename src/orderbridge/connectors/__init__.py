@@ -18,32 +18,44 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from orderbridge.connectors import poster
+from pydantic import ValidationError
+
+from orderbridge.connectors import poster, rest_pos
 from orderbridge.connectors._entry import (
     BuildContext,
     ConnectorEntry,
     EventHandler,
     InboundEvent,
+    OwnMenuReader,
     WebhookRejected,
     fixed,
+    one_line,
 )
+from orderbridge.connectors.own_menus import read_wix_own_menu
 from orderbridge.connectors.wix.connector import CAPABILITIES as WIX_CAPABILITIES
 from orderbridge.connectors.wix.settings import WixSettings
+from orderbridge.connectors.wix.setup import WixSetup
 from orderbridge.ports import Capabilities, ConnectionRecord, PermanentError, PosSystem
 
 
 def _validate_wix(settings: Mapping[str, Any], credentials: Mapping[str, Any]) -> None:
-    WixSettings.model_validate({**settings, **credentials})
+    try:
+        WixSettings.model_validate({**settings, **credentials})
+    except ValidationError as exc:
+        raise ValueError(one_line(exc)) from None
 
 
 CONNECTORS: Mapping[str, ConnectorEntry] = {
     "poster": poster.CONNECTOR,
+    "rest_pos": rest_pos.CONNECTOR,
     "wix": ConnectorEntry(
         kind="wix",
         role="channel",
         title="Wix Restaurants",
         capabilities=fixed(WIX_CAPABILITIES),
         validate=_validate_wix,
+        setup=lambda context: WixSetup(transport=context.transport),
+        read_own_menu=read_wix_own_menu,
     ),
 }
 
@@ -104,6 +116,7 @@ __all__ = [
     "ConnectorEntry",
     "EventHandler",
     "InboundEvent",
+    "OwnMenuReader",
     "UnknownKind",
     "WebhookRejected",
     "build_pos",

@@ -11,6 +11,7 @@ connector then only adds what its remote system says in the body.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -64,6 +65,7 @@ async def send(
     *,
     system: str,
     deadline: float,
+    classify: Callable[[httpx.Response], bool] | None = None,
     **kwargs: Any,
 ) -> httpx.Response:
     """Send one request and return a 2xx response, or raise a classified error.
@@ -71,7 +73,10 @@ async def send(
     ``deadline`` bounds the whole call, body included: httpx's timeouts are per phase,
     so a server dripping a byte every few seconds would otherwise hold a worker for
     ever, and in-process transports enforce no timeout at all. ``system`` names the
-    remote side in error messages ("Poster answered 503").
+    remote side in error messages ("Poster answered 503"). ``classify`` runs first on
+    every answer, 2xx included: it may raise what the remote system's own rules say (a
+    REST POS's manifest), or return True for an answer that is fine as it is (a lookup's
+    404 "none"); anything else gets :func:`raise_for_status`.
     """
     try:
         with anyio.fail_after(deadline):
@@ -82,6 +87,8 @@ async def send(
         raise TransientError(f"{system} timed out: {type(exc).__name__}") from exc
     except httpx.TransportError as exc:
         raise TransientError(f"{system} unreachable: {type(exc).__name__}: {exc}") from exc
+    if classify is not None and classify(response):
+        return response
     raise_for_status(response, system=system)
     return response
 

@@ -17,7 +17,9 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 import httpx
+from pydantic import ValidationError
 
+from orderbridge import safejson
 from orderbridge.ports import (
     Capabilities,
     ConnectionRecord,
@@ -25,6 +27,7 @@ from orderbridge.ports import (
     PosSystem,
     UnitOfWork,
 )
+from orderbridge.services.connection_setup import ConnectionSetup
 
 Role = Literal["pos", "channel"]
 UowFactory = Callable[[], UnitOfWork]
@@ -49,8 +52,14 @@ class WebhookRejected(PermanentError):
 
     ``code`` is ``invalid_signature`` (the signature did not verify, or was missing),
     ``stale_webhook`` (its timestamp is outside the tolerance), ``invalid_webhook``
-    (verified but not readable) or ``no_webhook_secret`` (the connection cannot verify).
+    (verified but not readable), ``invalid_value`` (verified, but an id no real event
+    has: too long for the inbox, or holding a NUL) or ``no_webhook_secret`` (the
+    connection cannot verify).
     """
+
+
+KEY_LENGTH = 255
+"""Room for an event's ``external_id`` and its job's ``key`` (``VARCHAR(255)`` columns)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,19 @@ class InboundEvent:
     job_key: str | None = None
     # Queue the job again when the same event comes twice (menu re-reads).
     again: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse ids the inbox cannot hold, whichever connector read them: the sender
+        chose them, and an id past its column (or with a NUL, which PostgreSQL cannot
+        store) would fail the insert with a 500 and be retried by the sender forever.
+        The payload too: no NUL, no nesting deeper than ``safejson`` allows."""
+        for name, value in (("external_id", self.external_id), ("job_key", self.job_key)):
+            if value is not None and (len(value) > KEY_LENGTH or "\x00" in value):
+                raise WebhookRejected("invalid_value", f"the event's {name} is not storable")
+        try:
+            safejson.check(self.payload)
+        except safejson.Unacceptable as exc:
+            raise WebhookRejected("invalid_webhook", str(exc)) from None
 
 
 class WebhookReader(Protocol):
@@ -90,6 +112,28 @@ class EventHandler(Protocol):
         pos_for: PosFactory,
         clock: Clock,
     ) -> Awaitable[dict[str, Any]]: ...
+
+
+class OwnMenuReader(Protocol):
+    """Read a channel's own menu from the channel (``own`` mode, docs/menu-mapping.md):
+    a channel menu document, ``{"items": [...]}`` with the channel's own ids, of the
+    channel's place ``place`` (the location's external id there)."""
+
+    def __call__(
+        self,
+        connection: ConnectionRecord,
+        context: BuildContext,
+        *,
+        place: str,
+        currency: str,
+    ) -> Awaitable[dict[str, Any]]: ...
+
+
+def one_line(error: ValidationError) -> str:
+    """A settings model's first complaint as ``field: reason`` (for one-line errors)."""
+    first = error.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in first["loc"]) or "settings"
+    return f"{where}: {first['msg']}"
 
 
 def fixed(capabilities: Capabilities) -> Callable[[Mapping[str, Any]], Capabilities]:
@@ -123,3 +167,9 @@ class ConnectorEntry:
     # Of ``events``, the kinds that seldom call the remote system: the worker lets them
     # through while the connection's breaker is open (they mostly queue other jobs).
     unguarded_events: frozenset[str] = frozenset()
+    # How an operator connects one (admin API, CLI, dashboard): the kind's checks of
+    # what is typed and its questions to the system (``services.connection_setup``).
+    # None: the settings check above, and (a POS) the places it lists.
+    setup: Callable[[BuildContext], ConnectionSetup] | None = None
+    # A channel whose own menu the hub can read from it (None: upload it instead).
+    read_own_menu: OwnMenuReader | None = None

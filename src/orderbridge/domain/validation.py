@@ -46,6 +46,7 @@ class ProblemCode(StrEnum):
 
     UNKNOWN_LOCATION = "unknown_location"
     UNKNOWN_ITEM = "unknown_item"
+    UNMAPPED_ITEM = "unmapped_item"  # on the channel's own menu, not mapped to the POS yet
     UNKNOWN_VARIANT = "unknown_variant"
     VARIANT_REQUIRED = "variant_required"
     UNKNOWN_MODIFIER = "unknown_modifier"
@@ -127,6 +128,17 @@ def settle_payment(draft: OrderDraft, total: Money) -> Payment | None:
     if isinstance(draft.payment, DraftPayment):
         return draft.payment.settle(total)
     return draft.payment
+
+
+def held_payment(draft: OrderDraft, lines: tuple[OrderLine, ...]) -> Payment | None:
+    """The payment of an order kept as the channel sent it (not priced by the hub's
+    menu): an amount left to the hub is the lines' own total."""
+    if not isinstance(draft.payment, DraftPayment):
+        return draft.payment
+    if not lines:
+        return None
+    currency = lines[0].unit_price.currency
+    return settle_payment(draft, Money.total((line.total for line in lines), currency))
 
 
 def _check_money(draft: OrderDraft, menu: Menu, policy: PricePolicy) -> list[ValidationProblem]:

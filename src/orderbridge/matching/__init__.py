@@ -21,11 +21,14 @@ from orderbridge.matching.matcher import DEFAULT_AUTO_THRESHOLD, PosIndex, match
 from orderbridge.matching.model import (
     Candidate,
     ChannelItem,
+    ChannelMenu,
+    ChannelMode,
     ChannelOption,
     Match,
     OptionLink,
     OptionMatch,
     Target,
+    channel_items,
 )
 from orderbridge.matching.options import match_options
 
@@ -34,6 +37,8 @@ __all__ = [
     "SUGGEST_FLOOR",
     "Candidate",
     "ChannelItem",
+    "ChannelMenu",
+    "ChannelMode",
     "ChannelOption",
     "Decision",
     "ItemMapping",
@@ -43,6 +48,7 @@ __all__ = [
     "OptionMatch",
     "PosIndex",
     "Target",
+    "channel_items",
     "confirm",
     "decide",
     "fresh",

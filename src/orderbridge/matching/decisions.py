@@ -106,9 +106,13 @@ def decide(
         return Decision(new)
     lost = previous.target is not None and not exists(previous.target)
     if lost and previous.status in (MappingStatus.CONFIRMED, MappingStatus.AUTO):
+        # Back to a person, with the best of the fresh candidates, however weak.
+        best = match.best
         suggested = replace(
             new,
-            status=MappingStatus.SUGGESTED if new.target else MappingStatus.UNMAPPED,
+            status=MappingStatus.SUGGESTED if best else MappingStatus.UNMAPPED,
+            target=best.target if best else None,
+            confidence=best.confidence if best else None,
         )
         return Decision(suggested, broken=True)
     if previous.status is MappingStatus.CONFIRMED:

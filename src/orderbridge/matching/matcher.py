@@ -39,6 +39,8 @@ SEARCH_LIMIT = 12
 """Quick-search hits per channel item that are scored carefully."""
 MODIFIER_ITEMS = 3
 """How many of the best items are tried with each of their modifiers."""
+MIN_CANDIDATE = 0.3
+"""Weaker candidates are noise, not help: they are not offered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +140,7 @@ class PosIndex:
                 if candidate.target not in scored:
                     scored[candidate.target] = candidate
             ranked = sorted(scored.values(), key=_rank)
-        ranked = [c for c in ranked if c.confidence > 0][:limit]
+        ranked = [c for c in ranked if c.confidence >= MIN_CANDIDATE][:limit]
         return Match(channel.id, tuple(ranked), _is_auto(ranked, threshold))
 
     def _search(self, own: Features) -> set[int]:
@@ -207,8 +209,9 @@ class PosIndex:
     ) -> Iterable[Candidate]:
         """The best few items, each with one of its modifiers ("Oat milk latte").
 
-        Only items that leave some channel word unexplained are tried: a modifier
-        cannot improve on an item that already says everything. The modifier's group
+        Only items that leave some channel word unexplained are tried (a modifier
+        cannot improve on an item that already says everything), and a modifier is
+        kept only when it explains more than the item alone. The modifier's group
         name is required too ("Coconut cappuccino" does not say the coconut is the
         syrup), so a modifier match is never used unseen on the modifier's word alone.
         """
@@ -237,7 +240,9 @@ class PosIndex:
                         joined=base.joined + extra.joined,
                         item_level=False,
                     )
-                    yield _score(own, channel, category, entry)
+                    scored = _score(own, channel, category, entry)
+                    if scored.confidence > candidate.confidence:  # the modifier says more
+                        yield scored
 
 
 def _key(entry: _Entry) -> str:

@@ -9,7 +9,10 @@ ones the storefront menu shows (``pos_item_id``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +97,62 @@ class OptionMatch:
     variants: tuple[OptionLink, ...] = ()
     modifiers: tuple[OptionLink, ...] = ()
     notes: tuple[str, ...] = field(default=())
+
+
+class ChannelMode(StrEnum):
+    """How a channel's menu relates to the POS menu.
+
+    ``pos``: the channel shows the menu generated from the POS (ids are the POS's, no
+    mapping needed). ``own``: the channel keeps its own menu and ids; the hub maps them.
+    """
+
+    POS = "pos"
+    OWN = "own"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMenu:
+    """A channel's menu at one location: its mode and, in ``own`` mode, its items.
+
+    ``channel`` is ``storefront`` (the storefront API) or the id of a channel
+    connection (a Wix site). ``version`` fingerprints the items, so an unchanged upload
+    is recognised.
+    """
+
+    location_id: str
+    channel: str
+    mode: ChannelMode
+    items: tuple[ChannelItem, ...] = ()
+    version: str = ""
+
+    def item(self, item_id: str) -> ChannelItem | None:
+        """The channel item of this id, or None."""
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+def channel_items(document: Mapping[str, Any]) -> tuple[ChannelItem, ...]:
+    """The items of a channel menu document (``{"items": [...]}``, the upload's shape).
+
+    Modifier groups are flattened: each modifier keeps its group's name, which the
+    matcher reads as context ("Oat" in "Milk").
+    """
+    items = []
+    for raw in document.get("items") or []:
+        items.append(
+            ChannelItem(
+                id=str(raw["id"]),
+                name=str(raw["name"]),
+                price=raw.get("price"),
+                category=str(raw.get("category") or ""),
+                variants=tuple(
+                    ChannelOption(str(v["id"]), str(v["name"]), v.get("price"))
+                    for v in raw.get("variants") or []
+                ),
+                modifiers=tuple(
+                    ChannelOption(str(m["id"]), str(m["name"]), m.get("price"), str(g["name"]))
+                    for g in raw.get("modifier_groups") or []
+                    for m in g.get("modifiers") or []
+                ),
+            )
+        )
+    return tuple(items)

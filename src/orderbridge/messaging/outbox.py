@@ -164,13 +164,16 @@ def claim(
     *,
     kinds: Collection[str] | None = None,
     skip_connections: Collection[str] = (),
+    in_flight: Collection[int] = (),
 ) -> list[JobView]:
     """Lease up to ``limit`` due jobs to ``worker_id`` until ``now + lease_seconds``.
 
     Runs in the caller's transaction; the lease counts only once the caller commits,
     and it must commit promptly. Only ``kinds`` are claimed when given (a worker takes
     only jobs it has handlers for); jobs of ``skip_connections`` (open circuits) stay
-    put. Each claimed job gets a ``job_attempts`` row started now.
+    put, and so do ``in_flight``, the jobs the claiming worker is running (even if
+    their leases lapsed: it must not run one job twice at once). Each claimed job gets
+    a ``job_attempts`` row started now.
 
     The statements are prebuilt (:mod:`orderbridge.messaging.statements`), one per
     dialect, set of kinds and set of open circuits.
@@ -185,6 +188,7 @@ def claim(
         "lease_until": now + timedelta(seconds=lease_seconds),
         "claimer": worker_id,
         "max_jobs": limit,
+        "in_flight": list(in_flight),
     }
     views = sorted((JobView(*row) for row in conn.execute(stmt, params)), key=_by_id)
     if not views:
@@ -246,6 +250,22 @@ def renew_leases(
         "now": now,
     }
     return set(session.connection().execute(statements.renew(), params).scalars())
+
+
+def renew_try(
+    session: Session, job: JobView, worker_id: str, lease_seconds: float, now: datetime
+) -> bool:
+    """Extend the lease of ``job`` for the try ``worker_id`` runs (``job.total_attempt``)
+    to ``now + lease_seconds``; ``False`` if that try no longer holds the job (it was
+    taken over, by another worker or by a later try)."""
+    params = {
+        "the_job": job.id,
+        "holder": worker_id,
+        "try_no": job.total_attempt,
+        "lease_until": now + timedelta(seconds=lease_seconds),
+        "now": now,
+    }
+    return session.connection().execute(statements.renew_try(), params).first() is not None
 
 
 def purge_succeeded(

@@ -133,7 +133,8 @@ def claim_statement(
 ) -> Update:
     """The claim ``UPDATE … RETURNING`` of this shape (built on first use, then kept).
 
-    Binds: ``now``, ``lease_until``, ``claimer``, ``max_jobs``. Returns the columns of a
+    Binds: ``now``, ``lease_until``, ``claimer``, ``max_jobs``, ``in_flight`` (a list of
+    job ids not to take, possibly empty). Returns the columns of a
     :class:`~orderbridge.messaging.outbox.JobView`, in its field order.
     """
     shape: ClaimShape = (dialect, kinds, skip_connections)
@@ -158,7 +159,11 @@ def _build_claim(
         earlier.c.id < c.id,
         earlier.c.status.in_(_literals((_PENDING, _RUNNING))),
     )
-    conditions = [_claimable(now), ~key_busy]
+    # A worker never takes over a job it is itself still running (its own lease may
+    # have lapsed while its renewal waited on a busy database): ``in_flight`` lists
+    # them. Another worker may; the running try's lease fence then stops it.
+    in_flight = c.id.not_in(bindparam("in_flight", expanding=True, type_=Integer()))
+    conditions = [_claimable(now), ~key_busy, in_flight]
     if kinds is not None:
         conditions.append(c.kind.in_(_literals(kinds)))
     if skip_connections:
@@ -243,6 +248,17 @@ def renew() -> Update:
         )
         .values(lease_expires_at=bindparam("lease_until", type_=UTCDateTime()), updated_at=_now())
         .returning(c.id)
+    )
+
+
+@functools.cache
+def renew_try() -> Update:
+    """Extend ``holder``'s lease on ``the_job`` to ``lease_until`` while it still runs
+    try ``try_no``; returns the job's id, or nothing once the try lost the job."""
+    return (
+        _owned()
+        .values(lease_expires_at=bindparam("lease_until", type_=UTCDateTime()), updated_at=_now())
+        .returning(JOBS.c.id)
     )
 
 

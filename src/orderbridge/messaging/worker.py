@@ -201,7 +201,10 @@ class Worker:
 
     async def _claim(self, limit: int, *, expecting: bool) -> list[JobView]:
         blocked = self.guard.blocked()
-        return await self._db.claim(limit, self._kinds, blocked, probe=not expecting)
+        running = [job.id for job in self._inflight.values()]
+        return await self._db.claim(
+            limit, self._kinds, blocked, probe=not expecting, in_flight=running
+        )
 
     async def _execute(self, job: JobView) -> None:
         # Each job runs in its own task: every line logged for it carries these ids.
@@ -271,8 +274,7 @@ class Worker:
             _log.warning("lease lost before the try ended", job_id=job.id, kind=job.kind)
 
     async def _confirm_lease(self, job: JobView) -> None:
-        held = await self._db.renew([job.id])
-        if job.id not in held:
+        if not await self._db.confirm(job):
             raise TransientError(f"job {job.id} was taken over: its lease lapsed")
 
     async def _renew_forever(self) -> None:

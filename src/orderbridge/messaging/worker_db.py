@@ -24,7 +24,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from orderbridge.messaging.attempts import Exchange, Settlement, release, settle
-from orderbridge.messaging.outbox import JobView, claim, might_claim, renew_leases
+from orderbridge.messaging.outbox import JobView, claim, might_claim, renew_leases, renew_try
 
 T = TypeVar("T")
 
@@ -49,16 +49,28 @@ class WorkerDB:
         self._probing: bool | None = None  # SQLite only; decided on the first claim
 
     async def claim(
-        self, limit: int, kinds: Sequence[str], blocked: Collection[str], *, probe: bool = True
+        self,
+        limit: int,
+        kinds: Sequence[str],
+        blocked: Collection[str],
+        *,
+        probe: bool = True,
+        in_flight: Collection[int] = (),
     ) -> list[JobView]:
-        """Lease up to ``limit`` jobs of ``kinds`` (not of ``blocked`` connections).
+        """Lease up to ``limit`` jobs of ``kinds`` (not of ``blocked`` connections, nor
+        the ``in_flight`` ones this worker runs).
 
         ``probe=False`` skips the read-only question when work is expected anyway.
         """
-        return await asyncio.to_thread(self._claim, limit, kinds, blocked, probe)
+        return await asyncio.to_thread(self._claim, limit, kinds, blocked, probe, in_flight)
 
     def _claim(
-        self, limit: int, kinds: Sequence[str], blocked: Collection[str], probe: bool
+        self,
+        limit: int,
+        kinds: Sequence[str],
+        blocked: Collection[str],
+        probe: bool,
+        in_flight: Collection[int],
     ) -> list[JobView]:
         now = self._clock()
         if probe and self._probes() and not self._might_claim(now, kinds):
@@ -72,6 +84,7 @@ class WorkerDB:
                 now,
                 kinds=kinds,
                 skip_connections=blocked,
+                in_flight=in_flight,
             )
 
     def _probes(self) -> bool:
@@ -114,6 +127,13 @@ class WorkerDB:
         """Extend the leases of ``job_ids`` this worker still holds; return those ids."""
         return await self._in_transaction(
             renew_leases, self.worker_id, job_ids, self.lease_seconds, self._clock()
+        )
+
+    async def confirm(self, job: JobView) -> bool:
+        """Extend the lease of this try of ``job`` to a full term from now; ``False``
+        if the try lost the job (see :func:`~orderbridge.messaging.outbox.renew_try`)."""
+        return await self._in_transaction(
+            renew_try, job, self.worker_id, self.lease_seconds, self._clock()
         )
 
     async def _in_transaction(self, fn: Callable[..., T], *args: object) -> T:

@@ -3,7 +3,7 @@
 ``orders.cancel_order`` moved an order the POS has to ``cancel_requested``. This job
 relays the request:
 
-- a POS that cancels by API (``Capabilities.order_cancel``) is asked to, and its
+- a POS that cancels by API (``Capabilities.cancel_orders``) is asked to, and its
   answer ends the request;
 - otherwise the POS's state decides what a person must do. Poster has no call to
   cancel an incoming order: while it is *new* the cashier must decline it on the
@@ -69,7 +69,7 @@ async def relay_cancel(
     pos = pos_for(connection)
     reason = _reason(stored.order)
     action = "asked"
-    if pos.capabilities.order_cancel:
+    if pos.capabilities.cancel_orders:
         ref = await pos.cancel_order(stored.pos_order_id, location=location, reason=reason)
         action = "canceled_at_pos"
     else:

@@ -16,9 +16,10 @@ from datetime import datetime
 
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.menu import Menu
-from orderbridge.domain.validation import ProblemCode, ValidationProblem
+from orderbridge.domain.orders import Order
+from orderbridge.domain.validation import ProblemCode, ValidationProblem, held_payment
 from orderbridge.ports import UnitOfWork
-from orderbridge.services import intake
+from orderbridge.services import intake, mapping_orders
 from orderbridge.services.errors import NotFound
 from orderbridge.services.ids import new_id
 from orderbridge.services.orders import Placed
@@ -53,6 +54,16 @@ def place_channel_order(
     if record is None:
         raise NotFound("unknown_location", "no such location", field="location_id")
     menu = uow.get_menu(record.location.id)
+    own = mapping_orders.translate(  # a channel with its own menu: its ids become the POS's
+        uow,
+        draft=draft,
+        channel=channel_connection_id,
+        currency=record.location.currency,
+        menu=menu,
+    )
+    held = own is not None and bool(own.unknown or own.unmapped)
+    if own is not None and not held:
+        draft = own.draft
     judged = menu or Menu(location_id=record.location.id, currency=record.location.currency)
     judgement = intake.judge(draft, record=record, menu=judged, now=now)
     # The customer paid the marketplace already: more than the hub's total (its shipping,
@@ -60,11 +71,29 @@ def place_channel_order(
     # never told more than its check (``payment.sum`` is capped there).
     overpaid = [p for p in judgement.problems if p.code is ProblemCode.PAYMENT_MISMATCH]
     problems = [p for p in judgement.problems if p not in overpaid]
-    order = intake.build_order(
-        draft, id=new_id("ord"), record=record, menu=judged, now=now, problems=problems
-    )
+    if own is not None and held:  # kept as the channel sent it, failed until mapped
+        problems, overpaid = [*own.unknown, *own.unmapped], []
+        order = Order.receive(
+            id=new_id("ord"),
+            key=key,
+            location_id=record.location.id,
+            lines=own.held_lines,
+            customer=draft.customer,
+            fulfilment=draft.fulfilment,
+            at=now,
+            payment=held_payment(draft, own.held_lines),
+            note=draft.note,
+        )
+    else:
+        order = intake.build_order(
+            draft, id=new_id("ord"), record=record, menu=judged, now=now, problems=problems
+        )
     order.external_refs.update(external_refs)
     order.external_refs["channel_connection_id"] = channel_connection_id
+    if own is not None:
+        order.external_refs.update(own.refs)
+        if held:
+            order.external_refs[mapping_orders.HELD_REF] = "1"
     for note in overpaid:
         order.record(now, "order.paid_above_total", note.message)
     if menu is None:

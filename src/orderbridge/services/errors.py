@@ -31,6 +31,18 @@ class Conflict(ServiceError):
     status = 409
 
 
+class Invalid(ServiceError):
+    """A setting or argument that cannot be used as given (an unknown kind, a bad shape)."""
+
+    status = 422
+
+
+class Unavailable(ServiceError):
+    """An external system could not be reached to check what was asked; try again."""
+
+    status = 502
+
+
 class Rejected(ServiceError):
     """The order (or reservation) is invalid; ``problems`` lists every reason."""
 

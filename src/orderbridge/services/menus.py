@@ -29,7 +29,7 @@ from orderbridge.ports import (
     PosSystem,
     UnitOfWork,
 )
-from orderbridge.services import notify
+from orderbridge.services import mapping, notify
 
 IMPORT_MENU = "menu.import"
 PUBLISH_MENU = "channel.publish_menu"
@@ -105,7 +105,10 @@ def store_menu(
             return {"changed": False, "version": menu.version}
         tx.save_menu(menu, source_connection_id=source_connection_id, pos_menu=pos_menu)
         _announce(tx, record.tenant_id, change, clock())
+        mapping.queue_rematch(tx, menu.location_id)  # channels with their own menus
         for channel in tx.channel_connections(menu.location_id):
+            if mapping.keeps_own_menu(tx, menu.location_id, channel.id):
+                continue  # its menu is its own: the POS menu is mapped, not published
             tx.enqueue(
                 PUBLISH_MENU,
                 {"location_id": menu.location_id, "connection_id": channel.id},

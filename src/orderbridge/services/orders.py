@@ -14,7 +14,7 @@ from datetime import datetime
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.orders import OrderStatus
 from orderbridge.ports import LocationRecord, OrderFingerprint, StoredOrder, UnitOfWork
-from orderbridge.services import intake, notify
+from orderbridge.services import intake, mapping_orders, notify
 from orderbridge.services.errors import Conflict, NotFound, Rejected, ServiceError
 from orderbridge.services.ids import new_id
 from orderbridge.services.intake import SUBMIT_ORDER
@@ -41,6 +41,8 @@ def place_order(
     idempotency_key: str | None = None,
     channel_connection_id: str | None = None,
     location: LocationRecord | None = None,
+    placed_by: str | None = None,
+    sees_all: bool = True,
 ) -> Placed:
     """Validate and store a new order, queueing its submission; idempotent on its keys.
 
@@ -49,6 +51,10 @@ def place_order(
     (``created=False``); with a different body it is a ``Conflict``. Invalid orders
     raise ``Rejected`` with every problem, and nothing is stored. ``location`` is the
     draft's location as the caller read it in this unit of work (else it is read here).
+
+    ``placed_by`` is the owner id of the API key placing it. A caller that does not
+    ``sees_all`` (a storefront key) never gets another key's order back as a repeat:
+    the same channel order id answers ``Conflict`` instead.
     """
     key = draft.key
     if idempotency_key is not None:
@@ -60,10 +66,18 @@ def place_order(
                     "this Idempotency-Key was used with a different request body",
                     field="Idempotency-Key",
                 )
+            if not sees_all and replay.placed_by != placed_by:
+                raise Conflict(
+                    "idempotency_conflict",
+                    "this Idempotency-Key was used by another API key",
+                    field="Idempotency-Key",
+                )
             return _repeat(uow, replay)
     existing = uow.order_fingerprint(tenant_id, key.channel, key.channel_order_id)
     if existing is not None:
-        if existing.request_hash != request_hash:
+        if existing.request_hash != request_hash or (
+            not sees_all and existing.placed_by != placed_by
+        ):
             raise Conflict(
                 "duplicate_order",
                 f"order {key.channel_order_id} was already placed with a different body",
@@ -83,6 +97,21 @@ def place_order(
         raise ServiceError(
             "menu_not_published", "the location has no menu yet", field="location_id"
         )
+    own = mapping_orders.prepare(  # a channel with its own menu: its ids become the POS's
+        uow,
+        tenant_id=tenant_id,
+        draft=draft,
+        location=record,
+        menu=menu,
+        request_hash=request_hash,
+        now=now,
+        idempotency_key=idempotency_key,
+        channel_connection_id=channel_connection_id,
+        placed_by=placed_by,
+    )
+    if own is not None and own.held is not None:
+        return Placed(own.held, created=True)
+    draft = own.draft if own is not None else draft
     judgement = intake.judge(draft, record=record, menu=menu, now=now)
     if judgement.problems:
         raise Rejected(judgement.problems)
@@ -91,9 +120,15 @@ def place_order(
     )
     if channel_connection_id:
         order.external_refs["channel_connection_id"] = channel_connection_id
+    if own is not None:
+        order.external_refs.update(own.refs)
     intake.queue(uow, order, tenant_id=tenant_id, plan=judgement.plan, now=now)
     stored = uow.add_order(
-        order, tenant_id=tenant_id, request_hash=request_hash, idempotency_key=idempotency_key
+        order,
+        tenant_id=tenant_id,
+        request_hash=request_hash,
+        idempotency_key=idempotency_key,
+        placed_by=placed_by,
     )
     uow.commit()
     return Placed(stored, created=True)
@@ -106,16 +141,25 @@ def _repeat(uow: UnitOfWork, found: OrderFingerprint) -> Placed:
     return Placed(stored, created=False)
 
 
-def get_order(uow: UnitOfWork, *, tenant_id: str, order_id: str) -> StoredOrder:
-    """The tenant's order; another tenant's order is ``NotFound`` like a missing one."""
+def get_order(
+    uow: UnitOfWork, *, tenant_id: str, order_id: str, placed_by: str | None = None
+) -> StoredOrder:
+    """The tenant's order; another tenant's order is ``NotFound`` like a missing one, and
+    so, when ``placed_by`` is given (a storefront key), is another key's."""
     stored = uow.get_order(order_id, tenant_id=tenant_id)
-    if stored is None:
+    if stored is None or (placed_by is not None and stored.placed_by != placed_by):
         raise NotFound("unknown_order", "no such order", field="id")
     return stored
 
 
 def cancel_order(
-    uow: UnitOfWork, *, tenant_id: str, order_id: str, reason: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    order_id: str,
+    reason: str,
+    now: datetime,
+    placed_by: str | None = None,
 ) -> StoredOrder:
     """The channel calls the order off. Final orders cannot be canceled (``Conflict``).
 
@@ -125,7 +169,7 @@ def cancel_order(
     one, else the cashier is told; the order is canceled when the POS confirms. Asking
     again while the request is open changes nothing.
     """
-    stored = get_order(uow, tenant_id=tenant_id, order_id=order_id)
+    stored = get_order(uow, tenant_id=tenant_id, order_id=order_id, placed_by=placed_by)
     order = stored.order
     why = reason or f"canceled by {order.key.channel}"
     if order.status is OrderStatus.CANCEL_REQUESTED:
@@ -154,6 +198,7 @@ def replay_order(
     if stored is None:
         raise NotFound("unknown_order", "no such order", field="id")
     order = stored.order
+    mapping_orders.check_replay(uow, order)  # a held order needs its items mapped first
     if order.status is OrderStatus.RECEIVED:
         order.record(now, "order.replay_requested", "queued for submission again")
     elif not order.replay(now, "replayed by an operator").applied:

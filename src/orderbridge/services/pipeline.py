@@ -4,12 +4,13 @@ These are outbox job handlers (``order.submit``, ``order.reconcile``) and what P
 webhooks and the reconciliation sweep call. The rule that keeps the POS free of
 duplicates: the order's id goes into the POS order as its key, and any try after the
 first (the earlier one may have reached the POS before a timeout or a crash) looks the
-order up by that key before creating it.
+order up by that key before creating it (``services/submission.py``, shared with
+reservations).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,24 +24,25 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services import busy, notify
+from orderbridge.services import busy, mapping_orders, notify
+from orderbridge.services.submission import (
+    Fence,
+    create_once,
+    no_fence,
+    park_connection_on_reauth,
+    parks_for_reauth,
+    tried_before,
+)
 
 RECONCILE_ORDER = "order.reconcile"
 CANCEL_AT_POS = "order.cancel_at_pos"
 # Statuses an order waits in before it goes to the POS.
 WAITING = frozenset({OrderStatus.RECEIVED, OrderStatus.SCHEDULED})
 LOOKUP_WINDOW = timedelta(hours=1)
-REAUTH = "reauth_required"
-# An operator's replay runs as a new job, but the tries before it may have reached the POS.
-REPLAY_EVENTS = frozenset({"order.replayed", "order.replay_requested"})
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
 Clock = Callable[[], datetime]
-
-
-async def _no_fence() -> None:
-    return None
 
 
 async def submit_order(
@@ -50,7 +52,7 @@ async def submit_order(
     uow: UowFactory,
     pos_for: PosFactory,
     clock: Clock,
-    before_create: Callable[[], Awaitable[None]] = _no_fence,
+    before_create: Fence = no_fence,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
@@ -76,20 +78,17 @@ async def submit_order(
     connection, location = binding
     pos = pos_for(connection)
     order = stored.order
-    ref: PosOrderRef | None = None
     try:
-        # A POS that cannot find an order by its key (``order_lookup_by_key`` off) is
-        # one whose create is idempotent by the key itself (a REST POS's idempotency
-        # header), so creating again is the lookup.
-        again = attempt > 1 or any(e.event in REPLAY_EVENTS for e in order.timeline)
-        if again and pos.capabilities.order_lookup_by_key:
-            ref = await pos.find_order(
+        order = mapping_orders.for_pos(uow, order)  # a held own-menu order: translate now
+        ref, found = await create_once(
+            again=tried_before(attempt, order.timeline),
+            can_look_up=pos.capabilities.order_lookup_by_key,
+            look_up=lambda: pos.find_order(
                 location=location, key=order.id, since=order.created_at - LOOKUP_WINDOW
-            )
-        found = ref is not None
-        if ref is None:
-            await before_create()
-            ref = await pos.submit_order(order, location=location, key=order.id)
+            ),
+            create=lambda: pos.submit_order(order, location=location, key=order.id),
+            before_create=before_create,
+        )
     except PermanentError as error:
         _refused(error, uow=uow, order_id=order_id, connection=connection, clock=clock)
         raise
@@ -128,10 +127,9 @@ def _refused(
         stored = tx.get_order(order_id)
         assert stored is not None
         now = clock()
-        if error.code == REAUTH:
-            tx.set_connection_status(connection.id, "needs_reauth", error.reason)
-            stored.order.record(now, "pos.reauth_required", error.reason)
-        elif stored.order.fail(now, f"{error.code}: {error.reason}").applied:
+        order = stored.order
+        parked = parks_for_reauth(tx, connection, error, order, now)
+        if not parked and order.fail(now, f"{error.code}: {error.reason}").applied:
             notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=now)
         tx.save_order(stored.order)
         tx.commit()
@@ -158,10 +156,7 @@ async def reconcile_order(
     try:
         ref = await pos.order_state(stored.pos_order_id, location=location)
     except PermanentError as error:
-        if error.code == REAUTH:  # park the connection, or every sweep makes a dead letter
-            with uow() as tx:
-                tx.set_connection_status(connection.id, "needs_reauth", error.reason)
-                tx.commit()
+        park_connection_on_reauth(uow, connection, error)
         raise
     with uow() as tx:
         fresh = tx.get_order(order_id)

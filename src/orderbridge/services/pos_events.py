@@ -36,14 +36,7 @@ def order_changed(uow: UowFactory, connection_id: str, pos_id: str) -> dict[str,
     with uow() as tx:
         order = tx.find_order_by_pos(connection_id, pos_id)
         if order is not None:
-            tx.enqueue(
-                RECONCILE_ORDER,
-                {"order_id": order.order.id},
-                key=order.order.id,
-                connection_id=connection_id,
-            )
-            tx.commit()
-            return {"reconcile": order.order.id}
+            return _reconcile(tx, connection_id, order.order.id)
         reservation = tx.find_reservation_by_pos(connection_id, pos_id)
         if reservation is not None:
             rid = reservation.reservation.id
@@ -55,6 +48,22 @@ def order_changed(uow: UowFactory, connection_id: str, pos_id: str) -> dict[str,
     # Not (yet) known: created at the register, or its submission has not committed.
     # The sweep reconciles it once the submission records the POS id.
     return {"unknown_incoming_order": pos_id}
+
+
+def check_changed(uow: UowFactory, connection_id: str, check_id: str) -> dict[str, Any]:
+    """The POS says the check (bill) ``check_id`` linked to an order changed: reconcile
+    that order. A check the hub has no order for was made at the register."""
+    with uow() as tx:
+        order = tx.find_order_by_check(connection_id, check_id)
+        if order is None:
+            return {"unknown_check": check_id}
+        return _reconcile(tx, connection_id, order.order.id)
+
+
+def _reconcile(tx: UnitOfWork, connection_id: str, order_id: str) -> dict[str, Any]:
+    tx.enqueue(RECONCILE_ORDER, {"order_id": order_id}, key=order_id, connection_id=connection_id)
+    tx.commit()
+    return {"reconcile": order_id}
 
 
 async def item_changed(

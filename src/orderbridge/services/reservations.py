@@ -4,6 +4,8 @@ A POS that takes reservations (``Capabilities.reservations``; Poster keeps them 
 its incoming orders, type 2) answers with the same ``PosOrderRef`` as for orders:
 ACCEPTED confirms the reservation, DECLINED declines it, CANCELED cancels it, COMPLETED
 completes it. A POS that takes none fails the reservation at once, with that reason.
+The submission itself is the orders' (``services/submission.py``): lookup before
+creating again, the lease fence, a revoked token parking the connection.
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ from orderbridge.ports import (
 )
 from orderbridge.services import notify
 from orderbridge.services.errors import Conflict, NotFound, Rejected
+from orderbridge.services.submission import (
+    Fence,
+    create_once,
+    no_fence,
+    park_connection_on_reauth,
+    parks_for_reauth,
+    tried_before,
+)
 
 SUBMIT_RESERVATION = "reservation.submit"
 RECONCILE_RESERVATION = "reservation.reconcile"
@@ -45,13 +55,23 @@ Clock = Callable[[], datetime]
 
 
 def place_reservation(
-    uow: UnitOfWork, *, tenant_id: str, reservation: Reservation, request_hash: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    reservation: Reservation,
+    request_hash: str,
+    now: datetime,
+    placed_by: str | None = None,
+    sees_all: bool = True,
 ) -> tuple[StoredReservation, bool]:
-    """Store a new reservation and queue it for the POS; idempotent on its channel id."""
+    """Store a new reservation and queue it for the POS; idempotent on its channel id
+    (``placed_by`` and ``sees_all`` as for ``orders.place_order``)."""
     key = reservation.key
     existing = uow.find_reservation(tenant_id, key.channel, key.channel_reservation_id)
     if existing is not None:
-        if existing.request_hash != request_hash:
+        if existing.request_hash != request_hash or (
+            not sees_all and existing.placed_by != placed_by
+        ):
             raise Conflict(
                 "duplicate_reservation",
                 "this reservation id was already used with a different body",
@@ -64,7 +84,9 @@ def place_reservation(
     problems = reservation_problems(reservation, record, now=now)
     if problems:
         raise Rejected(problems)
-    uow.add_reservation(reservation, tenant_id=tenant_id, request_hash=request_hash)
+    uow.add_reservation(
+        reservation, tenant_id=tenant_id, request_hash=request_hash, placed_by=placed_by
+    )
     binding = uow.pos_binding(reservation.location_id)
     uow.enqueue(
         SUBMIT_RESERVATION,
@@ -98,15 +120,24 @@ def reservation_problems(
     return problems
 
 
-def get_reservation(uow: UnitOfWork, *, tenant_id: str, reservation_id: str) -> StoredReservation:
+def get_reservation(
+    uow: UnitOfWork, *, tenant_id: str, reservation_id: str, placed_by: str | None = None
+) -> StoredReservation:
+    """The tenant's reservation (placed by ``placed_by`` when given), else ``NotFound``."""
     stored = uow.get_reservation(reservation_id, tenant_id=tenant_id)
-    if stored is None:
+    if stored is None or (placed_by is not None and stored.placed_by != placed_by):
         raise NotFound("unknown_reservation", "no such reservation", field="id")
     return stored
 
 
 def cancel_reservation(
-    uow: UnitOfWork, *, tenant_id: str, reservation_id: str, reason: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    reservation_id: str,
+    reason: str,
+    now: datetime,
+    placed_by: str | None = None,
 ) -> StoredReservation:
     """The guest calls the reservation off.
 
@@ -115,7 +146,9 @@ def cancel_reservation(
     person is asked to cancel it at the register, Poster having no call for it) until
     the POS confirms. Final reservations answer ``Conflict``.
     """
-    stored = get_reservation(uow, tenant_id=tenant_id, reservation_id=reservation_id)
+    stored = get_reservation(
+        uow, tenant_id=tenant_id, reservation_id=reservation_id, placed_by=placed_by
+    )
     reservation = stored.reservation
     why = reason or f"canceled by {reservation.key.channel}"
     if reservation.status is ReservationStatus.CANCEL_REQUESTED:
@@ -140,9 +173,16 @@ def cancel_reservation(
 
 
 async def submit_reservation(
-    reservation_id: str, *, attempt: int, uow: UowFactory, pos_for: PosFactory, clock: Clock
+    reservation_id: str,
+    *,
+    attempt: int,
+    uow: UowFactory,
+    pos_for: PosFactory,
+    clock: Clock,
+    before_create: Fence = no_fence,
 ) -> dict[str, Any]:
-    """Create the reservation at the POS exactly once (looking it up on retries)."""
+    """Create the reservation at the POS exactly once, as an order is created
+    (``services/submission.py``); ``before_create`` is the worker's lease fence."""
     with uow() as tx:
         stored = tx.get_reservation(reservation_id)
         if stored is None:
@@ -164,28 +204,26 @@ async def submit_reservation(
     try:
         if not pos.capabilities.reservations:
             raise PermanentError("reservations_not_supported", "the POS takes no reservations")
-        ref: PosOrderRef | None = None
-        if attempt > 1 and pos.capabilities.order_lookup_by_key:
-            ref = await pos.find_reservation(
+        ref, found = await create_once(
+            again=tried_before(attempt, reservation.timeline),
+            can_look_up=pos.capabilities.order_lookup_by_key,
+            look_up=lambda: pos.find_reservation(
                 location=location, key=reservation.id, since=reservation.created_at - LOOKUP_WINDOW
-            )
-        if ref is None:
-            ref = await pos.submit_reservation(reservation, location=location, key=reservation.id)
+            ),
+            create=lambda: pos.submit_reservation(
+                reservation, location=location, key=reservation.id
+            ),
+            before_create=before_create,
+        )
     except PermanentError as error:
-        with uow() as tx:
-            fresh = tx.get_reservation(reservation_id)
-            assert fresh is not None
-            if fresh.reservation.fail(clock(), f"{error.code}: {error.reason}").applied:
-                notify.reservation_event(
-                    tx, tenant_id=fresh.tenant_id, reservation=fresh.reservation, at=clock()
-                )
-            tx.save_reservation(fresh.reservation)
-            tx.commit()
+        _refused(error, uow=uow, reservation_id=reservation_id, connection=connection, clock=clock)
         raise
     with uow() as tx:
         fresh = tx.get_reservation(reservation_id)
         assert fresh is not None
         now = clock()
+        if found:
+            fresh.reservation.record(now, "pos.found", "found at the POS after an earlier try")
         moved = fresh.reservation.submit(
             now, pos=connection.kind, pos_reservation_id=ref.pos_order_id
         )
@@ -198,7 +236,29 @@ async def submit_reservation(
             fresh.reservation, pos_connection_id=connection.id, pos_reservation_id=ref.pos_order_id
         )
         tx.commit()
-    return {"pos_reservation_id": ref.pos_order_id}
+    return {"pos_reservation_id": ref.pos_order_id, "found": found}
+
+
+def _refused(
+    error: PermanentError,
+    *,
+    uow: UowFactory,
+    reservation_id: str,
+    connection: ConnectionRecord,
+    clock: Clock,
+) -> None:
+    """A permanent refusal: a bad token parks the connection (the reservation waits for
+    a replay); anything else fails the reservation with the POS's reason."""
+    with uow() as tx:
+        fresh = tx.get_reservation(reservation_id)
+        assert fresh is not None
+        now = clock()
+        reservation = fresh.reservation
+        parked = parks_for_reauth(tx, connection, error, reservation, now)
+        if not parked and reservation.fail(now, f"{error.code}: {error.reason}").applied:
+            notify.reservation_event(tx, tenant_id=fresh.tenant_id, reservation=reservation, at=now)
+        tx.save_reservation(reservation)
+        tx.commit()
 
 
 async def reconcile_reservation(
@@ -212,11 +272,17 @@ async def reconcile_reservation(
         binding = tx.pos_binding(stored.reservation.location_id)
     if binding is None:
         return {"skipped": True}
+    if binding[0].status != "active":  # parked until re-authorised: nothing to ask
+        return {"skipped": binding[0].status}
     connection, location = binding
     pos = pos_for(connection)
     if not pos.capabilities.status_polling:  # only its webhooks tell: nothing to ask
         return {"skipped": "no_status_polling"}
-    ref = await pos.reservation_state(stored.pos_reservation_id, location=location)
+    try:
+        ref = await pos.reservation_state(stored.pos_reservation_id, location=location)
+    except PermanentError as error:
+        park_connection_on_reauth(uow, connection, error)
+        raise
     with uow() as tx:
         fresh = tx.get_reservation(reservation_id)
         assert fresh is not None

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orderbridge.security import CredentialCipher, api_key_hint, hash_api_key, new_api_key
+from orderbridge.services.errors import Conflict, Invalid, NotFound
 from orderbridge.storage import tables as t
 from orderbridge.storage.api_keys import Caller as Caller  # re-exported: routes import it here
 from orderbridge.storage.api_keys import find_caller
@@ -34,13 +35,66 @@ class IssuedKey:
     id: str
     key: str
     hint: str
+    scope: str = "storefront"
+    tenant_id: str = ""
+
+
+SCOPES = ("admin", "storefront")
 
 
 def create_tenant(session: Session, name: str, *, tenant_id: str | None = None) -> str:
-    tenant = t.Tenant(id=tenant_id or _id("ten"), name=name, created_at=utcnow())
+    """A new tenant (no keys yet: ``issue_api_key`` gives it its first)."""
+    if not name.strip():
+        raise Invalid("invalid_name", "a tenant needs a name", field="name")
+    if len(name) > 200:
+        raise Invalid("invalid_name", "a tenant's name has at most 200 characters", field="name")
+    if tenant_id is not None and session.get(t.Tenant, tenant_id) is not None:
+        raise Conflict("duplicate_tenant", f"tenant {tenant_id} exists already", field="id")
+    tenant = t.Tenant(id=tenant_id or _id("ten"), name=name.strip(), created_at=utcnow())
     session.add(tenant)
     session.flush()
     return tenant.id
+
+
+def tenants(session: Session) -> Sequence[t.Tenant]:
+    """Every tenant, oldest first."""
+    return session.scalars(select(t.Tenant).order_by(t.Tenant.created_at, t.Tenant.id)).all()
+
+
+def tenant_summaries(session: Session) -> list[dict[str, Any]]:
+    """Every tenant with how many locations and live keys it has (``tenants list``)."""
+    locations = {
+        tenant_id: count
+        for tenant_id, count in session.execute(
+            select(t.Location.tenant_id, func.count()).group_by(t.Location.tenant_id)
+        )
+    }
+    keys = {
+        tenant_id: count
+        for tenant_id, count in session.execute(
+            select(t.ApiKey.tenant_id, func.count())
+            .where(t.ApiKey.revoked_at.is_(None))
+            .group_by(t.ApiKey.tenant_id)
+        )
+    }
+    return [
+        {
+            "id": row.id,
+            "name": row.name,
+            "created_at": row.created_at.isoformat(timespec="seconds"),
+            "locations": int(locations.get(row.id, 0)),
+            "active_keys": int(keys.get(row.id, 0)),
+        }
+        for row in tenants(session)
+    ]
+
+
+def get_tenant(session: Session, tenant_id: str) -> t.Tenant:
+    """The tenant, or ``NotFound`` (``unknown_tenant``)."""
+    row = session.get(t.Tenant, tenant_id)
+    if row is None:
+        raise NotFound("unknown_tenant", f"no tenant {tenant_id}", field="tenant")
+    return row
 
 
 def issue_api_key(
@@ -50,24 +104,53 @@ def issue_api_key(
     name: str = "default",
     scope: str = "storefront",
     key: str | None = None,
+    inherit: str | None = None,
 ) -> IssuedKey:
-    """Create an API key for the tenant; pass ``key`` to register a chosen one (the demo)."""
-    if scope not in ("storefront", "admin"):
-        raise ValueError("scope is storefront or admin")
+    """Create an API key for the tenant; pass ``key`` to register a chosen one (the demo).
+
+    ``inherit`` names a storefront key of the same tenant whose orders and reservations
+    the new (storefront) key may read and cancel too: how a website rotates its key.
+    """
+    if scope not in SCOPES:
+        raise Invalid("invalid_scope", "scope is admin or storefront", field="scope")
+    if not name.strip() or len(name) > 200:
+        raise Invalid("invalid_name", "a key's name has 1 to 200 characters", field="name")
+    get_tenant(session, tenant_id)
+    new_id = _id("key")
+    owner = new_id
+    if inherit is not None:
+        parent = session.get(t.ApiKey, inherit)
+        if parent is None or parent.tenant_id != tenant_id:
+            raise NotFound("unknown_key", f"no API key {inherit}", field="inherit")
+        if scope != "storefront" or parent.scope != "storefront":
+            raise Invalid(
+                "invalid_inherit", "only a storefront key inherits from one", field="inherit"
+            )
+        owner = parent.owner_id or parent.id
     plain = key or new_api_key()
     row = t.ApiKey(
-        id=_id("key"),
+        id=new_id,
         tenant_id=tenant_id,
-        name=name,
+        name=name.strip(),
         key_hash=hash_api_key(plain),
         hint=api_key_hint(plain),
         scope=scope,
         created_at=utcnow(),
         revoked_at=None,
+        owner_id=owner,
     )
     session.add(row)
     session.flush()
-    return IssuedKey(id=row.id, key=plain, hint=row.hint)
+    return IssuedKey(id=row.id, key=plain, hint=row.hint, scope=scope, tenant_id=tenant_id)
+
+
+def api_keys(session: Session, tenant_id: str) -> Sequence[t.ApiKey]:
+    """The tenant's keys, revoked ones included (they show when they were revoked)."""
+    return session.scalars(
+        select(t.ApiKey)
+        .where(t.ApiKey.tenant_id == tenant_id)
+        .order_by(t.ApiKey.created_at, t.ApiKey.id)
+    ).all()
 
 
 def authenticate(session: Session, key: str) -> Caller | None:
@@ -78,15 +161,20 @@ def authenticate(session: Session, key: str) -> Caller | None:
     return find_caller(session, hash_api_key(key))
 
 
-def revoke_api_key(session: Session, key_id: str) -> bool:
-    """Revoke a key. Once committed, this process refuses it at once (when committed
-    through the session factory the app watches); other processes within
-    ``api_keys.DEFAULT_TTL_SECONDS``."""
+def revoke_api_key(session: Session, key_id: str, *, tenant_id: str | None = None) -> t.ApiKey:
+    """Revoke a key (of ``tenant_id`` when given). Once committed, this process refuses it
+    at once (when committed through the session factory the app watches); other
+    processes within ``api_keys.DEFAULT_TTL_SECONDS``.
+
+    Raises ``NotFound`` (``unknown_key``) and ``Conflict`` (``already_revoked``)."""
     row = session.get(t.ApiKey, key_id)
-    if row is None or row.revoked_at is not None:
-        return False
+    if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
+        raise NotFound("unknown_key", f"no API key {key_id}", field="id")
+    if row.revoked_at is not None:
+        raise Conflict("already_revoked", f"API key {key_id} is revoked already", field="id")
     row.revoked_at = utcnow()
-    return True
+    session.flush()
+    return row
 
 
 def create_location(

@@ -42,18 +42,32 @@ _WATCHED = (t.ApiKey, t.Tenant)
 
 @dataclass(frozen=True)
 class Caller:
-    """Who an API key belongs to."""
+    """Who an API key belongs to.
+
+    ``owner_id`` is what the orders and reservations it places carry (``placed_by``):
+    a storefront key reads and cancels only those.
+    """
 
     tenant_id: str
     key_id: str
     scope: str
+    owner_id: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.scope == "admin"
+
+    def owns(self, placed_by: str | None) -> bool:
+        """Whether this caller may see what was placed by ``placed_by``: an admin key
+        sees everything of its tenant, a storefront key what its owner placed."""
+        return self.is_admin or (placed_by is not None and placed_by == self.owner_id)
 
 
 def _by_digest() -> Select[Any]:
     keys = cast(Table, t.ApiKey.__table__)
-    return select(keys.c.id, keys.c.tenant_id, keys.c.scope, keys.c.revoked_at).where(
-        keys.c.key_hash == bindparam("key_hash")
-    )
+    return select(
+        keys.c.id, keys.c.tenant_id, keys.c.scope, keys.c.revoked_at, keys.c.owner_id
+    ).where(keys.c.key_hash == bindparam("key_hash"))
 
 
 # Built once, on the Core table (no ORM entity to load): it runs for each key not cached.
@@ -65,7 +79,9 @@ def find_caller(session: Session, digest: str) -> Caller | None:
     row = session.execute(_BY_DIGEST, {"key_hash": digest}).first()
     if row is None or row.revoked_at is not None:
         return None
-    return Caller(tenant_id=row.tenant_id, key_id=row.id, scope=row.scope)
+    return Caller(
+        tenant_id=row.tenant_id, key_id=row.id, scope=row.scope, owner_id=row.owner_id or row.id
+    )
 
 
 class ApiKeyCache:

@@ -32,6 +32,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "orderbridge.storage.tables",
     "orderbridge.storage.channel_refs",
     "orderbridge.storage.tables_availability",
+    "orderbridge.storage.mapping_tables",
 )
 
 

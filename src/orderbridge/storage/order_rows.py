@@ -27,6 +27,7 @@ from orderbridge.domain.lifecycle import TimelineEntry
 from orderbridge.domain.order_details import Fulfilment, OrderLine, Payment
 from orderbridge.domain.order_money import Charge, Discount
 from orderbridge.domain.orders import Order, OrderKey, OrderStatus
+from orderbridge.ports import StoredOrder
 from orderbridge.storage import codec
 from orderbridge.storage import tables as t
 
@@ -52,7 +53,10 @@ _ORDER = select(
     _o.external_refs,
     _o.version,
     _o.updated_at,
+    _o.placed_by,
 )
+ORDER_SELECT = _ORDER
+"""Every column an order read needs, for statements built elsewhere (``order_list``)."""
 ORDER_BY_ID = _ORDER.where(_o.id == bindparam("order_id"))
 ORDER_BY_CHANNEL_ID = _ORDER.where(
     _o.tenant_id == bindparam("tenant_id"),
@@ -85,12 +89,12 @@ ORDERS_TO_RECONCILE = (
 )
 
 # Only what telling a new order from a repeat needs: no document, no timeline.
-FINGERPRINT_BY_CHANNEL_ID = select(_o.id, _o.request_hash).where(
+FINGERPRINT_BY_CHANNEL_ID = select(_o.id, _o.request_hash, _o.placed_by).where(
     _o.tenant_id == bindparam("tenant_id"),
     _o.channel == bindparam("channel"),
     _o.channel_order_id == bindparam("channel_order_id"),
 )
-FINGERPRINT_BY_IDEMPOTENCY_KEY = select(_o.id, _o.request_hash).where(
+FINGERPRINT_BY_IDEMPOTENCY_KEY = select(_o.id, _o.request_hash, _o.placed_by).where(
     _o.tenant_id == bindparam("tenant_id"), _o.idempotency_key == bindparam("key")
 )
 
@@ -185,6 +189,21 @@ def order_from_row(row: AnyRow, timeline: Sequence[TimelineEntry]) -> Order:
         external_refs={k: str(v) for k, v in row.external_refs.items()},
         discounts=body.discounts,
         charges=body.charges,
+    )
+
+
+def stored_order(row: AnyRow, order: Order) -> StoredOrder:
+    """The bookkeeping of an ``ORDER_SELECT`` row around its decoded ``order``."""
+    return StoredOrder(
+        order=order,
+        tenant_id=row.tenant_id,
+        request_hash=row.request_hash,
+        idempotency_key=row.idempotency_key,
+        pos_connection_id=row.pos_connection_id,
+        pos_order_id=row.pos_order_id,
+        pos_check_id=row.pos_check_id,
+        updated_at=row.updated_at,
+        placed_by=row.placed_by,
     )
 
 

@@ -43,6 +43,10 @@ class ApiKey(Base):
     scope: Mapped[str] = mapped_column(String(16), default="storefront")  # or "admin"
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # What orders and reservations placed with the key carry as ``placed_by``: the key's
+    # own id, or the id of the key it inherits from (a rotated website key keeps reading
+    # what its predecessor placed).
+    owner_id: Mapped[str | None] = mapped_column(ID)
 
 
 class Location(Base):
@@ -135,6 +139,7 @@ class OrderRecord(Base):
         UniqueConstraint("tenant_id", "idempotency_key"),
         Index("ix_orders_pos", "pos_connection_id", "pos_order_id"),
         Index("ix_orders_status_updated", "status", "updated_at"),
+        Index("ix_orders_tenant_created", "tenant_id", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -157,6 +162,9 @@ class OrderRecord(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The owner id of the API key that placed it (``ApiKey.owner_id``); None: a channel
+    # other than the storefront API (Wix …) or an order from before keys had owners.
+    placed_by: Mapped[str | None] = mapped_column(ID)
 
 
 class ReservationRecord(Base):
@@ -182,6 +190,7 @@ class ReservationRecord(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    placed_by: Mapped[str | None] = mapped_column(ID)  # as ``OrderRecord.placed_by``
 
 
 class TimelineRecord(Base):

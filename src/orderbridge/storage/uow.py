@@ -29,6 +29,7 @@ from orderbridge.storage import codec
 from orderbridge.storage import config_rows as rows
 from orderbridge.storage import tables as t
 from orderbridge.storage.codec_options import options_from_json
+from orderbridge.storage.mapping_store import SqlMappingStore
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow_aggregates import ConcurrentUpdate
 from orderbridge.storage.uow_ops import LocationOpsStore
@@ -125,6 +126,11 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore):
         self._connection = None
         self.session.commit()
         self._loaded.clear()
+
+    @property
+    def mappings(self) -> SqlMappingStore:
+        """Channels' own menus and their mappings (``storage/mapping_store.py``)."""
+        return SqlMappingStore(self.session)
 
     # Locations, menus, connections -------------------------------------------------
 

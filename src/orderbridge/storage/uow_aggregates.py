@@ -81,7 +81,12 @@ class AggregateStore:
         return self._reservation(row) if row is not None else None
 
     def add_reservation(
-        self, reservation: Reservation, *, tenant_id: str, request_hash: str
+        self,
+        reservation: Reservation,
+        *,
+        tenant_id: str,
+        request_hash: str,
+        placed_by: str | None = None,
     ) -> None:
         self.session.add(
             t.ReservationRecord(
@@ -97,6 +102,7 @@ class AggregateStore:
                 version=1,
                 created_at=reservation.created_at,
                 updated_at=self.clock(),
+                placed_by=placed_by,
             )
         )
         try:
@@ -155,6 +161,7 @@ class AggregateStore:
             pos_connection_id=row.pos_connection_id,
             pos_reservation_id=row.pos_reservation_id,
             updated_at=row.updated_at,
+            placed_by=row.placed_by,
         )
 
     # Shared aggregate plumbing -----------------------------------------------------

@@ -55,14 +55,14 @@ class OrderStore(AggregateStore):
     ) -> OrderFingerprint | None:
         params = {"tenant_id": tenant_id, "channel": channel, "channel_order_id": channel_order_id}
         row = self.connection.execute(rows.FINGERPRINT_BY_CHANNEL_ID, params).first()
-        return OrderFingerprint(order_id=row[0], request_hash=row[1]) if row else None
+        return OrderFingerprint(row[0], row[1], row[2]) if row else None
 
     def order_fingerprint_by_idempotency_key(
         self, tenant_id: str, key: str
     ) -> OrderFingerprint | None:
         params = {"tenant_id": tenant_id, "key": key}
         row = self.connection.execute(rows.FINGERPRINT_BY_IDEMPOTENCY_KEY, params).first()
-        return OrderFingerprint(order_id=row[0], request_hash=row[1]) if row else None
+        return OrderFingerprint(row[0], row[1], row[2]) if row else None
 
     def add_order(
         self,
@@ -71,6 +71,7 @@ class OrderStore(AggregateStore):
         tenant_id: str,
         request_hash: str,
         idempotency_key: str | None = None,
+        placed_by: str | None = None,
     ) -> StoredOrder:
         now = self.clock()
         totals = order.totals
@@ -95,6 +96,7 @@ class OrderStore(AggregateStore):
                     "version": 1,
                     "created_at": order.created_at,
                     "updated_at": now,
+                    "placed_by": placed_by,
                 },
             )
         except IntegrityError as error:
@@ -111,6 +113,7 @@ class OrderStore(AggregateStore):
             pos_order_id=None,
             pos_check_id=None,
             updated_at=now.astimezone(UTC),
+            placed_by=placed_by,
         )
 
     def save_order(
@@ -146,13 +149,4 @@ class OrderStore(AggregateStore):
         timeline = self._timeline("order", row.id)
         order = rows.order_from_row(row, timeline)
         self._loaded[row.id] = (row.version, len(timeline))
-        return StoredOrder(
-            order=order,
-            tenant_id=row.tenant_id,
-            request_hash=row.request_hash,
-            idempotency_key=row.idempotency_key,
-            pos_connection_id=row.pos_connection_id,
-            pos_order_id=row.pos_order_id,
-            pos_check_id=row.pos_check_id,
-            updated_at=row.updated_at,
-        )
+        return rows.stored_order(row, order)

@@ -19,11 +19,16 @@ from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.observe import RequestObserver
 from orderbridge.web.openapi import install_openapi
 from orderbridge.web.routes import (
+    admin_connections,
+    admin_keys,
+    admin_locations,
+    admin_mapping,
     connect,
     endpoints,
     ingress,
     location_ops,
     ops,
+    orders_list,
     pos_ingress,
     storefront,
     wix_ingress,
@@ -78,9 +83,11 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     install_error_handlers(app)
     # The Poster webhook route comes first: it is matched before the routes below.
     ingress.mount(app, context)
-    for module in (storefront, endpoints, ops, connect, wix_ingress, location_ops):
+    for module in (storefront, endpoints, ops, connect, wix_ingress, location_ops, admin_mapping):
         app.include_router(module.router)
     pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
+    for admin_module in (orders_list, admin_keys, admin_connections, admin_locations):
+        app.include_router(admin_module.router)
     app.include_router(apidocs.router)
     install_openapi(app)
     app.include_router(shop.router)

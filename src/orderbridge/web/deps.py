@@ -3,6 +3,12 @@
 Every storefront and admin route runs for one tenant, the one whose API key came in
 ``Authorization: Bearer …``; what belongs to another tenant answers 404, exactly as
 what does not exist.
+
+Keys have a scope. ``admin`` (``AdminCaller``) may do everything of its tenant.
+``storefront`` (``AnyCaller`` routes) is publishable — a website ships it to every
+browser — so it reads locations and menus and places, reads and cancels only the
+orders and reservations it placed (``Caller.owns``); anything else answers 403
+``insufficient_scope``, and another key's order 404 like a missing one.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from orderbridge.config import Settings
 from orderbridge.ports import UnitOfWork
 from orderbridge.security import CredentialCipher
+from orderbridge.services.setup import SetupParts
 from orderbridge.storage.api_keys import ApiKeyCache, Caller
 from orderbridge.web.errors import ApiError
 
@@ -45,6 +52,8 @@ class WebContext:
     # Where Poster calls made by routes (the OAuth callback) go; None: the network.
     pos_transport: httpx.AsyncBaseTransport | None = None
     demo_api_key: str | None = None
+    # Connecting systems (``services.setup``): the admin API's connection routes.
+    setup: SetupParts | None = None
 
 
 async def context(request: Request) -> WebContext:
@@ -93,10 +102,20 @@ async def caller(request: Request) -> Caller:
     return found
 
 
+INSUFFICIENT_SCOPE = "insufficient_scope"
+
+
+def insufficient_scope() -> ApiError:
+    """What a storefront key gets for anything beyond its scope."""
+    return ApiError(
+        403, INSUFFICIENT_SCOPE, "this needs an admin API key; a storefront key cannot do it"
+    )
+
+
 async def admin_caller(who: Annotated[Caller, Depends(caller)]) -> Caller:
-    """The caller, who must hold an admin key."""
-    if who.scope != "admin":
-        raise ApiError(403, "forbidden", "this needs an admin API key")
+    """The caller, who must hold an admin key (else 403 ``insufficient_scope``)."""
+    if not who.is_admin:
+        raise insufficient_scope()
     return who
 
 

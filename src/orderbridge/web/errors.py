@@ -14,6 +14,11 @@ pydantic / FastAPI validation       422     ``missing_field``, ``unknown_field``
 body that is not JSON               400     ``malformed_json``
 body sent as form, text …           415     ``unsupported_media_type``
 body over the size limit            413     ``payload_too_large``
+control character in path / query   400     ``invalid_path``, ``invalid_query``
+a value the database cannot hold    400     ``invalid_value`` (a NUL, a number or
+                                            text too large, that slipped through
+                                            the request models' bounds:
+                                            ``web.database_errors``)
 unknown route, wrong method …       404/405 ``not_found``, ``method_not_allowed`` …
 anything else (a bug)               500     ``internal_error``, no details
 =================================  ======  ==========================================
@@ -38,7 +43,10 @@ from starlette.responses import JSONResponse, Response
 
 from orderbridge.domain.errors import DomainError
 from orderbridge.domain.validation import ValidationProblem
+from orderbridge.log import get_logger
 from orderbridge.web.allow import allowed_methods
+from orderbridge.web.database_errors import INPUT_SUSPECTS, unstorable
+from orderbridge.web.guards import RefuseControlCharacters
 from orderbridge.web.limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from orderbridge.web.schemas import ErrorBody, ErrorDetail, ProblemOut
 
@@ -85,6 +93,9 @@ _CODE_BY_STATUS = {
     429: "rate_limited",
     503: "unavailable",
 }
+
+
+_log = get_logger("orderbridge.web")
 
 
 class ApiError(Exception):
@@ -254,6 +265,14 @@ async def handle_error(request: Request, exc: Exception) -> Response:
         return error_response(422, body_from_validation_error(exc))
     if isinstance(exc, HTTPException):
         return _http_exception_response(request, exc)
+    if unstorable(exc):
+        # The route should have refused it with a field; say where it slipped through.
+        _log.warning("unstorable value", path=request.url.path, error=type(exc).__name__)
+        message = "a value cannot be stored: a NUL character, or a number or text too large"
+        return error_response(400, error_body("invalid_value", message))
+    if isinstance(exc, INPUT_SUSPECTS):
+        # Answered here, not by Starlette's error middleware (which logs): log it.
+        _log.error("internal error", path=request.url.path, exc_info=exc)
     return error_response(500, error_body("internal_error", "internal error"))
 
 
@@ -265,10 +284,18 @@ def install_error_handlers(
     Also caps request bodies at ``max_body_bytes`` (None: no cap), answering 413.
     Call it once while building the app, before it serves.
     """
-    for kind in (ApiError, DomainError, RequestValidationError, ValidationError, HTTPException):
+    for kind in (
+        ApiError,
+        DomainError,
+        RequestValidationError,
+        ValidationError,
+        HTTPException,
+        *INPUT_SUSPECTS,
+    ):
         app.add_exception_handler(kind, handle_error)
     # Registered for Exception, Starlette runs it in ServerErrorMiddleware and re-raises
     # afterwards, so the server still logs the traceback the client never sees.
     app.add_exception_handler(Exception, handle_error)
     if max_body_bytes is not None:
         app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(RefuseControlCharacters)

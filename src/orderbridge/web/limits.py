@@ -1,8 +1,10 @@
 """A cap on request body size, so a client cannot make the hub buffer gigabytes.
 
 Storefront bodies are small (a large order is a few kilobytes), so anything near a
-megabyte is a mistake or an attack. :class:`BodySizeLimit` answers 413 with the API's
-error body in two ways:
+megabyte is a mistake or an attack. Routes that strangers can reach without a key get
+tighter caps (:data:`ROUTE_LIMITS`: a Poster webhook is a few hundred bytes), so a
+body is refused before it is read, let alone parsed. :class:`BodySizeLimit` answers
+413 with the API's error body in two ways:
 
 - a declared ``Content-Length`` over the limit is refused before the app runs;
 - a body streamed without one (chunked) is counted as the app reads it, and the
@@ -14,6 +16,8 @@ A route that never reads its body never pays for it, so nothing is counted there
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
@@ -24,6 +28,20 @@ from orderbridge.web.schemas import ErrorBody, ErrorDetail
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 """One MiB: hundreds of times the largest real order, small enough to hold in memory."""
 
+KIB = 1024
+ROUTE_LIMITS: tuple[tuple[str, int], ...] = (
+    # Poster's webhooks are one flat object; 64 KiB leaves room for a large ``data``.
+    ("/webhooks/poster", 64 * KIB),
+    # Wix sends the whole order inside a signed JWT; a 200-line order is under 200 KiB.
+    ("/webhooks/wix/", 512 * KIB),
+    # Any other POS's webhook (``rest_pos`` manifests): one event or a small batch.
+    ("/webhooks/pos/", 256 * KIB),
+    # A storefront order or reservation: a large order is a few kilobytes.
+    ("/api/v1/orders", 256 * KIB),
+    ("/api/v1/reservations", 64 * KIB),
+)
+"""Path prefix → the largest body accepted there (the longest matching prefix wins)."""
+
 
 def too_large_message(max_bytes: int) -> str:
     """The message of a 413, naming the limit so a client can fix its request."""
@@ -31,23 +49,44 @@ def too_large_message(max_bytes: int) -> str:
 
 
 class BodySizeLimit:
-    """ASGI middleware refusing request bodies over ``max_bytes`` with a 413."""
+    """ASGI middleware refusing request bodies over their route's limit with a 413.
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
-        if max_bytes < 0:
-            raise ValueError("max_bytes must not be negative")
+    ``max_bytes`` is the limit of every route not in ``routes`` (path prefix → bytes,
+    the longest prefix wins; :data:`ROUTE_LIMITS` by default), and the ceiling of
+    those that are.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        routes: Sequence[tuple[str, int]] = ROUTE_LIMITS,
+    ) -> None:
+        if max_bytes < 0 or any(limit < 0 for _, limit in routes):
+            raise ValueError("body limits must not be negative")
         self.app = app
         self.max_bytes = max_bytes
+        # Longest prefix first, so the first match is the most specific one.
+        self.routes = sorted(routes, key=lambda route: len(route[0]), reverse=True)
+
+    def limit_for(self, path: str) -> int:
+        """The largest body accepted on ``path``."""
+        for prefix, limit in self.routes:
+            if path.startswith(prefix):
+                return min(limit, self.max_bytes)
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope.get("path", ""))
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        if declared.isdigit() and int(declared) > limit:
             body = ErrorBody(
                 error=ErrorDetail(
-                    code="payload_too_large", message=too_large_message(self.max_bytes), field=None
+                    code="payload_too_large", message=too_large_message(limit), field=None
                 )
             )
             response = JSONResponse(body.model_dump(mode="json"), status_code=413)
@@ -60,8 +99,8 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise HTTPException(413, too_large_message(self.max_bytes))
+                if received > limit:
+                    raise HTTPException(413, too_large_message(limit))
             return message
 
         await self.app(scope, counting_receive, send)

@@ -42,6 +42,8 @@ from orderbridge.web.openapi_routes import (
     CONFLICTS,
     FORBIDDEN,
     HTML_PAGES,
+    INVALID_PATH,
+    INVALID_QUERY,
     LINKS,
     OWN_KEY_CHECK,
     TAGS,
@@ -127,7 +129,10 @@ def _complete_operation(operation: dict[str, Any], route: APIRoute, path: str, m
         cases.append(UNAUTHORIZED)
     if _depends_on(route.dependant, admin_caller):
         cases.append(FORBIDDEN)
+    # web/guards.py refuses control characters before any route: in a path id, in a query.
+    cases.append(INVALID_QUERY)
     for name in re.findall(r"{(\w+)", path):
+        cases.append(INVALID_PATH)
         code = UNKNOWN.get(name, "not_found")
         cases.append(ErrorCase(404, code, f"no such {name.removesuffix('_id')}", name))
     if route.body_field is not None:
@@ -145,10 +150,13 @@ def _complete_operation(operation: dict[str, Any], route: APIRoute, path: str, m
     for status, examples in _by_status(cases).items():
         responses[str(status)] = _error_response(status, examples)
     for status, meaning in HTML_PAGES.get((method, path), {}).items():
-        responses[str(status)] = {
-            "description": meaning,
-            "content": {"text/html": {"schema": {"type": "string"}}},
-        }
+        page = {"text/html": {"schema": {"type": "string"}}}
+        refused = responses.get(str(status))  # the guards' JSON 400 comes before the page
+        if refused is not None:
+            refused["description"] = f"{meaning} {refused['description']}"
+            refused["content"] = {**page, **refused["content"]}
+        else:
+            responses[str(status)] = {"description": meaning, "content": page}
 
 
 def _by_status(cases: Iterable[ErrorCase]) -> dict[int, dict[str, ErrorCase]]:
@@ -242,6 +250,7 @@ def _inbound_webhooks(paths: dict[str, Any], schemas: dict[str, Any]) -> None:
         },
     }
     poster_errors = [
+        INVALID_QUERY,
         ErrorCase(400, "malformed_json", "the body is not JSON"),
         ErrorCase(400, "invalid_webhook", "the body names no account", "account"),
         ErrorCase(401, "bad_signature", "the signature does not match", "verify"),
@@ -329,7 +338,8 @@ def _routed_ingress(
     operation["requestBody"] = {"required": True, "content": body}
     too_large = ErrorCase(413, "payload_too_large", "the request body is larger than the limit")
     responses = {k: v for k, v in operation["responses"].items() if int(k) < 400}
-    for status, cases in _by_status([*errors, too_large]).items():
+    guarded = [INVALID_PATH, INVALID_QUERY]  # web/guards.py, before the route
+    for status, cases in _by_status([*guarded, *errors, too_large]).items():
         responses[str(status)] = _error_response(status, cases)
     operation["responses"] = responses
 

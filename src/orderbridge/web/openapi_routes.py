@@ -23,6 +23,14 @@ TAGS = [
     },
     {"name": "operations", "description": "Health, metrics, dead letters, replays (admin)."},
     {"name": "connect", "description": "Connecting a Poster account through OAuth."},
+    {
+        "name": "menu mapping",
+        "description": "Channels with their own menu, matched to the POS menu (admin).",
+    },
+    {
+        "name": "admin",
+        "description": "Set-up with an admin key: API keys, connections, locations.",
+    },
 ]
 
 
@@ -37,7 +45,13 @@ class ErrorCase:
 
 
 UNAUTHORIZED = ErrorCase(401, "unauthorized", "send the API key as Authorization: Bearer <key>")
-FORBIDDEN = ErrorCase(403, "forbidden", "this needs an admin API key")
+FORBIDDEN = ErrorCase(
+    403,
+    "insufficient_scope",
+    "this needs an admin API key; a storefront key cannot do it",
+)
+INVALID_PATH = ErrorCase(400, "invalid_path", "the path contains a control character")
+INVALID_QUERY = ErrorCase(400, "invalid_query", "the query contains a NUL character")
 BODY_ERRORS = (
     ErrorCase(400, "malformed_json", "body is not valid JSON: expected value"),
     ErrorCase(413, "payload_too_large", "the request body is larger than 1048576 bytes"),
@@ -52,7 +66,15 @@ UNKNOWN = {
     "endpoint_id": "unknown_endpoint",
     "job_id": "unknown_deadletter",
     "connection": "unknown_connection",
+    "channel": "unknown_channel",
+    "channel_item_id": "unknown_channel_item",
+    "connection_id": "unknown_connection",
+    "key_id": "unknown_key",
 }
+UNREACHABLE = ErrorCase(502, "unreachable", "poster did not answer (timeout); nothing was saved")
+REFUSED = ErrorCase(
+    422, "credentials_refused", "poster refused the credentials", "credentials.token"
+)
 
 CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
     ("post", "/api/v1/orders"): (
@@ -77,6 +99,33 @@ CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
     ),
     ("post", "/api/v1/admin/orders/{order_id}/replay"): (
         ErrorCase(409, "not_replayable", "an order that is completed is not replayed"),
+    ),
+    ("post", "/api/v1/admin/locations/{location_id}/channel-menus/{channel}/import"): (
+        ErrorCase(422, "not_importable", "this channel's own menu is uploaded", "channel"),
+    ),
+    ("post", "/api/v1/admin/keys"): (
+        ErrorCase(404, "unknown_key", "no API key key_0123", "inherit"),
+        ErrorCase(422, "invalid_inherit", "only a storefront key inherits from one", "inherit"),
+    ),
+    ("delete", "/api/v1/admin/keys/{key_id}"): (
+        ErrorCase(409, "already_revoked", "API key key_0123 is revoked already", "id"),
+    ),
+    ("post", "/api/v1/admin/connections"): (
+        ErrorCase(404, "unknown_location", "no location loc_0123", "location_id"),
+        ErrorCase(409, "duplicate_connection", "poster account cafe is connected already"),
+        ErrorCase(409, "account_taken", "poster account cafe is connected to another tenant"),
+        ErrorCase(409, "duplicate_link", "location loc_0123 has a POS connection already"),
+        ErrorCase(422, "unknown_kind", "no connection kind 'square'", "kind"),
+        REFUSED,
+        UNREACHABLE,
+    ),
+    ("patch", "/api/v1/admin/connections/{connection_id}"): (
+        ErrorCase(409, "other_account", "these credentials are another poster account"),
+        REFUSED,
+        UNREACHABLE,
+    ),
+    ("patch", "/api/v1/admin/locations/{location_id}"): (
+        ErrorCase(422, "invalid_timezone", "'Mars/Olympus' is not an IANA time zone", "timezone"),
     ),
     ("get", "/connect/poster"): (
         UNAUTHORIZED,
@@ -111,6 +160,17 @@ LINKS: dict[tuple[str, str, str], dict[str, tuple[str, str, str]]] = {
             "post",
             "/api/v1/reservations/{reservation_id}/cancel",
             "reservation_id",
+        ),
+    },
+    ("post", "/api/v1/admin/keys", "201"): {
+        "RevokeKey": ("delete", "/api/v1/admin/keys/{key_id}", "key_id"),
+    },
+    ("post", "/api/v1/admin/connections", "201"): {
+        "ReadConnection": ("get", "/api/v1/admin/connections/{connection_id}", "connection_id"),
+        "TestConnection": (
+            "post",
+            "/api/v1/admin/connections/{connection_id}/test",
+            "connection_id",
         ),
     },
     ("post", "/api/v1/webhooks", "201"): {

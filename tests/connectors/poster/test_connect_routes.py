@@ -56,7 +56,7 @@ async def test_start_redirects_to_poster_consent_with_a_signed_state(
     [
         ({}, 401, "unauthorized"),
         ({"api_key": "ob_nobody"}, 401, "unauthorized"),
-        ({"api_key": STOREFRONT_KEY}, 403, "forbidden"),
+        ({"api_key": STOREFRONT_KEY}, 403, "insufficient_scope"),
         ({"api_key": ADMIN_KEY, "tenant": "ten_b"}, 404, "unknown_tenant"),
     ],
 )

@@ -30,3 +30,9 @@ def world(sqlite_url: str) -> Iterator[World]:
 def client(world: World) -> TestClient:
     """The café's storefront, with its API key on every request."""
     return TestClient(world.hub.app(), headers={"Authorization": f"Bearer {world.api_key}"})
+
+
+@pytest.fixture
+def admin_client(world: World) -> TestClient:
+    """The café's operator, with its admin key on every request."""
+    return TestClient(world.hub.app(), headers={"Authorization": f"Bearer {world.admin_key}"})

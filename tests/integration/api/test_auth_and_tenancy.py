@@ -55,35 +55,38 @@ def test_locations_list_only_the_tenants_own(client: TestClient) -> None:
     assert [loc["id"] for loc in listed] == [LOCATION]
 
 
-def test_another_tenants_things_are_404(client: TestClient, world: World) -> None:
+def test_another_tenants_things_are_404(
+    client: TestClient, admin_client: TestClient, world: World
+) -> None:
     other = TestClient(world.hub.app(), headers=bearer(world.other_key))
+    other_admin = TestClient(world.hub.app(), headers=bearer(world.other_admin_key))
     order_id = other.post("/api/v1/orders", json=order_body(location_id=OTHER_LOCATION)).json()[
         "id"
     ]
     reservation_id = other.post(
         "/api/v1/reservations", json=reservation_body(location_id=OTHER_LOCATION)
     ).json()["id"]
-    endpoint_id = other.post(
+    endpoint_id = other_admin.post(
         "/api/v1/webhooks", json={"url": "http://other.test/h", "events": ["order.received"]}
     ).json()["id"]
     answers = {
         "order": client.get(f"/api/v1/orders/{order_id}"),
         "cancel": client.post(f"/api/v1/orders/{order_id}/cancel"),
         "location": client.get(f"/api/v1/locations/{OTHER_LOCATION}"),
-        "status": client.post(
+        "status": admin_client.post(
             f"/api/v1/locations/{OTHER_LOCATION}/status", json={"action": "pause"}
         ),
         "menu": client.get(f"/api/v1/locations/{OTHER_LOCATION}/menu"),
         "reservation": client.get(f"/api/v1/reservations/{reservation_id}"),
-        "rotate": client.post(f"/api/v1/webhooks/{endpoint_id}/rotate-secret"),
-        "delete": client.delete(f"/api/v1/webhooks/{endpoint_id}"),
+        "rotate": admin_client.post(f"/api/v1/webhooks/{endpoint_id}/rotate-secret"),
+        "delete": admin_client.delete(f"/api/v1/webhooks/{endpoint_id}"),
     }
     assert {name: a.status_code for name, a in answers.items()} == dict.fromkeys(answers, 404)
-    assert endpoint_id not in [e["id"] for e in client.get("/api/v1/webhooks").json()]
+    assert endpoint_id not in [e["id"] for e in admin_client.get("/api/v1/webhooks").json()]
     # ... and nothing of theirs was touched.
     assert other.get(f"/api/v1/orders/{order_id}").json()["status"] == "received"
     assert other.get(f"/api/v1/locations/{OTHER_LOCATION}").json()["status"] == "open"
-    assert [e["id"] for e in other.get("/api/v1/webhooks").json()] == [endpoint_id]
+    assert [e["id"] for e in other_admin.get("/api/v1/webhooks").json()] == [endpoint_id]
     with world.hub.sessions() as session:
         location = session.get(t.Location, OTHER_LOCATION)
         assert location is not None and not location.paused

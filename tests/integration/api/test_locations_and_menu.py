@@ -55,7 +55,10 @@ def test_a_location_without_a_menu_says_so(client: TestClient, world: World) -> 
     assert error_of(answer) == (404, "menu_not_published", "location_id")
 
 
-def test_pause_until_a_time_then_resume_is_announced(client: TestClient, world: World) -> None:
+def test_pause_until_a_time_then_resume_is_announced(
+    admin_client: TestClient, world: World
+) -> None:
+    client = admin_client
     until = "2026-11-22T15:00:00+02:00"
     paused = client.post(STATUS, json={"action": "pause", "until": until, "reason": "full"})
     assert paused.status_code == 200
@@ -69,7 +72,8 @@ def test_pause_until_a_time_then_resume_is_announced(client: TestClient, world: 
     assert announced(world.hub) == ["location.status_changed", "location.status_changed"]
 
 
-def test_bad_status_changes_are_422(client: TestClient) -> None:
+def test_bad_status_changes_are_422(admin_client: TestClient) -> None:
+    client = admin_client
     past = client.post(STATUS, json={"action": "pause", "until": "2026-11-22T09:00:00+00:00"})
     assert error_of(past)[0::2] == (422, "until")
     assert error_of(client.post(STATUS, json={"action": "close"}))[:2] == (422, "invalid_value")

@@ -81,7 +81,7 @@ def test_the_openapi_document_is_complete_and_its_references_resolve(client: Tes
 
 @pytest.mark.parametrize(("method", "path"), ADMIN_ROUTES)
 def test_admin_routes_refuse_a_storefront_key(client: TestClient, method: str, path: str) -> None:
-    assert error_of(client.request(method, path)) == (403, "forbidden", None)
+    assert error_of(client.request(method, path)) == (403, "insufficient_scope", None)
 
 
 @pytest.mark.anyio

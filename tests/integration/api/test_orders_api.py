@@ -426,14 +426,14 @@ def test_a_body_that_is_not_an_order_is_refused_before_anything_is_stored(
 
 
 def test_a_location_resumed_after_a_pause_takes_orders_again(
-    client: TestClient, world: World
+    client: TestClient, admin_client: TestClient
 ) -> None:
-    paused = client.post(
+    paused = admin_client.post(
         f"/api/v1/locations/{LOCATION}/status", json={"action": "pause", "reason": "inventory"}
     )
     assert paused.json()["status"] == "paused"
     assert error_of(client.post(ORDERS, json=order_body()))[1] == "location_paused"
-    resumed = client.post(f"/api/v1/locations/{LOCATION}/status", json={"action": "resume"})
+    resumed = admin_client.post(f"/api/v1/locations/{LOCATION}/status", json={"action": "resume"})
     assert resumed.json()["status"] == "open"
     assert client.post(ORDERS, json=order_body()).status_code == 201
 

@@ -17,8 +17,21 @@ HOOKS = "/api/v1/webhooks"
 def guarded(sqlite_url: str) -> Iterator[TestClient]:
     """A deployment that keeps the SSRF guard closed (production's setting)."""
     world = build_world(sqlite_url, allow_private_urls=False)
-    yield TestClient(world.hub.app(), headers=bearer(world.api_key))
+    yield TestClient(world.hub.app(), headers=bearer(world.admin_key))
     world.close()
+
+
+@pytest.fixture
+def client(admin_client: TestClient) -> TestClient:
+    """Webhook endpoints are an admin key's business (their secrets sign deliveries)."""
+    return admin_client
+
+
+def test_a_storefront_key_cannot_see_or_add_endpoints(world: World) -> None:
+    storefront = TestClient(world.hub.app(), headers=bearer(world.api_key))
+    assert error_of(storefront.get(HOOKS))[:2] == (403, "insufficient_scope")
+    body = {"url": "http://shop.test/h2", "events": ["order.received"]}
+    assert error_of(storefront.post(HOOKS, json=body))[:2] == (403, "insufficient_scope")
 
 
 @pytest.mark.parametrize(

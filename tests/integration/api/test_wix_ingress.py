@@ -4,6 +4,7 @@ whose menu the connector published; every test runs on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,7 @@ from orderbridge.sandboxes.wix.sandbox import WixSandbox
 from orderbridge.sandboxes.wix.seed import OPERATION_ID
 from orderbridge.services.orders import SUBMIT_ORDER
 from orderbridge.storage.channel_refs import SqlChannelRefs
+from tests.integration.support.api import error_of
 from tests.integration.support.wix import WIX, build_wix_world, run_jobs
 from tests.integration.support.world import LOCATION, TENANT, World, count, jobs
 from tests.sandboxes.wix.payloads import wix_payload
@@ -370,3 +372,39 @@ def test_the_documented_order_canceled_cancels_the_hub_order(
     # cashier (issue 10's "cancel reaches the cashier"), canceled when the POS confirms.
     assert stored is not None and stored.order.status is OrderStatus.CANCEL_REQUESTED
     assert "order.cancel_needs_cashier" in [e.event for e in stored.order.timeline]
+
+
+# Hostile bodies (#15): 4xx, nothing stored ------------------------------------------
+
+
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def test_a_jwt_whose_header_nests_deeply_is_401(world: World, wix: TestClient) -> None:
+    """PyJWT parses the header before it checks anything: a RecursionError, not a 500."""
+    deep = "[" * 30_000 + "]" * 30_000
+    answer = _post(wix, f"{_b64(deep)}.{_b64('{}')}.c2ln")
+    assert error_of(answer)[:2] == (401, "invalid_signature")
+    assert count(world.hub, InboxEvent) == 0 and count(world.hub, OutboxJob) == 0
+
+
+@pytest.mark.parametrize("hostile", ["overlong id", "nul", "nested", "overlong entity"])
+def test_a_signed_event_wix_would_never_send_is_400(
+    world: World, wix: TestClient, sandbox: WixSandbox, hostile: str
+) -> None:
+    event = _documented(world)
+    if hostile == "overlong id":
+        event["id"] = "e" * 400  # would overflow the inbox key (a 500 on PostgreSQL)
+    elif hostile == "overlong entity":
+        event["entityId"] = "o" * 400  # would overflow the job key
+    elif hostile == "nul":
+        _order_of(event)["buyerNote"] = "ring\x00twice"  # PostgreSQL stores no NUL
+    else:
+        deep: Any = "deep"
+        for _ in range(40):  # deeper than any real payload (safejson.MAX_DEPTH)
+            deep = [deep]
+        _order_of(event)["buyerNote"] = deep
+    answer = _post(wix, _signed_event(sandbox, event))
+    assert error_of(answer)[:2] == (400, "invalid_webhook")
+    assert count(world.hub, InboxEvent) == 0 and count(world.hub, OutboxJob) == 0

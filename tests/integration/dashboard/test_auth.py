@@ -17,7 +17,7 @@ from tests.integration.dashboard.conftest import (
 )
 
 PAGES = ["/admin", "/admin/orders", "/admin/orders/ord_x", "/admin/deadletters"]
-PAGES += ["/admin/menu", "/admin/connections"]
+PAGES += ["/admin/menu", "/admin/connections", "/admin/locations", "/admin/keys", "/admin/webhooks"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -57,6 +57,7 @@ def test_unknown_key_is_refused(dash: Dashboard) -> None:
 def test_storefront_key_is_refused(dash: Dashboard) -> None:
     answer = dash.login(STOREFRONT_KEY)
     assert answer.status_code == 403
+    assert "insufficient_scope" in answer.text
     assert "admin key" in answer.text
     assert dash.client.get("/admin").status_code == 303
 

@@ -161,3 +161,18 @@ def test_retry_all_revives_only_the_tenants_dead_letters(dash: Dashboard) -> Non
     statuses = _statuses(dash)
     assert [statuses[m] for m in mine] == ["pending"] * 3
     assert statuses[theirs] == "dead"
+
+
+def test_hostile_numbers_in_the_buttons_are_refused_gently(dash: Dashboard) -> None:
+    """An id past 2^63 and minutes past any date (#15): the page's usual refusals."""
+    dash.login()
+    too_big = 2**63
+    answer = dash.client.post(f"/admin/deadletters/{too_big}/retry", data={"csrf": dash.csrf()})
+    assert answer.status_code == 303 and "error=gone" in answer.headers["location"]
+    form = {"csrf": dash.csrf(), "minutes": "9" * 30, "reason": "forever"}
+    answer = dash.client.post(f"/admin/locations/{LOCATION}/pause", data=form)
+    assert answer.status_code == 303 and "error=pause_invalid" in answer.headers["location"]
+    form = {"csrf": dash.csrf(), "minutes": "30", "reason": "kitchen\x00full"}
+    answer = dash.client.post(f"/admin/locations/{LOCATION}/pause", data=form)
+    assert answer.status_code == 303 and "error=pause_invalid" in answer.headers["location"]
+    assert _location_status(dash) == (False, "")

@@ -18,7 +18,16 @@ from tests.integration.dashboard.conftest import (
     Dashboard,
 )
 
-PAGES = ["/admin", "/admin/orders", "/admin/deadletters", "/admin/menu", "/admin/connections"]
+PAGES = [
+    "/admin",
+    "/admin/orders",
+    "/admin/deadletters",
+    "/admin/menu",
+    "/admin/connections",
+    "/admin/locations",
+    "/admin/keys",
+    "/admin/webhooks",
+]
 
 
 def test_overview_shows_locations_connections_queue_and_recent_orders(dash: Dashboard) -> None:
@@ -151,4 +160,4 @@ def test_connections_say_what_the_registry_says_each_can_do(dash: Dashboard) -> 
     dash.login()
     page = dash.client.get("/admin/connections").text
     assert "order lookup by key" in page and "menu item refresh" in page
-    assert "order cancel" not in page  # Poster's API has no cancel for incoming orders
+    assert "cancel orders" not in page  # Poster's API has no cancel for incoming orders

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.worker import Worker
 from orderbridge.storage.db import make_engine, session_factory
+from tests.patience import patience
 
 KIND = "bulk.echo"
 RUNS_DDL = "CREATE TABLE job_runs (job_id BIGINT NOT NULL, worker VARCHAR(64) NOT NULL)"
@@ -32,7 +33,7 @@ def drain(url: str, name: str, start: Event) -> int:
         return None
 
     worker = Worker(sessions, {KIND: handle}, worker_id=name, concurrency=8, poll_interval=0.02)
-    start.wait(timeout=60)
+    start.wait(timeout=patience(60))
     try:
         return asyncio.run(worker.run_until_idle())
     finally:

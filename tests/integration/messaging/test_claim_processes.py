@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, insert, select, text
 
 from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.storage.types import utcnow
+from tests.patience import patience
 
 from .drain import KIND, RUNS_DDL, drain
 
@@ -19,7 +20,7 @@ PROCESSES = 3
 JOBS = {"postgresql": 5000, "sqlite": 2000}
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(300)
 def test_three_worker_processes_drain_5000_jobs_each_exactly_once(
     db_url: str, engine: Engine
 ) -> None:
@@ -50,13 +51,16 @@ def test_three_worker_processes_drain_5000_jobs_each_exactly_once(
             proc.start()
         began = time.monotonic()
         start.set()
+        # A safety net against a hang, not a budget: the draining takes as long as the
+        # machine needs.
+        deadline = began + patience(240)
         for proc in procs:
-            proc.join(timeout=max(1.0, 60 - (time.monotonic() - began)))
+            proc.join(timeout=max(1.0, deadline - time.monotonic()))
         elapsed = time.monotonic() - began
         hung = [p for p in procs if p.is_alive()]
         for proc in hung:
             proc.kill()
-        assert not hung, "a worker process did not finish in time"
+        assert not hung, "a worker process hung"
         assert [p.exitcode for p in procs] == [0] * PROCESSES
 
         with engine.connect() as conn:

@@ -21,6 +21,7 @@ from orderbridge.messaging.inbox import (
     with_inbox_ref,
 )
 from orderbridge.messaging.tables import InboxEvent, InboxStatus
+from tests.patience import patience
 
 from .helpers import T0
 
@@ -48,7 +49,7 @@ def test_same_event_delivered_three_times_concurrently_is_stored_once(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=patience(30))
     assert sorted(answers) == [False, False, True]
     assert _count(sessions) == 1
 

@@ -66,3 +66,27 @@ def test_a_lease_taken_over_stops_the_try_before_the_call(
 
 def test_outside_a_worker_confirming_does_nothing() -> None:
     run(confirm_lease())
+
+
+def test_a_later_try_of_the_same_worker_id_stops_the_earlier_one(
+    sessions: sessionmaker[Session],
+) -> None:
+    """The fence checks the try, not just the worker id: two processes configured with
+    one worker id must not both pass it."""
+    calls: list[int] = []
+
+    async def handle(job: JobView) -> dict[str, Any]:
+        # The same worker id took the job again as a new try (its lease had lapsed).
+        with sessions() as session, session.begin():
+            session.execute(
+                update(OutboxJob)
+                .where(OutboxJob.id == job.id)
+                .values(total_attempts=OutboxJob.total_attempts + 1)
+            )
+        await confirm_lease()
+        calls.append(job.id)
+        return {"created": True}
+
+    add_job(sessions, "order.submit", {})
+    run(_worker(sessions, handle).run_until_idle())
+    assert calls == []

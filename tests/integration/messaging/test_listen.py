@@ -14,8 +14,9 @@ from orderbridge.messaging.listen import listen_for_jobs
 from orderbridge.messaging.outbox import enqueue
 from orderbridge.messaging.wakeup import Wakeup, notify_on_commit
 from orderbridge.storage.db import make_engine, session_factory
+from tests.patience import patience
 
-SAFETY = 30.0
+SAFETY = patience(30)
 
 
 class _Counting(Wakeup):

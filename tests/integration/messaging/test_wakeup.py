@@ -12,12 +12,13 @@ from orderbridge.messaging.outbox import JobView, enqueue
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.wakeup import Wakeup, notify_on_commit
 from orderbridge.messaging.worker import Worker
+from tests.patience import patience
 
 from .helpers import load_job
 
 # Long enough that a job run before the test's end was not found by polling.
 NEVER = 3600.0
-SAFETY = 30.0
+SAFETY = patience(30)
 
 
 class _Watched(Worker):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from datetime import timedelta
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import CollectorRegistry
@@ -16,9 +17,9 @@ from orderbridge.messaging.metrics import MessagingMetrics, QueueDepthCollector
 from orderbridge.messaging.outbox import JobView, claim
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.worker import Handler, Worker
-from orderbridge.storage.types import utcnow
+from tests.patience import patience
 
-from .helpers import FakeClock, add_job, load_attempts, load_job, run
+from .helpers import T0, FakeClock, add_job, load_attempts, load_job, run
 
 
 def _worker(sessions: sessionmaker[Session], handlers: Mapping[str, Handler], **kw: Any) -> Worker:
@@ -140,21 +141,93 @@ def test_jobs_of_one_key_never_overlap_and_keep_their_order(
     assert sorted(seen) == sorted(ids + others)
 
 
+async def _until(condition: Callable[[], bool], what: str) -> None:
+    """Wait (without blocking the event loop) until ``condition()`` holds."""
+    deadline = time.monotonic() + patience(30)
+    while not await asyncio.to_thread(condition):
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await asyncio.sleep(0.01)
+
+
 def test_long_handler_keeps_its_lease_by_renewal(sessions: sessionmaker[Session]) -> None:
-    job_id = add_job(sessions, "slow", {})
+    """A handler running past its first lease keeps the job: the worker's renewals
+    move the lease on, so another worker finds nothing to take.
+
+    The database's clock is a fake one the handler moves: first to just before the
+    first lease ends (then it waits for a renewal to extend the lease from there), then
+    past that first end, where the job would be free without the renewal. Renewals run
+    every third of the lease in real time, however slow the machine.
+    """
+    clock = FakeClock()
+    lease = 0.6
+    job_id = add_job(sessions, "slow", {}, now=clock())
     stolen: list[int] = []
+    runs: list[int] = []
+
+    def lease_end() -> datetime:
+        expires = load_job(sessions, job_id).lease_expires_at
+        assert expires is not None
+        return expires
 
     def try_to_steal() -> None:
         with sessions.begin() as session:
-            stolen.extend(j.id for j in claim(session, "thief", 10, 30, utcnow()))
+            stolen.extend(j.id for j in claim(session, "thief", 10, 30, clock()))
 
     async def slow(job: JobView) -> None:
-        await asyncio.sleep(1.2)  # twice the lease
+        runs.append(job.total_attempt)
+        first_end = await asyncio.to_thread(lease_end)
+        clock.advance(lease * 0.9)
+        await _until(lambda: lease_end() > first_end, "a renewal of the lease")
+        clock.advance(lease * 0.5)  # past the first lease's end
+        assert clock() > first_end
         await asyncio.to_thread(try_to_steal)
         return None
 
-    run(_worker(sessions, {"slow": slow}, lease_seconds=0.6).run_until_idle())
+    run(_worker(sessions, {"slow": slow}, lease_seconds=lease, clock=clock).run_until_idle())
     assert stolen == []
+    assert runs == [1]
+    assert load_job(sessions, job_id).status == "succeeded"
+    assert [a.outcome for a in load_attempts(sessions, job_id)] == ["succeeded"]
+
+
+def test_a_worker_never_takes_over_a_job_it_is_still_running(
+    sessions: sessionmaker[Session],
+) -> None:
+    """Even when its own lease lapsed (its renewal was late), a worker does not claim
+    the job it is running a second time: one handler call per claim."""
+    clock = FakeClock()
+    job_id = add_job(sessions, "slow", {}, now=clock())
+    calls: list[int] = []
+    claims_after_lapse: list[int] = []
+
+    class Watched(Worker):
+        async def _claim(self, limit: int, *, expecting: bool) -> list[JobView]:
+            found = await super()._claim(limit, expecting=expecting)
+            if calls and clock() > T0 + timedelta(seconds=30):
+                claims_after_lapse.append(len(found))
+            return found
+
+    async def slow(job: JobView) -> None:
+        calls.append(job.total_attempt)
+        clock.advance(31)  # the lease (30 s, renewed every 10 s of real time) lapses
+        deadline = time.monotonic() + patience(30)
+        while len(claims_after_lapse) < 3:  # the worker's loop claims meanwhile
+            assert time.monotonic() < deadline, "the worker stopped claiming"
+            await asyncio.sleep(0.01)
+        return None
+
+    worker = Watched(
+        sessions,
+        {"slow": slow},
+        worker_id="w-test",
+        poll_interval=0.01,
+        lease_seconds=30,
+        clock=clock,
+        retry_policy=RetryPolicy.for_tests(max_attempts=3),
+    )
+    run(worker.run_until_idle())
+    assert calls == [1]
+    assert claims_after_lapse and set(claims_after_lapse) == {0}
     assert load_job(sessions, job_id).status == "succeeded"
     assert [a.outcome for a in load_attempts(sessions, job_id)] == ["succeeded"]
 
@@ -165,20 +238,34 @@ def test_stop_lets_running_handlers_finish_and_cancels_after_the_grace(
     finishes = add_job(sessions, "quick", {})
     hangs = add_job(sessions, "hang", {})
 
-    async def quick(job: JobView) -> None:
-        await asyncio.sleep(0.1)
-        return None
-
-    async def hang(job: JobView) -> None:
-        await asyncio.sleep(60)
-        return None
-
     async def scenario() -> None:
-        worker = _worker(sessions, {"quick": quick, "hang": hang}, grace_seconds=0.5)
+        started: set[str] = set()
+        both_running = asyncio.Event()
+        stopping = asyncio.Event()
+
+        def arrived(kind: str) -> None:
+            started.add(kind)
+            if started == {"quick", "hang"}:
+                both_running.set()
+
+        async def quick(job: JobView) -> None:
+            arrived("quick")
+            await stopping.wait()  # still running when the worker is told to stop
+            return None
+
+        async def hang(job: JobView) -> None:
+            arrived("hang")
+            await asyncio.sleep(3600)
+            return None
+
+        # The grace is what the quick try needs to finish and be recorded, on a busy
+        # machine too; the hanging one is cut when it is over.
+        worker = _worker(sessions, {"quick": quick, "hang": hang}, grace_seconds=patience(2))
         task = asyncio.create_task(worker.run())
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(both_running.wait(), patience(30))
         worker.stop()
-        await asyncio.wait_for(task, timeout=10)
+        stopping.set()
+        await asyncio.wait_for(task, timeout=patience(30))
 
     run(scenario())
     assert load_job(sessions, finishes).status == "succeeded"

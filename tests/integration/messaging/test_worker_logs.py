@@ -15,6 +15,7 @@ from orderbridge.messaging.errors import TransientError
 from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.worker import Worker
+from tests.patience import patience
 
 from .helpers import add_job, run
 
@@ -32,7 +33,7 @@ def test_each_jobs_lines_carry_its_own_ids_while_jobs_interleave(
         if len(started) == 2:
             both_started.set()
         get_logger("test.handler").info("before the call")
-        await asyncio.wait_for(both_started.wait(), timeout=30)  # the other job runs too
+        await asyncio.wait_for(both_started.wait(), timeout=patience(30))  # the other job runs too
         logging.getLogger("test.stdlib").info("after the call")
         return {}
 

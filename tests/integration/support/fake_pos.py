@@ -14,6 +14,7 @@ from datetime import datetime
 
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.orders import Order
+from orderbridge.domain.register_checks import RegisterCheck
 from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import (
     Capabilities,
@@ -144,6 +145,11 @@ class FakePos:
         self._gate(creating=False)
         return tuple(self.places)
 
+    async def fetch_register_check(
+        self, check_id: str, *, location: LocationBinding
+    ) -> RegisterCheck | None:
+        return None
+
     # Plumbing -----------------------------------------------------------------------
 
     def _gate(self, *, creating: bool) -> None:
@@ -196,9 +202,9 @@ class CashierPos(FakePos):
 
 @dataclass
 class CancellingPos(FakePos):
-    """A POS that cancels orders by API (``Capabilities.order_cancel``)."""
+    """A POS that cancels orders by API (``Capabilities.cancel_orders``)."""
 
     def __post_init__(self) -> None:
         self.capabilities = Capabilities(
-            orders=True, status_polling=True, order_lookup_by_key=True, order_cancel=True
+            orders=True, status_polling=True, order_lookup_by_key=True, cancel_orders=True
         )

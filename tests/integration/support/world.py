@@ -59,6 +59,7 @@ class World:
     api_key: str
     admin_key: str
     other_key: str
+    other_admin_key: str
     endpoint_id: str
     endpoint_secret: str
 
@@ -126,6 +127,7 @@ def build_world(
         )
         admin.create_tenant(session, "Other", tenant_id=OTHER_TENANT)
         other_key = admin.issue_api_key(session, OTHER_TENANT).key
+        other_admin_key = admin.issue_api_key(session, OTHER_TENANT, scope="admin").key
         admin.create_location(
             session,
             OTHER_TENANT,
@@ -147,6 +149,7 @@ def build_world(
         api_key=api_key,
         admin_key=admin_key,
         other_key=other_key,
+        other_admin_key=other_admin_key,
         endpoint_id=endpoint.id,
         endpoint_secret=endpoint.secret,
     )

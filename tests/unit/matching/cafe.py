@@ -17,7 +17,8 @@ from typing import Any
 
 from orderbridge.domain.menu import Category, Item, Menu, Modifier, ModifierGroup, Variant
 from orderbridge.domain.money import Money
-from orderbridge.matching.model import ChannelItem, ChannelOption, Target
+from orderbridge.matching.model import ChannelItem, Target
+from orderbridge.matching.model import channel_items as parse_channel_items
 
 PAYLOADS = Path(__file__).parents[2] / "payloads" / "mapping"
 
@@ -43,6 +44,7 @@ def pos_menu() -> Menu:
                     id=item["id"],
                     name=item["name"],
                     price=money(item["price"]),
+                    refs={"poster": item["id"]},
                     variants=tuple(
                         Variant(v["id"], v["name"], money(v["price"]))
                         for v in item.get("variants", [])
@@ -74,26 +76,7 @@ def channel_body() -> dict[str, Any]:
 
 def channel_items() -> list[ChannelItem]:
     """The channel menu as the matcher's items."""
-    items = []
-    for raw in channel_body()["items"]:
-        items.append(
-            ChannelItem(
-                id=raw["id"],
-                name=raw["name"],
-                price=raw.get("price"),
-                category=raw.get("category", ""),
-                variants=tuple(
-                    ChannelOption(v["id"], v["name"], v.get("price"))
-                    for v in raw.get("variants", [])
-                ),
-                modifiers=tuple(
-                    ChannelOption(m["id"], m["name"], m.get("price"), group=g["name"])
-                    for g in raw.get("modifier_groups", [])
-                    for m in g["modifiers"]
-                ),
-            )
-        )
-    return items
+    return list(parse_channel_items(channel_body()))
 
 
 def expected() -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Query
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from orderbridge.domain.drafts import DraftLine
@@ -21,6 +22,14 @@ from tests.unit.web.bodies import order_body
 
 LIMIT = 4096
 pytestmark = pytest.mark.anyio
+
+
+class _DriverError(Exception):
+    """A driver's error as psycopg raises them: a message and a SQLSTATE."""
+
+    def __init__(self, message: str, *, sqlstate: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
 
 
 def build_app() -> FastAPI:
@@ -67,6 +76,23 @@ def build_app() -> FastAPI:
     @app.get("/fail/bug")
     def bug() -> None:
         raise RuntimeError("token=s3cr3t in a traceback")
+
+    @app.get("/fail/overflow")
+    def overflow() -> None:
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    @app.get("/fail/nul")
+    def nul() -> None:
+        orig = ValueError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+        raise DataError("SELECT …", {}, orig)
+
+    @app.get("/fail/too-long")
+    def too_long() -> None:
+        raise DataError("INSERT …", {}, _DriverError("value too long", sqlstate="22001"))
+
+    @app.get("/fail/data-bug")
+    def data_bug() -> None:
+        raise DataError("SELECT …", {}, _DriverError("invalid input syntax", sqlstate="22P02"))
 
     return app
 
@@ -286,3 +312,20 @@ async def test_a_bug_answers_a_bare_500(client: httpx.AsyncClient) -> None:
         "field": None,
     }
     assert "s3cr3t" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/fail/overflow", "/fail/nul", "/fail/too-long"])
+async def test_a_value_the_database_cannot_store_answers_400(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    """The safety net behind the request models' bounds: never a 500 for bad input."""
+    assert error_of(await client.get(path), 400)["code"] == "invalid_value"
+
+
+async def test_another_database_data_error_is_still_a_500(client: httpx.AsyncClient) -> None:
+    assert error_of(await client.get("/fail/data-bug"), 500)["code"] == "internal_error"
+
+
+async def test_nul_in_a_body_string_answers_422_at_its_field(client: httpx.AsyncClient) -> None:
+    error = error_of(await post(client, order_body(note="a\x00b")), 422)
+    assert (error["code"], error["field"]) == ("invalid_value", "note")

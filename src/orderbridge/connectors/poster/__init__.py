@@ -15,10 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from orderbridge.connectors._entry import BuildContext, ConnectorEntry, fixed
+from orderbridge.connectors._entry import BuildContext, ConnectorEntry, fixed, one_line
 from orderbridge.connectors.poster.connector import CAPABILITIES, PosterConnector
 from orderbridge.connectors.poster.events import POSTER_EVENT, handle_poster_event, read_webhook
 from orderbridge.connectors.poster.settings import PosterSettings
+from orderbridge.connectors.poster.setup import PosterSetup
 from orderbridge.ports import ConnectionRecord, PermanentError, PosSystem
 
 
@@ -29,9 +30,7 @@ def _settings(
     try:
         return PosterSettings.model_validate({**defaults, **settings, **credentials})
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in error["loc"]) or "settings"
-        raise ValueError(f"{where}: {error['msg']}") from None
+        raise ValueError(one_line(exc)) from None
 
 
 def validate(settings: Mapping[str, Any], credentials: Mapping[str, Any]) -> None:
@@ -50,6 +49,11 @@ def build(connection: ConnectionRecord, context: BuildContext) -> PosSystem:
     return PosterConnector.from_settings(settings, transport=context.transport)
 
 
+def setup(context: BuildContext) -> PosterSetup:
+    """How an operator connects a Poster account with a token."""
+    return PosterSetup(timeout_seconds=context.timeout_seconds, transport=context.transport)
+
+
 CONNECTOR = ConnectorEntry(
     kind="poster",
     role="pos",
@@ -61,6 +65,7 @@ CONNECTOR = ConnectorEntry(
     events={POSTER_EVENT: handle_poster_event},
     # A stored Poster webhook calls Poster only for menu changes (one product).
     unguarded_events=frozenset({POSTER_EVENT}),
+    setup=setup,
 )
 
 __all__ = ["CAPABILITIES", "CONNECTOR", "PosterConnector", "PosterSettings"]

@@ -56,6 +56,7 @@ CAPABILITIES = Capabilities(
     order_lookup_by_key=True,
     requires_phone=True,  # client_id or phone, error 34
     requires_table=True,  # createReservation's table_id
+    register_checks=True,
 )
 # find_order looks back this much further than asked: the hub's and Poster's clocks may
 # disagree, and a DST change shifts local "Y-m-d H:i:s" times by an hour.
@@ -120,7 +121,7 @@ class PosterConnector:
     async def cancel_order(
         self, pos_order_id: str, *, location: LocationBinding, reason: str
     ) -> PosOrderRef:
-        """Poster's API has no call that cancels an incoming order (``order_cancel`` is
+        """Poster's API has no call that cancels an incoming order (``cancel_orders`` is
         off): the cashier does it at the register."""
         raise PermanentError(
             "cancel_not_supported", "Poster cannot cancel an incoming order through its API"
@@ -265,11 +266,16 @@ class PosterConnector:
         async def load(name: str, call: Any) -> None:
             results[name] = await call()
 
-        async with anyio.create_task_group() as group:
-            group.start_soon(load, "spots", self.client.get_spots)
-            group.start_soon(load, "halls", self.client.get_halls)
-            group.start_soon(load, "tables", self.client.get_tables)
-            group.start_soon(load, "settings", self.client.get_settings)
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(load, "spots", self.client.get_spots)
+                group.start_soon(load, "halls", self.client.get_halls)
+                group.start_soon(load, "tables", self.client.get_tables)
+                group.start_soon(load, "settings", self.client.get_settings)
+        except ExceptionGroup as failed:
+            # The four calls fail together (a revoked token): raise one classified error,
+            # as the port promises, the permanent one first.
+            raise _one_error(failed) from None
         return location_infos(
             results["spots"], results["halls"], results["tables"], results["settings"]
         )
@@ -293,6 +299,13 @@ class PosterConnector:
                 await self.client.set_entity_extras("product", poster_id(product, "item"), extras)
                 written += 1
         return written
+
+
+def _one_error(failed: ExceptionGroup[Exception]) -> Exception:
+    """The group's first ``PermanentError``, else its first error (a ``TransientError``)."""
+    errors = list(failed.exceptions)
+    permanent = [e for e in errors if isinstance(e, PermanentError)]
+    return (permanent or errors)[0]
 
 
 def _spot_id(location: LocationBinding) -> int:

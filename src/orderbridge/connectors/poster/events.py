@@ -6,19 +6,21 @@ an incoming order's *added*, an ignored entity); this module runs it. Webhooks a
 treated as hints, not truths: an order hint queues ``order.reconcile``, which asks
 Poster for the order's real state, so a duplicated, reordered or stale webhook cannot
 move an order wrongly. What each hint means to the hub is in
-:mod:`orderbridge.services.pos_events`, shared by every POS; only Poster's checks
-(transactions, which the hub links to its orders) are read here.
+:mod:`orderbridge.services.pos_events`, shared by every POS; this module only says
+which of Poster's webhooks is which hint (an ``incoming_order`` is an order, a
+``transaction`` the order's check, a ``product`` or ``dish`` an item …). It also reads
+webhooks sent to the registry's generic route (:func:`read_webhook`).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from pydantic import SecretStr
 
+from orderbridge import safejson
 from orderbridge.connectors._entry import InboundEvent
 from orderbridge.connectors.poster.webhooks import (
     REREAD_WHEN_REPEATED,
@@ -37,7 +39,6 @@ from orderbridge.connectors.poster.webhooks import (
 )
 from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
 from orderbridge.services import availability, pos_events
-from orderbridge.services.pipeline import RECONCILE_ORDER
 
 POSTER_EVENT = "inbox.poster"
 
@@ -59,7 +60,7 @@ def read_webhook(
     if not isinstance(secret, str) or not secret:
         raise WebhookRejected("no_webhook_secret", "the connection has no application secret")
     try:
-        payload = json.loads(body)
+        payload = safejson.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise WebhookRejected("invalid_webhook", "the body is not JSON") from None
     hook = verify_webhook(payload, secret=SecretStr(secret))
@@ -122,7 +123,7 @@ async def handle_poster_event(
         case OrderStatusHint(pos_order_id=pos_order_id):
             return pos_events.order_changed(uow, connection_id, pos_order_id)
         case CheckChanged(transaction_id=check_id):
-            return _reconcile_by_check(uow, connection_id, check_id)
+            return pos_events.check_changed(uow, connection_id, check_id)
         case MenuItemChanged(product_id=product_id, removed=removed):
             return await pos_events.item_changed(
                 uow, pos_for, clock, connection_id, product_id, removed=removed
@@ -135,18 +136,3 @@ async def handle_poster_event(
         case CategoryChanged():
             return pos_events.menu_changed(uow, connection_id)
     return {"ignored": hook.object}
-
-
-def _reconcile_by_check(uow: UowFactory, connection_id: str, check_id: str) -> dict[str, Any]:
-    with uow() as tx:
-        order = tx.find_order_by_check(connection_id, check_id)
-        if order is None:
-            return {"unknown_check": check_id}
-        tx.enqueue(
-            RECONCILE_ORDER,
-            {"order_id": order.order.id},
-            key=order.order.id,
-            connection_id=connection_id,
-        )
-        tx.commit()
-    return {"reconcile": order.order.id}

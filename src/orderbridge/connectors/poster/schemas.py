@@ -225,6 +225,8 @@ class PosterAccountSettings(PosterModel):
     """
 
     company_name: PText = ""
+    # The account's login (the {account}.joinposter.com subdomain), per the reference.
+    company_id: PText = Field("", alias="COMPANY_ID")
     timezones: PText = ""
     timezone: PText = ""
     currency: PosterCurrency | None = None

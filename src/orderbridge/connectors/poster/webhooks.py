@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from orderbridge import safejson
 from orderbridge.connectors._entry import WebhookRejected as RegistryWebhookRejected
 
 ACCEPT = {"status": "accept"}
@@ -68,6 +69,13 @@ class PosterWebhook:
         return key
 
 
+LONGEST = {"account": 64, "object": 32, "object_id": 32, "action": 32, "time": 32}
+"""The longest text of each signed field accepted. Poster's are an account's subdomain
+(a DNS label: at most 63 characters), entity names (``incoming_order``), numeric ids,
+actions (``changed``) and Unix times. They make the event's inbox key (``dedup_key``:
+at most 7 + 192 + 4 + 17 = 220 characters) and its job's key, both ``VARCHAR(255)``:
+a longer value is not Poster's, and would overflow them (a 500 on PostgreSQL)."""
+
 _COMPOUND = (dict, list)
 _NOT_A_VALUE = (dict, list, bool)
 _REQUIRED = (*SIGNED, "verify")
@@ -103,7 +111,7 @@ def signature(payload: Mapping[str, Any], secret: str) -> str:
 def parse_webhook(body: bytes | str, *, secret: SecretStr) -> PosterWebhook:
     """Verify and parse one webhook body, or raise :class:`WebhookRejected`."""
     try:
-        payload = json.loads(body)
+        payload = safejson.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise WebhookRejected("invalid_webhook", "the body is not JSON") from exc
     return verify_webhook(payload, secret=secret)
@@ -131,6 +139,10 @@ def verify_webhook(payload: Any, *, secret: SecretStr) -> PosterWebhook:
     )
     if not hmac.compare_digest(expected.encode(), str(payload["verify"]).encode()):
         raise WebhookRejected("invalid_signature", "verify does not match the application secret")
+    signed = zip(SIGNED, (account, entity, entity_id, action, time), strict=True)
+    for name, text in signed:
+        if len(text) > LONGEST[name] or "\x00" in text:
+            raise WebhookRejected("invalid_value", f"field {name!r} is not a Poster value")
     return PosterWebhook(
         account=account,
         account_number=str(payload.get("account_number") or ""),
@@ -148,7 +160,7 @@ def _decode(raw: Any) -> dict[str, Any] | None:
         return raw
     if isinstance(raw, str):
         try:
-            decoded = json.loads(raw)
+            decoded = safejson.loads(raw)
         except ValueError:
             return None
         return decoded if isinstance(decoded, dict) else None

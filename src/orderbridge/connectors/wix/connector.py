@@ -1,4 +1,4 @@
-"""The Wix Restaurants channel connector: the ``Channel`` port over client and mapping.
+"""The Wix Restaurants channel connector: client and mapping behind the channel jobs.
 
 One instance serves one Wix site (one connection). What the hub tells Wix:
 
@@ -47,9 +47,7 @@ from orderbridge.connectors.wix.schemas import WixLocation, WixOrder
 from orderbridge.connectors.wix.settings import WixSettings
 from orderbridge.domain.locations import LocationState, LocationStatus, WeeklySchedule
 from orderbridge.domain.menu import Menu
-from orderbridge.domain.menu_diff import MenuDiff
 from orderbridge.domain.orders import Order
-from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import Capabilities, PermanentError, TransientError
 
 CAPABILITIES = Capabilities(
@@ -148,18 +146,11 @@ class WixConnector:
         order.external_refs["wix_fulfillment_id"] = fulfilment_id
         return fulfilment_id
 
-    async def reservation_changed(self, reservation: Reservation, *, event: str) -> None:
-        """Wix Restaurants orders carry no table reservations: nothing to tell."""
-        return None
-
     # Menu -----------------------------------------------------------------------
 
-    async def publish_menu(self, menu: Menu, diff: MenuDiff | None = None) -> None:
-        """Bring the Wix menu in step with ``menu`` (the publisher diffs against what it
-        last published to this site, so ``diff`` is only a hint and may be None)."""
-        await self.publish(menu)
-
     async def publish(self, menu: Menu) -> PublishStats:
+        """Bring the Wix menu in step with ``menu`` (the publisher diffs against what it
+        last published to this site)."""
         publisher = MenuPublisher(
             self.client,
             self.refs,
@@ -169,9 +160,6 @@ class WixConnector:
         return await publisher.publish(menu, menu_name=self.menu_name)
 
     # Store status ---------------------------------------------------------------
-
-    async def location_status_changed(self, location_id: str, status: LocationStatus) -> None:
-        await self.set_operation_status(status)
 
     async def set_operation_status(
         self, status: LocationStatus, *, prep_minutes: int | None = None

@@ -3,8 +3,9 @@
 Trigger: a Poster ``transaction`` webhook for a check the hub has no order for (the
 Poster event handler answers ``unknown_check``). For every Wix connection of the
 check's location with ``import_pos_orders`` on, an ``wix.import_pos_order`` job asks
-the POS for the check through the port (``RegisterCheckSource.fetch_register_check``;
-the Wix side never calls the POS's own API) and, once the check is closed — only then
+the POS for the check through the port (``PosSystem.fetch_register_check``, where
+``Capabilities.register_checks`` says the POS has them; the Wix side never calls the
+POS's own API) and, once the check is closed — only then
 is its content final — creates the order in Wix with restaurant catalog references
 from this connection's published menu, the hub menu's item names, the register's
 quantities and prices (the variant named in ``descriptionLines``), then its
@@ -24,10 +25,11 @@ from typing import Any
 
 from orderbridge.connectors.wix import refs as r
 from orderbridge.connectors.wix.connector import WixConnector
+from orderbridge.connectors.wix.jobs import KIND
 from orderbridge.connectors.wix.mapping import PosLine, item_key, sub_key
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.register_checks import RegisterCheck
-from orderbridge.ports import ConnectionRecord, PosSystem, RegisterCheckSource, UnitOfWork
+from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
 
 IMPORT_POS_ORDER = "wix.import_pos_order"
 HUB_MARKER = "[ob:"
@@ -44,7 +46,7 @@ def queue_imports(uow: UowFactory, *, pos_connection_id: str, check_id: str) -> 
     with uow() as tx:
         for binding in tx.locations_of_connection(pos_connection_id):
             for channel in tx.channel_connections(binding.location_id):
-                if channel.kind != "wix" or not channel.settings.get("import_pos_orders"):
+                if channel.kind != KIND or not channel.settings.get("import_pos_orders"):
                     continue
                 tx.enqueue(
                     IMPORT_POS_ORDER,
@@ -88,7 +90,7 @@ async def import_pos_order(
     if known is not None:
         return {"skipped": "imported", "wix_order_id": known.external_id}
     pos = pos_for(pos_connection)
-    if not isinstance(pos, RegisterCheckSource):
+    if not pos.capabilities.register_checks:
         return {"skipped": "pos_without_checks"}
     check = await pos.fetch_register_check(check_id, location=binding[1])
     if check is None or HUB_MARKER in check.comment:

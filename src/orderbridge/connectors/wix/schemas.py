@@ -24,6 +24,10 @@ MAX_QUANTITY = 100_000
 """Wix's upper bound for a line item's quantity (``@max 100000`` in the SDK types)."""
 
 
+EVENT_ID_LENGTH = 128
+"""The longest webhook event id or entity id taken (Wix's are 36-character GUIDs)."""
+
+
 class WixModel(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, frozen=True)
 
@@ -246,12 +250,16 @@ class WixEntity(WixModel):
 
 
 class WixEvent(WixModel):
-    """The innermost webhook event (``{id, entityFqdn, slug, entityId, …}``)."""
+    """The innermost webhook event (``{id, entityFqdn, slug, entityId, …}``).
 
-    id: str
+    ``id`` and ``entityId`` are GUIDs at Wix; they become the inbox key and the job
+    key (``VARCHAR(255)``), so anything longer than :data:`EVENT_ID_LENGTH` is refused.
+    """
+
+    id: str = Field(max_length=EVENT_ID_LENGTH)
     entityFqdn: str = ""
     slug: str = ""
-    entityId: str = ""
+    entityId: str = Field("", max_length=EVENT_ID_LENGTH)
     eventTime: str = ""
     entityEventSequence: str | None = None
     createdEvent: dict[str, Any] | None = None

@@ -14,13 +14,13 @@ names what the hub does with an event; order events carry the whole order.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
 from pydantic import ValidationError
 
+from orderbridge import safejson
 from orderbridge.connectors.wix.schemas import WixEvent, WixOrder
 from orderbridge.ports import PermanentError
 
@@ -72,6 +72,8 @@ def parse_webhook(body: bytes | str, *, public_key_pem: str) -> WixWebhook:
         )
     except jwt.InvalidTokenError as exc:
         raise WebhookRejected("invalid_signature", f"the JWT does not verify: {exc}") from exc
+    except RecursionError:  # PyJWT reads the header's JSON before it checks anything
+        raise WebhookRejected("invalid_signature", "the JWT's header is not JSON") from None
     except ValueError as exc:  # a key that is not a PEM public key
         raise WebhookRejected("invalid_key", "the connection's public key is unusable") from exc
     try:
@@ -87,7 +89,7 @@ def parse_webhook(body: bytes | str, *, public_key_pem: str) -> WixWebhook:
 
 
 def _json_object(value: Any) -> dict[str, Any]:
-    decoded = json.loads(value) if isinstance(value, str | bytes) else value
+    decoded = safejson.loads(value) if isinstance(value, str | bytes) else value
     if not isinstance(decoded, dict):
         raise ValueError("not a JSON object")
     return decoded

@@ -2,7 +2,10 @@
 
 Sign in with an admin API key (``/admin/login``); then the overview (locations with
 pause/resume, connections, queue, recent orders), orders with their timelines and
-replay, dead letters with retry, the published menus and the connections. Mount it
+replay, dead letters with retry, the published menus, the mapping of channels' own
+menus to the POS menu, and the set-up pages: connections (add, test, sync, replace
+token, remove), locations (name, timezone, price policy), API keys and webhook
+endpoints. Mount it
 with ``app.include_router(dashboard.router)``.
 """
 
@@ -15,7 +18,12 @@ from orderbridge.web.dashboard import (
     auth,
     availability,
     catalog,
+    connections,
     deadletters,
+    endpoints,
+    keys,
+    location_settings,
+    mapping,
     orders,
     overview,
     reservations,
@@ -38,7 +46,20 @@ def static(name: str) -> Response:
     )
 
 
-for _module in (auth, overview, orders, deadletters, catalog, availability, reservations):
+for _module in (
+    auth,
+    overview,
+    orders,
+    deadletters,
+    catalog,
+    availability,
+    reservations,
+    mapping,
+    connections,
+    keys,
+    endpoints,
+    location_settings,
+):
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -170,7 +170,7 @@ def login(
     if caller is None:
         return _login_page(request, next_url=next, error="Unknown or revoked API key.", status=401)
     if caller.scope != "admin":
-        message = "That is a storefront key; the dashboard needs an admin key."
+        message = "insufficient_scope: that is a storefront key; the dashboard needs an admin key."
         return _login_page(request, next_url=next, error=message, status=403)
     sign = signer(ctx)
     session = sign.new_session(caller.tenant_id, caller.key_id, now=ctx.clock())

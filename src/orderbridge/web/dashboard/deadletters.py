@@ -10,6 +10,7 @@ from orderbridge.web.dashboard.auth import Posted, Signed
 from orderbridge.web.dashboard.orders import page_number
 from orderbridge.web.dashboard.render import render
 from orderbridge.web.deps import Context
+from orderbridge.web.schemas.common import MAX_ROW_ID
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PER_PAGE = 50
@@ -36,8 +37,8 @@ def dead_letters(request: Request, ctx: Context, who: Signed) -> HTMLResponse:
 @router.post("/deadletters/{job_id}/retry", response_model=None)
 def retry_one(job_id: int, ctx: Context, who: Posted) -> Response:
     with ctx.sessions() as db, db.begin():
-        if not jobs.owns_dead(db, who.tenant_id, job_id):
-            # Retried already, or another tenant's: the same answer for both.
+        if not 0 < job_id <= MAX_ROW_ID or not jobs.owns_dead(db, who.tenant_id, job_id):
+            # Retried already, another tenant's, or no id a row can have: one answer.
             return RedirectResponse("/admin/deadletters?error=gone", 303)
         jobs.retry(db, [job_id], now=ctx.clock())
     return RedirectResponse("/admin/deadletters?done=retried", 303)

@@ -83,6 +83,7 @@ def replay(order_id: str, request: Request, ctx: Context, who: Posted) -> Respon
             )
         except NotFound:
             return missing(request, "order", who)
-        except Conflict:
-            return RedirectResponse(f"/admin/orders/{order_id}?error=not_replayable", 303)
+        except Conflict as refused:
+            error = "unmapped" if refused.code == "unmapped_item" else "not_replayable"
+            return RedirectResponse(f"/admin/orders/{order_id}?error={error}", 303)
     return RedirectResponse(f"/admin/orders/{order_id}?done=replayed", 303)

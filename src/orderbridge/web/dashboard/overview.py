@@ -112,7 +112,8 @@ def pause(
             return missing(request, "location", who)
         except DomainError:
             return _back(error="pause_past")
-        except (ValidationError, ValueError, ServiceError):
+        except (ValidationError, ValueError, OverflowError, ServiceError):
+            # OverflowError: a number of minutes past any date.
             return _back(error="pause_invalid")
     return _back(done="paused")
 

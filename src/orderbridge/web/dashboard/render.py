@@ -45,6 +45,9 @@ NOTICES = {
     "unsnoozed": "Snooze ended: it is available again.",
     "busy_on": "Busy mode on: promised times include the extra minutes.",
     "busy_off": "Busy mode ended: promised times are back to normal.",
+    "mapped": "Mapping confirmed: orders use it from now on.",
+    "ignored": "Item ignored: orders naming it fail until it is mapped.",
+    "confirmed_all": "Mappings confirmed",
 }
 PROBLEMS = {
     "pause_past": "A pause must end in the future.",
@@ -56,6 +59,9 @@ PROBLEMS = {
     "snooze_invalid": "That snooze could not be set: it must name something on the menu.",
     "snooze_gone": "That snooze had ended already.",
     "busy_invalid": "Busy mode needs 1 to 240 extra minutes and an end in the future.",
+    "mapping_invalid": "That mapping could not be saved: the item or the POS target is gone.",
+    "confidence_invalid": "The confidence is a number from 0 to 1.",
+    "unmapped": "Some of its items are still unmapped: map them on the Mapping page first.",
 }
 
 

@@ -42,7 +42,7 @@ from orderbridge.ports import PermanentError, TransientError
 from orderbridge.services.menus import IMPORT_MENU
 from orderbridge.storage import admin
 from orderbridge.storage import tables as t
-from orderbridge.web.deps import Context, WebContext
+from orderbridge.web.deps import Context, WebContext, insufficient_scope
 from orderbridge.web.errors import ApiError
 
 router = APIRouter(tags=["connect"])
@@ -75,8 +75,8 @@ def _admin_tenant(request: Request, ctx: WebContext, api_key: str | None) -> str
         found = admin.authenticate(session, key)
     if found is None:
         raise ApiError(401, "unauthorized", "unknown or revoked API key")
-    if found.scope != "admin":
-        raise ApiError(403, "forbidden", "this needs an admin API key")
+    if not found.is_admin:
+        raise insufficient_scope()
     return found.tenant_id
 
 

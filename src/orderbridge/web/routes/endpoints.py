@@ -1,4 +1,7 @@
-"""Storefront webhook endpoints: register a URL, choose events, rotate the secret."""
+"""Storefront webhook endpoints: register a URL, choose events, rotate the secret.
+
+An admin key's business: the signing secret must stay on the website's server.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from fastapi import APIRouter, Response
 from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
 from orderbridge.storage import admin
 from orderbridge.storage.tables import WebhookEndpoint
-from orderbridge.web.deps import AnyCaller, Context
+from orderbridge.web.deps import AdminCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.storefront import ERRORS
 from orderbridge.web.schemas import (
@@ -37,7 +40,7 @@ def _out(row: WebhookEndpoint) -> WebhookEndpointOut:
 
 @router.post("", status_code=201, response_model=WebhookEndpointCreatedOut)
 async def create_endpoint(
-    body: WebhookEndpointIn, ctx: Context, who: AnyCaller
+    body: WebhookEndpointIn, ctx: Context, who: AdminCaller
 ) -> WebhookEndpointCreatedOut:
     """Subscribe a URL; the answer carries the signing secret, shown only this once.
 
@@ -64,13 +67,13 @@ async def create_endpoint(
 
 
 @router.get("", response_model=list[WebhookEndpointOut])
-def list_endpoints(ctx: Context, who: AnyCaller) -> list[WebhookEndpointOut]:
+def list_endpoints(ctx: Context, who: AdminCaller) -> list[WebhookEndpointOut]:
     with ctx.sessions() as session:
         return [_out(row) for row in admin.endpoints(session, who.tenant_id)]
 
 
 @router.post("/{endpoint_id}/rotate-secret", response_model=WebhookEndpointCreatedOut)
-def rotate_secret(endpoint_id: str, ctx: Context, who: AnyCaller) -> WebhookEndpointCreatedOut:
+def rotate_secret(endpoint_id: str, ctx: Context, who: AdminCaller) -> WebhookEndpointCreatedOut:
     """A new secret; the old one keeps signing (alongside) for 24 hours."""
     with ctx.sessions() as session, session.begin():
         rows = [e for e in admin.endpoints(session, who.tenant_id) if e.id == endpoint_id]
@@ -84,7 +87,7 @@ def rotate_secret(endpoint_id: str, ctx: Context, who: AnyCaller) -> WebhookEndp
 
 
 @router.delete("/{endpoint_id}", status_code=204)
-def delete_endpoint(endpoint_id: str, ctx: Context, who: AnyCaller) -> Response:
+def delete_endpoint(endpoint_id: str, ctx: Context, who: AdminCaller) -> Response:
     with ctx.sessions() as session, session.begin():
         if not admin.delete_endpoint(session, who.tenant_id, endpoint_id):
             raise ApiError(404, "unknown_endpoint", "no such webhook endpoint", "id")

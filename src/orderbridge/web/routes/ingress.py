@@ -32,9 +32,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from orderbridge import safejson
 from orderbridge.connectors.poster.events import POSTER_EVENT, event_payload
 from orderbridge.connectors.poster.webhooks import (
     ACCEPT,
+    LONGEST,
     REREAD_WHEN_REPEATED,
     AppInstalled,
     AppRemoved,
@@ -92,18 +94,29 @@ def mount(app: FastAPI, ctx: WebContext) -> None:
     app.router.routes.insert(0, Route(PATH, endpoint, methods=["POST"]))
 
 
+_LONGEST_NUMBER = 32  # ``account_number``: Poster's are numbers
+
+
 def _decode(body: bytes) -> tuple[dict[str, Any], str, str]:
     try:
         try:
-            payload = json.loads(body.decode())  # UTF-8, as Poster sends it: no detection
+            payload = safejson.loads(body.decode())  # UTF-8, as Poster sends it: no detection
+        except safejson.Unacceptable:
+            raise
         except ValueError:
-            payload = json.loads(body)  # UTF-16/32, a BOM … or the same error again
+            payload = safejson.loads(body)  # UTF-16/32, a BOM … or the same error again
+    except safejson.Unacceptable as exc:
+        raise ApiError(400, "malformed_json", str(exc)) from None
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "malformed_json", "the body is not JSON") from None
     account = payload.get("account") if isinstance(payload, dict) else None
     if not isinstance(account, str) or not account:
         raise ApiError(400, "invalid_webhook", "the body names no account", "account")
-    return payload, account, str(payload.get("account_number") or "")
+    number = str(payload.get("account_number") or "")
+    # Looked up before anything is verified, so bounded here (safejson refused NULs).
+    if len(account) > LONGEST["account"] or len(number) > _LONGEST_NUMBER:
+        raise ApiError(400, "invalid_webhook", "the body names no Poster account", "account")
+    return payload, account, number
 
 
 _ACCEPTED = Response(json.dumps(ACCEPT).encode(), media_type="application/json")
@@ -203,7 +216,10 @@ def _verify(metrics: HubMetrics, payload: dict[str, Any], secret: SecretStr) -> 
         return verify_webhook(payload, secret=secret)
     except WebhookRejected as rejected:
         metrics.ingested.labels("poster", "rejected").inc()
-        raise ApiError(401, rejected.code, rejected.reason) from None
+        # Not signed (or not as Poster signs) is 401; signed but holding a value no
+        # Poster event has (``invalid_value``: an overlong id) is 400.
+        status = 400 if rejected.code == "invalid_value" else 401
+        raise ApiError(status, rejected.code, rejected.reason) from None
 
 
 def _inbound(hook: PosterWebhook, connection_id: str, *, work: bool) -> Inbound:

@@ -19,10 +19,10 @@ from orderbridge.web.deps import AdminCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.storefront import ERRORS, api_error
 from orderbridge.web.schemas import OrderOut
+from orderbridge.web.schemas.common import MAX_ROW_ID
 
 router = APIRouter(responses=ERRORS)
 MAX_OFFSET = 1_000_000_000
-MAX_JOB_ID = 2**63 - 1  # a signed 64-bit integer, what both databases store
 
 
 @router.get("/health", tags=["operations"])
@@ -68,7 +68,7 @@ def list_dead_letters(
 
 @router.post("/api/v1/admin/deadletters/{job_id}/retry", tags=["operations"])
 def retry_dead_letter(
-    job_id: Annotated[int, Path(ge=1, le=MAX_JOB_ID)], ctx: Context, who: AdminCaller
+    job_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], ctx: Context, who: AdminCaller
 ) -> dict[str, Any]:
     with ctx.sessions() as session, session.begin():
         if not jobs.owns_dead(session, who.tenant_id, job_id):

@@ -30,7 +30,7 @@ from orderbridge.web.metrics import HubMetrics
 
 router = APIRouter(tags=["webhooks (inbound)"])
 
-_STATUS = {"invalid_webhook": 400, "no_webhook_secret": 409}
+_STATUS = {"invalid_webhook": 400, "invalid_value": 400, "no_webhook_secret": 409}
 
 
 def mount(app: FastAPI, ctx: WebContext) -> None:

@@ -1,4 +1,9 @@
-"""The storefront API (``/api/v1``): what a restaurant's website, app or chatbot calls."""
+"""The storefront API (``/api/v1``): what a restaurant's website, app or chatbot calls.
+
+Any key reads locations and menus and places orders and reservations; a storefront
+key reads and cancels only what it placed (``Caller.owns``: another key's order is a
+404), and pausing a location needs an admin key (403 ``insufficient_scope``).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from orderbridge.services import orders as order_service
 from orderbridge.services import reservations as reservation_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.ids import new_id
+from orderbridge.storage.api_keys import Caller
 from orderbridge.storage.codec import canonical_hash, draft_to_json, reservation_to_json
 from orderbridge.web.convert import (
     apply_location_status,
@@ -26,7 +32,7 @@ from orderbridge.web.convert import (
     reservation_in_to_reservation,
     reservation_to_out,
 )
-from orderbridge.web.deps import AnyCaller, Context
+from orderbridge.web.deps import AdminCaller, AnyCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.schemas import (
@@ -43,10 +49,15 @@ from orderbridge.web.schemas import (
 
 STOREFRONT = "storefront"
 ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 404, 409, 413, 415, 422)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 413, 415, 422)
 }
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+
+def own_only(who: Caller) -> str | None:
+    """The ``placed_by`` a caller is limited to: None (everything) for an admin key."""
+    return None if who.is_admin else who.owner_id
 
 
 def api_error(error: ServiceError) -> ApiError:
@@ -84,9 +95,9 @@ def read_location(location_id: str, ctx: Context, who: AnyCaller) -> LocationOut
 
 @router.post("/locations/{location_id}/status", response_model=LocationOut, tags=["locations"])
 def change_location_status(
-    location_id: str, body: LocationStatusIn, ctx: Context, who: AnyCaller
+    location_id: str, body: LocationStatusIn, ctx: Context, who: AdminCaller
 ) -> LocationOut:
-    """Pause (optionally until a time, with a reason) or resume taking orders."""
+    """Pause (optionally until a time, with a reason) or resume taking orders (admin key)."""
     now = ctx.clock()
     with ctx.uow() as tx:
         try:
@@ -168,6 +179,8 @@ def create_order(
                     now=ctx.clock(),
                     idempotency_key=idempotency_key,
                     location=record,
+                    placed_by=who.owner_id,
+                    sees_all=who.is_admin,
                 )
             break
         except DuplicateKey:
@@ -202,7 +215,9 @@ def _draft(body: OrderIn, currency: str) -> OrderDraft:
 def read_order(order_id: str, ctx: Context, who: AnyCaller) -> OrderOut:
     with ctx.uow() as tx:
         try:
-            stored = order_service.get_order(tx, tenant_id=who.tenant_id, order_id=order_id)
+            stored = order_service.get_order(
+                tx, tenant_id=who.tenant_id, order_id=order_id, placed_by=own_only(who)
+            )
         except ServiceError as error:
             raise api_error(error) from None
     return order_to_out(stored.order, updated_at=stored.updated_at)
@@ -213,7 +228,12 @@ def cancel_order(order_id: str, ctx: Context, who: AnyCaller) -> OrderOut:
     with ctx.uow() as tx:
         try:
             stored = order_service.cancel_order(
-                tx, tenant_id=who.tenant_id, order_id=order_id, reason="", now=ctx.clock()
+                tx,
+                tenant_id=who.tenant_id,
+                order_id=order_id,
+                reason="",
+                now=ctx.clock(),
+                placed_by=own_only(who),
             )
         except ServiceError as error:
             raise api_error(error) from None
@@ -242,6 +262,8 @@ def create_reservation(
                 reservation=reservation,
                 request_hash=request_hash,
                 now=now,
+                placed_by=who.owner_id,
+                sees_all=who.is_admin,
             )
     except ServiceError as error:
         _count(request, "storefront_reservation", "rejected")
@@ -260,7 +282,10 @@ def read_reservation(reservation_id: str, ctx: Context, who: AnyCaller) -> Reser
     with ctx.uow() as tx:
         try:
             stored = reservation_service.get_reservation(
-                tx, tenant_id=who.tenant_id, reservation_id=reservation_id
+                tx,
+                tenant_id=who.tenant_id,
+                reservation_id=reservation_id,
+                placed_by=own_only(who),
             )
         except ServiceError as error:
             raise api_error(error) from None
@@ -279,6 +304,7 @@ def cancel_reservation(reservation_id: str, ctx: Context, who: AnyCaller) -> Res
                 reservation_id=reservation_id,
                 reason="",
                 now=ctx.clock(),
+                placed_by=own_only(who),
             )
         except ServiceError as error:
             raise api_error(error) from None

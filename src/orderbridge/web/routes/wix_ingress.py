@@ -2,11 +2,12 @@
 
 ``POST /webhooks/wix/{connection}`` serves one Wix connection (one site with the app
 installed): the path names the connection, whose configured public key must verify
-the RS256 JWT that is the raw body. A body that does not verify is answered 401 and
-nothing is stored. A verified event is committed to the inbox under its event id
-(Wix resends a failed delivery up to 12 times, out of order, with the same id) and an
-``inbox.wix`` job queued in the same transaction; then Wix gets its 200 — well inside
-the 1,250 ms it waits, since nothing here calls out.
+the RS256 JWT that is the raw body. A body that does not verify is answered 401 (one
+that verifies but holds no readable Wix event, 400) and nothing is stored. A verified
+event is committed to the inbox under its event id (Wix resends a failed delivery up
+to 12 times, out of order, with the same id) and an ``inbox.wix`` job queued in the
+same transaction; then Wix gets its 200 — well inside the 1,250 ms it waits, since
+nothing here calls out.
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ async def wix_webhook(connection: str, request: Request, ctx: Context) -> dict[s
         hook = parse_webhook(body, public_key_pem=key)
     except WebhookRejected as rejected:
         metrics.ingested.labels("wix", "rejected").inc()
-        raise ApiError(401, rejected.code, rejected.reason) from None
+        # Verified but not a Wix event (``invalid_webhook``) is 400; not verified, 401.
+        status = 400 if rejected.code == "invalid_webhook" else 401
+        raise ApiError(status, rejected.code, rejected.reason) from None
     payload = event_payload(hook, found.id)
     with ctx.uow() as tx:
         stored = tx.record_inbound(f"wix:{found.id}", hook.event_id, payload, {})

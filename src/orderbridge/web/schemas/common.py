@@ -45,6 +45,8 @@ MAX_NOTE_LENGTH = 1000
 MAX_AMOUNT = 1_000_000_000
 """Ten million in major units: above any real order, below any integer overflow."""
 MAX_QUANTITY = 99
+MAX_ROW_ID = 2**63 - 1
+"""The largest row id the databases' signed 64-bit integers hold."""
 
 PHONE_REGION_CONTEXT = "phone_region"
 """Validation-context key with an ISO 3166 region for national phone numbers.
@@ -57,9 +59,30 @@ numbers are normalised here; national ones are checked for shape and normalised 
 
 
 class InModel(BaseModel):
-    """Base of request bodies: unknown fields are errors, strings are trimmed."""
+    """Base of request bodies: unknown fields are errors, strings are trimmed, and no
+    string may hold a NUL character (no name, note or id has one, and PostgreSQL
+    refuses to store it: it would be a 500 instead of this 422)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _holds_nul(value):
+            raise PydanticCustomError("invalid_value", "must not contain a NUL character")
+        return value
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether a validated field value is or holds (in lists, dicts) a string with NUL;
+    nested models check their own fields."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    return False
 
 
 class OutModel(BaseModel):

@@ -255,3 +255,12 @@ class OrderOut(OutModel):
     timeline: list[TimelineEntryOut]
     discounts: list[DiscountOut] = Field(default_factory=list)
     charges: list[ChargeOut] = Field(default_factory=list)
+
+
+class OrdersOut(OutModel):
+    """``GET /api/v1/orders``: a page of orders, newest first."""
+
+    orders: list[OrderOut]
+    next_cursor: str | None = Field(
+        description="pass as ?cursor= for the next page; null on the last page"
+    )

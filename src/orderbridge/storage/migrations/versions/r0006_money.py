@@ -2,7 +2,7 @@
 menu as the POS gave it; the ``snoozes`` and ``stock_marks`` tables.
 
 Revision ID: 0006_money
-Revises: 0003_wix
+Revises: 0009_mapping
 Create Date: 2026-11-25 10:00:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from orderbridge.storage.types import JSONType, UTCDateTime
 
 revision: str = "0006_money"
-down_revision: str | Sequence[str] | None = "0003_wix"
+down_revision: str | Sequence[str] | None = "0009_mapping"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

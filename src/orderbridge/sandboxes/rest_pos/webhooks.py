@@ -1,0 +1,155 @@
+"""Countertop's webhooks: a signed JSON POST per event, retried until answered 2xx.
+
+The body is the event, ``{"id", "type", "created", "storeId", "data"}``. Each attempt
+is signed afresh, Stripe's way: header ``Countertop-Signature: t=<unix seconds>,v1=<hex
+HMAC-SHA256 of "<t>.<raw body>" with the endpoint's secret>``, plus
+``Countertop-Event: <type>`` and ``Countertop-Delivery: <event id>``. Anything but a 2xx
+(or no answer in 10 s) is retried, six attempts in all, after ``RETRY_DELAYS``
+(``retry_scale`` compresses them for tests).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import httpx
+
+from orderbridge.sandboxes.dispatch import DeliveryQueue
+from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
+
+SIGNATURE_HEADER = "Countertop-Signature"
+RETRY_DELAYS: tuple[float, ...] = (5, 30, 120, 600, 3600)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+LOG_LIMIT = 10_000
+
+
+def signature_header(body: bytes, secret: str, timestamp: int) -> str:
+    """``t=…,v1=…`` for ``body`` signed at ``timestamp`` with ``secret``."""
+    signed = f"{timestamp}.".encode() + body
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+@dataclass
+class Delivery:
+    id: int
+    url: str
+    event: dict[str, Any]
+    attempt: int = 0
+    duplicate: bool = False
+
+
+@dataclass
+class LogEntry:
+    """One attempt (or a drop), as ``GET /_sandbox/webhooks`` shows it."""
+
+    delivery_id: int
+    event_id: str
+    type: str
+    url: str
+    attempt: int
+    outcome: str  # delivered | rejected | error | dropped
+    status_code: int | None = None
+    error: str | None = None
+    duplicate: bool = False
+    at: float = field(default_factory=time.time)
+    event: dict[str, Any] = field(default_factory=dict)
+
+
+class WebhookDispatcher(DeliveryQueue[Delivery]):
+    """Queues the sandbox's events for its webhook endpoint and delivers them, signed."""
+
+    client_timeout = 10.0
+
+    def __init__(
+        self,
+        sandbox: CountertopSandbox,
+        *,
+        retry_scale: float = 1.0,
+        senders: int = 2,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(senders=senders, transport=transport)
+        self.sandbox = sandbox
+        self.retry_scale = retry_scale
+        self.log: deque[LogEntry] = deque(maxlen=LOG_LIMIT)
+        self._ids = itertools.count(1)
+
+    def publish(self, event: dict[str, Any]) -> None:
+        """Queue ``event`` for the endpoint (nothing when no URL is set)."""
+        url = self.sandbox.world.webhook.url
+        if not url:
+            return
+        delivery = Delivery(next(self._ids), url, event)
+        faults = self.sandbox.faults
+        if faults.drop_webhook():
+            self._record(delivery, "dropped")
+            return
+        self._enqueue(delivery)
+        if faults.duplicate_webhook():
+            self._enqueue(Delivery(next(self._ids), url, event, duplicate=True))
+
+    def _reordering(self) -> bool:
+        return self.sandbox.faults.config.webhook_reorder
+
+    def _not_running(self, delivery: Delivery) -> None:
+        self._record(delivery, "error", error="dispatcher not running")
+
+    async def _attempt(self, delivery: Delivery) -> None:
+        assert self._client is not None
+        delivery.attempt += 1
+        body = json.dumps(delivery.event, ensure_ascii=False, separators=(",", ":")).encode()
+        stamp = int(self.sandbox.clock().timestamp())
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "Countertop-Webhooks/2.0",
+            SIGNATURE_HEADER: signature_header(body, self.sandbox.world.webhook.secret, stamp),
+            "Countertop-Event": str(delivery.event["type"]),
+            "Countertop-Delivery": str(delivery.event["id"]),
+        }
+        status: int | None = None
+        error: str | None = None
+        try:
+            response = await self._client.post(delivery.url, content=body, headers=headers)
+            status = response.status_code
+            outcome = "delivered" if 200 <= status < 300 else "rejected"
+        except httpx.HTTPError as exc:
+            outcome, error = "error", f"{type(exc).__name__}: {exc}"
+        self._record(delivery, outcome, status_code=status, error=error)
+        if outcome != "delivered" and delivery.attempt < MAX_ATTEMPTS:
+            self._resend_later(delivery, RETRY_DELAYS[delivery.attempt - 1] * self.retry_scale)
+
+    def _record(
+        self,
+        delivery: Delivery,
+        outcome: str,
+        *,
+        status_code: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        self.log.append(
+            LogEntry(
+                delivery_id=delivery.id,
+                event_id=str(delivery.event["id"]),
+                type=str(delivery.event["type"]),
+                url=delivery.url,
+                attempt=delivery.attempt,
+                outcome=outcome,
+                status_code=status_code,
+                error=error,
+                duplicate=delivery.duplicate,
+                event=delivery.event,
+            )
+        )
+
+    def entries(self, *, kind: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """The delivery log, newest last, optionally of one event type."""
+        rows = [e for e in self.log if kind is None or e.type == kind]
+        return [asdict(e) for e in rows[-limit:]]

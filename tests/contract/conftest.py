@@ -1,0 +1,29 @@
+"""The contract suite runs every test once per POS: Poster, Countertop (the REST POS
+sandbox through its shipped manifest), and Kiosko (a second, deliberately different
+REST POS, a fake in ``kiosko/`` driven through its own manifest)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+import pytest
+
+from tests.contract.countertop_driver import countertop_driver
+from tests.contract.kiosko.driver import kiosko_driver
+from tests.contract.poster_driver import poster_driver
+from tests.contract.support import Driver
+
+DRIVERS: dict[str, Callable[[], AbstractAsyncContextManager[Any]]] = {
+    "poster": poster_driver,
+    "rest_pos": countertop_driver,
+    "kiosko": kiosko_driver,
+}
+
+
+@pytest.fixture(params=sorted(DRIVERS))
+async def pos(request: pytest.FixtureRequest) -> AsyncIterator[Driver]:
+    """One POS, fresh for the test, its webhooks caught."""
+    async with DRIVERS[request.param]() as driver:
+        yield driver
