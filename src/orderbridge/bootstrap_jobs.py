@@ -25,7 +25,17 @@ from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
 from orderbridge.messaging.outbox import JobView, purge_succeeded
 from orderbridge.messaging.worker import Handler
-from orderbridge.services import mapping, mapping_extras, menus, pipeline, reservations, sweep
+from orderbridge.services import (
+    availability,
+    cancel,
+    locations,
+    mapping,
+    mapping_extras,
+    menus,
+    pipeline,
+    reservations,
+    sweep,
+)
 from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.services.orders import SUBMIT_ORDER
 from orderbridge.storage.incidents import purge_cleared
@@ -169,6 +179,26 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             clock=hub.clock,
         )
 
+    async def relay_cancel(job: JobView) -> Mapping[str, Any]:
+        return await cancel.relay_cancel(
+            str(job.payload["order_id"]), uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock
+        )
+
+    async def relay_reservation_cancel(job: JobView) -> Mapping[str, Any]:
+        return await reservations.relay_reservation_cancel(
+            str(job.payload["reservation_id"]), uow=hub.uow, pos_for=hub.pos_for, clock=hub.clock
+        )
+
+    async def expire_location(job: JobView) -> Mapping[str, Any]:
+        return locations.expire_location(
+            str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
+        )
+
+    async def snooze_ended(job: JobView) -> Mapping[str, Any]:
+        return availability.snooze_ended(
+            str(job.payload["location_id"]), uow=hub.uow, clock=hub.clock
+        )
+
     hub.wix = hub.wix or WixChannels(
         hub.sessions, hub.uow, hub.clock, hub.pos_for, hub.channel_transport
     )
@@ -190,6 +220,10 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
         menu_import.IMPORT_CHANNEL_MENU: import_channel_menu,
         sweep.SWEEP: sweep_orders,
         HOUSEKEEPING: housekeeping,
+        pipeline.CANCEL_AT_POS: relay_cancel,
+        reservations.CANCEL_RESERVATION_AT_POS: relay_reservation_cancel,
+        locations.EXPIRE_LOCATION: expire_location,
+        availability.SNOOZE_ENDED: snooze_ended,
         **pos_events,
         **hub.wix.handlers(),
     }

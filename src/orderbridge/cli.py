@@ -208,6 +208,12 @@ def demo(
     db: Annotated[Path, typer.Option(help="SQLite file of the demo.")] = Path(
         "orderbridge-demo.db"
     ),
+    showcase: Annotated[
+        bool, typer.Option(help="Snoozes, busy mode, a pre-order, a pause that ends by itself.")
+    ] = False,
+    database_url: Annotated[
+        str | None, typer.Option(help="A database instead of --db (e.g. postgresql+psycopg://…).")
+    ] = None,
 ) -> None:
     """Run everything on this machine: hub, worker, a POS sandbox, Wix, the demo shop."""
     from orderbridge.demo import DEMO_API_KEY, POS_CHOICES, DemoPorts, run_demo
@@ -220,7 +226,14 @@ def demo(
     ports = DemoPorts(hub=port, poster=poster_port, wix=wix_port)
     if pos_port is not None:
         ports = replace(ports, **{"rest" if pos == "rest" else "poster": pos_port})
-    run_demo(ports=ports, db=db.resolve(), api_key=api_key or DEMO_API_KEY, pos=pos)
+    run_demo(
+        ports=ports,
+        db=db.resolve(),
+        api_key=api_key or DEMO_API_KEY,
+        pos=pos,
+        showcase=showcase,
+        database_url=database_url,
+    )
 
 
 DevOption = typer.Option(

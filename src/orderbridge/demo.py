@@ -23,6 +23,7 @@ from sqlalchemy import delete, select
 
 from orderbridge.bootstrap import Hub, build_hub
 from orderbridge.config import Settings
+from orderbridge.demo_showcase import run_showcase
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.sandboxes.poster.faults import Faults
 from orderbridge.sandboxes.poster.launch import build_sandbox
@@ -179,31 +180,49 @@ def queue_menu_imports(hub: Hub) -> None:
     hub.enqueue_once(PUBLISH_MENU, payload, key=f"publish:{WIX_CONNECTION}:{DEMO_LOCATIONS[0][0]}")
 
 
-async def serve_all(servers: Sequence[uvicorn.Server], hub: Hub) -> None:
+async def serve_all(servers: Sequence[uvicorn.Server], hub: Hub, *, showcase: bool = False) -> None:
     """Run the servers and the hub's worker until Ctrl-C (or SIGTERM).
 
     uvicorn catches the signal in whichever server installed its handlers last; once
-    that server ends, the others are told to end too.
+    that server ends, the others are told to end too. ``showcase`` sets up snoozes,
+    busy mode, a pre-order and a pause that ends by itself (``demo_showcase``).
     """
     tasks = [asyncio.create_task(server.serve()) for server in servers]
     async with hub.running_workers():
         queue_menu_imports(hub)
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        if showcase:
+            tasks.append(asyncio.create_task(_showcase(hub)))
+        await asyncio.wait(tasks[: len(servers)], return_when=asyncio.FIRST_COMPLETED)
         for server in servers:
             server.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
     await hub.aclose()
 
 
-def run_demo(*, ports: DemoPorts, db: Path, api_key: str, pos: str = "poster") -> None:
-    """Set everything up and serve until interrupted (``pos``: "poster" or "rest")."""
+async def _showcase(hub: Hub) -> None:
+    for line in await run_showcase(hub, tenant_id=DEMO_TENANT):
+        print(f"  showcase: {line}", flush=True)
+
+
+def run_demo(
+    *,
+    ports: DemoPorts,
+    db: Path,
+    api_key: str,
+    pos: str = "poster",
+    showcase: bool = False,
+    database_url: str | None = None,
+) -> None:
+    """Set everything up and serve until interrupted (``pos``: "poster" or "rest").
+    ``database_url`` (PostgreSQL, say) replaces the SQLite file ``db``, whose name still
+    places the Wix sandbox's state."""
     if pos not in POS_CHOICES:
         raise ValueError(f"--pos must be one of {', '.join(POS_CHOICES)}")
     poster_url = f"http://127.0.0.1:{ports.poster}"
     rest_url = f"http://127.0.0.1:{ports.rest}"
     hub_url = f"http://127.0.0.1:{ports.hub}"
     settings = Settings(
-        database_url=f"sqlite:///{db}",
+        database_url=database_url or f"sqlite:///{db}",
         base_url=hub_url,
         allow_private_urls=True,
         reconcile_interval_seconds=float(os.environ.get(RECONCILE_ENV, "10")),
@@ -261,7 +280,10 @@ def run_demo(*, ports: DemoPorts, db: Path, api_key: str, pos: str = "poster") -
     ]
     print(banner(hub_url, lines, api_key, db))
     print(f"  Wix sandbox:      {wix_url}/checkout  (orders → Podil; control: {wix_url}/_sandbox/)")
-    asyncio.run(serve_all(servers, hub))
+    if not showcase:
+        print("  showcase:         run with --showcase to see snoozes, busy mode, a pre-order")
+        print("                    and a pause that ends by itself, all on their own")
+    asyncio.run(serve_all(servers, hub, showcase=showcase))
 
 
 def poster_lines(hub_url: str, poster_url: str) -> list[str]:

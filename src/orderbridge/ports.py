@@ -18,6 +18,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from orderbridge.domain.availability import Snooze, StockMark
+from orderbridge.domain.location_options import OrderingOptions, PosFacts
 from orderbridge.domain.locations import Location, WeeklySchedule
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.orders import Order
@@ -98,6 +100,9 @@ class Capabilities:
     opening_hours: bool = False  # keeps the opening hours (the hub reads them when told)
     location_status: bool = False  # a channel that takes the store's open/paused status
     pos_orders_import: bool = False  # a channel that mirrors orders made at the register
+    # What the POS insists on, checked before an order or reservation is answered 201.
+    requires_phone: bool = False  # Poster: phone or client_id (error 34)
+    requires_table: bool = False  # a reservation must name a table
 
 
 class PosOrderState(StrEnum):
@@ -139,6 +144,8 @@ class PosLocationInfo:
     timezone: str | None = None
     currency: str | None = None
     tables: Sequence[PosTable] = field(default_factory=tuple)
+    # The POS's storages of this place (Poster: access.getSpots' storages).
+    storages: Sequence[str] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,8 @@ class LocationBinding:
     external_id: str
     currency: str
     timezone: str
+    # How the location takes orders: charge products, promotions … (the POS needs some).
+    options: OrderingOptions = field(default_factory=OrderingOptions)
 
 
 class PosSystem(Protocol):
@@ -239,6 +248,18 @@ class PosSystem(Protocol):
 
 
 @runtime_checkable
+class AnnotatesChecks(Protocol):
+    """A POS whose open checks take a comment the cashier reads (Poster:
+    ``transactions.changeComment``), used to tell the cashier what the hub cannot do."""
+
+    async def annotate_check(
+        self, pos_check_id: str, *, location: LocationBinding, text: str
+    ) -> None:
+        """Add ``text`` to the check's comment, keeping what the comment already says."""
+        ...
+
+
+@runtime_checkable
 class KeepsProductExtras(Protocol):
     """A POS that can keep other systems' ids on its products (Poster's product extras,
     ``application.setEntityExtras``). ``write_product_extras`` writes each item's refs
@@ -305,6 +326,8 @@ class LocationRecord:
     location: Location
     tenant_id: str
     price_policy: str  # "menu" | "strict"
+    options: OrderingOptions = field(default_factory=OrderingOptions)
+    facts: PosFacts = field(default_factory=PosFacts)
 
 
 @dataclass(frozen=True)
@@ -612,7 +635,16 @@ class UnitOfWork(IncidentWatch, Protocol):
 
     def get_menu(self, location_id: str) -> Menu | None: ...
 
-    def save_menu(self, menu: Menu, *, source_connection_id: str | None) -> None: ...
+    def save_menu(
+        self, menu: Menu, *, source_connection_id: str | None, pos_menu: Menu | None = None
+    ) -> None:
+        """Store the published ``menu``; ``pos_menu`` is the same menu as the POS gave it,
+        before the hub's availability was laid over it (None: keep the one stored)."""
+        ...
+
+    def get_pos_menu(self, location_id: str) -> Menu | None:
+        """The stored menu as the POS gave it (``save_menu``'s ``pos_menu``), or None."""
+        ...
 
     def get_connection(self, connection_id: str) -> ConnectionRecord | None: ...
 
@@ -649,6 +681,39 @@ class UnitOfWork(IncidentWatch, Protocol):
 
     def endpoint_ids_for(self, tenant_id: str, event: str) -> Sequence[str]:
         """The ids of ``endpoints_for``'s endpoints, without decrypting their secrets."""
+        ...
+
+    # Ordering options, POS facts, availability (storage/uow_ops.py) ---------------
+    def save_ordering_options(self, location_id: str, options: OrderingOptions) -> None: ...
+
+    def save_pos_facts(self, location_id: str, facts: PosFacts) -> None: ...
+
+    def locations_with_storage(self, connection_id: str, storage_id: str) -> Sequence[str]:
+        """Ids of the connection's locations whose POS facts list ``storage_id``."""
+        ...
+
+    def snoozes(self, location_id: str) -> Sequence[Snooze]:
+        """The location's snoozes, soonest end first (expired ones until purged)."""
+        ...
+
+    def add_snooze(self, snooze: Snooze, *, created_at: datetime) -> None: ...
+
+    def remove_snooze(self, location_id: str, snooze_id: str) -> bool: ...
+
+    def purge_snoozes(self, location_id: str, *, ended_by: datetime) -> int:
+        """Delete the snoozes that ended by ``ended_by``; returns how many."""
+        ...
+
+    def stock_marks(self, location_id: str) -> Sequence[StockMark]: ...
+
+    def set_stock_mark(
+        self, location_id: str, mark: StockMark, *, out_of_stock: bool, at: datetime
+    ) -> bool:
+        """Record (or clear) an out-of-stock mark; False when nothing changed."""
+        ...
+
+    def open_order_count(self, location_id: str) -> int:
+        """Orders of the location at its POS and not yet final (auto busy mode counts)."""
         ...
 
     # Menu mapping

@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -188,4 +190,76 @@ def test_operator_signs_in_follows_an_order_pauses_a_location_and_signs_out(
     expect(page.locator("#api_key")).to_be_visible()
     page.goto(f"{hub}/admin")
     expect(page.locator("#api_key")).to_be_visible()
+    page.close()
+
+
+def test_operator_sees_reservations_snoozes_an_item_and_sets_busy_mode(
+    hub: str, browser: Browser, tmp_path: Path
+) -> None:
+    """The Reservations page lists a booking made through the storefront API; the Menu
+    page snoozes an item with its time left; the Overview turns busy mode on and off."""
+    location_id, menu = next((i, m) for i, m in _menus(hub) if i == "loc_podil")
+    booking_id = f"table-{int(time.time() * 1000)}"
+    kyiv = ZoneInfo("Europe/Kyiv")
+    tomorrow = datetime.now(kyiv).date() + timedelta(days=1)
+    at = datetime.combine(tomorrow, datetime.min.time().replace(hour=19), kyiv)
+    booked = httpx.post(
+        f"{hub}/api/v1/reservations",
+        json={
+            "location_id": location_id,
+            "channel_reservation_id": booking_id,
+            "time": at.isoformat(),
+            "duration_minutes": 90,
+            "guests": 4,
+            "table_id": "3",
+            "customer": {"name": "Андрій", "phone": "+380677654321"},
+        },
+        headers={"Authorization": f"Bearer {API_KEY}"},
+    )
+    assert booked.status_code == 201, booked.text
+    item = _simple_line(menu)["item_id"]
+
+    page = browser.new_page(viewport={"width": 1366, "height": 800})
+    page.set_default_timeout(WAIT_MS)
+    page.goto(f"{hub}/admin/login")
+    page.fill("#api_key", ADMIN_KEY)
+    page.click("button[type=submit]")
+
+    page.get_by_role("link", name="Reservations", exact=True).click()
+    row = page.locator("table.reservations tbody tr", has_text=booking_id)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Андрій")
+    expect(row).to_contain_text(at.strftime("%d %b 19:00"))
+    expect(page.locator("main")).not_to_contain_text("+380677654321")
+    shot(page, tmp_path, "11-reservations")
+    row.get_by_role("link", name=booking_id).click()
+    expect(page.locator("#timeline li").first).to_contain_text("reservation.received")
+    shot(page, tmp_path, "12-reservation")
+
+    page.get_by_role("link", name="Menu", exact=True).click()
+    page.locator("nav.tabs").get_by_role("link", name="Бріош на Подолі").click()
+    form = page.locator(f"form.snooze-form:has(input[name=target_id][value='{item}'])").first
+    form.locator("select[name=until]").select_option("30")
+    form.get_by_role("button", name="Snooze").click()
+    expect(page.locator(".flash.ok")).to_contain_text("Snoozed")
+    snoozed = page.locator(f"#snoozes tr[data-snooze='{item}']")
+    expect(snoozed).to_contain_text("min left")
+    shot(page, tmp_path, "13-menu-snoozed")
+    storefront = httpx.get(
+        f"{hub}/api/v1/locations/{location_id}/menu",
+        headers={"Authorization": f"Bearer {API_KEY}"},
+    ).json()
+    [found] = [i for c in storefront["categories"] for i in c["items"] if i["id"] == item]
+    assert found["available"] is False
+    snoozed.get_by_role("button", name="End now").click()
+    expect(page.locator(f"#snoozes tr[data-snooze='{item}']")).to_have_count(0)
+
+    page.get_by_role("link", name="Overview").click()
+    location = page.locator(f"#location-{location_id}")
+    location.locator("select[name=extra_minutes]").select_option("30")
+    location.get_by_role("button", name="Busy").click()
+    expect(page.locator(f"#location-{location_id} .busy")).to_contain_text("+30 min")
+    shot(page, tmp_path, "14-overview-busy")
+    page.locator(f"#location-{location_id}").get_by_role("button", name="End busy mode").click()
+    expect(page.locator(f"#location-{location_id} .busy")).to_have_count(0)
     page.close()

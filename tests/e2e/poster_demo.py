@@ -41,6 +41,13 @@ class Demo:
     hub: str
     poster: str
     db: Path
+    wix: str = ""
+    database_url: str = ""
+
+    @property
+    def url(self) -> str:
+        """The hub's database: ``database_url`` when given, else the SQLite file."""
+        return self.database_url or f"sqlite:///{self.db}"
 
     def api(self, path: str, *, key: str = STOREFRONT_KEY, **kwargs: Any) -> httpx.Response:
         method = "POST" if "json" in kwargs else "GET"
@@ -120,14 +127,17 @@ class Demo:
 
 
 def running_demo(
-    folder: Path, *, reconcile_seconds: float
+    folder: Path, *, reconcile_seconds: float, database_url: str = ""
 ) -> contextlib.AbstractContextManager[Demo]:
-    """``orderbridge demo`` on free ports, its menus imported; stopped at the end."""
-    return on_free_ports(lambda: _demo(folder, reconcile_seconds=reconcile_seconds))
+    """``orderbridge demo`` on free ports, its menus imported; stopped at the end.
+    ``database_url`` runs it on that database (PostgreSQL) instead of a SQLite file."""
+    return on_free_ports(
+        lambda: _demo(folder, reconcile_seconds=reconcile_seconds, database_url=database_url)
+    )
 
 
 @contextlib.contextmanager
-def _demo(folder: Path, *, reconcile_seconds: float) -> Iterator[Demo]:
+def _demo(folder: Path, *, reconcile_seconds: float, database_url: str = "") -> Iterator[Demo]:
     folder.mkdir(parents=True, exist_ok=True)
     hub_port, poster_port, wix_port = free_port(), free_port(), free_port()
     db = folder / "demo.db"
@@ -142,6 +152,8 @@ def _demo(folder: Path, *, reconcile_seconds: float) -> Iterator[Demo]:
         "--db",
         str(db),
     ]
+    if database_url:
+        args += ["--database-url", database_url]
     env = {
         "ORDERBRIDGE_RECONCILE_INTERVAL_SECONDS": str(reconcile_seconds),
         # Shorter than the "created but no answer" fault's hold, so that fault times out.
@@ -149,7 +161,13 @@ def _demo(folder: Path, *, reconcile_seconds: float) -> Iterator[Demo]:
     }
     hub = f"http://127.0.0.1:{hub_port}"
     with orderbridge_process(args, ready_url=f"{hub}/health", log=folder / "demo.log", env=env):
-        demo = Demo(hub=hub, poster=f"http://127.0.0.1:{poster_port}", db=db)
+        demo = Demo(
+            hub=hub,
+            poster=f"http://127.0.0.1:{poster_port}",
+            db=db,
+            wix=f"http://127.0.0.1:{wix_port}",
+            database_url=database_url,
+        )
         wait_for(lambda: demo.api(f"/api/v1/locations/{PODIL}/menu").status_code == 200)
         yield demo
 

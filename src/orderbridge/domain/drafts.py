@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from orderbridge.domain.customers import Customer
+from orderbridge.domain.errors import InvalidValueError
 from orderbridge.domain.money import Money
-from orderbridge.domain.order_details import Fulfilment, Payment
+from orderbridge.domain.order_details import Fulfilment, Payment, PaymentStatus
+from orderbridge.domain.order_money import Charge, Discount
 from orderbridge.domain.orders import OrderKey
 
 
@@ -42,6 +44,29 @@ class DraftLine:
     note: str = ""
     unit_price: Money | None = None
     name: str = ""
+    discounts: tuple[Discount, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DraftPayment:
+    """A payment whose amount the channel left to the hub: an unpaid order, priced by
+    the hub from the menu. :meth:`settle` gives the order's :class:`Payment`."""
+
+    status: PaymentStatus
+    currency: str
+
+    def __post_init__(self) -> None:
+        if self.status is PaymentStatus.PAID:
+            raise InvalidValueError(
+                "a paid order must say how much was paid",
+                field="payment.amount",
+                code="amount_required",
+            )
+        Money.zero(self.currency)  # validates the code
+
+    def settle(self, total: Money) -> Payment:
+        """The payment of an order that costs ``total``: nothing paid, ``total`` to pay."""
+        return Payment(self.status, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,5 +78,14 @@ class OrderDraft:
     items: tuple[DraftLine, ...]
     customer: Customer
     fulfilment: Fulfilment
-    payment: Payment | None = None
+    payment: Payment | DraftPayment | None = None
     note: str = ""
+    discounts: tuple[Discount, ...] = ()
+    charges: tuple[Charge, ...] = ()
+
+    @property
+    def payment_currency(self) -> str | None:
+        """The currency the payment is in, whether or not it names an amount."""
+        if isinstance(self.payment, DraftPayment):
+            return self.payment.currency
+        return None if self.payment is None else self.payment.amount.currency

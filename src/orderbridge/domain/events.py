@@ -62,6 +62,22 @@ class OrderReceived(OrderEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class OrderScheduled(OrderEvent):
+    """The order asks for a later time; the hub holds it and sends it at ``release_at``."""
+
+    status: ClassVar[str | None] = "scheduled"
+    release_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderCancelRequested(OrderEvent):
+    """The channel called the order off; the POS has it and has yet to confirm."""
+
+    status: ClassVar[str | None] = "cancel_requested"
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class OrderSubmitted(OrderEvent):
     """The order was created at the POS; ``pos_order_id`` is the POS's id for it."""
 
@@ -178,6 +194,14 @@ class ReservationDeclined(ReservationEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReservationCancelRequested(ReservationEvent):
+    """The guest called the reservation off; the POS has it and has yet to confirm."""
+
+    status: ClassVar[str | None] = "cancel_requested"
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReservationCanceled(ReservationEvent):
     """The reservation was called off."""
 
@@ -246,3 +270,12 @@ class LocationScheduleChanged(DomainEvent):
     """A location's opening hours or exceptions changed; channels must get the new ones."""
 
     location_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocationBusyChanged(DomainEvent):
+    """Busy mode started, changed or ended (``busy`` None); promised times move with it."""
+
+    location_id: str
+    busy: object | None = None  # a ``locations.Busy``; typed loosely to avoid a cycle
+    reason: str = ""

@@ -23,7 +23,12 @@ from orderbridge.domain.errors import (
     UnknownTimezoneError,
     require_aware,
 )
-from orderbridge.domain.events import DomainEvent, LocationScheduleChanged, LocationStatusChanged
+from orderbridge.domain.events import (
+    DomainEvent,
+    LocationBusyChanged,
+    LocationScheduleChanged,
+    LocationStatusChanged,
+)
 from orderbridge.domain.money import Money
 
 LOOKAHEAD_DAYS = 14
@@ -117,6 +122,26 @@ class WeeklySchedule:
         yesterday = day - timedelta(days=1)
         return any(i.covers_next_day(clock) for i in self.intervals_on(yesterday))
 
+    def next_closing(self, local: datetime) -> datetime | None:
+        """The first closing after ``local`` (aware, in the location's zone), or None.
+
+        Open now: when the current interval ends; closed now: when the next one ends.
+        An interval of equal times (24 hours) closes a day after it opens.
+        """
+        zone = local.tzinfo
+        closings: list[datetime] = []
+        for offset in range(-1, LOOKAHEAD_DAYS + 1):
+            day = local.date() + timedelta(days=offset)
+            for interval in self.intervals_on(day):
+                end_day = day + timedelta(days=1) if interval.overnight else day
+                closes = datetime.combine(end_day, interval.closes, zone)
+                closes = closes.astimezone(UTC).astimezone(zone)
+                if closes > local:
+                    closings.append(closes)
+            if closings and offset >= 0:
+                return min(closings)
+        return min(closings, default=None)
+
     def next_opening(self, local: datetime) -> datetime | None:
         """The first opening after ``local`` (aware, in the location's zone), or None."""
         zone = local.tzinfo
@@ -155,6 +180,36 @@ class Pause:
 
 
 @dataclass(frozen=True, slots=True)
+class Busy:
+    """The kitchen is slow: every promised time moves ``extra_minutes`` later.
+
+    ``until`` None lasts until it is ended (an automatic busy mode ends when the open
+    orders drop again); ``source`` is ``"manual"`` (an operator) or ``"auto"``.
+    """
+
+    extra_minutes: int
+    until: datetime | None = None
+    source: str = "manual"
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.extra_minutes <= MAX_BUSY_MINUTES:
+            raise InvalidValueError(
+                f"extra minutes must be 1..{MAX_BUSY_MINUTES}", field="extra_minutes"
+            )
+        if self.until is not None:
+            require_aware(self.until, "until")
+        if self.source not in ("manual", "auto"):
+            raise InvalidValueError("busy mode is manual or auto", field="source")
+
+    def active_at(self, moment: datetime) -> bool:
+        """True while busy mode holds; it ends by itself at ``until``."""
+        return self.until is None or moment < self.until
+
+
+MAX_BUSY_MINUTES = 240
+
+
+@dataclass(frozen=True, slots=True)
 class LocationStatus:
     """A location's status at one moment, as the storefront API reports it."""
 
@@ -162,6 +217,7 @@ class LocationStatus:
     paused_until: datetime | None = None
     reason: str = ""
     opens_at: datetime | None = None
+    busy: Busy | None = None
 
     @property
     def takes_orders(self) -> bool:
@@ -186,6 +242,7 @@ class Location:
         currency: str,
         schedule: WeeklySchedule | None = None,
         pause: Pause | None = None,
+        busy: Busy | None = None,
     ) -> None:
         try:
             self.zone = ZoneInfo(timezone)
@@ -198,6 +255,7 @@ class Location:
         self.currency = currency
         self.schedule = schedule
         self.pause_state = pause
+        self.busy_state = busy
         self.events: list[DomainEvent] = []
 
     def local_time(self, moment: datetime) -> datetime:
@@ -205,16 +263,53 @@ class Location:
         return require_aware(moment, "moment").astimezone(self.zone)
 
     def status_at(self, moment: datetime) -> LocationStatus:
-        """Open, paused or closed at ``moment``; an expired pause no longer counts."""
+        """Open, paused or closed at ``moment``; an expired pause or busy mode no longer
+        counts. ``busy`` is reported whatever the state, for the times promised."""
         local = self.local_time(moment)
+        busy = self.busy_at(moment)
         if self.schedule is not None and not self.schedule.is_open_at(local):
-            return LocationStatus(LocationState.CLOSED, opens_at=self.schedule.next_opening(local))
+            return LocationStatus(
+                LocationState.CLOSED, opens_at=self.schedule.next_opening(local), busy=busy
+            )
         pause = self.pause_state
         if pause is not None and pause.active_at(moment):
             return LocationStatus(
-                LocationState.PAUSED, paused_until=pause.until, reason=pause.reason
+                LocationState.PAUSED, paused_until=pause.until, reason=pause.reason, busy=busy
             )
-        return LocationStatus(LocationState.OPEN)
+        return LocationStatus(LocationState.OPEN, busy=busy)
+
+    def busy_at(self, moment: datetime) -> Busy | None:
+        """The busy mode holding at ``moment``, or None."""
+        busy = self.busy_state
+        return busy if busy is not None and busy.active_at(moment) else None
+
+    def next_open_at(self, moment: datetime) -> datetime | None:
+        """When the opening hours next begin after ``moment`` (None: no schedule)."""
+        if self.schedule is None:
+            return None
+        return self.schedule.next_opening(self.local_time(moment))
+
+    def next_close_at(self, moment: datetime) -> datetime | None:
+        """When the opening hours next end after ``moment`` (None: no schedule)."""
+        if self.schedule is None:
+            return None
+        return self.schedule.next_closing(self.local_time(moment))
+
+    def next_taking_orders(self, moment: datetime) -> datetime | None:
+        """The first moment from ``moment`` on when the location is open and not paused;
+        None if that is not within the schedule's lookahead (or a pause has no end)."""
+        at = moment
+        for _ in range(2 * LOOKAHEAD_DAYS + 2):
+            status = self.status_at(at)
+            if status.state is LocationState.OPEN:
+                return at
+            at_next = (
+                status.opens_at if status.state is LocationState.CLOSED else status.paused_until
+            )
+            if at_next is None or at_next <= at:
+                return None
+            at = at_next
+        return None
 
     def pause(self, at: datetime, *, reason: str = "", until: datetime | None = None) -> None:
         """Stop taking orders from ``at``, until ``until`` or until :meth:`resume`."""
@@ -255,3 +350,42 @@ class Location:
         """Replace the opening hours; channels are told through the event."""
         self.schedule = schedule
         self.events.append(LocationScheduleChanged(at=at, location_id=self.id))
+
+    def set_busy(
+        self,
+        at: datetime,
+        *,
+        extra_minutes: int,
+        until: datetime | None = None,
+        source: str = "manual",
+    ) -> bool:
+        """Promise times ``extra_minutes`` later from ``at`` until ``until`` (or an end).
+
+        Returns False (and records nothing) when the same busy mode already holds.
+        """
+        require_aware(at, "at")
+        if until is not None and require_aware(until, "until") <= at:
+            raise InvalidValueError("busy mode must end in the future", field="until")
+        busy = Busy(extra_minutes=extra_minutes, until=until, source=source)
+        if self.busy_at(at) == busy:
+            return False
+        self.busy_state = busy
+        self.events.append(LocationBusyChanged(at=at, location_id=self.id, busy=busy))
+        return True
+
+    def end_busy(self, at: datetime, reason: str = "ended") -> bool:
+        """Back to the usual times; False (nothing recorded) if there was no busy mode."""
+        require_aware(at, "at")
+        if self.busy_state is None:
+            return False
+        self.busy_state = None
+        self.events.append(LocationBusyChanged(at=at, location_id=self.id, reason=reason))
+        return True
+
+    def expire_busy(self, now: datetime) -> bool:
+        """Clear a busy mode whose ``until`` has passed, as a stored fact with an event."""
+        busy = self.busy_state
+        if busy is None or busy.active_at(require_aware(now, "now")):
+            return False
+        assert busy.until is not None  # a busy mode without an end is always active
+        return self.end_busy(busy.until, reason="busy mode expired")

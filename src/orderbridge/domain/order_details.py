@@ -12,6 +12,18 @@ from enum import StrEnum
 
 from orderbridge.domain.errors import CurrencyMismatchError, InvalidValueError, require_aware
 from orderbridge.domain.money import Money
+from orderbridge.domain.order_money import Discount, OrderTotals, sum_discounts
+
+__all__ = [
+    "Address",
+    "Fulfilment",
+    "FulfilmentType",
+    "LineModifier",
+    "OrderLine",
+    "OrderTotals",
+    "Payment",
+    "PaymentStatus",
+]
 
 
 class FulfilmentType(StrEnum):
@@ -106,6 +118,7 @@ class OrderLine:
     variant_id: str | None = None
     modifiers: tuple[LineModifier, ...] = ()
     note: str = ""
+    discounts: tuple[Discount, ...] = ()
 
     def __post_init__(self) -> None:
         if self.quantity < 1 or any(m.quantity < 1 for m in self.modifiers):
@@ -115,6 +128,13 @@ class OrderLine:
                 raise CurrencyMismatchError(
                     "a modifier is priced in another currency than its item"
                 )
+        if any(d.amount.currency != self.unit_price.currency for d in self.discounts):
+            raise CurrencyMismatchError("a line discount is in another currency than its line")
+        if self.discount > self.total:
+            raise InvalidValueError(
+                f"the line's discounts ({self.discount}) exceed its price ({self.total})",
+                code="invalid_discount",
+            )
 
     @property
     def unit_total(self) -> Money:
@@ -126,15 +146,15 @@ class OrderLine:
 
     @property
     def total(self) -> Money:
-        """The price of the whole line."""
+        """The price of the whole line, before its discounts."""
         return self.unit_total * self.quantity
 
+    @property
+    def discount(self) -> Money:
+        """What the line's own discounts take off."""
+        return sum_discounts(self.discounts, self.unit_price.currency)
 
-@dataclass(frozen=True, slots=True)
-class OrderTotals:
-    """Totals computed from the lines; ``due`` is what is left to pay at handover."""
-
-    total: Money
-    paid: Money
-    due: Money
-    item_count: int
+    @property
+    def net_total(self) -> Money:
+        """The line after its own discounts (order discounts are not spread here)."""
+        return self.total - self.discount

@@ -3,10 +3,17 @@
 An order enters the hub ``received`` and moves forward only, as the table in DESIGN.md
 says::
 
-    received ──► submitted ──► accepted ──► completed
-       │             ├──► declined └──► canceled
+    received ──► (scheduled) ──► submitted ──► accepted ──► completed
+       │                             ├──► declined └──► canceled
        └──► failed (an operator fixes the cause, then replays it to received)
+    submitted / accepted ──► cancel_requested ──► canceled | declined | completed
     any non-final status ──► canceled
+
+``scheduled``: the customer asked for a time later than the POS needs to prepare it;
+the hub holds the order and sends it at that time minus the location's lead time.
+``cancel_requested``: the channel called off an order the POS already has, and the
+POS has not confirmed yet (Poster cannot cancel an incoming order by API: a cashier
+must); the channel sees this status until the POS's answer arrives.
 
 A move the table does not allow from the current status — a retried webhook, a late
 one, a jump — changes nothing and is kept in the timeline as ignored. Applied moves
@@ -35,10 +42,13 @@ from orderbridge.domain.order_details import (
     Payment,
     PaymentStatus,
 )
+from orderbridge.domain.order_money import Charge, Discount, sum_charges, sum_discounts
 
 __all__ = [
     "ORDER_LIFECYCLE",
     "Address",
+    "Charge",
+    "Discount",
     "Fulfilment",
     "FulfilmentType",
     "LineModifier",
@@ -56,8 +66,10 @@ class OrderStatus(StrEnum):
     """Where an order is in its lifecycle; the values are the storefront's status names."""
 
     RECEIVED = "received"
+    SCHEDULED = "scheduled"
     SUBMITTED = "submitted"
     ACCEPTED = "accepted"
+    CANCEL_REQUESTED = "cancel_requested"
     DECLINED = "declined"
     COMPLETED = "completed"
     CANCELED = "canceled"
@@ -67,9 +79,11 @@ class OrderStatus(StrEnum):
 _S = OrderStatus
 ORDER_LIFECYCLE: Lifecycle[OrderStatus] = Lifecycle(
     forward={
-        _S.RECEIVED: frozenset({_S.SUBMITTED, _S.FAILED, _S.CANCELED}),
-        _S.SUBMITTED: frozenset({_S.ACCEPTED, _S.DECLINED, _S.CANCELED}),
-        _S.ACCEPTED: frozenset({_S.COMPLETED, _S.CANCELED}),
+        _S.RECEIVED: frozenset({_S.SCHEDULED, _S.SUBMITTED, _S.FAILED, _S.CANCELED}),
+        _S.SCHEDULED: frozenset({_S.SUBMITTED, _S.FAILED, _S.CANCELED}),
+        _S.SUBMITTED: frozenset({_S.ACCEPTED, _S.DECLINED, _S.CANCELED, _S.CANCEL_REQUESTED}),
+        _S.ACCEPTED: frozenset({_S.COMPLETED, _S.CANCELED, _S.CANCEL_REQUESTED}),
+        _S.CANCEL_REQUESTED: frozenset({_S.CANCELED, _S.DECLINED, _S.COMPLETED}),
         _S.FAILED: frozenset({_S.CANCELED}),
     },
     replays={_S.FAILED: frozenset({_S.RECEIVED})},
@@ -99,9 +113,13 @@ class Order(Tracked[OrderStatus]):
 
     Create a new one with :meth:`receive`; the constructor rebuilds a stored order
     (status and timeline as saved, no new events). Status moves are the verbs
-    :meth:`submit`, :meth:`accept`, :meth:`decline`, :meth:`complete`, :meth:`cancel`,
-    :meth:`fail` and :meth:`replay`; each returns a :class:`TransitionOutcome` and
-    never raises for a move the lifecycle refuses.
+    :meth:`schedule`, :meth:`submit`, :meth:`accept`, :meth:`decline`, :meth:`complete`,
+    :meth:`request_cancel`, :meth:`cancel`, :meth:`fail` and :meth:`replay`; each returns
+    a :class:`TransitionOutcome` and never raises for a move the lifecycle refuses.
+
+    ``discounts`` (on the whole order) and ``charges`` come from the channel; the
+    order checks that they are in its currency and that the discounts leave something
+    to pay for (:attr:`totals` adds them up).
     """
 
     kind = "order"
@@ -121,6 +139,8 @@ class Order(Tracked[OrderStatus]):
         status: OrderStatus = OrderStatus.RECEIVED,
         timeline: Sequence[TimelineEntry] = (),
         external_refs: dict[str, str] | None = None,
+        discounts: Sequence[Discount] = (),
+        charges: Sequence[Charge] = (),
     ) -> None:
         super().__init__(ORDER_LIFECYCLE, status, list(timeline))
         if not lines:
@@ -132,6 +152,18 @@ class Order(Tracked[OrderStatus]):
             raise CurrencyMismatchError(
                 f"payment in {payment.amount.currency}, order in {self.currency}",
                 field="payment.currency",
+            )
+        amounts = [d.amount for d in discounts] + [c.amount for c in charges]
+        if any(amount.currency != self.currency for amount in amounts):
+            raise CurrencyMismatchError("discounts and charges must be in the order's currency")
+        self.discounts = tuple(discounts)
+        self.charges = tuple(charges)
+        lines_net = Money.total((line.net_total for line in lines), self.currency)
+        if sum_discounts(self.discounts, self.currency) > lines_net:
+            raise InvalidValueError(
+                f"the order's discounts exceed what its lines cost ({lines_net})",
+                field="discounts",
+                code="invalid_discount",
             )
         self.id = id
         self.key = key
@@ -158,6 +190,8 @@ class Order(Tracked[OrderStatus]):
         at: datetime,
         payment: Payment | None = None,
         note: str = "",
+        discounts: Sequence[Discount] = (),
+        charges: Sequence[Charge] = (),
     ) -> Order:
         """A new order, as it arrives from a channel: ``received``, with one timeline entry."""
         order = cls(
@@ -170,6 +204,8 @@ class Order(Tracked[OrderStatus]):
             created_at=at,
             payment=payment,
             note=note,
+            discounts=discounts,
+            charges=charges,
         )
         order.record(at, "order.received", f"from {key.channel}")
         order.events.append(
@@ -185,13 +221,40 @@ class Order(Tracked[OrderStatus]):
 
     @property
     def totals(self) -> OrderTotals:
-        """Totals from the lines and the payment; never stored, always recomputed."""
-        total = Money.total((line.total for line in self.lines), self.currency)
-        paid = Money.zero(self.currency)
+        """Totals from the lines, discounts, charges and payment; never stored, always
+        recomputed (``orderbridge.domain.order_money`` says what each one is)."""
+        currency = self.currency
+        subtotal = Money.total((line.total for line in self.lines), currency)
+        discounts = Money.total((line.discount for line in self.lines), currency)
+        discounts += sum_discounts(self.discounts, currency)
+        charges = sum_charges(self.charges, currency)
+        total = subtotal - discounts + charges
+        paid = Money.zero(currency)
         if self.payment is not None and self.payment.status is PaymentStatus.PAID:
             paid = self.payment.amount
-        due = max(total - paid, Money.zero(self.currency))
-        return OrderTotals(total, paid, due, sum(line.quantity for line in self.lines))
+        return OrderTotals(
+            subtotal=subtotal,
+            discounts=discounts,
+            charges=charges,
+            total=total,
+            paid=paid,
+            due=max(total - paid, Money.zero(currency)),
+            item_count=sum(line.quantity for line in self.lines),
+        )
+
+    def schedule(self, at: datetime, *, release_at: datetime) -> TransitionOutcome:
+        """Hold the order until ``release_at`` (its time minus the lead time)."""
+        require_aware(release_at, "release_at")
+        detail = f"held until {release_at.isoformat()}"
+        outcome = self._move(OrderStatus.SCHEDULED, at, detail)
+        if outcome.applied:
+            self.external_refs["release_at"] = release_at.isoformat()
+            self.events.append(
+                ev.OrderScheduled(
+                    at=at, order_id=self.id, location_id=self.location_id, release_at=release_at
+                )
+            )
+        return outcome
 
     def submit(self, at: datetime, *, pos: str, pos_order_id: str) -> TransitionOutcome:
         """The POS created the order; remember its id there for status polling."""
@@ -212,6 +275,12 @@ class Order(Tracked[OrderStatus]):
     def decline(self, at: datetime, reason: str = "") -> TransitionOutcome:
         """The restaurant refused the order before accepting it."""
         return self._go(OrderStatus.DECLINED, at, reason, ev.OrderDeclined, reason=reason)
+
+    def request_cancel(self, at: datetime, reason: str = "") -> TransitionOutcome:
+        """The channel called off an order the POS has; the POS has yet to confirm."""
+        return self._go(
+            OrderStatus.CANCEL_REQUESTED, at, reason, ev.OrderCancelRequested, reason=reason
+        )
 
     def cancel(self, at: datetime, reason: str = "") -> TransitionOutcome:
         """The order is called off; allowed from any status that is not final."""

@@ -5,7 +5,11 @@
     received ──► submitted ──► confirmed ──► completed
        │             ├──► declined └──► canceled
        └──► failed (an operator fixes the cause, then replays it to received)
+    submitted / confirmed ──► cancel_requested ──► canceled | declined | completed
     any non-final status ──► canceled
+
+``cancel_requested``, as for orders: the guest called it off, the POS has it and has
+not confirmed (Poster cannot cancel a reservation by API; a person must).
 
 The same forward-only rule applies: a repeated, late or impossible move changes
 nothing and is kept in the timeline as ignored.
@@ -35,6 +39,7 @@ class ReservationStatus(StrEnum):
     RECEIVED = "received"
     SUBMITTED = "submitted"
     CONFIRMED = "confirmed"
+    CANCEL_REQUESTED = "cancel_requested"
     DECLINED = "declined"
     COMPLETED = "completed"
     CANCELED = "canceled"
@@ -45,8 +50,9 @@ _S = ReservationStatus
 RESERVATION_LIFECYCLE: Lifecycle[ReservationStatus] = Lifecycle(
     forward={
         _S.RECEIVED: frozenset({_S.SUBMITTED, _S.FAILED, _S.CANCELED}),
-        _S.SUBMITTED: frozenset({_S.CONFIRMED, _S.DECLINED, _S.CANCELED}),
-        _S.CONFIRMED: frozenset({_S.COMPLETED, _S.CANCELED}),
+        _S.SUBMITTED: frozenset({_S.CONFIRMED, _S.DECLINED, _S.CANCELED, _S.CANCEL_REQUESTED}),
+        _S.CONFIRMED: frozenset({_S.COMPLETED, _S.CANCELED, _S.CANCEL_REQUESTED}),
+        _S.CANCEL_REQUESTED: frozenset({_S.CANCELED, _S.DECLINED, _S.COMPLETED}),
         _S.FAILED: frozenset({_S.CANCELED}),
     },
     replays={_S.FAILED: frozenset({_S.RECEIVED})},
@@ -182,6 +188,16 @@ class Reservation(Tracked[ReservationStatus]):
     def complete(self, at: datetime, detail: str = "") -> TransitionOutcome:
         """The guests came and left."""
         return self._go(ReservationStatus.COMPLETED, at, detail, ev.ReservationCompleted)
+
+    def request_cancel(self, at: datetime, reason: str = "") -> TransitionOutcome:
+        """The guest called off a reservation the POS has; the POS has yet to confirm."""
+        return self._go(
+            ReservationStatus.CANCEL_REQUESTED,
+            at,
+            reason,
+            ev.ReservationCancelRequested,
+            reason=reason,
+        )
 
     def cancel(self, at: datetime, reason: str = "") -> TransitionOutcome:
         """The reservation is called off; allowed from any status that is not final."""

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from orderbridge.domain.drafts import DraftLine, OrderDraft
+from orderbridge.domain.drafts import DraftLine, DraftPayment, OrderDraft
 from orderbridge.domain.errors import InvalidValueError
 from orderbridge.domain.locations import LocationState, LocationStatus
 from orderbridge.domain.menu import Availability, Item, Menu
 from orderbridge.domain.money import Money
-from orderbridge.domain.order_details import LineModifier, OrderLine, PaymentStatus
+from orderbridge.domain.order_details import LineModifier, OrderLine, Payment, PaymentStatus
+from orderbridge.domain.order_money import sum_charges, sum_discounts
 
 MIN_LINE_QUANTITY = 1
 MAX_LINE_QUANTITY = 99
@@ -57,6 +58,13 @@ class ProblemCode(StrEnum):
     QUANTITY_OUT_OF_RANGE = "quantity_out_of_range"
     PRICE_MISMATCH = "price_mismatch"
     CURRENCY_MISMATCH = "currency_mismatch"
+    PAYMENT_MISMATCH = "payment_mismatch"
+    INVALID_DISCOUNT = "invalid_discount"
+    INVALID_TIME = "invalid_time"
+    PHONE_REQUIRED = "phone_required"
+    UNKNOWN_TABLE = "unknown_table"
+    TABLE_REQUIRED = "table_required"
+    TABLE_TOO_SMALL = "table_too_small"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,25 +102,81 @@ def validate_order(
         return problems
     for index, line in enumerate(draft.items):
         problems.extend(_check_line(line, f"items[{index}]", menu, now, policy))
-    payment = draft.payment
-    if payment is not None and payment.amount.currency != menu.currency:
-        message = f"payment in {payment.amount.currency}, menu in {menu.currency}"
+    currency = draft.payment_currency
+    extras = [d.amount for d in draft.discounts] + [c.amount for c in draft.charges]
+    extras += [d.amount for line in draft.items for d in line.discounts]
+    if currency is not None and currency != menu.currency:
+        message = f"payment in {currency}, menu in {menu.currency}"
         add(_p(ProblemCode.CURRENCY_MISMATCH, message, "payment.currency"))
-    elif (
-        payment is not None
-        and payment.status is PaymentStatus.PAID
-        and policy is PricePolicy.STRICT
-        and not problems
-    ):
-        total = Money.total((line.total for line in price_lines(draft, menu)), menu.currency)
-        if payment.amount != total:
-            message = f"paid {payment.amount}, the order costs {total}"
-            add(_p(ProblemCode.PRICE_MISMATCH, message, "payment.amount"))
+    elif any(amount.currency != menu.currency for amount in extras):
+        message = f"discounts and charges must be in the menu's currency, {menu.currency}"
+        add(_p(ProblemCode.CURRENCY_MISMATCH, message, "discounts"))
+    elif not problems:
+        problems.extend(_check_money(draft, menu, policy))
     return problems
 
 
-def price_lines(draft: OrderDraft, menu: Menu) -> tuple[OrderLine, ...]:
+def order_total(draft: OrderDraft, lines: tuple[OrderLine, ...], currency: str) -> Money:
+    """What the draft costs once its ``lines`` are priced: lines − discounts + charges."""
+    net = Money.total((line.net_total for line in lines), currency)
+    return net - sum_discounts(draft.discounts, currency) + sum_charges(draft.charges, currency)
+
+
+def settle_payment(draft: OrderDraft, total: Money) -> Payment | None:
+    """The order's payment: as sent, or, when the channel left the amount to the hub
+    (an unpaid order), the hub's ``total`` still to pay."""
+    if isinstance(draft.payment, DraftPayment):
+        return draft.payment.settle(total)
+    return draft.payment
+
+
+def held_payment(draft: OrderDraft, lines: tuple[OrderLine, ...]) -> Payment | None:
+    """The payment of an order kept as the channel sent it (not priced by the hub's
+    menu): an amount left to the hub is the lines' own total."""
+    if not isinstance(draft.payment, DraftPayment):
+        return draft.payment
+    if not lines:
+        return None
+    currency = lines[0].unit_price.currency
+    return settle_payment(draft, Money.total((line.total for line in lines), currency))
+
+
+def _check_money(draft: OrderDraft, menu: Menu, policy: PricePolicy) -> list[ValidationProblem]:
+    """Discounts that leave something to pay, and a payment that is not above the total."""
+    problems: list[ValidationProblem] = []
+    lines = price_lines(draft, menu, with_discounts=False)
+    for index, (line, sent) in enumerate(zip(lines, draft.items, strict=True)):
+        off = sum_discounts(sent.discounts, menu.currency)
+        if off > line.total:
+            message = f"the line's discounts ({off}) exceed its price ({line.total})"
+            problems.append(_p(ProblemCode.INVALID_DISCOUNT, message, f"items[{index}].discounts"))
+    if problems:
+        return problems
+    priced = price_lines(draft, menu)
+    net = Money.total((line.net_total for line in priced), menu.currency)
+    if sum_discounts(draft.discounts, menu.currency) > net:
+        message = f"the order's discounts exceed what its lines cost ({net})"
+        return [_p(ProblemCode.INVALID_DISCOUNT, message, "discounts")]
+    payment = draft.payment
+    if not isinstance(payment, Payment) or payment.status is not PaymentStatus.PAID:
+        return []
+    total = order_total(draft, priced, menu.currency)
+    if payment.amount > total:
+        message = f"paid {payment.amount}, more than the order costs ({total})"
+        return [_p(ProblemCode.PAYMENT_MISMATCH, message, "payment.amount")]
+    if policy is PricePolicy.STRICT and payment.amount != total:
+        message = f"paid {payment.amount}, the order costs {total}"
+        return [_p(ProblemCode.PRICE_MISMATCH, message, "payment.amount")]
+    return []
+
+
+def price_lines(
+    draft: OrderDraft, menu: Menu, *, with_discounts: bool = True
+) -> tuple[OrderLine, ...]:
     """Order lines priced from the menu; the channel's prices fill in only what it lacks.
+
+    Each line keeps the channel's discounts on it (``with_discounts=False`` leaves them
+    out, to check them against the line's price first).
 
     Call it after :func:`validate_order` found no problems, when every price comes
     from the menu; on an order the hub keeps despite problems (to fail it visibly and
@@ -153,6 +217,7 @@ def price_lines(draft: OrderDraft, menu: Menu) -> tuple[OrderLine, ...]:
                 variant_id=draft_line.variant_id,
                 modifiers=tuple(modifiers),
                 note=draft_line.note,
+                discounts=draft_line.discounts if with_discounts else (),
             )
         )
     return tuple(lines)

@@ -18,17 +18,12 @@ from datetime import datetime
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.orders import Order
-from orderbridge.domain.validation import (
-    PricePolicy,
-    ValidationProblem,
-    price_lines,
-    validate_order,
-)
+from orderbridge.domain.validation import ProblemCode, ValidationProblem, held_payment
 from orderbridge.ports import UnitOfWork
-from orderbridge.services import failures, mapping_orders, notify
+from orderbridge.services import failures, intake, mapping_orders
 from orderbridge.services.errors import NotFound
 from orderbridge.services.ids import new_id
-from orderbridge.services.orders import SUBMIT_ORDER, Placed
+from orderbridge.services.orders import Placed
 
 
 def describe(problems: list[ValidationProblem]) -> str:
@@ -70,52 +65,50 @@ def place_channel_order(
     held = own is not None and bool(own.unknown or own.unmapped)
     if own is not None and not held:
         draft = own.draft
-    problems = validate_order(
-        draft,
-        menu=menu or Menu(location_id=record.location.id, currency=record.location.currency),
-        status=record.location.status_at(now),
-        now=now,
-        policy=PricePolicy(record.price_policy),
-    )
+    judged = menu or Menu(location_id=record.location.id, currency=record.location.currency)
+    judgement = intake.judge(draft, record=record, menu=judged, now=now)
+    # The customer paid the marketplace already: more than the hub's total (its shipping,
+    # its tax, lines that are not the restaurant's) is a note, not a failure; the POS is
+    # never told more than its check (``payment.sum`` is capped there).
+    overpaid = [p for p in judgement.problems if p.code is ProblemCode.PAYMENT_MISMATCH]
+    problems = [p for p in judgement.problems if p not in overpaid]
     if own is not None and held:  # kept as the channel sent it, failed until mapped
-        problems, lines = [*own.unknown, *own.unmapped], own.held_lines
+        problems, overpaid = [*own.unknown, *own.unmapped], []
+        order = Order.receive(
+            id=new_id("ord"),
+            key=key,
+            location_id=record.location.id,
+            lines=own.held_lines,
+            customer=draft.customer,
+            fulfilment=draft.fulfilment,
+            at=now,
+            payment=held_payment(draft, own.held_lines),
+            note=draft.note,
+        )
     else:
-        lines = price_lines(draft, menu or Menu(record.location.id, record.location.currency))
-    order = Order.receive(
-        id=new_id("ord"),
-        key=key,
-        location_id=record.location.id,
-        lines=lines,
-        customer=draft.customer,
-        fulfilment=draft.fulfilment,
-        at=now,
-        payment=draft.payment,
-        note=draft.note,
-    )
+        order = intake.build_order(
+            draft, id=new_id("ord"), record=record, menu=judged, now=now, problems=problems
+        )
     order.external_refs.update(external_refs)
     order.external_refs["channel_connection_id"] = channel_connection_id
     if own is not None:
         order.external_refs.update(own.refs)
         if held:
             order.external_refs[mapping_orders.HELD_REF] = "1"
+    for note in overpaid:
+        order.record(now, "order.paid_above_total", note.message)
     failure = _failure(menu is None, problems, extra_problems)
     if failure is not None:
         order.fail(now, failure[1], code=failure[0])
+    intake.queue(
+        uow, order, tenant_id=tenant_id, plan=judgement.plan, now=now, submit=failure is None
+    )
     uow.add_order(order, tenant_id=tenant_id, request_hash=request_hash)
     if failure is not None:
         code, reason = failure
         failures.order_failed(
             uow, tenant_id=tenant_id, order=order, code=code, reason=reason, now=now
         )
-    if not problems and not extra_problems and menu is not None:
-        binding = uow.pos_binding(order.location_id)
-        uow.enqueue(
-            SUBMIT_ORDER,
-            {"order_id": order.id},
-            key=order.id,
-            connection_id=binding[0].id if binding else None,
-        )
-    notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
     uow.commit()
     stored = uow.get_order(order.id)
     assert stored is not None

@@ -31,6 +31,7 @@ from orderbridge.domain.validation import (
     PricePolicy,
     ProblemCode,
     ValidationProblem,
+    held_payment,
     price_lines,
     validate_order,
 )
@@ -211,7 +212,7 @@ def held_order(
         customer=draft.customer,
         fulfilment=draft.fulfilment,
         at=now,
-        payment=draft.payment,
+        payment=held_payment(draft, translated.held_lines),
         note=draft.note,
     )
     order.external_refs.update(translated.refs)

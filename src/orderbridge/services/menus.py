@@ -1,20 +1,34 @@
 """Menus from the POS to the channels: import, compare, publish only what changed.
 
 A full import (on a schedule, or on demand) and a single-item refresh (on a POS
-webhook) both end in ``_store``: the new menu is compared with the stored one, and
-only a real difference is saved and announced (``menu.updated`` to storefronts, a
-publish job per channel connection). An unchanged menu costs no outbound call.
+webhook) both end in :func:`store_menu`: the location's availability (the POS's stock
+marks, operators' snoozes: ``domain.availability``) is laid over the new menu, which
+is compared with the stored one, and only a real difference is saved and announced
+(``menu.updated`` to storefronts, a publish job per channel connection). An unchanged
+menu costs no outbound call, and no import can undo a stock mark or a snooze.
+
+A full import also asks the POS about the place itself (``PosSystem.fetch_locations``):
+its currency, storages and tables, kept as the location's ``PosFacts`` for the checks
+made before an order is answered and for routing stock webhooks to the right spot.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from orderbridge.domain.availability import apply_availability
+from orderbridge.domain.location_options import PosFacts, TableInfo
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.menu_diff import MenuDiff, diff
-from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
+from orderbridge.ports import (
+    ConnectionRecord,
+    LocationBinding,
+    PosLocationInfo,
+    PosSystem,
+    UnitOfWork,
+)
 from orderbridge.services import mapping, notify
 
 IMPORT_MENU = "menu.import"
@@ -38,21 +52,58 @@ async def import_menu(
     if not pos.capabilities.menu_import:  # the channels keep the menu they have
         return {"skipped": "no_menu_import"}
     menu = await pos.fetch_menu(location=location)
+    places = await pos.fetch_locations()
+    with uow() as tx:
+        tx.save_pos_facts(location_id, pos_facts(pos, location, places, now=clock()))
+        tx.commit()
     return store_menu(menu, uow=uow, source_connection_id=connection.id, clock=clock)
+
+
+def pos_facts(
+    pos: PosSystem, location: LocationBinding, places: Sequence[PosLocationInfo], *, now: datetime
+) -> PosFacts:
+    """What ``pos`` says of ``location``'s place (nothing when it no longer lists it)."""
+    place = next((p for p in places if p.external_id == location.external_id), None)
+    needs = pos.capabilities
+    if place is None:
+        return PosFacts(
+            requires_phone=needs.requires_phone, requires_table=needs.requires_table, fetched_at=now
+        )
+    return PosFacts(
+        currency=place.currency,
+        storages=tuple(str(s) for s in place.storages),
+        tables=tuple(TableInfo(t.external_id, t.name, t.seats) for t in place.tables),
+        requires_phone=needs.requires_phone,
+        requires_table=needs.requires_table,
+        fetched_at=now,
+    )
 
 
 def store_menu(
     menu: Menu, *, uow: UowFactory, source_connection_id: str | None, clock: Clock
 ) -> dict[str, Any]:
-    """Save ``menu`` if it differs from the stored one, and announce the change."""
+    """Save ``menu`` (as the POS gives it), with the location's availability laid over
+    it, if it differs from the stored one, and announce the change."""
     with uow() as tx:
         record = tx.get_location(menu.location_id)
         if record is None:
             return {"skipped": "unknown_location"}
+        pos_menu = menu
+        menu = apply_availability(
+            pos_menu,
+            out_of_stock=tx.stock_marks(menu.location_id),
+            snoozes=tx.snoozes(menu.location_id),
+            now=clock(),
+        )
         change = diff(tx.get_menu(menu.location_id), menu)
         if change.is_empty:
+            stored = tx.get_pos_menu(menu.location_id)
+            if stored is not None and stored.version != pos_menu.version:
+                # What the POS says moved, what is published did not: keep it quietly.
+                tx.save_menu(menu, source_connection_id=source_connection_id, pos_menu=pos_menu)
+                tx.commit()
             return {"changed": False, "version": menu.version}
-        tx.save_menu(menu, source_connection_id=source_connection_id)
+        tx.save_menu(menu, source_connection_id=source_connection_id, pos_menu=pos_menu)
         _announce(tx, record.tenant_id, change, clock())
         mapping.queue_rematch(tx, menu.location_id)  # channels with their own menus
         for channel in tx.channel_connections(menu.location_id):
@@ -85,7 +136,7 @@ def refresh_item(
 ) -> dict[str, Any]:
     """Replace (or, with ``item`` None, remove) one item of the stored menu."""
     with uow() as tx:
-        current = tx.get_menu(location_id)
+        current = tx.get_pos_menu(location_id)
     if current is None:
         return {"skipped": "no_menu"}
     if item is None:

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from orderbridge.domain.drafts import OrderDraft
-from orderbridge.domain.orders import Order, OrderStatus
-from orderbridge.domain.validation import PricePolicy, price_lines, validate_order
-from orderbridge.ports import Job, LocationRecord, OrderFingerprint, StoredOrder, UnitOfWork
-from orderbridge.services import failures, mapping_orders, notify
+from orderbridge.domain.orders import OrderStatus
+from orderbridge.ports import LocationRecord, OrderFingerprint, StoredOrder, UnitOfWork
+from orderbridge.services import failures, intake, mapping_orders, notify
 from orderbridge.services.errors import Conflict, NotFound, Rejected, ServiceError
 from orderbridge.services.ids import new_id
 from orderbridge.services.incidents import clear_incident
+from orderbridge.services.intake import SUBMIT_ORDER
+from orderbridge.services.pipeline import CANCEL_AT_POS
 
-SUBMIT_ORDER = "order.submit"
+__all__ = ["SUBMIT_ORDER", "Placed", "cancel_order", "get_order", "place_order", "replay_order"]
 
 
 @dataclass(frozen=True)
@@ -112,45 +113,23 @@ def place_order(
     if own is not None and own.held is not None:
         return Placed(own.held, created=True)
     draft = own.draft if own is not None else draft
-    problems = validate_order(
-        draft,
-        menu=menu,
-        status=record.location.status_at(now),
-        now=now,
-        policy=PricePolicy(record.price_policy),
-    )
-    if problems:
-        raise Rejected(problems)
-    order = Order.receive(
-        id=new_id("ord"),
-        key=key,
-        location_id=record.location.id,
-        lines=price_lines(draft, menu),
-        customer=draft.customer,
-        fulfilment=draft.fulfilment,
-        at=now,
-        payment=draft.payment,
-        note=draft.note,
+    judgement = intake.judge(draft, record=record, menu=menu, now=now)
+    if judgement.problems:
+        raise Rejected(judgement.problems)
+    order = intake.build_order(
+        draft, id=new_id("ord"), record=record, menu=menu, now=now, problems=[]
     )
     if channel_connection_id:
         order.external_refs["channel_connection_id"] = channel_connection_id
     if own is not None:
         order.external_refs.update(own.refs)
+    intake.queue(uow, order, tenant_id=tenant_id, plan=judgement.plan, now=now)
     stored = uow.add_order(
         order,
         tenant_id=tenant_id,
         request_hash=request_hash,
         idempotency_key=idempotency_key,
         placed_by=placed_by,
-    )
-    submit = Job(
-        SUBMIT_ORDER,
-        {"order_id": order.id},
-        key=order.id,
-        connection_id=uow.pos_connection_id(order.location_id),
-    )
-    uow.enqueue_many(
-        [submit, *notify.order_event_jobs(uow, tenant_id=tenant_id, order=order, at=now)]
     )
     uow.commit()
     return Placed(stored, created=True)
@@ -185,20 +164,30 @@ def cancel_order(
 ) -> StoredOrder:
     """The channel calls the order off. Final orders cannot be canceled (``Conflict``).
 
-    Poster has no API call to cancel an incoming order, so a canceled order that the
-    POS already has is recorded here and shown to the cashier by the channel; the
-    timeline says so.
+    An order the POS does not have yet (received, scheduled, failed) is canceled here
+    and then. One the POS has becomes ``cancel_requested`` and the cancel is relayed
+    (``order.cancel_at_pos``, ``services.cancel``): the POS's own cancel where it has
+    one, else the cashier is told; the order is canceled when the POS confirms. Asking
+    again while the request is open changes nothing.
     """
     stored = get_order(uow, tenant_id=tenant_id, order_id=order_id, placed_by=placed_by)
     order = stored.order
     was_failed = order.status is OrderStatus.FAILED
-    outcome = order.cancel(now, reason or "canceled by the channel")
-    if not outcome.applied:
+    why = reason or f"canceled by {order.key.channel}"
+    if order.status is OrderStatus.CANCEL_REQUESTED:
+        return stored
+    if stored.pos_order_id and not order.is_final:
+        order.request_cancel(now, why)
+        uow.enqueue(
+            CANCEL_AT_POS,
+            {"order_id": order.id},
+            key=order.id,
+            connection_id=stored.pos_connection_id,
+        )
+    elif not order.cancel(now, why).applied:
         raise Conflict("order_final", f"the order is {order.status.value} and cannot be canceled")
     if was_failed:  # nothing left for an operator to fix
         clear_incident(uow, kind=failures.ORDER_FAILED, subject_id=order.id, now=now)
-    if stored.pos_order_id:
-        order.record(now, "pos.cancel_not_supported", "the POS keeps its copy; tell the cashier")
     uow.save_order(order)
     notify.order_event(uow, tenant_id=tenant_id, order=order, at=now)
     uow.commit()

@@ -24,7 +24,7 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services import failures, mapping_orders, notify
+from orderbridge.services import busy, failures, mapping_orders, notify
 from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
 from orderbridge.services.submission import (
     Fence,
@@ -35,6 +35,9 @@ from orderbridge.services.submission import (
 )
 
 RECONCILE_ORDER = "order.reconcile"
+CANCEL_AT_POS = "order.cancel_at_pos"
+# Statuses an order waits in before it goes to the POS.
+WAITING = frozenset({OrderStatus.RECEIVED, OrderStatus.SCHEDULED})
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
@@ -78,7 +81,7 @@ async def submit_order(
             tx.commit()
             stored = tx.get_order(order_id)
             assert stored is not None
-        if stored.order.status is not OrderStatus.RECEIVED:
+        if stored.order.status not in WAITING:
             return {"skipped": stored.order.status.value}
         binding = tx.pos_binding(stored.order.location_id)
         if binding is None:
@@ -123,6 +126,7 @@ async def submit_order(
             pos_check_id=ref.pos_check_id,
         )
         connection_works(tx, connection, now=now)
+        busy.follow_open_orders(tx, stored.order.location_id, now=now)
         tx.commit()
     return {"pos_order_id": ref.pos_order_id, "found": found}
 
@@ -178,6 +182,8 @@ async def reconcile_order(
         before = fresh.order.status
         _follow(tx, fresh, ref, now)
         tx.save_order(fresh.order, pos_check_id=ref.pos_check_id or fresh.pos_check_id)
+        if fresh.order.status is not before:
+            busy.follow_open_orders(tx, fresh.order.location_id, now=now)
         tx.commit()
     return {"state": ref.state.value, "from": before.value, "to": fresh.order.status.value}
 
@@ -196,6 +202,11 @@ _PATHS: dict[PosOrderState, tuple[OrderStatus, ...]] = {
 def _follow(tx: UnitOfWork, stored: StoredOrder, ref: PosOrderRef, now: datetime) -> None:
     """Move the order forward to match ``ref``; announce every applied move."""
     order = stored.order
+    if order.status is OrderStatus.CANCEL_REQUESTED:
+        _follow_cancel(tx, stored, ref, now)
+        if ref.pos_check_id:
+            order.external_refs["pos_check_id"] = ref.pos_check_id
+        return
     for target in _PATHS[ref.state]:
         if order.status is target or order.is_final:
             continue
@@ -205,6 +216,40 @@ def _follow(tx: UnitOfWork, stored: StoredOrder, ref: PosOrderRef, now: datetime
             notify.order_event(tx, tenant_id=stored.tenant_id, order=order, at=now)
     if ref.pos_check_id:
         order.external_refs["pos_check_id"] = ref.pos_check_id
+
+
+CANCEL_WRITTEN = "pos.cancel_written"
+"""The timeline event of a cancellation written where the cashier reads it."""
+ACCEPTED_AFTER_CANCEL = "pos.accepted_after_cancel_request"
+"""The timeline event of a POS seen accepting an order whose cancel was requested."""
+
+
+def _follow_cancel(tx: UnitOfWork, stored: StoredOrder, ref: PosOrderRef, now: datetime) -> None:
+    """A canceled order the POS has: the POS's answer ends the request.
+
+    Declined or canceled there: canceled, as the channel asked. Closed anyway (the
+    cashier served it): completed. Accepted: the cashier has a check to write the
+    cancellation into, once (``order.cancel_at_pos``); new: still waiting for them.
+    """
+    order = stored.order
+    if ref.state in (PosOrderState.DECLINED, PosOrderState.CANCELED):
+        applied = order.cancel(now, f"confirmed at the POS ({ref.detail or ref.state.value})")
+    elif ref.state is PosOrderState.COMPLETED:
+        applied = order.complete(now, "the POS closed the check despite the cancel request")
+    else:
+        seen = {entry.event for entry in order.timeline}
+        if ref.state is PosOrderState.ACCEPTED and ACCEPTED_AFTER_CANCEL not in seen:
+            order.record(now, ACCEPTED_AFTER_CANCEL, ref.detail)
+            if CANCEL_WRITTEN not in seen and not tx.is_queued(CANCEL_AT_POS, order.id):
+                tx.enqueue(
+                    CANCEL_AT_POS,
+                    {"order_id": order.id},
+                    key=order.id,
+                    connection_id=stored.pos_connection_id,
+                )
+        return
+    if applied.applied:
+        notify.order_event(tx, tenant_id=stored.tenant_id, order=order, at=now)
 
 
 def _apply(order: Order, target: OrderStatus, now: datetime, detail: str) -> Any:

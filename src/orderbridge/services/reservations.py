@@ -14,9 +14,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import structlog
+
+from orderbridge.domain.location_options import check_reservation_needs
 from orderbridge.domain.reservations import Reservation, ReservationStatus
+from orderbridge.domain.timing import check_reservation_time
+from orderbridge.domain.validation import ProblemCode, ValidationProblem
 from orderbridge.ports import (
     ConnectionRecord,
+    LocationRecord,
     PermanentError,
     PosOrderRef,
     PosOrderState,
@@ -26,7 +32,7 @@ from orderbridge.ports import (
 )
 from orderbridge.services import failures, notify
 from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
-from orderbridge.services.errors import Conflict, NotFound
+from orderbridge.services.errors import Conflict, NotFound, Rejected
 from orderbridge.services.incidents import clear_incident
 from orderbridge.services.submission import (
     Fence,
@@ -38,6 +44,10 @@ from orderbridge.services.submission import (
 
 SUBMIT_RESERVATION = "reservation.submit"
 RECONCILE_RESERVATION = "reservation.reconcile"
+CANCEL_RESERVATION_AT_POS = "reservation.cancel_at_pos"
+RESERVATION_NEEDS_CASHIER = "reservation.cancel_needs_cashier"
+
+_log = structlog.get_logger(__name__)
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
@@ -71,8 +81,9 @@ def place_reservation(
     record = uow.get_location(reservation.location_id, tenant_id=tenant_id)
     if record is None:
         raise NotFound("unknown_location", "no such location", field="location_id")
-    if reservation.time <= now:
-        raise Conflict("reservation_in_past", "the reservation time has passed", field="time")
+    problems = reservation_problems(reservation, record, now=now)
+    if problems:
+        raise Rejected(problems)
     uow.add_reservation(
         reservation, tenant_id=tenant_id, request_hash=request_hash, placed_by=placed_by
     )
@@ -88,6 +99,25 @@ def place_reservation(
     stored = uow.get_reservation(reservation.id)
     assert stored is not None
     return stored, True
+
+
+def reservation_problems(
+    reservation: Reservation, record: LocationRecord, *, now: datetime
+) -> list[ValidationProblem]:
+    """What would make the POS (or the restaurant) refuse this booking: a time past or
+    outside the hours, a table it lacks or that is too small, a missing phone."""
+    problems = []
+    late = check_reservation_time(record.location, reservation.time, now=now)
+    if late is not None:
+        problems.append(ValidationProblem(ProblemCode.INVALID_TIME, late.message, "time"))
+    needs = check_reservation_needs(
+        table=reservation.table,
+        guests=reservation.guests,
+        phone=reservation.customer.phone,
+        facts=record.facts,
+    )
+    problems += [ValidationProblem(ProblemCode(n.code), n.message, n.field) for n in needs]
+    return problems
 
 
 def get_reservation(
@@ -109,15 +139,33 @@ def cancel_reservation(
     now: datetime,
     placed_by: str | None = None,
 ) -> StoredReservation:
-    """The guest calls the reservation off (recorded; Poster has no cancel call)."""
+    """The guest calls the reservation off.
+
+    One the POS does not have yet is canceled at once; one it has becomes
+    ``cancel_requested`` and the cancel is relayed (``reservation.cancel_at_pos``: a
+    person is asked to cancel it at the register, Poster having no call for it) until
+    the POS confirms. Final reservations answer ``Conflict``.
+    """
     stored = get_reservation(
         uow, tenant_id=tenant_id, reservation_id=reservation_id, placed_by=placed_by
     )
-    was_failed = stored.reservation.status is ReservationStatus.FAILED
-    if not stored.reservation.cancel(now, reason or "canceled by the channel").applied:
+    reservation = stored.reservation
+    was_failed = reservation.status is ReservationStatus.FAILED
+    why = reason or f"canceled by {reservation.key.channel}"
+    if reservation.status is ReservationStatus.CANCEL_REQUESTED:
+        return stored
+    if stored.pos_reservation_id and not reservation.is_final:
+        reservation.request_cancel(now, why)
+        uow.enqueue(
+            CANCEL_RESERVATION_AT_POS,
+            {"reservation_id": reservation.id},
+            key=reservation.id,
+            connection_id=stored.pos_connection_id,
+        )
+    elif not reservation.cancel(now, why).applied:
         raise Conflict(
             "reservation_final",
-            f"the reservation is {stored.reservation.status.value} and cannot be canceled",
+            f"the reservation is {reservation.status.value} and cannot be canceled",
         )
     if was_failed:  # nothing left for an operator to fix
         clear_incident(
@@ -306,6 +354,9 @@ def follow_reservation(
 ) -> None:
     """Move the reservation forward to match the POS; announce every applied move."""
     reservation = stored.reservation
+    if reservation.status is ReservationStatus.CANCEL_REQUESTED:
+        _follow_cancel(tx, stored, ref, now)
+        return
     verbs = {
         ReservationStatus.CONFIRMED: reservation.confirm,
         ReservationStatus.DECLINED: reservation.decline,
@@ -321,3 +372,56 @@ def follow_reservation(
             notify.reservation_event(
                 tx, tenant_id=stored.tenant_id, reservation=reservation, at=now
             )
+
+
+def _follow_cancel(
+    tx: UnitOfWork, stored: StoredReservation, ref: PosOrderRef, now: datetime
+) -> None:
+    """A booking whose cancel was asked for: the POS's answer ends the request."""
+    reservation = stored.reservation
+    if ref.state in (PosOrderState.DECLINED, PosOrderState.CANCELED):
+        moved = reservation.cancel(now, f"confirmed at the POS ({ref.detail or ref.state.value})")
+    elif ref.state is PosOrderState.COMPLETED:
+        moved = reservation.complete(now, "the guests came despite the cancel request")
+    else:
+        return
+    if moved.applied:
+        notify.reservation_event(tx, tenant_id=stored.tenant_id, reservation=reservation, at=now)
+
+
+async def relay_reservation_cancel(
+    reservation_id: str, *, uow: UowFactory, pos_for: PosFactory, clock: Clock
+) -> dict[str, Any]:
+    """``reservation.cancel_at_pos``: ask the POS where the booking stands; while it
+    still holds the table, flag it for a person to cancel at the register."""
+    with uow() as tx:
+        stored = tx.get_reservation(reservation_id)
+        if stored is None or stored.reservation.status is not ReservationStatus.CANCEL_REQUESTED:
+            return {"skipped": stored.reservation.status.value if stored else "unknown"}
+        binding = tx.pos_binding(stored.reservation.location_id)
+    if binding is None or not stored.pos_reservation_id:
+        return {"skipped": "no_pos"}
+    connection, location = binding
+    ref = await pos_for(connection).reservation_state(stored.pos_reservation_id, location=location)
+    with uow() as tx:
+        fresh = tx.get_reservation(reservation_id)
+        assert fresh is not None
+        now = clock()
+        reservation = fresh.reservation
+        flagged = any(e.event == RESERVATION_NEEDS_CASHIER for e in reservation.timeline)
+        if ref.state in (PosOrderState.NEW, PosOrderState.ACCEPTED) and not flagged:
+            reservation.record(
+                now,
+                RESERVATION_NEEDS_CASHIER,
+                "the POS cannot cancel it by API: cancel it at the register",
+            )
+            # The seam of the alerts' incident of the same kind (ids only).
+            _log.warning(
+                RESERVATION_NEEDS_CASHIER,
+                reservation_id=reservation.id,
+                location_id=reservation.location_id,
+            )
+        follow_reservation(tx, fresh, ref, now)
+        tx.save_reservation(reservation)
+        tx.commit()
+    return {"pos_state": ref.state.value, "status": fresh.reservation.status.value}

@@ -28,7 +28,8 @@ import json
 from datetime import UTC
 from typing import Any
 
-from orderbridge.domain.drafts import DraftLine, OrderDraft
+from orderbridge.domain.drafts import DraftLine, DraftPayment, OrderDraft
+from orderbridge.domain.order_details import Payment
 from orderbridge.storage.codec_fields import JSONDict, money_to_json
 from orderbridge.storage.codec_locations import (
     location_from_json,
@@ -40,7 +41,9 @@ from orderbridge.storage.codec_locations import (
 )
 from orderbridge.storage.codec_menu import menu_from_json, menu_to_json
 from orderbridge.storage.codec_orders import (
+    charge_to_json,
     customer_to_json,
+    discount_to_json,
     fulfilment_to_json,
     order_from_json,
     order_to_json,
@@ -88,9 +91,14 @@ def draft_to_json(draft: OrderDraft) -> JSONDict:
         "items": [_draft_line_to_json(line) for line in draft.items],
         "customer": customer_to_json(draft.customer),
         "fulfilment": fulfilment,
-        "payment": payment_to_json(draft.payment),
+        "payment": _draft_payment_to_json(draft.payment),
         "note": draft.note,
     }
+    # Only when present, so the fingerprints of orders placed before they existed hold.
+    if draft.discounts:
+        document["discounts"] = [discount_to_json(d) for d in draft.discounts]
+    if draft.charges:
+        document["charges"] = [charge_to_json(c) for c in draft.charges]
     sorted_document: JSONDict = _sort_keys(document)
     return sorted_document
 
@@ -111,8 +119,14 @@ def canonical_hash(data: JSONDict) -> str:
     return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
+def _draft_payment_to_json(payment: Payment | DraftPayment | None) -> JSONDict | None:
+    if isinstance(payment, DraftPayment):
+        return {"status": payment.status.value, "amount": None, "currency": payment.currency}
+    return payment_to_json(payment)
+
+
 def _draft_line_to_json(line: DraftLine) -> JSONDict:
-    return {
+    document: JSONDict = {
         "item_id": line.item_id,
         "variant_id": line.variant_id,
         "name": line.name,
@@ -129,6 +143,9 @@ def _draft_line_to_json(line: DraftLine) -> JSONDict:
         ],
         "note": line.note,
     }
+    if line.discounts:
+        document["discounts"] = [discount_to_json(d) for d in line.discounts]
+    return document
 
 
 def _sort_keys(value: Any) -> Any:

@@ -28,6 +28,7 @@ from orderbridge.domain.order_details import (
     Payment,
     PaymentStatus,
 )
+from orderbridge.domain.order_money import Charge, ChargeKind, Discount
 from orderbridge.domain.orders import Order, OrderKey, OrderStatus
 from orderbridge.storage.codec_fields import (
     Fields,
@@ -50,6 +51,8 @@ def order_to_json(order: Order) -> JSONDict:
         "payment": payment_to_json(order.payment),
         "note": order.note,
         "created_at": moment_to_json(order.created_at),
+        "discounts": [discount_to_json(d) for d in order.discounts],
+        "charges": [charge_to_json(c) for c in order.charges],
     }
 
 
@@ -74,6 +77,8 @@ def order_from_json(
     fulfilment = fulfilment_from_json(fields.obj("fulfilment"))
     payment = payment_from_json(fields.optional_obj("payment"))
     note, created_at = fields.text("note", default=""), fields.moment("created_at")
+    discounts = [discount_from_json(d) for d in fields.objects("discounts")]
+    charges = [charge_from_json(c) for c in fields.objects("charges")]
     with domain_errors(fields.path):
         return Order(
             id=id,
@@ -88,6 +93,8 @@ def order_from_json(
             status=status,
             timeline=timeline,
             external_refs=external_refs,
+            discounts=discounts,
+            charges=charges,
         )
 
 
@@ -165,6 +172,36 @@ def payment_from_json(fields: Fields | None) -> Payment | None:
         return Payment(status=status, amount=amount)
 
 
+def discount_to_json(discount: Discount) -> JSONDict:
+    """``{"amount", "reason", "code"}``."""
+    return {
+        "amount": money_to_json(discount.amount),
+        "reason": discount.reason,
+        "code": discount.code,
+    }
+
+
+def discount_from_json(fields: Fields) -> Discount:
+    """The inverse of :func:`discount_to_json`."""
+    amount = fields.money("amount")
+    reason, code = fields.text("reason", default=""), fields.text("code", default="")
+    with domain_errors(fields.path):
+        return Discount(amount=amount, reason=reason, code=code)
+
+
+def charge_to_json(charge: Charge) -> JSONDict:
+    """``{"type", "amount", "name"}``."""
+    return {"type": charge.kind.value, "amount": money_to_json(charge.amount), "name": charge.name}
+
+
+def charge_from_json(fields: Fields) -> Charge:
+    """The inverse of :func:`charge_to_json`."""
+    kind, amount = fields.choice("type", ChargeKind), fields.money("amount")
+    name = fields.text("name", default="")
+    with domain_errors(fields.path):
+        return Charge(kind=kind, amount=amount, name=name)
+
+
 def _address_to_json(address: Address) -> JSONDict:
     return {
         "line1": address.line1,
@@ -206,6 +243,7 @@ def _line_to_json(line: OrderLine) -> JSONDict:
             for m in line.modifiers
         ],
         "note": line.note,
+        "discounts": [discount_to_json(d) for d in line.discounts],
     }
 
 
@@ -218,6 +256,7 @@ def _line_from_json(fields: Fields) -> OrderLine:
     )
     name, variant_id = fields.text("name", default=""), fields.optional_text("variant_id")
     note = fields.text("note", default="")
+    discounts = tuple(discount_from_json(d) for d in fields.objects("discounts"))
     with domain_errors(fields.path):
         return OrderLine(
             item_id=item_id,
@@ -227,6 +266,7 @@ def _line_from_json(fields: Fields) -> OrderLine:
             variant_id=variant_id,
             modifiers=modifiers,
             note=note,
+            discounts=discounts,
         )
 
 

@@ -19,6 +19,7 @@ from orderbridge.ports import ConnectionRecord, EndpointRecord, LocationBinding,
 from orderbridge.security import CredentialCipher
 from orderbridge.storage import codec, decrypted
 from orderbridge.storage import tables as t
+from orderbridge.storage.codec_options import busy_from_columns, facts_from_json, options_from_json
 from orderbridge.storage.order_rows import AnyRow
 
 LOCATIONS = cast(Table, t.Location.__table__)
@@ -39,6 +40,11 @@ _LOCATION = select(
     _loc.paused_until,
     _loc.pause_reason,
     _loc.price_policy,
+    _loc.busy_minutes,
+    _loc.busy_until,
+    _loc.busy_source,
+    _loc.options,
+    _loc.pos_facts,
 )
 LOCATION_BY_ID = _LOCATION.where(_loc.id == bindparam("location_id"))
 LOCATIONS_OF_TENANT = _LOCATION.where(_loc.tenant_id == bindparam("tenant_id")).order_by(_loc.name)
@@ -65,7 +71,14 @@ _POS_OF_LOCATION = (
     (_link.location_id == bindparam("location_id")) & (_con.role == "pos"),
 )
 POS_BINDING = (
-    select(*_CONNECTION_COLUMNS, _link.location_id, _link.external_id, _loc.currency, _loc.timezone)
+    select(
+        *_CONNECTION_COLUMNS,
+        _link.location_id,
+        _link.external_id,
+        _loc.currency,
+        _loc.timezone,
+        _loc.options.label("location_options"),
+    )
     .select_from(_POS_OF_LOCATION[0].join(LOCATIONS, _loc.id == _link.location_id))
     .where(_POS_OF_LOCATION[1])
     .limit(1)
@@ -89,8 +102,15 @@ def location_record(row: Any) -> LocationRecord:
         currency=row.currency,
         schedule=codec.schedule_from_json(row.schedule),
         pause=pause,
+        busy=busy_from_columns(row.busy_minutes, row.busy_until, row.busy_source),
     )
-    return LocationRecord(location=location, tenant_id=row.tenant_id, price_policy=row.price_policy)
+    return LocationRecord(
+        location=location,
+        tenant_id=row.tenant_id,
+        price_policy=row.price_policy,
+        options=options_from_json(row.options),
+        facts=facts_from_json(row.pos_facts),
+    )
 
 
 def connection_record(row: Any, cipher: CredentialCipher) -> ConnectionRecord:
@@ -116,6 +136,7 @@ def pos_binding(row: AnyRow, cipher: CredentialCipher) -> tuple[ConnectionRecord
         external_id=row.external_id,
         currency=row.currency,
         timezone=row.timezone,
+        options=options_from_json(row.location_options),
     )
     return connection_record(row, cipher), binding
 

@@ -31,6 +31,7 @@ TABLE_MODULES: tuple[str, ...] = (
     "orderbridge.messaging.tables",
     "orderbridge.storage.tables",
     "orderbridge.storage.channel_refs",
+    "orderbridge.storage.tables_availability",
     "orderbridge.storage.mapping_tables",
     "orderbridge.storage.rate_limits",
     "orderbridge.storage.alert_tables",

@@ -25,6 +25,7 @@ from sqlalchemy import Integer, Row, Table, bindparam, insert, select, update
 from orderbridge.domain.customers import Customer
 from orderbridge.domain.lifecycle import TimelineEntry
 from orderbridge.domain.order_details import Fulfilment, OrderLine, Payment
+from orderbridge.domain.order_money import Charge, Discount
 from orderbridge.domain.orders import Order, OrderKey, OrderStatus
 from orderbridge.ports import StoredOrder
 from orderbridge.storage import codec
@@ -74,7 +75,13 @@ ORDER_BY_CHECK_ID = _ORDER.where(
 ORDERS_TO_RECONCILE = (
     _ORDER.where(
         _o.pos_order_id.is_not(None),
-        _o.status.in_([OrderStatus.SUBMITTED.value, OrderStatus.ACCEPTED.value]),
+        _o.status.in_(
+            [
+                OrderStatus.SUBMITTED.value,
+                OrderStatus.ACCEPTED.value,
+                OrderStatus.CANCEL_REQUESTED.value,
+            ]
+        ),
         _o.updated_at < bindparam("updated_before"),
     )
     .order_by(_o.updated_at)
@@ -116,6 +123,8 @@ class OrderBody(NamedTuple):
     payment: Payment | None
     note: str
     created_at: datetime
+    discounts: tuple[Discount, ...] = ()
+    charges: tuple[Charge, ...] = ()
 
 
 # Decoded documents by order id: (the document as stored, its body).
@@ -133,6 +142,8 @@ def body_of(order: Order) -> OrderBody:
         payment=order.payment,
         note=order.note,
         created_at=order.created_at,
+        discounts=order.discounts,
+        charges=order.charges,
     )
 
 
@@ -176,6 +187,8 @@ def order_from_row(row: AnyRow, timeline: Sequence[TimelineEntry]) -> Order:
         status=OrderStatus(row.status),
         timeline=timeline,
         external_refs={k: str(v) for k, v in row.external_refs.items()},
+        discounts=body.discounts,
+        charges=body.charges,
     )
 
 

@@ -69,6 +69,13 @@ class Location(Base):
     stuck_after_minutes: Mapped[int] = mapped_column(default=10, server_default=text("10"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Busy mode: promised times move busy_minutes later until busy_until (manual | auto).
+    busy_minutes: Mapped[int | None]
+    busy_until: Mapped[datetime | None]
+    busy_source: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    # Ordering options an operator set, and what the POS said of the place (codec_options).
+    options: Mapped[dict[str, Any] | None]
+    pos_facts: Mapped[dict[str, Any] | None]
 
 
 class Connection(Base):
@@ -125,6 +132,8 @@ class MenuSnapshot(Base):
     document: Mapped[dict[str, Any]]
     source_connection_id: Mapped[str | None] = mapped_column(ID)
     updated_at: Mapped[datetime]
+    # The menu as the POS gave it, before stock marks and snoozes (null: same as document).
+    pos_document: Mapped[dict[str, Any] | None]
 
 
 class OrderRecord(Base):

@@ -28,10 +28,12 @@ from orderbridge.security import CredentialCipher
 from orderbridge.storage import codec
 from orderbridge.storage import config_rows as rows
 from orderbridge.storage import tables as t
+from orderbridge.storage.codec_options import options_from_json
 from orderbridge.storage.incidents import IncidentRows
 from orderbridge.storage.mapping_store import SqlMappingStore
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow_aggregates import ConcurrentUpdate
+from orderbridge.storage.uow_ops import LocationOpsStore
 from orderbridge.storage.uow_orders import OrderStore
 
 __all__ = ["ConcurrentUpdate", "JobQueue", "JoinedUnitOfWork", "SqlUnitOfWork"]
@@ -74,7 +76,7 @@ _MENUS: dict[tuple[str, str], Menu] = {}
 _MENUS_KEPT = 512
 
 
-class SqlUnitOfWork(OrderStore, IncidentRows):
+class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows):
     """A transaction over the hub's tables; see ``orderbridge.ports.UnitOfWork``."""
 
     def __init__(
@@ -150,7 +152,7 @@ class SqlUnitOfWork(OrderStore, IncidentRows):
         return [rows.location_record(row) for row in found]
 
     def save_location(self, location: Location) -> None:
-        pause = location.pause_state
+        pause, busy = location.pause_state, location.busy_state
         self.session.execute(
             update(t.Location)
             .where(t.Location.id == location.id)
@@ -160,6 +162,9 @@ class SqlUnitOfWork(OrderStore, IncidentRows):
                 paused=pause is not None,
                 paused_until=pause.until if pause else None,
                 pause_reason=pause.reason if pause else "",
+                busy_minutes=busy.extra_minutes if busy else None,
+                busy_until=busy.until if busy else None,
+                busy_source=busy.source if busy else "",
                 updated_at=self.clock(),
             )
         )
@@ -184,6 +189,7 @@ class SqlUnitOfWork(OrderStore, IncidentRows):
                 external_id=link.external_id,
                 currency=location.currency,
                 timezone=location.timezone,
+                options=options_from_json(location.options),
             )
             for link, location in found
         ]
@@ -221,9 +227,12 @@ class SqlUnitOfWork(OrderStore, IncidentRows):
         found = self.connection.execute(rows.MENU_VERSION, {"location_id": location_id})
         return found.scalar()
 
-    def save_menu(self, menu: Menu, *, source_connection_id: str | None) -> None:
+    def save_menu(
+        self, menu: Menu, *, source_connection_id: str | None, pos_menu: Menu | None = None
+    ) -> None:
         row = self.session.get(t.MenuSnapshot, menu.location_id)
         document = codec.menu_to_json(menu)
+        pos_document = None if pos_menu is None else codec.menu_to_json(pos_menu)
         if row is None:
             self.session.add(
                 t.MenuSnapshot(
@@ -232,14 +241,26 @@ class SqlUnitOfWork(OrderStore, IncidentRows):
                     document=document,
                     source_connection_id=source_connection_id,
                     updated_at=self.clock(),
+                    pos_document=pos_document,
                 )
             )
         else:
             row.version = menu.version
             row.document = document
-            row.source_connection_id = source_connection_id
+            # A refresh or an availability change keeps the menu's source.
+            row.source_connection_id = source_connection_id or row.source_connection_id
             row.updated_at = self.clock()
+            if pos_menu is not None:
+                row.pos_document = pos_document
         self.session.flush()
+
+    def get_pos_menu(self, location_id: str) -> Menu | None:
+        row = self.session.get(t.MenuSnapshot, location_id)
+        if row is None:
+            return None
+        if row.pos_document is None:
+            return self.get_menu(location_id)
+        return codec.menu_from_json(row.pos_document)
 
     def get_connection(self, connection_id: str) -> ConnectionRecord | None:
         row = self.session.get(t.Connection, connection_id)

@@ -28,6 +28,7 @@ from orderbridge.web.routes import (
     endpoints,
     health,
     ingress,
+    location_ops,
     ops,
     orders_list,
     pos_ingress,
@@ -84,7 +85,16 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     install_error_handlers(app)
     # The Poster webhook route comes first: it is matched before the routes below.
     ingress.mount(app, context)
-    for module in (storefront, endpoints, ops, health, connect, wix_ingress, admin_mapping):
+    for module in (
+        storefront,
+        endpoints,
+        ops,
+        health,
+        connect,
+        wix_ingress,
+        location_ops,
+        admin_mapping,
+    ):
         app.include_router(module.router)
     pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
     for admin_module in (orders_list, admin_keys, admin_connections, admin_locations, alerts):

@@ -20,12 +20,21 @@ from orderbridge.domain.drafts import DraftLine, DraftModifier, OrderDraft
 from orderbridge.domain.errors import InvalidValueError
 from orderbridge.domain.lifecycle import TimelineEntry
 from orderbridge.domain.money import Money
-from orderbridge.domain.order_details import Address, Fulfilment, Payment
+from orderbridge.domain.order_details import Address, Fulfilment
 from orderbridge.domain.orders import Order, OrderKey, OrderLine
 from orderbridge.domain.reservations import Reservation, ReservationKey
 from orderbridge.web.contacts import DEFAULT_PHONE_REGION, normalize_phone
 from orderbridge.web.convert_locations import apply_location_status, location_to_out
 from orderbridge.web.convert_menu import menu_to_out
+from orderbridge.web.convert_money import (
+    charges_in,
+    charges_out,
+    discounts_in,
+    discounts_out,
+    payment_in,
+    stored_moment,
+    totals_out,
+)
 from orderbridge.web.schemas import (
     AddressIn,
     AddressOut,
@@ -42,7 +51,6 @@ from orderbridge.web.schemas import (
     ReservationIn,
     ReservationOut,
     TimelineEntryOut,
-    TotalsOut,
 )
 
 __all__ = [
@@ -91,19 +99,17 @@ def order_in_to_draft(
     return OrderDraft(
         key=OrderKey(channel=channel, channel_order_id=body.channel_order_id),
         location_id=body.location_id,
-        items=tuple(_draft_line(line, currency) for line in body.items),
+        items=tuple(_draft_line(line, currency, n) for n, line in enumerate(body.items)),
         customer=customer_in_to_domain(body.customer, region=default_region),
         fulfilment=_fulfilment(body.fulfillment),
-        payment=(
-            Payment(body.payment.status, Money(body.payment.amount, body.payment.currency))
-            if body.payment is not None
-            else None
-        ),
+        payment=payment_in(body.payment, currency),
         note=body.note,
+        discounts=discounts_in(body.discounts, currency, "discounts"),
+        charges=charges_in(body.charges, currency),
     )
 
 
-def _draft_line(line: LineIn, currency: str) -> DraftLine:
+def _draft_line(line: LineIn, currency: str, index: int) -> DraftLine:
     return DraftLine(
         item_id=line.item_id,
         quantity=line.quantity,
@@ -118,6 +124,7 @@ def _draft_line(line: LineIn, currency: str) -> DraftLine:
         ),
         note=line.note,
         unit_price=None if line.price is None else Money(line.price, currency),
+        discounts=discounts_in(line.discounts, currency, f"items[{index}].discounts"),
     )
 
 
@@ -146,7 +153,6 @@ def _address(body: AddressIn) -> Address:
 
 def order_to_out(order: Order, *, updated_at: datetime | None = None) -> OrderOut:
     """The storefront view of ``order``; ``updated_at`` defaults to its latest timeline entry."""
-    totals = order.totals
     fulfilment = order.fulfilment
     address = fulfilment.address
     return OrderOut(
@@ -175,6 +181,8 @@ def order_to_out(order: Order, *, updated_at: datetime | None = None) -> OrderOu
                 else None
             ),
             table=fulfilment.table,
+            promised_at=stored_moment(order, "promised_at"),
+            send_at=stored_moment(order, "release_at"),
         ),
         payment=(
             PaymentOut(
@@ -186,14 +194,10 @@ def order_to_out(order: Order, *, updated_at: datetime | None = None) -> OrderOu
             else None
         ),
         note=order.note,
-        totals=TotalsOut(
-            subtotal=totals.total.amount,
-            total=totals.total.amount,
-            paid=totals.paid.amount,
-            due=totals.due.amount,
-            currency=order.currency,
-        ),
+        totals=totals_out(order),
         timeline=_timeline_out(order.timeline),
+        discounts=discounts_out(order.discounts),
+        charges=charges_out(order),
     )
 
 
@@ -216,6 +220,7 @@ def _line_out(line: OrderLine) -> LineOut:
         ],
         note=line.note,
         total=line.total.amount,
+        discounts=discounts_out(line.discounts),
     )
 
 

@@ -10,11 +10,21 @@ from datetime import datetime
 
 from orderbridge.domain.errors import InvalidValueError
 from orderbridge.domain.locations import Location, LocationStatus
+from orderbridge.domain.timing import TimingSettings, prep_minutes
+from orderbridge.web.convert_hours import busy_out, schedule_to_hours
 from orderbridge.web.schemas import LocationOut, LocationStatusIn
 
 
-def location_to_out(location: Location, status: LocationStatus) -> LocationOut:
-    """A location for ``GET /api/v1/locations``, with ``status`` computed by the caller."""
+def location_to_out(
+    location: Location,
+    status: LocationStatus,
+    *,
+    now: datetime | None = None,
+    timing: TimingSettings | None = None,
+) -> LocationOut:
+    """A location for ``GET /api/v1/locations``, with ``status`` computed by the caller
+    (``now`` adds the hours' next opening and closing, ``timing`` the preparation time)."""
+    prep = None if timing is None else prep_minutes(timing, status)
     return LocationOut(
         id=location.id,
         name=location.name,
@@ -23,6 +33,11 @@ def location_to_out(location: Location, status: LocationStatus) -> LocationOut:
         timezone=location.timezone,
         currency=location.currency,
         opens_at=status.opens_at,
+        hours=schedule_to_hours(location.schedule),
+        next_open_at=location.next_open_at(now) if now else None,
+        next_close_at=location.next_close_at(now) if now else None,
+        busy=busy_out(status.busy),
+        prep_minutes=prep,
     )
 
 

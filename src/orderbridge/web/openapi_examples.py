@@ -69,6 +69,7 @@ ORDER_OUT: dict[str, Any] = {
             "modifiers": [],
             "note": "",
             "total": 27500,
+            "discounts": [],
         },
         {
             "item_id": "172",
@@ -94,13 +95,29 @@ ORDER_OUT: dict[str, Any] = {
             ],
             "note": "no onions",
             "total": 25500,
+            "discounts": [],
         },
     ],
     "customer": {"name": "Олена Коваленко", "phone": "+380671234567", "email": "olena@example.com"},
-    "fulfillment": {"type": "pickup", "time": None, "address": None, "table": None},
+    "fulfillment": {
+        "type": "pickup",
+        "time": None,
+        "address": None,
+        "table": None,
+        "promised_at": "2026-12-06T17:01:26.327854Z",
+        "send_at": None,
+    },
     "payment": {"status": "paid", "amount": 53000, "currency": "UAH"},
     "note": "ring twice",
-    "totals": {"subtotal": 53000, "total": 53000, "paid": 53000, "due": 0, "currency": "UAH"},
+    "totals": {
+        "subtotal": 53000,
+        "discounts": 0,
+        "charges": 0,
+        "total": 53000,
+        "paid": 53000,
+        "due": 0,
+        "currency": "UAH",
+    },
     "timeline": [
         {
             "at": "2026-12-06T16:41:26.327854Z",
@@ -109,6 +126,8 @@ ORDER_OUT: dict[str, Any] = {
             "detail": "from storefront",
         }
     ],
+    "discounts": [],
+    "charges": [],
 }
 
 RESERVATION_IN: dict[str, Any] = {

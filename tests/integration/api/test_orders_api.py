@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from orderbridge.ports import PosOrderState
 from orderbridge.storage import admin
 from orderbridge.storage import tables as t
 from tests.integration.support.api import bearer, error_of, stored_rows
@@ -212,8 +213,14 @@ REFUSALS: list[tuple[str, Callable[[World], None], dict[str, Any], tuple[int, st
     (
         "closed by schedule",
         _close_on_sundays,
-        order_body(),
+        order_body(fulfillment={"type": "pickup"}),
         (422, "location_closed", "location_id"),
+    ),
+    (
+        "a time outside the hours",
+        _close_on_sundays,
+        order_body(),
+        (422, "invalid_time", "fulfillment.time"),
     ),
     (
         "quantity over 99",
@@ -438,9 +445,10 @@ def test_an_expired_pause_no_longer_refuses_orders(client: TestClient, world: Wo
         record.location.pause(world.clock(), until=world.clock().replace(hour=11))
         tx.save_location(record.location)
         tx.commit()
-    assert error_of(client.post(ORDERS, json=order_body()))[1] == "location_paused"
+    asap = order_body(fulfillment={"type": "pickup"})
+    assert error_of(client.post(ORDERS, json=asap))[1] == "location_paused"
     world.clock.advance(3600)
-    assert client.post(ORDERS, json=order_body()).status_code == 201
+    assert client.post(ORDERS, json=asap).status_code == 201
 
 
 def test_cancel_cancels_once_then_answers_409(client: TestClient, world: World) -> None:
@@ -471,17 +479,27 @@ def test_a_location_without_a_published_menu_takes_no_orders(
 
 
 @pytest.mark.anyio
-async def test_canceling_a_submitted_order_records_that_the_pos_keeps_it(
+async def test_canceling_a_submitted_order_waits_for_the_pos_to_confirm(
     client: TestClient, world: World
 ) -> None:
+    """The POS has the order: the channel sees cancel_requested until the POS says so."""
     order_id = client.post(ORDERS, json=order_body()).json()["id"]
     await world.hub.worker().run_until_idle()
-    canceled = client.post(f"{ORDERS}/{order_id}/cancel").json()
-    assert canceled["status"] == "canceled"
-    assert [e["event"] for e in canceled["timeline"]][-2:] == [
-        "order.canceled",
-        "pos.cancel_not_supported",
-    ]
+    requested = client.post(f"{ORDERS}/{order_id}/cancel").json()
+    assert requested["status"] == "cancel_requested"
+    await world.hub.worker().run_until_idle()
+    events = [e["event"] for e in client.get(f"{ORDERS}/{order_id}").json()["timeline"]]
+    assert events[-2:] == ["order.cancel_requested", "order.cancel_needs_cashier"]
+    # Asking again changes nothing while the request is open.
+    assert client.post(f"{ORDERS}/{order_id}/cancel").json()["status"] == "cancel_requested"
+
+    world.pos.set_order_state(order_id, PosOrderState.DECLINED)
+    with world.hub.uow() as tx:
+        tx.enqueue("order.reconcile", {"order_id": order_id}, key=order_id)
+        tx.commit()
+    await world.hub.worker().run_until_idle()
+    assert client.get(f"{ORDERS}/{order_id}").json()["status"] == "canceled"
+    assert announced(world.hub)[-2:] == ["order.cancel_requested", "order.canceled"]
 
 
 @pytest.mark.anyio

@@ -45,7 +45,7 @@ def test_refused_reservations_store_nothing(client: TestClient, world: World) ->
     refusals = {
         "past": (
             reservation_body(time="2026-11-22T09:00:00+00:00"),
-            (409, "reservation_in_past", "time"),
+            (422, "invalid_time", "time"),
         ),
         "elsewhere": (
             reservation_body(location_id=OTHER_LOCATION),

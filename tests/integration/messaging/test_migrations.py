@@ -18,7 +18,7 @@ from orderbridge.storage.migrate import (
 
 def test_migrated_schema_matches_the_table_classes(db_url: str, engine: Engine) -> None:
     import_table_modules()
-    assert current_revision(db_url) == head_revision() == "0005_alerts"
+    assert current_revision(db_url) == head_revision() == "0006_money"
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
@@ -30,5 +30,5 @@ def test_downgrade_to_base_and_upgrade_again(db_url: str, engine: Engine) -> Non
     assert "outbox_jobs" not in inspect(engine).get_table_names()
     upgrade(db_url)
     upgrade(db_url)  # a second run on an up-to-date database changes nothing
-    assert current_revision(db_url) == "0005_alerts"
+    assert current_revision(db_url) == "0006_money"
     assert {"inbox_events", "outbox_jobs", "job_attempts"} <= set(inspect(engine).get_table_names())

@@ -69,6 +69,8 @@ class FakePos:
     ambiguous_next: int = 0
     # Every find_order asked: (key, since).
     lookups: list[tuple[str, datetime]] = field(default_factory=list)
+    # The places ``fetch_locations`` answers (storages, tables, currency).
+    places: list[PosLocationInfo] = field(default_factory=list)
     _next_id: int = 100
 
     def for_connection(self, connection: ConnectionRecord) -> PosSystem:
@@ -146,7 +148,8 @@ class FakePos:
         return _ref(entry)
 
     async def fetch_locations(self) -> Sequence[PosLocationInfo]:
-        return ()
+        self._gate(creating=False)
+        return tuple(self.places)
 
     async def fetch_register_check(
         self, check_id: str, *, location: LocationBinding
@@ -191,3 +194,27 @@ def _by_key(table: list[PosEntry], key: str) -> PosEntry | None:
 
 def _ref(entry: PosEntry) -> PosOrderRef:
     return PosOrderRef(entry.pos_id, state=entry.state, pos_check_id=entry.check_id)
+
+
+@dataclass
+class CashierPos(FakePos):
+    """A POS whose open checks take a comment the cashier reads (Poster's
+    ``transactions.changeComment``), but that cannot cancel an order by API."""
+
+    notes: dict[str, list[str]] = field(default_factory=dict)
+
+    async def annotate_check(
+        self, pos_check_id: str, *, location: LocationBinding, text: str
+    ) -> None:
+        self._gate(creating=False)
+        self.notes.setdefault(pos_check_id, []).append(text)
+
+
+@dataclass
+class CancellingPos(FakePos):
+    """A POS that cancels orders by API (``Capabilities.cancel_orders``)."""
+
+    def __post_init__(self) -> None:
+        self.capabilities = Capabilities(
+            orders=True, status_polling=True, order_lookup_by_key=True, cancel_orders=True
+        )

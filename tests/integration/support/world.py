@@ -79,6 +79,7 @@ def build_world(
     max_attempts: int = 3,
     rate_limit_per_second: float = 0.0,
     rate_limit_burst: int = 1,
+    pos: FakePos | None = None,
 ) -> World:
     """The hub and its seed data on the (empty, migrated) database at ``db_url``
     (API keys not rate-limited unless ``rate_limit_per_second`` says so)."""
@@ -98,7 +99,7 @@ def build_world(
         clock=clock,
         webhook_transport=httpx.ASGITransport(app=receiver),
     )
-    pos = FakePos()
+    pos = pos or FakePos()
     hub.pos_for = pos.for_connection  # type: ignore[method-assign]
     with hub.sessions() as session, session.begin():
         admin.create_tenant(session, "Café", tenant_id=TENANT)

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from orderbridge.sandboxes.wix.app import create_app
 from orderbridge.sandboxes.wix.launch import build_sandbox
 from orderbridge.sandboxes.wix.sandbox import WixSandbox, load_world
-from orderbridge.sandboxes.wix.seed import OPERATION_ID
+from orderbridge.sandboxes.wix.seed import OPERATION_ID, PICKUP_METHOD_ID
 from tests.sandboxes.wix.support import AUTH, fresh_world, ok, publish_menu
 
 
@@ -59,3 +59,17 @@ def test_the_lifespan_saves_on_shutdown(tmp_path: Path) -> None:
 
 def test_saving_without_a_state_file_is_refused(client: TestClient) -> None:
     assert client.post("/_sandbox/state/save").status_code == 409
+
+
+def test_a_state_file_from_before_fulfillment_methods_gets_the_pickup_method(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "wix.json"
+    old = fresh_world()
+    old.fulfillment_methods.clear()
+    old.operations[OPERATION_ID].fulfillment_ids = []
+    state.write_text(old.model_dump_json(exclude={"fulfillment_methods"}))
+    build_sandbox(state=state)
+    world = load_world(state)
+    assert world.operations[OPERATION_ID].fulfillment_ids == [PICKUP_METHOD_ID]
+    assert world.fulfillment_methods[PICKUP_METHOD_ID]["type"] == "PICKUP"

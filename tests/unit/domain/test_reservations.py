@@ -27,10 +27,12 @@ VERBS: dict[S, Callable[[Reservation], TransitionOutcome]] = {
     S.CANCELED: lambda r: r.cancel(LATER, "guest called"),
     S.FAILED: lambda r: r.fail(LATER, "unknown table"),
     S.RECEIVED: lambda r: r.replay(LATER),
+    S.CANCEL_REQUESTED: lambda r: r.request_cancel(LATER, "plans changed"),
 }
 
 EXPECTED: dict[S, dict[S, IgnoredReason | None]] = {
     S.RECEIVED: {
+        S.CANCEL_REQUESTED: IgnoredReason.NOT_ALLOWED,
         S.SUBMITTED: None,
         S.CONFIRMED: IgnoredReason.NOT_ALLOWED,
         S.DECLINED: IgnoredReason.NOT_ALLOWED,
@@ -40,6 +42,7 @@ EXPECTED: dict[S, dict[S, IgnoredReason | None]] = {
         S.RECEIVED: IgnoredReason.DUPLICATE,
     },
     S.SUBMITTED: {
+        S.CANCEL_REQUESTED: None,
         S.SUBMITTED: IgnoredReason.DUPLICATE,
         S.CONFIRMED: None,
         S.DECLINED: None,
@@ -49,6 +52,7 @@ EXPECTED: dict[S, dict[S, IgnoredReason | None]] = {
         S.RECEIVED: IgnoredReason.OUT_OF_ORDER,
     },
     S.CONFIRMED: {
+        S.CANCEL_REQUESTED: None,
         S.SUBMITTED: IgnoredReason.OUT_OF_ORDER,
         S.CONFIRMED: IgnoredReason.DUPLICATE,
         S.DECLINED: IgnoredReason.NOT_ALLOWED,
@@ -57,7 +61,18 @@ EXPECTED: dict[S, dict[S, IgnoredReason | None]] = {
         S.FAILED: IgnoredReason.NOT_ALLOWED,
         S.RECEIVED: IgnoredReason.OUT_OF_ORDER,
     },
+    S.CANCEL_REQUESTED: {
+        S.CANCEL_REQUESTED: IgnoredReason.DUPLICATE,
+        S.SUBMITTED: IgnoredReason.OUT_OF_ORDER,
+        S.CONFIRMED: IgnoredReason.OUT_OF_ORDER,
+        S.DECLINED: None,
+        S.COMPLETED: None,
+        S.CANCELED: None,
+        S.FAILED: IgnoredReason.NOT_ALLOWED,
+        S.RECEIVED: IgnoredReason.OUT_OF_ORDER,
+    },
     S.FAILED: {
+        S.CANCEL_REQUESTED: IgnoredReason.NOT_ALLOWED,
         S.SUBMITTED: IgnoredReason.NOT_ALLOWED,
         S.CONFIRMED: IgnoredReason.NOT_ALLOWED,
         S.DECLINED: IgnoredReason.NOT_ALLOWED,

@@ -99,6 +99,8 @@ def test_document_holds_the_request_and_not_the_columns() -> None:
         "payment",
         "note",
         "created_at",
+        "discounts",
+        "charges",
     }
     assert document["key"] == {"channel": "wix", "channel_order_id": "10042"}
     assert document["created_at"] == "2026-11-20T09:30:00+02:00"

@@ -23,7 +23,7 @@ def order_body(**overrides: Any) -> dict[str, Any]:
             {"item_id": "croissant", "quantity": 2},
         ],
         "customer": {"name": "Олена", "phone": "+380 67 123 45 67", "email": "olena@example.com"},
-        "fulfillment": {"type": "pickup", "time": "2026-11-22T18:30:00+02:00"},
+        "fulfillment": {"type": "pickup", "time": "2026-11-22T12:20:00+02:00"},
         "payment": {"status": "paid", "amount": 20500, "currency": "UAH"},
         "note": "",
     }

@@ -35,6 +35,11 @@ def test_an_open_location_reads_as_designs_shape() -> None:
                 "timezone": "Europe/Kyiv",
                 "currency": "UAH",
                 "opens_at": None,
+                "hours": None,
+                "next_open_at": None,
+                "next_close_at": None,
+                "busy": None,
+                "prep_minutes": None,
             }
         ]
     }

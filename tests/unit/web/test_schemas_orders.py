@@ -28,7 +28,7 @@ def test_designs_example_order_is_accepted_with_its_values() -> None:
     assert order.items[1].modifiers == []
     assert order.items[1].quantity == 2
     assert order.fulfillment.type is FulfilmentType.PICKUP
-    assert order.fulfillment.time == datetime(2026, 11, 22, 16, 30, tzinfo=UTC)
+    assert order.fulfillment.time == datetime(2026, 11, 22, 10, 20, tzinfo=UTC)
     assert order.payment is not None and order.payment.status is PaymentStatus.PAID
 
 

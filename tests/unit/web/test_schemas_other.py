@@ -115,6 +115,9 @@ def test_the_event_set_is_the_documented_one() -> None:
     assert {e.value for e in WebhookEvent} == {
         *(f"order.{s}" for s in ("received", "submitted", "accepted", "declined")),
         *(f"order.{s}" for s in ("completed", "canceled", "failed")),
+        "order.scheduled",
+        "order.cancel_requested",
+        "reservation.cancel_requested",
         *(f"reservation.{s}" for s in ("received", "submitted", "confirmed", "declined")),
         *(f"reservation.{s}" for s in ("completed", "canceled", "failed")),
         "menu.updated",

@@ -189,14 +189,29 @@ class PosterClient:
 
     # checks, extras, OAuth --------------------------------------------------------
 
-    async def get_transaction(self, transaction_id: int) -> PosterTransaction | None:
+    async def get_transaction(
+        self, transaction_id: int, *, include_history: bool = False
+    ) -> PosterTransaction | None:
         """dash.getTransaction: the check, or None if Poster has none by that id."""
+        params: dict[str, Any] = {"transaction_id": transaction_id}
+        if include_history:
+            params["include_history"] = "true"
         found: list[PosterTransaction] = await self.call(
-            "dash.getTransaction",
-            list[PosterTransaction],
-            params={"transaction_id": transaction_id},
+            "dash.getTransaction", list[PosterTransaction], params=params
         )
         return found[0] if found else None
+
+    async def change_comment(
+        self, *, spot_id: int, spot_tablet_id: int, transaction_id: int, comment: str
+    ) -> None:
+        """transactions.changeComment: the comment the cashier reads on an open check."""
+        body = {
+            "spot_id": spot_id,
+            "spot_tablet_id": spot_tablet_id,
+            "transaction_id": transaction_id,
+            "comment": comment,
+        }
+        await self.call("transactions.changeComment", dict[str, Any], body=body)
 
     async def set_entity_extras(
         self, entity_type: str, entity_id: int | None, extras: dict[str, Any]

@@ -24,10 +24,10 @@ from orderbridge.connectors.poster.mapping import (
     location_infos,
     menu_from_poster,
 )
+from orderbridge.connectors.poster.mapping_money import poster_id
 from orderbridge.connectors.poster.mapping_orders import (
     incoming_order_body,
     pos_order_ref,
-    poster_id,
     reservation_body,
 )
 from orderbridge.connectors.poster.schemas import PosterIncomingOrder
@@ -54,8 +54,12 @@ CAPABILITIES = Capabilities(
     status_webhooks=True,
     status_polling=True,
     order_lookup_by_key=True,
+    requires_phone=True,  # client_id or phone, error 34
+    requires_table=True,  # createReservation's table_id
     register_checks=True,
 )
+# Poster's limit on a check comment is not documented; a register shows a few lines.
+MAX_CHECK_COMMENT = 1000
 
 
 class PosterConnector:
@@ -104,6 +108,8 @@ class PosterConnector:
             key=key,
             timezone=location.timezone,
             price_policy=self.settings.price_policy,
+            charge_products=location.options.charge_products,
+            promotions=location.options.promotions,
         )
         return pos_order_ref(await self.client.create_incoming_order(body))
 
@@ -129,6 +135,30 @@ class PosterConnector:
         off): the cashier does it at the register."""
         raise PermanentError(
             "cancel_not_supported", "Poster cannot cancel an incoming order through its API"
+        )
+
+    async def annotate_check(
+        self, pos_check_id: str, *, location: LocationBinding, text: str
+    ) -> None:
+        """Add ``text`` to an open check's comment (transactions.changeComment).
+
+        Poster cannot cancel an incoming order by API; once accepted it has a check, and
+        its comment is what the cashier reads. The register that opened the check comes
+        from its history; a check already closed or removed is left as it is.
+        """
+        check_id = poster_id(pos_check_id, "check")
+        check = await self.client.get_transaction(check_id, include_history=True)
+        if check is None or check.status != 1:
+            return
+        existing = check.transaction_comment.strip()
+        if text in existing:
+            return
+        comment = f"{text}\n{existing}" if existing else text
+        await self.client.change_comment(
+            spot_id=_spot_id(location),
+            spot_tablet_id=check.spot_tablet_id or 1,
+            transaction_id=check_id,
+            comment=comment[:MAX_CHECK_COMMENT],
         )
 
     # Reservations ---------------------------------------------------------------

@@ -38,7 +38,7 @@ from orderbridge.connectors.poster.webhooks import (
     verify_webhook,
 )
 from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
-from orderbridge.services import pos_events
+from orderbridge.services import availability, pos_events
 
 POSTER_EVENT = "inbox.poster"
 
@@ -128,10 +128,10 @@ async def handle_poster_event(
             return await pos_events.item_changed(
                 uow, pos_for, clock, connection_id, product_id, removed=removed
             )
-        case StockChanged(product_id=product_id, left=left):
-            in_stock = left is None or left > 0
-            return await pos_events.item_changed(
-                uow, pos_for, clock, connection_id, product_id, in_stock=in_stock
+        case StockChanged(product_id=product_id, storage_id=storage_id, left=left):
+            # Per storage: only the spots of that storage (services.availability).
+            return await availability.stock_changed(
+                uow, pos_for, clock, connection_id, product_id, storage_id=storage_id, left=left
             )
         case CategoryChanged():
             return pos_events.menu_changed(uow, connection_id)

@@ -318,6 +318,7 @@ def location_infos(
                 timezone=settings.tz_name,
                 currency=settings.currency_iso,
                 tables=spot_tables,
+                storages=tuple(spot.storage_ids),
             )
         )
     return result

@@ -1,5 +1,8 @@
 """Canonical orders and reservations → Poster request bodies; Poster states → the hub's.
 
+The money of an order (line prices, discounts, charges, the payment) is
+``mapping_money``'s; this module puts the body together.
+
 Pure functions, no I/O. An order line's ids are Poster's ids as text (``mapping`` builds
 the menu that way), so ``item_id`` is the ``product_id``, ``variant_id`` the
 ``modificator_id`` and a modifier id the dish modification ``m``. An id that is not a
@@ -13,16 +16,17 @@ application's own incoming orders instead of creating it twice.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from orderbridge.connectors.poster.mapping import to_hundredths
+from orderbridge.connectors.poster.mapping_money import poster_check, poster_id
 from orderbridge.connectors.poster.schemas import PosterIncomingOrder, PosterTransaction
 from orderbridge.connectors.poster.settings import PosterPricePolicy
 from orderbridge.domain.customers import Customer
+from orderbridge.domain.order_money import ChargeKind
 from orderbridge.domain.orders import FulfilmentType, Order, PaymentStatus
 from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import PermanentError, PosOrderRef, PosOrderState
@@ -50,13 +54,6 @@ def poster_time(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime(POSTER_TIME)
 
 
-def poster_id(value: str | None, what: str) -> int:
-    """A Poster id from a canonical id, or ``PermanentError("unmapped_item")``."""
-    if value is None or not value.isdigit():
-        raise PermanentError("unmapped_item", f"{what} {value!r} has no Poster id")
-    return int(value)
-
-
 def _customer_fields(customer: Customer) -> dict[str, Any]:
     if not customer.phone:
         # Poster needs client_id or phone (error 34); say so before calling it.
@@ -73,35 +70,29 @@ def _customer_fields(customer: Customer) -> dict[str, Any]:
 
 
 def incoming_order_body(
-    order: Order, *, spot_id: int, key: str, timezone: str, price_policy: PosterPricePolicy
+    order: Order,
+    *,
+    spot_id: int,
+    key: str,
+    timezone: str,
+    price_policy: PosterPricePolicy,
+    charge_products: Mapping[ChargeKind, str] = {},
+    promotions: Mapping[str, str] = {},
 ) -> dict[str, Any]:
     """The incomingOrders.createIncomingOrder body for ``order`` at ``spot_id``.
 
-    With the ``hub`` price policy each line's ``price`` is the hub's unit price with its
-    modifiers, since Poster takes a sent price as the whole price of one piece. A paid
-    order carries ``payment`` (type 1) so the cashier sees nothing left to pay.
+    Lines, discounts, charges and the payment follow ``mapping_money`` (prices with the
+    ``hub`` policy or where a discount lowers them; a paid order carries ``payment``
+    type 1 so the cashier sees nothing left to pay, its ``sum`` capped at the check).
     """
-    products = []
-    for index, line in enumerate(order.lines):
-        product: dict[str, Any] = {
-            "product_id": poster_id(line.item_id, f"items[{index}].item_id"),
-            "count": line.quantity,
-        }
-        if line.variant_id is not None:
-            product["modificator_id"] = poster_id(line.variant_id, f"items[{index}].variant_id")
-        if line.modifiers:
-            chosen = [
-                {"m": poster_id(m.modifier_id, f"items[{index}].modifiers"), "a": m.quantity}
-                for m in line.modifiers
-            ]
-            # The reference sends dish modifiers as a JSON string: '[{"m":19,"a":1}]'.
-            product["modification"] = json.dumps(chosen, separators=(",", ":"))
-        if price_policy is PosterPricePolicy.HUB:
-            product["price"] = to_hundredths(line.unit_total)
-        products.append(product)
+    check = poster_check(
+        order, price_policy=price_policy, charge_products=charge_products, promotions=promotions
+    )
     body: dict[str, Any] = {"spot_id": spot_id, **_customer_fields(order.customer)}
-    body["products"] = products
-    body["comment"] = order_comment(order, key=key, timezone=timezone)
+    body["products"] = check.products
+    if check.promotion:
+        body["promotion"] = check.promotion
+    body["comment"] = order_comment(order, key=key, timezone=timezone, notes=check.notes)
     body["service_mode"] = SERVICE_MODES[order.fulfilment.type]
     fulfilment = order.fulfilment
     if fulfilment.time is not None:
@@ -118,18 +109,17 @@ def incoming_order_body(
             client_address |= {"lat": address.lat, "lng": address.lng}
         body["client_address"] = client_address
         body["address"] = client_address["address1"]
-    payment = order.payment
-    if payment is not None and payment.status is PaymentStatus.PAID and payment.amount.amount:
-        body["payment"] = {
-            "type": 1,
-            "sum": to_hundredths(payment.amount),
-            "currency": payment.amount.currency,
-        }
+    if check.payment is not None:
+        body["payment"] = check.payment
     return body
 
 
-def order_comment(order: Order, *, key: str, timezone: str) -> str:
-    """What the cashier reads: channel, its order number, handover, notes, the marker."""
+def order_comment(order: Order, *, key: str, timezone: str, notes: Sequence[str] = ()) -> str:
+    """What the cashier reads: channel, its order number, handover, notes, money, marker.
+
+    The money lines say what the check cannot: each discount and why, each charge, and
+    what is paid and what is left to collect.
+    """
     parts = [f"{order.key.channel} #{order.key.channel_order_id}"]
     fulfilment = order.fulfilment
     when = poster_time(fulfilment.time, timezone)[:16] if fulfilment.time else "ASAP"
@@ -141,11 +131,20 @@ def order_comment(order: Order, *, key: str, timezone: str) -> str:
         parts.append(f"Dine-in {when}, table {fulfilment.table}")
     else:
         parts.append(f"Pickup {when}")
+    totals = order.totals
     if order.payment is not None and order.payment.status is PaymentStatus.PAID:
-        parts.append(f"Paid online {order.payment.amount.format()}")
+        due = "" if totals.due.is_zero() else f", to collect {totals.due.format()}"
+        parts.append(f"Paid online {order.payment.amount.format()}{due}")
     for index, line in enumerate(order.lines, start=1):
         if line.note:
             parts.append(f"Line {index} ({line.name or line.item_id}): {line.note}")
+        for discount in line.discounts:
+            parts.append(f"Line {index} discount {discount.describe()}")
+    parts.extend(f"Discount {d.describe()}" for d in order.discounts)
+    parts.extend(f"{c.label} {c.amount.format()}" for c in order.charges)
+    parts.extend(notes)
+    if order.discounts or order.charges or any(line.discounts for line in order.lines):
+        parts.append(f"Total {totals.total.format()}, to collect {totals.due.format()}")
     if order.note:
         parts.append(f"Note: {order.note}")
     parts.append(marker(key))

@@ -152,6 +152,13 @@ class PosterCategory(PosterModel):
     left: POptInt = None  # position in Poster's nested set: the tree's display order
 
 
+class PosterStorage(PosterModel):
+    """A storage attached to a spot (access.getSpots' ``storages``)."""
+
+    storage_id: PInt
+    storage_name: PNullText = ""
+
+
 class PosterSpot(PosterModel):
     """A spot (a venue) of the account, from access.getSpots."""
 
@@ -160,6 +167,18 @@ class PosterSpot(PosterModel):
     name: PText = ""
     spot_adress: PText = ""  # sic: Poster's spelling
     address: PText = ""
+    storages: Annotated[list[PosterStorage], BeforeValidator(_to_list)] = Field(
+        default_factory=list
+    )
+    storage_id: POptInt = None  # older answers name one storage flat
+
+    @property
+    def storage_ids(self) -> list[str]:
+        """The spot's storages, from ``storages`` (the reference) or a flat ``storage_id``."""
+        found = [str(s.storage_id) for s in self.storages]
+        if not found and self.storage_id:
+            found.append(str(self.storage_id))
+        return found
 
     @property
     def display_name(self) -> str:
@@ -267,6 +286,13 @@ class PosterIncomingOrder(PosterModel):
     guests_count: POptInt = None
 
 
+class PosterHistoryEntry(PosterModel):
+    """One step of a check's history (dash.getTransaction with include_history)."""
+
+    type_history: PNullText = ""
+    spot_tablet_id: POptInt = None
+
+
 class PosterTransaction(PosterModel):
     """A check as dash.getTransaction reports it: ``status`` 1 open, 2 closed, 3 removed."""
 
@@ -275,6 +301,18 @@ class PosterTransaction(PosterModel):
     date_close: PInt = 0  # unix milliseconds; 0 while open
     sum: PInt = 0
     payed_sum: PInt = 0
+    spot_id: POptInt = None
+    transaction_comment: PNullText = ""
+    # Asked for with include_history=true: the register that opened it is in "open".
+    history: Annotated[list[PosterHistoryEntry], BeforeValidator(_to_list)] = Field(
+        default_factory=list
+    )
+
+    @property
+    def spot_tablet_id(self) -> int | None:
+        """The register the check was opened on (its history's ``open`` entry)."""
+        opened = [h for h in self.history if h.type_history == "open" and h.spot_tablet_id]
+        return opened[0].spot_tablet_id if opened else None
 
 
 class PosterAccessToken(PosterModel):

@@ -32,6 +32,8 @@ SYSTEM = "Wix"
 ORDERS = "/ecom/v1/orders"
 FULFILLMENTS = "/ecom/v1/fulfillments"
 OPERATIONS = "/restaurants-operations/v1/operations"
+FULFILLMENT_METHODS = "/fulfillment-methods/v1/fulfillment-methods"
+AVAILABILITY_EXCEPTIONS = "/restaurants-availability-exceptions/v1/availability-exceptions"
 
 
 class MenuKind:
@@ -106,6 +108,33 @@ class WixClient:
     async def update_operation(self, operation_id: str, fields: dict[str, Any]) -> WixOperation:
         found = await self.call("PATCH", f"{OPERATIONS}/{operation_id}", {"operation": fields})
         return WixOperation.model_validate(found["operation"])
+
+    # Opening hours: fulfillment methods' availability, availability exceptions ------
+
+    async def get_fulfillment_method(self, method_id: str) -> dict[str, Any]:
+        found = await self.call("GET", f"{FULFILLMENT_METHODS}/{method_id}")
+        return dict(found["fulfillmentMethod"])
+
+    async def update_fulfillment_method(
+        self, method_id: str, fields: dict[str, Any]
+    ) -> dict[str, Any]:
+        body = {"fulfillmentMethod": fields}
+        found = await self.call("PATCH", f"{FULFILLMENT_METHODS}/{method_id}", body)
+        return dict(found["fulfillmentMethod"])
+
+    async def query_availability_exceptions(self, operation_id: str) -> list[dict[str, Any]]:
+        """The operation's availability exceptions (first 100: Wix's page size)."""
+        query = {"filter": {"operationId": {"$eq": operation_id}}, "cursorPaging": {"limit": 100}}
+        found = await self.call("POST", f"{AVAILABILITY_EXCEPTIONS}/query", {"query": query})
+        return [dict(x) for x in found.get("availabilityExceptions", [])]
+
+    async def create_availability_exception(self, exception: dict[str, Any]) -> dict[str, Any]:
+        body = {"availabilityException": exception}
+        found = await self.call("POST", AVAILABILITY_EXCEPTIONS, body)
+        return dict(found["availabilityException"])
+
+    async def delete_availability_exception(self, exception_id: str) -> None:
+        await self.call("DELETE", f"{AVAILABILITY_EXCEPTIONS}/{exception_id}")
 
     # Orders and fulfilments ---------------------------------------------------------
 

@@ -17,8 +17,11 @@ failed               none (an operator fixes and replays it)                    
 
 Store status: paused until a time → operation ``PAUSED_UNTIL`` with that time; paused
 with no end → ``DISABLED`` (Wix needs a time for a pause); open → ``ENABLED``; closed
-by the schedule → nothing (Wix keeps its own opening hours). Each update carries the
-operation's revision (re-read and retried when stale) and is read back to confirm.
+by the schedule → no status change (Wix closes by the hours the hub pushed to it).
+The preparation time (with busy mode's minutes) rides on the same update, and the
+opening hours go to the fulfillment methods and availability exceptions
+(:mod:`~orderbridge.connectors.wix.schedule_sync`). Each update carries the entity's
+revision (re-read and retried when stale) and is read back to confirm.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from orderbridge.connectors.wix import mapping_hours, schedule_sync
 from orderbridge.connectors.wix import refs as r
 from orderbridge.connectors.wix.client import RevisionConflict, WixClient
 from orderbridge.connectors.wix.mapping import (
@@ -41,7 +45,7 @@ from orderbridge.connectors.wix.mapping import (
 from orderbridge.connectors.wix.publisher import MenuPublisher, PublishStats
 from orderbridge.connectors.wix.schemas import WixLocation, WixOrder
 from orderbridge.connectors.wix.settings import WixSettings
-from orderbridge.domain.locations import LocationState, LocationStatus
+from orderbridge.domain.locations import LocationState, LocationStatus, WeeklySchedule
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.orders import Order
 from orderbridge.ports import Capabilities, PermanentError, TransientError
@@ -157,12 +161,17 @@ class WixConnector:
 
     # Store status ---------------------------------------------------------------
 
-    async def set_operation_status(self, status: LocationStatus) -> str | None:
+    async def set_operation_status(
+        self, status: LocationStatus, *, prep_minutes: int | None = None
+    ) -> str | None:
         """Pause, disable or enable the operation and read it back; returns the status
-        Wix confirmed (None when the status needs no call)."""
-        operation_id = self.settings.operation_id
-        if not operation_id:
-            raise PermanentError("no_operation", "the Wix connection names no operation_id")
+        Wix confirmed (None when the status needs no call).
+
+        ``prep_minutes`` (the location's preparation time with busy mode's extra
+        minutes) goes into the same update as the ASAP preparation time, when the
+        operation states another (see :mod:`~orderbridge.connectors.wix.mapping_hours`).
+        """
+        operation_id = self._operation_id()
         fields: dict[str, object]
         if status.state is LocationState.PAUSED and status.paused_until is not None:
             until = status.paused_until.isoformat()
@@ -172,12 +181,18 @@ class WixConnector:
         elif status.state is LocationState.OPEN:
             fields = {"onlineOrderingStatus": "ENABLED"}
         else:
-            return None
+            fields = {}
         for _ in range(self.settings.revision_retries + 1):
             current = await self.client.get_operation(operation_id)
+            change = dict(fields)
+            scheduling = self._scheduling_change(current.orderScheduling, prep_minutes)
+            if scheduling is not None:
+                change["orderScheduling"] = scheduling
+            if not change:
+                return None
             try:
                 await self.client.update_operation(
-                    operation_id, {**fields, "revision": current.revision}
+                    operation_id, {**change, "revision": current.revision}
                 )
                 break
             except RevisionConflict:
@@ -185,11 +200,43 @@ class WixConnector:
         else:
             raise TransientError(f"Wix operation {operation_id} kept changing (stale revision)")
         confirmed = await self.client.get_operation(operation_id)
-        if confirmed.onlineOrderingStatus != fields["onlineOrderingStatus"]:
+        if fields and confirmed.onlineOrderingStatus != fields["onlineOrderingStatus"]:
             raise TransientError(
                 f"Wix operation reads {confirmed.onlineOrderingStatus} after the update"
             )
-        return confirmed.onlineOrderingStatus
+        if prep_minutes is not None and scheduling is not None:
+            read = mapping_hours.prep_minutes(confirmed.orderScheduling)
+            if read != prep_minutes:
+                raise TransientError(f"Wix operation reads {read} preparation minutes")
+        return confirmed.onlineOrderingStatus if fields else None
+
+    @staticmethod
+    def _scheduling_change(
+        scheduling: dict[str, object], prep_minutes: int | None
+    ) -> dict[str, object] | None:
+        if prep_minutes is None or mapping_hours.prep_minutes(scheduling) == prep_minutes:
+            return None
+        return mapping_hours.with_prep_minutes(scheduling, prep_minutes)
+
+    async def push_hours(
+        self, schedule: WeeklySchedule | None, *, timezone: str
+    ) -> schedule_sync.HoursPushed:
+        """The location's opening hours onto the operation's fulfillment methods and
+        availability exceptions (see :mod:`~orderbridge.connectors.wix.schedule_sync`)."""
+        return await schedule_sync.push_hours(
+            self.client,
+            operation_id=self._operation_id(),
+            schedule=schedule,
+            timezone=timezone,
+            now=self.clock(),
+            revision_retries=self.settings.revision_retries,
+        )
+
+    def _operation_id(self) -> str:
+        operation_id = self.settings.operation_id
+        if not operation_id:
+            raise PermanentError("no_operation", "the Wix connection names no operation_id")
+        return operation_id
 
     # The site --------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from orderbridge.connectors.wix.connector import WixConnector
+from orderbridge.domain.timing import prep_minutes
 from orderbridge.ports import ConnectionRecord, UnitOfWork
 
 KIND = "wix"
@@ -85,7 +86,8 @@ async def location_status(
     payload: Mapping[str, Any], *, uow: UowFactory, channel_for: ChannelFactory, clock: Clock
 ) -> dict[str, Any]:
     """``channel.location_status``: set the Wix operation to the location's status now
-    (the job may run late, so the status is computed when it runs) and confirm it."""
+    (the job may run late, so the status is computed when it runs) with its preparation
+    time (busy mode's minutes included), push its opening hours, and confirm both."""
     location_id = str(payload["location_id"])
     connection = _wix_connection(uow, str(payload["connection_id"]))
     if connection is None:
@@ -94,6 +96,15 @@ async def location_status(
         record = tx.get_location(location_id)
     if record is None:
         return {"skipped": "unknown_location"}
-    status = record.location.status_at(clock())
-    confirmed = await channel_for(connection).set_operation_status(status)
-    return {"status": status.state.value, "wix": confirmed}
+    location = record.location
+    status = location.status_at(clock())
+    connector = channel_for(connection)
+    minutes = prep_minutes(record.options.timing, status)
+    confirmed = await connector.set_operation_status(status, prep_minutes=minutes)
+    pushed = await connector.push_hours(location.schedule, timezone=location.timezone)
+    return {
+        "status": status.state.value,
+        "wix": confirmed,
+        "prep_minutes": minutes,
+        **pushed.as_dict(),
+    }

@@ -65,7 +65,10 @@ def item_body(item: Item, variant_ids: Mapping[str, str], group_ids: Mapping[str
         "modifierGroups": [
             {"id": group_ids[g.id]} for g in item.modifier_groups if g.id in group_ids
         ][:MAX_ITEM_GROUPS],
-        "orderSettings": {"inStock": item.availability.in_stock},
+        # A snooze is "out of stock until": the hub drops it from the menu when it ends.
+        "orderSettings": {
+            "inStock": item.availability.in_stock and item.availability.snoozed_until is None
+        },
     }
     variants = [v for v in item.variants if v.id in variant_ids]
     if variants:

@@ -231,6 +231,8 @@ class WixOperation(WixModel):
     businessLocationId: str = ""
     onlineOrderingStatus: str = ""
     pausedUntilOptions: dict[str, Any] | None = None
+    fulfillmentIds: list[str] = Field(default_factory=list)
+    orderScheduling: dict[str, Any] = Field(default_factory=dict)
 
     @property
     def paused_until(self) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from orderbridge.sandboxes.wix import fulfillments, menus, operations, orders
+from orderbridge.sandboxes.wix import availability, fulfillments, menus, operations, orders
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 from orderbridge.sandboxes.wix.wire import Call, Handler, endpoint
 
@@ -156,9 +156,51 @@ def _operation_routes(sandbox: WixSandbox) -> list[BaseRoute]:
     ]
 
 
+def _availability_routes(sandbox: WixSandbox) -> list[BaseRoute]:
+    def methods(call: Call) -> dict[str, Any]:
+        return availability.list_methods(sandbox)
+
+    def method(call: Call) -> dict[str, Any]:
+        return {"fulfillmentMethod": availability.get_method(sandbox, call.path["id"])}
+
+    def update_method(call: Call) -> dict[str, Any]:
+        given = call.field("fulfillmentMethod")
+        return {"fulfillmentMethod": availability.update_method(sandbox, call.path["id"], given)}
+
+    def create_exception(call: Call) -> dict[str, Any]:
+        given = call.field("availabilityException")
+        return {"availabilityException": availability.create_exception(sandbox, given)}
+
+    def query_exceptions(call: Call) -> dict[str, Any]:
+        return availability.query_exceptions(sandbox, call.field("query"))
+
+    def delete_exception(call: Call) -> dict[str, Any]:
+        availability.delete_exception(sandbox, call.path["id"])
+        return {}
+
+    one_method, exceptions = f"{availability.METHODS}/{{id}}", availability.EXCEPTIONS
+    return [
+        Route(availability.METHODS, endpoint(sandbox, methods, write=False), methods=["GET"]),
+        Route(one_method, endpoint(sandbox, method, write=False), methods=["GET"]),
+        Route(one_method, endpoint(sandbox, update_method, write=True), methods=["PATCH"]),
+        Route(exceptions, endpoint(sandbox, create_exception, write=True), methods=["POST"]),
+        Route(
+            f"{exceptions}/query",
+            endpoint(sandbox, query_exceptions, write=False),
+            methods=["POST"],
+        ),
+        Route(
+            f"{exceptions}/{{id}}",
+            endpoint(sandbox, delete_exception, write=True),
+            methods=["DELETE"],
+        ),
+    ]
+
+
 def api_routes(sandbox: WixSandbox) -> list[BaseRoute]:
     """Every Wix API route the sandbox serves."""
     routes: list[BaseRoute] = []
     for api in menus.MENU_APIS:
         routes += _menu_routes(sandbox, api)
-    return routes + _order_routes(sandbox) + _operation_routes(sandbox)
+    routes += _order_routes(sandbox) + _operation_routes(sandbox)
+    return routes + _availability_routes(sandbox)

@@ -10,7 +10,13 @@ from starlette.applications import Starlette
 from orderbridge.sandboxes.wix.app import create_app
 from orderbridge.sandboxes.wix.faults import Faults
 from orderbridge.sandboxes.wix.sandbox import WixSandbox, load_world
-from orderbridge.sandboxes.wix.seed import ACCESS_TOKEN, LOCATION_NAME, OPERATION_ID, demo_world
+from orderbridge.sandboxes.wix.seed import (
+    ACCESS_TOKEN,
+    LOCATION_NAME,
+    OPERATION_ID,
+    add_missing_pickup,
+    demo_world,
+)
 
 
 def build_sandbox(
@@ -28,6 +34,7 @@ def build_sandbox(
     public_url = f"http://{host}:{port}"
     if state is not None and state.exists():
         world = load_world(state)
+        add_missing_pickup(world, datetime.now(UTC))
         if webhook_url:
             world.site.webhook_url = webhook_url
         origin = f"loaded from {state}"

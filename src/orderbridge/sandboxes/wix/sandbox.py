@@ -75,6 +75,12 @@ class WixSandbox(StateFile[World]):
     def new_id() -> str:
         return str(uuid.uuid4())
 
+    def site_time_zone(self) -> str:
+        """The site's time zone (its default business location's ``timeZone``)."""
+        locations = [loc.data for loc in self.world.locations.values()]
+        chosen = next((x for x in locations if x.get("default")), locations[0] if locations else {})
+        return str(chosen.get("timeZone") or "UTC")
+
     def authorize(self, header: str | None, *, write: bool) -> None:
         """Check an ``Authorization`` header: 401 missing or unknown, 403 read-only write.
 

@@ -5,6 +5,7 @@ publishes the POS menu into it. Ids are fixed so demos and tests can name them."
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from orderbridge.sandboxes.wix.formats import wix_time
 from orderbridge.sandboxes.wix.state import AccessToken, Location, Operation, Site, World
@@ -17,6 +18,7 @@ READ_ONLY_TOKEN = "OauthNG.JWS.sandbox-brioche-podil-read-only"  # noqa: S105 (s
 LOCATION_ID = "7d9f0a1b-3c4d-4e5f-8a6b-9c0d1e2f3a4b"
 OPERATION_ID = "f47ac10b-58cc-4372-a567-0e02b2c3d479"
 OPERATION_GROUP_ID = "2a3b4c5d-6e7f-4a8b-9c0d-1e2f3a4b5c6d"
+PICKUP_METHOD_ID = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
 LOCATION_NAME = "Бріош на Подолі"
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
@@ -57,6 +59,37 @@ def podil_location() -> Location:
     )
 
 
+def pickup_method(stamp: str) -> dict[str, Any]:
+    """The operation's pickup method, open 08:00-21:00 every day as the install left it."""
+    return {
+        "id": PICKUP_METHOD_ID,
+        "revision": "1",
+        "createdDate": stamp,
+        "updatedDate": stamp,
+        "type": "PICKUP",
+        "name": "Самовивіз",
+        "enabled": True,
+        "fee": "0",
+        "minOrderPrice": "0",
+        "availability": {
+            "availableTimes": [
+                {
+                    "dayOfWeek": day[:3],
+                    "timeRanges": [
+                        {
+                            "startTime": {"hours": 8, "minutes": 0},
+                            "endTime": {"hours": 21, "minutes": 0},
+                        }
+                    ],
+                }
+                for day in DAYS
+            ],
+            "timeZone": "Europe/Kyiv",
+        },
+        "pickupOptions": {"instructions": "Біля каси"},
+    }
+
+
 def demo_world(*, webhook_url: str = "", now: datetime) -> World:
     """The world ``orderbridge sandbox wix`` starts with."""
     stamp = wix_time(now)
@@ -76,6 +109,7 @@ def demo_world(*, webhook_url: str = "", now: datetime) -> World:
         name="Онлайн-замовлення",
         business_location_id=LOCATION_ID,
         operation_group_id=OPERATION_GROUP_ID,
+        fulfillment_ids=[PICKUP_METHOD_ID],
         # Shape of @wix/auto_sdk_restaurants_operations 1.0.101 (OrderScheduling).
         order_scheduling={
             "type": "ASAP",
@@ -86,4 +120,15 @@ def demo_world(*, webhook_url: str = "", now: datetime) -> World:
         site=site,
         locations={LOCATION_ID: podil_location()},
         operations={OPERATION_ID: operation},
+        fulfillment_methods={PICKUP_METHOD_ID: pickup_method(stamp)},
     )
+
+
+def add_missing_pickup(world: World, now: datetime) -> None:
+    """A state file saved before the sandbox had fulfillment methods gets the seeded
+    pickup method on its operation, as a fresh world has it."""
+    operation = world.operations.get(OPERATION_ID)
+    if operation is None or world.fulfillment_methods:
+        return
+    world.fulfillment_methods[PICKUP_METHOD_ID] = pickup_method(wix_time(now))
+    operation.fulfillment_ids = [PICKUP_METHOD_ID]

@@ -55,6 +55,7 @@ class Operation(BaseModel):
     default_fulfillment_type: Literal["PICKUP", "DELIVERY"] = "PICKUP"
     order_scheduling: dict[str, Any] = Field(default_factory=dict)
     operation_group_id: str = ""
+    fulfillment_ids: list[str] = Field(default_factory=list)
 
     def wire(self) -> dict[str, Any]:
         """The operation in Wix's shape (revision as a string, as Wix's int64 are)."""
@@ -65,7 +66,7 @@ class Operation(BaseModel):
             "updatedDate": self.updated_date,
             "name": self.name,
             "default": self.default,
-            "fulfillmentIds": [],
+            "fulfillmentIds": list(self.fulfillment_ids),
             "onlineOrderingStatus": self.online_ordering_status,
             "defaultFulfillmentType": self.default_fulfillment_type,
             "orderScheduling": self.order_scheduling,
@@ -118,6 +119,9 @@ class World(BaseModel):
     operations: dict[str, Operation] = Field(default_factory=dict)
     menus: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=_empty_menus)
     orders: dict[str, StoredOrder] = Field(default_factory=dict)
+    # Fulfillment methods and availability exceptions, as wire JSON by id.
+    fulfillment_methods: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    availability_exceptions: dict[str, dict[str, Any]] = Field(default_factory=dict)
     next_order_number: int = 10001
     # Per entity: the last ``entityEventSequence`` its events carried.
     event_sequences: dict[str, int] = Field(default_factory=dict)

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from orderbridge.web.dashboard import (
     alerts,
     auth,
+    availability,
     catalog,
     connections,
     deadletters,
@@ -26,6 +27,7 @@ from orderbridge.web.dashboard import (
     mapping,
     orders,
     overview,
+    reservations,
 )
 from orderbridge.web.dashboard.render import STATIC_TYPES, static_file
 
@@ -51,6 +53,8 @@ for _module in (
     orders,
     deadletters,
     catalog,
+    availability,
+    reservations,
     mapping,
     connections,
     keys,

@@ -24,6 +24,7 @@ from orderbridge.storage.incidents import incidents_of
 from orderbridge.web.convert_locations import apply_location_status
 from orderbridge.web.dashboard import jobs
 from orderbridge.web.dashboard.auth import Posted, Signed
+from orderbridge.web.dashboard.availability import BUSY_CHOICES, BUSY_FOR
 from orderbridge.web.dashboard.orders_query import OrderFilter, order_page, status_counts
 from orderbridge.web.dashboard.render import missing, render
 from orderbridge.web.deps import Context
@@ -73,6 +74,8 @@ def overview(request: Request, ctx: Context, who: Signed) -> HTMLResponse:
         pause_choices=PAUSE_CHOICES,
         incidents=incidents,
         breakers={i.subject_id for i in incidents if i.kind == BREAKER_OPEN},
+        busy_choices=BUSY_CHOICES,
+        busy_for=BUSY_FOR,
     )
 
 

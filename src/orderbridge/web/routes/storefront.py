@@ -7,6 +7,7 @@ key reads and cancels only what it placed (``Caller.owns``: another key's order 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
@@ -14,7 +15,7 @@ from fastapi import APIRouter, Header, Request, Response
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.errors import DomainError
 from orderbridge.log_context import bind_log_context
-from orderbridge.ports import DuplicateKey
+from orderbridge.ports import DuplicateKey, LocationRecord
 from orderbridge.services import locations as location_service
 from orderbridge.services import orders as order_service
 from orderbridge.services import reservations as reservation_service
@@ -71,9 +72,13 @@ def list_locations(ctx: Context, who: AnyCaller) -> LocationsOut:
     now = ctx.clock()
     with ctx.uow() as tx:
         records = tx.list_locations(who.tenant_id)
-    return LocationsOut(
-        locations=[location_to_out(r.location, r.location.status_at(now)) for r in records]
-    )
+    return LocationsOut(locations=[location_out(r, now) for r in records])
+
+
+def location_out(record: LocationRecord, now: datetime) -> LocationOut:
+    """A location as storefronts see it at ``now`` (hours, busy mode, preparation time)."""
+    location = record.location
+    return location_to_out(location, location.status_at(now), now=now, timing=record.options.timing)
 
 
 @router.get("/locations/{location_id}", response_model=LocationOut, tags=["locations"])
@@ -85,7 +90,7 @@ def read_location(location_id: str, ctx: Context, who: AnyCaller) -> LocationOut
             )
         except ServiceError as error:
             raise api_error(error) from None
-    return location_to_out(record.location, record.location.status_at(ctx.clock()))
+    return location_out(record, ctx.clock())
 
 
 @router.post("/locations/{location_id}/status", response_model=LocationOut, tags=["locations"])
@@ -105,7 +110,7 @@ def change_location_status(
             )
         except ServiceError as error:
             raise api_error(error) from None
-    return location_to_out(record.location, record.location.status_at(now))
+    return location_out(record, now)
 
 
 @router.get(

@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 
 from orderbridge.domain.locations import LocationState
 from orderbridge.web.schemas.common import InModel, Moment, Name, OutModel
+from orderbridge.web.schemas.location_ops import BusyOut, HoursIO
 
 
 class LocationOut(OutModel):
@@ -27,6 +28,21 @@ class LocationOut(OutModel):
     currency: str
     opens_at: AwareDatetime | None = Field(
         default=None, description="when a closed location opens next, if within two weeks"
+    )
+    hours: HoursIO | None = Field(
+        default=None, description="the weekly opening hours and exceptions; null: always open"
+    )
+    next_open_at: AwareDatetime | None = Field(
+        default=None, description="when the opening hours next begin (null: no hours)"
+    )
+    next_close_at: AwareDatetime | None = Field(
+        default=None, description="when the opening hours next end (null: no hours)"
+    )
+    busy: BusyOut | None = Field(
+        default=None, description="busy mode: promised times are extra_minutes later"
+    )
+    prep_minutes: int | None = Field(
+        default=None, description="how long an order takes now, busy minutes included"
     )
 
 

@@ -9,6 +9,11 @@ A client may send its own ``price`` for a line or a modifier (the unit price, in
 minor units of the location's currency). By default the menu's prices win and the
 client's are ignored; a tenant on the strict price policy gets ``price_mismatch``
 when they differ, which catches a website showing a stale menu.
+
+Money beyond the lines: ``discounts`` on a line or on the whole order (an amount, a
+``reason``, a promo ``code``) and ``charges`` (delivery fee, service fee, tip,
+packaging). The hub adds everything up itself (``totals``); a ``paid`` amount above
+the total is refused (``payment_mismatch``), and an unpaid order needs no amount.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from orderbridge.domain.order_details import FulfilmentType, PaymentStatus
+from orderbridge.domain.order_money import ChargeKind
 from orderbridge.domain.orders import OrderStatus
 from orderbridge.domain.validation import MAX_LINES
 from orderbridge.web.schemas.common import (
@@ -38,9 +44,31 @@ from orderbridge.web.schemas.common import (
 )
 
 MAX_MODIFIERS_PER_LINE = 50
+MAX_DISCOUNTS = 20
+MAX_CHARGES = 20
+PositiveAmount = Annotated[
+    int, Field(strict=True, ge=1, le=1_000_000_000, description="minor units")
+]
+Code = Annotated[str, StringConstraints(max_length=64)]
 Latitude = Annotated[float, Field(strict=True, ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(strict=True, ge=-180, le=180, allow_inf_nan=False)]
 Table = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH)]
+
+
+class DiscountIn(InModel):
+    """An amount off (minor units), with why: a ``reason`` for people, a promo ``code``."""
+
+    amount: PositiveAmount
+    reason: Name = ""
+    code: Code = ""
+
+
+class ChargeIn(InModel):
+    """An amount added that is not a menu item."""
+
+    type: ChargeKind
+    amount: Amount
+    name: Name = ""
 
 
 class ModifierIn(InModel):
@@ -62,6 +90,9 @@ class LineIn(InModel):
     )
     note: Note = ""
     price: Amount | None = None
+    discounts: Annotated[list[DiscountIn], Field(max_length=MAX_DISCOUNTS)] = Field(
+        default_factory=list
+    )
 
 
 class AddressIn(InModel):
@@ -86,11 +117,15 @@ class FulfillmentIn(InModel):
 
 
 class PaymentIn(InModel):
-    """What the customer paid online (``paid``) or will pay at handover (``unpaid``)."""
+    """What the customer paid online (``paid``) or will pay at handover (``unpaid``).
+
+    ``amount`` is required for a paid order; an unpaid one may leave it (and the
+    currency) out: the hub prices the order itself.
+    """
 
     status: PaymentStatus
-    amount: Amount
-    currency: Currency
+    amount: Amount | None = None
+    currency: Currency | None = None
 
 
 class OrderIn(InModel):
@@ -103,6 +138,26 @@ class OrderIn(InModel):
     fulfillment: FulfillmentIn
     payment: PaymentIn | None = None
     note: Note = ""
+    discounts: Annotated[list[DiscountIn], Field(max_length=MAX_DISCOUNTS)] = Field(
+        default_factory=list
+    )
+    charges: Annotated[list[ChargeIn], Field(max_length=MAX_CHARGES)] = Field(default_factory=list)
+
+
+class DiscountOut(OutModel):
+    """A discount as stored."""
+
+    amount: int
+    reason: str
+    code: str
+
+
+class ChargeOut(OutModel):
+    """A charge as stored; ``name`` is the channel's or the kind's."""
+
+    type: ChargeKind
+    amount: int
+    name: str
 
 
 class ModifierOut(OutModel):
@@ -126,6 +181,7 @@ class LineOut(OutModel):
     modifiers: list[ModifierOut]
     note: str
     total: int
+    discounts: list[DiscountOut] = Field(default_factory=list)
 
 
 class AddressOut(OutModel):
@@ -146,6 +202,14 @@ class FulfillmentOut(OutModel):
     time: AwareDatetime | None
     address: AddressOut | None
     table: str | None
+    promised_at: AwareDatetime | None = Field(
+        default=None,
+        description="when the customer can expect it: the time asked for, never before "
+        "now + preparation + busy minutes",
+    )
+    send_at: AwareDatetime | None = Field(
+        default=None, description="a scheduled order: when the hub sends it to the POS"
+    )
 
 
 class PaymentOut(OutModel):
@@ -157,13 +221,15 @@ class PaymentOut(OutModel):
 
 
 class TotalsOut(OutModel):
-    """Sums in minor units of ``currency``; ``due`` is what is left to pay at handover.
+    """Sums in minor units of ``currency``, computed by the hub.
 
-    ``subtotal`` is the lines before fees and discounts; the hub has neither yet, so
-    it equals ``total`` today, and clients should show ``total``.
+    ``subtotal`` (the lines) − ``discounts`` + ``charges`` = ``total``; ``paid`` is what
+    was paid online and ``due`` what is left to pay at handover.
     """
 
     subtotal: int
+    discounts: int = 0
+    charges: int = 0
     total: int
     paid: int
     due: int
@@ -187,6 +253,8 @@ class OrderOut(OutModel):
     note: str
     totals: TotalsOut
     timeline: list[TimelineEntryOut]
+    discounts: list[DiscountOut] = Field(default_factory=list)
+    charges: list[ChargeOut] = Field(default_factory=list)
 
 
 class OrdersOut(OutModel):

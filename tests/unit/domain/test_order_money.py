@@ -1,0 +1,125 @@
+"""Money that adds up: discounts, charges, totals, and exact splits for the POS."""
+
+from __future__ import annotations
+
+import pytest
+
+from orderbridge.domain.errors import CurrencyMismatchError, InvalidValueError
+from orderbridge.domain.money import Money
+from orderbridge.domain.order_money import (
+    Charge,
+    ChargeKind,
+    Discount,
+    allocate,
+    split_unit_prices,
+)
+from orderbridge.domain.orders import Order, OrderKey, OrderLine, Payment, PaymentStatus
+
+from .cafe import LOCATION_ID, NOW, customer, pickup, uah
+
+
+def _order(
+    *lines: OrderLine,
+    discounts: tuple[Discount, ...] = (),
+    charges: tuple[Charge, ...] = (),
+    payment: Payment | None = None,
+) -> Order:
+    return Order(
+        id="ord-m",
+        key=OrderKey("storefront", "m-1"),
+        location_id=LOCATION_ID,
+        lines=lines or (OrderLine("pizza", 2, uah(20000)), OrderLine("tea", 1, uah(5000))),
+        customer=customer(),
+        fulfilment=pickup(),
+        created_at=NOW,
+        payment=payment,
+        discounts=discounts,
+        charges=charges,
+    )
+
+
+def test_totals_add_lines_take_discounts_and_add_charges() -> None:
+    order = _order(
+        OrderLine("pizza", 2, uah(20000), discounts=(Discount(uah(4000), "second half off"),)),
+        OrderLine("tea", 1, uah(5000)),
+        discounts=(Discount(uah(1000), code="HELLO"),),
+        charges=(Charge(ChargeKind.DELIVERY_FEE, uah(5000)), Charge(ChargeKind.TIP, uah(2000))),
+        payment=Payment(PaymentStatus.PAID, uah(30000)),
+    )
+    totals = order.totals
+    assert (totals.subtotal, totals.discounts, totals.charges) == (uah(45000), uah(5000), uah(7000))
+    assert totals.total == uah(47000)  # 45000 − 5000 + 7000
+    assert (totals.paid, totals.due) == (uah(30000), uah(17000))
+    assert totals.item_count == 3
+
+
+def test_an_overpaid_order_owes_nothing_rather_than_a_negative_amount() -> None:
+    totals = _order(payment=Payment(PaymentStatus.PAID, uah(99999))).totals
+    assert totals.due == uah(0)
+
+
+def test_an_unpaid_payment_counts_as_nothing_paid() -> None:
+    totals = _order(payment=Payment(PaymentStatus.UNPAID, uah(45000))).totals
+    assert (totals.paid, totals.due) == (uah(0), uah(45000))
+
+
+def test_discounts_cannot_exceed_what_the_lines_cost() -> None:
+    with pytest.raises(InvalidValueError) as refused:
+        _order(discounts=(Discount(uah(45001)),))
+    assert (refused.value.code, refused.value.field) == ("invalid_discount", "discounts")
+    with pytest.raises(InvalidValueError) as line:
+        OrderLine("tea", 1, uah(5000), discounts=(Discount(uah(5001)),))
+    assert line.value.code == "invalid_discount"
+
+
+def test_a_discount_is_positive_and_a_charge_not_negative() -> None:
+    with pytest.raises(InvalidValueError):
+        Discount(uah(0))
+    with pytest.raises(InvalidValueError):
+        Charge(ChargeKind.TIP, uah(-1))
+    assert Charge(ChargeKind.PACKAGING, uah(0)).label == "Packaging"
+
+
+def test_discounts_and_charges_must_be_in_the_orders_currency() -> None:
+    with pytest.raises(CurrencyMismatchError):
+        _order(charges=(Charge(ChargeKind.TIP, Money(100, "EUR")),))
+    with pytest.raises(CurrencyMismatchError):
+        OrderLine("tea", 1, uah(5000), discounts=(Discount(Money(100, "EUR")),))
+
+
+def test_a_discount_describes_itself_for_the_cashier() -> None:
+    assert (
+        Discount(uah(2000), "happy hour", "SUMMER").describe() == "-20.00 UAH (SUMMER, happy hour)"
+    )
+    assert Discount(uah(150)).describe() == "-1.50 UAH"
+
+
+@pytest.mark.parametrize(
+    ("amount", "weights", "expected"),
+    [
+        (100, [200, 100], [67, 33]),
+        (100, [100, 100, 100], [34, 33, 33]),
+        (0, [500, 500], [0, 0]),
+        (1000, [1000], [1000]),
+        (7, [0, 0], [0, 0]),
+    ],
+)
+def test_allocate_splits_exactly_in_proportion(
+    amount: int, weights: list[int], expected: list[int]
+) -> None:
+    parts = allocate(uah(amount), [uah(w) for w in weights])
+    assert [p.amount for p in parts] == expected
+    if any(weights):
+        assert sum(p.amount for p in parts) == amount
+
+
+@pytest.mark.parametrize(
+    ("net", "quantity", "expected"),
+    [(250, 3, [(2, 83), (1, 84)]), (300, 3, [(3, 100)]), (1, 2, [(1, 0), (1, 1)])],
+)
+def test_split_unit_prices_adds_up_to_the_net_amount(
+    net: int, quantity: int, expected: list[tuple[int, int]]
+) -> None:
+    parts = split_unit_prices(uah(net), quantity)
+    assert [(n, price.amount) for n, price in parts] == expected
+    assert sum(n * price.amount for n, price in parts) == net
