@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 import pytest
 
-from orderbridge.connectors.storefront import signing
 from orderbridge.demo import DEMO_ADMIN_KEY
 from orderbridge.sandboxes.poster.seed import DEMO_TOKEN
 from tests.e2e.poster_demo import order_body
@@ -56,7 +55,7 @@ def _at(receiver: Receiver, path: str) -> list[Delivery]:
 
 
 def _verified(secret: str, delivery: Delivery) -> bool:
-    return signing.verify(secret, delivery.headers, delivery.body, now=int(time.time()))
+    return delivery.signed_by(secret)
 
 
 def test_a_permanent_refusal_alerts_once_tells_the_shop_and_clears_after_the_replay(

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from orderbridge.connectors.storefront import signing
 from orderbridge.ports import PermanentError
 from orderbridge.services.alerts import DELIVER_ALERT
 from orderbridge.services.incidents import raise_incident
@@ -125,7 +124,7 @@ async def test_a_failed_order_alerts_once_signed_with_a_slack_text(
     await world.hub.worker().run_until_idle()
     [alert] = _alerts(world)
     assert alert.path == "/services/T000/B000/XXXX"
-    assert signing.verify(secret, alert.headers, alert.body, now=int(world.clock().timestamp()))
+    assert alert.signed_by(secret, at=world.clock())
     message = alert.message
     assert message["type"] == "order.failed"
     assert message["text"].startswith("[orderbridge] ")
@@ -160,9 +159,7 @@ async def test_a_test_alert_reaches_the_destination(world: World, operator: Test
     await world.hub.worker().run_until_idle()
     [alert] = _alerts(world)
     assert alert.message["type"] == "alert.test"
-    assert signing.verify(
-        made["secret"], alert.headers, alert.body, now=int(world.clock().timestamp())
-    )
+    assert alert.signed_by(made["secret"], at=world.clock())
     [job] = jobs(world.hub, DELIVER_ALERT)
     assert (job.status, job.result) == ("succeeded", {"status": 204})
     missing = operator.post(f"{ALERTS}/alr_nope/test")
