@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import json
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
@@ -166,8 +167,13 @@ class Hub:
 
     def new_pos(self, connection: ConnectionRecord) -> PosSystem:
         """A new connector for a POS connection (the registry builds it by kind), not kept:
-        the caller closes it."""
-        return connectors.build_pos(connection, self.build_context("pos"))
+        the caller closes it. Its calls to the network go through the SSRF guard at
+        connect (a POS base URL is the tenant's to choose: ``ssrf.pinned_transport``)."""
+        context = self.build_context("pos")
+        if context.transport is None:
+            pinned = pinned_transport(allow_private=self.settings.allow_private_urls)
+            context = dataclasses.replace(context, transport=pinned)
+        return connectors.build_pos(connection, context)
 
     def build_context(self, role: str) -> BuildContext:
         """What connector factories of ``role`` get: the transport, timeouts, SSRF rule."""
