@@ -26,7 +26,9 @@ def build() -> Hub:
     from orderbridge.log import configure_logging
 
     settings = load_settings()
-    configure_logging(settings.log_level, json=settings.log_json, access_log=settings.access_log)
+    # A one-shot command says what went wrong in its one line (``commands/errors.py``);
+    # the process's own warnings ("database unavailable") would say it a second time.
+    configure_logging("ERROR", json=settings.log_json, access_log=False)
     return build_hub(settings)
 
 

@@ -18,6 +18,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from orderbridge.sql.availability import unavailable
 from orderbridge.storage import tables as t
 from orderbridge.storage.alert_tables import OPEN, Incident
 from orderbridge.storage.migrate import head_revision
@@ -97,15 +98,25 @@ class ConnectionHealthCollector(Collector):
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self._session_factory = session_factory
+        self._last: tuple[list[ConnectionState], dict[str, int]] = ([], {})
+
+    def _read(self) -> tuple[list[ConnectionState], dict[str, int]]:
+        """What the database says now; while it is away, the last figures read (the
+        queue depth's ``orderbridge_outbox_jobs_stale`` says the database is away)."""
+        try:
+            with self._session_factory() as session:
+                self._last = (list(connection_states(session)), open_incident_counts(session))
+        except Exception as exc:
+            if not unavailable(exc):
+                raise
+        return self._last
 
     def describe(self) -> Iterator[Metric]:
         yield from self._families()
 
     def collect(self) -> Iterator[Metric]:
         reauth, breaker, incidents = self._families()
-        with self._session_factory() as session:
-            states = connection_states(session)
-            counts = open_incident_counts(session)
+        states, counts = self._read()
         for state in states:
             reauth.add_metric([state.id, state.kind], int(state.needs_reauth))
             breaker.add_metric([state.id, state.kind], int(state.breaker_open))

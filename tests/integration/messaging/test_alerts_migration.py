@@ -9,7 +9,7 @@ from sqlalchemy import Engine, inspect, text
 from orderbridge.storage.migrate import downgrade, upgrade
 
 NOW = "2026-11-22 10:00:00"
-BEFORE = "0009_mapping"
+BEFORE = "0010_harden"  # the revision 0005_alerts follows
 
 
 def _seed(engine: Engine) -> None:
