@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from orderbridge.domain.locations import Location
+from orderbridge.domain.locations import Location, WeeklySchedule
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.orders import Order
 from orderbridge.domain.register_checks import RegisterCheck
@@ -80,7 +80,8 @@ class Capabilities:
     only where ``order_lookup_by_key``, the sweep polls only where ``status_polling``,
     a cancel reaches the POS only where ``cancel_orders``, a reservation is sent only
     where ``reservations``, a webhook about one item re-reads that item only where
-    ``menu_item_refresh`` (else the whole menu).
+    ``menu_item_refresh`` (else the whole menu), and a POS's "hours changed" webhook
+    replaces a location's opening hours only where ``opening_hours``.
     """
 
     orders: bool = False  # creates orders
@@ -94,6 +95,7 @@ class Capabilities:
     cancel_orders: bool = False  # an order can be canceled through the API
     availability_webhooks: bool = False  # tells when it goes offline / online
     register_checks: bool = False  # reports checks made at its register (mirrored to channels)
+    opening_hours: bool = False  # keeps the opening hours (the hub reads them when told)
     location_status: bool = False  # a channel that takes the store's open/paused status
     pos_orders_import: bool = False  # a channel that mirrors orders made at the register
 
@@ -227,6 +229,12 @@ class PosSystem(Protocol):
         """A check made at the register, with the hub's item ids, for channels that mirror
         register orders (Wix's "import POS orders"); None if the POS has no such check.
         Only where ``capabilities.register_checks``."""
+        ...
+
+    async def fetch_schedule(self, *, location: LocationBinding) -> WeeklySchedule | None:
+        """The location's weekly opening hours as the POS keeps them, for a POS where
+        the restaurant sets its hours (Sinqro's "update your operating schedules through
+        your POS"); None when it keeps none. Only where ``capabilities.opening_hours``."""
         ...
 
 

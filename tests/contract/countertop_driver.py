@@ -27,7 +27,7 @@ from orderbridge.ports import ConnectionRecord, LocationBinding, PosSystem
 from orderbridge.sandboxes.rest_pos.app import create_app
 from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
 from orderbridge.sandboxes.rest_pos.seed import DEMO_API_KEY, DEMO_WEBHOOK_SECRET, demo_world
-from tests.contract.support import Catcher, closing, connector_for, post, with_lines
+from tests.contract.support import Catcher, Hours, closing, connector_for, post, with_lines
 
 BASE_URL = "http://countertop.test"
 PODIL = LocationBinding(
@@ -135,6 +135,17 @@ class CountertopDriver:
 
     async def settle(self) -> None:
         await self.dispatcher.idle(5)
+
+    async def go_offline(self) -> None:
+        await self._post("/_sandbox/availability", {"online": False, "store": "st_podil"})
+
+    async def change_hours(self, hours: Hours) -> None:
+        rows = [
+            {"day": day.name[:3], "opens": opens, "closes": closes}
+            for day, slots in sorted(hours.items())
+            for opens, closes in slots
+        ]
+        await self._post("/_sandbox/hours", {"hours": rows, "store": "st_podil"})
 
     async def revoke_credentials(self) -> None:
         await self._post("/_sandbox/keys/revoke", {"key": DEMO_API_KEY})

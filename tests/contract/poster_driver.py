@@ -22,7 +22,7 @@ from orderbridge.sandboxes.poster.seed import (
     demo_world,
 )
 from tests.connectors.poster.support import BASE_URL, cafe_order, table_reservation, uah
-from tests.contract.support import Catcher, closing, connector_for, post, with_lines
+from tests.contract.support import Catcher, Hours, closing, connector_for, post, with_lines
 
 PODIL = LocationBinding(
     location_id="podil", external_id="1", currency="UAH", timezone="Europe/Kyiv"
@@ -91,6 +91,12 @@ class PosterDriver:
         # Poster's rate limit is its error 700; the window lets one call through first.
         await self._post("/_sandbox/faults", {"rate_limit_calls": 1})
         await self.control.get("/api/settings.getAllSettings", params={"token": DEMO_TOKEN})
+
+    async def go_offline(self) -> None:
+        raise AssertionError("Poster tells no availability (availability_webhooks is off)")
+
+    async def change_hours(self, hours: Hours) -> None:
+        raise AssertionError("Poster keeps no opening hours (opening_hours is off)")
 
     async def settle(self) -> None:
         await self.dispatcher.idle(5)

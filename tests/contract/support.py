@@ -20,6 +20,7 @@ import httpx
 
 from orderbridge import connectors
 from orderbridge.connectors import BuildContext, InboundEvent
+from orderbridge.domain.locations import Weekday
 from orderbridge.domain.orders import Order, OrderLine
 from orderbridge.domain.reservations import Reservation
 from orderbridge.ports import (
@@ -78,9 +79,23 @@ class Driver(Protocol):
         """Reprice :attr:`item_id` (minor units) and sell or stop selling it."""
         ...
 
+    async def go_offline(self) -> None:
+        """Switch online orders off for the place at the register (only where
+        ``capabilities.availability_webhooks``)."""
+        ...
+
+    async def change_hours(self, hours: Hours) -> None:
+        """Set the place's weekly opening hours at the POS, as its owner would (only
+        where ``capabilities.opening_hours``)."""
+        ...
+
     async def settle(self) -> None:
         """Wait until the POS has sent the webhooks it queued."""
         ...
+
+
+Hours = Mapping[Weekday, Sequence[tuple[str, str]]]
+"""Opening hours a driver sets: weekday → [("09:00", "14:00"), …] (local times)."""
 
 
 def connector_for(

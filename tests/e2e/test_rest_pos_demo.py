@@ -6,7 +6,8 @@ Order in the shop → a ticket at Countertop's register → accept → the shop 
 accepted (a signed Countertop webhook, verified by the hub against the manifest);
 close → completed; a price edited at the register reaches the shop's menu and the Wix
 menu; a sold-out switch reaches the shop; switching online orders off at the register
-pauses the location (and its Wix operation), on again resumes it.
+pauses the location (and its Wix operation), on again resumes it; opening hours set at
+the register become the location's.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
+from orderbridge.sandboxes.rest_pos.state import WEEKDAYS
 from orderbridge.sandboxes.wix.seed import ACCESS_TOKEN, LOCATION_ID, OPERATION_ID
 from tests.e2e.poster_demo import ADMIN_KEY, STOREFRONT_KEY, wait_for
 from tests.e2e.servers import free_port, orderbridge_process
@@ -194,3 +198,17 @@ def test_the_dashboard_shows_the_rest_pos_connection_and_what_it_can_do(demo: Re
         page = browser.get("/admin/connections").text
     assert "Countertop POS (sandbox)" in page and "rest_pos" in page
     assert "cancel orders" in page and "availability webhooks" in page
+
+
+def test_hours_set_at_the_register_open_and_close_the_shop(demo: RestDemo) -> None:
+    """The owner keeps Podil's hours at Countertop: hours on a day two days from now
+    only close the shop today (whatever the hour); every day around the clock opens it."""
+    assert demo.location()["status"] == "open"
+    later = WEEKDAYS[(datetime.now(ZoneInfo("Europe/Kyiv")).weekday() + 2) % 7]
+    rows = [{"day": later, "opens": "10:00", "closes": "11:00"}]
+    demo.register("/_sandbox/hours", {"hours": rows, "store": "st_podil"})
+    wait_for(lambda: demo.location()["status"] == "closed", timeout=30, what="closed by hours")
+    assert demo.location()["opens_at"] is not None
+    always = [{"day": day, "opens": "00:00", "closes": "00:00"} for day in WEEKDAYS]
+    demo.register("/_sandbox/hours", {"hours": always, "store": "st_podil"})
+    wait_for(lambda: demo.location()["status"] == "open", timeout=30, what="open around the clock")

@@ -56,6 +56,7 @@ CONNECTORS: Mapping[str, ConnectorEntry] = {
         validate=_validate_wix,
         setup=lambda context: WixSetup(transport=context.transport),
         read_own_menu=read_wix_own_menu,
+        webhook_path="/webhooks/wix/{connection}",
     ),
 }
 

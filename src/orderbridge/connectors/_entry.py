@@ -173,3 +173,14 @@ class ConnectorEntry:
     setup: Callable[[BuildContext], ConnectionSetup] | None = None
     # A channel whose own menu the hub can read from it (None: upload it instead).
     read_own_menu: OwnMenuReader | None = None
+    # Where the connected system sends its webhooks, under the hub's base URL;
+    # ``{connection}`` is the connection's id. None: a POS with a webhook reader uses
+    # the generic ``/webhooks/pos/{connection}``; anything else receives none.
+    webhook_path: str | None = None
+
+    def webhook_path_of(self, connection_id: str) -> str | None:
+        """The path this kind's webhooks arrive at for one connection, or None."""
+        path = self.webhook_path
+        if path is None and self.role == "pos" and self.webhooks is not None:
+            path = "/webhooks/pos/{connection}"
+        return None if path is None else path.replace("{connection}", connection_id)

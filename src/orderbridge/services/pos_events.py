@@ -6,8 +6,9 @@ offline". The hub treats each as a hint, never as the truth: an order hint queue
 ``order.reconcile`` (which asks the POS for the order's real state, so a duplicated,
 reordered or stale webhook cannot move an order wrongly), an item hint re-reads that
 one item from the POS when the POS can (``Capabilities.menu_item_refresh``) or the
-whole menu when it cannot, and an availability change pauses or resumes the locations
-the POS serves, which channels are then told about.
+whole menu when it cannot, an availability change pauses or resumes the locations
+the POS serves, and an hours change replaces their opening hours with the POS's (where
+the POS keeps them: ``Capabilities.opening_hours``); channels are then told about both.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from orderbridge.domain.locations import Location
+from orderbridge.domain.locations import Location, WeeklySchedule
 from orderbridge.domain.menu import Item
-from orderbridge.ports import ConnectionRecord, PosSystem, UnitOfWork
+from orderbridge.ports import ConnectionRecord, LocationBinding, PosSystem, UnitOfWork
 from orderbridge.services import locations, menus
 from orderbridge.services.pipeline import RECONCILE_ORDER
 from orderbridge.services.reservations import RECONCILE_RESERVATION
@@ -121,6 +122,17 @@ def menu_changed(uow: UowFactory, connection_id: str) -> dict[str, Any]:
     return {"reimport": [b.location_id for b in bindings]}
 
 
+def _places(uow: UowFactory, connection_id: str, external_id: str | None) -> list[LocationBinding]:
+    """The connection's locations: the one linked to the POS's place ``external_id``,
+    or all of them when the POS names none."""
+    with uow() as tx:
+        return [
+            b
+            for b in tx.locations_of_connection(connection_id)
+            if external_id is None or b.external_id == external_id
+        ]
+
+
 def availability_changed(
     uow: UowFactory,
     clock: Clock,
@@ -134,12 +146,7 @@ def availability_changed(
 
     A resume lifts only a pause the POS made: a pause an operator set in the hub stays.
     """
-    with uow() as tx:
-        bindings = [
-            b
-            for b in tx.locations_of_connection(connection_id)
-            if external_location_id is None or b.external_id == external_location_id
-        ]
+    bindings = _places(uow, connection_id, external_location_id)
     now = clock()
 
     def change(location: Location) -> bool:
@@ -170,3 +177,65 @@ def availability_changed(
             if after.location.status_at(now).state is not before:
                 changed.append(binding.location_id)
     return {"online": online, "changed": changed}
+
+
+async def schedule_changed(
+    uow: UowFactory,
+    pos_for: PosFactory,
+    clock: Clock,
+    connection_id: str,
+    *,
+    external_location_id: str | None = None,
+) -> dict[str, Any]:
+    """The POS says a place's opening hours changed (``external_location_id``, or all
+    its places when it names none): read them from the POS and make them the location's.
+
+    The POS is asked, never the webhook believed; hours the POS does not keep leave the
+    location's alone, and unchanged hours announce nothing. The POS gives weekly hours:
+    dated exceptions (holidays) the location has keep, unless the POS gives its own.
+    """
+    with uow() as tx:
+        connection = tx.get_connection(connection_id)
+    bindings = _places(uow, connection_id, external_location_id)
+    if connection is None:
+        return {"skipped": "unknown_connection"}
+    pos = pos_for(connection)
+    if not pos.capabilities.opening_hours:
+        return {"skipped": "no_opening_hours"}
+    changed = []
+    for binding in bindings:
+        schedule = await pos.fetch_schedule(location=binding)
+        if schedule is None:
+            continue
+        now = clock()
+
+        def change(
+            location: Location, schedule: WeeklySchedule = schedule, now: datetime = now
+        ) -> bool:
+            merged = _with_exceptions(schedule, location.schedule)
+            if location.schedule == merged:
+                return False
+            location.set_schedule(merged, now)
+            return True
+
+        with uow() as tx:
+            record = tx.get_location(binding.location_id)
+            current = record.location.schedule if record is not None else None
+            if record is None or current == _with_exceptions(schedule, current):
+                continue
+            locations.change_status(
+                tx,
+                tenant_id=record.tenant_id,
+                location_id=binding.location_id,
+                change=change,
+                now=now,
+            )
+            changed.append(binding.location_id)
+    return {"schedule": changed}
+
+
+def _with_exceptions(weekly: WeeklySchedule, current: WeeklySchedule | None) -> WeeklySchedule:
+    """The POS's weekly hours, with the location's dated exceptions when the POS has none."""
+    if weekly.exceptions or current is None or not current.exceptions:
+        return weekly
+    return WeeklySchedule(hours=weekly.hours, exceptions=current.exceptions)

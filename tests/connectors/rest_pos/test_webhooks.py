@@ -53,11 +53,18 @@ def test_availability_keeps_its_flag_and_place() -> None:
     assert found.payload["online"] is False and found.payload["location"] == "st_podil"
 
 
-def test_unknown_and_unhandled_types_are_kept_without_work() -> None:
-    for kind in ("ticket.created", "store.hours_changed"):
-        headers, body = countertop(event(kind, ticketId="tk_1"))
-        [found] = read(SANDBOX, "con_1", SECRETS, headers, body, now=NOW)
-        assert found.job_kind is None
+def test_unknown_types_are_kept_without_work() -> None:
+    headers, body = countertop(event("ticket.created", ticketId="tk_1"))
+    [found] = read(SANDBOX, "con_1", SECRETS, headers, body, now=NOW)
+    assert found.job_kind is None and found.payload["means"] == "ignore"
+
+
+def test_an_hours_change_is_work_for_the_place_it_names() -> None:
+    headers, body = countertop(event("store.hours_changed", intervals=7))
+    [found] = read(SANDBOX, "con_1", SECRETS, headers, body, now=NOW)
+    assert found.job_kind == REST_POS_EVENT
+    assert found.payload["means"] == "schedule_changed"
+    assert found.payload["location"] == "st_podil"
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,11 @@ style (``{"data": [{"id", "attributes": {…}}]}``); its prices are integer cent
 order states numbers (10 new, 20 in progress, 30 done, 40 refused, 50 cancelled); it
 finds an order by the client's external id at its own URL (404 when none), cannot
 cancel or take bookings, refuses a closed location with HTTP 200 and an ``errors``
-array, and signs its webhooks with a bare HMAC of the body. Adapting the hub to it is
-``manifest.toml``, next to this file: no Python in ``src``.
+array, and signs its webhooks with a bare HMAC of the body. Its opening hours are one
+record per day, numbered from Sunday (0) as JavaScript does, with the day's slots
+nested; its sizes, option groups and options are lists of their own, joined to their
+product (or group) by id. Adapting the hub to it is ``manifest.toml``, next to this
+file: no Python in ``src``.
 """
 
 from __future__ import annotations
@@ -43,12 +46,17 @@ class Kiosko:
 
     categories: dict[str, dict[str, Any]] = field(default_factory=dict)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sizes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    option_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     revoked: bool = False
     closed: bool = False
     next_status: list[int] = field(default_factory=list)  # next answers: 503, 429 …
     hang_next_write: bool = False
     outbox: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    # Opening hours: weekday (0 = Sunday … 6 = Saturday) → [(from, to), …]
+    hours: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     def webhook(self, document: dict[str, Any]) -> None:
         body = json.dumps(document).encode()
@@ -57,6 +65,10 @@ class Kiosko:
     def set_state(self, order_id: str, state: int) -> None:
         self.orders[order_id]["state"] = state
         self.webhook({"event": "order.updated", "order": {"id": order_id}})
+
+    def set_hours(self, hours: dict[int, list[tuple[str, str]]]) -> None:
+        self.hours = hours
+        self.webhook({"event": "location.schedule_updated", "location": {"id": "L1"}})
 
 
 def seeded() -> Kiosko:
@@ -81,6 +93,17 @@ def seeded() -> Kiosko:
             "category_id": "c-snacks",
             "available": False,
         },
+    }
+    pos.sizes = {
+        "s-cola-033": {"product_id": "p-cola", "label": "0.33 l", "price_cents": 4500},
+        "s-cola-05": {"product_id": "p-cola", "label": "0.5 l", "price_cents": 5500},
+    }
+    pos.option_groups = {
+        "g-dip": {"name": "Dip", "min": 0, "max": 2, "product_ids": ["p-chips", "p-nuts"]},
+    }
+    pos.options = {
+        "o-salsa": {"group_id": "g-dip", "name": "Salsa", "price_cents": 1000, "stock": 5},
+        "o-cheese": {"group_id": "g-dip", "name": "Cheese", "price_cents": 1200, "stock": 0},
     }
     return pos
 
@@ -136,11 +159,32 @@ def create_app(pos: Kiosko) -> Starlette:
         data = [_resource("product", k, v) for k, v in pos.products.items()]
         return JSONResponse({"data": data, "meta": {"count": len(data)}})
 
+    def listing(kind: str, table: dict[str, dict[str, Any]]) -> Any:
+        async def answer(request: Request) -> Response:
+            return JSONResponse({"data": [_resource(kind, k, v) for k, v in table.items()]})
+
+        return answer
+
     async def product(request: Request) -> Response:
         found = pos.products.get(request.path_params["id"])
         if found is None:
             return _errors(404, "NOT_FOUND", "no such product")
         return JSONResponse({"data": _resource("product", request.path_params["id"], found)})
+
+    async def locations(request: Request) -> Response:
+        place = {"title": "Corner kiosk", "tz": "Europe/Kyiv", "street": "Khreshchatyk 1"}
+        return JSONResponse({"data": [_resource("location", "L1", place)]})
+
+    async def schedule(request: Request) -> Response:
+        data = [
+            _resource(
+                "day",
+                str(day),
+                {"weekday": day, "slots": [{"from": a, "to": b} for a, b in slots]},
+            )
+            for day, slots in sorted(pos.hours.items())
+        ]
+        return JSONResponse({"data": data})
 
     async def create(request: Request) -> Response:
         if pos.closed:  # Kiosko's way: a 200 that says no
@@ -171,6 +215,14 @@ def create_app(pos: Kiosko) -> Starlette:
             Route("/api/v1/locations/{loc}/categories", route(categories)),
             Route("/api/v1/locations/{loc}/products", route(products)),
             Route("/api/v1/locations/{loc}/products/{id}", route(product)),
+            Route("/api/v1/locations/{loc}/sizes", route(listing("size", pos.sizes))),
+            Route(
+                "/api/v1/locations/{loc}/option-groups",
+                route(listing("option_group", pos.option_groups)),
+            ),
+            Route("/api/v1/locations/{loc}/options", route(listing("option", pos.options))),
+            Route("/api/v1/locations", route(locations)),
+            Route("/api/v1/locations/{loc}/schedule", route(schedule)),
             Route("/api/v1/locations/{loc}/orders", route(create, write=True), methods=["POST"]),
             Route("/api/v1/orders/by-external-id/{key}", route(by_external)),
             Route("/api/v1/orders/{id}", route(order)),

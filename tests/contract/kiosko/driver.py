@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from orderbridge.domain.customers import Customer
+from orderbridge.domain.locations import Weekday
 from orderbridge.domain.money import Money
 from orderbridge.domain.orders import Fulfilment, FulfilmentType, Order, OrderKey, OrderLine
 from orderbridge.domain.reservations import Reservation, ReservationKey
@@ -25,7 +26,7 @@ from tests.contract.kiosko.app import (
     create_app,
     seeded,
 )
-from tests.contract.support import Catcher, closing, connector_for, with_lines
+from tests.contract.support import Catcher, Hours, closing, connector_for, with_lines
 
 MANIFEST = (Path(__file__).parent / "manifest.toml").read_text(encoding="utf-8")
 LOCATION = LocationBinding(
@@ -120,6 +121,18 @@ class KioskoDriver:
         product = self.fake.products[self.item_id]
         product.update(price_cents=price, available=available)
         self.fake.webhook({"event": "product.changed", "product": {"id": self.item_id}})
+        self._sent()
+
+    async def go_offline(self) -> None:
+        self.fake.closed = True
+        self.fake.webhook(
+            {"event": "location.availability", "location": {"id": "L1", "accepting": False}}
+        )
+        self._sent()
+
+    async def change_hours(self, hours: Hours) -> None:
+        js_day = {day: (day + 1) % 7 for day in Weekday}  # Kiosko counts from Sunday
+        self.fake.set_hours({js_day[day]: slots for day, slots in hours.items()})
         self._sent()
 
     async def settle(self) -> None:

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from datetime import time
 from typing import Any
 
 import httpx
@@ -17,11 +18,13 @@ from sqlalchemy import delete, select
 
 from orderbridge.connectors.rest_pos.webhooks import REST_POS_EVENT
 from orderbridge.domain.drafts import DraftLine
+from orderbridge.domain.locations import OpeningInterval, Weekday
 from orderbridge.domain.orders import OrderStatus
 from orderbridge.messaging.tables import InboxEvent, JobAttempt
 from orderbridge.sandboxes.rest_pos.app import create_app
 from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
 from orderbridge.sandboxes.rest_pos.seed import DEMO_API_KEY, DEMO_WEBHOOK_SECRET, demo_world
+from orderbridge.sandboxes.rest_pos.state import OpeningHours
 from orderbridge.services import menus
 from orderbridge.storage import admin
 from orderbridge.storage import tables as t
@@ -30,6 +33,7 @@ from tests.integration.support.world import (
     LOCATION,
     TENANT,
     World,
+    announced,
     build_world,
     count,
     draft,
@@ -164,3 +168,46 @@ async def test_an_answer_without_the_promised_field_fails_as_permanent_redacted(
     assert attempt.outcome == "permanent"
     assert "answer to create_order has a record without id" in (attempt.error or "")
     assert "guest" in (attempt.error or "") and "+380671234567" not in (attempt.error or "")
+
+
+def hours_changed(event_id: str) -> dict[str, Any]:
+    return {
+        "id": event_id,
+        "type": "store.hours_changed",
+        "created": 0,
+        "storeId": "st_podil",
+        "data": {"intervals": 2},
+    }
+
+
+async def test_hours_changed_at_the_register_become_the_locations_hours(world: World) -> None:
+    """The owner sets Podil's hours at Countertop (Mondays and Wednesdays only; the world's
+    clock says Sunday noon in Kyiv): the webhook makes the worker read them from
+    Countertop, the location takes them and reports itself closed until Monday 09:00,
+    and the change is announced once (the same hours told again change nothing)."""
+    sandbox: CountertopSandbox = world.sandbox  # type: ignore[attr-defined]
+    rows = [
+        OpeningHours(day="MON", opens="09:00", closes="14:00"),
+        OpeningHours(day="WED", opens="18:00", closes="02:00"),
+    ]
+    sandbox.set_hours(rows, "st_podil")
+    hook = TestClient(world.hub.app())
+    body, headers = signed(world, hours_changed("evt_h1"))
+    assert hook.post(HOOK, content=body, headers=headers).json()["received"] == 1
+    await world.hub.worker().run_until_idle()
+    with world.hub.uow() as tx:
+        record = tx.get_location(LOCATION)
+    assert record is not None and record.location.schedule is not None
+    assert dict(record.location.schedule.hours) == {
+        Weekday.MONDAY: (OpeningInterval(time(9), time(14)),),
+        Weekday.WEDNESDAY: (OpeningInterval(time(18), time(2)),),
+    }
+    shop = TestClient(world.hub.app(), headers={"authorization": f"Bearer {world.api_key}"})
+    [podil] = [x for x in shop.get("/api/v1/locations").json()["locations"] if x["id"] == LOCATION]
+    assert podil["status"] == "closed", podil
+    assert podil["opens_at"].endswith("T09:00:00+02:00")  # Monday morning, Kyiv time
+    assert announced(world.hub).count("location.status_changed") == 1
+    body, headers = signed(world, hours_changed("evt_h2"))
+    assert hook.post(HOOK, content=body, headers=headers).json()["received"] == 1
+    await world.hub.worker().run_until_idle()
+    assert announced(world.hub).count("location.status_changed") == 1

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date, time
 
 import pytest
 
-from orderbridge.domain.locations import LocationState
+from orderbridge.domain.locations import (
+    LocationState,
+    OpeningInterval,
+    ScheduleException,
+    Weekday,
+    WeeklySchedule,
+)
 from orderbridge.services import notify, pos_events
 from orderbridge.services.locations import LOCATION_STATUS
 from orderbridge.services.menus import IMPORT_MENU
@@ -99,6 +106,62 @@ def test_availability_of_another_place_changes_nothing_here(world: World) -> Non
     )
     assert result["changed"] == [] and _state(world) is LocationState.OPEN
     assert jobs(world.hub, LOCATION_STATUS) == []
+
+
+MONDAYS = WeeklySchedule(hours={Weekday.MONDAY: (OpeningInterval(time(9), time(18)),)})
+
+
+def _schedule(world: World) -> WeeklySchedule | None:
+    with world.hub.uow() as tx:
+        record = tx.get_location(LOCATION)
+    assert record is not None
+    return record.location.schedule
+
+
+async def test_hours_kept_at_the_pos_replace_the_locations_once(world: World) -> None:
+    world.pos.capabilities = replace(world.pos.capabilities, opening_hours=True)
+    world.pos.schedules[LOCATION] = MONDAYS
+    changed = await pos_events.schedule_changed(
+        world.hub.uow, world.hub.pos_for, world.clock, CONNECTION
+    )
+    assert changed == {"schedule": [LOCATION]} and _schedule(world) == MONDAYS
+    assert _state(world) is LocationState.CLOSED  # the world's clock says Sunday
+    assert [j.payload["location_id"] for j in jobs(world.hub, LOCATION_STATUS)] == []  # no channel
+    assert announced(world.hub).count("location.status_changed") == 1
+    again = await pos_events.schedule_changed(
+        world.hub.uow, world.hub.pos_for, world.clock, CONNECTION
+    )
+    assert again == {"schedule": []} and announced(world.hub).count("location.status_changed") == 1
+
+
+async def test_the_locations_holidays_stay_when_the_pos_gives_weekly_hours(
+    world: World,
+) -> None:
+    holiday = ScheduleException(date(2026, 12, 25))
+    with world.hub.uow() as tx:
+        record = tx.get_location(LOCATION)
+        assert record is not None
+        hours = {Weekday.SUNDAY: (OpeningInterval(time(10), time(20)),)}
+        record.location.set_schedule(WeeklySchedule(hours, (holiday,)), world.clock())
+        tx.save_location(record.location)
+        tx.commit()
+    world.pos.capabilities = replace(world.pos.capabilities, opening_hours=True)
+    world.pos.schedules[LOCATION] = MONDAYS
+    await pos_events.schedule_changed(world.hub.uow, world.hub.pos_for, world.clock, CONNECTION)
+    assert _schedule(world) == WeeklySchedule(MONDAYS.hours, (holiday,))
+
+
+async def test_hours_are_left_alone_where_the_pos_keeps_none(world: World) -> None:
+    world.pos.schedules[LOCATION] = MONDAYS  # but the capability is off
+    skipped = await pos_events.schedule_changed(
+        world.hub.uow, world.hub.pos_for, world.clock, CONNECTION
+    )
+    assert skipped == {"skipped": "no_opening_hours"} and _schedule(world) is None
+    world.pos.capabilities = replace(world.pos.capabilities, opening_hours=True)
+    elsewhere = await pos_events.schedule_changed(
+        world.hub.uow, world.hub.pos_for, world.clock, CONNECTION, external_location_id="99"
+    )
+    assert elsewhere == {"schedule": []} and _schedule(world) is None
 
 
 def test_each_move_is_announced_once_with_its_own_status(world: World) -> None:

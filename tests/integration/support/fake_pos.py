@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from orderbridge.domain.locations import WeeklySchedule
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.orders import Order
 from orderbridge.domain.register_checks import RegisterCheck
@@ -59,6 +60,8 @@ class FakePos:
     orders: list[PosEntry] = field(default_factory=list)
     reservations: list[PosEntry] = field(default_factory=list)
     menus: dict[str, Menu] = field(default_factory=dict)
+    # Opening hours per hub location id (read only where capabilities.opening_hours).
+    schedules: dict[str, WeeklySchedule] = field(default_factory=dict)
     # Knobs: the next N creations fail transiently; every call is refused permanently;
     # the next N creations succeed at the POS but the caller sees a timeout.
     fail_next: int = 0
@@ -146,6 +149,10 @@ class FakePos:
         self, check_id: str, *, location: LocationBinding
     ) -> RegisterCheck | None:
         return None
+
+    async def fetch_schedule(self, *, location: LocationBinding) -> WeeklySchedule | None:
+        self._gate(creating=False)
+        return self.schedules.get(location.location_id)
 
     # Plumbing -----------------------------------------------------------------------
 

@@ -91,6 +91,36 @@ def test_availability_off_sends_the_stores_webhook(pos: Countertop) -> None:
     assert pos.control("/_sandbox/availability", {"online": "no"}).status_code == 422
 
 
+def test_new_opening_hours_are_served_and_announced_per_store(pos: Countertop) -> None:
+    seeded = pos.api("GET", "/v2/stores/st_pechersk/hours").json()
+    assert seeded["timeZone"] == "Europe/Kyiv" and len(seeded["openingHours"]) == 7
+    rows = [{"day": "MON", "opens": "09:00", "closes": "14:00"}]
+    rows += [{"day": "SAT", "opens": "18:00", "closes": "24:00"}]
+    answer = pos.control("/_sandbox/hours", {"hours": rows, "store": "st_podil"}).json()
+    assert answer == {"hours": 2, "stores": ["st_podil"]}
+    assert pos.api("GET", "/v2/stores/st_podil/hours").json()["openingHours"] == rows
+    assert pos.api("GET", "/v2/stores/st_pechersk/hours").json() == seeded  # the other store
+    [event] = events(pos)
+    assert (event["type"], event["storeId"]) == ("store.hours_changed", "st_podil")
+    assert "openingHours" not in pos.api("GET", "/v2/stores").json()["stores"][0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"hours": [{"day": "MOON", "opens": "09:00", "closes": "14:00"}]},
+        {"hours": [{"day": "MON", "opens": "9", "closes": "14:00"}]},
+        {"hours": [{"day": "MON", "opens": "09:00", "closes": "25:00"}]},
+        {"hours": "always"},
+        {"hours": [], "extra": 1},
+    ],
+)
+def test_hours_the_register_cannot_keep_are_refused(pos: Countertop, body: object) -> None:
+    refused = pos.control("/_sandbox/hours", body)  # type: ignore[arg-type]
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_change"
+    assert events(pos) == []
+
+
 def test_a_refused_delivery_is_retried_until_answered(pos: Countertop) -> None:
     pos.receiver.status = 500
     pos.control("/_sandbox/availability", {"online": False, "store": "st_podil"})

@@ -49,3 +49,23 @@ def test_editing_a_price_and_the_online_switch(pos: Countertop) -> None:
     pos.settle()
     kinds = [json.loads(body)["type"] for _, body in pos.receiver.received]
     assert kinds == ["product.updated", "product.updated", "store.availability_changed"]
+
+
+def test_the_hours_form_shows_and_replaces_the_stores_hours(pos: Countertop) -> None:
+    page = pos.client.get("/register?store=st_podil").text
+    assert 'name="MON-opens" value="08:00"' in page and 'name="SUN-closes" value="23:00"' in page
+    form = {"MON-opens": "09:00", "MON-closes": "14:00", "SAT-opens": "18:00"}
+    form["SAT-closes"] = "02:00"
+    saved = pos.client.post("/register/hours?store=st_podil", data=form)
+    assert "Opening hours saved" in saved.text
+    hours = pos.sandbox.world.stores["st_podil"].openingHours
+    assert [(h.day, h.opens, h.closes) for h in hours] == [
+        ("MON", "09:00", "14:00"),
+        ("SAT", "18:00", "02:00"),
+    ]
+    bad = pos.client.post("/register/hours?store=st_podil", data={"TUE-opens": "nine"})
+    assert "TUE: hours are like 09:00 and 22:00" in bad.text
+    assert len(pos.sandbox.world.stores["st_podil"].openingHours) == 2  # unchanged
+    pos.settle()
+    kinds = [json.loads(body)["type"] for _, body in pos.receiver.received]
+    assert kinds == ["store.hours_changed"]

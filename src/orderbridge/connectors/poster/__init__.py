@@ -66,6 +66,9 @@ CONNECTOR = ConnectorEntry(
     # A stored Poster webhook calls Poster only for menu changes (one product).
     unguarded_events=frozenset({POSTER_EVENT}),
     setup=setup,
+    # One URL for every account: Poster's application settings hold a single webhook
+    # URL, and each webhook names its account (/webhooks/pos/{connection} works too).
+    webhook_path="/webhooks/poster",
 )
 
 __all__ = ["CAPABILITIES", "CONNECTOR", "PosterConnector", "PosterSettings"]

@@ -33,6 +33,7 @@ from orderbridge.connectors.poster.mapping_orders import (
 )
 from orderbridge.connectors.poster.schemas import PosterIncomingOrder
 from orderbridge.connectors.poster.settings import PosterSettings
+from orderbridge.domain.locations import WeeklySchedule
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.domain.orders import Order
 from orderbridge.domain.register_checks import RegisterCheck
@@ -228,6 +229,11 @@ class PosterConnector:
             params={"transaction_id": check_id, "include_products": "true"},
         )
         return register_check(found[0], location.currency) if found else None
+
+    async def fetch_schedule(self, *, location: LocationBinding) -> WeeklySchedule | None:
+        """Poster's API has no opening hours (a spot has none; the restaurant sets its
+        hours in the hub), so ``opening_hours`` is off and this reads nothing."""
+        return None
 
     async def fetch_locations(self) -> list[PosLocationInfo]:
         """Every spot with its halls' live tables, timezone and currency."""

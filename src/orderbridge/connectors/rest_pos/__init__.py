@@ -102,7 +102,8 @@ CONNECTOR = ConnectorEntry(
     build_pos=build,
     webhooks=read_webhook,
     events={webhooks.REST_POS_EVENT: handle_rest_pos_event},
-    # A stored webhook mostly queues other jobs; only an item change calls the POS.
+    # A stored webhook mostly queues other jobs; only an item or hours change calls
+    # the POS (one read; a failure retries like any job).
     unguarded_events=frozenset({webhooks.REST_POS_EVENT}),
 )
 

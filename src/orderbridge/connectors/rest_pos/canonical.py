@@ -85,6 +85,10 @@ VOCABULARY: dict[str, dict[str, Any]] = {
     "menu": {"location": LOCATION},
     "menu_items": {"location": LOCATION},
     "menu_item": {"item_id": TEXT, "location": LOCATION},
+    "menu_variants": {"location": LOCATION},
+    "menu_option_groups": {"location": LOCATION},
+    "menu_options": {"location": LOCATION},
+    "schedule": {"location": LOCATION},
     "locations": {},
 }
 for _names in VOCABULARY.values():

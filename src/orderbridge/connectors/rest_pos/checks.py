@@ -44,6 +44,7 @@ def problems(manifest: Manifest) -> Found:
     yield from _auth(manifest)
     yield from _services(manifest)
     yield from _menu(manifest)
+    yield from _schedule(manifest)
     yield from _webhooks(manifest)
     yield from _credentials(manifest)
 
@@ -204,10 +205,49 @@ def _menu(manifest: Manifest) -> Found:
         yield ("menu", "items", "category"), "a flat menu and menu_item need the item's category"
     if "menu_item" in services and not services["menu_item"].record:
         yield ("services", "menu_item", "record"), "menu_item must say where its record is"
+    for where, shape, service, join in _flat_parts(items):
+        absolute = compile_path(shape.records).absolute if _parses(shape.records) else False
+        join_path = getattr(shape, join)
+        if absolute and service not in services:
+            yield (*where, "records"), f"absolute records need services.{service}"
+        if absolute and join_path is None:
+            yield (*where, join), f"a flat list must say where its {join} is"
+        if not absolute and join_path is not None:
+            yield (*where, join), f"{join} joins a flat list: records must be absolute ($…)"
     for section, shape in _shapes(menu.model_dump()):
         for key, value in shape.items():
             if isinstance(value, str):
                 yield from _path(("menu", *section, key), value)
+
+
+def _schedule(manifest: Manifest) -> Found:
+    shape = manifest.schedule
+    if "schedule" in manifest.services and shape is None:
+        yield ("schedule",), "services.schedule needs a [schedule] section saying where hours are"
+    if shape is None:
+        return
+    if "schedule" not in manifest.services:
+        yield ("schedule",), "[schedule] describes the answer of services.schedule, not declared"
+    flat = shape.opens is not None and shape.closes is not None
+    if flat == (shape.intervals is not None):
+        yield ("schedule",), "give opens and closes (one interval a record) or intervals"
+    for section, found in _shapes(shape.model_dump(exclude={"days"}), ("schedule",)):
+        for key, value in found.items():
+            if isinstance(value, str):
+                yield from _path((*section, key), value)
+
+
+def _flat_parts(items: Any) -> Iterator[tuple[tuple[str, ...], Any, str, str]]:
+    """Variants, option groups and options, each nested or a flat list of its own:
+    (where, shape, the service of its flat list, the key that joins it)."""
+    at = ("menu", "items")
+    if items.variants is not None:
+        yield (*at, "variants"), items.variants, "menu_variants", "item"
+    groups = items.modifier_groups
+    if groups is not None:
+        yield (*at, "modifier_groups"), groups, "menu_option_groups", "item"
+        where = (*at, "modifier_groups", "modifiers")
+        yield where, groups.modifiers, "menu_options", "group"
 
 
 def _parses(path: str) -> bool:
@@ -256,6 +296,8 @@ def _webhooks(manifest: Manifest) -> Found:
         needed = _NEEDS.get(event.means)
         if needed and not getattr(event, needed):
             yield where, f"{event.means} needs {needed} (where it is in the body)"
+        if event.means == "schedule_changed" and "schedule" not in manifest.services:
+            yield where, "schedule_changed needs services.schedule (where the hours are read)"
 
 
 def _credentials(manifest: Manifest) -> Found:

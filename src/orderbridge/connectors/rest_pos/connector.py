@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from orderbridge.connectors.rest_pos import mapping
+from orderbridge.connectors.rest_pos import hours, mapping
 from orderbridge.connectors.rest_pos.canonical import (
     location_document,
     order_document,
@@ -21,6 +21,7 @@ from orderbridge.connectors.rest_pos.canonical import (
 )
 from orderbridge.connectors.rest_pos.client import RestPosClient
 from orderbridge.connectors.rest_pos.manifest import Manifest
+from orderbridge.domain.locations import WeeklySchedule
 from orderbridge.domain.menu import Menu
 from orderbridge.domain.orders import Order
 from orderbridge.domain.register_checks import RegisterCheck
@@ -52,6 +53,7 @@ def capabilities(manifest: Manifest) -> Capabilities:
         order_lookup_by_key=lookup and "find_order" in services,
         cancel_orders="cancel_order" in services,
         availability_webhooks="availability_changed" in means,
+        opening_hours="schedule" in services,
     )
 
 
@@ -167,7 +169,8 @@ class RestPosConnector:
     # Menu and places ------------------------------------------------------------
 
     async def fetch_menu(self, *, location: LocationBinding) -> Menu:
-        """The whole menu (``menu``, and ``menu_items`` for a flat one)."""
+        """The whole menu (``menu``, and ``menu_items`` for a flat one, and the
+        variants, option groups and options a POS lists apart)."""
         answer = await self._call("menu", location)
         items = None
         if "menu_items" in self.manifest.services:
@@ -178,20 +181,35 @@ class RestPosConnector:
             items,
             location_id=location.location_id,
             currency=location.currency,
+            parts=await self._parts(location),
         )
+
+    async def _parts(self, location: LocationBinding) -> mapping.Parts:
+        declared = [n for n in mapping.PART_SERVICES if n in self.manifest.services]
+        answers = {name: await self._call(name, location) for name in declared}
+        return mapping.parts(self.manifest, answers) if answers else mapping.Parts()
 
     async def fetch_item(self, item_id: str, *, location: LocationBinding) -> PosItem | None:
         """One item (``menu_item``); None when the POS answers it has none."""
         answer = await self._call("menu_item", location, item_id=item_id)
         if answer is None:
             return None
-        return mapping.pos_item(self.manifest, answer, location.currency)
+        parts = await self._parts(location)
+        return mapping.pos_item(self.manifest, answer, location.currency, parts)
 
     async def fetch_register_check(
         self, check_id: str, *, location: LocationBinding
     ) -> RegisterCheck | None:
         """A manifest describes no register checks (``register_checks`` is off)."""
         return None
+
+    async def fetch_schedule(self, *, location: LocationBinding) -> WeeklySchedule | None:
+        """The place's weekly opening hours (``schedule``); None when the manifest
+        declares no such call or the POS answers it keeps none (``not_found``)."""
+        if "schedule" not in self.manifest.services:
+            return None
+        answer = await self._call("schedule", location)
+        return None if answer is None else hours.schedule(self.manifest, answer)
 
     async def fetch_locations(self) -> list[PosLocationInfo]:
         """The POS's places (``locations``); none when the manifest declares no such call."""

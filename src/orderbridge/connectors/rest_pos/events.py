@@ -49,6 +49,15 @@ async def handle_rest_pos_event(
             online=_truthy(payload.get("online")),
             external_location_id=None if location is None else str(location),
         )
+    if means == "schedule_changed":
+        location = payload.get("location")
+        return await pos_events.schedule_changed(
+            uow,
+            pos_for,
+            clock,
+            connection_id,
+            external_location_id=None if location is None else str(location),
+        )
     return {"ignored": payload.get("type")}
 
 

@@ -132,6 +132,11 @@ def _schema_problems(document: dict[str, Any]) -> Iterable[Problem]:
 
 
 def _explain(error: SchemaError) -> Problem:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # An optional section ({"$ref"} or null): say what is wrong inside it.
+        inner = [e for e in error.context if e.validator_value != "null"]
+        if inner:
+            return _explain(max(inner, key=lambda e: len(e.absolute_path)))
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         schema = error.schema if isinstance(error.schema, dict) else {}

@@ -28,6 +28,10 @@ ServiceName = Literal[
     "menu",
     "menu_items",
     "menu_item",
+    "menu_variants",
+    "menu_option_groups",
+    "menu_options",
+    "schedule",
 ]
 SERVICES: tuple[str, ...] = get_args(ServiceName)
 Meaning = Literal[
@@ -41,6 +45,7 @@ Meaning = Literal[
     "ignore",
 ]
 HubState = Literal["new", "accepted", "declined", "canceled", "completed"]
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 Path = Annotated[str, Field(min_length=1, description="A JSONPath (the subset in paths.py).")]
 Template = Annotated[
     str, Field(description="Text with {{ name | filter }} expressions (templates.py).")
@@ -173,14 +178,27 @@ class Availability(Strict):
 
 
 class Modifiers(Availability):
-    records: Path = Field(description="The group's modifiers, relative to the group.")
+    records: Path = Field(
+        description="The group's modifiers, relative to the group; or absolute ($…) in "
+        "the menu_options answer (a flat list)."
+    )
+    group: Path | None = Field(
+        None, description="A flat list's: the group (or groups) an option belongs to."
+    )
     id: Path
     name: Path
     price: Path | None = None
 
 
 class ModifierGroups(Strict):
-    records: Path = Field(description="The item's modifier groups, relative to the item.")
+    records: Path = Field(
+        description="The item's modifier groups, relative to the item; or absolute ($…) "
+        "in the menu_option_groups answer (a flat list)."
+    )
+    item: Path | None = Field(
+        None,
+        description="A flat list's: the item (or items, e.g. product_ids[*]) a group belongs to.",
+    )
     id: Path
     name: Path
     min: Path | None = None
@@ -189,7 +207,11 @@ class ModifierGroups(Strict):
 
 
 class Variants(Availability):
-    records: Path = Field(description="The item's variants, relative to the item.")
+    records: Path = Field(
+        description="The item's variants, relative to the item; or absolute ($…) in the "
+        "menu_variants answer (a flat list)."
+    )
+    item: Path | None = Field(None, description="A flat list's: the item a variant is of.")
     id: Path
     name: Path
     price: Path
@@ -234,6 +256,37 @@ class Location(Strict):
     address: Path | None = None
     timezone: Path | None = None
     currency: Path | None = None
+
+
+class Intervals(Strict):
+    """Where a day's opening intervals are, when a POS nests them in a day record."""
+
+    records: Path = Field(description="The day's intervals, relative to the day record.")
+    opens: Path = Field(description='When an interval opens ("09:00", local time).')
+    closes: Path = Field(
+        description='When it closes ("22:00"; at or before opens runs past midnight, '
+        '"24:00" is midnight).'
+    )
+
+
+class Schedule(Strict):
+    """How the ``schedule`` answer becomes a location's weekly opening hours.
+
+    Either one record per interval (``day``, ``opens``, ``closes``) or one record per
+    day whose intervals are nested (``day`` and ``intervals``). A weekday with no
+    record is a day off."""
+
+    records: Path = Field(description="The records in the schedule answer ($…).")
+    day: Path = Field(description="The record's weekday, relative to the record.")
+    days: dict[str, Weekday] = Field(
+        default_factory=dict,
+        description="The POS's weekday values → the hub's (monday … sunday). Without "
+        "it, English names (Monday, mon, MON) and ISO numbers (1 = Monday … 7 = Sunday) "
+        "are understood.",
+    )
+    opens: Path | None = Field(None, description="One interval per record: when it opens.")
+    closes: Path | None = Field(None, description="One interval per record: when it closes.")
+    intervals: Intervals | None = Field(None, description="Or the day's nested intervals.")
 
 
 class Signature(Strict):
@@ -305,6 +358,7 @@ class Manifest(Strict):
     menu: MenuShape | None = None
     locations: Location | None = None
     webhooks: Webhooks | None = None
+    schedule: Schedule | None = None
 
     @field_validator("services")
     @classmethod

@@ -9,7 +9,8 @@ the attempt row says exactly what to fix (the manifest or the POS).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -148,6 +149,52 @@ def matching(manifest: Manifest, name: str, service: Service, document: Any, key
 
 # Menu -------------------------------------------------------------------------------
 
+PART_SERVICES = ("menu_variants", "menu_option_groups", "menu_options")
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Variants, option groups and options a POS lists apart from its items (each its
+    own flat list: Sinqro's "GET variants / option categories / options"), indexed by
+    what joins them to their owner: the item's id, or the option group's id."""
+
+    variants: Mapping[str, list[Any]] = field(default_factory=dict)
+    groups: Mapping[str, list[Any]] = field(default_factory=dict)
+    options: Mapping[str, list[Any]] = field(default_factory=dict)
+
+
+def parts(manifest: Manifest, answers: Mapping[str, Any]) -> Parts:
+    """Index the flat lists' answers (``answers``: service name → answer)."""
+    shape = _shape(manifest).items
+    groups = shape.modifier_groups
+
+    def index(service: str, spec: Any, join: str) -> dict[str, list[Any]]:
+        if spec is None or not compile_path(spec.records).absolute:
+            return {}
+        read = Reader(manifest, service)
+        found: dict[str, list[Any]] = {}
+        for record in read.many(answers.get(service), spec.records):
+            owners = _ids(record, getattr(spec, join))
+            if not owners:
+                raise read.fail(f"has a record without {getattr(spec, join)}: {_snippet(record)}")
+            for owner in owners:
+                found.setdefault(owner, []).append(record)
+        return found
+
+    return Parts(
+        variants=index("menu_variants", shape.variants, "item"),
+        groups=index("menu_option_groups", groups, "item"),
+        options=index("menu_options", groups.modifiers if groups else None, "group"),
+    )
+
+
+def _ids(record: Any, path: str) -> list[str]:
+    """Every id at ``path`` in ``record`` (one, a list of them, or a wildcard's)."""
+    found: list[Any] = []
+    for value in compile_path(path).find(record):
+        found.extend(value if isinstance(value, list) else [value])
+    return [str(v) for v in found if v is not None and not isinstance(v, dict | list)]
+
 
 def menu(
     manifest: Manifest,
@@ -156,9 +203,12 @@ def menu(
     *,
     location_id: str,
     currency: str,
+    parts: Parts | None = None,
 ) -> Menu:
     """The whole menu: categories from ``menu_answer``, items nested in them or, for a
-    flat menu, from ``items_answer`` joined by their category field."""
+    flat menu, from ``items_answer`` joined by their category field; variants and
+    option groups nested in the items or, listed apart, from ``parts``."""
+    extra = parts or Parts()
     shape = _shape(manifest)
     read = Reader(manifest, "menu")
     flat = compile_path(shape.items.records).absolute
@@ -170,12 +220,13 @@ def menu(
         categories.append((record, category_id))
         if not flat:
             nested = read.many(record, shape.items.records)
-            by_category[category_id] = [item(manifest, r, currency) for r in nested]
+            by_category[category_id] = [item(manifest, r, currency, parts=extra) for r in nested]
     if flat:
         items_read = Reader(manifest, "menu_items")
         for record in items_read.many(items_answer, shape.items.records):
             category = items_read.text(record, shape.items.category)
-            by_category.setdefault(str(category), []).append(item(manifest, record, currency))
+            found = item(manifest, record, currency, parts=extra)
+            by_category.setdefault(str(category), []).append(found)
     seen: set[str] = set()
     built = []
     for record, category_id in categories:
@@ -198,8 +249,16 @@ def _once(items: Iterable[Item], seen: set[str]) -> Iterable[Item]:
             yield found
 
 
-def item(manifest: Manifest, record: Any, currency: str, *, service: str = "menu") -> Item:
+def item(
+    manifest: Manifest,
+    record: Any,
+    currency: str,
+    *,
+    service: str = "menu",
+    parts: Parts | None = None,
+) -> Item:
     """One item record (with its variants and modifier groups) → ``Item``."""
+    extra = parts or Parts()
     shape = _shape(manifest).items
     read = Reader(manifest, service)
     item_id = read.text(record, shape.id)
@@ -211,8 +270,8 @@ def item(manifest: Manifest, record: Any, currency: str, *, service: str = "menu
             price=read.money(record, shape.price, currency),
             description=read.text(record, shape.description, required=False) or "",
             photo_url=read.text(record, shape.photo_url, required=False),
-            variants=tuple(_variants(read, shape, record, currency)),
-            modifier_groups=tuple(_groups(read, shape, record, currency)),
+            variants=tuple(_variants(read, shape, record, currency, extra.variants.get(item_id))),
+            modifier_groups=tuple(_groups(read, shape, record, currency, item_id, extra)),
             availability=_availability(record, shape),
             refs={KIND: item_id},
         )
@@ -220,21 +279,25 @@ def item(manifest: Manifest, record: Any, currency: str, *, service: str = "menu
         raise read.fail(f"has an item the hub cannot use ({item_id}): {exc}") from None
 
 
-def pos_item(manifest: Manifest, answer: Any, currency: str) -> PosItem:
+def pos_item(manifest: Manifest, answer: Any, currency: str, parts: Parts | None = None) -> PosItem:
     """menu_item's answer → the item and the id of its category."""
     service = manifest.services["menu_item"]
     read = Reader(manifest, "menu_item")
     record = read.one(answer, service.record)
     category = read.text(record, _shape(manifest).items.category)
     assert category is not None
-    return PosItem(item(manifest, record, currency, service="menu_item"), category)
+    found = item(manifest, record, currency, service="menu_item", parts=parts)
+    return PosItem(found, category)
 
 
-def _variants(read: Reader, shape: Items, record: Any, currency: str) -> Iterable[Variant]:
+def _variants(
+    read: Reader, shape: Items, record: Any, currency: str, listed: list[Any] | None
+) -> Iterable[Variant]:
     spec = shape.variants
     if spec is None:
         return
-    for found in read.many(record, spec.records):
+    flat = compile_path(spec.records).absolute
+    for found in (listed or []) if flat else read.many(record, spec.records):
         variant_id = read.text(found, spec.id)
         assert variant_id is not None
         yield Variant(
@@ -246,16 +309,21 @@ def _variants(read: Reader, shape: Items, record: Any, currency: str) -> Iterabl
         )
 
 
-def _groups(read: Reader, shape: Items, record: Any, currency: str) -> Iterable[ModifierGroup]:
+def _groups(
+    read: Reader, shape: Items, record: Any, currency: str, item_id: str, parts: Parts
+) -> Iterable[ModifierGroup]:
     spec = shape.modifier_groups
     if spec is None:
         return
-    for found in read.many(record, spec.records):
+    flat = compile_path(spec.records).absolute
+    options = spec.modifiers
+    flat_options = compile_path(options.records).absolute
+    for found in parts.groups.get(item_id, []) if flat else read.many(record, spec.records):
         group_id = read.text(found, spec.id)
         assert group_id is not None
-        options = spec.modifiers
         modifiers = []
-        for option in read.many(found, options.records):
+        listed = parts.options.get(group_id, [])
+        for option in listed if flat_options else read.many(found, options.records):
             option_id = read.text(option, options.id)
             assert option_id is not None
             modifiers.append(

@@ -28,7 +28,7 @@ from orderbridge.connectors.rest_pos.paths import compile_path
 
 REST_POS_EVENT = "inbox.rest_pos"
 # Meanings that need no worker: recorded in the inbox, nothing to catch up on.
-NO_WORK = frozenset({"ignore", "schedule_changed"})
+NO_WORK = frozenset({"ignore"})
 
 
 def verify(

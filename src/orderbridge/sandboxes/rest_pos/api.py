@@ -2,6 +2,8 @@
 
 =====  ==========================================  ======================================
 GET    /v2/stores                                  ``{"stores": [...]}``
+GET    /v2/stores/{store}/hours                    ``{"storeId", "timeZone", "openingHours":
+                                                   [{"day": "MON", "opens", "closes"}]}``
 GET    /v2/stores/{store}/catalog                  ``{"storeId", "currency", "sections":
                                                    [{..., "products": [...]}]}``
 GET    /v2/stores/{store}/products/{sku}           ``{"product": {...}}`` (404 if not sold)
@@ -94,9 +96,15 @@ def api_routes(sandbox: CountertopSandbox) -> list[BaseRoute]:
 
     async def stores(request: Request) -> Any:
         shown = [
-            s.model_dump(exclude={"sections", "products"}) for s in sandbox.world.stores.values()
+            s.model_dump(exclude={"sections", "products", "openingHours"})
+            for s in sandbox.world.stores.values()
         ]
         return {"stores": shown}
+
+    async def store_hours(request: Request) -> Any:
+        store = sandbox.store(request.path_params["store"])
+        hours = [h.model_dump() for h in store.openingHours]
+        return {"storeId": store.id, "timeZone": store.timeZone, "openingHours": hours}
 
     async def store_catalog(request: Request) -> Any:
         return catalog(sandbox.store(request.path_params["store"]))
@@ -149,6 +157,7 @@ def api_routes(sandbox: CountertopSandbox) -> list[BaseRoute]:
 
     return [
         Route("/v2/stores", endpoint(stores)),
+        Route("/v2/stores/{store}/hours", endpoint(store_hours)),
         Route("/v2/stores/{store}/catalog", endpoint(store_catalog)),
         Route("/v2/stores/{store}/products/{sku}", endpoint(product)),
         Route(

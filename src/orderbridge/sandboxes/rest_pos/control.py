@@ -15,6 +15,9 @@ POST  /_sandbox/products/{sku}              ``{"price": minor units, "available"
                                             "store": id}`` → ``product.updated``
 POST  /_sandbox/availability                ``{"online": bool, "store": id}`` →
                                             ``store.availability_changed``
+POST  /_sandbox/hours                       ``{"hours": [{"day": "MON", "opens": "09:00",
+                                            "closes": "22:00"}], "store": id}`` →
+                                            ``store.hours_changed``
 GET   /_sandbox/faults, POST (merge; ``?replace=1``)
 GET   /_sandbox/webhooks (``?type=``), DELETE; POST /_sandbox/webhooks/idle (wait)
 POST  /_sandbox/webhook-endpoint            ``{"url", "secret"}``
@@ -40,6 +43,7 @@ from orderbridge.sandboxes.rest_pos.api import decimal_of_minor
 from orderbridge.sandboxes.rest_pos.errors import CountertopError
 from orderbridge.sandboxes.rest_pos.faults import FaultConfig
 from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
+from orderbridge.sandboxes.rest_pos.state import OpeningHours
 from orderbridge.sandboxes.rest_pos.webhooks import WebhookDispatcher
 
 TICKET_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -143,6 +147,22 @@ def control_routes(sandbox: CountertopSandbox, dispatcher: WebhookDispatcher) ->
         store = body.get("store") if isinstance(body.get("store"), str) else None
         return {"online": online, "stores": sandbox.set_online(online, store)}
 
+    async def hours(request: Request) -> Any:
+        body = await _json(request)
+        given = body.get("hours")
+        store = body.get("store") if isinstance(body.get("store"), str) else None
+        if not isinstance(given, list) or set(body) - {"hours", "store"}:
+            raise CountertopError(
+                422, "invalid_change", 'send {"hours": [{"day", "opens", "closes"}, …]}'
+            )
+        try:
+            parsed = [OpeningHours.model_validate(h) for h in given]
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise CountertopError(422, "invalid_change", f"{where}: {first['msg']}") from None
+        return {"hours": len(parsed), "stores": sandbox.set_hours(parsed, store)}
+
     async def faults(request: Request) -> Any:
         if request.method == "POST":
             body = await _json(request)
@@ -219,6 +239,7 @@ def control_routes(sandbox: CountertopSandbox, dispatcher: WebhookDispatcher) ->
         Route("/_sandbox/bookings/{id}/{action}", endpoint(booking_action), methods=["POST"]),
         Route("/_sandbox/products/{sku}", endpoint(product), methods=["POST"]),
         Route("/_sandbox/availability", endpoint(availability), methods=["POST"]),
+        Route("/_sandbox/hours", endpoint(hours), methods=["POST"]),
         Route("/_sandbox/faults", endpoint(faults), methods=["GET", "POST"]),
         Route("/_sandbox/webhooks", endpoint(webhooks), methods=["GET", "DELETE"]),
         Route("/_sandbox/webhooks/idle", endpoint(idle), methods=["POST"]),

@@ -1,9 +1,10 @@
 """The register page, ``/register``: what a cashier at Countertop sees and does.
 
 Tickets with accept, decline, close and void buttons, bookings to confirm or decline,
-the menu with each product's price and an "on sale" switch, and the store's online
-switch. Every form posts, changes the world through the sandbox (so Countertop's
-webhooks go out as after any change) and redirects back with a banner.
+the menu with each product's price and an "on sale" switch, the store's opening hours
+(one interval a day; empty is a day off), and the store's online switch. Every form
+posts, changes the world through the sandbox (so Countertop's webhooks go out as after
+any change) and redirects back with a banner.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlencode
 
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -20,7 +22,7 @@ from starlette.templating import Jinja2Templates
 from orderbridge.sandboxes.rest_pos.control import BOOKING_ACTIONS, close_ticket
 from orderbridge.sandboxes.rest_pos.errors import CountertopError
 from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
-from orderbridge.sandboxes.rest_pos.state import Store
+from orderbridge.sandboxes.rest_pos.state import WEEKDAYS, OpeningHours, Store
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 ACTIONS = {
@@ -57,6 +59,8 @@ def register_routes(sandbox: CountertopSandbox) -> list[BaseRoute]:
                 "bookings": sorted(bookings, key=lambda b: b.startsAt),
                 "products": list(store.products.values()),
                 "sections": {s.id: s.title for s in store.sections},
+                "weekdays": WEEKDAYS,
+                "hours": {h.day: h for h in store.openingHours},
                 "actions": ACTIONS,
                 "message": request.query_params.get("message", ""),
                 "error": bool(request.query_params.get("error")),
@@ -104,6 +108,22 @@ def register_routes(sandbox: CountertopSandbox) -> list[BaseRoute]:
         sandbox.change_product(sku, store_id=store.id, price=new_price, available=switched)
         return back(store, f"{found.title} saved")
 
+    async def hours(request: Request) -> Response:
+        store = current(request)
+        form = await request.form()
+        rows = []
+        for day in WEEKDAYS:
+            opens = str(form.get(f"{day}-opens", "")).strip()
+            closes = str(form.get(f"{day}-closes", "")).strip()
+            if not opens and not closes:
+                continue  # a day off
+            try:
+                rows.append(OpeningHours(day=day, opens=opens, closes=closes))
+            except ValidationError:
+                return back(store, f"{day}: hours are like 09:00 and 22:00", error=True)
+        sandbox.set_hours(rows, store.id)
+        return back(store, "Opening hours saved")
+
     async def availability(request: Request) -> Response:
         store = current(request)
         form = await request.form()
@@ -117,4 +137,5 @@ def register_routes(sandbox: CountertopSandbox) -> list[BaseRoute]:
         Route("/register/bookings/{id}/{action}", booking_action, methods=["POST"]),
         Route("/register/products/{sku}", product, methods=["POST"]),
         Route("/register/availability", availability, methods=["POST"]),
+        Route("/register/hours", hours, methods=["POST"]),
     ]

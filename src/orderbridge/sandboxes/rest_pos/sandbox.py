@@ -23,6 +23,7 @@ from orderbridge.sandboxes.rest_pos.state import (
     TICKET_MOVES,
     Booking,
     Change,
+    OpeningHours,
     Store,
     Ticket,
     World,
@@ -266,6 +267,14 @@ class CountertopSandbox(StateFile[World]):
         if not changed:
             raise missing("product", sku)
         return changed
+
+    def set_hours(self, hours: list[OpeningHours], store_id: str | None = None) -> list[str]:
+        """Replace the opening hours of one store or all; ``store.hours_changed`` per store."""
+        stores = [self.store(store_id)] if store_id else list(self.world.stores.values())
+        for store in stores:
+            store.openingHours = [h.model_copy() for h in hours]
+            self.emit("store.hours_changed", store.id, {"intervals": len(hours)})
+        return [s.id for s in stores]
 
     def set_online(self, online: bool, store_id: str | None = None) -> list[str]:
         """Switch online ordering off (or on) for one store or all; webhook per store."""

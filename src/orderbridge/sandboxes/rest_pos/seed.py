@@ -11,9 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from orderbridge.sandboxes.rest_pos.state import (
+    WEEKDAYS,
     Addon,
     AddonGroup,
     Address,
+    OpeningHours,
     Product,
     Section,
     Size,
@@ -194,6 +196,7 @@ def demo_world(*, webhook_url: str = "", webhook_secret: str = DEMO_WEBHOOK_SECR
             timeZone="Europe/Kyiv",
             currency="UAH",
             address=Address(line=street, city="Київ"),
+            openingHours=[OpeningHours(day=d, opens="08:00", closes="23:00") for d in WEEKDAYS],
             tables=[Table(code=f"T{i}", seats=2 if i < 4 else 4, area="Зал") for i in range(1, 7)],
             sections=[s.model_copy() for s in SECTIONS],
             products={p.sku: p for p in products},

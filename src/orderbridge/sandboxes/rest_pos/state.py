@@ -92,6 +92,19 @@ class Table(Model):
     area: str
 
 
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+HOUR = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+
+
+class OpeningHours(Model):
+    """One opening interval of a store, Countertop-style: ``{"day": "MON", "opens":
+    "09:00", "closes": "22:00"}`` (a closing at or before the opening runs past midnight)."""
+
+    day: str = Field(pattern="^(MON|TUE|WED|THU|FRI|SAT|SUN)$")
+    opens: str = Field(pattern=HOUR)
+    closes: str = Field(pattern=HOUR)
+
+
 class Store(Model):
     id: str
     displayName: str
@@ -99,6 +112,7 @@ class Store(Model):
     currency: str
     address: Address
     online: bool = True
+    openingHours: list[OpeningHours] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     products: dict[str, Product] = Field(default_factory=dict)

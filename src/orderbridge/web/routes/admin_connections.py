@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Response
 
+from orderbridge import connectors
 from orderbridge.services import setup as service
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.setup import ConnectionView, LinkedLocation, SetupParts
@@ -38,14 +39,9 @@ router = APIRouter(prefix=PREFIX, tags=["admin"], responses={**ERRORS, 502: ERRO
 
 def webhook_url(base_url: str, kind: str, connection_id: str) -> str | None:
     """Where a connected system must send its webhooks to reach this hub."""
-    base = base_url.rstrip("/")
-    paths = {
-        "poster": "/webhooks/poster",
-        "wix": f"/webhooks/wix/{connection_id}",
-        "rest_pos": f"/webhooks/pos/{connection_id}",
-    }
-    path = paths.get(kind)
-    return f"{base}{path}" if path else None
+    found = connectors.CONNECTORS.get(kind)
+    path = found.webhook_path_of(connection_id) if found is not None else None
+    return f"{base_url.rstrip('/')}{path}" if path else None
 
 
 def connection_out(

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from orderbridge.connectors.wix.events import WIX_EVENT, event_payload
+from orderbridge.connectors.wix.jobs import KIND as WIX
 from orderbridge.connectors.wix.webhooks import WebhookRejected, parse_webhook
 from orderbridge.messaging.inbox import with_inbox_ref
 from orderbridge.web.deps import Context
@@ -32,7 +33,7 @@ async def wix_webhook(connection: str, request: Request, ctx: Context) -> dict[s
     body = await request.body()
     with ctx.uow() as tx:
         found = tx.get_connection(connection)
-    if found is None or found.kind != "wix":
+    if found is None or found.kind != WIX:
         metrics.ingested.labels("wix", "unknown_connection").inc()
         raise ApiError(404, "unknown_connection", "no Wix connection by that id", "connection")
     key = found.credentials.get("public_key_pem")
