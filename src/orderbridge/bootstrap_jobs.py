@@ -73,6 +73,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             pos_for=hub.pos_for,
             clock=hub.clock,
             before_create=confirm_lease,
+            first_try_at=job.first_try_at,
         )
         if "pos_order_id" in result and not result.get("found"):
             # The job was queued in the transaction that stored the order.
@@ -148,6 +149,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             pos_for=hub.pos_for,
             clock=hub.clock,
             before_create=confirm_lease,
+            first_try_at=job.first_try_at,
         )
 
     async def reconcile_reservation(job: JobView) -> Mapping[str, Any]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,7 +53,8 @@ class JobView:
     (1 on the first); ``total_attempt`` numbers this try across revivals. When
     ``total_attempt > 1`` an earlier try may have reached the remote system, so a
     handler whose call is not idempotent looks before it repeats it. ``created_at`` is
-    when the job was enqueued.
+    when the job was enqueued; ``first_try_at``, on a try after the first, when the
+    first try began (nothing the job did can be older: it bounds such a look).
     """
 
     id: int
@@ -64,6 +65,7 @@ class JobView:
     connection_id: str | None
     total_attempt: int
     created_at: datetime
+    first_try_at: datetime | None = None
 
 
 def enqueue(
@@ -195,6 +197,9 @@ def claim(
         return []
     retaken = [v.id for v in views if v.total_attempt > 1]
     if retaken:
+        tries = conn.execute(statements.first_tries(), {"job_ids": retaken}).all()
+        firsts: dict[int, datetime] = {job_id: at for job_id, at in tries}
+        views = [replace(v, first_try_at=firsts.get(v.id)) if v.id in firsts else v for v in views]
         conn.execute(statements.mark_crashed(), {"job_ids": retaken})
     rows = [
         {"job_id": v.id, "number": v.total_attempt, "worker_id": worker_id, "started_at": now}

@@ -42,6 +42,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
+    func,
     insert,
     literal,
     or_,
@@ -222,6 +223,17 @@ def probe_statement(kinds: tuple[str, ...] | None) -> Select[tuple[int]]:
 def insert_attempt() -> Insert:
     """A new ``job_attempts`` row; execute with the columns as parameters."""
     return insert(ATTEMPTS)
+
+
+@functools.cache
+def first_tries() -> Select[Any]:
+    """(job id, when its first try started) of the jobs ``job_ids`` (expanding bind)."""
+    a = ATTEMPTS.c
+    return (
+        select(a.job_id, func.min(a.started_at))
+        .where(a.job_id.in_(bindparam("job_ids", expanding=True)))
+        .group_by(a.job_id)
+    )
 
 
 @functools.cache

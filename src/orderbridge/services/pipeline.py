@@ -11,7 +11,7 @@ reservations).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from orderbridge.domain.orders import Order, OrderStatus
@@ -28,6 +28,7 @@ from orderbridge.services import mapping_orders, notify
 from orderbridge.services.submission import (
     Fence,
     create_once,
+    look_up_since,
     no_fence,
     park_connection_on_reauth,
     parks_for_reauth,
@@ -35,7 +36,6 @@ from orderbridge.services.submission import (
 )
 
 RECONCILE_ORDER = "order.reconcile"
-LOOKUP_WINDOW = timedelta(hours=1)
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
@@ -50,6 +50,7 @@ async def submit_order(
     pos_for: PosFactory,
     clock: Clock,
     before_create: Fence = no_fence,
+    first_try_at: datetime | None = None,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
@@ -58,6 +59,7 @@ async def submit_order(
     after tries that may have timed out), an earlier try may have reached the POS, so
     the order is looked up first. ``before_create`` runs right before the create call
     (the worker passes its lease fence: a try whose job was taken over stops there).
+    ``first_try_at`` (when this job's first try began) bounds the look-up.
     """
     with uow() as tx:
         stored = tx.get_order(order_id)
@@ -81,7 +83,9 @@ async def submit_order(
             again=tried_before(attempt, order.timeline),
             can_look_up=pos.capabilities.order_lookup_by_key,
             look_up=lambda: pos.find_order(
-                location=location, key=order.id, since=order.created_at - LOOKUP_WINDOW
+                location=location,
+                key=order.id,
+                since=look_up_since(order.created_at, first_try_at, order.timeline),
             ),
             create=lambda: pos.submit_order(order, location=location, key=order.id),
             before_create=before_create,

@@ -11,7 +11,7 @@ creating again, the lease fence, a revoked token parking the connection.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from orderbridge.domain.reservations import Reservation, ReservationStatus
@@ -29,6 +29,7 @@ from orderbridge.services.errors import Conflict, NotFound
 from orderbridge.services.submission import (
     Fence,
     create_once,
+    look_up_since,
     no_fence,
     park_connection_on_reauth,
     parks_for_reauth,
@@ -37,7 +38,6 @@ from orderbridge.services.submission import (
 
 SUBMIT_RESERVATION = "reservation.submit"
 RECONCILE_RESERVATION = "reservation.reconcile"
-LOOKUP_WINDOW = timedelta(hours=1)
 
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
@@ -132,9 +132,11 @@ async def submit_reservation(
     pos_for: PosFactory,
     clock: Clock,
     before_create: Fence = no_fence,
+    first_try_at: datetime | None = None,
 ) -> dict[str, Any]:
     """Create the reservation at the POS exactly once, as an order is created
-    (``services/submission.py``); ``before_create`` is the worker's lease fence."""
+    (``services/submission.py``); ``before_create`` is the worker's lease fence,
+    ``first_try_at`` (when this job's first try began) bounds the look-up."""
     with uow() as tx:
         stored = tx.get_reservation(reservation_id)
         if stored is None:
@@ -160,7 +162,9 @@ async def submit_reservation(
             again=tried_before(attempt, reservation.timeline),
             can_look_up=pos.capabilities.order_lookup_by_key,
             look_up=lambda: pos.find_reservation(
-                location=location, key=reservation.id, since=reservation.created_at - LOOKUP_WINDOW
+                location=location,
+                key=reservation.id,
+                since=look_up_since(reservation.created_at, first_try_at, reservation.timeline),
             ),
             create=lambda: pos.submit_reservation(
                 reservation, location=location, key=reservation.id

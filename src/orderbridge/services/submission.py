@@ -40,13 +40,30 @@ async def no_fence() -> None:
     return None
 
 
+def replayed(timeline: Iterable[TimelineEntry]) -> bool:
+    """Whether an operator replayed it: its current job follows earlier jobs' tries."""
+    return any(entry.event.endswith(_REPLAYED) for entry in timeline)
+
+
 def tried_before(attempt: int, timeline: Iterable[TimelineEntry]) -> bool:
     """Whether an earlier try may already have reached the POS.
 
     ``attempt`` counts tries of the job across retries and dead-letter revivals; a
     replay starts a new job whose first try still follows earlier tries.
     """
-    return attempt > 1 or any(entry.event.endswith(_REPLAYED) for entry in timeline)
+    return attempt > 1 or replayed(timeline)
+
+
+def look_up_since(
+    created_at: datetime, first_try_at: datetime | None, timeline: Iterable[TimelineEntry]
+) -> datetime:
+    """Where a look-up by key starts: the job's first try (nothing the job created at
+    the POS can be older; a held or queued order may wait long before it), or — after
+    a replay, or when the first try is not known — the subject's creation. The POS
+    connector adds its own margin for the two clocks."""
+    if first_try_at is None or replayed(timeline):
+        return created_at
+    return first_try_at
 
 
 async def create_once(

@@ -119,6 +119,20 @@ async def test_after_an_ambiguous_timeout_the_retry_finds_the_order_instead_of_c
     assert _attempts(world, submit.id) == ["transient", "succeeded"]
 
 
+async def test_the_look_up_after_an_uncertain_try_searches_from_the_first_try(
+    world: World,
+) -> None:
+    """Not from the order's creation (a held or queued order waits long before its first
+    try): nothing can be at the POS from before the job first tried."""
+    world.pos.ambiguous_next = 1
+    order_id = place(world).stored.order.id
+    world.clock.advance(3600)
+    first_try = world.clock()
+    await world.hub.worker().run_until_idle()
+    assert world.pos.lookups == [(order_id, first_try)]
+    assert len(world.pos.created(order_id)) == 1
+
+
 async def test_a_failed_order_is_replayed_and_submitted(world: World) -> None:
     world.pos.refuse = PermanentError("unknown_product", "product 42 is not on the menu")
     order_id = place(world).stored.order.id
@@ -166,6 +180,8 @@ async def test_replaying_after_an_ambiguous_dead_letter_does_not_create_a_second
         [at_pos] = world.pos.created(order_id)
         found = stored(world.hub, order_id)
         assert (found.order.status, found.pos_order_id) == (OrderStatus.SUBMITTED, at_pos.pos_id)
+        # The replay's job is new: the look-up searches from the order's creation.
+        assert world.pos.lookups == [(order_id, found.order.created_at)]
     finally:
         await world.aclose()
 

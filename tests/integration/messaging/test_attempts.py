@@ -135,3 +135,15 @@ def test_a_lost_lease_leaves_the_event_to_the_new_owner(sessions: sessionmaker[S
     ok = Settlement(AttemptOutcome.SUCCEEDED, JobStatus.SUCCEEDED)
     assert not _settle(sessions, job, "w1", ok)
     assert _event(sessions, "taken") == ("received", None)
+
+
+def test_a_retaken_job_knows_when_its_first_try_began(sessions: sessionmaker[Session]) -> None:
+    """What bounds a look-up after an uncertain try: nothing is older than the first."""
+    add_job(sessions, now=T0)
+    first = _claim_one(sessions, "w1")
+    assert first.first_try_at is None
+    later = T0 + timedelta(seconds=60)  # w1's lease lapsed: it crashed mid-try
+    again = _claim_one(sessions, "w2", later)
+    assert (again.total_attempt, again.first_try_at) == (2, T0)
+    third = _claim_one(sessions, "w3", later + timedelta(seconds=60))
+    assert (third.total_attempt, third.first_try_at) == (3, T0)

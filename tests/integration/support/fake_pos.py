@@ -67,6 +67,8 @@ class FakePos:
     fail_next: int = 0
     refuse: PermanentError | None = None
     ambiguous_next: int = 0
+    # Every find_order asked: (key, since).
+    lookups: list[tuple[str, datetime]] = field(default_factory=list)
     _next_id: int = 100
 
     def for_connection(self, connection: ConnectionRecord) -> PosSystem:
@@ -82,6 +84,7 @@ class FakePos:
     async def find_order(
         self, *, location: LocationBinding, key: str, since: datetime
     ) -> PosOrderRef | None:
+        self.lookups.append((key, since))
         self._gate(creating=False)
         entry = _by_key(self.orders, key)
         return _ref(entry) if entry is not None else None

@@ -8,7 +8,7 @@ ports' ``TransientError`` and ``PermanentError``.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import anyio
@@ -16,6 +16,7 @@ import httpx
 
 from orderbridge.connectors.poster.checks import PosterCheck, register_check
 from orderbridge.connectors.poster.client import PosterClient
+from orderbridge.connectors.poster.lookup import MarkerLookup
 from orderbridge.connectors.poster.mapping import (
     HOME_CATEGORY_ID,
     POSTER,
@@ -24,11 +25,9 @@ from orderbridge.connectors.poster.mapping import (
     menu_from_poster,
 )
 from orderbridge.connectors.poster.mapping_orders import (
-    has_marker,
     incoming_order_body,
     pos_order_ref,
     poster_id,
-    poster_time,
     reservation_body,
 )
 from orderbridge.connectors.poster.schemas import PosterIncomingOrder
@@ -57,9 +56,6 @@ CAPABILITIES = Capabilities(
     order_lookup_by_key=True,
     register_checks=True,
 )
-# find_order looks back this much further than asked: the hub's and Poster's clocks may
-# disagree, and a DST change shifts local "Y-m-d H:i:s" times by an hour.
-LOOKUP_MARGIN = timedelta(hours=2)
 
 
 class PosterConnector:
@@ -74,6 +70,17 @@ class PosterConnector:
     def __init__(self, client: PosterClient, settings: PosterSettings) -> None:
         self.client = client
         self.settings = settings
+        # Look-ups by marker, bounded and shared by the uncertain orders of a batch.
+        self.order_lookup = MarkerLookup(
+            lambda date_from, date_to: client.get_own_incoming_orders(
+                date_from=date_from, date_to=date_to
+            )
+        )
+        self.reservation_lookup = MarkerLookup(
+            lambda date_from, date_to: client.get_own_reservations(
+                date_from=date_from, date_to=date_to
+            )
+        )
 
     @classmethod
     def from_settings(
@@ -103,10 +110,12 @@ class PosterConnector:
     async def find_order(
         self, *, location: LocationBinding, key: str, since: datetime
     ) -> PosOrderRef | None:
-        """The order created with ``key`` since ``since``, found by its comment's marker."""
-        date_from = poster_time(since - LOOKUP_MARGIN, location.timezone)
-        found = await self.client.get_own_incoming_orders(date_from=date_from)
-        return await self._first_match(found, location, key)
+        """The order created with ``key`` since ``since`` (its first try), found by its
+        comment's marker in a narrow, paged window (:mod:`.lookup`)."""
+        found = await self.order_lookup.find(
+            spot_id=_spot_id(location), key=key, since=since, timezone=location.timezone
+        )
+        return await self._first_match(found)
 
     async def order_state(self, pos_order_id: str, *, location: LocationBinding) -> PosOrderRef:
         """The order's status, and whether its check was closed (dash.getTransaction)."""
@@ -137,9 +146,10 @@ class PosterConnector:
         self, *, location: LocationBinding, key: str, since: datetime
     ) -> PosOrderRef | None:
         """The reservation created with ``key`` since ``since``, if Poster has it."""
-        date_from = poster_time(since - LOOKUP_MARGIN, location.timezone)
-        found = await self.client.get_own_reservations(date_from=date_from)
-        return await self._first_match(found, location, key)
+        found = await self.reservation_lookup.find(
+            spot_id=_spot_id(location), key=key, since=since, timezone=location.timezone
+        )
+        return await self._first_match(found)
 
     async def reservation_state(
         self, pos_reservation_id: str, *, location: LocationBinding
@@ -148,11 +158,7 @@ class PosterConnector:
         incoming = await self.client.get_reservation(poster_id(pos_reservation_id, "reservation"))
         return await self._ref(incoming)
 
-    async def _first_match(
-        self, found: Sequence[PosterIncomingOrder], location: LocationBinding, key: str
-    ) -> PosOrderRef | None:
-        spot_id = _spot_id(location)
-        matches = [o for o in found if o.spot_id == spot_id and has_marker(o.comment, key)]
+    async def _first_match(self, matches: Sequence[PosterIncomingOrder]) -> PosOrderRef | None:
         if not matches:
             return None
         # Two matches mean an earlier run created it twice; the oldest is the one the hub

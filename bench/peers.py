@@ -1,0 +1,549 @@
+"""Benchmark: ``orderbridge serve`` side by side with Node-RED's synchronous forward.
+
+Node-RED is what a small restaurant or an integrator would reach for instead: an
+HTTP-in node, a function that maps the order, an HTTP request to the POS, and the
+POS's answer sent back. This benchmark installs Node-RED 4 with npm into a temporary
+folder (``node-red@4``, run with the machine's Node 20), starts that flow against a
+Poster sandbox of its own, and sends it the same open-loop load as ``orderbridge
+serve`` (the demo's one-process setup: SQLite, the API and a worker, default lease and
+retry schedule) with a Poster sandbox of its own — one rate after the other, both
+peers in the same run, everything on 127.0.0.1.
+
+Per rate and peer: ack (POST → answer) p99, at-POS p99 (orderbridge: POST → the
+order's ``order.submitted`` entry, written once Poster answered the create; Node-RED
+answers only after Poster did, so its at-POS time is at most its ack time and is
+counted as that), CPU per order of each process (from ``/proc``), peak RSS. A rate is
+*held* when every POST was acknowledged, ack p99 < 250 ms, every acknowledged order
+reached the POS exactly once within 5 s, and at-POS p99 < 250 ms. Each peer's sweep
+stops at its first rate not held (``--all-rates`` goes on). Then a kill test per peer
+at ``--kill-rate``: ``kill -9`` after ``--kill-after`` seconds, started again at once,
+the load generator sending each unanswered POST again (same Idempotency-Key) as a
+storefront would; afterwards, acknowledged orders missing at the POS (*lost*) and
+orders there twice (*doubled*). Runnable alone::
+
+    uv run python bench/peers.py [--rates 50 100 200 400 800] [--seconds 20]
+        [--kill-rate 100] [--kill-after 10] [--node-red-dir DIR] [--all-rates]
+        [--no-kill | --no-sweep]
+
+Prints the figures, then one JSON object as the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from _root import cpu_seconds, servers, stack
+from e2e_orders import demo_serve, ms, percentile, steady_load, submitted_latency
+from orderbridge.demo import DEMO_LOCATIONS
+from orderbridge.sandboxes.poster.seed import DEMO_TOKEN
+
+NODE_RED = "node-red@4"
+HELD_P99 = 0.25  # seconds: ack p99 and at-POS p99
+HELD_MAX = 5.0  # seconds: every acknowledged order at the POS within this
+DRAIN_SECONDS = 60.0  # how long a peer may take after the last POST to reach the POS
+# After a kill nothing is judged before everything drained (lost means never arrives):
+# this is only the safety net of a peer that never catches up.
+KILL_DRAIN_SECONDS = 900.0
+
+# The flow: validate and map the order (output 1) or answer 400 (output 2), call
+# createIncomingOrder, answer 201 with the order's id once Poster answered, else 502.
+MAP_ORDER = """
+const o = msg.payload || {};
+const spot = SPOTS[o.location_id];
+const c = o.customer || {};
+if (!spot || !Array.isArray(o.items) || o.items.length === 0 || !c.phone
+    || typeof o.channel_order_id !== "string") {
+  msg.statusCode = 400;
+  msg.payload = {error: {code: "invalid_order", message: "bad order", field: null}};
+  return [null, msg];
+}
+const name = String(c.name || "").trim().split(" ");
+msg.orderId = o.channel_order_id;
+msg.payload = {
+  spot_id: spot,
+  phone: c.phone,
+  first_name: name[0],
+  last_name: name.slice(1).join(" "),
+  products: o.items.map(i => ({product_id: Number(i.item_id), count: i.quantity})),
+  comment: (o.note ? o.note + " " : "") + "[ob:" + o.channel_order_id + "]",
+  service_mode: 2,
+};
+msg.url = URL;
+msg.method = "POST";
+msg.headers = {"content-type": "application/json"};
+return [msg, null];
+"""
+ANSWER = """
+const r = msg.payload;
+msg.headers = {"content-type": "application/json"};
+if (msg.statusCode === 200 && r && r.response && r.response.incoming_order_id) {
+  msg.statusCode = 201;
+  msg.payload = {id: msg.orderId, pos_order_id: String(r.response.incoming_order_id)};
+} else {
+  msg.statusCode = 502;
+  msg.payload = {error: {code: "pos_error", message: JSON.stringify(r).slice(0, 200),
+                         field: null}};
+}
+return msg;
+"""
+
+
+def flow(poster_url: str) -> list[dict[str, Any]]:
+    """The Node-RED flow, as its editor would export it."""
+    spots = {location: int(spot) for location, _name, spot in DEMO_LOCATIONS}
+    url = f"{poster_url}/api/incomingOrders.createIncomingOrder?token={DEMO_TOKEN}"
+    head = f"const SPOTS = {json.dumps(spots)};\nconst URL = {json.dumps(url)};\n"
+    node: dict[str, Any] = {"z": "tab", "x": 100, "y": 100}
+    return [
+        {"id": "tab", "type": "tab", "label": "orders"},
+        {
+            **node,
+            "id": "in",
+            "type": "http in",
+            "url": "/api/v1/orders",
+            "method": "post",
+            "upload": False,
+            "wires": [["map"]],
+        },
+        {
+            **node,
+            "id": "map",
+            "type": "function",
+            "func": head + MAP_ORDER,
+            "outputs": 2,
+            "wires": [["pos"], ["out"]],
+        },
+        {
+            **node,
+            "id": "pos",
+            "type": "http request",
+            "method": "use",
+            "ret": "obj",
+            "paytoqs": "ignore",
+            "url": "",
+            "persist": True,
+            "senderr": False,
+            "headers": [],
+            "wires": [["answer"]],
+        },
+        {
+            **node,
+            "id": "answer",
+            "type": "function",
+            "func": ANSWER,
+            "outputs": 1,
+            "wires": [["out"]],
+        },
+        {
+            **node,
+            "id": "out",
+            "type": "http response",
+            "statusCode": "",
+            "headers": {},
+            "wires": [],
+        },
+    ]
+
+
+def install_node_red(folder: Path) -> Path:
+    """``npm install node-red@4`` into ``folder``; the path of its ``red.js``."""
+    red = folder / "node_modules" / "node-red" / "red.js"
+    if not red.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--omit=dev",
+                "--prefix",
+                str(folder),
+                NODE_RED,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    version = json.loads((red.parent / "package.json").read_text())["version"]
+    print(f"Node-RED {version} in {folder}, node {node_version()}")
+    return red
+
+
+def node_version() -> str:
+    return subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+
+
+@dataclass
+class NodeRed:
+    """One Node-RED process running the flow, started again after a kill."""
+
+    red: Path
+    folder: Path
+    poster_url: str
+    port: int = field(default_factory=servers.free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "flows.json").write_text(json.dumps(flow(self.poster_url)))
+        settings = {
+            "uiHost": "127.0.0.1",
+            "uiPort": self.port,
+            "userDir": str(self.folder),
+            "flowFile": "flows.json",
+            "httpAdminRoot": False,  # no editor: a production flow
+            "credentialSecret": False,
+            "logging": {"console": {"level": "warn", "metrics": False, "audit": False}},
+        }
+        (self.folder / "settings.js").write_text(f"module.exports = {json.dumps(settings)};\n")
+        with (self.folder / "node-red.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                ["node", str(self.red), "--settings", str(self.folder / "settings.js")],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        # The flow answers 400 to an empty order once it runs (before: 404 or no answer).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"Node-RED exited: {(self.folder / 'node-red.log').read_text()[-2000:]}"
+                )
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.post(f"{self.url}/api/v1/orders", json={}, timeout=1).status_code == 400:
+                    return
+            time.sleep(0.1)
+        raise TimeoutError("Node-RED's flow did not answer within 60 s")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def rss_mib(pid: int, field_name: str = "VmHWM") -> float:
+    """The process's peak (``VmHWM``) or current (``VmRSS``) resident memory, MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field_name + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+@dataclass
+class Peer:
+    """What a phase needs from a running peer: where to post, which processes to
+    measure, how to read what reached the POS, how to kill and restart it."""
+
+    url: str
+    poster_url: str
+    processes: dict[str, int]  # name → pid, measured for CPU and RSS
+    # (order id → send time, order id → ack latency) → order id → at-POS latency
+    at_pos: Callable[[dict[str, float], dict[str, float]], dict[str, float]]
+    restart: Callable[[], None]
+
+
+def load_phase(
+    peer: Peer,
+    lines: dict[str, Any],
+    rate: float,
+    seconds: float,
+    *,
+    kill_after: float | None = None,
+) -> dict[str, Any]:
+    """Post the load at ``peer`` (killing and restarting it after ``kill_after`` s),
+    wait until every acknowledged order is at the POS or the drain time is over."""
+    load_before = load_average()
+    cpu_before = {name: cpu_seconds(pid) for name, pid in peer.processes.items()}
+    idle_rss = {name: rss_mib(pid, "VmRSS") for name, pid in peer.processes.items()}
+
+    acked: dict[str, float] = {}
+    pids = dict(peer.processes)
+
+    async def run() -> tuple[dict[str, float], list[float], int]:
+        retry = 60.0 if kill_after else 0.0
+        load = steady_load([peer.url], lines, rate, seconds, retry_seconds=retry, acked=acked)
+        if kill_after is None:
+            return await load
+
+        async def killer() -> None:
+            await asyncio.sleep(kill_after)
+            await asyncio.to_thread(peer.restart)
+
+        results = await asyncio.gather(load, killer())
+        return results[0]
+
+    began = time.perf_counter()
+    sent, post_latency, failures = asyncio.run(run())
+    posted = time.perf_counter()
+    sent_at_end = time.time()
+    latency: dict[str, float] = {}
+    while True:
+        latency = peer.at_pos(sent, acked)
+        drain = KILL_DRAIN_SECONDS if kill_after else DRAIN_SECONDS
+        if len(latency) == len(sent) or time.time() > sent_at_end + drain:
+            break
+        time.sleep(0.25)
+    drained = time.perf_counter()
+    # A process killed and started again is not measured (its first life's CPU is gone).
+    same = {name: pid for name, pid in peer.processes.items() if pids[name] == pid}
+    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in same.items()}
+    peak_rss = {name: rss_mib(pid) for name, pid in same.items()}
+    markers = stack.pos_markers(peer.poster_url)
+    at_pos = list(latency.values())
+    ack_p99 = percentile(post_latency, 99)
+    pos_p99 = percentile(at_pos, 99) if at_pos else float("inf")
+    # An order not at the POS yet when the drain time ran out is late, not lost: only a
+    # run that drained can say what was lost.
+    drained_all = len(latency) == len(sent)
+    lost = [o for o in sent if markers[o] == 0] if drained_all else []
+    doubled = [o for o, n in markers.items() if n > 1]
+    late = len(sent) - len(at_pos)
+    held = (
+        failures == 0
+        and late == 0
+        and not lost
+        and not doubled
+        and ack_p99 < HELD_P99
+        and pos_p99 < HELD_P99
+        and max(at_pos, default=0.0) < HELD_MAX
+    )
+    return {
+        "rate": rate,
+        "load_average_before": load_before,
+        "orders_sent": int(rate * seconds),
+        "acknowledged": len(sent),
+        "failures": failures,
+        "achieved_rate": round(len(sent) / max(posted - began, 1e-9), 1),
+        "ack_p50_ms": ms(percentile(post_latency, 50)),
+        "ack_p99_ms": ms(ack_p99),
+        "at_pos_p50_ms": ms(percentile(at_pos, 50)) if at_pos else None,
+        "at_pos_p99_ms": ms(pos_p99) if at_pos else None,
+        "at_pos_max_ms": ms(max(at_pos)) if at_pos else None,
+        "not_at_pos_after_drain": late,
+        "drain_seconds": round(drained - posted, 1),
+        "lost": len(lost) if drained_all else None,
+        "doubled": len(doubled),
+        "cpu_ms_per_order": {n: round(s * 1000 / max(len(sent), 1), 2) for n, s in cpu.items()},
+        "idle_rss_mib": idle_rss,
+        "peak_rss_mib": peak_rss,
+        "held": held,
+    }
+
+
+@contextlib.contextmanager
+def orderbridge_peer(folder: Path) -> Iterator[tuple[Peer, dict[str, Any]]]:
+    """``orderbridge serve`` (API + worker, SQLite) and its Poster sandbox; the peer and
+    the menu's order lines."""
+    with demo_serve(folder) as (db_url, running):
+        assert running.api is not None and running.sandbox is not None
+
+        def at_pos(sent: dict[str, float], _acked: dict[str, float]) -> dict[str, float]:
+            return submitted_latency(sent, db_url)
+
+        def restart() -> None:
+            assert running.api is not None
+            os.killpg(running.api.pid, signal.SIGKILL)
+            running.api.wait()
+            running.start_api()
+            peer.processes["serve"] = running.api.pid
+
+        peer = Peer(
+            url=running.hub_url,
+            poster_url=running.poster_url,
+            processes={"serve": running.api.pid, "sandbox": running.sandbox.pid},
+            at_pos=at_pos,
+            restart=restart,
+        )
+        yield peer, stack.menu_lines(running.hub_url)
+
+
+@contextlib.contextmanager
+def node_red_peer(red: Path, folder: Path) -> Iterator[Peer]:
+    """Node-RED running the flow and a Poster sandbox of its own (no webhooks)."""
+    sandbox = stack.Stack(db_url="", folder=folder, env={}, sandbox_webhooks=False)
+    node = NodeRed(red, folder / "node-red", sandbox.poster_url)
+    try:
+        sandbox.start_sandbox()
+        node.start()
+        assert sandbox.sandbox is not None and node.process is not None
+
+        def at_pos(sent: dict[str, float], acked: dict[str, float]) -> dict[str, float]:
+            # Answered only after Poster created the order: at the POS by the answer.
+            return {order: acked[order] for order in sent if order in acked}
+
+        def restart() -> None:
+            node.kill()
+            node.start()
+            assert node.process is not None
+            peer.processes["node-red"] = node.process.pid
+
+        peer = Peer(
+            url=node.url,
+            poster_url=sandbox.poster_url,
+            processes={"node-red": node.process.pid, "sandbox": sandbox.sandbox.pid},
+            at_pos=at_pos,
+            restart=restart,
+        )
+        yield peer
+    finally:
+        node.stop()
+        sandbox.close()
+
+
+def held_rate(phases: list[dict[str, Any]]) -> float:
+    """The highest rate held, counting only rates held from the lowest one up."""
+    best = 0.0
+    for phase in sorted(phases, key=lambda p: p["rate"]):
+        if not phase["held"]:
+            break
+        best = phase["rate"]
+    return best
+
+
+def show(peer: str, phase: dict[str, Any]) -> None:
+    cpu = ", ".join(f"{n} {v} ms" for n, v in phase["cpu_ms_per_order"].items())
+    rss = ", ".join(f"{n} {v} MiB" for n, v in phase["peak_rss_mib"].items())
+    print(
+        f"{peer:>11} {phase['rate']:>5.0f}/s (load {phase['load_average_before']}): "
+        f"{phase['acknowledged']}/{phase['orders_sent']} acked, ack p99 {phase['ack_p99_ms']} ms, "
+        f"at POS p99 {phase['at_pos_p99_ms']} ms (max {phase['at_pos_max_ms']}, "
+        f"{phase['not_at_pos_after_drain']} not there), lost {phase['lost']}, doubled "
+        f"{phase['doubled']}; CPU/order {cpu}; peak RSS {rss} → "
+        f"{'held' if phase['held'] else 'NOT held'}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", type=float, nargs="+", default=[50, 100, 200, 400, 800])
+    parser.add_argument("--seconds", type=float, default=20.0, help="posting time per rate")
+    parser.add_argument("--kill-rate", type=float, default=100.0)
+    parser.add_argument("--kill-after", type=float, default=10.0, help="kill -9 after, s")
+    parser.add_argument("--node-red-dir", type=Path, help="reuse this npm folder (else a temp one)")
+    parser.add_argument("--all-rates", action="store_true", help="go on past a rate not held")
+    parser.add_argument("--no-kill", action="store_true", help="skip the kill tests")
+    parser.add_argument("--no-sweep", action="store_true", help="only the kill tests")
+    args = parser.parse_args()
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        raise SystemExit("peers.py needs node (20) and npm on PATH")
+
+    phases: dict[str, list[dict[str, Any]]] = {"orderbridge": [], "node_red": []}
+    kills: dict[str, dict[str, Any]] = {}
+    print(f"load average at start: {os.getloadavg()}, {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory(prefix="orderbridge-peers-") as tmp:
+        folder = Path(tmp)
+        red = install_node_red(args.node_red_dir or folder / "npm")
+        lines: dict[str, Any] | None = None
+        going = {"orderbridge": True, "node_red": True}
+
+        def hub(rate: float, kill_after: float | None = None) -> dict[str, Any]:
+            nonlocal lines
+            where = Path(tempfile.mkdtemp(dir=folder, prefix="hub-"))
+            with orderbridge_peer(where) as (peer, menu_lines):
+                lines = menu_lines
+                return load_phase(peer, lines, rate, args.seconds, kill_after=kill_after)
+
+        def node(rate: float, kill_after: float | None = None) -> dict[str, Any]:
+            assert lines is not None
+            where = Path(tempfile.mkdtemp(dir=folder, prefix="node-red-"))
+            with node_red_peer(red, where) as peer:
+                return load_phase(peer, lines, rate, args.seconds, kill_after=kill_after)
+
+        # Peers alternate rate by rate, so a change in the machine's load hits both.
+        for rate in [] if args.no_sweep else sorted(args.rates):
+            for name, run in (("orderbridge", hub), ("node_red", node)):
+                if not going[name] and not args.all_rates:
+                    continue
+                if lines is None and name == "node_red":
+                    hub_lines_only = Path(tempfile.mkdtemp(dir=folder, prefix="menu-"))
+                    with orderbridge_peer(hub_lines_only) as (_peer, menu_lines):
+                        lines = menu_lines
+                phase = run(rate)
+                phases[name].append(phase)
+                show(name, phase)
+                going[name] = going[name] and phase["held"]
+        if not args.no_kill:
+            for name, run in (("orderbridge", hub), ("node_red", node)):
+                if lines is None and name == "node_red":
+                    raise SystemExit("the kill tests need orderbridge's run first")
+                phase = run(args.kill_rate, args.kill_after)
+                kills[name] = phase
+                show(f"{name} kill", phase)
+
+    summary: dict[str, Any] = {"benchmark": "peers", "load_average_end": load_average()}
+    for name, own in phases.items():
+        held = held_rate(own)
+        at_held = next((p for p in own if p["rate"] == held), None)
+        main_process = "serve" if name == "orderbridge" else "node-red"
+        summary[name] = {
+            "held_rate": held,
+            "cpu_ms_per_order": at_held["cpu_ms_per_order"].get(main_process) if at_held else None,
+            "sandbox_cpu_ms_per_order": at_held["cpu_ms_per_order"].get("sandbox")
+            if at_held
+            else None,
+            "peak_rss_mib": max(
+                (p["peak_rss_mib"].get(main_process, 0.0) for p in own), default=None
+            ),
+            "idle_rss_mib": own[0]["idle_rss_mib"].get(main_process) if own else None,
+            "max_ack_rate": max(
+                (
+                    p["achieved_rate"]
+                    for p in own
+                    if p["failures"] == 0 and p["ack_p99_ms"] < HELD_P99 * 1000
+                ),
+                default=0.0,
+            ),
+            "lost": kills[name]["lost"] if name in kills else None,
+            "doubled": kills[name]["doubled"] if name in kills else None,
+            "kill_acknowledged": kills[name]["acknowledged"] if name in kills else None,
+            "phases": own,
+            "kill": kills.get(name),
+        }
+    node_held = summary["node_red"]["held_rate"]
+    summary["ratio"] = (
+        round(summary["orderbridge"]["held_rate"] / node_held, 2) if node_held else None
+    )
+    print(
+        f"held: orderbridge {summary['orderbridge']['held_rate']}/s, Node-RED {node_held}/s, "
+        f"ratio {summary['ratio']}; kill test lost/doubled: orderbridge "
+        f"{summary['orderbridge']['lost']}/{summary['orderbridge']['doubled']}, Node-RED "
+        f"{summary['node_red']['lost']}/{summary['node_red']['doubled']}"
+    )
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
