@@ -112,7 +112,7 @@ async def test_a_refused_token_parks_the_connection_and_fails_the_order(world: W
     assert _connection_status(world) == ("needs_reauth", "the token was revoked")
     found = stored(world.hub, order_id)
     assert found.order.status is OrderStatus.FAILED
-    assert events_of(found) == ["order.received", "order.failed"]
+    assert events_of(found) == ["order.received", "pos.reauth_required", "order.failed"]
     assert found.order.timeline[-1].detail == "reauth_required: the token was revoked"
     assert announced(world.hub) == ["order.received", "order.failed"]
 
