@@ -72,7 +72,7 @@ def test_a_permanent_refusal_alerts_once_tells_the_shop_and_clears_after_the_rep
         "/api/v1/admin/alerts", json={"url": f"{base}/alerts", "events": ["order.failed"]}
     )
     assert alert.status_code == 201, alert.text
-    hook = shop.post(
+    hook = admin.post(  # the website's endpoint, registered with the admin key
         "/api/v1/webhooks",
         json={"url": f"{base}/hooks", "events": ["order.failed", "order.submitted"]},
     )
