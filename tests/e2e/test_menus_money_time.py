@@ -601,8 +601,10 @@ def test_the_demo_showcase_snoozes_busies_schedules_and_pauses_on_its_own(
         assert pechersk["status"] == "paused" and pechersk["busy"]["extra_minutes"] == 15
         log = (tmp_path / "demo.log").read_text()
         order_id = log.split("pre-order ")[1].split(":")[0]
-        assert demo.order(order_id)["status"] == "scheduled"
-        demo.wait_status(order_id, "submitted", timeout=40)
+        # The showcase placed it itself, not through the shop's key: the operator's
+        # (admin) key reads it, as the dashboard shows it.
+        assert demo.order(order_id, key=ADMIN_KEY)["status"] == "scheduled"
+        demo.wait_status(order_id, "submitted", timeout=40, key=ADMIN_KEY)
         wait_for(
             lambda: demo.api(f"/api/v1/locations/{PECHERSK}").json()["status"] == "open",
             timeout=30,
