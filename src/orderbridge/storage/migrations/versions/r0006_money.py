@@ -74,11 +74,8 @@ def downgrade() -> None:
     with op.batch_alter_table("snoozes", schema=None) as batch_op:
         batch_op.drop_index("ix_snoozes_location_until")
     op.drop_table("snoozes")
-    with op.batch_alter_table("menus", schema=None) as batch_op:
-        batch_op.drop_column("pos_document")
-    with op.batch_alter_table("locations", schema=None) as batch_op:
-        batch_op.drop_column("pos_facts")
-        batch_op.drop_column("options")
-        batch_op.drop_column("busy_source")
-        batch_op.drop_column("busy_until")
-        batch_op.drop_column("busy_minutes")
+    # Plain DROP COLUMNs (in place on SQLite 3.35+, as 0005_alerts does): batch mode would
+    # recreate ``locations`` and ``menus``, which the orders' foreign keys refuse.
+    op.drop_column("menus", "pos_document")
+    for column in ("pos_facts", "options", "busy_source", "busy_until", "busy_minutes"):
+        op.drop_column("locations", column)
