@@ -231,8 +231,11 @@ class Hub:
             clock=self.clock,
             retry_policy=self.retry_policy,
             breaker=CircuitBreaker(
-                failure_threshold=self.settings.breaker_failure_threshold,
+                failure_rate=self.settings.breaker_failure_rate,
+                minimum_calls=self.settings.breaker_minimum_calls,
+                window_seconds=self.settings.breaker_window_seconds,
                 cooldown_seconds=self.settings.breaker_cooldown_seconds,
+                half_open_calls=self.settings.breaker_half_open_calls,
             ),
             rate_limiter=RateLimiter(
                 rate_per_second=self.settings.pos_rate_per_second,

@@ -87,8 +87,11 @@ class Alerting:
                 return
             if opened:
                 detail = (
-                    f"{settings.breaker_failure_threshold} calls in a row failed; its jobs "
-                    f"wait, with one trial call every {settings.breaker_cooldown_seconds:g} s"
+                    f"at least {settings.breaker_failure_rate:.0%} of its calls failed "
+                    f"(of {settings.breaker_minimum_calls} or more in "
+                    f"{settings.breaker_window_seconds:g} s); its jobs wait, with "
+                    f"{settings.breaker_half_open_calls} trial calls after "
+                    f"{settings.breaker_cooldown_seconds:g} s"
                 )
                 raise_incident(
                     tx,

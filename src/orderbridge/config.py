@@ -128,7 +128,14 @@ class Settings(BaseSettings):
     # the API processes on PostgreSQL); past it, 429 with Retry-After. 0: no limit.
     rate_limit_per_second: float = Field(100.0, ge=0)
     rate_limit_burst: int = Field(200, ge=1)
-    breaker_failure_threshold: int = Field(5, ge=1)
+    # The breaker opens when, among a connection's calls of the last
+    # ``breaker_window_seconds`` (at least ``breaker_minimum_calls`` of them), the share
+    # of transient failures reaches ``breaker_failure_rate``; after the cool-down,
+    # ``breaker_half_open_calls`` trial calls decide by the same share.
+    breaker_failure_rate: float = Field(0.5, gt=0, le=1)
+    breaker_minimum_calls: int = Field(10, ge=1)
+    breaker_window_seconds: float = Field(30.0, ge=1)
+    breaker_half_open_calls: int = Field(3, ge=1)
     breaker_cooldown_seconds: float = Field(30.0, ge=0)
 
     @field_validator("database_url")

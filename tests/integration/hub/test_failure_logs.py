@@ -113,7 +113,9 @@ async def test_failed_tries_and_circuit_changes_are_logged(
         clock=world.clock,
         retry_policy=world.hub.retry_policy,
         poll_interval=0.01,
-        breaker=CircuitBreaker(failure_threshold=2, cooldown_seconds=30, clock=lambda: now[0]),
+        breaker=CircuitBreaker(
+            minimum_calls=2, half_open_calls=1, cooldown_seconds=30, clock=lambda: now[0]
+        ),
         on_breaker=alerting.on_breaker,
         on_dead=alerting.on_dead,
     )

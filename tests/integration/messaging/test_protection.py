@@ -20,7 +20,9 @@ def test_open_circuit_parks_a_connections_jobs_until_the_trial_call(
     sessions: sessionmaker[Session],
 ) -> None:
     ticks = [0.0]
-    breaker = CircuitBreaker(failure_threshold=2, cooldown_seconds=30, clock=lambda: ticks[0])
+    breaker = CircuitBreaker(
+        minimum_calls=2, half_open_calls=1, cooldown_seconds=30, clock=lambda: ticks[0]
+    )
     healthy = {"down": False}
 
     async def call(job: JobView) -> dict[str, Any]:

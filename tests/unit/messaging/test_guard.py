@@ -19,7 +19,9 @@ def _job(kind: str, connection_id: str | None = "con_pos") -> JobView:
 
 def _guard(now: list[float]) -> ConnectionGuard:
     return ConnectionGuard(
-        CircuitBreaker(failure_threshold=1, cooldown_seconds=10, clock=lambda: now[0]),
+        CircuitBreaker(
+            minimum_calls=1, half_open_calls=1, cooldown_seconds=10, clock=lambda: now[0]
+        ),
         RateLimiter(rate_per_second=1, burst=1, clock=lambda: now[0]),
         frozenset({"inbox.poster"}),
     )
