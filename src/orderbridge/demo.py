@@ -290,7 +290,7 @@ def poster_lines(hub_url: str, poster_url: str) -> list[str]:
     return [
         f"  Poster register:  {poster_url}/register  (accept / decline / close checks)",
         f"  Poster API:       {poster_url}/api/  token {DEMO_TOKEN}",
-        f"  connect Poster:   {hub_url}/connect/poster?api_key={DEMO_ADMIN_KEY}"
+        f"  connect Poster:   {hub_url}/admin/connections → Create install link"
         "  (OAuth install; pick dev-example)",
     ]
 

@@ -100,7 +100,12 @@ class Demo:
         """The marketplace install as a browser does it: the hub's redirect, "Allow" on
         the sandbox's consent page, and Poster's redirect back to the hub."""
         with httpx.Client(timeout=HTTP_TIMEOUT) as browser:
-            start = browser.get(f"{self.hub}/connect/poster", params={"api_key": admin_key})
+            made = browser.post(
+                f"{self.hub}/api/v1/admin/connections/poster/install-links",
+                headers={"authorization": f"Bearer {admin_key}"},
+            )
+            assert made.status_code == 201, made.text
+            start = browser.get(made.json()["url"])
             assert start.status_code == 302, start.text
             query = parse_qs(urlsplit(start.headers["location"]).query)
             allowed = browser.post(

@@ -1,4 +1,4 @@
-"""``orderbridge connections add|list|update|test|sync|remove``: the admin API's
+"""``orderbridge connections add|list|update|test|sync|remove|install-link``: the admin API's
 connection calls from the server's shell (``services.setup``, same checks, same
 answers)."""
 
@@ -289,3 +289,43 @@ def remove(connection_id: Annotated[str, typer.Argument(help="The connection's i
         except ServiceError as error:
             fail(f"{error.code}: {error.message}")
     typer.echo(f"connection {connection_id} removed")
+
+
+@app.command("install-link")
+def install_link(
+    tenant: Annotated[str, typer.Argument(help="The tenant's id.")],
+    minutes: Annotated[int, typer.Option(min=1, max=24 * 60, help="How long the link works.")] = 30,
+    as_json: Annotated[bool, JsonOption] = False,
+) -> None:
+    """A signed link that starts the Poster install (OAuth) for the tenant: give it to
+    the restaurant's owner. It expires, and it is no API key."""
+    from datetime import timedelta
+
+    from orderbridge.connectors.poster.install_link import create_install_link
+    from orderbridge.services.errors import ServiceError
+    from orderbridge.storage import admin
+
+    with hub() as ob:
+        settings = ob.settings
+        if settings.poster_application_id is None or settings.poster_application_secret is None:
+            fail(
+                "marketplace_disabled: set ORDERBRIDGE_POSTER_APPLICATION_ID and "
+                "ORDERBRIDGE_POSTER_APPLICATION_SECRET first"
+            )
+        with ob.sessions() as session:
+            try:
+                admin.get_tenant(session, tenant)
+            except ServiceError as error:
+                fail(f"{error.code}: {error.message}")
+        link = create_install_link(
+            tenant,
+            base_url=settings.base_url,
+            secret_key=settings.secret_key.get_secret_value(),
+            now=ob.clock(),
+            ttl=timedelta(minutes=minutes),
+        )
+    if as_json:
+        echo_json({"url": link.url, "expires_at": link.expires_at.isoformat()})
+        return
+    typer.echo(link.url)
+    typer.echo(f"works until {link.expires_at.isoformat()}", err=True)

@@ -137,10 +137,16 @@ CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
         ErrorCase(422, "invalid_timezone", "'Mars/Olympus' is not an IANA time zone", "timezone"),
     ),
     ("get", "/connect/poster"): (
+        ErrorCase(400, "credential_in_url", "API keys are not accepted in URLs", "api_key"),
         UNAUTHORIZED,
+        ErrorCase(401, "expired_link", "the install link has expired", "link"),
+        ErrorCase(401, "invalid_link", "the install link is not valid", "link"),
         FORBIDDEN,
         ErrorCase(404, "marketplace_disabled", "no Poster application is configured"),
         ErrorCase(404, "unknown_tenant", "no such tenant", "tenant"),
+    ),
+    ("post", "/api/v1/admin/connections/poster/install-links"): (
+        ErrorCase(404, "marketplace_disabled", "no Poster application is configured"),
     ),
 }
 # Routes that check the API key themselves (not through ``web.deps.caller``).

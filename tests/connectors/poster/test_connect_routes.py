@@ -3,7 +3,8 @@ Poster sandbox's OAuth, each an ASGI app behind ``httpx.ASGITransport``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -14,7 +15,9 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from orderbridge.bootstrap import Hub
-from orderbridge.connectors.poster.oauth import sign_state, state_key
+from orderbridge.connectors.poster.install_link import create_install_link
+from orderbridge.connectors.poster.oauth import sign_state, state_key, verify_state
+from orderbridge.log import configure_logging
 from orderbridge.messaging.tables import OutboxJob
 from orderbridge.sandboxes.poster.sandbox import PosterSandbox
 from orderbridge.sandboxes.poster.seed import OAUTH_APP_ID, OAUTH_APP_SECRET
@@ -28,7 +31,9 @@ from tests.connectors.poster.install_support import (
     POSTER,
     SECRET_KEY,
     STOREFRONT_KEY,
+    consent,
     install,
+    install_link,
     issue_code,
     make_hub,
     poster_connections,
@@ -52,30 +57,144 @@ async def test_start_redirects_to_poster_consent_with_a_signed_state(
 
 
 @pytest.mark.parametrize(
-    ("params", "status", "code"),
+    ("params", "headers", "status", "code"),
     [
-        ({}, 401, "unauthorized"),
-        ({"api_key": "ob_nobody"}, 401, "unauthorized"),
-        ({"api_key": STOREFRONT_KEY}, 403, "insufficient_scope"),
-        ({"api_key": ADMIN_KEY, "tenant": "ten_b"}, 404, "unknown_tenant"),
+        ({}, {}, 401, "unauthorized"),
+        ({}, {"authorization": "Bearer ob_nobody"}, 401, "unauthorized"),
+        ({}, {"authorization": f"Bearer {STOREFRONT_KEY}"}, 403, "insufficient_scope"),
+        ({"tenant": "ten_b"}, {"authorization": f"Bearer {ADMIN_KEY}"}, 404, "unknown_tenant"),
+        ({"link": "garbage"}, {}, 401, "invalid_link"),
+        ({"link": "x" * 5000}, {}, 401, "invalid_link"),
     ],
 )
-async def test_start_needs_the_tenants_admin_key(
-    client: httpx.AsyncClient, params: dict[str, str], status: int, code: str
+async def test_start_needs_an_install_link_or_the_tenants_admin_key(
+    client: httpx.AsyncClient,
+    params: dict[str, str],
+    headers: dict[str, str],
+    status: int,
+    code: str,
 ) -> None:
-    answer = await client.get("/connect/poster", params=params)
+    answer = await client.get("/connect/poster", params=params, headers=headers)
     assert answer.status_code == status
     assert answer.json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize("key", [ADMIN_KEY, "ob_nobody"])
+async def test_an_api_key_in_the_url_is_refused_and_says_what_to_do(
+    client: httpx.AsyncClient, key: str
+) -> None:
+    """Even a valid admin key: the URL is in the access log and the browser's history."""
+    answer = await client.get("/connect/poster", params={"api_key": key})
+    assert answer.status_code == 400
+    error = answer.json()["error"]
+    assert (error["code"], error["field"]) == ("credential_in_url", "api_key")
+    assert "install-links" in error["message"] and "install-link TENANT" in error["message"]
+    assert "location" not in answer.headers
+
+
+async def test_an_admin_makes_an_install_link_that_starts_the_install(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    before = utcnow()
+    made = await client.post(
+        "/api/v1/admin/connections/poster/install-links",
+        headers={"authorization": f"Bearer {ADMIN_KEY}"},
+    )
+    assert made.status_code == 201, made.text
+    body = made.json()
+    url = urlsplit(body["url"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{HUB}/connect/poster"
+    assert parse_qs(url.query)["link"][0].count(".") == 1  # payload.signature
+    assert ADMIN_KEY not in body["url"] and "ten_a" not in body["url"]
+    expires = datetime.fromisoformat(body["expires_at"])
+    assert before + timedelta(minutes=29) < expires <= utcnow() + timedelta(minutes=30)
+    started = await client.get(body["url"])
+    assert started.status_code == 302
+    target = parse_qs(urlsplit(started.headers["location"]).query)
+    assert verify_state(target["state"][0], key=state_key(SECRET_KEY), now=utcnow()) == "ten_a"
+    # The link names its tenant: another tenant's name in the query is refused.
+    other = await client.get(body["url"] + "&tenant=ten_b")
+    assert other.json()["error"]["code"] == "unknown_tenant"
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "code"),
+    [
+        ({}, 401, "unauthorized"),
+        ({"authorization": f"Bearer {STOREFRONT_KEY}"}, 403, "insufficient_scope"),
+    ],
+)
+async def test_only_an_admin_key_makes_install_links(
+    client: httpx.AsyncClient, headers: dict[str, str], status: int, code: str
+) -> None:
+    made = await client.post("/api/v1/admin/connections/poster/install-links", headers=headers)
+    assert made.status_code == status
+    assert made.json()["error"]["code"] == code
+
+
+async def test_an_expired_or_foreign_token_is_not_an_install_link(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    old = create_install_link(
+        "ten_a", base_url=HUB, secret_key=SECRET_KEY, now=utcnow() - timedelta(minutes=31)
+    )
+    expired = await client.get(old.url)
+    assert expired.status_code == 401
+    assert expired.json()["error"]["code"] == "expired_link"
+    # An OAuth state (same shape, another purpose) and another hub's link are refused.
+    state = sign_state("ten_a", key=state_key(SECRET_KEY), now=utcnow())
+    elsewhere = create_install_link("ten_a", base_url=HUB, secret_key="other", now=utcnow())
+    for url in (f"{HUB}/connect/poster?link={state}", elsewhere.url):
+        answer = await client.get(url)
+        assert answer.status_code == 401
+        assert answer.json()["error"]["code"] == "invalid_link"
 
 
 async def test_start_without_a_configured_application_is_404(
     tmp_path: Path, poster: httpx.AsyncBaseTransport
 ) -> None:
     hub = make_hub(tmp_path, poster, poster_application_id=None)
+    bearer = {"authorization": f"Bearer {ADMIN_KEY}"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=hub.app()), base_url=HUB) as c:
-        answer = await c.get("/connect/poster", params={"api_key": ADMIN_KEY})
-    assert answer.status_code == 404
-    assert answer.json()["error"]["code"] == "marketplace_disabled"
+        answer = await c.get("/connect/poster", headers=bearer)
+        made = await c.post("/api/v1/admin/connections/poster/install-links", headers=bearer)
+    assert answer.status_code == made.status_code == 404
+    assert answer.json()["error"]["code"] == made.json()["error"]["code"] == "marketplace_disabled"
+
+
+async def test_no_link_code_or_state_reaches_the_access_log(
+    client: httpx.AsyncClient,
+    poster: httpx.AsyncBaseTransport,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The whole install through the link, with JSON access logs on: every request is
+    logged by its path alone; the link's token, Poster's code and the state are not."""
+    configure_logging("INFO", json=True)
+    try:
+        capsys.readouterr()
+        link = await install_link(client)
+        started = await client.get(link)
+        back = await consent(poster, started.headers["location"], "dev-example")
+        finished = await client.get(back)
+        assert finished.status_code == 200, finished.text
+        written = capsys.readouterr().err
+    finally:
+        configure_logging("INFO", json=False, access_log=False)
+    access = [
+        line
+        for line in map(json.loads, filter(str.strip, written.splitlines()))
+        if line.get("logger") == "orderbridge.access"
+    ]
+    assert [(a["method"], a["path"]) for a in access] == [
+        ("POST", "/api/v1/admin/connections/poster/install-links"),
+        ("GET", "/connect/poster"),
+        ("GET", "/connect/poster/callback"),
+    ]
+    state = parse_qs(urlsplit(started.headers["location"]).query)["state"][0]
+    code = parse_qs(urlsplit(back).query)["code"][0]
+    secrets = [parse_qs(urlsplit(link).query)["link"][0], code, state]
+    assert all(secret not in written for secret in secrets)
+    assert ADMIN_KEY not in written
 
 
 async def test_install_connects_the_account_with_a_location_per_spot(

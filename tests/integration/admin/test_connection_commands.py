@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from typer.testing import CliRunner
 
 from orderbridge.cli import app
+from orderbridge.connectors.poster.install_link import InvalidLink, verify_install_link
 from orderbridge.sandboxes.poster.app import create_app
 from orderbridge.sandboxes.poster.sandbox import PosterSandbox
 from orderbridge.sandboxes.poster.seed import DEMO_TOKEN, demo_world
@@ -131,3 +134,27 @@ def test_any_kind_takes_its_credentials_and_settings_by_name(
     assert added["settings"]["base_url"] == base and len(added["locations"]) == 2
     missing = run.invoke(app, ["connections", "add", tenant, "poster", "--credential", "x=@/no"])
     assert missing.exit_code == 1 and missing.stderr.startswith("invalid_credential: no file")
+
+
+def test_an_install_link_for_the_owner_from_the_shell(
+    run: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``orderbridge connections install-link TENANT``: a signed link, no key in it."""
+    tenant = _json(run, "tenants", "create", "Бріош")["tenant_id"]
+    disabled = run.invoke(app, ["connections", "install-link", tenant])
+    assert disabled.exit_code == 1 and disabled.stderr.startswith("marketplace_disabled")
+    monkeypatch.setenv("ORDERBRIDGE_POSTER_APPLICATION_ID", "76")
+    monkeypatch.setenv("ORDERBRIDGE_POSTER_APPLICATION_SECRET", "app-secret")
+    monkeypatch.setenv("ORDERBRIDGE_BASE_URL", "https://hub.example.com")
+    made = _json(run, "connections", "install-link", tenant, "--minutes", "10")
+    prefix = "https://hub.example.com/connect/poster?link="
+    assert made["url"].startswith(prefix)
+    token = parse_qs(urlsplit(made["url"]).query)["link"][0]
+    expires = datetime.fromisoformat(made["expires_at"])
+    assert verify_install_link(token, secret_key="a-test-secret", now=expires) == tenant
+    with pytest.raises(InvalidLink):
+        verify_install_link(token, secret_key="a-test-secret", now=expires + timedelta(seconds=1))
+    plain = run.invoke(app, ["connections", "install-link", tenant])
+    assert plain.exit_code == 0 and plain.stdout.strip().startswith(prefix)
+    unknown = run.invoke(app, ["connections", "install-link", "ten_nobody"])
+    assert unknown.exit_code == 1 and unknown.stderr.startswith("unknown_tenant")

@@ -7,7 +7,9 @@ admin API's body takes. Test a connection (one harmless call, and what the syste
 said), sync its menus now, replace its token (which makes a ``needs_reauth``
 connection active again and releases what it parked) or remove it. Every button goes
 through ``services.setup``, as the admin API and the CLI do. Credentials are never
-shown: only the names of those held.
+shown: only the names of those held. With a Poster application configured
+(marketplace mode), make an install link for the restaurant's owner (signed, expiring,
+no key in it: ``connectors/poster/install_link.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ from orderbridge.web.dashboard.orders_query import location_names
 from orderbridge.web.dashboard.render import render
 from orderbridge.web.dashboard.setup_pages import Outcome, back, done_note, refused
 from orderbridge.web.deps import Context, WebContext
+from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.admin_connections import parts, webhook_url
+from orderbridge.web.routes.connect import poster_application
+from orderbridge.web.routes.install_links import issue_link
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE = "/admin/connections"
@@ -67,6 +72,7 @@ def page(
         outcome=outcome,
         kinds=sorted(parts(ctx).setups),
         secret_of={view.id: secret_input(parts(ctx).setups, view.kind) for view in views},
+        marketplace=poster_application(ctx) is not None,
     )
 
 
@@ -251,3 +257,18 @@ def remove(request: Request, connection_id: str, ctx: Context, who: Posted) -> R
     except ServiceError as error:
         return _failed(request, ctx, who, error)
     return back(PAGE, "removed")
+
+
+@router.post("/connections/poster/install-link", response_class=HTMLResponse)
+def install_link(request: Request, ctx: Context, who: Posted) -> HTMLResponse:
+    """A fresh Poster install link, shown once in a copy box."""
+    try:
+        link = issue_link(ctx, who.tenant_id)
+    except ApiError as error:
+        return page(request, ctx, who, outcome=Outcome(False, f"{error.code}: {error.message}"))
+    text = (
+        "Give this link to the restaurant's owner: it opens Poster's consent page for "
+        f"this tenant until {link.expires_at:%Y-%m-%d %H:%M} UTC."
+    )
+    note = "Nothing is stored: make a new link whenever one is needed."
+    return page(request, ctx, who, outcome=Outcome(True, text, secret=link.url, copy_note=note))

@@ -34,6 +34,7 @@ class Outcome:
     text: str
     secret: str = ""
     subject: str = ""  # the id of the thing it is about, to show it next to it
+    copy_note: str = "Shown once: copy it now. Only its hash is stored."
 
 
 def refused(error: ServiceError, subject: str = "") -> Outcome:

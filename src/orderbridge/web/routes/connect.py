@@ -1,7 +1,9 @@
 """Connecting a Poster account in marketplace mode: the OAuth install flow.
 
-``GET /connect/poster`` (an admin key, in ``Authorization: Bearer`` or as ``api_key``
-for a plain browser link) sends the owner to Poster's consent page with a signed
+``GET /connect/poster?link=…`` (a signed install link an admin made,
+``connectors/poster/install_link.py``; or an admin key in ``Authorization: Bearer``, for
+API clients — never in the URL, where access logs and browser history would keep it)
+sends the owner to Poster's consent page with a signed
 ``state`` naming the tenant; the same state waits in a short-lived cookie, because the
 reference does not promise that Poster hands ``state`` back. ``GET
 /connect/poster/callback`` checks the state, trades the code for the account's token,
@@ -26,6 +28,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from orderbridge.connectors.poster.install_link import (
+    LINK_PARAMETER,
+    InvalidLink,
+    verify_install_link,
+)
 from orderbridge.connectors.poster.oauth import (
     STATE_TTL,
     AuthorizedAccount,
@@ -65,12 +72,32 @@ def poster_application(ctx: WebContext) -> PosterApplication | None:
     )
 
 
-def _admin_tenant(request: Request, ctx: WebContext, api_key: str | None) -> str:
+def _admin_tenant(request: Request, ctx: WebContext, link: str | None) -> str:
+    """The tenant the install is for: from the signed link, or from an admin key in the
+    ``Authorization`` header. A credential in the query string is refused."""
+    if "api_key" in request.query_params:
+        raise ApiError(
+            400,
+            "credential_in_url",
+            "API keys are not accepted in URLs (access logs and browser history keep "
+            "them; revoke this one if it was shared): create an install link with "
+            "POST /api/v1/admin/connections/poster/install-links, `orderbridge "
+            "connections install-link TENANT` or the dashboard's Connections page",
+            "api_key",
+        )
+    if link is not None:
+        secret = ctx.settings.secret_key.get_secret_value()
+        try:
+            return verify_install_link(link, secret_key=secret, now=ctx.clock())
+        except InvalidLink as error:
+            raise ApiError(401, error.code, error.reason, LINK_PARAMETER) from None
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    key = token.strip() if scheme.lower() == "bearer" and token.strip() else api_key
+    key = token.strip() if scheme.lower() == "bearer" else ""
     if not key:
-        raise ApiError(401, "unauthorized", "send an admin API key (Bearer header or api_key)")
+        raise ApiError(
+            401, "unauthorized", "open an install link (?link=…) or send an admin API key"
+        )
     with ctx.sessions() as session:
         found = admin.authenticate(session, key)
     if found is None:
@@ -84,12 +111,12 @@ def _admin_tenant(request: Request, ctx: WebContext, api_key: str | None) -> str
 def start_poster_install(
     request: Request,
     ctx: Context,
+    link: Annotated[str | None, Query(description="A signed install link's token.")] = None,
     tenant: str | None = None,
     account: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")] = None,
-    api_key: str | None = None,
 ) -> Response:
     """Send the restaurant's owner to Poster to allow the deployment's application."""
-    tenant_id = _admin_tenant(request, ctx, api_key)
+    tenant_id = _admin_tenant(request, ctx, link)
     if tenant is not None and tenant != tenant_id:
         raise ApiError(404, "unknown_tenant", "no such tenant", "tenant")
     app = poster_application(ctx)

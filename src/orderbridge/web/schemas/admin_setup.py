@@ -154,3 +154,14 @@ class LocationPatchIn(InModel):
         description="minutes before an order not accepted by the POS raises order.stuck "
         "(0 turns it off; docs/alerts.md)",
     )
+
+
+class InstallLinkOut(OutModel):
+    """``POST /api/v1/admin/connections/poster/install-links``: a link to give the
+    restaurant's owner, which starts the Poster install for the key's tenant."""
+
+    url: str = Field(
+        description="`{base_url}/connect/poster?link=…`; signed, names the tenant.",
+        examples=["https://hub.example.com/connect/poster?link=eyJ0ZW5hbnQi….Xk3"],
+    )
+    expires_at: AwareDatetime = Field(description="The link works until then (30 minutes).")
