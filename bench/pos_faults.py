@@ -1,11 +1,13 @@
 """Benchmark: orders reaching the POS while the POS answers a share of calls with 503.
 
 Real processes on 127.0.0.1, one fresh set per fault rate: the Poster sandbox
-(``orderbridge sandbox poster --http-5xx-rate R``, every API call answered 503 with
-probability R, seeded dice) and one ``orderbridge serve`` running the API and a worker
-(the demo's setup) on SQLite, with the production defaults for the lease, the retry
-schedule (5 s doubling; the cap lowered to ``--retry-cap`` so the drain ends within
-minutes) and the circuit breaker. Orders are posted open-loop at ``--rate`` for
+(``orderbridge sandbox poster``) and one ``orderbridge serve`` running the API and a
+worker (the demo's setup) on SQLite, with the production defaults for the lease, the
+retry schedule (5 s doubling; the cap lowered to ``--retry-cap`` so the drain ends
+within minutes) and the circuit breaker. Once the menus are imported, the sandbox's
+``http_5xx_rate`` fault (the knob ``--http-5xx-rate`` sets; here through its control
+API, since a menu import of a dozen calls at 50% 503s would not finish) answers every
+API call 503 with probability R, seeded dice. Orders are posted open-loop at ``--rate`` for
 ``--seconds`` (order ``i`` leaves at ``t0 + i / rate``, whatever the answers). Figures
 per fault rate:
 
@@ -54,20 +56,14 @@ def fault_phase(
     env = hub_env(poll=0.2, concurrency=16, pos_rate=1000.0)
     env["ORDERBRIDGE_RETRY_CAP_SECONDS"] = f"{retry_cap:g}"
     env["ORDERBRIDGE_LOG_LEVEL"] = "WARNING"  # circuit changes are warnings
-    sandbox_args = ["--http-5xx-rate", f"{fault:g}"]
     with (
         database("sqlite", folder) as (db_url, _postmaster),
         stack.hub_stack(
-            db_url,
-            folder,
-            workers=0,
-            api_worker=True,
-            poster_timeout=10,
-            sandbox_args=sandbox_args,
-            **env,
+            db_url, folder, workers=0, api_worker=True, poster_timeout=10, **env
         ) as running,
     ):
         lines = stack.menu_lines(running.hub_url)
+        running.faults(http_5xx_rate=fault)
         load_before = load_average()
         began = time.time()
         sent, post_latency, failures = asyncio.run(

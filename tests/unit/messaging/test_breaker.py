@@ -72,6 +72,22 @@ def test_a_connection_that_is_down_opens_after_the_minimum_calls() -> None:
     assert breaker.failure_share("c") == (0, 0)  # the window starts over
 
 
+def test_the_defaults_tolerate_half_the_calls_failing_and_open_on_a_down_pos() -> None:
+    """Default settings: a POS failing every other call (in bunches of three too) never
+    opens the circuit — its orders still arrive within a retry or two — while a POS
+    failing every call opens it at the tenth."""
+    ticks = Ticks()
+    breaker = CircuitBreaker(clock=ticks)
+    for second in range(600):
+        ticks.now = float(second)
+        _calls(breaker, "FFFsss" if second % 5 else "FsFsFsFsFs")
+        assert breaker.state("c") is CircuitState.CLOSED
+    _calls(breaker, "F" * 9, connection="down")
+    assert breaker.state("down") is CircuitState.CLOSED
+    _calls(breaker, "F", connection="down")
+    assert breaker.state("down") is CircuitState.OPEN
+
+
 def test_the_rate_counts_only_the_window() -> None:
     """Failures older than the window are forgotten: 6 old failures plus 4 new ones
     among 10 calls would open the circuit, but the old ones left the window."""
