@@ -97,7 +97,7 @@ def fault_phase(
         "at_pos_during_window": during,
         "at_pos_per_second": round(during / seconds, 2),
         "at_pos_p50_s": round(percentile(at_pos, 50), 2) if at_pos else None,
-        "at_pos_max_s": round(max(at_pos), 1) if at_pos else None,
+        "at_pos_max_s": round(max(at_pos), 2) if at_pos else None,
         "circuit_openings": openings,
         "drain_seconds": round(drained - posted, 1),
         "lost": sum(1 for order in sent if markers[order] == 0) if drained_all else None,
