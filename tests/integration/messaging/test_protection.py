@@ -58,6 +58,40 @@ def test_open_circuit_parks_a_connections_jobs_until_the_trial_call(
     ]
 
 
+def test_a_partly_failing_connection_keeps_its_jobs_flowing(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A POS failing every fifth call (in a burst of five failures once, too) leaves the
+    default breaker closed: every job is done, none waits for a cool-down. With the old
+    rule (five failures in a row) the burst would have parked the connection."""
+    ticks = [0.0]
+    breaker = CircuitBreaker(clock=lambda: ticks[0])
+    calls = {"n": 0}
+
+    async def call(job: JobView) -> dict[str, Any]:
+        calls["n"] += 1
+        n = calls["n"]
+        if n % 5 == 0 or 21 <= n <= 25:
+            raise TransientError("Poster answered HTTP 503")
+        return {"ok": True}
+
+    jobs = [add_job(sessions, "call", {}, connection_id="flaky") for _ in range(60)]
+    worker = Worker(
+        sessions,
+        {"call": call},
+        worker_id="w",
+        concurrency=4,
+        poll_interval=0.01,
+        retry_policy=RetryPolicy.for_tests(max_attempts=10),
+        breaker=breaker,
+    )
+    run(worker.run_until_idle())
+    assert breaker.state("flaky") is CircuitState.CLOSED
+    assert {load_job(sessions, job).status for job in jobs} == {"succeeded"}
+    failed, counted = breaker.failure_share("flaky")
+    assert counted == calls["n"] and 0 < failed < counted / 2
+
+
 def test_rate_limiter_spaces_calls_to_one_connection(sessions: sessionmaker[Session]) -> None:
     started: list[float] = []
 
