@@ -101,3 +101,23 @@ def test_keys_webhooks_and_location_settings(hub: str, browser: Browser, tmp_pat
     ).to_have_value("strict")
     shot(page, tmp_path, "05-location-saved")
     page.close()
+
+
+def test_connections_page_makes_a_poster_install_link_that_opens_the_consent_page(
+    hub: str, browser: Browser, tmp_path: Path
+) -> None:
+    """Marketplace mode (the demo has application 76): the operator makes a link for
+    the owner, which holds no key and opens Poster's consent page."""
+    page = signed_in(hub, browser)
+    page.goto(f"{hub}/admin/connections")
+    page.locator("#poster-install-link").get_by_role("button", name="Create install link").click()
+    outcome = page.locator("[data-outcome=ok]").first
+    expect(outcome).to_contain_text("Give this link to the restaurant's owner")
+    link = page.locator("#shown-secret").inner_text()
+    assert link.startswith(f"{hub}/connect/poster?link=") and ADMIN_KEY not in link
+    shot(page, tmp_path, "06-install-link")
+    owner = browser.new_page()
+    owner.set_default_timeout(WAIT_MS)
+    owner.goto(link)
+    expect(owner.locator("h1")).to_contain_text("Allow")  # the sandbox's consent page
+    owner.close()
