@@ -44,6 +44,7 @@ from orderbridge.web.openapi_routes import (
     HTML_PAGES,
     INVALID_PATH,
     INVALID_QUERY,
+    KEY_OR_LINK,
     LINKS,
     OWN_KEY_CHECK,
     RATE_LIMITED,
@@ -127,7 +128,8 @@ def _complete_operation(operation: dict[str, Any], route: APIRoute, path: str, m
     needs_key = _depends_on(route.dependant, caller) or (method, path) in OWN_KEY_CHECK
     cases: list[ErrorCase] = []
     if needs_key:
-        operation["security"] = [{BEARER: []}]
+        # ``{}``: no key at all is an alternative (a signed link in the query instead).
+        operation["security"] = [{BEARER: []}] + ([{}] if (method, path) in KEY_OR_LINK else [])
         cases.extend((UNAUTHORIZED, RATE_LIMITED, UNAVAILABLE))
     if _depends_on(route.dependant, admin_caller):
         cases.append(FORBIDDEN)

@@ -151,6 +151,8 @@ CONFLICTS: dict[tuple[str, str], tuple[ErrorCase, ...]] = {
 }
 # Routes that check the API key themselves (not through ``web.deps.caller``).
 OWN_KEY_CHECK = {("get", "/connect/poster")}
+# Of those, routes a signed link opens without a key (``?link=…``): the key is optional.
+KEY_OR_LINK = {("get", "/connect/poster")}
 # Routes that answer an HTML page, whatever the outcome: status → what it means.
 HTML_PAGES: dict[tuple[str, str], dict[int, str]] = {
     ("get", "/connect/poster/callback"): {

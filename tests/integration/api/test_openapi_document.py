@@ -49,6 +49,10 @@ def test_the_bearer_scheme_is_declared_and_required_where_a_key_is(
     for method, path, operation in operations(document):
         if (method, path) in OPEN:
             assert "security" not in operation, (method, path)
+        elif (method, path) == ("get", "/connect/poster"):  # a key, or a signed link
+            assert operation["security"] == [{"bearerAuth": []}, {}]
+            assert {p["name"] for p in operation["parameters"]} >= {"link", "account"}
+            assert "api_key" not in {p["name"] for p in operation["parameters"]}
         else:
             assert operation["security"] == [{"bearerAuth": []}], (method, path)
             assert "401" in operation["responses"], (method, path)
