@@ -14,7 +14,8 @@ per fault rate:
 * *during*: orders whose ``order.submitted`` entry (written once Poster answered the
   create) falls inside the load window, per second of the window — what the issue
   calls "orders/s reaching the POS"; and that figure as a share of the no-fault run's;
-* the circuit openings the hub logged (``circuit opened``);
+* the circuit openings the hub logged (``circuit opened``), and how long after the
+  faults began the first came (``--faults 1`` shows how soon a POS that is down opens it);
 * then the faults are switched off and the run waits until every acknowledged order is
   at the POS: *lost* (acknowledged, never at the POS) and *doubled* (at the POS twice,
   by the hub's ``[ob:<id>]`` marker) must both be 0.
@@ -38,6 +39,7 @@ import platform
 import subprocess
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,7 @@ def fault_phase(
     ):
         lines = stack.menu_lines(running.hub_url)
         running.faults(http_5xx_rate=fault)
+        faulty_since = time.time()
         load_before = load_average()
         began = time.time()
         sent, post_latency, failures = asyncio.run(
@@ -82,7 +85,7 @@ def fault_phase(
             time.sleep(0.5)
         drained = time.time()
         markers = stack.pos_markers(running.poster_url)
-        openings = (folder / "api.log").read_text(errors="replace").count("circuit opened")
+        opened = _circuit_openings((folder / "api.log").read_text(errors="replace"))
     drained_all = len(latency) == len(sent)
     at_pos = list(latency.values())
     return {
@@ -98,11 +101,22 @@ def fault_phase(
         "at_pos_per_second": round(during / seconds, 2),
         "at_pos_p50_s": round(percentile(at_pos, 50), 2) if at_pos else None,
         "at_pos_max_s": round(max(at_pos), 2) if at_pos else None,
-        "circuit_openings": openings,
+        "circuit_openings": len(opened),
+        "circuit_opened_after_s": round(opened[0] - faulty_since, 1) if opened else None,
         "drain_seconds": round(drained - posted, 1),
         "lost": sum(1 for order in sent if markers[order] == 0) if drained_all else None,
         "doubled": sum(1 for count in markers.values() if count > 1),
     }
+
+
+def _circuit_openings(log: str) -> list[float]:
+    """When the hub logged ``circuit opened`` (Unix times, from each line's timestamp)."""
+    found = []
+    for line in log.splitlines():
+        if "circuit opened" in line:
+            stamp = line.split(" ", 1)[0].rstrip("Z")
+            found.append(datetime.fromisoformat(stamp).replace(tzinfo=UTC).timestamp())
+    return found
 
 
 def _submitted_between(sent: dict[str, float], db_url: str, start: float, end: float) -> int:
@@ -142,7 +156,8 @@ def main() -> None:
             f"503 rate {fault:>4.0%} (load {phase['load_average_before']}): "
             f"{phase['at_pos_during_window']}/{phase['acknowledged']} orders at the POS "
             f"during the {args.seconds:g} s window = {phase['at_pos_per_second']}/s; "
-            f"circuit opened {phase['circuit_openings']}×; at-POS p50 "
+            f"circuit opened {phase['circuit_openings']}× (first after "
+            f"{phase['circuit_opened_after_s']} s); at-POS p50 "
             f"{phase['at_pos_p50_s']} s, max {phase['at_pos_max_s']} s; drained in "
             f"{phase['drain_seconds']} s; lost {phase['lost']}, doubled {phase['doubled']}"
         )
