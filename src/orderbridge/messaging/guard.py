@@ -3,7 +3,7 @@
 Only jobs that call their connection are guarded: a job with no ``connection_id``, or
 of a kind that carries one but seldom calls it (a stored Poster webhook, which mostly
 just queues a reconcile), neither waits for a rate-limit token, nor takes a half-open
-circuit's single trial, nor counts as the connection's success or failure.
+circuit's trial calls, nor counts as the connection's success or failure.
 """
 
 from __future__ import annotations
