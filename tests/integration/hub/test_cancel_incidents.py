@@ -6,23 +6,19 @@ once more — when the POS's answer makes the order or reservation final. Both d
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
-from orderbridge.domain.reservations import Reservation, ReservationKey, ReservationStatus
+from orderbridge.domain.reservations import ReservationStatus
 from orderbridge.ports import PosOrderState
 from orderbridge.services import pipeline, watch
 from orderbridge.services import reservations as reservation_service
 from orderbridge.services.alerts import DELIVER_ALERT
-from orderbridge.services.ids import new_id
 from orderbridge.services.orders import cancel_order
 from orderbridge.storage.alert_destinations import create_destination
 from orderbridge.storage.alert_tables import Incident
-from orderbridge.storage.codec import canonical_hash, reservation_to_json
+from tests.integration.hub.test_reservations import _place, _reservation
 from tests.integration.support.world import TENANT, World, jobs, place
-from tests.unit.domain import cafe
 
 pytestmark = pytest.mark.anyio
 ORDER_KIND = "order.cancel_needs_cashier"
@@ -133,36 +129,12 @@ async def test_an_order_the_pos_has_not_got_is_canceled_without_a_person(world: 
     assert _incidents(world, ORDER_KIND) == []
 
 
-def _reservation(world: World) -> str:
-    reservation = Reservation.receive(
-        id=new_id("res"),
-        key=ReservationKey("storefront", "res-77"),
-        location_id=cafe.LOCATION_ID,
-        time=world.clock() + timedelta(hours=8),
-        duration=timedelta(hours=2),
-        guests=4,
-        customer=cafe.customer(),
-        at=world.clock(),
-    )
-    document = reservation_to_json(reservation)
-    document.pop("created_at", None)
-    document.pop("id", None)
-    with world.hub.uow() as tx:
-        stored, _ = reservation_service.place_reservation(
-            tx,
-            tenant_id=TENANT,
-            reservation=reservation,
-            request_hash=canonical_hash(document),
-            now=world.clock(),
-        )
-    return stored.reservation.id
-
-
 async def test_a_reservation_canceled_at_the_register_alerts_once_and_clears(
     world: World,
 ) -> None:
     _subscribe(world, ["*"])
-    reservation_id = _reservation(world)
+    placed, _ = _place(world, _reservation(world, "res-77"))
+    reservation_id = placed.reservation.id
     await world.hub.worker().run_until_idle()
     with world.hub.uow() as tx:
         reservation_service.cancel_reservation(
