@@ -226,6 +226,36 @@ def test_an_overpayment_is_refused_and_an_unpaid_order_needs_no_amount(demo: Dem
     assert not incoming.get("payment")  # nothing prepaid: nothing sent
 
 
+def test_a_promo_code_with_a_spot_promotion_reaches_the_register_as_that_promotion(
+    demo: Demo,
+) -> None:
+    """Where the spot has the promotion (``promotions`` in the ordering options), the
+    discount goes to Poster as ``promotion`` with its products, not as line prices."""
+    patched = _admin(demo, "PATCH", f"{PODIL}/ordering", json={"promotions": {"SUMMER": "1"}})
+    assert patched.status_code == 200, patched.text
+    try:
+        body = order_body("promo-1") | {
+            "discounts": [{"amount": 2000, "code": "SUMMER"}],
+            "payment": {"status": "unpaid"},
+        }
+        created = demo.api("/api/v1/orders", json=body)
+        assert created.status_code == 201, created.text
+        assert created.json()["totals"]["discounts"] == 2000
+        demo.wait_status(created.json()["id"], "submitted")
+        [incoming] = demo.at_register(created.json()["id"])
+        # The lines keep the menu's prices (the register applies the promotion)...
+        assert [p["price"] for p in incoming["products"]] == [27500, 25500]
+        assert "Discount -20.00 UAH (SUMMER)" in incoming["comment"]
+        # ...and the order carries the promotion with the products it involves.
+        promotion = incoming["promotion"]
+        [used] = json.loads(promotion) if isinstance(promotion, str) else promotion
+        assert str(used["id"]) == "1"
+        involved = sorted(str(p["id"]) for p in used["involved_products"])
+        assert involved == ["172", "192"]
+    finally:
+        _admin(demo, "PATCH", f"{PODIL}/ordering", json={"promotions": {}})
+
+
 # Time -----------------------------------------------------------------------------------
 
 
