@@ -130,7 +130,10 @@ def serve(
 
     import uvicorn
 
-    hub = _ready_hub(dev=dev)
+    from orderbridge.commands.preflight import ready_to_serve
+
+    hub = _hub()
+    ready_to_serve(hub, dev=dev)
     level = hub.settings.log_level.lower()
     # uvicorn's records go through the hub's logging (JSON when asked); the hub writes
     # its own access log (web/observe.py).
@@ -166,7 +169,10 @@ def worker(
     import asyncio
     import signal
 
-    hub = _ready_hub(dev=dev)
+    from orderbridge.commands.preflight import ready_to_serve
+
+    hub = _hub()
+    ready_to_serve(hub, dev=dev)
     if metrics_port is not None:
         hub.serve_metrics(metrics_host, metrics_port)
 
@@ -341,33 +347,14 @@ def manifest_schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
 
-def _hub(*, level: str | None = None) -> Hub:
+def _hub() -> Hub:
     from orderbridge.bootstrap import build_hub
     from orderbridge.config import load_settings
     from orderbridge.log import configure_logging
 
     settings = load_settings()
-    configure_logging(
-        level or settings.log_level, json=settings.log_json, access_log=settings.access_log
-    )
-    return build_hub(settings)
-
-
-def _ready_hub(*, dev: bool) -> Hub:
-    """The hub ``serve``/``worker`` run, once the preflight lets them start.
-
-    The preflight runs with only errors logged: a database that cannot be reached is
-    the command's one line (``NotReady``), not also the database watch's own warning
-    before it. Then logging is as configured.
-    """
-    from orderbridge.commands.preflight import ready_to_serve
-    from orderbridge.log import configure_logging
-
-    hub = _hub(level="ERROR")
-    ready_to_serve(hub, dev=dev)
-    settings = hub.settings
     configure_logging(settings.log_level, json=settings.log_json, access_log=settings.access_log)
-    return hub
+    return build_hub(settings)
 
 
 def main() -> None:
