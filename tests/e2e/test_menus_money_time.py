@@ -225,6 +225,36 @@ def test_an_overpayment_is_refused_and_an_unpaid_order_needs_no_amount(demo: Dem
     assert not incoming.get("payment")  # nothing prepaid: nothing sent
 
 
+def test_a_promo_code_with_a_spot_promotion_reaches_the_register_as_that_promotion(
+    demo: Demo,
+) -> None:
+    """Where the spot has the promotion (``promotions`` in the ordering options), the
+    discount goes to Poster as ``promotion`` with its products, not as line prices."""
+    patched = _admin(demo, "PATCH", f"{PODIL}/ordering", json={"promotions": {"SUMMER": "1"}})
+    assert patched.status_code == 200, patched.text
+    try:
+        body = order_body("promo-1") | {
+            "discounts": [{"amount": 2000, "code": "SUMMER"}],
+            "payment": {"status": "unpaid"},
+        }
+        created = demo.api("/api/v1/orders", json=body)
+        assert created.status_code == 201, created.text
+        assert created.json()["totals"]["discounts"] == 2000
+        demo.wait_status(created.json()["id"], "submitted")
+        [incoming] = demo.at_register(created.json()["id"])
+        # The lines keep the menu's prices (the register applies the promotion)...
+        assert [p["price"] for p in incoming["products"]] == [27500, 25500]
+        assert "Discount -20.00 UAH (SUMMER)" in incoming["comment"]
+        # ...and the order carries the promotion with the products it involves.
+        promotion = incoming["promotion"]
+        [used] = json.loads(promotion) if isinstance(promotion, str) else promotion
+        assert str(used["id"]) == "1"
+        involved = sorted(str(p["id"]) for p in used["involved_products"])
+        assert involved == ["172", "192"]
+    finally:
+        _admin(demo, "PATCH", f"{PODIL}/ordering", json={"promotions": {}})
+
+
 # Time -----------------------------------------------------------------------------------
 
 
@@ -287,6 +317,15 @@ class Receiver:
             self.events.append(json.loads(body))
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
+
+    def alerts(self, subject_id: str) -> list[str]:
+        """The states (open, cleared) of the alerts received about ``subject_id``."""
+        with self.lock:
+            return [
+                e["data"]["state"]
+                for e in self.events
+                if e.get("data", {}).get("subject_id") == subject_id
+            ]
 
     def statuses(self, location_id: str) -> list[str]:
         with self.lock:
@@ -516,18 +555,52 @@ def test_a_cancel_after_acceptance_is_written_on_the_check(demo: Demo) -> None:
     demo.wait_status(order_id, "canceled")
 
 
+@contextlib.contextmanager
+def _alerted(demo: Demo, kind: str) -> Iterator[Receiver]:
+    """A local alert receiver subscribed to ``kind`` for the block (admin API)."""
+    receiver = Receiver()
+    with serve_in_thread(receiver, free_port()) as url:
+        added = demo.api(
+            "/api/v1/admin/alerts", key=ADMIN_KEY, json={"url": f"{url}/alerts", "events": [kind]}
+        )
+        assert added.status_code == 201, added.text
+        try:
+            yield receiver
+        finally:
+            httpx.delete(
+                f"{demo.hub}/api/v1/admin/alerts/{added.json()['id']}",
+                headers={"authorization": f"Bearer {ADMIN_KEY}"},
+                timeout=10,
+            )
+
+
+def _open_incidents(demo: Demo, kind: str) -> list[str]:
+    found = demo.api("/api/v1/admin/incidents", key=ADMIN_KEY).json()["incidents"]
+    return [i["subject_id"] for i in found if i["kind"] == kind]
+
+
 def test_a_cancel_of_a_new_order_asks_for_the_cashier(demo: Demo) -> None:
-    order_id = place_order(demo, "cancel-2")
-    demo.wait_status(order_id, "submitted")
-    [incoming] = demo.at_register(order_id)
-    assert demo.api(f"/api/v1/orders/{order_id}/cancel", json={}).status_code == 200
-    wait_for(
-        lambda: "order.cancel_needs_cashier" in _timeline(demo, order_id),
-        what="the cashier asked to decline it",
-    )
-    demo.sandbox(f"/_sandbox/incoming-orders/{incoming['incoming_order_id']}/decline", json={})
-    done = demo.wait_status(order_id, "canceled")
-    assert "order.cancel_requested" in [e["event"] for e in done["timeline"]]
+    """Alerted once as ``order.cancel_needs_cashier`` (an open incident the dashboard
+    lists), and once more when the cashier's decline clears it."""
+    kind = "order.cancel_needs_cashier"
+    with _alerted(demo, kind) as receiver:
+        order_id = place_order(demo, "cancel-2")
+        demo.wait_status(order_id, "submitted")
+        [incoming] = demo.at_register(order_id)
+        assert demo.api(f"/api/v1/orders/{order_id}/cancel", json={}).status_code == 200
+        wait_for(
+            lambda: "order.cancel_needs_cashier" in _timeline(demo, order_id),
+            what="the cashier asked to decline it",
+        )
+        wait_for(lambda: receiver.alerts(order_id) == ["open"], what="the alert")
+        assert order_id in _open_incidents(demo, kind)
+        [opened] = [e for e in receiver.events if e["data"]["subject_id"] == order_id]
+        assert "cancel-2 was canceled: tell the cashier" in opened["text"]
+        demo.sandbox(f"/_sandbox/incoming-orders/{incoming['incoming_order_id']}/decline", json={})
+        done = demo.wait_status(order_id, "canceled")
+        assert "order.cancel_requested" in [e["event"] for e in done["timeline"]]
+        wait_for(lambda: receiver.alerts(order_id) == ["open", "cleared"], what="cleared")
+        assert order_id not in _open_incidents(demo, kind)
 
 
 # Reservations ---------------------------------------------------------------------------
@@ -564,20 +637,25 @@ def test_reservations_are_checked_against_tables_and_their_cancel_relayed(demo: 
         return str(demo.api(f"/api/v1/reservations/{rid}").json()["status"])
 
     wait_for(lambda: status() == "submitted", what="the booking at Poster")
-    assert demo.api(f"/api/v1/reservations/{rid}/cancel", json={}).json()["status"] == (
-        "cancel_requested"
-    )
-    wait_for(
-        lambda: (
-            "reservation.cancel_needs_cashier"
-            in [e["event"] for e in demo.api(f"/api/v1/reservations/{rid}").json()["timeline"]]
-        ),
-        what="the cashier asked to cancel it",
-    )
-    bookings = demo.sandbox("/_sandbox/incoming-orders?account=api-demo")["incoming_orders"]
-    [booking] = [b for b in bookings if f"[ob:{rid}]" in (b["comment"] or "")]
-    demo.sandbox(f"/_sandbox/incoming-orders/{booking['incoming_order_id']}/decline", json={})
-    wait_for(lambda: status() == "canceled", what="the booking canceled")
+    kind = "reservation.cancel_needs_cashier"
+    with _alerted(demo, kind) as receiver:
+        assert demo.api(f"/api/v1/reservations/{rid}/cancel", json={}).json()["status"] == (
+            "cancel_requested"
+        )
+        wait_for(
+            lambda: (
+                kind
+                in [e["event"] for e in demo.api(f"/api/v1/reservations/{rid}").json()["timeline"]]
+            ),
+            what="the cashier asked to cancel it",
+        )
+        wait_for(lambda: receiver.alerts(rid) == ["open"], what="the alert")
+        assert rid in _open_incidents(demo, kind)
+        bookings = demo.sandbox("/_sandbox/incoming-orders?account=api-demo")["incoming_orders"]
+        [booking] = [b for b in bookings if f"[ob:{rid}]" in (b["comment"] or "")]
+        demo.sandbox(f"/_sandbox/incoming-orders/{booking['incoming_order_id']}/decline", json={})
+        wait_for(lambda: status() == "canceled", what="the booking canceled")
+        wait_for(lambda: receiver.alerts(rid) == ["open", "cleared"], what="cleared")
 
 
 # The demo's showcase --------------------------------------------------------------------

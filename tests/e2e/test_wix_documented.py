@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from orderbridge.sandboxes.wix.events import EVENT_TYPES, WixEvent, sign
+from orderbridge.sandboxes.wix.order_lines import STORES_APP_ID
 from orderbridge.sandboxes.wix.seed import APP_ID, INSTANCE_ID, OPERATION_ID
 from tests.e2e.poster_demo import ADMIN_KEY, DEMO_TOKEN, PODIL, Demo
 from tests.e2e.test_wix_flow import running
@@ -131,6 +132,35 @@ def test_the_documented_order_approved_reaches_the_register_right(
     assert incoming["payment"]["sum"] == 8000
     assert incoming["payment"]["currency"] == "UAH"
     assert [p["count"] for p in incoming["products"]] == [2]
+
+
+def test_a_mug_in_the_wix_cart_is_neither_at_the_register_nor_in_its_payment(
+    world: tuple[Demo, str, str],
+) -> None:
+    """Issue 10: a Wix cart of the restaurant's dish and a non-restaurant product (a
+    Wix Stores mug at 250.00) paid in full: Poster gets the dish only, and the payment
+    counts only what reaches its check — never "paid" more than the check."""
+    demo, wix, key = world
+    order_id = str(uuid.uuid4())
+    event = _event(demo, wix, "approved", order_id=order_id)
+    order = event["actionEvent"]["body"]["order"]
+    [dish] = order["lineItems"]
+    mug = json.loads(json.dumps(dish)) | {
+        "id": str(uuid.uuid4()),
+        "quantity": 1,
+        "productName": {"original": "Чашка", "translated": "Чашка"},
+        "price": {"amount": "250.00", "formattedAmount": "250.00 ₴"},
+        "catalogReference": {"catalogItemId": str(uuid.uuid4()), "appId": STORES_APP_ID},
+        "descriptionLines": [],
+    }
+    order["lineItems"] = [dish, mug]
+    order["priceSummary"]["totalPrice"]["amount"] = "330.00"  # 2 × 40.00 + 250.00, all paid
+    assert _post(demo, key, event).status_code == 200
+    summary = wait_for(lambda: _at_register(demo, order_id), timeout=30, what="at the register")
+    incoming = _poster_order(demo, summary["incoming_order_id"])
+    assert [p["count"] for p in incoming["products"]] == [2]  # the dish, not the mug
+    assert incoming["payment"]["sum"] == 8000  # the two dishes at 40.00, not 330.00
+    assert "Чашка" not in (incoming.get("comment") or "")
 
 
 def test_a_foreign_currency_order_never_reaches_the_register(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +195,7 @@ def test_an_order_made_at_the_register_appears_in_wix(world: tuple[Demo, str], s
     (line,) = record["order"]["lineItems"]
     assert line["quantity"] == 3
     assert line["catalogReference"]["options"]["operationId"] == OPERATION_ID
+    # Issue 10: the menu's name and the register's price, not "192" and 0.00.
+    item = _hub_item(demo, simple)
+    assert line["productName"]["original"] == item["name"]
+    assert Decimal(line["price"]["amount"]) * 100 == item["price"] > 0

@@ -1,9 +1,11 @@
-"""``orderbridge locations list|add|update``: the admin API's locations from the server's
-shell (``storage.admin_locations``: same checks, same refusals).
+"""``orderbridge locations list|add|update|hours``: the admin API's locations from the
+server's shell (``storage.admin_locations``: same checks, same refusals).
 
 Connecting a POS makes a location per place; ``add`` is for a POS that does not say
 its places' currency (link the place when connecting: ``connections add … --link
-PLACE=LOCATION``). Opening hours and pauses have their own commands.
+PLACE=LOCATION``). ``hours`` shows, replaces (``--set FILE``, the body of
+``PUT /api/v1/admin/locations/{id}/hours``) or removes (``--clear``) the opening hours,
+through the same checks and service as the API and the dashboard.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ def described(session: Session, row: t.Location) -> dict[str, Any]:
         "timezone": row.timezone,
         "currency": row.currency,
         "price_policy": row.price_policy,
+        "stuck_after_minutes": row.stuck_after_minutes,
         "links": [vars(link) for link in links],
     }
 
@@ -123,6 +126,10 @@ def update(
     name: Annotated[str | None, typer.Option(help="A new name.")] = None,
     timezone: Annotated[str | None, typer.Option(help="IANA time zone.")] = None,
     price_policy: Annotated[str | None, PolicyOption] = None,
+    stuck_after_minutes: Annotated[
+        int | None,
+        typer.Option(help="Minutes an order may wait for the POS before order.stuck (0: never)."),
+    ] = None,
     as_json: Annotated[bool, JsonOption] = False,
 ) -> None:
     """Change what is given; the rest stays."""
@@ -143,9 +150,81 @@ def update(
                 name=name,
                 timezone=timezone,
                 price_policy=price_policy,
+                stuck_after_minutes=stuck_after_minutes,
             )
             entry = described(session, row)
     if as_json:
         echo_json(entry)
         return
     show(entry)
+
+
+def _read_hours(source: str) -> Any:
+    """The hours file's schedule (``-``: standard input), or the command's one-line end."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from pydantic import ValidationError
+
+    from orderbridge.web.convert_hours import hours_to_schedule
+    from orderbridge.web.schemas.location_ops import HoursIO
+
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        body = HoursIO.model_validate(json.loads(text))
+    except OSError as error:
+        fail(f"unreadable: {source}: {error.strerror or error}")
+    except json.JSONDecodeError as error:
+        fail(f"malformed_json: {error.msg} at line {error.lineno} column {error.colno}")
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        fail(f"invalid_hours: {first['msg']} ({where})")
+    schedule, problems = hours_to_schedule(body)
+    if problems:
+        fail(f"invalid_hours: {problems[0].message} ({problems[0].field})")
+    return schedule
+
+
+@app.command("hours")
+def hours(
+    location_id: Annotated[str, typer.Argument(help="The location's id (locations list).")],
+    set_from: Annotated[
+        str | None,
+        typer.Option(
+            "--set",
+            help="A JSON file of weekly hours and exceptions, as PUT …/hours takes them "
+            "('-': standard input).",
+        ),
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="No opening hours: open around the clock.")
+    ] = False,
+) -> None:
+    """Print the location's opening hours as JSON (null: open around the clock); with
+    --set or --clear, change them first (storefronts and channels are told)."""
+    from orderbridge.services import locations as location_service
+    from orderbridge.storage import tables as t
+    from orderbridge.web.convert_hours import schedule_to_hours
+
+    if set_from is not None and clear:
+        fail("invalid_value: --set and --clear do not go together")
+    schedule = _read_hours(set_from) if set_from is not None else None
+    with hub() as ob, refusals():
+        with ob.sessions() as session:
+            found = session.get(t.Location, location_id)
+            if found is None:
+                fail(f"unknown_location: no location {location_id}")
+            tenant = found.tenant_id
+        with ob.uow() as tx:
+            if set_from is not None or clear:
+                record = location_service.replace_hours(
+                    tx, tenant_id=tenant, location_id=location_id, schedule=schedule, now=ob.clock()
+                )
+            else:
+                record = location_service.get_location(
+                    tx, tenant_id=tenant, location_id=location_id
+                )
+    shown = schedule_to_hours(record.location.schedule)
+    echo_json(shown.model_dump(mode="json") if shown is not None else None)

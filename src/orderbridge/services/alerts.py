@@ -33,6 +33,7 @@ KINDS: tuple[str, ...] = (
     "connection.breaker_open",
     "menu.publish_failed",
     "order.cancel_needs_cashier",
+    "reservation.cancel_needs_cashier",
     "mapping.broken",
 )
 ALL = "*"
@@ -46,6 +47,9 @@ _TITLES: Mapping[str, str] = {
     "connection.breaker_open": "Calls to connection {connection_id} are paused (circuit open)",
     "menu.publish_failed": "The menu of location {location_id} could not be published",
     "order.cancel_needs_cashier": "Order {channel_order_id} was canceled: tell the cashier",
+    "reservation.cancel_needs_cashier": (
+        "Reservation {channel_reservation_id} was canceled: tell the cashier"
+    ),
     "mapping.broken": "A menu mapping is broken",
 }
 

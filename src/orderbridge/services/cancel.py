@@ -7,7 +7,8 @@ relays the request:
   answer ends the request;
 - otherwise the POS's state decides what a person must do. Poster has no call to
   cancel an incoming order: while it is *new* the cashier must decline it on the
-  register, so the hub flags the order for a person (``order.cancel_needs_cashier``);
+  register, so the hub flags the order for a person: an ``order.cancel_needs_cashier``
+  incident (alerted once; cleared when the POS's answer ends the request);
   once *accepted* it has a check, and the hub writes the cancellation into the
   check's comment (``transactions.changeComment``) where the cashier reads it.
 
@@ -34,9 +35,15 @@ from orderbridge.ports import (
     StoredOrder,
     UnitOfWork,
 )
-from orderbridge.services.pipeline import ACCEPTED_AFTER_CANCEL, CANCEL_WRITTEN, _follow
+from orderbridge.services.incidents import raise_incident
+from orderbridge.services.pipeline import (
+    ACCEPTED_AFTER_CANCEL,
+    CANCEL_WRITTEN,
+    ORDER_NEEDS_CASHIER,
+    _follow,
+)
 
-NEEDS_CASHIER = "order.cancel_needs_cashier"
+NEEDS_CASHIER = ORDER_NEEDS_CASHIER
 """The timeline event (and incident kind) of a cancel only a cashier can carry out."""
 
 _log = structlog.get_logger(__name__)
@@ -116,9 +123,10 @@ def _record(
 def needs_cashier(tx: UnitOfWork, stored: StoredOrder, *, now: datetime) -> None:
     """A person must decline the order at the register: flag it for them.
 
-    Recorded in the order's timeline (the dashboard shows it) and written as a
-    structured warning ``order.cancel_needs_cashier`` (ids only, no customer data),
-    the seam where the alerts' incident of the same kind is raised.
+    Recorded in the order's timeline (the dashboard shows it), written as a structured
+    warning (ids only, no customer data), and raised as the ``order.cancel_needs_cashier``
+    incident, which alerts once and clears when the order reaches a final state
+    (``pipeline._follow_cancel``; the incident watch too, should that be missed).
     """
     order = stored.order
     order.record(now, NEEDS_CASHIER, "the POS cannot cancel it by API: decline it at the register")
@@ -129,6 +137,22 @@ def needs_cashier(tx: UnitOfWork, stored: StoredOrder, *, now: datetime) -> None
         channel=order.key.channel,
         channel_order_id=order.key.channel_order_id,
         pos_order_id=stored.pos_order_id,
+    )
+    raise_incident(
+        tx,
+        tenant_id=stored.tenant_id,
+        kind=NEEDS_CASHIER,
+        subject_id=order.id,
+        detail=(
+            f"canceled by {order.key.channel}, but the POS cannot cancel it by API: "
+            f"decline it at the register (POS order {stored.pos_order_id})"
+        ),
+        now=now,
+        data={
+            "order_id": order.id,
+            "location_id": order.location_id,
+            "channel_order_id": order.key.channel_order_id,
+        },
     )
 
 

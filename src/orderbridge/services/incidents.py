@@ -11,7 +11,8 @@ outbox (``services.alerts``), committed with the change that caused it or not at
 
 Kinds are dotted strings: ``order.stuck``, ``order.failed``, ``reservation.failed``,
 ``job.dead``, ``connection.needs_reauth``, ``connection.breaker_open``,
-``menu.publish_failed``, ``order.cancel_needs_cashier``, ``mapping.broken``.
+``menu.publish_failed``, ``order.cancel_needs_cashier``,
+``reservation.cancel_needs_cashier``, ``mapping.broken``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from orderbridge.domain.locations import Location
+from orderbridge.domain.locations import Location, WeeklySchedule
 from orderbridge.ports import LocationRecord, UnitOfWork
 from orderbridge.services import notify
 from orderbridge.services.errors import NotFound
@@ -52,6 +52,29 @@ def change_status(
     announce(uow, record, now=now)
     uow.commit()
     return get_location(uow, tenant_id=tenant_id, location_id=location_id)
+
+
+def replace_hours(
+    uow: UnitOfWork,
+    *,
+    tenant_id: str,
+    location_id: str,
+    schedule: WeeklySchedule | None,
+    now: datetime,
+) -> LocationRecord:
+    """New opening hours (None: open around the clock), announced like any status change.
+
+    The admin API's ``PUT``/``DELETE …/hours`` and the dashboard's hours form both come
+    here with hours already checked (``domain.hours.check_hours``).
+    """
+
+    def change(location: Location) -> bool:
+        if schedule is None and location.schedule is None:
+            return False
+        location.set_schedule(schedule, now)
+        return True
+
+    return change_status(uow, tenant_id=tenant_id, location_id=location_id, change=change, now=now)
 
 
 def announce(uow: UnitOfWork, record: LocationRecord, *, now: datetime) -> None:

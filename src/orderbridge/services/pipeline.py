@@ -26,6 +26,7 @@ from orderbridge.ports import (
 )
 from orderbridge.services import busy, failures, mapping_orders, notify
 from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
+from orderbridge.services.incidents import clear_incident
 from orderbridge.services.submission import (
     Fence,
     create_once,
@@ -222,6 +223,9 @@ CANCEL_WRITTEN = "pos.cancel_written"
 """The timeline event of a cancellation written where the cashier reads it."""
 ACCEPTED_AFTER_CANCEL = "pos.accepted_after_cancel_request"
 """The timeline event of a POS seen accepting an order whose cancel was requested."""
+ORDER_NEEDS_CASHIER = "order.cancel_needs_cashier"
+"""The timeline event and incident of a cancel only a cashier can carry out
+(``services.cancel``); the incident clears when the POS's answer ends the request."""
 
 
 def _follow_cancel(tx: UnitOfWork, stored: StoredOrder, ref: PosOrderRef, now: datetime) -> None:
@@ -250,6 +254,9 @@ def _follow_cancel(tx: UnitOfWork, stored: StoredOrder, ref: PosOrderRef, now: d
         return
     if applied.applied:
         notify.order_event(tx, tenant_id=stored.tenant_id, order=order, at=now)
+        clear_incident(
+            tx, kind=ORDER_NEEDS_CASHIER, subject_id=order.id, now=now, tenant_id=stored.tenant_id
+        )
 
 
 def _apply(order: Order, target: OrderStatus, now: datetime, detail: str) -> Any:

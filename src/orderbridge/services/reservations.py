@@ -33,7 +33,7 @@ from orderbridge.ports import (
 from orderbridge.services import failures, notify
 from orderbridge.services.connection_health import REAUTH, connection_works, park_connection
 from orderbridge.services.errors import Conflict, NotFound, Rejected
-from orderbridge.services.incidents import clear_incident
+from orderbridge.services.incidents import clear_incident, raise_incident
 from orderbridge.services.submission import (
     Fence,
     create_once,
@@ -387,6 +387,13 @@ def _follow_cancel(
         return
     if moved.applied:
         notify.reservation_event(tx, tenant_id=stored.tenant_id, reservation=reservation, at=now)
+        clear_incident(
+            tx,
+            kind=RESERVATION_NEEDS_CASHIER,
+            subject_id=reservation.id,
+            now=now,
+            tenant_id=stored.tenant_id,
+        )
 
 
 async def relay_reservation_cancel(
@@ -415,11 +422,26 @@ async def relay_reservation_cancel(
                 RESERVATION_NEEDS_CASHIER,
                 "the POS cannot cancel it by API: cancel it at the register",
             )
-            # The seam of the alerts' incident of the same kind (ids only).
             _log.warning(
                 RESERVATION_NEEDS_CASHIER,
                 reservation_id=reservation.id,
                 location_id=reservation.location_id,
+            )
+            raise_incident(
+                tx,
+                tenant_id=fresh.tenant_id,
+                kind=RESERVATION_NEEDS_CASHIER,
+                subject_id=reservation.id,
+                detail=(
+                    f"canceled by {reservation.key.channel}, but the POS cannot cancel it "
+                    "by API: cancel it at the register"
+                ),
+                now=now,
+                data={
+                    "reservation_id": reservation.id,
+                    "location_id": reservation.location_id,
+                    "channel_reservation_id": reservation.key.channel_reservation_id,
+                },
             )
         follow_reservation(tx, fresh, ref, now)
         tx.save_reservation(reservation)

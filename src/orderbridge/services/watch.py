@@ -4,12 +4,15 @@ Runs on a schedule (``incidents.scan``, at the reconciliation interval). It
 
 * raises ``order.stuck`` for each order the POS has not accepted ``N`` minutes after
   it was received (``N`` per location, ``stuck_after_minutes``, default 10; 0 turns
-  it off; a replay starts the wait again);
+  it off; a replay starts the wait again; a scheduled order's wait starts at its
+  release, ``release_at``, when the hub sends it to the POS);
 * clears incidents whose subject has moved on: a stuck order that was accepted (or
   failed, or canceled), a failed order or reservation that is not failed any more, a
   connection that is no longer ``needs_reauth`` (its credentials were replaced), a
   dead job that is dead no more (an operator retried it), a broken menu mapping whose
-  items a person has decided again;
+  items a person has decided again, a cancel a cashier had to carry out whose order or
+  reservation reached a final state (cleared when that is seen already; this is the
+  safety net);
 * raises ``connection.needs_reauth`` for a parked connection that has none open.
 
 Each incident alerts once when it opens and once when it clears
@@ -27,6 +30,8 @@ from orderbridge.services.deaths import JOB_DEAD
 from orderbridge.services.failures import ORDER_FAILED, RESERVATION_FAILED
 from orderbridge.services.incidents import clear_incidents, raise_incident
 from orderbridge.services.mapping import MAPPING_BROKEN, broken_items, still_broken
+from orderbridge.services.pipeline import ORDER_NEEDS_CASHIER
+from orderbridge.services.reservations import RESERVATION_NEEDS_CASHIER
 
 WATCH = "incidents.scan"
 ORDER_STUCK = "order.stuck"
@@ -41,6 +46,8 @@ _HOLDS: dict[str, tuple[str, frozenset[str]]] = {
     RESERVATION_FAILED: ("reservation", frozenset({"failed"})),
     NEEDS_REAUTH: ("connection", frozenset({PARKED})),
     JOB_DEAD: ("job", frozenset({"dead"})),
+    ORDER_NEEDS_CASHIER: ("order", frozenset({"cancel_requested"})),
+    RESERVATION_NEEDS_CASHIER: ("reservation", frozenset({"cancel_requested"})),
 }
 
 

@@ -161,6 +161,7 @@ class IncidentRows:
                 o.channel_order_id,
                 o.status,
                 o.created_at,
+                o.external_refs,
                 loc.stuck_after_minutes,
             )
             .join(loc, loc.id == o.location_id)
@@ -199,7 +200,11 @@ class IncidentRows:
                 location_id=row.location_id,
                 channel_order_id=row.channel_order_id,
                 status=row.status,
-                since=max(row.created_at, restarts.get(row.id) or row.created_at),
+                since=max(
+                    row.created_at,
+                    restarts.get(row.id) or row.created_at,
+                    _released(row.external_refs) or row.created_at,
+                ),
                 stuck_after_minutes=row.stuck_after_minutes,
             )
             for row in found
@@ -322,3 +327,16 @@ def purge_cleared(
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _released(refs: Mapping[str, Any] | None) -> datetime | None:
+    """When a scheduled order was due to go to the POS (``release_at``, the hub's hold):
+    its wait starts then, so a pre-order for tomorrow is not stuck tonight."""
+    text = (refs or {}).get("release_at")
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None

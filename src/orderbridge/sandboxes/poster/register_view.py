@@ -49,6 +49,8 @@ def order_summary(account: Account, order: IncomingOrder) -> dict[str, Any]:
         "products": lines,
         "total": sum(line["sum"] for line in lines) + (order.delivery_price or 0),
         "payment": order.payment.model_dump() if order.payment else None,
+        # The promotions the order asked for (the JSON string Poster keeps), or None.
+        "promotion": order.promotion,
         "service_mode": order.service_mode,
         "delivery_time": order.delivery_time,
         "table": table.table_num if table else None,

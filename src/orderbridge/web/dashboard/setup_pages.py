@@ -21,6 +21,8 @@ DONE = {
     "revoked": "Key revoked: it stops working within seconds.",
     "deleted": "Webhook endpoint deleted.",
     "saved": "Location saved.",
+    "hours_saved": "Opening hours saved: storefronts and channels get them now.",
+    "hours_cleared": "Opening hours removed: open around the clock (a pause still stops orders).",
     "added": "Location added: link it when you connect its POS.",
     "renamed": "Connection renamed.",
 }

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Path, Response
 from orderbridge.domain.availability import SnoozeTarget
 from orderbridge.domain.errors import DomainError
 from orderbridge.domain.location_options import OrderingOptions
-from orderbridge.domain.locations import Location
+from orderbridge.domain.locations import Location, WeeklySchedule
 from orderbridge.domain.timing import TimingSettings
 from orderbridge.ports import LocationRecord
 from orderbridge.services import availability
@@ -70,6 +70,20 @@ def _change(
     return location_out(record, ctx.clock())
 
 
+def _hours(
+    ctx: Context, tenant_id: str, location_id: str, schedule: WeeklySchedule | None
+) -> LocationOut:
+    now = ctx.clock()
+    with ctx.uow() as tx:
+        try:
+            record = location_service.replace_hours(
+                tx, tenant_id=tenant_id, location_id=location_id, schedule=schedule, now=now
+            )
+        except ServiceError as error:
+            raise api_error(error) from None
+    return location_out(record, now)
+
+
 # Opening hours -----------------------------------------------------------------------
 
 
@@ -92,27 +106,13 @@ def replace_hours(
             ProblemOut(code="invalid_hours", message=p.message, field=p.field) for p in problems
         ]
         raise ApiError(422, "invalid_hours", first.message, first.field, problems=listed)
-    now = ctx.clock()
-
-    def change(location: Location) -> bool:
-        location.set_schedule(schedule, now)
-        return True
-
-    return _change(ctx, who.tenant_id, location_id, change)
+    return _hours(ctx, who.tenant_id, location_id, schedule)
 
 
 @router.delete("/{location_id}/hours", response_model=LocationOut)
 def clear_hours(location_id: LocationId, ctx: Context, who: AdminCaller) -> LocationOut:
     """No opening hours: open around the clock (a pause still stops orders)."""
-    now = ctx.clock()
-
-    def change(location: Location) -> bool:
-        if location.schedule is None:
-            return False
-        location.set_schedule(None, now)
-        return True
-
-    return _change(ctx, who.tenant_id, location_id, change)
+    return _hours(ctx, who.tenant_id, location_id, None)
 
 
 # Busy mode ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ class AlertEvent(StrEnum):
     CONNECTION_BREAKER_OPEN = "connection.breaker_open"
     MENU_PUBLISH_FAILED = "menu.publish_failed"
     ORDER_CANCEL_NEEDS_CASHIER = "order.cancel_needs_cashier"
+    RESERVATION_CANCEL_NEEDS_CASHIER = "reservation.cancel_needs_cashier"
     MAPPING_BROKEN = "mapping.broken"
     ALL = "*"
 
