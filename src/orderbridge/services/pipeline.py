@@ -10,6 +10,7 @@ reservations).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -106,6 +107,21 @@ async def submit_order(
         if error.code == REAUTH:
             _park(uow, connection, error.reason, clock, order_id=order_id)
         raise
+    # On a thread: on SQLite this write waits for the writer lock, which a batch of
+    # orders being placed may hold; the event loop must keep serving meanwhile.
+    await asyncio.to_thread(_save_submitted, order_id, connection, ref, found, uow, clock)
+    return {"pos_order_id": ref.pos_order_id, "found": found}
+
+
+def _save_submitted(
+    order_id: str,
+    connection: ConnectionRecord,
+    ref: PosOrderRef,
+    found: bool,
+    uow: UowFactory,
+    clock: Clock,
+) -> None:
+    """Record that the POS has the order (``ref``), with its notifications."""
     with uow() as tx:
         stored = tx.get_order(order_id)
         assert stored is not None
@@ -125,7 +141,6 @@ async def submit_order(
         connection_works(tx, connection, now=now)
         busy.follow_open_orders(tx, stored.order.location_id, now=now)
         tx.commit()
-    return {"pos_order_id": ref.pos_order_id, "found": found}
 
 
 def _prepare_writing(
