@@ -17,7 +17,10 @@ of its own, so one bad item fails only its own request.
 
 The batch runs on a worker thread (the event loop keeps reading the next requests
 meanwhile, which become the next batch), or with ``inline=True`` on the event loop
-itself, where a transaction is cheaper than the hop to a thread. Users: the webhook
+itself, where a transaction is cheaper than the hop to a thread. ``writers`` batches
+may be written at once, each on its thread: on PostgreSQL a transaction waits on
+round trips, and one writer would queue every request of the process behind them;
+on SQLite, one writer at a time anyway, one is right. Users: the webhook
 ingress (``inbox_writer``) and the storefront's ``POST /orders`` (``web/order_intake``).
 """
 
@@ -37,7 +40,7 @@ _Out = TypeVar("_Out")
 @dataclass
 class _Lane(Generic[_In, _Out]):
     waiting: list[tuple[_In, asyncio.Future[_Out]]] = field(default_factory=list)
-    writer: asyncio.Task[None] | None = None
+    writers: set[asyncio.Task[None]] = field(default_factory=set)
 
 
 class GroupCommit(Generic[_In, _Out]):
@@ -53,12 +56,14 @@ class GroupCommit(Generic[_In, _Out]):
         *,
         max_batch: int = MAX_BATCH,
         inline: bool = False,
+        writers: int = 1,
     ) -> None:
-        if max_batch < 1:
-            raise ValueError("max_batch must be at least 1")
+        if max_batch < 1 or writers < 1:
+            raise ValueError("max_batch and writers must be at least 1")
         self._write_batch = write
         self._max_batch = max_batch
         self._inline = inline
+        self._writers = 1 if inline else writers
         self._lanes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Lane[_In, _Out]] = (
             weakref.WeakKeyDictionary()
         )
@@ -71,8 +76,8 @@ class GroupCommit(Generic[_In, _Out]):
             lane = self._lanes.setdefault(loop, _Lane())
         future: asyncio.Future[_Out] = loop.create_future()
         lane.waiting.append((item, future))
-        if lane.writer is None:
-            lane.writer = loop.create_task(self._drain(lane))
+        if len(lane.writers) < self._writers:
+            lane.writers.add(loop.create_task(self._drain(lane)))
         return await future
 
     async def _drain(self, lane: _Lane[_In, _Out]) -> None:
@@ -87,11 +92,16 @@ class GroupCommit(Generic[_In, _Out]):
                         future.cancel()
                     raise
         finally:
-            lane.writer = None
-            # Left waiting only when this task itself was cancelled (the loop is closing).
-            left, lane.waiting = lane.waiting, []
-            for _, future in left:
-                future.cancel()
+            # Gone from the lane before anything else can run on the loop: a request
+            # arriving next starts a writer of its own.
+            current = asyncio.current_task()
+            if current is not None:
+                lane.writers.discard(current)
+            # Left waiting only when the writers were cancelled (the loop is closing).
+            if not lane.writers:
+                left, lane.waiting = lane.waiting, []
+                for _, future in left:
+                    future.cancel()
 
     async def _settle(self, batch: list[tuple[_In, asyncio.Future[_Out]]]) -> None:
         items = [item for item, _ in batch]

@@ -38,6 +38,9 @@ from orderbridge.web.errors import ApiError
 from orderbridge.web.schemas import OrderIn
 
 STOREFRONT = "storefront"
+# Batches written at once on PostgreSQL, each on its thread and connection (SQLite
+# has one writer: one batch at a time).
+POSTGRES_WRITERS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +59,17 @@ class OrderIntake:
 
     The batch's transaction runs on a worker thread: placing an order is mostly Python
     (menu checks, pricing), and meanwhile the event loop reads the requests that will
-    form the next batch.
+    form the next batch. On PostgreSQL several batches are written at once
+    (``POSTGRES_WRITERS``): there a transaction mostly waits on round trips.
     """
 
     def __init__(self, ctx: WebContext) -> None:
         self._ctx = ctx
-        self._group: GroupCommit[Placement, order_service.Placed] = GroupCommit(self.place_now)
+        with ctx.sessions() as session:  # no connection is opened: this reads the URL
+            sqlite = session.get_bind().dialect.name == "sqlite"
+        self._group: GroupCommit[Placement, order_service.Placed] = GroupCommit(
+            self.place_now, writers=1 if sqlite else POSTGRES_WRITERS
+        )
 
     async def place(self, placement: Placement) -> order_service.Placed:
         """The placed (or repeated) order once committed; raises what refused it:
