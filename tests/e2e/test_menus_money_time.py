@@ -109,6 +109,7 @@ def test_stock_at_one_spot_leaves_the_other_orderable_and_survives_a_menu_sync(
         **os.environ,
         "ORDERBRIDGE_DATABASE_URL": demo.url,
         "ORDERBRIDGE_SECRET_KEY": "orderbridge-demo-secret-key",
+        "ORDERBRIDGE_ALLOW_PRIVATE_URLS": "true",  # the demo's POS is on 127.0.0.1, as in demo.py
     }
     synced = subprocess.run(
         [sys.executable, "-m", "orderbridge", "menu", "sync", PODIL],
@@ -306,15 +307,13 @@ def _operation(wix: str) -> str:
 def test_a_timed_pause_ends_by_itself_for_storefronts_and_wix(demo: Demo) -> None:
     receiver = Receiver()
     with serve_in_thread(receiver, free_port()) as url:
-        endpoint = demo.api(
-            "/api/v1/webhooks", json={"url": f"{url}/hooks", "events": ["location.status_changed"]}
-        )
+        events = {"url": f"{url}/hooks", "events": ["location.status_changed"]}
+        endpoint = demo.api("/api/v1/webhooks", json=events, key=ADMIN_KEY)
         assert endpoint.status_code == 201, endpoint.text
         try:
             until = _soon(0.1)
-            paused = demo.api(
-                f"/api/v1/locations/{PODIL}/status", json={"action": "pause", "until": until}
-            )
+            pause = {"action": "pause", "until": until}
+            paused = demo.api(f"/api/v1/locations/{PODIL}/status", json=pause, key=ADMIN_KEY)
             assert paused.json()["status"] == "paused"
             wix = demo.wix
             wait_for(lambda: receiver.statuses(PODIL) == ["paused", "open"], timeout=30,
@@ -324,7 +323,7 @@ def test_a_timed_pause_ends_by_itself_for_storefronts_and_wix(demo: Demo) -> Non
         finally:
             httpx.delete(
                 f"{demo.hub}/api/v1/webhooks/{endpoint.json()['id']}",
-                headers={"authorization": "Bearer ob_demo_brioche_storefront_key"},
+                headers={"authorization": f"Bearer {ADMIN_KEY}"},
                 timeout=10,
             )
 

@@ -54,6 +54,7 @@ def test_a_server_that_refuses_is_logged_once_however_often_it_is_asked() -> Non
     engine = make_engine(f"postgresql+psycopg://nobody@127.0.0.1:{_closed_port()}/none")
     watch = watch_availability(engine)
     assert watch_availability(engine) is watch and watch.up
+    watch.came_back()  # the process had reached it before: this is an outage
     try:
         with capture_logs() as logs:
             for _ in range(3):
@@ -67,10 +68,28 @@ def test_a_server_that_refuses_is_logged_once_however_often_it_is_asked() -> Non
         engine.dispose()
 
 
+def test_a_database_never_reached_is_left_to_the_start_up_error() -> None:
+    """``serve`` on a wrong URL says so in its one-line error; the watch adds no line,
+    neither while it fails nor when a later connection works."""
+    engine = make_engine(f"postgresql+psycopg://nobody@127.0.0.1:{_closed_port()}/none")
+    watch = watch_availability(engine)
+    try:
+        with capture_logs() as logs:
+            with pytest.raises(OperationalError), engine.connect():
+                pass
+            assert not watch.up
+            watch.came_back()
+        assert watch.up and logs == []
+    finally:
+        engine.dispose()
+
+
 def test_back_is_logged_once_at_the_first_connection_checked_out() -> None:
     engine = make_engine("sqlite://")
     watch = watch_availability(engine)
     try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
         with capture_logs() as logs:
             watch.went_down("OperationalError")
             watch.went_down("OperationalError")

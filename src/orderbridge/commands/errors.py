@@ -30,6 +30,10 @@ class NotReady(Exception):
 
 def explain(error: BaseException) -> tuple[str, int]:
     """The one line an operator reads for ``error``, and the exit code."""
+    if isinstance(error, BaseExceptionGroup):
+        # Concurrent calls (a menu import reads categories and products at once) fail
+        # together; the first one's reason is the operator's.
+        return explain(error.exceptions[0])
     if isinstance(error, ConfigError):
         return f"configuration: {error}", CONFIG_EXIT
     if isinstance(error, NotReady):

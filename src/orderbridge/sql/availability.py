@@ -73,6 +73,11 @@ class AvailabilityWatch:
         self._lock = threading.Lock()
         self._down_since: float | None = None
         self._reason = ""
+        # Until a first connection succeeds, a failure is the process's start-up
+        # failing, which its own one-line error reports (``commands.preflight``): the
+        # watch records it (``up`` is False) but says nothing, and nothing when it ends.
+        self._reached = False
+        self._announced = False
         name = engine.url.get_backend_name()
         self._database = name
         event.listen(engine, "handle_error", self._on_error)
@@ -96,7 +101,7 @@ class AvailabilityWatch:
             self.went_down(type(context.original_exception).__name__)
 
     def _on_checkout(self, *_args: Any) -> None:
-        if self._down_since is not None:  # cheap on the hot path: one attribute read
+        if self._down_since is not None or not self._reached:  # cheap: attribute reads
             self.came_back()
 
     def went_down(self, reason: str) -> None:
@@ -106,15 +111,20 @@ class AvailabilityWatch:
                 return
             self._down_since = time.monotonic()
             self._reason = reason
-        _log.warning("database unavailable", database=self._database, error=reason)
+            self._announced = self._reached
+        if self._announced:
+            _log.warning("database unavailable", database=self._database, error=reason)
 
     def came_back(self) -> None:
         """Record that the database answers again; logs once per outage."""
         with self._lock:
+            self._reached = True
             if self._down_since is None:
                 return
             away = time.monotonic() - self._down_since
             self._down_since = None
+            if not self._announced:
+                return
         # As loud as the outage: whoever was told it went away must hear it is back.
         _log.warning("database back", database=self._database, seconds_away=round(away, 1))
 

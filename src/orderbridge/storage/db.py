@@ -41,6 +41,13 @@ from orderbridge.sql.base import Base as Base
 
 _BEGIN_OPTION = "orderbridge_sqlite_begin"
 PG_CONNECT_TIMEOUT_SECONDS = 10
+# libpq's keepalive parameters: probe after 30 s of silence, every 10 s, give up after 3.
+PG_KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 _BEGIN_MODES = frozenset({"DEFERRED", "IMMEDIATE", "EXCLUSIVE"})
 
 
@@ -84,8 +91,11 @@ def make_engine(
         pool_pre_ping=True,
         pool_recycle=pool_recycle_seconds,
         # A server that does not answer at all (a host gone, packets dropped) fails a
-        # connect in seconds, not the minutes of the system's TCP timeout.
-        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS},
+        # connect in seconds, not the minutes of the system's TCP timeout; and a
+        # connection whose peer vanished mid-query (no FIN, no RST: a partition) is
+        # found dead by TCP keepalives in about a minute instead of never — the worker
+        # would otherwise wait for that answer forever.
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS, **PG_KEEPALIVES},
     )
     watch_availability(engine)  # "database unavailable" / "database back", once each
     return engine

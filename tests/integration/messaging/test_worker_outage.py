@@ -9,11 +9,14 @@ test's safety net was handed back by the worker, not by lease expiry.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge.messaging.outbox import JobView
@@ -125,3 +128,33 @@ def test_a_try_the_outage_broke_is_handed_back_and_run_again(
     attempts = load_attempts(direct, job_id)
     assert [a.outcome for a in attempts] == ["crashed", "succeeded"]
     assert attempts[0].error is not None and "OperationalError" in attempts[0].error
+
+
+def test_a_query_in_flight_at_the_cut_fails_instead_of_waiting_forever(
+    postgres_db_url: str, proxy: CuttableProxy
+) -> None:
+    """A restart resets connections mid-query; the client must see it (the proxy's reset
+    reaches a connection whose answer was on its way), and the engine asks TCP keepalives
+    to find a peer that vanished without a reset."""
+    engine = make_engine(proxy.url_for(postgres_db_url))
+    try:
+        with engine.connect() as connection:
+            params = connection.connection.dbapi_connection.info.get_parameters()  # type: ignore[union-attr]
+            assert params["keepalives"] == "1"
+            assert params["keepalives_idle"] == "30"
+            outcome: list[BaseException] = []
+
+            def cut_soon() -> None:
+                time.sleep(0.2)
+                proxy.cut()
+
+            cutter = threading.Thread(target=cut_soon)
+            cutter.start()
+            try:
+                connection.execute(text("SELECT pg_sleep(5)"))
+            except OperationalError as error:
+                outcome.append(error)
+            cutter.join()
+        assert outcome, "the query outlived the cut"
+    finally:
+        engine.dispose()

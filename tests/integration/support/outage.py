@@ -20,9 +20,16 @@ from sqlalchemy.engine import make_url
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close ``sock`` with a TCP reset (SO_LINGER 0), as a dying server's kernel does."""
+    """Close ``sock`` with a TCP reset (SO_LINGER 0), as a dying server's kernel does.
+
+    ``shutdown`` first: closing a socket that a pump thread is blocked reading does not
+    wake that thread on Linux, and the blocked read keeps the connection open — a client
+    whose query was in flight at the cut would wait for its answer forever.
+    """
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
     with contextlib.suppress(OSError):
         sock.close()
 
