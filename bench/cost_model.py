@@ -9,7 +9,9 @@ benchmark counts, from SQLAlchemy's engine events, the transactions (``BEGIN``),
 statements, the rows written per table, and the HTTP calls, and measures the step's
 CPU time (``time.process_time``) less the CPU the sandbox spent answering. Two shapes:
 *one at a time* (place an order, run the worker until idle: a quiet hour) and *a
-backlog* (place ``--orders`` orders, then one worker run: a burst). Not counted here:
+backlog* (place ``--orders`` orders one after the other, then one worker run); *a
+burst* (the same, posted 16 at a time, as a busy storefront would: the orders'
+group commit shares transactions). Not counted here:
 the Poster webhook that echoes each created order back to the hub (one more POST, one
 inbox row, no job; ``bench/ingest.py`` measures that path) and uvicorn. Runnable alone::
 
@@ -112,6 +114,7 @@ def build(folder: Path, counts: Counts) -> tuple[Hub, httpx.AsyncClient]:
         secret_key=SecretStr(stack.SECRET_KEY),
         allow_private_urls=True,
         log_level="WARNING",
+        rate_limit_per_second=0,  # one key posts every order, as in e2e_orders
     )
     hub = build_hub(settings, pos_transport=transport)
     seed(hub, poster_url=POSTER, api_key=stack.API_KEY)
@@ -144,6 +147,8 @@ async def measure(orders: int, folder: Path, *, show_sql: bool) -> dict[str, Any
         await one_at_a_time()
         backlog = range(100_000, 100_000 + orders)
         await place_and_submit(hub, client, lines, backlog, counts, cpu, "backlog")
+        burst = range(200_000, 200_000 + orders)
+        await place_and_submit(hub, client, lines, burst, counts, cpu, "burst", together=16)
     finally:
         await client.aclose()
         await hub.aclose()
@@ -174,16 +179,23 @@ async def place_and_submit(
     counts: Counts,
     cpu: Counter[str],
     shape: str,
+    together: int = 1,
 ) -> None:
-    """Place the orders (one POST each), then run the worker until idle."""
+    """Place the orders (one POST each, ``together`` in flight at once), then run the
+    worker until idle."""
     counts.step = f"{shape} place"
     started = time.process_time()
-    for n in numbers:
+
+    async def post(n: int) -> None:
         body = stack.order_body(n, lines, "cost")
         answer = await client.post(
             "/api/v1/orders", json=body, headers={"idempotency-key": f"cost-{n}"}
         )
         assert answer.status_code == 201, answer.text
+
+    numbers = list(numbers)
+    for at in range(0, len(numbers), together):
+        await asyncio.gather(*(post(n) for n in numbers[at : at + together]))
     cpu[counts.step] += time.process_time() - started
     counts.step = f"{shape} worker"
     started = time.process_time()

@@ -109,7 +109,7 @@ class Hub:
             clock=self.clock,
             registry=self.registry,
             readers=self.readers,
-            read_uow=lambda: SqlUnitOfWork(self.readers, self.cipher, self.clock, queue=self.queue),
+            read_uow=self.read_uow,
             api_threads=self.settings.api_threads or (8 if self.on_sqlite else None),
             demo_api_key=demo_api_key,
             pos_transport=self.pos_transport,
@@ -149,6 +149,10 @@ class Hub:
     def uow(self) -> SqlUnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""
         return SqlUnitOfWork(self.sessions, self.cipher, self.clock, queue=self.queue)
+
+    def read_uow(self) -> SqlUnitOfWork:
+        """A new unit of work for pure reads (on SQLite: no wait for the writer)."""
+        return SqlUnitOfWork(self.readers, self.cipher, self.clock, queue=self.queue)
 
     # Connectors --------------------------------------------------------------------
 

@@ -92,6 +92,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             before_create=confirm_lease,
             first_try_at=job.first_try_at,
             revived=_revived(job),
+            read_uow=hub.read_uow,
         )
         if "pos_order_id" in result and not result.get("found"):
             # The job was queued in the transaction that stored the order.

@@ -126,10 +126,9 @@ def serve(
     dev: Annotated[bool, DevOption] = False,
 ) -> None:
     """Serve the API (and, by default, a worker with the schedules)."""
-    import asyncio
-
     import uvicorn
 
+    from orderbridge import runloop
     from orderbridge.commands.preflight import ready_to_serve
 
     hub = _hub()
@@ -150,7 +149,7 @@ def serve(
             await server.serve()
         await hub.aclose()
 
-    asyncio.run(main())
+    runloop.run(main())
 
 
 @app.command("worker")
@@ -169,6 +168,7 @@ def worker(
     import asyncio
     import signal
 
+    from orderbridge import runloop
     from orderbridge.commands.preflight import ready_to_serve
 
     hub = _hub()
@@ -190,7 +190,7 @@ def worker(
             task.cancel()
         await hub.aclose()
 
-    asyncio.run(main())
+    runloop.run(main())
 
 
 @db_app.command("upgrade")

@@ -3,7 +3,6 @@ reports: the secret key, the database (reachable, migrated), the connections."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -54,17 +53,14 @@ def shown_url(url: str) -> str:
 
 def database(hub: Hub) -> Finding:
     """Reachable, and at this version's revision."""
-    # Alembic narrates its set-up at INFO as it loads; a check wants the revision only.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    from alembic.runtime.migration import MigrationContext
-
-    from orderbridge.storage.migrate import head_revision
+    # Read without Alembic, which would stay loaded in serve and worker for nothing.
+    from orderbridge.storage.revisions import database_revision, head_revision
 
     where = shown_url(hub.settings.database_url)
     try:
         with hub.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = database_revision(conn)
     except Exception as error:
         return Finding(False, "database", f"{explain(error)[0]} ({where})")
     head = head_revision()

@@ -23,8 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from orderbridge.domain.menu import Item, Menu
 from orderbridge.matching.features import Features, Token, features
 from orderbridge.matching.model import Candidate, ChannelItem, Match, Target
@@ -181,6 +179,8 @@ class PosIndex:
 
     def _ranked(self, query: str, numbers: list[int] | None) -> list[int]:
         """The keys (all, or those ``numbers``) most like ``query`` by a quick ratio."""
+        from rapidfuzz import fuzz, process  # on first use: see scoring._indel_similarity
+
         choices = [self._keys[n] for n in numbers] if numbers is not None else self._keys
         hits = process.extract(
             query, choices, scorer=fuzz.ratio, limit=SEARCH_LIMIT, score_cutoff=30
@@ -193,6 +193,8 @@ class PosIndex:
         if found is None:
             near: list[str] = [word] if word in self._postings else []
             if len(word) >= 4:
+                from rapidfuzz import fuzz, process
+
                 hits = process.extract(
                     word, self._vocabulary, scorer=fuzz.ratio, limit=6, score_cutoff=75
                 )

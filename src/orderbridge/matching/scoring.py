@@ -17,12 +17,10 @@ same category (+).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from math import log
-
-from rapidfuzz.distance import Indel
 
 from orderbridge.matching.features import Token
 from orderbridge.matching.sizes import Size, compare_sizes
@@ -33,6 +31,22 @@ UNRELATED = 0.6
 """Below this two words are unrelated and earn no credit at all."""
 _PREFIX = 0.9
 _SIZE_CONFLICT_CAP = 0.45
+
+_INDEL: list[Callable[[str, str], float]] = []
+
+
+def _indel_similarity(a: str, b: str) -> float:
+    """rapidfuzz's normalised Indel similarity of two strings, 0..1.
+
+    rapidfuzz is imported on the first comparison, not with the module: every hub
+    process imports this package (the ports name its types), and only the processes
+    that match menus need rapidfuzz's ~7 MiB (docs/benchmarks.md, "Idle RSS").
+    """
+    if not _INDEL:
+        from rapidfuzz.distance import Indel
+
+        _INDEL.append(Indel.normalized_similarity)
+    return _INDEL[0](a, b)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -52,7 +66,7 @@ def token_sim(a: Token, b: Token) -> float:
         return _PREFIX
     if len(short_skel) <= 3:
         return 0.0
-    return Indel.normalized_similarity(a.skel, b.skel)
+    return _indel_similarity(a.skel, b.skel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +130,7 @@ def compare_names(
         all(s >= MATCHED for s in pos_best),
     )
     if joined is not None and len(channel) != len(required) and min(map(len, joined)) >= 6:
-        together = Indel.normalized_similarity(*joined)
+        together = _indel_similarity(*joined)
         if together >= 0.9 and together > score.value:
             complete = together >= 0.95
             return NameScore(together, together, complete, complete)

@@ -4,12 +4,8 @@ A webhook may be acknowledged only once its event and its worker job (if it need
 are committed (:mod:`orderbridge.messaging.inbox`). Committing costs far more than the
 inserts (on SQLite every commit writes each touched B-tree page to the WAL, six of
 them here), so :class:`InboxWriter` lets requests that arrive together share one: each
-request hands its :class:`Inbound` to :meth:`InboxWriter.store` and waits; one batch
-at a time is written, in arrival order, in a single transaction, and every waiting
-request learns its own outcome once that transaction has committed. Nothing is
-answered before its commit, so nothing acknowledged can be lost. A lone request is
-written at once (no timer, no added latency); under load the batches grow by
-themselves, with whatever arrived while the previous one was being written.
+request hands its :class:`Inbound` to :meth:`InboxWriter.store` and waits until the
+transaction that wrote it, shared with whatever arrived together, has committed.
 
 Each event's JSON (and its job's, which is the same document plus the event's inbox
 reference when ``refer`` is set) is serialised once, before the transaction, and the
@@ -20,30 +16,24 @@ processing would cost more than SQLite spends inserting.
 
 If a batch fails, each of its events is retried in a transaction of its own, so one
 bad event fails only its own request (which answers 5xx and is retried by its sender).
-
-The transaction runs on a worker thread (the event loop keeps reading the next
-requests meanwhile, which become the next batch), or with ``inline=True`` on the event
-loop itself, for databases where a commit is cheaper than the hop to a thread (see the
-ingress, which uses it on SQLite).
+The batching itself (lanes, the thread or ``inline`` on the loop, the one-by-one
+retry) is :mod:`orderbridge.messaging.group_commit`'s; the ingress runs it inline on
+SQLite.
 """
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from orderbridge.messaging.group_commit import MAX_BATCH, GroupCommit
 from orderbridge.messaging.inbox import encode, encode_with_ref, record_encoded
 from orderbridge.messaging.outbox import NewJob, enqueue_many, is_pending
 from orderbridge.sql.types import utcnow
-
-MAX_BATCH = 256
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,17 +59,12 @@ class Inbound:
     refer: bool = False
 
 
-@dataclass
-class _Lane:
-    waiting: list[tuple[Inbound, asyncio.Future[bool]]] = field(default_factory=list)
-    writer: asyncio.Task[None] | None = None
-
-
 class InboxWriter:
-    """Stores :class:`Inbound` events with their jobs, committing batches of requests.
+    """Stores :class:`Inbound` events with their jobs, committing batches of requests
+    (:class:`~orderbridge.messaging.group_commit.GroupCommit`).
 
-    One lane per event loop (tests run several loops in threads); ``sessions`` must be
-    safe to use from worker threads, as SQLAlchemy session factories are.
+    ``sessions`` must be safe to use from worker threads, as SQLAlchemy session
+    factories are.
     """
 
     def __init__(
@@ -90,77 +75,15 @@ class InboxWriter:
         max_batch: int = MAX_BATCH,
         inline: bool = False,
     ) -> None:
-        if max_batch < 1:
-            raise ValueError("max_batch must be at least 1")
         self._sessions = sessions
         self._clock = clock
-        self._max_batch = max_batch
-        self._inline = inline
-        self._lanes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Lane] = (
-            weakref.WeakKeyDictionary()
+        self._group: GroupCommit[Inbound, bool] = GroupCommit(
+            self.store_now, max_batch=max_batch, inline=inline
         )
 
     async def store(self, event: Inbound) -> bool:
         """Commit ``event`` (and its job); ``False`` when it was already in the inbox."""
-        loop = asyncio.get_running_loop()
-        lane = self._lanes.get(loop)
-        if lane is None:
-            lane = self._lanes.setdefault(loop, _Lane())
-        future: asyncio.Future[bool] = loop.create_future()
-        lane.waiting.append((event, future))
-        if lane.writer is None:
-            lane.writer = loop.create_task(self._write(lane))
-        return await future
-
-    async def _write(self, lane: _Lane) -> None:
-        try:
-            while lane.waiting:
-                batch = lane.waiting[: self._max_batch]
-                del lane.waiting[: self._max_batch]
-                try:
-                    await self._settle(batch)
-                except BaseException:
-                    for _, future in batch:
-                        future.cancel()
-                    raise
-        finally:
-            lane.writer = None
-            # Left waiting only when this task itself was cancelled (the loop is closing).
-            left, lane.waiting = lane.waiting, []
-            for _, future in left:
-                future.cancel()
-
-    async def _settle(self, batch: list[tuple[Inbound, asyncio.Future[bool]]]) -> None:
-        events = [event for event, _ in batch]
-        outcomes: list[bool | BaseException]
-        try:
-            outcomes = list(await self._run(self.store_now, events))
-        except Exception as error:
-            if len(events) == 1:
-                outcomes = [error]
-            else:
-                outcomes = await self._run(self._one_by_one, events)
-        for (_, future), outcome in zip(batch, outcomes, strict=True):
-            if future.done():  # its request was cancelled (the client went away)
-                continue
-            if isinstance(outcome, BaseException):
-                future.set_exception(outcome)
-            else:
-                future.set_result(outcome)
-
-    async def _run(self, work: Callable[[Sequence[Inbound]], _T], events: Sequence[Inbound]) -> _T:
-        if self._inline:
-            return work(events)
-        return await asyncio.to_thread(work, events)
-
-    def _one_by_one(self, events: Sequence[Inbound]) -> list[bool | BaseException]:
-        outcomes: list[bool | BaseException] = []
-        for event in events:
-            try:
-                outcomes.extend(self.store_now([event]))
-            except Exception as error:
-                outcomes.append(error)
-        return outcomes
+        return await self._group.submit(event)
 
     def store_now(self, events: Sequence[Inbound]) -> list[bool]:
         """Store ``events`` in one transaction, in order; whether each one was new."""

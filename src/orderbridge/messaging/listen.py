@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 
-import psycopg
 from sqlalchemy import URL
 
 from orderbridge.log import get_logger
@@ -30,6 +29,10 @@ def conninfo(url: URL) -> str:
 
 async def listen_for_jobs(url: URL, wakeup: Wakeup, *, retry_seconds: float = 1.0) -> None:
     """Relay ``NOTIFY orderbridge_jobs`` to ``wakeup`` until cancelled; reconnects on loss."""
+    # psycopg is imported here, by PostgreSQL hubs only: on SQLite its ~7 MiB would sit
+    # idle in every process (docs/benchmarks.md, "Idle RSS").
+    import psycopg
+
     while True:
         try:
             async with await psycopg.AsyncConnection.connect(

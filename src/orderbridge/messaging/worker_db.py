@@ -15,6 +15,11 @@ beside the writer) and opens the write transaction only on a yes. PostgreSQL cla
 A job's death has consequences (its order fails, an alert is queued): the worker's
 ``on_dead`` hook runs in the transaction that settles the job as ``dead``, so both are
 committed together or not at all.
+
+Settles are group-committed (``group_commit.py``): tries that end together (a backlog
+drains 16 at a time) are recorded in one transaction, each in a savepoint of its own,
+and each caller learns its outcome once that transaction has committed. A settle that
+fails inside a batch is written again alone, with the retries :meth:`settle_now` has.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -30,6 +36,7 @@ from sqlalchemy.orm import Session
 from orderbridge.log import get_logger
 from orderbridge.messaging.attempts import Exchange, Settlement, release, settle
 from orderbridge.messaging.errors import TransientError
+from orderbridge.messaging.group_commit import GroupCommit
 from orderbridge.messaging.outbox import JobView, claim, might_claim, renew_leases, renew_try
 from orderbridge.messaging.tables import JobStatus
 
@@ -40,6 +47,17 @@ DeathHook = Callable[[Session, JobView, Settlement, datetime], None]
 # Settling again when the death hook lost a race (another writer changed the order).
 _SETTLE_TRIES = 3
 _log = get_logger("orderbridge.worker")
+
+
+@dataclass(frozen=True, slots=True)
+class _Settle:
+    """One try's outcome, waiting for the batch that records it."""
+
+    job: JobView
+    settlement: Settlement
+    started: float
+    exchange: Exchange
+    duration_ms: int
 
 
 class WorkerDB:
@@ -62,6 +80,7 @@ class WorkerDB:
         self.lease_seconds = lease_seconds
         self._clock = clock
         self._probing: bool | None = None  # SQLite only; decided on the first claim
+        self._settles: GroupCommit[_Settle, bool] = GroupCommit(self._settle_batch)
 
     async def claim(
         self,
@@ -121,7 +140,44 @@ class WorkerDB:
     ) -> bool:
         """Record how ``job``'s try (begun at ``perf_counter()`` ``started``) ended;
         ``False`` if the job was taken over meanwhile (only the attempt row is written)."""
-        return await asyncio.to_thread(self.settle_now, job, settlement, started, exchange)
+        duration_ms = round((time.perf_counter() - started) * 1000)
+        return await self._settles.submit(_Settle(job, settlement, started, exchange, duration_ms))
+
+    def _settle_batch(self, items: Sequence[_Settle]) -> list[bool | BaseException]:
+        """Record ``items`` in one transaction, each in a savepoint; one that fails there
+        (or buries its job: the death hook has its own retries) is recorded alone."""
+        if len(items) == 1:
+            return [self._settle_alone(items[0])]
+        outcomes: list[bool | _Settle | BaseException] = []
+        now = self._clock()
+        with self._sessions() as session, session.begin():
+            for item in items:
+                if item.settlement.status is JobStatus.DEAD:
+                    outcomes.append(item)
+                    continue
+                try:
+                    with session.begin_nested():
+                        outcomes.append(self._write(session, item, now))
+                except Exception:
+                    outcomes.append(item)
+        return [self._settle_alone(o) if isinstance(o, _Settle) else o for o in outcomes]
+
+    def _settle_alone(self, item: _Settle) -> bool | BaseException:
+        try:
+            return self.settle_now(item.job, item.settlement, item.started, item.exchange)
+        except Exception as exc:
+            return exc
+
+    def _write(self, session: Session, item: _Settle, now: datetime) -> bool:
+        return settle(
+            session,
+            item.job,
+            self.worker_id,
+            item.settlement,
+            duration_ms=item.duration_ms,
+            exchange=item.exchange,
+            now=now,
+        )
 
     def settle_now(
         self, job: JobView, settlement: Settlement, started: float, exchange: Exchange

@@ -10,6 +10,7 @@ reservations).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from orderbridge.domain.orders import Order, OrderStatus
 from orderbridge.ports import (
     ConnectionRecord,
+    LocationBinding,
     PermanentError,
     PosOrderRef,
     PosOrderState,
@@ -55,6 +57,7 @@ async def submit_order(
     before_create: Fence = no_fence,
     first_try_at: datetime | None = None,
     revived: bool = False,
+    read_uow: UowFactory | None = None,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
@@ -71,25 +74,20 @@ async def submit_order(
     first); when the job is then buried, the worker fails the order in the same
     transaction (``services.deaths``), as it does when the retries run out.
     """
-    with uow() as tx:
+    # The usual case only reads: on a read-only unit of work (on SQLite a deferred
+    # transaction, which does not queue for the writer). Anything to write first — a
+    # revived order to reopen, a location without a POS — takes the writing path.
+    with (read_uow or uow)() as tx:
         stored = tx.get_order(order_id)
-        if stored is None:
-            raise PermanentError("unknown_order", f"order {order_id} is not stored")
-        if revived and stored.order.status is OrderStatus.FAILED:
-            detail = "dead letter retried by an operator"
-            failures.reopen_order(tx, stored, now=clock(), detail=detail)
-            tx.save_order(stored.order)
-            tx.commit()
-            stored = tx.get_order(order_id)
-            assert stored is not None
-        if stored.order.status not in WAITING:
-            return {"skipped": stored.order.status.value}
-        binding = tx.pos_binding(stored.order.location_id)
-        if binding is None:
-            reason = "the location has no POS connection"
-            failures.fail_order(tx, stored, code="no_pos_connection", reason=reason, now=clock())
-            tx.commit()
-            return {"failed": "no_pos_connection"}
+        binding = tx.pos_binding(stored.order.location_id) if stored is not None else None
+    reopening = revived and stored is not None and stored.order.status is OrderStatus.FAILED
+    if stored is None or binding is None or reopening:
+        prepared = _prepare_writing(order_id, uow=uow, clock=clock, revived=revived)
+        if isinstance(prepared, dict):
+            return prepared
+        stored, binding = prepared
+    elif stored.order.status not in WAITING:
+        return {"skipped": stored.order.status.value}
     connection, location = binding
     pos = pos_for(connection)
     order = stored.order
@@ -110,6 +108,21 @@ async def submit_order(
         if error.code == REAUTH:
             _park(uow, connection, error.reason, clock, order_id=order_id)
         raise
+    # On a thread: on SQLite this write waits for the writer lock, which a batch of
+    # orders being placed may hold; the event loop must keep serving meanwhile.
+    await asyncio.to_thread(_save_submitted, order_id, connection, ref, found, uow, clock)
+    return {"pos_order_id": ref.pos_order_id, "found": found}
+
+
+def _save_submitted(
+    order_id: str,
+    connection: ConnectionRecord,
+    ref: PosOrderRef,
+    found: bool,
+    uow: UowFactory,
+    clock: Clock,
+) -> None:
+    """Record that the POS has the order (``ref``), with its notifications."""
     with uow() as tx:
         stored = tx.get_order(order_id)
         assert stored is not None
@@ -129,7 +142,34 @@ async def submit_order(
         connection_works(tx, connection, now=now)
         busy.follow_open_orders(tx, stored.order.location_id, now=now)
         tx.commit()
-    return {"pos_order_id": ref.pos_order_id, "found": found}
+
+
+def _prepare_writing(
+    order_id: str, *, uow: UowFactory, clock: Clock, revived: bool
+) -> tuple[StoredOrder, tuple[ConnectionRecord, LocationBinding]] | dict[str, Any]:
+    """The first look at an order that needs a write: reopen a revived failed order,
+    or fail one whose location has no POS. ``(stored, binding)`` to submit, or the
+    job's result when there is nothing to submit (skipped, failed here)."""
+    with uow() as tx:
+        stored = tx.get_order(order_id)
+        if stored is None:
+            raise PermanentError("unknown_order", f"order {order_id} is not stored")
+        if revived and stored.order.status is OrderStatus.FAILED:
+            detail = "dead letter retried by an operator"
+            failures.reopen_order(tx, stored, now=clock(), detail=detail)
+            tx.save_order(stored.order)
+            tx.commit()
+            stored = tx.get_order(order_id)
+            assert stored is not None
+        if stored.order.status not in WAITING:
+            return {"skipped": stored.order.status.value}
+        binding = tx.pos_binding(stored.order.location_id)
+        if binding is None:
+            reason = "the location has no POS connection"
+            failures.fail_order(tx, stored, code="no_pos_connection", reason=reason, now=clock())
+            tx.commit()
+            return {"failed": "no_pos_connection"}
+        return stored, binding
 
 
 def _park(

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from orderbridge.sql.availability import unavailable
+from orderbridge.storage import revisions
 from orderbridge.storage import tables as t
 from orderbridge.storage.alert_tables import OPEN, Incident
-from orderbridge.storage.migrate import head_revision
 
 BREAKER_OPEN = "connection.breaker_open"
 
@@ -44,19 +43,14 @@ class ConnectionState:
         return self.needs_reauth or self.breaker_open
 
 
-@cache
 def code_revision() -> str | None:
     """The migration head this code expects (read from the package once)."""
-    return head_revision()
+    return revisions.head_revision()
 
 
 def database_revision(session: Session) -> str | None:
     """The revision the database is at (``None``: never migrated)."""
-    has_table = session.get_bind().dialect.has_table(session.connection(), "alembic_version")
-    if not has_table:
-        return None
-    found = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    return None if found is None else str(found)
+    return revisions.database_revision(session.connection())
 
 
 def connection_states(session: Session) -> list[ConnectionState]:

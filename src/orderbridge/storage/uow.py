@@ -8,7 +8,8 @@ that change the same order at once cannot both win; the loser raises
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -95,6 +96,7 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows):
         self._connection: Connection | None = None
         # What was loaded: aggregate id → (version, timeline entries already stored).
         self._loaded: dict[str, tuple[int, int]] = {}
+        self._in_part = False
 
     # Transaction -------------------------------------------------------------------
 
@@ -128,9 +130,30 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows):
         return connection
 
     def commit(self) -> None:
+        if self._in_part:  # the group's transaction commits once, at its end
+            self.session.flush()
+            return
         self._connection = None
         self.session.commit()
         self._loaded.clear()
+
+    @contextlib.contextmanager
+    def part(self) -> Iterator[None]:
+        """One part of a group commit (``web/order_intake.py``): its writes in a
+        ``SAVEPOINT``, undone alone if it raises; ``commit()`` inside only flushes, and
+        the caller commits the whole group once its parts are done."""
+        nested = self.session.begin_nested()
+        self._in_part = True
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            self._loaded.clear()
+            raise
+        else:
+            nested.commit()
+        finally:
+            self._in_part = False
 
     @property
     def mappings(self) -> SqlMappingStore:

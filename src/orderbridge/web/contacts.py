@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 DEFAULT_PHONE_REGION = "UA"
 MAX_PHONE_LENGTH = 32
 MAX_EMAIL_LENGTH = 254
@@ -58,6 +56,8 @@ def normalize_phone(raw: str, region: str = DEFAULT_PHONE_REGION) -> str:
     Raises :class:`ValueError` when ``raw`` is not a valid number: too short, too long,
     letters in it, or a number no carrier in that country issues.
     """
+    import phonenumbers  # on the first phone, not with the app (docs/benchmarks.md)
+
     text = check_phone_shape(raw)
     try:
         number = phonenumbers.parse(text, region.upper())

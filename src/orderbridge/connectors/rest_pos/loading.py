@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError as SchemaError
 from pydantic import ValidationError
 
 from orderbridge.connectors.rest_pos import checks
 from orderbridge.connectors.rest_pos.lines import key_lines, line_of
 from orderbridge.connectors.rest_pos.manifest import Manifest
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError as SchemaError
 
 SCHEMA_NAME = "manifest.schema.json"
 SHIPPED = "manifests"
@@ -126,6 +127,9 @@ def _toml_problem(message: str) -> Problem:
 
 
 def _schema_problems(document: dict[str, Any]) -> Iterable[Problem]:
+    # jsonschema (~15 MiB) is imported when a manifest is checked, not by every process.
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(schema())
     for error in validator.iter_errors(document):
         yield _explain(error)

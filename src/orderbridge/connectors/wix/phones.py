@@ -11,8 +11,6 @@ The error messages never repeat the number: a phone is personal data.
 
 from __future__ import annotations
 
-import phonenumbers
-
 MAX_PHONE_LENGTH = 32
 
 
@@ -35,6 +33,8 @@ def normalize_phone(raw: str, region: str | None) -> str:
     international = text.startswith("+")
     if not international and not region:
         raise ValueError("a national number, and the location's country is unknown")
+    import phonenumbers  # on first use: only Wix orders need it (docs/benchmarks.md)
+
     try:
         number = phonenumbers.parse(text, region.upper() if region else None)
     except phonenumbers.NumberParseException:

@@ -10,15 +10,17 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from orderbridge.domain.money import Money
 from orderbridge.web.dashboard.masking import mask_email, mask_phone
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -88,6 +90,10 @@ def query(base: dict[str, Any], **changes: Any) -> str:
 
 @cache
 def environment() -> Environment:
+    # Jinja2 is imported with the first page, not with the app: a worker builds the
+    # app's modules but never renders (docs/benchmarks.md, "Idle RSS").
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),

@@ -12,7 +12,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response
 
-from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.errors import DomainError
 from orderbridge.log_context import bind_log_context
 from orderbridge.ports import DuplicateKey, LocationRecord
@@ -22,12 +21,11 @@ from orderbridge.services import reservations as reservation_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.ids import new_id
 from orderbridge.storage.api_keys import Caller
-from orderbridge.storage.codec import canonical_hash, draft_to_json, reservation_to_json
+from orderbridge.storage.codec import canonical_hash, reservation_to_json
 from orderbridge.web.convert import (
     apply_location_status,
     location_to_out,
     menu_to_out,
-    order_in_to_draft,
     order_to_out,
     reservation_in_to_reservation,
     reservation_to_out,
@@ -35,6 +33,7 @@ from orderbridge.web.convert import (
 from orderbridge.web.deps import AdminCaller, AnyCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.metrics import HubMetrics
+from orderbridge.web.order_intake import Placement, order_intake
 from orderbridge.web.schemas import (
     ErrorBody,
     LocationOut,
@@ -148,48 +147,30 @@ def _count(request: Request, source: str, outcome: str) -> None:
 
 
 @router.post("/orders", status_code=201, response_model=OrderOut, tags=["orders"])
-def create_order(
+async def create_order(
     body: OrderIn,
     request: Request,
-    ctx: Context,
     who: AnyCaller,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
 ) -> Response:
     """Place an order. Repeating the same request (same ``Idempotency-Key`` or channel
     order id, same body) answers the same order; a different body answers 409."""
-    # One transaction reads the location (its currency prices the body) and places the
-    # order. The answer is serialised here, once: FastAPI would validate the OrderOut
-    # again on a worker thread first. The OpenAPI document still says 201 → OrderOut.
-    draft: OrderDraft | None = None
-    request_hash = ""
-    for _ in range(2):  # a concurrent twin may win the insert; the retry then finds it
-        try:
-            with ctx.uow() as tx:
-                record = tx.get_location(body.location_id, tenant_id=who.tenant_id)
-                if record is None:
-                    raise ApiError(404, "unknown_location", "no such location", "location_id")
-                if draft is None:
-                    draft = _draft(body, record.location.currency)
-                    request_hash = canonical_hash(draft_to_json(draft))
-                placed = order_service.place_order(
-                    tx,
-                    tenant_id=who.tenant_id,
-                    draft=draft,
-                    request_hash=request_hash,
-                    now=ctx.clock(),
-                    idempotency_key=idempotency_key,
-                    location=record,
-                    placed_by=who.owner_id,
-                    sees_all=who.is_admin,
-                )
-            break
-        except DuplicateKey:
-            continue
-        except ServiceError as error:
-            _count(request, "storefront_order", "rejected")
-            raise api_error(error) from None
-    else:
-        raise ApiError(409, "duplicate_order", "the order is being placed by a parallel request")
+    # Placed with the requests that arrive together, in one transaction, and answered
+    # once it has committed (web/order_intake.py). The answer is serialised here, once:
+    # FastAPI would validate the OrderOut again first. The OpenAPI document still says
+    # 201 → OrderOut.
+    placement = Placement(
+        body=body,
+        tenant_id=who.tenant_id,
+        placed_by=who.owner_id,
+        sees_all=who.is_admin,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        placed = await order_intake(request).place(placement)
+    except ServiceError as error:
+        _count(request, "storefront_order", "rejected")
+        raise api_error(error) from None
     _count(request, "storefront_order", "stored" if placed.created else "duplicate")
     out = order_to_out(placed.stored.order, updated_at=placed.stored.updated_at)
     bind_log_context(order_id=out.id)
@@ -202,13 +183,6 @@ def create_order(
         headers=headers,
         media_type="application/json",
     )
-
-
-def _draft(body: OrderIn, currency: str) -> OrderDraft:
-    try:
-        return order_in_to_draft(body, channel=STOREFRONT, currency=currency)
-    except DomainError as error:
-        raise ApiError.from_domain(error) from None
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut, tags=["orders"])

@@ -11,18 +11,21 @@ and without one the page does not exist (404), so a production hub never serves 
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
-from starlette.templating import Jinja2Templates
 
 from orderbridge.web.deps import Context
 from orderbridge.web.errors import ApiError
 
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
+
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
-TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 MEDIA_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -39,6 +42,15 @@ CONTENT_SECURITY_POLICY = (
 router = APIRouter(include_in_schema=False)
 
 
+@cache
+def templates() -> Jinja2Templates:
+    """The shop's templates, made with the first page: Jinja2 is not imported by the
+    processes that never show it (a worker, an API without a demo key)."""
+    from starlette.templating import Jinja2Templates
+
+    return Jinja2Templates(directory=str(HERE / "templates"))
+
+
 def _not_found() -> ApiError:
     return ApiError(404, "not_found", "no such page")
 
@@ -48,7 +60,7 @@ def shop_page(request: Request, ctx: Context) -> HTMLResponse:
     """The shop, with the demo storefront key in ``data-api-key``."""
     if ctx.demo_api_key is None:
         raise _not_found()
-    response = TEMPLATES.TemplateResponse(
+    response = templates().TemplateResponse(
         request,
         "shop.html",
         {"api_key": ctx.demo_api_key, "api_base": "/api/v1", "static": "/shop/static"},

@@ -1,0 +1,80 @@
+"""Benchmark: the resident memory of an idle ``orderbridge serve`` and ``worker``.
+
+Real processes on 127.0.0.1, the setup of ``bench/e2e_orders.py`` (a migrated SQLite
+file, the Poster sandbox, menus imported): ``orderbridge serve`` running the API and a
+worker, and one separate ``orderbridge worker``. Once the menus are published and the
+processes have idled for ``--idle`` seconds, prints each one's ``VmRSS`` and which of
+the heavy, only-sometimes-needed libraries it has imported (from
+``PYTHONPROFILEIMPORTTIME``'s report in its log), and one JSON object as the last line.
+Runnable alone::
+
+    uv run python bench/idle_rss.py [--idle 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from _root import stack
+from orderbridge.storage.migrate import upgrade
+
+# Libraries that only some work needs; each one imported by an idle process is memory
+# that process pays for nothing.
+OPTIONAL = ("rapidfuzz", "jsonschema", "jinja2", "phonenumbers", "aiohttp", "httpx")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def imported(log: Path) -> list[str]:
+    """The top-level packages of ``OPTIONAL`` that the process's import report names."""
+    seen: set[str] = set()
+    for line in log.read_text(errors="replace").splitlines():
+        if not line.startswith("import time:"):
+            continue
+        name = line.rsplit("|", 1)[-1].strip()
+        if name in OPTIONAL:
+            seen.add(name)
+    return sorted(seen)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before reading")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="orderbridge-rss-") as tmp:
+        folder = Path(tmp)
+        db_url = f"sqlite:///{folder / 'orderbridge.db'}"
+        upgrade(db_url)
+        with stack.hub_stack(
+            db_url, folder, workers=1, api_worker=True, PYTHONPROFILEIMPORTTIME="1"
+        ) as running:
+            time.sleep(args.idle)
+            assert running.api is not None
+            processes = {"serve": running.api.pid, "worker": running.workers[0].pid}
+            figures = {
+                name: {
+                    "rss_mib": rss_mib(pid),
+                    "optional_imported": imported(folder / log),
+                }
+                for (name, pid), log in zip(
+                    processes.items(), ["api.log", "worker-2.log"], strict=True
+                )
+            }
+    for name, row in figures.items():
+        print(f"{name}: {row['rss_mib']} MiB idle; imported {', '.join(row['optional_imported'])}")
+    load = round(os.getloadavg()[0], 2)
+    print(json.dumps({"benchmark": "idle_rss", "load_average": load, **figures}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Group commit for the storefront's ``POST /api/v1/orders``.
+
+Placing an order is one write transaction of about ten statements, and its commit and
+the writer lock around it (on SQLite, one writer at a time per database) cost more
+than the statements. As the webhook ingress does (``messaging.inbox_writer``),
+requests that arrive together share one transaction
+(:class:`~orderbridge.messaging.group_commit.GroupCommit`): each placement runs in a
+``SAVEPOINT`` of its own (``SqlUnitOfWork.part``), so one that is refused (unknown
+location, invalid items, an idempotency conflict) leaves nothing behind and does not
+touch the others, and every request is answered only once the shared transaction has
+committed — a 201 is never sent for an order that could still be lost.
+
+Idempotency stays exact inside a batch: two requests with the same key in one batch
+are placed one after the other in the same transaction, so the second finds the
+first's row and answers it as a repeat (or 409 for a different body). A concurrent
+twin committed by another process may still win the insert (``DuplicateKey``); the
+placement is then tried once more, which finds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from orderbridge.domain.drafts import OrderDraft
+from orderbridge.domain.errors import DomainError
+from orderbridge.messaging.group_commit import GroupCommit
+from orderbridge.ports import DuplicateKey, UnitOfWork
+from orderbridge.services import orders as order_service
+from orderbridge.services.errors import ServiceError
+from orderbridge.storage.codec import canonical_hash, draft_to_json
+from orderbridge.storage.uow import SqlUnitOfWork
+from orderbridge.web.convert import order_in_to_draft
+from orderbridge.web.deps import WebContext
+from orderbridge.web.errors import ApiError
+from orderbridge.web.schemas import OrderIn
+
+STOREFRONT = "storefront"
+# Batches written at once on PostgreSQL, each on its thread and connection (SQLite
+# has one writer: one batch at a time).
+POSTGRES_WRITERS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """One ``POST /orders``: its validated body and who sent it."""
+
+    body: OrderIn
+    tenant_id: str
+    placed_by: str
+    sees_all: bool
+    idempotency_key: str | None
+
+
+class OrderIntake:
+    """Places storefront orders in group-committed batches (see the module docstring).
+
+    The batch's transaction runs on a worker thread: placing an order is mostly Python
+    (menu checks, pricing), and meanwhile the event loop reads the requests that will
+    form the next batch. On PostgreSQL several batches are written at once
+    (``POSTGRES_WRITERS``): there a transaction mostly waits on round trips.
+    """
+
+    def __init__(self, ctx: WebContext) -> None:
+        self._ctx = ctx
+        with ctx.sessions() as session:  # no connection is opened: this reads the URL
+            sqlite = session.get_bind().dialect.name == "sqlite"
+        self._group: GroupCommit[Placement, order_service.Placed] = GroupCommit(
+            self.place_now, writers=1 if sqlite else POSTGRES_WRITERS
+        )
+
+    async def place(self, placement: Placement) -> order_service.Placed:
+        """The placed (or repeated) order once committed; raises what refused it:
+        :class:`ApiError` or :class:`~orderbridge.services.errors.ServiceError`."""
+        return await self._group.submit(placement)
+
+    def place_now(
+        self, placements: Sequence[Placement]
+    ) -> list[order_service.Placed | BaseException]:
+        """Place ``placements`` in one transaction, each in a savepoint of its own."""
+        outcomes: list[order_service.Placed | BaseException] = []
+        with self._ctx.uow() as tx:
+            if not isinstance(tx, SqlUnitOfWork):  # a unit of work without savepoints
+                return [self._alone(p) for p in placements]
+            for placement in placements:
+                try:
+                    outcomes.append(self._place(tx, placement))
+                except (ApiError, ServiceError) as refused:
+                    outcomes.append(refused)
+            tx.commit()
+        return outcomes
+
+    def _alone(self, placement: Placement) -> order_service.Placed | BaseException:
+        for _ in range(2):  # a fresh transaction for the retry: the failed one is spent
+            try:
+                with self._ctx.uow() as tx:
+                    return _place_once(tx, placement, self._ctx)
+            except DuplicateKey:
+                continue
+            except (ApiError, ServiceError) as refused:
+                return refused
+        return _parallel()
+
+    def _place(self, tx: SqlUnitOfWork, placement: Placement) -> order_service.Placed:
+        for _ in range(2):  # a concurrent twin may win the insert; the retry then finds it
+            try:
+                with tx.part():
+                    return _place_once(tx, placement, self._ctx)
+            except DuplicateKey:
+                continue
+        raise _parallel()
+
+
+def _parallel() -> ApiError:
+    return ApiError(409, "duplicate_order", "the order is being placed by a parallel request")
+
+
+def _place_once(tx: UnitOfWork, placement: Placement, ctx: WebContext) -> order_service.Placed:
+    """Read the location (its currency prices the body) and place the order."""
+    body = placement.body
+    record = tx.get_location(body.location_id, tenant_id=placement.tenant_id)
+    if record is None:
+        raise ApiError(404, "unknown_location", "no such location", "location_id")
+    draft = _draft(body, record.location.currency)
+    return order_service.place_order(
+        tx,
+        tenant_id=placement.tenant_id,
+        draft=draft,
+        request_hash=canonical_hash(draft_to_json(draft)),
+        now=ctx.clock(),
+        idempotency_key=placement.idempotency_key,
+        location=record,
+        placed_by=placement.placed_by,
+        sees_all=placement.sees_all,
+    )
+
+
+def _draft(body: OrderIn, currency: str) -> OrderDraft:
+    try:
+        return order_in_to_draft(body, channel=STOREFRONT, currency=currency)
+    except DomainError as error:
+        raise ApiError.from_domain(error) from None
+
+
+def order_intake(request: Request) -> OrderIntake:
+    """The app's intake, made with its first order."""
+    state = request.app.state
+    intake: OrderIntake | None = getattr(state, "order_intake", None)
+    if intake is None:
+        intake = state.order_intake = OrderIntake(state.context)
+    return intake

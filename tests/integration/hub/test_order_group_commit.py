@@ -1,0 +1,91 @@
+"""``POST /api/v1/orders`` in group-committed batches: each request still gets its own
+answer, idempotency stays exact, and a refused order leaves nothing behind."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from orderbridge.services.errors import ServiceError
+from orderbridge.services.orders import Placed
+from orderbridge.storage import tables as t
+from orderbridge.web.errors import ApiError
+from orderbridge.web.order_intake import OrderIntake, Placement
+from orderbridge.web.schemas import OrderIn
+from tests.integration.support.world import TENANT, World, count, jobs
+from tests.unit.web.bodies import order_body
+
+pytestmark = pytest.mark.anyio
+ORDERS = "/api/v1/orders"
+
+
+def _placement(key: str | None = None, **body: Any) -> Placement:
+    return Placement(
+        body=OrderIn.model_validate(order_body(**body)),
+        tenant_id=TENANT,
+        placed_by="group-commit-test",
+        sees_all=True,
+        idempotency_key=key,
+    )
+
+
+def test_one_batch_places_each_order_alone_in_one_transaction(world: World) -> None:
+    intake = OrderIntake(world.hub.app().state.context)
+    batch = [
+        _placement("k-1", channel_order_id="web-1"),
+        _placement("k-1", channel_order_id="web-1"),  # the same request again
+        _placement("k-1", channel_order_id="web-1", note="other body"),  # same key, new body
+        _placement(channel_order_id="web-2", location_id="nowhere"),  # unknown location
+        _placement(channel_order_id="web-3", items=[{"item_id": "no-such", "quantity": 1}]),
+        _placement(channel_order_id="web-4"),
+    ]
+    outcomes = intake.place_now(batch)
+    first, again, conflict, unknown, invalid, fourth = outcomes
+    assert isinstance(first, Placed) and first.created
+    assert isinstance(again, Placed) and not again.created
+    assert again.stored.order.id == first.stored.order.id
+    assert isinstance(conflict, ServiceError) and conflict.code == "idempotency_conflict"
+    assert isinstance(unknown, ApiError) and unknown.status == 404
+    assert isinstance(invalid, ServiceError) and invalid.status == 422
+    assert isinstance(fourth, Placed) and fourth.created
+    # Only the two new orders were written, each with its submission job.
+    assert count(world.hub, t.OrderRecord) == 2
+    submitted = {j.payload["order_id"] for j in jobs(world.hub, "order.submit")}
+    assert submitted == {first.stored.order.id, fourth.stored.order.id}
+
+
+async def test_concurrent_requests_are_each_answered_after_the_commit(world: World) -> None:
+    app = world.hub.app()
+    headers = {"Authorization": f"Bearer {world.api_key}"}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub", headers=headers) as c:
+
+        async def post(key: str | None, **body: Any) -> httpx.Response:
+            extra = {"Idempotency-Key": key} if key else {}
+            return await c.post(ORDERS, json=order_body(**body), headers=extra)
+
+        answers = await asyncio.gather(
+            *(post(f"k-{n}", channel_order_id=f"web-{n}") for n in range(8)),
+            post("twin", channel_order_id="web-twin"),
+            post("twin", channel_order_id="web-twin"),
+            post(None, channel_order_id="web-bad", location_id="nowhere"),
+        )
+    *eight, twin_a, twin_b, bad = answers
+    assert [a.status_code for a in eight] == [201] * 8, [a.text for a in eight]
+    assert (twin_a.status_code, twin_b.status_code) == (201, 201)
+    assert twin_a.json()["id"] == twin_b.json()["id"]
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in (twin_a, twin_b)) == [
+        "",
+        "true",
+    ]
+    assert bad.status_code == 404 and bad.json()["error"]["code"] == "unknown_location"
+    # Every 201 is readable at once: it was committed before it was answered.
+    async with httpx.AsyncClient(transport=transport, base_url="http://hub", headers=headers) as c:
+        for answer in (*eight, twin_a):
+            read = await c.get(f"{ORDERS}/{answer.json()['id']}")
+            assert read.status_code == 200
+    assert count(world.hub, t.OrderRecord) == 9
+    assert len(jobs(world.hub, "order.submit")) == 9
