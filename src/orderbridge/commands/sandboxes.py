@@ -24,6 +24,9 @@ app = typer.Typer(no_args_is_help=True, help="Local emulators of external system
 
 Host = Annotated[str, typer.Option(help="Address to bind.")]
 Port = Annotated[int, typer.Option(help="Port to bind.")]
+StateFile = Annotated[
+    Path | None, typer.Option(help="Persist the world in this JSON file across restarts.")
+]
 RetryScale = Annotated[float, typer.Option(help="Multiply webhook retry delays (0.001 for tests).")]
 
 # The webhook-sending POS sandboxes (Poster, Countertop) suffer the same call faults.
@@ -62,9 +65,7 @@ def _serve(asgi: ASGIApp, summary: str, *, host: str, port: int) -> None:
 def sandbox_poster(
     host: Host = "127.0.0.1",
     port: Port = 8010,
-    state: Annotated[
-        Path | None, typer.Option(help="Persist the world in this JSON file across restarts.")
-    ] = None,
+    state: StateFile = None,
     menu_size: Annotated[
         int | None, typer.Option(help="Generate a menu of N items instead of the café's.")
     ] = None,
@@ -141,9 +142,7 @@ def sandbox_wix(
 def sandbox_rest_pos(
     host: Host = "127.0.0.1",
     port: Port = 8030,
-    state: Annotated[
-        Path | None, typer.Option(help="Persist the world in this JSON file across restarts.")
-    ] = None,
+    state: StateFile = None,
     webhook_url: Annotated[str, typer.Option(help="Where Countertop sends its webhooks.")] = "",
     webhook_secret: Annotated[
         str | None, typer.Option(help="The webhook endpoint's signing secret.")
