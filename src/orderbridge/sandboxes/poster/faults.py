@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from orderbridge.sandboxes.fault_dice import FaultDice
+from orderbridge.sandboxes.fault_dice import PosFaultDice
 
 CallFault = Literal["latency", "http_5xx", "error_44", "rate_limit", "hang"]
 
@@ -42,7 +42,7 @@ def is_write(method: str) -> bool:
     return verb.startswith(("create", "update", "remove", "set", "change", "add", "close"))
 
 
-class Faults(FaultDice[FaultConfig]):
+class Faults(PosFaultDice[FaultConfig]):
     """Decides, call by call, which fault (if any) strikes."""
 
     def __init__(self, config: FaultConfig | None = None):
@@ -58,11 +58,9 @@ class Faults(FaultDice[FaultConfig]):
             return None
         if self._over_rate_limit(cfg.rate_limit_calls, cfg.rate_limit_window_seconds, now):
             return "rate_limit"
-        if cfg.next_5xx:
-            cfg.next_5xx -= 1
+        if self._spend("next_5xx"):
             return "http_5xx"
-        if cfg.next_44:
-            cfg.next_44 -= 1
+        if self._spend("next_44"):
             return "error_44"
         if self._roll(cfg.http_5xx_rate):
             return "http_5xx"
@@ -72,16 +70,4 @@ class Faults(FaultDice[FaultConfig]):
 
     def hang_after(self, method: str) -> bool:
         """Whether to do this (write) call but never send its answer."""
-        cfg = self.config
-        if not is_write(method) or not self.applies(method):
-            return False
-        if cfg.next_hang:
-            cfg.next_hang -= 1
-            return True
-        return self._roll(cfg.hang_rate)
-
-    def drop_webhook(self) -> bool:
-        return self._roll(self.config.webhook_drop_rate)
-
-    def duplicate_webhook(self) -> bool:
-        return self._roll(self.config.webhook_duplicate_rate)
+        return is_write(method) and self.applies(method) and self.hang_after_write()

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orderbridge.sandboxes.fault_dice import FaultDice
+from orderbridge.sandboxes.fault_dice import PosFaultDice
 
 CallFault = Literal["http_5xx", "rate_limit"]
 
@@ -38,7 +38,7 @@ class FaultConfig(BaseModel):
     seed: int | None = None
 
 
-class Faults(FaultDice[FaultConfig]):
+class Faults(PosFaultDice[FaultConfig]):
     """Decides, call by call, which fault (if any) strikes."""
 
     def __init__(self, config: FaultConfig | None = None) -> None:
@@ -49,23 +49,8 @@ class Faults(FaultDice[FaultConfig]):
         cfg = self.config
         if self._over_rate_limit(cfg.rate_limit_calls, cfg.rate_limit_window_seconds, now):
             return "rate_limit"
-        if cfg.next_429:
-            cfg.next_429 -= 1
+        if self._spend("next_429"):
             return "rate_limit"
-        if cfg.next_5xx:
-            cfg.next_5xx -= 1
+        if self._spend("next_5xx"):
             return "http_5xx"
         return "http_5xx" if self._roll(cfg.http_5xx_rate) else None
-
-    def hang_after_write(self) -> bool:
-        cfg = self.config
-        if cfg.next_hang:
-            cfg.next_hang -= 1
-            return True
-        return self._roll(cfg.hang_rate)
-
-    def drop_webhook(self) -> bool:
-        return self._roll(self.config.webhook_drop_rate)
-
-    def duplicate_webhook(self) -> bool:
-        return self._roll(self.config.webhook_duplicate_rate)

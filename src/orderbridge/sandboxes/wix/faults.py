@@ -31,10 +31,7 @@ class Faults(FaultDice[FaultConfig]):
 
     def fail_call(self) -> bool:
         """Whether this API call is answered 503 instead of being served."""
-        if self.config.next_5xx:
-            self.config.next_5xx -= 1
-            return True
-        return self._roll(self.config.http_5xx_rate)
+        return self._spend("next_5xx") or self._roll(self.config.http_5xx_rate)
 
     def drop_event(self) -> bool:
         return self._roll(self.config.event_drop_rate)
