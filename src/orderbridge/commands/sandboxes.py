@@ -7,8 +7,9 @@ Each command declares its own options; the fault flags they share are declared o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -43,12 +44,16 @@ _POS_FAULTS = (
 )
 
 
-def _serve(asgi: ASGIApp, summary: str, *, host: str, port: int) -> None:
-    """Print what the sandbox serves, then serve it until interrupted."""
+def _serve(
+    build_sandbox: Callable[..., tuple[ASGIApp, str]], *, host: str, port: int, **options: Any
+) -> None:
+    """Build the sandbox's app on ``host:port`` (``build_sandbox`` of its ``launch``
+    module, given ``options``), print what it serves, then serve it until interrupted."""
     import uvicorn
 
     from orderbridge.log import configure_logging
 
+    asgi, summary = build_sandbox(host=host, port=port, **options)
     configure_logging()
     typer.echo(summary)
     uvicorn.run(asgi, host=host, port=port, log_level="warning")
@@ -81,18 +86,15 @@ def sandbox_poster(
     from orderbridge.sandboxes.poster.launch import build_sandbox
 
     _serve(
-        *build_sandbox(
-            host=host,
-            port=port,
-            state=state,
-            menu_size=menu_size,
-            webhook_url=webhook_url,
-            app_secret=app_secret,
-            faults=poster_faults.Faults(fault_config),
-            webhook_retry_scale=webhook_retry_scale,
-        ),
+        build_sandbox,
         host=host,
         port=port,
+        state=state,
+        menu_size=menu_size,
+        webhook_url=webhook_url,
+        app_secret=app_secret,
+        faults=poster_faults.Faults(fault_config),
+        webhook_retry_scale=webhook_retry_scale,
     )
 
 
@@ -124,16 +126,13 @@ def sandbox_wix(
     from orderbridge.sandboxes.wix.launch import build_sandbox
 
     _serve(
-        *build_sandbox(
-            host=host,
-            port=port,
-            state=state,
-            webhook_url=webhook_url,
-            faults=wix_faults.Faults(fault_config),
-            resend_scale=resend_scale,
-        ),
+        build_sandbox,
         host=host,
         port=port,
+        state=state,
+        webhook_url=webhook_url,
+        faults=wix_faults.Faults(fault_config),
+        resend_scale=resend_scale,
     )
 
 
@@ -155,15 +154,12 @@ def sandbox_rest_pos(
     from orderbridge.sandboxes.rest_pos.launch import build_sandbox
 
     _serve(
-        *build_sandbox(
-            host=host,
-            port=port,
-            state=state,
-            webhook_url=webhook_url,
-            webhook_secret=webhook_secret,
-            faults=rest_pos_faults.Faults(fault_config),
-            webhook_retry_scale=webhook_retry_scale,
-        ),
+        build_sandbox,
         host=host,
         port=port,
+        state=state,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        faults=rest_pos_faults.Faults(fault_config),
+        webhook_retry_scale=webhook_retry_scale,
     )
