@@ -16,11 +16,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable
-from typing import Generic, Protocol, TypeVar
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+LOG_LIMIT = 10_000
+"""How many delivery-log rows a dispatcher keeps (the oldest go first)."""
 
 REORDER_WINDOW_SECONDS = 0.3
 """How long the reorder fault holds deliveries before letting them out, newest first."""
@@ -33,10 +42,12 @@ class Attempted(Protocol):
 
 
 D = TypeVar("D", bound=Attempted)
+L = TypeVar("L", bound="DataclassInstance")
 
 
-class DeliveryQueue(Generic[D]):
-    """Queued deliveries of type ``D``, sent by ``senders`` tasks while running."""
+class DeliveryQueue(Generic[D, L]):
+    """Queued deliveries of type ``D``, sent by ``senders`` tasks while running, and
+    the delivery log (rows of type ``L``, appended by :meth:`_record`)."""
 
     # The HTTP client's own timeout (httpx's default: 5 s); a dispatcher may override.
     client_timeout: float = 5.0
@@ -52,6 +63,9 @@ class DeliveryQueue(Generic[D]):
     ) -> None:
         self.senders = senders
         self.retry_scale = retry_scale
+        self.log: deque[L] = deque(maxlen=LOG_LIMIT)
+        # Delivery ids, one sequence per dispatcher.
+        self._ids = itertools.count(1)
         self.transport = transport
         self._queue: asyncio.Queue[D] | None = None
         self._client: httpx.AsyncClient | None = None
@@ -93,6 +107,11 @@ class DeliveryQueue(Generic[D]):
     def _jitter(self) -> float:
         """A factor on each resend delay (1: the schedule as it stands)."""
         return 1.0
+
+    def _entries(self, keep: Callable[[L], bool], limit: int) -> list[dict[str, Any]]:
+        """The last ``limit`` log rows that ``keep`` keeps, oldest first, as dicts."""
+        rows = [entry for entry in self.log if keep(entry)]
+        return [asdict(entry) for entry in rows[-limit:]]
 
     # Offering and attempting ---------------------------------------------------------
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import itertools
 import json
 import time
-from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -46,7 +44,6 @@ RETRY_DELAYS: tuple[float, ...] = (
 )
 MAX_ATTEMPTS = 1 + len(RETRY_DELAYS)
 DELIVERY_TIMEOUT_SECONDS = 10.0
-LOG_LIMIT = 10_000
 
 
 def sign(body: dict[str, Any], secret: str) -> str:
@@ -103,7 +100,7 @@ class LogEntry:
     body: dict[str, Any] = field(default_factory=dict)
 
 
-class WebhookDispatcher(DeliveryQueue[Delivery]):
+class WebhookDispatcher(DeliveryQueue[Delivery, LogEntry]):
     """Queues events, signs them per subscribed application and delivers them."""
 
     client_timeout = DELIVERY_TIMEOUT_SECONDS
@@ -120,8 +117,6 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
     ):
         super().__init__(senders=senders, transport=transport, retry_scale=retry_scale)
         self.sandbox = sandbox
-        self.log: deque[LogEntry] = deque(maxlen=LOG_LIMIT)
-        self._ids = itertools.count(1)
 
     # EventSink ---------------------------------------------------------------------
 
@@ -210,5 +205,4 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
 
     def entries(self, *, obj: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The delivery log, newest last, optionally of one entity."""
-        rows = [e for e in self.log if obj is None or e.object == obj]
-        return [asdict(e) for e in rows[-limit:]]
+        return self._entries(lambda e: obj is None or e.object == obj, limit)

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import json
 import time
-from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -27,7 +25,6 @@ from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
 SIGNATURE_HEADER = "Countertop-Signature"
 RETRY_DELAYS: tuple[float, ...] = (5, 30, 120, 600, 3600)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-LOG_LIMIT = 10_000
 
 
 def signature_header(body: bytes, secret: str, timestamp: int) -> str:
@@ -63,7 +60,7 @@ class LogEntry:
     event: dict[str, Any] = field(default_factory=dict)
 
 
-class WebhookDispatcher(DeliveryQueue[Delivery]):
+class WebhookDispatcher(DeliveryQueue[Delivery, LogEntry]):
     """Queues the sandbox's events for its webhook endpoint and delivers them, signed."""
 
     client_timeout = 10.0
@@ -79,8 +76,6 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
     ) -> None:
         super().__init__(senders=senders, transport=transport, retry_scale=retry_scale)
         self.sandbox = sandbox
-        self.log: deque[LogEntry] = deque(maxlen=LOG_LIMIT)
-        self._ids = itertools.count(1)
 
     def publish(self, event: dict[str, Any]) -> None:
         """Queue ``event`` for the endpoint (nothing when no URL is set)."""
@@ -143,5 +138,4 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
 
     def entries(self, *, kind: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The delivery log, newest last, optionally of one event type."""
-        rows = [e for e in self.log if kind is None or e.type == kind]
-        return [asdict(e) for e in rows[-limit:]]
+        return self._entries(lambda e: kind is None or e.type == kind, limit)

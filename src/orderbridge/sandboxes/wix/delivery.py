@@ -11,14 +11,13 @@ attempt (and every drop) is a row of the delivery log (``GET /_sandbox/events``)
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from orderbridge.sandboxes.dispatch import DeliveryQueue
+from orderbridge.sandboxes.dispatch import LOG_LIMIT, DeliveryQueue
 from orderbridge.sandboxes.wix.events import WixEvent, decode, sign
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 
@@ -39,7 +38,6 @@ RESEND_DELAYS: tuple[float, ...] = (
     43200,
 )
 MAX_ATTEMPTS = 1 + len(RESEND_DELAYS)
-LOG_LIMIT = 10_000
 
 
 @dataclass
@@ -69,7 +67,7 @@ class LogEntry:
     duplicate: bool = False
 
 
-class EventDispatcher(DeliveryQueue[Delivery]):
+class EventDispatcher(DeliveryQueue[Delivery, LogEntry]):
     """Signs events and delivers them to the site's webhook URL while running."""
 
     idle_limit_seconds = 30.0
@@ -87,9 +85,7 @@ class EventDispatcher(DeliveryQueue[Delivery]):
         super().__init__(senders=senders, transport=transport, retry_scale=resend_scale)
         self.sandbox = sandbox
         self.deadline_seconds = deadline_seconds
-        self.log: list[LogEntry] = []
         self.published: list[dict[str, Any]] = []
-        self._ids = itertools.count(1)
 
     # Publishing --------------------------------------------------------------------
 
@@ -177,9 +173,7 @@ class EventDispatcher(DeliveryQueue[Delivery]):
                 duplicate=delivery.duplicate,
             )
         )
-        del self.log[:-LOG_LIMIT]
 
     def entries(self, *, event_id: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The delivery log, oldest first, optionally of one event."""
-        rows = [e for e in self.log if event_id is None or e.event_id == event_id]
-        return [asdict(e) for e in rows[-limit:]]
+        return self._entries(lambda e: event_id is None or e.event_id == event_id, limit)
