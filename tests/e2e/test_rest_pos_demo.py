@@ -50,7 +50,10 @@ class RestDemo:
         return answer.json()
 
     def item(self, item_id: str) -> dict[str, Any] | None:
-        menu = self.api(f"/api/v1/locations/{PODIL}/menu").json()
+        answer = self.api(f"/api/v1/locations/{PODIL}/menu")
+        if answer.status_code == 404:  # ``menu_not_published``: not imported yet
+            return None
+        menu = answer.json()
         return next((i for c in menu["categories"] for i in c["items"] if i["id"] == item_id), None)
 
     def status(self, order_id: str) -> str:
