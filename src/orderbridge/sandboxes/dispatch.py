@@ -1,40 +1,71 @@
-"""The sending side both sandboxes share: a queue of webhook deliveries and its senders.
+"""The sending side the sandboxes share: a queue of webhook deliveries and its senders.
 
 A dispatcher subclasses :class:`DeliveryQueue`, builds its deliveries (what is signed
-and how differs per service) and implements :meth:`DeliveryQueue._attempt` (one POST
-and what its answer means), :meth:`DeliveryQueue._not_running` and
-:meth:`DeliveryQueue._reordering`. The queue runs
-``senders`` tasks while :meth:`running` is open (the app's lifespan), holds deliveries
-back and lets them out newest first when the reorder fault is on, schedules resends,
-and tells when nothing is left in flight (:meth:`idle`, for tests and the control API).
+and how differs per service) and hands each to :meth:`DeliveryQueue._offer`, which
+rolls the drop and duplicate faults. It implements :meth:`DeliveryQueue._post` (one
+POST), :meth:`DeliveryQueue._accepted` (what counts as taken), :meth:`DeliveryQueue._record`
+(its log row) and :meth:`DeliveryQueue._reordering`, and sets ``retry_delays``. The queue
+runs ``senders`` tasks while :meth:`running` is open (the app's lifespan), makes each
+attempt and resends after ``retry_delays`` (times ``retry_scale``, times
+:meth:`DeliveryQueue._jitter`) until taken or out of attempts, holds deliveries back
+and lets them out newest first when the reorder fault is on, and tells when nothing is
+left in flight (:meth:`idle`, for tests and the control API).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import time
-from collections.abc import AsyncIterator
-from typing import Generic, TypeVar
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import httpx
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+LOG_LIMIT = 10_000
+"""How many delivery-log rows a dispatcher keeps (the oldest go first)."""
 
 REORDER_WINDOW_SECONDS = 0.3
 """How long the reorder fault holds deliveries before letting them out, newest first."""
 
-D = TypeVar("D")
+
+class Attempted(Protocol):
+    """What the queue needs of a delivery: its attempt count (0 until first sent)."""
+
+    attempt: int
 
 
-class DeliveryQueue(Generic[D]):
-    """Queued deliveries of type ``D``, sent by ``senders`` tasks while running."""
+D = TypeVar("D", bound=Attempted)
+L = TypeVar("L", bound="DataclassInstance")
+
+
+class DeliveryQueue(Generic[D, L]):
+    """Queued deliveries of type ``D``, sent by ``senders`` tasks while running, and
+    the delivery log (rows of type ``L``, appended by :meth:`_record`)."""
 
     # The HTTP client's own timeout (httpx's default: 5 s); a dispatcher may override.
     client_timeout: float = 5.0
     # How long :meth:`idle` waits by default.
     idle_limit_seconds: float = 10.0
 
-    def __init__(self, *, senders: int, transport: httpx.AsyncBaseTransport | None) -> None:
+    def __init__(
+        self,
+        *,
+        senders: int,
+        transport: httpx.AsyncBaseTransport | None,
+        retry_scale: float = 1.0,
+    ) -> None:
         self.senders = senders
+        self.retry_scale = retry_scale
+        self.log: deque[L] = deque(maxlen=LOG_LIMIT)
+        # Delivery ids, one sequence per dispatcher.
+        self._ids = itertools.count(1)
         self.transport = transport
         self._queue: asyncio.Queue[D] | None = None
         self._client: httpx.AsyncClient | None = None
@@ -43,17 +74,80 @@ class DeliveryQueue(Generic[D]):
         self._in_flight = 0
         self._scheduled = 0
 
-    async def _attempt(self, delivery: D) -> None:
-        """Send ``delivery`` once with ``self._client``; record it; resend if due."""
+    # Set by each dispatcher -----------------------------------------------------------
+
+    # Seconds before resend 1, 2, …; a delivery has ``1 + len(retry_delays)`` attempts.
+    retry_delays: tuple[float, ...] = ()
+    # The answer a taken delivery is logged as (Poster's log says "accepted").
+    taken_outcome = "delivered"
+
+    async def _post(self, client: httpx.AsyncClient, delivery: D) -> httpx.Response:
+        """POST ``delivery`` once; a ``TimeoutError`` is logged as outcome ``timeout``."""
         raise NotImplementedError
 
-    def _not_running(self, delivery: D) -> None:
-        """Record that ``delivery`` could not be queued: no event loop is serving."""
+    def _accepted(self, response: httpx.Response) -> bool:
+        """Whether the receiver's answer takes the delivery (no resend)."""
+        raise NotImplementedError
+
+    def _record(
+        self,
+        delivery: D,
+        outcome: str,
+        *,
+        status_code: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Append one attempt (or a drop, or a refusal to queue) to the delivery log."""
         raise NotImplementedError
 
     def _reordering(self) -> bool:
         """Whether the reorder fault is on (deliveries held, then let out newest first)."""
         return False
+
+    def _jitter(self) -> float:
+        """A factor on each resend delay (1: the schedule as it stands)."""
+        return 1.0
+
+    def _entries(self, keep: Callable[[L], bool], limit: int) -> list[dict[str, Any]]:
+        """The last ``limit`` log rows that ``keep`` keeps, oldest first, as dicts."""
+        rows = [entry for entry in self.log if keep(entry)]
+        return [asdict(entry) for entry in rows[-limit:]]
+
+    # Offering and attempting ---------------------------------------------------------
+
+    def _offer(self, delivery: D, *, drop: bool, duplicate: Callable[[], D | None]) -> None:
+        """Queue ``delivery`` unless the drop fault struck (then log it dropped); then
+        queue the copy ``duplicate()`` makes if the duplicate fault strikes (None: not)."""
+        if drop:
+            self._record(delivery, "dropped")
+            return
+        self._enqueue(delivery)
+        copy = duplicate()
+        if copy is not None:
+            self._enqueue(copy)
+
+    def _not_running(self, delivery: D) -> None:
+        # Not running (no event loop serving): nothing can be sent; say so in the log.
+        self._record(delivery, "error", error="dispatcher not running")
+
+    async def _attempt(self, delivery: D) -> None:
+        """Send ``delivery`` once; log the outcome; resend later unless it was taken."""
+        assert self._client is not None
+        delivery.attempt += 1
+        status: int | None = None
+        error: str | None = None
+        try:
+            response = await self._post(self._client, delivery)
+            status = response.status_code
+            outcome = self.taken_outcome if self._accepted(response) else "rejected"
+        except TimeoutError as exc:
+            outcome, error = "timeout", str(exc)
+        except httpx.HTTPError as exc:
+            outcome, error = "error", f"{type(exc).__name__}: {exc}"
+        self._record(delivery, outcome, status_code=status, error=error)
+        if outcome != self.taken_outcome and delivery.attempt <= len(self.retry_delays):
+            delay = self.retry_delays[delivery.attempt - 1] * self.retry_scale
+            self._resend_later(delivery, delay * self._jitter())
 
     # Queueing ----------------------------------------------------------------------
 

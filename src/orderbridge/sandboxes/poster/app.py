@@ -8,10 +8,7 @@ and ``{"error": {...}}`` in the body; only injected 5xx faults use the status li
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -30,8 +27,7 @@ from orderbridge.sandboxes.poster.photos import photo_routes
 from orderbridge.sandboxes.poster.register import register_routes
 from orderbridge.sandboxes.poster.sandbox import PosterSandbox
 from orderbridge.sandboxes.poster.webhooks import WebhookDispatcher
-
-SAVE_EVERY_SECONDS = 1.0
+from orderbridge.sandboxes.serving import sandbox_app
 
 
 class PosterJSONResponse(JSONResponse):
@@ -149,18 +145,6 @@ def create_app(
     )
     sandbox.sink = dispatcher
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        saver = asyncio.create_task(_save_periodically(sandbox))
-        async with dispatcher.running():
-            try:
-                yield
-            finally:
-                saver.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await saver
-                sandbox.save()
-
     routes: list[BaseRoute] = [
         Route("/", index),
         *oauth_routes(sandbox),
@@ -169,16 +153,4 @@ def create_app(
         *register_routes(sandbox),
         *photo_routes(sandbox),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
-    app.state.sandbox = sandbox
-    app.state.dispatcher = dispatcher
-    return app
-
-
-async def _save_periodically(sandbox: PosterSandbox) -> None:
-    while True:
-        await asyncio.sleep(SAVE_EVERY_SECONDS)
-        if sandbox.dirty and sandbox.state_file is not None:
-            # Serialise on the loop (the world is only consistent here), write elsewhere.
-            snapshot = sandbox.snapshot()
-            await asyncio.to_thread(sandbox.write_state, snapshot)
+    return sandbox_app(sandbox, dispatcher, routes)

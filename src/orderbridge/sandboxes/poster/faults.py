@@ -6,12 +6,11 @@ fail exactly the next N calls, for tests that need a fault at a known point.
 
 from __future__ import annotations
 
-import random
-import time
-from collections import deque
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from orderbridge.sandboxes.fault_dice import PosFaultDice
 
 CallFault = Literal["latency", "http_5xx", "error_44", "rate_limit", "hang"]
 
@@ -43,42 +42,25 @@ def is_write(method: str) -> bool:
     return verb.startswith(("create", "update", "remove", "set", "change", "add", "close"))
 
 
-class Faults:
+class Faults(PosFaultDice[FaultConfig]):
     """Decides, call by call, which fault (if any) strikes."""
 
     def __init__(self, config: FaultConfig | None = None):
-        self.config = config or FaultConfig()
-        self._rng = random.Random(self.config.seed)
-        self._calls: deque[float] = deque()
-
-    def configure(self, config: FaultConfig) -> None:
-        self.config = config
-        self._rng = random.Random(config.seed)
-        self._calls.clear()
+        super().__init__(config or FaultConfig())
 
     def applies(self, method: str) -> bool:
         return not self.config.methods or method in self.config.methods
-
-    def _roll(self, rate: float) -> bool:
-        return rate > 0 and self._rng.random() < rate
 
     def before_call(self, method: str, now: float | None = None) -> CallFault | None:
         """The fault that replaces this call's normal answer, if any (latency aside)."""
         cfg = self.config
         if not self.applies(method):
             return None
-        if cfg.rate_limit_calls:
-            moment = time.monotonic() if now is None else now
-            while self._calls and moment - self._calls[0] >= cfg.rate_limit_window_seconds:
-                self._calls.popleft()
-            if len(self._calls) >= cfg.rate_limit_calls:
-                return "rate_limit"
-            self._calls.append(moment)
-        if cfg.next_5xx:
-            cfg.next_5xx -= 1
+        if self._over_rate_limit(cfg.rate_limit_calls, cfg.rate_limit_window_seconds, now):
+            return "rate_limit"
+        if self._spend("next_5xx"):
             return "http_5xx"
-        if cfg.next_44:
-            cfg.next_44 -= 1
+        if self._spend("next_44"):
             return "error_44"
         if self._roll(cfg.http_5xx_rate):
             return "http_5xx"
@@ -88,16 +70,4 @@ class Faults:
 
     def hang_after(self, method: str) -> bool:
         """Whether to do this (write) call but never send its answer."""
-        cfg = self.config
-        if not is_write(method) or not self.applies(method):
-            return False
-        if cfg.next_hang:
-            cfg.next_hang -= 1
-            return True
-        return self._roll(cfg.hang_rate)
-
-    def drop_webhook(self) -> bool:
-        return self._roll(self.config.webhook_drop_rate)
-
-    def duplicate_webhook(self) -> bool:
-        return self._roll(self.config.webhook_duplicate_rate)
+        return is_write(method) and self.applies(method) and self.hang_after_write()

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orderbridge.sandboxes.persistence import StateFile
+from orderbridge.sandboxes.core import Clock, SandboxCore, Sleep, utcnow
 from orderbridge.sandboxes.poster.context import CallContext, EventSink, WebhookEvent
 from orderbridge.sandboxes.poster.errors import PosterError
 from orderbridge.sandboxes.poster.faults import Faults
@@ -23,16 +21,12 @@ from orderbridge.sandboxes.poster.params import Params
 from orderbridge.sandboxes.poster.state import Account, World
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class _NoWebhooks:
     def publish(self, event: WebhookEvent) -> None:
         return None
 
 
-class PosterSandbox(StateFile[World]):
+class PosterSandbox(SandboxCore[World, Faults]):
     """One sandbox instance. Not thread-safe: it lives on one event loop."""
 
     state_prefix = ".poster-state-"
@@ -42,20 +36,16 @@ class PosterSandbox(StateFile[World]):
         world: World,
         *,
         faults: Faults | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = utcnow,
         state_file: Path | None = None,
         public_url: str = "http://127.0.0.1:8010",
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Sleep = asyncio.sleep,
     ):
-        self.world = world
-        self.faults = faults or Faults()
-        self.clock = clock
-        self.state_file = state_file
+        super().__init__(
+            world, faults=faults or Faults(), clock=clock, state_file=state_file, sleep=sleep
+        )
         self.public_url = public_url.rstrip("/")
-        # Injected so tests of the latency and hang faults need no real waiting.
-        self.sleep = sleep
         self.sink: EventSink = _NoWebhooks()
-        self.dirty = False
 
     def call(
         self,

@@ -11,12 +11,11 @@ the schedule for tests (0.001 turns a day into under 90 seconds).
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import itertools
 import json
 import time
-from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -26,7 +25,6 @@ from orderbridge.sandboxes.poster.context import WebhookEvent
 from orderbridge.sandboxes.poster.sandbox import PosterSandbox
 from orderbridge.sandboxes.poster.state import Application
 
-MAX_ATTEMPTS = 15
 # Seconds to wait before attempt 2, 3, … 15.
 RETRY_DELAYS: tuple[float, ...] = (
     10,
@@ -44,8 +42,8 @@ RETRY_DELAYS: tuple[float, ...] = (
     14400,
     43200,
 )
+MAX_ATTEMPTS = 1 + len(RETRY_DELAYS)
 DELIVERY_TIMEOUT_SECONDS = 10.0
-LOG_LIMIT = 10_000
 
 
 def sign(body: dict[str, Any], secret: str) -> str:
@@ -102,10 +100,12 @@ class LogEntry:
     body: dict[str, Any] = field(default_factory=dict)
 
 
-class WebhookDispatcher(DeliveryQueue[Delivery]):
+class WebhookDispatcher(DeliveryQueue[Delivery, LogEntry]):
     """Queues events, signs them per subscribed application and delivers them."""
 
     client_timeout = DELIVERY_TIMEOUT_SECONDS
+    retry_delays = RETRY_DELAYS
+    taken_outcome = "accepted"
 
     def __init__(
         self,
@@ -115,11 +115,8 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
         senders: int = 4,
         transport: httpx.AsyncBaseTransport | None = None,
     ):
-        super().__init__(senders=senders, transport=transport)
+        super().__init__(senders=senders, transport=transport, retry_scale=retry_scale)
         self.sandbox = sandbox
-        self.retry_scale = retry_scale
-        self.log: deque[LogEntry] = deque(maxlen=LOG_LIMIT)
-        self._ids = itertools.count(1)
 
     # EventSink ---------------------------------------------------------------------
 
@@ -138,20 +135,23 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
                 app.webhook_url,
                 build_body(event, app.application_secret, self.sandbox.clock().timestamp()),
             )
-            if faults.drop_webhook():
-                self._record(delivery, "dropped")
-                continue
-            self._enqueue(delivery)
-            if faults.duplicate_webhook():
-                self._enqueue(
-                    Delivery(
-                        next(self._ids),
-                        delivery.application_id,
-                        delivery.url,
-                        dict(delivery.body),
-                        duplicate=True,
-                    )
-                )
+            self._offer(
+                delivery,
+                drop=faults.drop_webhook(),
+                duplicate=functools.partial(self._duplicate, delivery),
+            )
+
+    def _duplicate(self, delivery: Delivery) -> Delivery | None:
+        """A second copy of ``delivery``, if the duplicate fault strikes."""
+        if not self.sandbox.faults.duplicate_webhook():
+            return None
+        return Delivery(
+            next(self._ids),
+            delivery.application_id,
+            delivery.url,
+            dict(delivery.body),
+            duplicate=True,
+        )
 
     def _subscribers(self, event: WebhookEvent) -> list[Application]:
         apps = list(self.sandbox.world.applications.values())
@@ -166,24 +166,16 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
     def _reordering(self) -> bool:
         return self.sandbox.faults.config.webhook_reorder
 
-    def _not_running(self, delivery: Delivery) -> None:
-        # Not running (no event loop serving): nothing can be sent; say so in the log.
-        self._record(delivery, "error", error="dispatcher not running")
+    async def _post(self, client: httpx.AsyncClient, delivery: Delivery) -> httpx.Response:
+        return await client.post(delivery.url, json=delivery.body)
 
-    async def _attempt(self, delivery: Delivery) -> None:
-        assert self._client is not None
-        delivery.attempt += 1
-        status: int | None = None
+    def _accepted(self, response: httpx.Response) -> bool:
+        """Poster's receiver takes a webhook only by answering ``{"status": "accept"}``."""
         try:
-            response = await self._client.post(delivery.url, json=delivery.body)
-            status = response.status_code
-            accepted = _is_accept(response)
-            outcome, error = ("accepted", None) if accepted else ("rejected", None)
-        except httpx.HTTPError as exc:
-            outcome, error = "error", f"{type(exc).__name__}: {exc}"
-        self._record(delivery, outcome, status_code=status, error=error)
-        if outcome != "accepted" and delivery.attempt < MAX_ATTEMPTS:
-            self._resend_later(delivery, RETRY_DELAYS[delivery.attempt - 1] * self.retry_scale)
+            payload = response.json()
+        except (ValueError, json.JSONDecodeError):
+            return False
+        return isinstance(payload, dict) and payload.get("status") == "accept"
 
     def _record(
         self,
@@ -213,13 +205,4 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
 
     def entries(self, *, obj: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The delivery log, newest last, optionally of one entity."""
-        rows = [e for e in self.log if obj is None or e.object == obj]
-        return [asdict(e) for e in rows[-limit:]]
-
-
-def _is_accept(response: httpx.Response) -> bool:
-    try:
-        payload = response.json()
-    except (ValueError, json.JSONDecodeError):
-        return False
-    return isinstance(payload, dict) and payload.get("status") == "accept"
+        return self._entries(lambda e: obj is None or e.object == obj, limit)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -17,8 +13,7 @@ from orderbridge.sandboxes.rest_pos.control import control_routes
 from orderbridge.sandboxes.rest_pos.register import register_routes
 from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
 from orderbridge.sandboxes.rest_pos.webhooks import WebhookDispatcher
-
-SAVE_EVERY_SECONDS = 1.0
+from orderbridge.sandboxes.serving import sandbox_app
 
 
 async def index(request: Request) -> Response:
@@ -41,33 +36,10 @@ def create_app(
     )
     sandbox.sink = dispatcher
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        saver = asyncio.create_task(_save_periodically(sandbox))
-        async with dispatcher.running():
-            try:
-                yield
-            finally:
-                saver.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await saver
-                sandbox.save()
-
     routes: list[BaseRoute] = [
         Route("/", index),
         *api_routes(sandbox),
         *control_routes(sandbox, dispatcher),
         *register_routes(sandbox),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
-    app.state.sandbox = sandbox
-    app.state.dispatcher = dispatcher
-    return app
-
-
-async def _save_periodically(sandbox: CountertopSandbox) -> None:
-    while True:
-        await asyncio.sleep(SAVE_EVERY_SECONDS)
-        if sandbox.dirty and sandbox.state_file is not None:
-            snapshot = sandbox.snapshot()  # on the loop, where the world is consistent
-            await asyncio.to_thread(sandbox.write_state, snapshot)
+    return sandbox_app(sandbox, dispatcher, routes)

@@ -8,12 +8,11 @@ by reference exists for.
 
 from __future__ import annotations
 
-import random
-import time
-from collections import deque
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from orderbridge.sandboxes.fault_dice import PosFaultDice
 
 CallFault = Literal["http_5xx", "rate_limit"]
 
@@ -39,49 +38,19 @@ class FaultConfig(BaseModel):
     seed: int | None = None
 
 
-class Faults:
+class Faults(PosFaultDice[FaultConfig]):
     """Decides, call by call, which fault (if any) strikes."""
 
     def __init__(self, config: FaultConfig | None = None) -> None:
-        self.config = config or FaultConfig()
-        self._rng = random.Random(self.config.seed)
-        self._calls: deque[float] = deque()
-
-    def configure(self, config: FaultConfig) -> None:
-        self.config = config
-        self._rng = random.Random(config.seed)
-        self._calls.clear()
-
-    def _roll(self, rate: float) -> bool:
-        return rate > 0 and self._rng.random() < rate
+        super().__init__(config or FaultConfig())
 
     def before_call(self, now: float | None = None) -> CallFault | None:
         """The fault that replaces this call's answer, if any (latency aside)."""
         cfg = self.config
-        if cfg.rate_limit_calls:
-            moment = time.monotonic() if now is None else now
-            while self._calls and moment - self._calls[0] >= cfg.rate_limit_window_seconds:
-                self._calls.popleft()
-            if len(self._calls) >= cfg.rate_limit_calls:
-                return "rate_limit"
-            self._calls.append(moment)
-        if cfg.next_429:
-            cfg.next_429 -= 1
+        if self._over_rate_limit(cfg.rate_limit_calls, cfg.rate_limit_window_seconds, now):
             return "rate_limit"
-        if cfg.next_5xx:
-            cfg.next_5xx -= 1
+        if self._spend("next_429"):
+            return "rate_limit"
+        if self._spend("next_5xx"):
             return "http_5xx"
         return "http_5xx" if self._roll(cfg.http_5xx_rate) else None
-
-    def hang_after_write(self) -> bool:
-        cfg = self.config
-        if cfg.next_hang:
-            cfg.next_hang -= 1
-            return True
-        return self._roll(cfg.hang_rate)
-
-    def drop_webhook(self) -> bool:
-        return self._roll(self.config.webhook_drop_rate)
-
-    def duplicate_webhook(self) -> bool:
-        return self._roll(self.config.webhook_duplicate_rate)

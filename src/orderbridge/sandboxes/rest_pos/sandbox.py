@@ -8,13 +8,12 @@ methods, so every change fires the same webhooks (``ticket.status_changed``,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from orderbridge.sandboxes.persistence import StateFile
+from orderbridge.sandboxes.core import Clock, SandboxCore, Sleep, utcnow
 from orderbridge.sandboxes.rest_pos import tickets
 from orderbridge.sandboxes.rest_pos.errors import CountertopError, invalid, missing
 from orderbridge.sandboxes.rest_pos.faults import Faults
@@ -40,15 +39,11 @@ class _Nowhere:
         return None
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-class CountertopSandbox(StateFile[World]):
+class CountertopSandbox(SandboxCore[World, Faults]):
     """One sandbox instance; it lives on one event loop."""
 
     state_prefix = ".countertop-state-"
@@ -58,17 +53,14 @@ class CountertopSandbox(StateFile[World]):
         world: World,
         *,
         faults: Faults | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = utcnow,
         state_file: Path | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self.world = world
-        self.faults = faults or Faults()
-        self.clock = clock
-        self.state_file = state_file
-        self.sleep = sleep
+        super().__init__(
+            world, faults=faults or Faults(), clock=clock, state_file=state_file, sleep=sleep
+        )
         self.sink: EventSink = _Nowhere()
-        self.dirty = False
 
     # Keys, stores, events --------------------------------------------------------
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import itertools
 import json
 import time
-from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -27,7 +25,6 @@ from orderbridge.sandboxes.rest_pos.sandbox import CountertopSandbox
 SIGNATURE_HEADER = "Countertop-Signature"
 RETRY_DELAYS: tuple[float, ...] = (5, 30, 120, 600, 3600)
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-LOG_LIMIT = 10_000
 
 
 def signature_header(body: bytes, secret: str, timestamp: int) -> str:
@@ -63,10 +60,11 @@ class LogEntry:
     event: dict[str, Any] = field(default_factory=dict)
 
 
-class WebhookDispatcher(DeliveryQueue[Delivery]):
+class WebhookDispatcher(DeliveryQueue[Delivery, LogEntry]):
     """Queues the sandbox's events for its webhook endpoint and delivers them, signed."""
 
     client_timeout = 10.0
+    retry_delays = RETRY_DELAYS
 
     def __init__(
         self,
@@ -76,11 +74,8 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
         senders: int = 2,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        super().__init__(senders=senders, transport=transport)
+        super().__init__(senders=senders, transport=transport, retry_scale=retry_scale)
         self.sandbox = sandbox
-        self.retry_scale = retry_scale
-        self.log: deque[LogEntry] = deque(maxlen=LOG_LIMIT)
-        self._ids = itertools.count(1)
 
     def publish(self, event: dict[str, Any]) -> None:
         """Queue ``event`` for the endpoint (nothing when no URL is set)."""
@@ -89,22 +84,21 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
             return
         delivery = Delivery(next(self._ids), url, event)
         faults = self.sandbox.faults
-        if faults.drop_webhook():
-            self._record(delivery, "dropped")
-            return
-        self._enqueue(delivery)
-        if faults.duplicate_webhook():
-            self._enqueue(Delivery(next(self._ids), url, event, duplicate=True))
+        self._offer(
+            delivery,
+            drop=faults.drop_webhook(),
+            duplicate=lambda: (
+                Delivery(next(self._ids), url, event, duplicate=True)
+                if faults.duplicate_webhook()
+                else None
+            ),
+        )
 
     def _reordering(self) -> bool:
         return self.sandbox.faults.config.webhook_reorder
 
-    def _not_running(self, delivery: Delivery) -> None:
-        self._record(delivery, "error", error="dispatcher not running")
-
-    async def _attempt(self, delivery: Delivery) -> None:
-        assert self._client is not None
-        delivery.attempt += 1
+    async def _post(self, client: httpx.AsyncClient, delivery: Delivery) -> httpx.Response:
+        """One attempt, signed afresh at the time it is sent."""
         body = json.dumps(delivery.event, ensure_ascii=False, separators=(",", ":")).encode()
         stamp = int(self.sandbox.clock().timestamp())
         headers = {
@@ -114,17 +108,10 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
             "Countertop-Event": str(delivery.event["type"]),
             "Countertop-Delivery": str(delivery.event["id"]),
         }
-        status: int | None = None
-        error: str | None = None
-        try:
-            response = await self._client.post(delivery.url, content=body, headers=headers)
-            status = response.status_code
-            outcome = "delivered" if 200 <= status < 300 else "rejected"
-        except httpx.HTTPError as exc:
-            outcome, error = "error", f"{type(exc).__name__}: {exc}"
-        self._record(delivery, outcome, status_code=status, error=error)
-        if outcome != "delivered" and delivery.attempt < MAX_ATTEMPTS:
-            self._resend_later(delivery, RETRY_DELAYS[delivery.attempt - 1] * self.retry_scale)
+        return await client.post(delivery.url, content=body, headers=headers)
+
+    def _accepted(self, response: httpx.Response) -> bool:
+        return 200 <= response.status_code < 300
 
     def _record(
         self,
@@ -151,5 +138,4 @@ class WebhookDispatcher(DeliveryQueue[Delivery]):
 
     def entries(self, *, kind: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The delivery log, newest last, optionally of one event type."""
-        rows = [e for e in self.log if kind is None or e.type == kind]
-        return [asdict(e) for e in rows[-limit:]]
+        return self._entries(lambda e: kind is None or e.type == kind, limit)

@@ -11,14 +11,13 @@ attempt (and every drop) is a row of the delivery log (``GET /_sandbox/events``)
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from orderbridge.sandboxes.dispatch import DeliveryQueue
+from orderbridge.sandboxes.dispatch import LOG_LIMIT, DeliveryQueue
 from orderbridge.sandboxes.wix.events import WixEvent, decode, sign
 from orderbridge.sandboxes.wix.sandbox import WixSandbox
 
@@ -39,7 +38,6 @@ RESEND_DELAYS: tuple[float, ...] = (
     43200,
 )
 MAX_ATTEMPTS = 1 + len(RESEND_DELAYS)
-LOG_LIMIT = 10_000
 
 
 @dataclass
@@ -69,10 +67,11 @@ class LogEntry:
     duplicate: bool = False
 
 
-class EventDispatcher(DeliveryQueue[Delivery]):
+class EventDispatcher(DeliveryQueue[Delivery, LogEntry]):
     """Signs events and delivers them to the site's webhook URL while running."""
 
     idle_limit_seconds = 30.0
+    retry_delays = RESEND_DELAYS
 
     def __init__(
         self,
@@ -83,13 +82,10 @@ class EventDispatcher(DeliveryQueue[Delivery]):
         senders: int = 4,
         deadline_seconds: float = RESPONSE_DEADLINE_SECONDS,
     ):
-        super().__init__(senders=senders, transport=transport)
+        super().__init__(senders=senders, transport=transport, retry_scale=resend_scale)
         self.sandbox = sandbox
-        self.resend_scale = resend_scale
         self.deadline_seconds = deadline_seconds
-        self.log: list[LogEntry] = []
         self.published: list[dict[str, Any]] = []
-        self._ids = itertools.count(1)
 
     # Publishing --------------------------------------------------------------------
 
@@ -116,49 +112,44 @@ class EventDispatcher(DeliveryQueue[Delivery]):
         delivery = Delivery(next(self._ids), event, site.webhook_url, token)
         if not site.webhook_url:
             self._record(delivery, "no_url", error="no webhook URL configured")
-        elif sandbox.faults.drop_event():
-            self._record(delivery, "dropped")
         else:
-            self._enqueue(delivery)
-            if sandbox.faults.duplicate_event():
-                copy = Delivery(next(self._ids), event, delivery.url, token, duplicate=True)
-                self._enqueue(copy)
+            self._offer(
+                delivery,
+                drop=sandbox.faults.drop_event(),
+                duplicate=lambda: (
+                    Delivery(next(self._ids), event, delivery.url, token, duplicate=True)
+                    if sandbox.faults.duplicate_event()
+                    else None
+                ),
+            )
         del self.published[:-LOG_LIMIT]
 
     def _reordering(self) -> bool:
         return self.sandbox.faults.config.event_reorder
 
-    def _not_running(self, delivery: Delivery) -> None:
-        self._record(delivery, "error", error="dispatcher not running")
+    def _jitter(self) -> float:
+        return self.sandbox.faults.jitter()
 
-    async def _attempt(self, delivery: Delivery) -> None:
-        assert self._client is not None
-        delivery.attempt += 1
-        status: int | None = None
-        error: str | None = None
+    async def _post(self, client: httpx.AsyncClient, delivery: Delivery) -> httpx.Response:
         # Each attempt is signed at its own time, so a resend two days later still
         # carries an unexpired JWT (whether Wix re-signs resends is *unconfirmed*).
         delivery.token = self._sign(delivery.event) if delivery.attempt > 1 else delivery.token
         try:
             # Wix posts the bare JWT; its content type is *unconfirmed* (text/plain here).
-            response = await asyncio.wait_for(
-                self._client.post(
+            return await asyncio.wait_for(
+                client.post(
                     delivery.url,
                     content=delivery.token,
                     headers={"content-type": "text/plain; charset=utf-8"},
                 ),
                 self.deadline_seconds,
             )
-            status = response.status_code
-            outcome = "delivered" if status == 200 else "rejected"
         except TimeoutError:
-            outcome, error = "timeout", f"no answer within {self.deadline_seconds} s"
-        except httpx.HTTPError as exc:
-            outcome, error = "error", f"{type(exc).__name__}: {exc}"
-        self._record(delivery, outcome, status_code=status, error=error)
-        if outcome != "delivered" and delivery.attempt < MAX_ATTEMPTS:
-            delay = RESEND_DELAYS[delivery.attempt - 1] * self.resend_scale
-            self._resend_later(delivery, delay * self.sandbox.faults.jitter())
+            raise TimeoutError(f"no answer within {self.deadline_seconds} s") from None
+
+    def _accepted(self, response: httpx.Response) -> bool:
+        """Wix takes only an HTTP 200 (within the deadline) as delivered."""
+        return response.status_code == 200
 
     def _record(
         self,
@@ -182,9 +173,7 @@ class EventDispatcher(DeliveryQueue[Delivery]):
                 duplicate=delivery.duplicate,
             )
         )
-        del self.log[:-LOG_LIMIT]
 
     def entries(self, *, event_id: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """The delivery log, oldest first, optionally of one event."""
-        rows = [e for e in self.log if event_id is None or e.event_id == event_id]
-        return [asdict(e) for e in rows[-limit:]]
+        return self._entries(lambda e: event_id is None or e.event_id == event_id, limit)

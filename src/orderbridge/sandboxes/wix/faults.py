@@ -6,9 +6,9 @@ the next N API calls, for tests that need a fault at a known point.
 
 from __future__ import annotations
 
-import random
-
 from pydantic import BaseModel, Field
+
+from orderbridge.sandboxes.fault_dice import FaultDice
 
 
 class FaultConfig(BaseModel):
@@ -23,26 +23,15 @@ class FaultConfig(BaseModel):
     seed: int | None = None
 
 
-class Faults:
+class Faults(FaultDice[FaultConfig]):
     """Decides, call by call and event by event, which fault (if any) strikes."""
 
     def __init__(self, config: FaultConfig | None = None):
-        self.config = config or FaultConfig()
-        self.rng = random.Random(self.config.seed)
-
-    def configure(self, config: FaultConfig) -> None:
-        self.config = config
-        self.rng = random.Random(config.seed)
-
-    def _roll(self, rate: float) -> bool:
-        return rate > 0 and self.rng.random() < rate
+        super().__init__(config or FaultConfig())
 
     def fail_call(self) -> bool:
         """Whether this API call is answered 503 instead of being served."""
-        if self.config.next_5xx:
-            self.config.next_5xx -= 1
-            return True
-        return self._roll(self.config.http_5xx_rate)
+        return self._spend("next_5xx") or self._roll(self.config.http_5xx_rate)
 
     def drop_event(self) -> bool:
         return self._roll(self.config.event_drop_rate)

@@ -10,20 +10,16 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from orderbridge.sandboxes.persistence import StateFile
+from orderbridge.sandboxes.core import Clock, SandboxCore, Sleep, utcnow
 from orderbridge.sandboxes.wix.errors import permission_denied, unauthenticated
 from orderbridge.sandboxes.wix.events import WixEvent, generate_private_key_pem, public_key_pem
 from orderbridge.sandboxes.wix.faults import Faults
 from orderbridge.sandboxes.wix.state import World
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class EventSink(Protocol):
@@ -37,7 +33,7 @@ class _NoEvents:
         return None
 
 
-class WixSandbox(StateFile[World]):
+class WixSandbox(SandboxCore[World, Faults]):
     """One sandbox instance. Not thread-safe: it lives on one event loop."""
 
     state_prefix = ".wix-state-"
@@ -47,20 +43,16 @@ class WixSandbox(StateFile[World]):
         world: World,
         *,
         faults: Faults | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Clock = utcnow,
         state_file: Path | None = None,
         public_url: str = "http://127.0.0.1:8020",
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Sleep = asyncio.sleep,
     ):
-        self.world = world
-        self.faults = faults or Faults()
-        self.clock = clock
-        self.state_file = state_file
+        super().__init__(
+            world, faults=faults or Faults(), clock=clock, state_file=state_file, sleep=sleep
+        )
         self.public_url = public_url.rstrip("/")
-        # Injected so tests of the latency fault need no real waiting.
-        self.sleep = sleep
         self.sink: EventSink = _NoEvents()
-        self.dirty = False
         if not world.private_key_pem:
             # First start: the key pair is made once and kept in the state, so the
             # public key the hub was configured with stays valid across restarts.

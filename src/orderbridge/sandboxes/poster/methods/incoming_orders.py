@@ -9,6 +9,7 @@ Everything is validated before anything is written, so a failed call leaves no t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,9 @@ from orderbridge.sandboxes.poster.methods.order_lines import (
 )
 from orderbridge.sandboxes.poster.params import Params, to_float
 from orderbridge.sandboxes.poster.state import POSTER_TIME, IncomingOrder
+
+# How a kind of incoming order is answered (``order_view``, ``reservation_view``).
+View = Callable[[IncomingOrder], dict[str, Any]]
 
 CUSTOMER_KEYS = ("first_name", "last_name", "phone", "email", "sex", "birthday", "address")
 STATUSES = (0, 1, 7)
@@ -282,30 +286,27 @@ def _read_address(raw: dict[str, Any]) -> dict[str, Any]:
     return address
 
 
-def get_incoming_orders(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
-    """incomingOrders.getIncomingOrders."""
-    return [order_view(o) for o in select(ctx, params, 1, own=False)]
+def readers(order_type: int, noun: str, view: View) -> dict[str, Handler]:
+    """The four reads Poster has for a kind of incoming order (``noun``: ``IncomingOrder``
+    or ``Reservation``): ``get{noun}s`` (filtered by status, date_from, date_to),
+    ``get{noun}`` by ``incoming_order_id``, and the ``getOwn…`` pair, which see only
+    those created with the caller's token (error 32 for another application's)."""
 
+    def read_many(own: bool) -> Handler:
+        return lambda ctx, params: [view(o) for o in select(ctx, params, order_type, own=own)]
 
-def get_incoming_order(ctx: CallContext, params: Params) -> dict[str, Any]:
-    """incomingOrders.getIncomingOrder."""
-    return order_view(select_one(ctx, params, 1, own=False))
+    def read_one(own: bool) -> Handler:
+        return lambda ctx, params: view(select_one(ctx, params, order_type, own=own))
 
-
-def get_own_incoming_orders(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
-    """incomingOrders.getOwnIncomingOrders: those created with the caller's token."""
-    return [order_view(o) for o in select(ctx, params, 1, own=True)]
-
-
-def get_own_incoming_order(ctx: CallContext, params: Params) -> dict[str, Any]:
-    """incomingOrders.getOwnIncomingOrder: error 32 for another application's order."""
-    return order_view(select_one(ctx, params, 1, own=True))
+    return {
+        f"incomingOrders.get{noun}s": read_many(False),
+        f"incomingOrders.get{noun}": read_one(False),
+        f"incomingOrders.getOwn{noun}s": read_many(True),
+        f"incomingOrders.getOwn{noun}": read_one(True),
+    }
 
 
 METHODS: dict[str, Handler] = {
     "incomingOrders.createIncomingOrder": create_incoming_order,
-    "incomingOrders.getIncomingOrders": get_incoming_orders,
-    "incomingOrders.getIncomingOrder": get_incoming_order,
-    "incomingOrders.getOwnIncomingOrders": get_own_incoming_orders,
-    "incomingOrders.getOwnIncomingOrder": get_own_incoming_order,
+    **readers(1, "IncomingOrder", order_view),
 }

@@ -14,8 +14,7 @@ from orderbridge.sandboxes.poster.errors import PosterError, missing, not_found
 from orderbridge.sandboxes.poster.methods.incoming_orders import (
     check_datetime,
     read_customer,
-    select,
-    select_one,
+    readers,
 )
 from orderbridge.sandboxes.poster.params import Params
 from orderbridge.sandboxes.poster.state import IncomingOrder
@@ -123,30 +122,7 @@ def create_reservation(ctx: CallContext, params: Params) -> dict[str, Any]:
     return reservation_view(order, created=True)
 
 
-def get_reservations(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
-    """incomingOrders.getReservations: filtered by status, date_from, date_to."""
-    return [reservation_view(o) for o in select(ctx, params, 2, own=False)]
-
-
-def get_reservation(ctx: CallContext, params: Params) -> dict[str, Any]:
-    """incomingOrders.getReservation."""
-    return reservation_view(select_one(ctx, params, 2, own=False))
-
-
-def get_own_reservations(ctx: CallContext, params: Params) -> list[dict[str, Any]]:
-    """incomingOrders.getOwnReservations: those created with the caller's token."""
-    return [reservation_view(o) for o in select(ctx, params, 2, own=True)]
-
-
-def get_own_reservation(ctx: CallContext, params: Params) -> dict[str, Any]:
-    """incomingOrders.getOwnReservation."""
-    return reservation_view(select_one(ctx, params, 2, own=True))
-
-
 METHODS: dict[str, Handler] = {
     "incomingOrders.createReservation": create_reservation,
-    "incomingOrders.getReservations": get_reservations,
-    "incomingOrders.getReservation": get_reservation,
-    "incomingOrders.getOwnReservations": get_own_reservations,
-    "incomingOrders.getOwnReservation": get_own_reservation,
+    **readers(2, "Reservation", reservation_view),
 }
