@@ -23,9 +23,10 @@ from starlette.routing import Route
 from orderbridge.bootstrap import build_hub
 from orderbridge.config import Settings
 from orderbridge.connectors._base import make_http_client
+from orderbridge.connectors.http_aiohttp import AiohttpTransport
 from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.connectors.storefront.ssrf import (
-    PinnedBackend,
+    PinnedResolver,
     Resolver,
     UnsafeUrl,
     check_url,
@@ -183,9 +184,12 @@ async def test_delivery_refused_at_connect_is_a_permanent_failure(
 def test_the_hubs_webhook_client_is_pinned() -> None:
     hub = build_hub(Settings(database_url="sqlite://", secret_key=SecretStr("k")))
     try:
-        pool = hub.http()._transport._pool  # type: ignore[attr-defined]
-        assert isinstance(pool._network_backend, PinnedBackend)
-        assert pool._network_backend.allow_private is False
+        transport = hub.http()._transport  # type: ignore[attr-defined]
+        assert isinstance(transport, AiohttpTransport)
+        guard = transport.resolver()
+        assert isinstance(guard, PinnedResolver)
+        assert guard.allow_private is False
+        assert transport.refuse_host == guard.refuse_literal
     finally:
         hub.engine.dispose()
 
@@ -207,7 +211,8 @@ def test_a_pos_connectors_calls_go_through_the_guard_too() -> None:
     )
     try:
         connector = hub.new_pos(connection)
-        pool = connector.client._http._transport._pool  # type: ignore[attr-defined]
-        assert isinstance(pool._network_backend, PinnedBackend)
+        transport = connector.client._http._transport  # type: ignore[attr-defined]
+        assert isinstance(transport, AiohttpTransport)
+        assert isinstance(transport.resolver(), PinnedResolver)
     finally:
         hub.engine.dispose()
