@@ -34,9 +34,9 @@ opens a new one if it is later used from another loop (a CLI command's second
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 from collections.abc import Callable
-from typing import Any
 
 import aiohttp
 import httpcore
@@ -95,10 +95,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         connector = session.connector
         session.detach()
         if connector is not None:
-            try:
-                connector._close()  # closes the sockets now; there is no loop to await on
-            except RuntimeError:  # the old loop is closed: its sockets went with it
-                pass
+            # Closes the sockets now (there is no loop to await on); when the old loop
+            # is closed already, its sockets went with it.
+            with contextlib.suppress(RuntimeError):
+                connector._close()
 
     def _ssl_for(self, url: httpx.URL) -> ssl.SSLContext | bool:
         if url.scheme != "https":
@@ -185,9 +185,11 @@ def as_httpx_error(error: aiohttp.ClientError, request: httpx.Request) -> httpx.
         kind = httpx.ReadTimeout
     elif isinstance(error, aiohttp.ClientConnectorError):
         kind = httpx.ConnectError
-    elif isinstance(error, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
-        kind = httpx.RemoteProtocolError
-    elif isinstance(error, aiohttp.ClientResponseError):  # a malformed answer
+    elif isinstance(
+        # a dropped connection, a cut body, a malformed answer
+        error,
+        aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError | aiohttp.ClientResponseError,
+    ):
         kind = httpx.RemoteProtocolError
     elif isinstance(error, aiohttp.InvalidURL):
         kind = httpx.UnsupportedProtocol
@@ -196,4 +198,3 @@ def as_httpx_error(error: aiohttp.ClientError, request: httpx.Request) -> httpx.
     else:
         kind = httpx.NetworkError
     return kind(message, request=request)
-
