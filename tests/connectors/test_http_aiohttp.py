@@ -12,6 +12,8 @@ import gc
 import gzip
 import json
 import socket
+import subprocess
+import sys
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -354,3 +356,19 @@ def test_a_transport_used_from_a_second_event_loop_opens_a_new_session() -> None
     assert asyncio.run(once(client)) == {"ok": True}
     assert asyncio.run(once(client)) == {"ok": True}
     asyncio.run(client.aclose())
+
+
+def test_building_the_hub_does_not_import_aiohttp() -> None:
+    """aiohttp (~7 MB of RSS) comes with the first outbound client, not with ``serve``'s
+    imports: an idle process that never calls out does not carry it."""
+    probe = (
+        "import sys, orderbridge.bootstrap, orderbridge.cli\n"
+        "print('aiohttp' in sys.modules)\n"
+        "from orderbridge.connectors.storefront.ssrf import pinned_transport\n"
+        "pinned_transport(allow_private=False)\n"
+        "print('aiohttp' in sys.modules)\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == ["False", "True"]

@@ -12,10 +12,10 @@ by that address too: IPv4-mapped (``::ffff:127.0.0.1``), 6to4 (``2002:7f00:1::``
 Checking a name and then letting the HTTP client resolve it again leaves a window: a
 hostile DNS server answers the check with a public address and the connection with
 ``127.0.0.1`` (DNS rebinding). So the check is also made where the connection is
-opened: :class:`PinnedResolver` is the resolver of :func:`pinned_transport`'s aiohttp
+opened: ``http_aiohttp.PinnedResolver`` is the resolver of :func:`pinned_transport`'s aiohttp
 connector; it resolves the host once, refuses unless every address is allowed, and
 aiohttp connects to one of exactly those addresses (a literal IP host, which aiohttp
-never resolves, is judged by :meth:`PinnedResolver.refuse_literal` before the
+never resolves, is judged by its ``refuse_literal`` before the
 request). TLS still verifies the certificate against the host name (aiohttp passes
 the URL's host as the server name), and redirects are never followed
 (``connectors._base.make_http_client``). :func:`check_url` checks a URL when it is
@@ -28,14 +28,16 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpcore
 import httpx
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from orderbridge.connectors._base import MAX_CONNECTIONS
-from orderbridge.connectors.http_aiohttp import AiohttpTransport
+
+if TYPE_CHECKING:
+    from orderbridge.connectors.http_aiohttp import AiohttpTransport
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 """``host, port`` → the addresses it resolves to (tests inject their own)."""
@@ -121,52 +123,6 @@ async def check_url(url: str, *, allow_private: bool, resolve: Resolver = system
         await allowed_addresses(host, port, allow_private=False, resolve=resolve)
 
 
-class PinnedResolver(AbstractResolver):
-    """aiohttp's resolver with the guard at connect: the addresses it returns are the
-    ones it checked, and aiohttp connects to one of exactly those (see the module
-    docstring). aiohttp caches them for its DNS cache's 10 s, checked as they are."""
-
-    def __init__(self, *, allow_private: bool, resolve: Resolver = system_resolver) -> None:
-        self.allow_private = allow_private
-        self.resolve_host = resolve
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        try:
-            addresses = await allowed_addresses(
-                host, port, allow_private=self.allow_private, resolve=self.resolve_host
-            )
-        except UnsafeUrl as unsafe:
-            raise RefusedAddress(unsafe.code, str(unsafe)) from None
-        return [
-            ResolveResult(
-                hostname=host,
-                host=address,
-                port=port,
-                family=socket.AF_INET6 if ":" in address else socket.AF_INET,
-                proto=0,
-                flags=socket.AI_NUMERICHOST,
-            )
-            for address in addresses  # the checked ones, in the resolver's order
-        ]
-
-    async def close(self) -> None:
-        return None
-
-    def refuse_literal(self, host: str) -> None:
-        """Refuse a literal IP host that may not be called: aiohttp connects to those
-        without asking a resolver."""
-        try:
-            ipaddress.ip_address(host.split("%", 1)[0])
-        except ValueError:
-            return  # a name: the resolver judges it at connect
-        if not self.allow_private and not is_public(host):
-            raise RefusedAddress(
-                "private_address", f"{host} is a loopback, private, shared or link-local address"
-            )
-
-
 class RefusedAddress(httpcore.ConnectError):
     """The guard refused the address a connection would have gone to. The transport
     raises it as the cause of an ``httpx.ConnectError``, with ``code`` kept in the
@@ -190,6 +146,10 @@ def pinned_transport(
     limit: int = MAX_CONNECTIONS,
 ) -> AiohttpTransport:
     """An httpx transport (on aiohttp) whose every connection goes through the guard:
-    :class:`PinnedResolver` for names, :meth:`PinnedResolver.refuse_literal` for IPs."""
+    ``http_aiohttp.PinnedResolver`` for names, its ``refuse_literal`` for IP hosts.
+    aiohttp is imported here, by the first client built, not by importing this module
+    (the web layer imports it for :func:`check_url`; idle RSS)."""
+    from orderbridge.connectors.http_aiohttp import AiohttpTransport, PinnedResolver
+
     guard = PinnedResolver(allow_private=allow_private, resolve=resolve)
     return AiohttpTransport(limit=limit, resolver=lambda: guard, refuse_host=guard.refuse_literal)
