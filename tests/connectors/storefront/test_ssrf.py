@@ -33,7 +33,8 @@ from orderbridge.connectors.storefront.ssrf import (
     pinned_transport,
     refused_code,
 )
-from orderbridge.ports import ConnectionRecord, EndpointRecord, PermanentError
+from orderbridge.ports import EndpointRecord, PermanentError
+from tests.connectors.test_hub_connector_cache import CONNECTION
 from tests.e2e.servers import serve_in_thread
 
 pytestmark = pytest.mark.anyio
@@ -195,23 +196,13 @@ def test_the_hubs_webhook_client_is_pinned() -> None:
 
 def test_a_pos_connectors_calls_go_through_the_guard_too() -> None:
     """A POS base URL is the tenant's to choose (a REST POS by manifest): its
-    connector's client connects through the pinned backend as well."""
+    connector's client connects through the pinned transport as well."""
     hub = build_hub(Settings(database_url="sqlite://", secret_key=SecretStr("k")))
-    connection = ConnectionRecord(
-        id="con_1",
-        tenant_id="ten_1",
-        kind="poster",
-        role="pos",
-        name="Poster",
-        settings={"account": "cafe-kyiv"},
-        credentials={"token": "687409:4164553abf6a031302898da7800b59fb"},
-        external_account="cafe-kyiv",
-        status="active",
-    )
     try:
-        connector = hub.new_pos(connection)
+        connector = hub.new_pos(CONNECTION)
         transport = connector.client._http._transport  # type: ignore[attr-defined]
         assert isinstance(transport, AiohttpTransport)
-        assert isinstance(transport.resolver(), PinnedResolver)
+        guard = transport.resolver()
+        assert isinstance(guard, PinnedResolver) and guard.allow_private is False
     finally:
         hub.engine.dispose()
