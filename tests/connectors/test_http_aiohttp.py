@@ -16,6 +16,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -23,8 +24,9 @@ from aiohttp import web
 
 from orderbridge.connectors._base import USER_AGENT, make_http_client, send
 from orderbridge.connectors.http_aiohttp import AiohttpTransport
+from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.connectors.storefront.ssrf import pinned_transport, refused_code
-from orderbridge.ports import PermanentError, TransientError
+from orderbridge.ports import EndpointRecord, PermanentError, TransientError
 from tests.patience import patience
 
 pytestmark = pytest.mark.anyio
@@ -372,3 +374,41 @@ def test_building_the_hub_does_not_import_aiohttp() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
     assert loaded == ["False", "True"]
+
+
+async def test_a_webhook_receiver_dripping_its_answer_is_cut_at_the_deadline(
+    serve: Callable[[dict[str, Handler]], Awaitable[str]],
+) -> None:
+    """Storefront webhook delivery has a whole-call deadline (twice the read timeout)
+    like ``send``: reads that each arrive in time do not hold a worker for ever."""
+    stop = asyncio.Event()
+
+    async def drip(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Length": "1000"})
+        await response.prepare(request)
+        while not stop.is_set():
+            await response.write(b" ")
+            await asyncio.sleep(0.02)
+        return response
+
+    url = await serve({"/hook": drip})
+    endpoint = EndpointRecord(
+        id="whe_1",
+        tenant_id="ten_1",
+        url=f"{url}/hook",
+        events=("order.received",),
+        secrets=("whsec_" + "A" * 32,),
+    )
+    transport = pinned_transport(allow_private=True)
+    async with make_http_client(base_url="", timeout=0.15, transport=transport) as client:
+        with pytest.raises(TransientError) as slow:
+            await deliver(
+                client,
+                endpoint,
+                msg_id="msg_1",
+                message={"type": "order.received"},
+                now=datetime(2026, 12, 7, tzinfo=UTC),
+                allow_private=True,
+            )
+    stop.set()
+    assert "did not answer within 0.3 s" in str(slow.value)
