@@ -18,12 +18,13 @@ import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
+import aiohttp
 import httpx
 import pytest
 from aiohttp import web
 
 from orderbridge.connectors._base import USER_AGENT, make_http_client, send
-from orderbridge.connectors.http_aiohttp import AiohttpTransport
+from orderbridge.connectors.http_aiohttp import AiohttpTransport, as_httpx_error
 from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.connectors.storefront.ssrf import pinned_transport, refused_code
 from orderbridge.ports import EndpointRecord, PermanentError, TransientError
@@ -412,3 +413,31 @@ async def test_a_webhook_receiver_dripping_its_answer_is_cut_at_the_deadline(
             )
     stop.set()
     assert "did not answer within 0.3 s" in str(slow.value)
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (aiohttp.ConnectionTimeoutError("connect"), httpx.ConnectTimeout),
+        (aiohttp.SocketTimeoutError("read"), httpx.ReadTimeout),
+        (aiohttp.ServerDisconnectedError(), httpx.RemoteProtocolError),
+        (aiohttp.ClientPayloadError("cut"), httpx.RemoteProtocolError),
+        (aiohttp.ClientOSError(104, "reset"), httpx.ReadError),
+        (aiohttp.InvalidURL("http://[::1"), httpx.UnsupportedProtocol),
+        (aiohttp.ClientConnectionError("closed"), httpx.NetworkError),
+    ],
+)
+async def test_aiohttp_errors_become_the_httpx_errors_send_classifies(
+    error: aiohttp.ClientError, expected: type[httpx.TransportError]
+) -> None:
+    request = httpx.Request("GET", "http://pos.test/")
+    mapped = as_httpx_error(error, request)
+    assert type(mapped) is expected
+    assert type(error).__name__ in str(mapped)
+
+    def raising(request: httpx.Request) -> httpx.Response:
+        raise mapped
+
+    async with make_http_client(base_url="", transport=httpx.MockTransport(raising)) as client:
+        with pytest.raises(TransientError):
+            await send(client, "GET", "http://pos.test/", system="POS", deadline=patience(10))
