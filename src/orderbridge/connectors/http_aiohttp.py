@@ -113,7 +113,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def _ssl_for(self, url: httpx.URL) -> ssl.SSLContext | bool:
         if url.scheme != "https":
-            return False
+            return True  # aiohttp's default; unused for plain http
         if self._ssl is None:
             self._ssl = httpx.create_ssl_context(trust_env=False)
         return self._ssl
@@ -183,11 +183,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
 
 def as_httpx_error(error: aiohttp.ClientError, request: httpx.Request) -> httpx.TransportError:
-    """The ``httpx`` exception that stands for aiohttp's ``error`` (see the docstring).
-
-    A cause that is already an httpx error (the SSRF guard's ``RefusedAddress`` raised
-    by the resolver, wrapped by aiohttp) is kept as the cause of a ``ConnectError``.
-    """
+    """The ``httpx`` exception that stands for aiohttp's ``error`` (see the module
+    docstring). The SSRF guard's refusal never gets here: ``RefusedAddress`` is not an
+    ``OSError``, so aiohttp lets it through unwrapped and the transport raises it as
+    the cause of an ``httpx.ConnectError`` (``ssrf.refused_code`` reads it there)."""
     message = f"{type(error).__name__}: {error}"
     kind: type[httpx.TransportError]
     if isinstance(error, aiohttp.ConnectionTimeoutError):
