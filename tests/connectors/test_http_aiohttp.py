@@ -57,6 +57,20 @@ async def serve() -> AsyncIterator[Callable[[dict[str, Handler]], Awaitable[str]
         await runner.cleanup()
 
 
+def dripping(stop: asyncio.Event) -> Handler:
+    """A handler promising 1000 bytes and sending one every 20 ms until ``stop``."""
+
+    async def drip(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Length": "1000"})
+        await response.prepare(request)
+        while not stop.is_set():
+            await response.write(b" ")
+            await asyncio.sleep(0.02)
+        return response
+
+    return drip
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -165,16 +179,7 @@ async def test_a_dripping_server_is_cut_at_the_deadline(
     serve: Callable[[dict[str, Handler]], Awaitable[str]],
 ) -> None:
     stop = asyncio.Event()
-
-    async def drip(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Length": "1000"})
-        await response.prepare(request)
-        while not stop.is_set():
-            await response.write(b" ")
-            await asyncio.sleep(0.05)
-        return response
-
-    url = await serve({"/drip": drip})
+    url = await serve({"/drip": dripping(stop)})
     async with make_http_client(base_url=url, timeout=5) as client:
         with pytest.raises(TransientError) as slow:
             await send(client, "GET", "/drip", system="POS", deadline=0.3)
@@ -383,16 +388,7 @@ async def test_a_webhook_receiver_dripping_its_answer_is_cut_at_the_deadline(
     """Storefront webhook delivery has a whole-call deadline (twice the read timeout)
     like ``send``: reads that each arrive in time do not hold a worker for ever."""
     stop = asyncio.Event()
-
-    async def drip(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Length": "1000"})
-        await response.prepare(request)
-        while not stop.is_set():
-            await response.write(b" ")
-            await asyncio.sleep(0.02)
-        return response
-
-    url = await serve({"/hook": drip})
+    url = await serve({"/hook": dripping(stop)})
     endpoint = EndpointRecord(
         id="whe_1",
         tenant_id="ten_1",

@@ -22,7 +22,7 @@ What it keeps of httpx's transport, on purpose:
   ``RemoteProtocolError``), so a TransientError stays a TransientError;
 - **TLS** with httpx's own context (certifi's roots), built on the first https call.
 
-The SSRF guard plugs in as ``resolver`` (:class:`PinnedResolver`, below: the
+The SSRF guard plugs in as ``resolver`` (``storefront.pinned.PinnedResolver``: the
 address it checks is the one aiohttp connects to) plus ``refuse_host`` for literal IP
 hosts, which aiohttp connects to without asking any resolver.
 
@@ -35,26 +35,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
-import socket
 import ssl
 from collections.abc import Callable
 
 import aiohttp
 import httpcore
 import httpx
-from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.abc import AbstractResolver
 from multidict import CIMultiDict
 from yarl import URL
-
-from orderbridge.connectors.storefront.ssrf import (
-    RefusedAddress,
-    Resolver,
-    UnsafeUrl,
-    allowed_addresses,
-    is_public,
-    system_resolver,
-)
 
 KEEPALIVE_SECONDS = 5.0  # httpx's keepalive_expiry
 _DROPPED_REQUEST_HEADERS = {"transfer-encoding"}  # aiohttp frames the body itself
@@ -208,49 +197,3 @@ def as_httpx_error(error: aiohttp.ClientError, request: httpx.Request) -> httpx.
     else:
         kind = httpx.NetworkError
     return kind(message, request=request)
-
-
-class PinnedResolver(AbstractResolver):
-    """aiohttp's resolver with the guard at connect: the addresses it returns are the
-    ones it checked, and aiohttp connects to one of exactly those (see the module
-    docstring). aiohttp caches them for its DNS cache's 10 s, checked as they are."""
-
-    def __init__(self, *, allow_private: bool, resolve: Resolver = system_resolver) -> None:
-        self.allow_private = allow_private
-        self.resolve_host = resolve
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        try:
-            addresses = await allowed_addresses(
-                host, port, allow_private=self.allow_private, resolve=self.resolve_host
-            )
-        except UnsafeUrl as unsafe:
-            raise RefusedAddress(unsafe.code, str(unsafe)) from None
-        return [
-            ResolveResult(
-                hostname=host,
-                host=address,
-                port=port,
-                family=socket.AF_INET6 if ":" in address else socket.AF_INET,
-                proto=0,
-                flags=socket.AI_NUMERICHOST,
-            )
-            for address in addresses  # the checked ones, in the resolver's order
-        ]
-
-    async def close(self) -> None:
-        return None
-
-    def refuse_literal(self, host: str) -> None:
-        """Refuse a literal IP host that may not be called: aiohttp connects to those
-        without asking a resolver."""
-        try:
-            ipaddress.ip_address(host.split("%", 1)[0])
-        except ValueError:
-            return  # a name: the resolver judges it at connect
-        if not self.allow_private and not is_public(host):
-            raise RefusedAddress(
-                "private_address", f"{host} is a loopback, private, shared or link-local address"
-            )

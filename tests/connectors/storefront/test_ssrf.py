@@ -23,8 +23,9 @@ from starlette.routing import Route
 from orderbridge.bootstrap import build_hub
 from orderbridge.config import Settings
 from orderbridge.connectors._base import make_http_client
-from orderbridge.connectors.http_aiohttp import AiohttpTransport, PinnedResolver
+from orderbridge.connectors.http_aiohttp import AiohttpTransport
 from orderbridge.connectors.storefront.delivery import deliver
+from orderbridge.connectors.storefront.pinned import PinnedResolver
 from orderbridge.connectors.storefront.ssrf import (
     Resolver,
     UnsafeUrl,

@@ -12,7 +12,7 @@ by that address too: IPv4-mapped (``::ffff:127.0.0.1``), 6to4 (``2002:7f00:1::``
 Checking a name and then letting the HTTP client resolve it again leaves a window: a
 hostile DNS server answers the check with a public address and the connection with
 ``127.0.0.1`` (DNS rebinding). So the check is also made where the connection is
-opened: ``http_aiohttp.PinnedResolver`` is the resolver of :func:`pinned_transport`'s aiohttp
+opened: ``pinned.PinnedResolver`` is the resolver of :func:`pinned_transport`'s aiohttp
 connector; it resolves the host once, refuses unless every address is allowed, and
 aiohttp connects to one of exactly those addresses (a literal IP host, which aiohttp
 never resolves, is judged by its ``refuse_literal`` before the
@@ -146,10 +146,11 @@ def pinned_transport(
     limit: int = MAX_CONNECTIONS,
 ) -> AiohttpTransport:
     """An httpx transport (on aiohttp) whose every connection goes through the guard:
-    ``http_aiohttp.PinnedResolver`` for names, its ``refuse_literal`` for IP hosts.
+    ``pinned.PinnedResolver`` for names, its ``refuse_literal`` for IP hosts.
     aiohttp is imported here, by the first client built, not by importing this module
     (the web layer imports it for :func:`check_url`; idle RSS)."""
-    from orderbridge.connectors.http_aiohttp import AiohttpTransport, PinnedResolver
+    from orderbridge.connectors.http_aiohttp import AiohttpTransport
+    from orderbridge.connectors.storefront.pinned import PinnedResolver
 
     guard = PinnedResolver(allow_private=allow_private, resolve=resolve)
     return AiohttpTransport(limit=limit, resolver=lambda: guard, refuse_host=guard.refuse_literal)
