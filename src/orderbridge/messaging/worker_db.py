@@ -20,6 +20,20 @@ Settles are group-committed (``group_commit.py``): tries that end together (a ba
 drains 16 at a time) are recorded in one transaction, each in a savepoint of its own,
 and each caller learns its outcome once that transaction has committed. A settle that
 fails inside a batch is written again alone, with the retries :meth:`settle_now` has.
+
+The lease fence (:meth:`WorkerDB.confirm`, ``messaging/lease.py``) writes only when it
+must. The worker knows the lease each of its tries holds: the claim wrote
+``lease_expires_at = now + lease_seconds`` with ``now`` from this worker's clock, and
+each renewal that answered moved it on the same way. Another worker takes a running job
+over only once *its* clock passes that ``lease_expires_at`` (the claim's condition),
+and nothing else moves a running job away from its holder. So while at least
+``(1 - FENCE_SLACK) * lease_seconds`` of the known lease are left, the fence's write
+(renewing to a full ``lease_seconds``) would change the remaining term by at most
+``FENCE_SLACK`` of it: the call starts under a lease as safe as the written one would
+be (``lease_seconds`` is kept above the POS call's deadline, see docs/architecture.md),
+and the try cannot have been taken over. The usual try (claimed, then calls at once)
+thus skips the write; a try that waited (a look-up first, pacing, a slow database)
+writes it as before, and a try whose lease lapsed finds out there and stops.
 """
 
 from __future__ import annotations
@@ -28,7 +42,7 @@ import asyncio
 import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -44,6 +58,8 @@ T = TypeVar("T")
 DeathHook = Callable[[Session, JobView, Settlement, datetime], None]
 """Called in the transaction that buries a job: ``(session, job, settlement, now)``."""
 
+# The share of a lease the fence lets go unwritten (see the module docstring).
+FENCE_SLACK = 0.1
 # Settling again when the death hook lost a race (another writer changed the order).
 _SETTLE_TRIES = 3
 _log = get_logger("orderbridge.worker")
@@ -81,6 +97,9 @@ class WorkerDB:
         self._clock = clock
         self._probing: bool | None = None  # SQLite only; decided on the first claim
         self._settles: GroupCommit[_Settle, bool] = GroupCommit(self._settle_batch)
+        # job id → (its try, when its lease ends as last written by this worker).
+        self._held: dict[int, tuple[int, datetime]] = {}
+        self._unfenced = timedelta(seconds=lease_seconds * (1 - FENCE_SLACK))
 
     async def claim(
         self,
@@ -110,7 +129,7 @@ class WorkerDB:
         if probe and self._probes() and not self._might_claim(now, kinds):
             return []
         with self._sessions() as session, session.begin():
-            return claim(
+            jobs = claim(
                 session,
                 self.worker_id,
                 limit,
@@ -120,6 +139,10 @@ class WorkerDB:
                 skip_connections=blocked,
                 in_flight=in_flight,
             )
+        until = now + timedelta(seconds=self.lease_seconds)
+        for job in jobs:
+            self._held[job.id] = (job.total_attempt, until)
+        return jobs
 
     def _probes(self) -> bool:
         if self._probing is None:
@@ -133,6 +156,7 @@ class WorkerDB:
 
     async def release(self, job: JobView) -> bool:
         """Give ``job`` back untried, due now; ``False`` if its lease was lost."""
+        self._held.pop(job.id, None)
         return await self._in_transaction(release, job, self.worker_id, self._clock())
 
     async def settle(
@@ -141,6 +165,7 @@ class WorkerDB:
         """Record how ``job``'s try (begun at ``perf_counter()`` ``started``) ended;
         ``False`` if the job was taken over meanwhile (only the attempt row is written)."""
         duration_ms = round((time.perf_counter() - started) * 1000)
+        self._held.pop(job.id, None)
         return await self._settles.submit(_Settle(job, settlement, started, exchange, duration_ms))
 
     def _settle_batch(self, items: Sequence[_Settle]) -> list[bool | BaseException]:
@@ -184,6 +209,7 @@ class WorkerDB:
     ) -> bool:
         """:meth:`settle` on the calling thread (for a cancelled try, which cannot await)."""
         duration_ms = round((time.perf_counter() - started) * 1000)
+        self._held.pop(job.id, None)
         hook = self._on_dead if settlement.status is JobStatus.DEAD else None
         for tries_left in range(_SETTLE_TRIES - 1, -1, -1):
             try:
@@ -227,16 +253,35 @@ class WorkerDB:
 
     async def renew(self, job_ids: Collection[int]) -> set[int]:
         """Extend the leases of ``job_ids`` this worker still holds; return those ids."""
-        return await self._in_transaction(
-            renew_leases, self.worker_id, job_ids, self.lease_seconds, self._clock()
+        now = self._clock()
+        kept = await self._in_transaction(
+            renew_leases, self.worker_id, job_ids, self.lease_seconds, now
         )
+        until = now + timedelta(seconds=self.lease_seconds)
+        for job_id in kept:
+            held = self._held.get(job_id)
+            if held is not None:  # not settled meanwhile
+                self._held[job_id] = (held[0], until)
+        return kept
 
     async def confirm(self, job: JobView) -> bool:
-        """Extend the lease of this try of ``job`` to a full term from now; ``False``
-        if the try lost the job (see :func:`~orderbridge.messaging.outbox.renew_try`)."""
-        return await self._in_transaction(
-            renew_try, job, self.worker_id, self.lease_seconds, self._clock()
-        )
+        """Make sure this try of ``job`` holds its lease for a full term from now;
+        ``False`` if the try lost the job (see :func:`~orderbridge.messaging.outbox.renew_try`).
+
+        No write while the lease this worker last wrote has at least
+        ``(1 - FENCE_SLACK) * lease_seconds`` left (why that is safe: the module
+        docstring); otherwise the lease is renewed in the database, which also tells
+        whether the try still holds the job."""
+        now = self._clock()
+        held = self._held.get(job.id)
+        if held is not None and held[0] == job.total_attempt and held[1] - now >= self._unfenced:
+            return True
+        if not await self._in_transaction(
+            renew_try, job, self.worker_id, self.lease_seconds, now
+        ):
+            return False
+        self._held[job.id] = (job.total_attempt, now + timedelta(seconds=self.lease_seconds))
+        return True
 
     async def _in_transaction(self, fn: Callable[..., T], *args: object) -> T:
         def run() -> T:
