@@ -276,9 +276,7 @@ class WorkerDB:
         held = self._held.get(job.id)
         if held is not None and held[0] == job.total_attempt and held[1] - now >= self._unfenced:
             return True
-        if not await self._in_transaction(
-            renew_try, job, self.worker_id, self.lease_seconds, now
-        ):
+        if not await self._in_transaction(renew_try, job, self.worker_id, self.lease_seconds, now):
             return False
         self._held[job.id] = (job.total_attempt, now + timedelta(seconds=self.lease_seconds))
         return True
