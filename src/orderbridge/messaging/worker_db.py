@@ -20,6 +20,10 @@ Settles are group-committed (``group_commit.py``): tries that end together (a ba
 drains 16 at a time) are recorded in one transaction, each in a savepoint of its own,
 and each caller learns its outcome once that transaction has committed. A settle that
 fails inside a batch is written again alone, with the retries :meth:`settle_now` has.
+A succeeded try's own writes (``with_settle.py``: an order's POS id, timeline entry,
+follow-ups and notifications) go in its savepoint, before its settle; when they fail
+there they are written alone first, in a transaction of their own, and if that fails
+:meth:`WorkerDB.settle` raises :class:`WriteFailed` for the worker to retry the try.
 
 The lease fence (:meth:`WorkerDB.confirm`, ``messaging/lease.py``) writes only when it
 must. The worker knows the lease each of its tries holds: the claim wrote
@@ -41,7 +45,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -63,6 +67,11 @@ FENCE_SLACK = 0.1
 # Settling again when the death hook lost a race (another writer changed the order).
 _SETTLE_TRIES = 3
 _log = get_logger("orderbridge.worker")
+
+
+class WriteFailed(Exception):
+    """A succeeded try's own writes could not be stored (the cause is chained): the
+    try is not recorded; the worker settles it as failed instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +180,7 @@ class WorkerDB:
     def _settle_batch(self, items: Sequence[_Settle]) -> list[bool | BaseException]:
         """Record ``items`` in one transaction, each in a savepoint; one that fails there
         (or buries its job: the death hook has its own retries) is recorded alone."""
-        if len(items) == 1:
+        if len(items) == 1 and not items[0].settlement.writes:
             return [self._settle_alone(items[0])]
         outcomes: list[bool | _Settle | BaseException] = []
         now = self._clock()
@@ -188,12 +197,27 @@ class WorkerDB:
         return [self._settle_alone(o) if isinstance(o, _Settle) else o for o in outcomes]
 
     def _settle_alone(self, item: _Settle) -> bool | BaseException:
+        settlement = item.settlement
         try:
-            return self.settle_now(item.job, item.settlement, item.started, item.exchange)
+            if settlement.writes:
+                self._write_alone(settlement)
+                settlement = replace(settlement, writes=())
+            return self.settle_now(item.job, settlement, item.started, item.exchange)
         except Exception as exc:
             return exc
 
+    def _write_alone(self, settlement: Settlement) -> None:
+        """A try's own writes in a transaction of their own (the separate path)."""
+        try:
+            with self._sessions() as session, session.begin():
+                for write in settlement.writes:
+                    write(session)
+        except Exception as exc:
+            raise WriteFailed(f"storing the try's result failed: {exc!r}") from exc
+
     def _write(self, session: Session, item: _Settle, now: datetime) -> bool:
+        for write in item.settlement.writes:
+            write(session)
         return settle(
             session,
             item.job,
@@ -207,7 +231,12 @@ class WorkerDB:
     def settle_now(
         self, job: JobView, settlement: Settlement, started: float, exchange: Exchange
     ) -> bool:
-        """:meth:`settle` on the calling thread (for a cancelled try, which cannot await)."""
+        """:meth:`settle` on the calling thread (for a cancelled try, which cannot await).
+
+        ``settlement.writes`` are written first, in a transaction of their own."""
+        if settlement.writes:
+            self._write_alone(settlement)
+            settlement = replace(settlement, writes=())
         duration_ms = round((time.perf_counter() - started) * 1000)
         self._held.pop(job.id, None)
         hook = self._on_dead if settlement.status is JobStatus.DEAD else None
