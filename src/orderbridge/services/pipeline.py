@@ -99,7 +99,8 @@ async def submit_order(
     pos = pos_for(connection)
     order = stored.order
     try:
-        order = mapping_orders.for_pos(uow, order)  # a held own-menu order: translate now
+        if mapping_orders.is_held(order):  # a held own-menu order: translate now
+            order = await asyncio.to_thread(mapping_orders.for_pos, uow, order)
         ref, found = await create_once(
             again=tried_before(attempt, order.timeline),
             can_look_up=pos.capabilities.order_lookup_by_key,
@@ -113,7 +114,9 @@ async def submit_order(
         )
     except PermanentError as error:
         if error.code == REAUTH:
-            _park(uow, connection, error.reason, clock, order_id=order_id)
+            await asyncio.to_thread(
+                functools.partial(_park, uow, connection, error.reason, clock, order_id=order_id)
+            )
         raise
     save = functools.partial(_save_submitted, order_id, connection, ref, found, clock)
     if save_with_settle is None or not save_with_settle(save):
