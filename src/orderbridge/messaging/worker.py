@@ -19,6 +19,10 @@ While the database is away (``sql.availability``) the worker claims less and les
 often (up to every 2 s), and a try whose outcome it could not write is written the
 moment the database answers again, rather than waiting for its lease to run out.
 
+A handler may hand the worker what it learned, to be written in the transaction that
+records its success (``with_settle.py``); if that write cannot be stored the try
+counts as failed, as if the handler had raised after its call.
+
 Every try leaves one ``job_attempts`` row. While a handler runs, the worker renews the
 leases of all its jobs every third of ``lease_seconds``; if it dies, other workers take
 its jobs once the leases expire. Jobs of a connection whose circuit is open are not
