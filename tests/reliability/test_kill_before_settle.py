@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pytest
 from sqlalchemy import text
 
 from orderbridge.storage.db import make_engine
-from tests.patience import patience
+from tests.patience import patience, wait_for
 from tests.reliability.stack import (
     db_rows,
     hub_stack,
@@ -40,14 +39,6 @@ from tests.reliability.stack import (
 pytestmark = pytest.mark.e2e
 
 CREATE = "incomingOrders.createIncomingOrder"
-
-
-def _wait_for(condition: object, what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + patience(timeout)
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 @contextlib.contextmanager
@@ -90,9 +81,9 @@ def test_a_worker_killed_between_the_pos_answer_and_its_settle(db_url: str, tmp_
         stack.faults(methods=[CREATE], latency_ms=round(patience(1.5) * 1000))
         [order_id] = asyncio.run(post_orders(stack.hub_url, [1], lines, tag="settle-kill"))
         worker = stack.start_worker()
-        _wait_for(lambda: _submit_job(db_url)[0] == "running", "the claim")
+        wait_for(lambda: _submit_job(db_url)[0] == "running", what="the claim")
         with _database_held(db_url):
-            _wait_for(lambda: pos_markers(stack.poster_url)[order_id] == 1, "the POS's create")
+            wait_for(lambda: pos_markers(stack.poster_url)[order_id] == 1, what="the create")
             stack.kill_worker(worker)
         # Nothing of the POS's answer was stored: the order waits, its job is leased.
         assert db_rows(db_url, "SELECT status FROM orders WHERE id = :o", o=order_id) == [
