@@ -6,12 +6,13 @@ from dataclasses import replace
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from orderbridge.ports import Job, OrderFingerprint
 from orderbridge.security import CredentialCipher, DecryptionError
 from orderbridge.storage import admin
 from orderbridge.storage import tables as t
-from orderbridge.storage.uow import SqlUnitOfWork
+from orderbridge.storage.uow import JoinedUnitOfWork, SqlUnitOfWork
 from tests.integration.support.world import (
     CONNECTION,
     LOCATION,
@@ -143,6 +144,29 @@ def test_endpoint_ids_follow_the_events_each_endpoint_asked_for(world: World) ->
         full = {e.id for e in tx.endpoints_for(TENANT, "order.accepted")}
     assert received == {world.endpoint_id, everything}
     assert accepting == {world.endpoint_id, everything, accepted} == full
+
+
+def test_joined_units_of_work_read_the_endpoints_once_per_transaction(world: World) -> None:
+    """The worker's settle batch joins one unit of work per order to one transaction:
+    the endpoints are read once for it, each event still filtered; the next
+    transaction reads them afresh."""
+
+    def joined(session: Session) -> JoinedUnitOfWork:
+        hub = world.hub
+        return JoinedUnitOfWork(session, hub.cipher, hub.clock, queue=hub.queue)
+
+    with world.hub.sessions() as session, session.begin():
+        with joined(session) as tx:
+            first = set(tx.endpoint_ids_for(TENANT, "order.accepted"))
+        later = admin.create_endpoint(
+            session, world.hub.cipher, TENANT, url="http://f.test/h", events=["*"]
+        ).id
+        with joined(session) as tx:  # a later order of the same batch: as read first
+            assert set(tx.endpoint_ids_for(TENANT, "order.accepted")) == first
+            assert set(tx.endpoint_ids_for(OTHER_TENANT, "order.accepted")) == set()
+    assert world.endpoint_id in first and later not in first
+    with world.hub.sessions() as session, session.begin(), joined(session) as tx:
+        assert set(tx.endpoint_ids_for(TENANT, "order.accepted")) == first | {later}
 
 
 def test_jobs_queued_together_are_stored_in_their_order(world: World) -> None:
