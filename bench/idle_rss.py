@@ -24,15 +24,31 @@ from _root import stack
 from orderbridge.storage.migrate import upgrade
 
 # Libraries that only some work needs; each one imported by an idle process is memory
-# that process pays for nothing.
-OPTIONAL = ("rapidfuzz", "jsonschema", "jinja2", "phonenumbers", "aiohttp", "httpx")
+# that process pays for nothing. (Pygments stands for Rich: a Rich that a library looked
+# for and did not get still shows in the report, as a failed import.)
+OPTIONAL = (
+    "rapidfuzz",
+    "jsonschema",
+    "jinja2",
+    "phonenumbers",
+    "aiohttp",
+    "httpx",
+    "pygments",
+    "jwt",
+    "fastapi",
+)
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
+def memory(pid: int) -> dict[str, float]:
+    """``VmRSS`` and its parts (anonymous memory, mapped files) in MiB, and the threads."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    mib = {
+        name: round(int(fields[key].split()[0]) / 1024, 1)
+        for name, key in (("rss_mib", "VmRSS"), ("anon_mib", "RssAnon"), ("file_mib", "RssFile"))
+    }
+    return {**mib, "threads": int(fields["Threads"])}
 
 
 def imported(log: Path) -> list[str]:
@@ -50,20 +66,28 @@ def imported(log: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before reading")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an environment variable for the hub's processes (A/B runs), repeatable",
+    )
     args = parser.parse_args()
+    extra = dict(item.split("=", 1) for item in args.env)
     with tempfile.TemporaryDirectory(prefix="orderbridge-rss-") as tmp:
         folder = Path(tmp)
         db_url = f"sqlite:///{folder / 'orderbridge.db'}"
         upgrade(db_url)
         with stack.hub_stack(
-            db_url, folder, workers=1, api_worker=True, PYTHONPROFILEIMPORTTIME="1"
+            db_url, folder, workers=1, api_worker=True, PYTHONPROFILEIMPORTTIME="1", **extra
         ) as running:
             time.sleep(args.idle)
             assert running.api is not None
             processes = {"serve": running.api.pid, "worker": running.workers[0].pid}
             figures = {
                 name: {
-                    "rss_mib": rss_mib(pid),
+                    **memory(pid),
                     "optional_imported": imported(folder / log),
                 }
                 for (name, pid), log in zip(
@@ -71,9 +95,13 @@ def main() -> None:
                 )
             }
     for name, row in figures.items():
-        print(f"{name}: {row['rss_mib']} MiB idle; imported {', '.join(row['optional_imported'])}")
+        print(
+            f"{name}: {row['rss_mib']} MiB idle (anonymous {row['anon_mib']}, files"
+            f" {row['file_mib']}; {row['threads']} threads); imported"
+            f" {', '.join(row['optional_imported']) or 'none'}"
+        )
     load = round(os.getloadavg()[0], 2)
-    print(json.dumps({"benchmark": "idle_rss", "load_average": load, **figures}))
+    print(json.dumps({"benchmark": "idle_rss", "load_average": load, "env": extra, **figures}))
 
 
 if __name__ == "__main__":
