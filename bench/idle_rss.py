@@ -2,8 +2,8 @@
 
 Real processes on 127.0.0.1, the setup of ``bench/e2e_orders.py`` (a migrated SQLite
 file, the Poster sandbox, menus imported): ``orderbridge serve`` running the API and a
-worker, and one separate ``orderbridge worker``. Once the menus are published and the
-processes have idled for ``--idle`` seconds, prints each one's ``VmRSS`` and which of
+worker, and one separate ``orderbridge worker``. Once the menus are published, both processes use no CPU
+and have idled for ``--idle`` seconds more, prints each one's ``VmRSS`` and which of
 the heavy, only-sometimes-needed libraries it has imported (from
 ``PYTHONPROFILEIMPORTTIME``'s report in its log), and one JSON object as the last line.
 Runnable alone::
@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _root import stack
+from _root import cpu_seconds, stack
 from orderbridge.storage.migrate import upgrade
 
 # Libraries that only some work needs; each one imported by an idle process is memory
@@ -63,6 +63,18 @@ def imported(log: Path) -> list[str]:
     return sorted(seen)
 
 
+def wait_until_idle(pids: list[int], *, quiet: float = 0.02, timeout: float = 120.0) -> None:
+    """Until every process used under ``quiet`` CPU seconds in a second: on a loaded
+    machine a worker may still be importing when the menus are published."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = [cpu_seconds(pid) for pid in pids]
+        time.sleep(1.0)
+        used = [cpu_seconds(pid) - start for pid, start in zip(pids, before, strict=True)]
+        if max(used) < quiet:
+            return
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before reading")
@@ -82,9 +94,10 @@ def main() -> None:
         with stack.hub_stack(
             db_url, folder, workers=1, api_worker=True, PYTHONPROFILEIMPORTTIME="1", **extra
         ) as running:
-            time.sleep(args.idle)
             assert running.api is not None
             processes = {"serve": running.api.pid, "worker": running.workers[0].pid}
+            wait_until_idle(list(processes.values()))
+            time.sleep(args.idle)
             figures = {
                 name: {
                     **memory(pid),
