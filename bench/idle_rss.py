@@ -2,13 +2,15 @@
 
 Real processes on 127.0.0.1, the setup of ``bench/e2e_orders.py`` (a migrated SQLite
 file, the Poster sandbox, menus imported): ``orderbridge serve`` running the API and a
-worker, and one separate ``orderbridge worker``. Once the menus are published, both processes use no CPU
-and have idled for ``--idle`` seconds more, prints each one's ``VmRSS`` and which of
-the heavy, only-sometimes-needed libraries it has imported (from
-``PYTHONPROFILEIMPORTTIME``'s report in its log), and one JSON object as the last line.
+worker, and one separate ``orderbridge worker``. Once the menus are published, both
+processes use no CPU and have idled for ``--idle`` seconds more, prints each one's
+``VmRSS`` (anonymous and file-backed parts, threads) and which of the heavy,
+only-sometimes-needed libraries it has imported (from ``PYTHONPROFILEIMPORTTIME``'s
+report in its log), and one JSON object as the last line. ``--env NAME=VALUE`` sets
+a variable for the hub's processes (A/B runs, e.g. ``MALLOC_ARENA_MAX=2``).
 Runnable alone::
 
-    uv run python bench/idle_rss.py [--idle 5]
+    uv run python bench/idle_rss.py [--idle 15] [--env NAME=VALUE]
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def wait_until_idle(pids: list[int], *, quiet: float = 0.02, timeout: float = 12
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before reading")
+    parser.add_argument("--idle", type=float, default=15.0, help="seconds idle before reading")
     parser.add_argument(
         "--env",
         action="append",
