@@ -38,6 +38,10 @@ OPTIONAL = (
     "pygments",
     "jwt",
     "fastapi",
+    # The web app's occasional parts (web/lazy.py).
+    "orderbridge.web.dashboard",
+    "orderbridge.web.apidocs",
+    "orderbridge.web.routes.admin_keys",
 )
 
 

@@ -67,3 +67,49 @@ def test_import_lean_does_nothing_once_the_libraries_are_loaded() -> None:
         "assert sys.modules['rich'] is rich and 'httpx._main' in sys.modules"
     )
     assert _loaded(probe, ("structlog",)) == []
+
+
+_OCCASIONAL_WEB = (
+    "orderbridge.web.dashboard",
+    "orderbridge.web.shop",
+    "orderbridge.web.apidocs",
+    "orderbridge.web.routes.location_ops",
+    "orderbridge.web.routes.admin_mapping",
+    "orderbridge.web.routes.admin_keys",
+    "orderbridge.web.routes.admin_connections",
+    "orderbridge.web.routes.admin_locations",
+    "orderbridge.web.routes.alerts",
+)
+_BUILD_APP = (
+    "import tempfile\n"
+    "from orderbridge.bootstrap import build_hub\n"
+    "from orderbridge.config import Settings\n"
+    "url = 'sqlite:///' + tempfile.mkdtemp() + '/hub.db'\n"
+    "app = build_hub(Settings(database_url=url)).app(demo_api_key='k')\n"
+)
+
+
+def test_the_app_imports_the_occasional_parts_on_their_first_request() -> None:
+    """Built, the app has imported none of the dashboard, shop, API docs and admin API
+    (web/lazy.py); a request under a part's prefix imports that part (and what it
+    imports), not the others."""
+    assert _loaded(_BUILD_APP, _OCCASIONAL_WEB) == []
+    request = (
+        f"{_BUILD_APP}"
+        "from fastapi.testclient import TestClient\n"
+        "assert TestClient(app).get('/admin/login').status_code == 200\n"
+    )
+    loaded = _loaded(request, _OCCASIONAL_WEB)
+    assert "orderbridge.web.dashboard" in loaded
+    assert "orderbridge.web.shop" not in loaded and "orderbridge.web.apidocs" not in loaded
+
+
+def test_the_openapi_document_lists_the_lazy_parts_routes() -> None:
+    """``app.routes`` (and so the OpenAPI document) loads every part first."""
+    probe = (
+        f"{_BUILD_APP}"
+        "paths = app.openapi()['paths']\n"
+        "assert '/api/v1/admin/keys' in paths and '/api/v1/admin/alerts' in paths, paths\n"
+        "assert '/api/v1/admin/locations/{location_id}/busy' in paths\n"
+    )
+    assert _loaded(probe, _OCCASIONAL_WEB) == sorted(_OCCASIONAL_WEB)
