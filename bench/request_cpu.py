@@ -39,6 +39,7 @@ from typing import Any
 
 import httpx
 from pydantic import SecretStr
+from sqlalchemy import event
 
 from _root import stack
 from orderbridge.bootstrap import Hub, build_hub
@@ -131,6 +132,17 @@ async def lines_of(app: ASGIApp, headers: dict[str, str]) -> dict[str, Any]:
     return found
 
 
+class Statements:
+    """SQL statements the hub's engine runs (its ``before_cursor_execute`` events)."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.count = 0
+        event.listen(hub.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args: Any) -> None:
+        self.count += 1
+
+
 async def place(
     app: ASGIApp, headers: dict[str, str], lines: dict[str, Any], numbers: range, burst: int
 ) -> float:
@@ -197,7 +209,11 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         await echo(app, range(0, 200), args.burst)
         placing: list[float] = []
         echoes: list[float] = []
-        n = 1000
+        statements = Statements(hub)
+        before = statements.count
+        await place(app, headers, lines, range(500, 500 + args.orders), args.burst)
+        per_order = (statements.count - before) / args.orders
+        n = 500 + args.orders
         for _ in range(args.rounds):
             cpu = await place(app, headers, lines, range(n, n + args.orders), args.burst)
             placing.append(cpu * 1e6 / args.orders)
@@ -239,6 +255,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     if profile_text:
         print(profile_text)
     return {
+        "place_statements_per_order": round(per_order, 2),
         "place_us_per_order": round(statistics.median(placing), 1),
         "place_us_rounds": [round(x, 1) for x in placing],
         "echo_us_per_webhook": round(statistics.median(echoes), 1),
@@ -263,7 +280,10 @@ def main() -> None:
     finally:
         sys.stderr = sys.__stderr__
     load = os.getloadavg()[0]
-    print(f"POST /api/v1/orders → 201, burst {args.burst}: {result['place_us_per_order']} µs CPU")
+    print(
+        f"POST /api/v1/orders → 201, burst {args.burst}: {result['place_us_per_order']} µs CPU, "
+        f"{result['place_statements_per_order']} SQL statements"
+    )
     print(f"POST /webhooks/poster (the echo):           {result['echo_us_per_webhook']} µs CPU")
     print(json.dumps({"benchmark": "request_cpu", "load_average": load, **vars(args), **result}))
 
