@@ -33,7 +33,7 @@ from orderbridge.messaging.group_commit import GroupCommit
 from orderbridge.ports import DuplicateKey, UnitOfWork
 from orderbridge.services import orders as order_service
 from orderbridge.services.errors import ServiceError
-from orderbridge.storage.codec import canonical_hash, draft_to_json
+from orderbridge.storage.codec import draft_hash
 from orderbridge.storage.uow import SqlUnitOfWork
 from orderbridge.web.batch_reads import BatchReads
 from orderbridge.web.convert import order_in_to_draft
@@ -136,7 +136,7 @@ def _place_once(tx: UnitOfWork, placement: Placement, ctx: WebContext) -> order_
         tx,
         tenant_id=placement.tenant_id,
         draft=draft,
-        request_hash=canonical_hash(draft_to_json(draft)),
+        request_hash=draft_hash(draft),
         now=ctx.clock(),
         idempotency_key=placement.idempotency_key,
         location=record,
