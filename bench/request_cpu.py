@@ -242,9 +242,17 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             await place(app, headers, lines, range(n, n + args.orders), args.burst)
             loop_side.disable()
             group._write_batch = write
+            echo_side = cProfile.Profile(time.thread_time)  # inline on SQLite: all on the loop
+            echo_side.enable()
+            await echo(app, range(n, n + args.orders), args.burst)
+            echo_side.disable()
             out = io.StringIO()
-            for title, profiler in (("event loop", loop_side), ("batch thread", thread_side)):
-                out.write(f"---- placing {args.orders} orders: {title} ----\n")
+            for title, profiler in (
+                (f"placing {args.orders} orders: event loop", loop_side),
+                (f"placing {args.orders} orders: batch thread", thread_side),
+                (f"{args.orders} echo webhooks", echo_side),
+            ):
+                out.write(f"---- {title} ----\n")
                 stats = pstats.Stats(profiler, stream=out)
                 stats.sort_stats("tottime").print_stats(args.top)
                 stats.sort_stats("cumtime").print_stats(args.top)
