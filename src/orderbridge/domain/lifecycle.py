@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 from orderbridge.domain.errors import require_aware
 
 S = TypeVar("S", bound=StrEnum)
+E = TypeVar("E")
 
 IGNORED_EVENT_SUFFIX = "ignored"
 
@@ -106,12 +107,13 @@ class Lifecycle(Generic[S]):
         return False
 
 
-class Tracked(Generic[S]):
+class Tracked(Generic[S, E]):
     """Status, timeline and pending events for an aggregate that follows a :class:`Lifecycle`.
 
     Subclasses name themselves through ``kind`` (``"order"``) so timeline events read
-    ``order.accepted``; they call :meth:`_move` and, when it applies, append the
-    matching domain event to ``events`` for the service layer to publish.
+    ``order.accepted``; they call :meth:`_go` (or :meth:`_move` when a transition does
+    more), and :meth:`_emit` appends the matching domain event ``E`` to their ``events``
+    for the service layer to publish.
     """
 
     kind: str = "object"
@@ -159,3 +161,23 @@ class Tracked(Generic[S]):
                 f"{why}; {detail}" if detail else why,
             )
         return outcome
+
+    def _go(
+        self,
+        target: S,
+        at: datetime,
+        detail: str,
+        event: type[E],
+        *,
+        replay: bool = False,
+        **extra: str,
+    ) -> TransitionOutcome:
+        """Move to ``target`` and, when the move applies, emit ``event``."""
+        outcome = self._move(target, at, detail, replay=replay)
+        if outcome.applied:
+            self._emit(event, at, **extra)
+        return outcome
+
+    def _emit(self, event: type[E], at: datetime, **extra: str) -> None:
+        """Append ``event`` (built with this object's ids) to the pending events."""
+        raise NotImplementedError

@@ -108,7 +108,7 @@ class OrderKey:
         return f"{self.channel}:{self.channel_order_id}"
 
 
-class Order(Tracked[OrderStatus]):
+class Order(Tracked[OrderStatus, ev.OrderEvent]):
     """An order from a channel, on its way to the POS and back.
 
     Create a new one with :meth:`receive`; the constructor rebuilds a stored order
@@ -294,23 +294,7 @@ class Order(Tracked[OrderStatus]):
 
     def replay(self, at: datetime, detail: str = "") -> TransitionOutcome:
         """An operator fixed a failure: the order goes back to ``received`` to be sent again."""
-        outcome = self._move(OrderStatus.RECEIVED, at, detail, replay=True)
-        if outcome.applied:
-            self._emit(ev.OrderReplayed, at)
-        return outcome
-
-    def _go(
-        self,
-        target: OrderStatus,
-        at: datetime,
-        detail: str,
-        event: type[ev.OrderEvent],
-        **extra: str,
-    ) -> TransitionOutcome:
-        outcome = self._move(target, at, detail)
-        if outcome.applied:
-            self._emit(event, at, **extra)
-        return outcome
+        return self._go(OrderStatus.RECEIVED, at, detail, ev.OrderReplayed, replay=True)
 
     def _emit(self, event: type[ev.OrderEvent], at: datetime, **extra: str) -> None:
         self.events.append(event(at=at, order_id=self.id, location_id=self.location_id, **extra))

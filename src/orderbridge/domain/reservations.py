@@ -71,7 +71,7 @@ class ReservationKey:
         return f"{self.channel}:{self.channel_reservation_id}"
 
 
-class Reservation(Tracked[ReservationStatus]):
+class Reservation(Tracked[ReservationStatus, ev.ReservationEvent]):
     """A table booked for a number of guests at a time, for a duration.
 
     Create a new one with :meth:`receive`; the constructor rebuilds a stored one. The
@@ -215,23 +215,7 @@ class Reservation(Tracked[ReservationStatus]):
 
     def replay(self, at: datetime, detail: str = "") -> TransitionOutcome:
         """An operator fixed a failure: back to ``received`` to be sent again."""
-        outcome = self._move(ReservationStatus.RECEIVED, at, detail, replay=True)
-        if outcome.applied:
-            self._emit(ev.ReservationReplayed, at)
-        return outcome
-
-    def _go(
-        self,
-        target: ReservationStatus,
-        at: datetime,
-        detail: str,
-        event: type[ev.ReservationEvent],
-        **extra: str,
-    ) -> TransitionOutcome:
-        outcome = self._move(target, at, detail)
-        if outcome.applied:
-            self._emit(event, at, **extra)
-        return outcome
+        return self._go(ReservationStatus.RECEIVED, at, detail, ev.ReservationReplayed, replay=True)
 
     def _emit(self, event: type[ev.ReservationEvent], at: datetime, **extra: str) -> None:
         self.events.append(
