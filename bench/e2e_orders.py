@@ -282,12 +282,18 @@ def acks_only(args: argparse.Namespace) -> None:
     )
     print(f"POST → 201: p50 {figures['post_p50_ms']} ms, p99 {figures['post_p99_ms']} ms")
     print(f"serve CPU per 201: {figures['serve_cpu_ms_per_ack']} ms; missing {len(missing)}")
-    if args.profile:
-        samples, ranked = _profile.summary(args.profile)
-        print(f"py-spy: {samples} samples of the API process; share self / total:")
-        for name, own, total in ranked:
-            print(f"  {own:6.1%} {total:6.1%}  {name}")
+    print_profile(args.profile)
     print(json.dumps(figures))
+
+
+def print_profile(raw: Path | None) -> None:
+    """The py-spy profile's shares per function, if one was recorded."""
+    if raw is None:
+        return
+    samples, ranked = _profile.summary(raw)
+    print(f"py-spy: {samples} samples of the API process; share self / total:")
+    for name, own, total in ranked:
+        print(f"  {own:6.1%} {total:6.1%}  {name}")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -431,11 +437,7 @@ def main() -> None:
         "CPU per order: "
         + ", ".join(f"{name} {value} ms" for name, value in figures["cpu_ms_per_order"].items())
     )
-    if args.profile:
-        samples, ranked = _profile.summary(args.profile)
-        print(f"py-spy: {samples} samples of the API process; share self / total:")
-        for name, own, total in ranked:
-            print(f"  {own:6.1%} {total:6.1%}  {name}")
+    print_profile(args.profile)
     print(json.dumps(figures))
 
 
