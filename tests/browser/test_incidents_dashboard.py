@@ -18,8 +18,9 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from orderbridge.sandboxes.poster.seed import DEMO_TOKEN
 from tests.browser.test_dashboard import ADMIN_KEY, CHROMIUM, CHROMIUM_ARGS, WAIT_MS, shot
-from tests.e2e.poster_demo import order_body
+from tests.e2e.poster_demo import DEMO_LOCATION_IDS, order_body
 from tests.e2e.servers import free_port, orderbridge_process
+from tests.patience import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +36,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     args += ["--wix-port", str(free_port()), "--db", str(folder / "d.db")]
     hub = f"http://127.0.0.1:{port}"
     with orderbridge_process(args, ready_url=f"{hub}/health", log=folder / "demo.log"):
+        # The menus first: the test revokes the demo's token, and a menu not imported
+        # by then never will be (the order would be refused, not failed).
+        headers = {"Authorization": f"Bearer {API_KEY}"}
+        for location in DEMO_LOCATION_IDS:
+            wait_for(
+                lambda at=location: (
+                    httpx.get(f"{hub}/api/v1/locations/{at}/menu", headers=headers).status_code
+                    == 200
+                ),
+                what=f"{location}'s menu published",
+            )
         yield hub, f"http://127.0.0.1:{poster_port}"
 
 
