@@ -11,11 +11,15 @@ CPU time (``time.process_time``) less the CPU the sandbox spent answering. Two s
 *one at a time* (place an order, run the worker until idle: a quiet hour) and *a
 backlog* (place ``--orders`` orders one after the other, then one worker run); *a
 burst* (the same, posted 16 at a time, as a busy storefront would: the orders'
-group commit shares transactions). Not counted here:
+group commit shares transactions). With ``--loopback aiohttp`` (or ``httpcore``) the
+sandbox runs as its own process on 127.0.0.1 instead and the worker's POS calls go
+over real HTTP through the hub's production client (the SSRF-pinned aiohttp transport,
+or httpx's own httpcore transport as before #12), so the worker's figures include the
+client's wire work and no sandbox CPU is subtracted. Not counted here:
 the Poster webhook that echoes each created order back to the hub (one more POST, one
 inbox row, no job; ``bench/ingest.py`` measures that path) and uvicorn. Runnable alone::
 
-    uv run python bench/cost_model.py [--orders 200] [--sql]
+    uv run python bench/cost_model.py [--orders 200] [--sql] [--loopback aiohttp|httpcore]
 
 Prints the figures, then one JSON object as the last line.
 """
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import re
 import tempfile
@@ -36,9 +41,11 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy import event
 
-from _root import stack
+from _root import servers, stack
 from orderbridge.bootstrap import Hub, build_hub
 from orderbridge.config import Settings
+from orderbridge.connectors._base import MAX_CONNECTIONS
+from orderbridge.connectors.storefront.ssrf import pinned_transport
 from orderbridge.demo import queue_menu_imports, seed
 from orderbridge.sandboxes.poster.app import create_app
 from orderbridge.sandboxes.poster.sandbox import PosterSandbox
@@ -46,6 +53,7 @@ from orderbridge.sandboxes.poster.seed import demo_world
 from orderbridge.storage.migrate import upgrade
 
 POSTER = "http://poster.test"
+Loopback = tuple[str, str] | None  # the sandbox's URL and the client's name
 HUB = "http://hub.test"
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+\"?(\w+)", re.IGNORECASE)
 _UPDATE = re.compile(r"^\s*UPDATE\s+\"?(\w+)", re.IGNORECASE)
@@ -58,6 +66,7 @@ class Counts:
         self.steps: dict[str, Counter[str]] = {}
         self.step = "setup"
         self.sandbox_cpu: dict[str, float] = {}
+        self.client_cpu: dict[str, float] = {}  # --loopback: the HTTP client's, in calls
         self.sql: dict[str, Counter[str]] = {}  # step → statement's first words → times
 
     def add(self, what: str, n: int = 1) -> None:
@@ -67,8 +76,10 @@ class Counts:
 class CountingTransport(httpx.AsyncBaseTransport):
     """The sandbox's ASGI transport, counting calls and the CPU the sandbox spends."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, counts: Counts) -> None:
-        self.inner, self.counts = inner, counts
+    def __init__(
+        self, inner: httpx.AsyncBaseTransport, counts: Counts, *, sandbox_here: bool = True
+    ) -> None:
+        self.inner, self.counts, self.sandbox_here = inner, counts, sandbox_here
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.counts.add(f"http {request.url.path.rsplit('/', 1)[-1]}")
@@ -77,8 +88,13 @@ class CountingTransport(httpx.AsyncBaseTransport):
         await response.aread()
         spent = time.process_time() - started
         step = self.counts.step
-        self.counts.sandbox_cpu[step] = self.counts.sandbox_cpu.get(step, 0.0) + spent
+        # In process, the CPU of the call is the sandbox's; over loopback, the client's.
+        spent_by = self.counts.sandbox_cpu if self.sandbox_here else self.counts.client_cpu
+        spent_by[step] = spent_by.get(step, 0.0) + spent
         return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 def instrument(hub: Hub, counts: Counts) -> None:
@@ -104,11 +120,21 @@ def instrument(hub: Hub, counts: Counts) -> None:
             counts.add(f"updates {found.group(1)}", rows)
 
 
-def build(folder: Path, counts: Counts) -> tuple[Hub, httpx.AsyncClient]:
+def build(folder: Path, counts: Counts, loopback: Loopback) -> tuple[Hub, httpx.AsyncClient]:
     url = f"sqlite:///{folder / 'hub.db'}"
     upgrade(url)
-    sandbox = PosterSandbox(demo_world())
-    transport = CountingTransport(httpx.ASGITransport(app=create_app(sandbox)), counts)
+    poster = POSTER
+    if loopback is None:
+        sandbox = PosterSandbox(demo_world())
+        transport = CountingTransport(httpx.ASGITransport(app=create_app(sandbox)), counts)
+    else:
+        poster, client = loopback
+        inner: httpx.AsyncBaseTransport = (
+            pinned_transport(allow_private=True)
+            if client == "aiohttp"
+            else httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=MAX_CONNECTIONS))
+        )
+        transport = CountingTransport(inner, counts, sandbox_here=False)
     settings = Settings(
         database_url=url,
         secret_key=SecretStr(stack.SECRET_KEY),
@@ -117,7 +143,7 @@ def build(folder: Path, counts: Counts) -> tuple[Hub, httpx.AsyncClient]:
         rate_limit_per_second=0,  # one key posts every order, as in e2e_orders
     )
     hub = build_hub(settings, pos_transport=transport)
-    seed(hub, poster_url=POSTER, api_key=stack.API_KEY)
+    seed(hub, poster_url=poster, api_key=stack.API_KEY)
     queue_menu_imports(hub)
     instrument(hub, counts)
     client = httpx.AsyncClient(
@@ -126,9 +152,11 @@ def build(folder: Path, counts: Counts) -> tuple[Hub, httpx.AsyncClient]:
     return hub, client
 
 
-async def measure(orders: int, folder: Path, *, show_sql: bool) -> dict[str, Any]:
+async def measure(
+    orders: int, folder: Path, *, show_sql: bool, loopback: Loopback = None
+) -> dict[str, Any]:
     counts = Counts()
-    hub, client = build(folder, counts)
+    hub, client = build(folder, counts, loopback)
     cpu: Counter[str] = Counter()
     try:
         await hub.worker().run_until_idle()  # the menu imports the seed queued
@@ -161,6 +189,9 @@ async def measure(orders: int, folder: Path, *, show_sql: bool) -> dict[str, Any
         result[step] = {
             "cpu_ms_per_order": round((cpu[step] - sandbox) * 1000 / orders, 3),
             "sandbox_cpu_ms_per_order": round(sandbox * 1000 / orders, 3),
+            "http_client_cpu_ms_per_order": round(
+                counts.client_cpu.get(step, 0.0) * 1000 / orders, 3
+            ),
             **{what: round(n / orders, 2) for what, n in sorted(counted.items())},
         }
     if show_sql:
@@ -207,14 +238,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=200)
     parser.add_argument("--sql", action="store_true", help="list the statements per order")
+    parser.add_argument(
+        "--loopback",
+        choices=["aiohttp", "httpcore"],
+        help="the sandbox in its own process, called over HTTP with this client",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="orderbridge-cost-") as tmp:
-        result = asyncio.run(measure(args.orders, Path(tmp), show_sql=args.sql))
+    with (
+        tempfile.TemporaryDirectory(prefix="orderbridge-cost-") as tmp,
+        contextlib.ExitStack() as on_exit,
+    ):
+        loopback: Loopback = None
+        if args.loopback:
+            port = servers.free_port()
+            poster = f"http://127.0.0.1:{port}"
+            args_ = ["sandbox", "poster", "--port", str(port), "--webhook-url", ""]
+            on_exit.enter_context(
+                servers.orderbridge_process(
+                    args_, ready_url=f"{poster}/_sandbox/faults", log=Path(tmp) / "sandbox.log"
+                )
+            )
+            loopback = (poster, args.loopback)
+        result = asyncio.run(measure(args.orders, Path(tmp), show_sql=args.sql, loopback=loopback))
     for step, figures in result.items():
         print(f"{step}:")
         for what, value in figures.items():
             print(f"    {what:<40} {value}")
-    print(json.dumps({"benchmark": "cost_model", "orders": args.orders, "steps": result}))
+    print(
+        json.dumps(
+            {
+                "benchmark": "cost_model",
+                "orders": args.orders,
+                "loopback": args.loopback,
+                "steps": result,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -7,15 +7,19 @@ another process (uvicorn on 127.0.0.1, answering a fixed Poster-shaped JSON), so
 process's CPU time is the client's alone. Compared, per request:
 
 - *hub*: ``send()`` on the hardened ``make_http_client`` (deadline, classification), as
-  the Poster connector calls it, with ``json=`` encoding and ``response.json()``;
+  the Poster connector calls it, with ``json=`` encoding and ``response.json()`` — on
+  its default transport (aiohttp, ``connectors/http_aiohttp.py``), on the SSRF-pinned
+  one production uses (``ssrf.pinned_transport``, aiohttp with the checking resolver),
+  and on httpx's own httpcore transport (what it ran on before);
+- *hub's transport alone*: ``AiohttpTransport.handle_async_request`` with a built
+  ``httpx.Request``, to see what httpx's client layer adds on top;
 - *httpx*: a plain ``httpx.AsyncClient`` doing the same;
 - *httpcore*: ``httpcore.AsyncConnectionPool`` (what httpx runs on), body encoded
   once with ``json.dumps``, answer parsed with ``json.loads``;
 - *streams*: HTTP/1.1 by hand on asyncio streams (the benchmarks' load generator) —
   the floor for Python on this machine.
 
-- *aiohttp*: ``aiohttp.ClientSession`` (C parser), when it is importable — it is not a
-  dependency of the project (``uv pip install aiohttp`` to include it).
+- *aiohttp*: ``aiohttp.ClientSession`` (C parser) used directly.
 
 Each client sends
 ``--requests`` requests, ``--concurrency`` at a time, in ``--rounds`` rounds; the
@@ -39,12 +43,15 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import httpcore
 import httpx
 
 from _root import servers
 from e2e_orders import LeanClient
-from orderbridge.connectors._base import make_http_client, send
+from orderbridge.connectors._base import MAX_CONNECTIONS, make_http_client, send
+from orderbridge.connectors.http_aiohttp import AiohttpTransport
+from orderbridge.connectors.storefront.ssrf import pinned_transport
 
 BODY = {
     "spot_id": 1,
@@ -92,6 +99,15 @@ async def measure(call: Call, requests: int, concurrency: int) -> float:
 
 async def clients(url: str, args: argparse.Namespace) -> dict[str, list[float]]:
     hub = make_http_client(base_url=url, timeout=10)
+    pinned = make_http_client(
+        base_url=url, timeout=10, transport=pinned_transport(allow_private=True)
+    )
+    on_httpcore = make_http_client(
+        base_url=url,
+        timeout=10,
+        transport=httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=MAX_CONNECTIONS)),
+    )
+    bare = AiohttpTransport(limit=MAX_CONNECTIONS)
     plain = httpx.AsyncClient(base_url=url)
     pool = httpcore.AsyncConnectionPool(max_connections=20)
     lean = LeanClient(url, {})
@@ -100,6 +116,24 @@ async def clients(url: str, args: argparse.Namespace) -> dict[str, list[float]]:
     async def via_hub() -> Any:
         response = await send(hub, "POST", PATH, system="Poster", deadline=20, json=BODY)
         return response.json()
+
+    async def via_pinned() -> Any:
+        response = await send(pinned, "POST", PATH, system="Poster", deadline=20, json=BODY)
+        return response.json()
+
+    async def via_hub_httpcore() -> Any:
+        response = await send(on_httpcore, "POST", PATH, system="Poster", deadline=20, json=BODY)
+        return response.json()
+
+    async def via_transport() -> Any:
+        request = httpx.Request(
+            "POST",
+            url + PATH,
+            headers={"Content-Type": "application/json"},
+            content=encoded,
+            extensions={"timeout": {"connect": 5.0, "read": 10.0, "write": 10.0, "pool": 10.0}},
+        )
+        return json.loads((await bare.handle_async_request(request)).content)
 
     async def via_httpx() -> Any:
         return (await plain.post(PATH, json=BODY)).json()
@@ -118,24 +152,21 @@ async def clients(url: str, args: argparse.Namespace) -> dict[str, list[float]]:
         return json.loads(answer)
 
     cases: dict[str, Call] = {
-        "hub (make_http_client + send)": via_hub,
+        "hub, on aiohttp (default)": via_hub,
+        "hub, on aiohttp, SSRF-pinned": via_pinned,
+        "hub, on httpcore (before)": via_hub_httpcore,
+        "hub's aiohttp transport alone": via_transport,
         "httpx": via_httpx,
         "httpcore": via_httpcore,
         "asyncio streams": via_streams,
     }
-    session: Any = None
-    try:
-        import aiohttp  # optional: not a dependency of the project
-    except ImportError:
-        aiohttp = None
-    if aiohttp is not None:
-        session = aiohttp.ClientSession(url)
+    session = aiohttp.ClientSession(url)
 
-        async def via_aiohttp() -> Any:
-            async with session.post(PATH, json=BODY) as response:
-                return await response.json()
+    async def via_aiohttp() -> Any:
+        async with session.post(PATH, json=BODY) as response:
+            return await response.json()
 
-        cases["aiohttp"] = via_aiohttp
+    cases["aiohttp"] = via_aiohttp
     results: dict[str, list[float]] = {name: [] for name in cases}
     try:
         for _ in range(args.rounds):
@@ -143,11 +174,13 @@ async def clients(url: str, args: argparse.Namespace) -> dict[str, list[float]]:
                 results[name].append(await measure(call, args.requests, args.concurrency))
     finally:
         await hub.aclose()
+        await pinned.aclose()
+        await on_httpcore.aclose()
+        await bare.aclose()
         await plain.aclose()
         await pool.aclose()
         lean.close()
-        if session is not None:
-            await session.close()
+        await session.close()
     return results
 
 

@@ -62,6 +62,14 @@ from orderbridge.web.metrics import HubMetrics
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+_RETIRING: set[asyncio.Task[None]] = set()  # close_later tasks, kept from the GC
+
+
+async def _close(connector: PosSystem) -> None:
+    closer = getattr(connector, "aclose", None)
+    if closer is not None:
+        await closer()
+
 
 @dataclass
 class Hub:
@@ -79,6 +87,7 @@ class Hub:
     channel_transport: httpx.AsyncBaseTransport | None = None  # Wix calls (tests)
     wix: WixChannels | None = None
     _connectors: dict[str, tuple[str, PosSystem]] = field(default_factory=dict)
+    _retired: list[PosSystem] = field(default_factory=list)  # rebuilt, closed soon
     _http: httpx.AsyncClient | None = None
     # The outbox and inbox the units of work write to (storage does not import messaging).
     queue: SqlJobQueue = field(default_factory=SqlJobQueue)
@@ -174,7 +183,29 @@ class Hub:
             return cached[1]
         connector = self.new_pos(connection)
         self._connectors[connection.id] = (fingerprint, connector)
+        if cached is not None:  # settings changed: the old one's client gets closed
+            self._retire(cached[1])
         return connector
+
+    def _retire(self, connector: PosSystem) -> None:
+        """Close a replaced connector's client once calls already under way on it have
+        had their deadline (at once when no loop runs; the rest at :meth:`aclose`)."""
+        self._retired.append(connector)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        grace = 2 * self.settings.poster_timeout_seconds + 1
+
+        async def close_later() -> None:
+            await asyncio.sleep(grace)
+            if connector in self._retired:
+                self._retired.remove(connector)
+                await _close(connector)
+
+        task = loop.create_task(close_later())
+        _RETIRING.add(task)
+        task.add_done_callback(_RETIRING.discard)
 
     def new_pos(self, connection: ConnectionRecord) -> PosSystem:
         """A new connector for a POS connection (the registry builds it by kind), not kept:
@@ -207,10 +238,9 @@ class Hub:
         return self._http
 
     async def aclose(self) -> None:
-        for _, connector in self._connectors.values():
-            closer = getattr(connector, "aclose", None)
-            if closer is not None:
-                await closer()
+        retired, self._retired = self._retired, []
+        for connector in [*retired, *(each for _, each in self._connectors.values())]:
+            await _close(connector)
         self._connectors.clear()
         if self.wix is not None:
             await self.wix.aclose()

@@ -23,9 +23,10 @@ from starlette.routing import Route
 from orderbridge.bootstrap import build_hub
 from orderbridge.config import Settings
 from orderbridge.connectors._base import make_http_client
+from orderbridge.connectors.http_aiohttp import AiohttpTransport
 from orderbridge.connectors.storefront.delivery import deliver
+from orderbridge.connectors.storefront.pinned import PinnedResolver
 from orderbridge.connectors.storefront.ssrf import (
-    PinnedBackend,
     Resolver,
     UnsafeUrl,
     check_url,
@@ -33,7 +34,8 @@ from orderbridge.connectors.storefront.ssrf import (
     pinned_transport,
     refused_code,
 )
-from orderbridge.ports import ConnectionRecord, EndpointRecord, PermanentError
+from orderbridge.ports import EndpointRecord, PermanentError
+from tests.connectors.test_hub_connector_cache import CONNECTION
 from tests.e2e.servers import serve_in_thread
 
 pytestmark = pytest.mark.anyio
@@ -183,31 +185,25 @@ async def test_delivery_refused_at_connect_is_a_permanent_failure(
 def test_the_hubs_webhook_client_is_pinned() -> None:
     hub = build_hub(Settings(database_url="sqlite://", secret_key=SecretStr("k")))
     try:
-        pool = hub.http()._transport._pool  # type: ignore[attr-defined]
-        assert isinstance(pool._network_backend, PinnedBackend)
-        assert pool._network_backend.allow_private is False
+        transport = hub.http()._transport  # type: ignore[attr-defined]
+        assert isinstance(transport, AiohttpTransport)
+        guard = transport.resolver()
+        assert isinstance(guard, PinnedResolver)
+        assert guard.allow_private is False
+        assert transport.refuse_host == guard.refuse_literal
     finally:
         hub.engine.dispose()
 
 
 def test_a_pos_connectors_calls_go_through_the_guard_too() -> None:
     """A POS base URL is the tenant's to choose (a REST POS by manifest): its
-    connector's client connects through the pinned backend as well."""
+    connector's client connects through the pinned transport as well."""
     hub = build_hub(Settings(database_url="sqlite://", secret_key=SecretStr("k")))
-    connection = ConnectionRecord(
-        id="con_1",
-        tenant_id="ten_1",
-        kind="poster",
-        role="pos",
-        name="Poster",
-        settings={"account": "cafe-kyiv"},
-        credentials={"token": "687409:4164553abf6a031302898da7800b59fb"},
-        external_account="cafe-kyiv",
-        status="active",
-    )
     try:
-        connector = hub.new_pos(connection)
-        pool = connector.client._http._transport._pool  # type: ignore[attr-defined]
-        assert isinstance(pool._network_backend, PinnedBackend)
+        connector = hub.new_pos(CONNECTION)
+        transport = connector.client._http._transport  # type: ignore[attr-defined]
+        assert isinstance(transport, AiohttpTransport)
+        guard = transport.resolver()
+        assert isinstance(guard, PinnedResolver) and guard.allow_private is False
     finally:
         hub.engine.dispose()

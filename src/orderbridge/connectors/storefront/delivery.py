@@ -17,8 +17,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import anyio
 import httpx
 
+from orderbridge.connectors._base import DEFAULT_TIMEOUT_SECONDS
 from orderbridge.connectors.storefront import signing
 from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url, refused_code
 from orderbridge.ports import EndpointRecord, PermanentError, TransientError
@@ -46,8 +48,14 @@ async def deliver(
     body = body_of(message)
     headers = signing.headers(endpoint.secrets, msg_id, int(now.timestamp()), body)
     headers["content-type"] = "application/json"
+    # The whole delivery is bounded too, not only each read: a receiver dripping a byte
+    # at a time would otherwise hold a worker for ever (as ``_base.send`` does).
+    deadline = 2 * (http.timeout.read or DEFAULT_TIMEOUT_SECONDS)
     try:
-        response = await http.post(endpoint.url, content=body, headers=headers)
+        with anyio.fail_after(deadline):
+            response = await http.post(endpoint.url, content=body, headers=headers)
+    except TimeoutError:
+        raise TransientError(f"{endpoint.url} did not answer within {deadline:g} s") from None
     except httpx.TimeoutException:
         raise TransientError(f"{endpoint.url} timed out") from None
     except httpx.HTTPError as error:

@@ -12,10 +12,12 @@ by that address too: IPv4-mapped (``::ffff:127.0.0.1``), 6to4 (``2002:7f00:1::``
 Checking a name and then letting the HTTP client resolve it again leaves a window: a
 hostile DNS server answers the check with a public address and the connection with
 ``127.0.0.1`` (DNS rebinding). So the check is also made where the connection is
-opened: :class:`PinnedBackend` is the network layer of :func:`pinned_transport`; it
-resolves the host once, refuses unless every address is allowed, and connects to one
-of exactly those addresses. TLS still verifies the certificate against the host name
-(httpcore passes the URL's host as the server name), and redirects are never followed
+opened: ``pinned.PinnedResolver`` is the resolver of :func:`pinned_transport`'s aiohttp
+connector; it resolves the host once, refuses unless every address is allowed, and
+aiohttp connects to one of exactly those addresses (a literal IP host, which aiohttp
+never resolves, is judged by its ``refuse_literal`` before the
+request). TLS still verifies the certificate against the host name (aiohttp passes
+the URL's host as the server name), and redirects are never followed
 (``connectors._base.make_http_client``). :func:`check_url` checks a URL when it is
 registered, to answer the person registering it with a clear 422.
 """
@@ -25,13 +27,17 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
-from orderbridge.connectors._base import MAX_CONNECTIONS, MAX_KEEPALIVE
+from orderbridge.connectors._base import MAX_CONNECTIONS
+
+if TYPE_CHECKING:
+    from orderbridge.connectors.http_aiohttp import AiohttpTransport
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 """``host, port`` → the addresses it resolves to (tests inject their own)."""
@@ -117,62 +123,10 @@ async def check_url(url: str, *, allow_private: bool, resolve: Resolver = system
         await allowed_addresses(host, port, allow_private=False, resolve=resolve)
 
 
-class PinnedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network layer with the guard at connect: the address checked is the
-    address connected to (see the module docstring)."""
-
-    def __init__(
-        self,
-        *,
-        allow_private: bool,
-        resolve: Resolver = system_resolver,
-        inner: httpcore.AsyncNetworkBackend | None = None,
-    ) -> None:
-        self.allow_private = allow_private
-        self.resolve = resolve
-        self.inner = inner or httpcore.AnyIOBackend()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            addresses = await allowed_addresses(
-                host, port, allow_private=self.allow_private, resolve=self.resolve
-            )
-        except UnsafeUrl as unsafe:
-            raise RefusedAddress(unsafe.code, str(unsafe)) from None
-        failure: Exception | None = None
-        for address in addresses:  # the checked ones, in the resolver's order
-            try:
-                return await self.inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
-                failure = error
-        assert failure is not None
-        raise failure
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise RefusedAddress("invalid_url", "unix sockets are not called")
-
-    async def sleep(self, seconds: float) -> None:
-        await self.inner.sleep(seconds)
-
-
 class RefusedAddress(httpcore.ConnectError):
-    """The guard refused the address a connection would have gone to. An
-    ``httpcore.ConnectError``, so httpx raises it as ``httpx.ConnectError``, with
-    ``code`` kept in the message's first word."""
+    """The guard refused the address a connection would have gone to. The transport
+    raises it as the cause of an ``httpx.ConnectError``, with ``code`` kept in the
+    message's first word."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")
@@ -185,27 +139,18 @@ def refused_code(error: httpx.HTTPError) -> str | None:
     return cause.code if isinstance(cause, RefusedAddress) else None
 
 
-class _PinnedTransport(httpx.AsyncHTTPTransport):
-    def __init__(self, backend: PinnedBackend, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        # httpx builds its pool without a way to name the network backend: rebuild it
-        # with the same settings and the pinned one.
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=backend,
-        )
-
-
 def pinned_transport(
     *,
     allow_private: bool,
     resolve: Resolver = system_resolver,
-    limits: httpx.Limits | None = None,
-) -> httpx.AsyncBaseTransport:
-    """An httpx transport whose every connection goes through :class:`PinnedBackend`."""
-    backend = PinnedBackend(allow_private=allow_private, resolve=resolve)
-    default = httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE)
-    return _PinnedTransport(backend, limits or default)
+    limit: int = MAX_CONNECTIONS,
+) -> AiohttpTransport:
+    """An httpx transport (on aiohttp) whose every connection goes through the guard:
+    ``pinned.PinnedResolver`` for names, its ``refuse_literal`` for IP hosts.
+    aiohttp is imported here, by the first client built, not by importing this module
+    (the web layer imports it for :func:`check_url`; idle RSS)."""
+    from orderbridge.connectors.http_aiohttp import AiohttpTransport
+    from orderbridge.connectors.storefront.pinned import PinnedResolver
+
+    guard = PinnedResolver(allow_private=allow_private, resolve=resolve)
+    return AiohttpTransport(limit=limit, resolver=lambda: guard, refuse_host=guard.refuse_literal)
