@@ -20,9 +20,19 @@ def _loaded(probe: str, candidates: tuple[str, ...]) -> list[str]:
 
 def test_building_the_hub_loads_none_of_the_occasional_libraries() -> None:
     """What ``serve`` and ``worker`` import before any work: no Alembic, no psycopg on
-    SQLite, no rapidfuzz, Jinja2, jsonschema or phonenumbers — each is imported by the
-    work that needs it (docs/benchmarks.md, "Idle RSS")."""
-    heavy = ("alembic", "mako", "psycopg", "rapidfuzz", "jinja2", "jsonschema", "phonenumbers")
+    SQLite, no rapidfuzz, Jinja2, jsonschema or phonenumbers, no cryptography (the
+    credential cipher's keys are derived on first use) — each is imported by the work
+    that needs it (docs/benchmarks.md, "Idle RSS")."""
+    heavy = (
+        "alembic",
+        "mako",
+        "psycopg",
+        "rapidfuzz",
+        "jinja2",
+        "jsonschema",
+        "phonenumbers",
+        "cryptography",
+    )
     assert _loaded("import orderbridge.bootstrap, orderbridge.cli", heavy) == []
 
 
