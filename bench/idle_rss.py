@@ -37,6 +37,7 @@ OPTIONAL = (
     "httpx",
     "pygments",
     "jwt",
+    "cryptography",
     "fastapi",
     # The web app's occasional parts (web/lazy.py).
     "orderbridge.web.dashboard",

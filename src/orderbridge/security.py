@@ -5,6 +5,10 @@ from ``ORDERBRIDGE_SECRET_KEY``. During a rotation the old keys stay listed in
 ``ORDERBRIDGE_OLD_SECRET_KEYS``: everything still decrypts, new writes use the new key,
 and ``rotate`` re-encrypts a token under it.
 
+cryptography (its Rust extension carries its own OpenSSL: about 6 MiB resident) is
+imported on the first encryption or decryption, not with this module: a process that
+never touches a stored credential never loads it (docs/benchmarks.md, "Idle RSS").
+
 API keys are random (256 bits), shown once, and stored as SHA-256 digests: a high
 entropy key needs no slow hash, and a digest lookup is one indexed equality.
 """
@@ -17,12 +21,12 @@ import hmac
 import json
 import secrets
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from itsdangerous import Signer
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet, MultiFernet
 
 API_KEY_PREFIX = "ob_"
 _HKDF_INFO = b"orderbridge credentials v1"
@@ -36,6 +40,10 @@ class DecryptionError(Exception):
 
 
 def _fernet(secret_key: str) -> Fernet:
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(
         secret_key.encode("utf-8")
     )
@@ -48,14 +56,27 @@ class CredentialCipher:
     def __init__(self, secret_key: str, old_keys: Sequence[str] = ()):
         if not secret_key:
             raise ValueError("a secret key is required")
-        self._multi = MultiFernet([_fernet(secret_key), *(_fernet(k) for k in old_keys)])
+        self._keys = (secret_key, *old_keys)
+        self._fernets: MultiFernet | None = None
+
+    @property
+    def _multi(self) -> MultiFernet:
+        """The keys derived on first use (which imports cryptography; module doc)."""
+        if self._fernets is None:
+            from cryptography.fernet import MultiFernet
+
+            self._fernets = MultiFernet([_fernet(key) for key in self._keys])
+        return self._fernets
 
     def encrypt(self, credentials: dict[str, Any]) -> str:
         return self._multi.encrypt(json.dumps(credentials).encode("utf-8")).decode("ascii")
 
     def decrypt(self, token: str) -> dict[str, Any]:
+        multi = self._multi
+        from cryptography.fernet import InvalidToken
+
         try:
-            plain = self._multi.decrypt(token.encode("ascii"))
+            plain = multi.decrypt(token.encode("ascii"))
         except InvalidToken:
             raise DecryptionError from None
         value: dict[str, Any] = json.loads(plain)
@@ -63,8 +84,11 @@ class CredentialCipher:
 
     def rotate(self, token: str) -> str:
         """The same credentials encrypted under the current key."""
+        multi = self._multi
+        from cryptography.fernet import InvalidToken
+
         try:
-            return self._multi.rotate(token.encode("ascii")).decode("ascii")
+            return multi.rotate(token.encode("ascii")).decode("ascii")
         except InvalidToken:
             raise DecryptionError from None
 

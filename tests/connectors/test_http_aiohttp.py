@@ -10,21 +10,32 @@ from __future__ import annotations
 import asyncio
 import gc
 import gzip
+import ipaddress
 import json
 import socket
+import ssl
 import subprocess
 import sys
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import aiohttp
 import httpx
 import pytest
 from aiohttp import web
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from orderbridge.connectors._base import USER_AGENT, make_http_client, send
-from orderbridge.connectors.http_aiohttp import AiohttpTransport, as_httpx_error
+from orderbridge.connectors.http_aiohttp import (
+    AiohttpTransport,
+    as_httpx_error,
+    shared_ssl_context,
+)
 from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.connectors.storefront.ssrf import pinned_transport, refused_code
 from orderbridge.ports import EndpointRecord, PermanentError, TransientError
@@ -437,3 +448,68 @@ async def test_aiohttp_errors_become_the_httpx_errors_send_classifies(
     async with make_http_client(base_url="", transport=httpx.MockTransport(raising)) as client:
         with pytest.raises(TransientError):
             await send(client, "GET", "http://pos.test/", system="POS", deadline=patience(10))
+
+
+def _self_signed(directory: Path) -> ssl.SSLContext:
+    """A server TLS context for 127.0.0.1 with a certificate no root vouches for."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    (directory / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (directory / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(directory / "cert.pem", directory / "key.pem")
+    return context
+
+
+async def test_transports_share_one_tls_context_that_still_checks_certificates(
+    tmp_path: Path,
+) -> None:
+    """Every transport uses the process's one client TLS context (one copy of the
+    roots); it verifies: a server whose certificate no root signed is refused."""
+    url = httpx.URL("https://127.0.0.1/")
+    first, second = AiohttpTransport(limit=1), AiohttpTransport(limit=1)
+    context = first._ssl_for(url)
+    assert context is second._ssl_for(url) is shared_ssl_context()
+    assert isinstance(context, ssl.SSLContext)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+
+    async def ok(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_get("/", ok)
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=_self_signed(tmp_path))
+    await site.start()
+    try:
+        port = runner.addresses[0][1]
+        async with make_http_client(base_url="") as client:
+            with pytest.raises(TransientError) as refused:
+                await send(
+                    client, "GET", f"https://127.0.0.1:{port}/", system="POS", deadline=patience(10)
+                )
+        assert "ConnectError" in str(refused.value)
+    finally:
+        await runner.cleanup()

@@ -20,9 +20,19 @@ def _loaded(probe: str, candidates: tuple[str, ...]) -> list[str]:
 
 def test_building_the_hub_loads_none_of_the_occasional_libraries() -> None:
     """What ``serve`` and ``worker`` import before any work: no Alembic, no psycopg on
-    SQLite, no rapidfuzz, Jinja2, jsonschema or phonenumbers — each is imported by the
-    work that needs it (docs/benchmarks.md, "Idle RSS")."""
-    heavy = ("alembic", "mako", "psycopg", "rapidfuzz", "jinja2", "jsonschema", "phonenumbers")
+    SQLite, no rapidfuzz, Jinja2, jsonschema or phonenumbers, no cryptography (the
+    credential cipher's keys are derived on first use) — each is imported by the work
+    that needs it (docs/benchmarks.md, "Idle RSS")."""
+    heavy = (
+        "alembic",
+        "mako",
+        "psycopg",
+        "rapidfuzz",
+        "jinja2",
+        "jsonschema",
+        "phonenumbers",
+        "cryptography",
+    )
     assert _loaded("import orderbridge.bootstrap, orderbridge.cli", heavy) == []
 
 
@@ -113,3 +123,17 @@ def test_the_openapi_document_lists_the_lazy_parts_routes() -> None:
         "assert '/api/v1/admin/locations/{location_id}/busy' in paths\n"
     )
     assert _loaded(probe, _OCCASIONAL_WEB) == sorted(_OCCASIONAL_WEB)
+
+
+def test_a_hub_on_sqlite_never_loads_sqlalchemys_postgresql_dialect() -> None:
+    """JSONB, the open-incidents index's ``postgresql_where`` and PostgreSQL's
+    ``INSERT … ON CONFLICT`` wait for a PostgreSQL engine (sql/types.py,
+    sql/postgresql_options.py, storage/incidents.py): about 4 MiB per process."""
+    from orderbridge.storage.migrate import TABLE_MODULES
+
+    probe = f"{_BUILD_APP}import importlib\nfor name in {TABLE_MODULES!r}:\n"
+    probe += "    importlib.import_module(name)\n"
+    assert _loaded(probe, ("sqlalchemy.dialects.postgresql",)) == []
+    # What it saves: a PostgreSQL engine (or Alembic, on its own) loads it.
+    pg = "from orderbridge.storage.db import make_engine\nmake_engine('postgresql://u@127.0.0.1/d')\n"
+    assert _loaded(f"{probe}{pg}", ("sqlalchemy.dialects.postgresql",)) != []

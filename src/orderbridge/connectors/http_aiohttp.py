@@ -20,7 +20,10 @@ What it keeps of httpx's transport, on purpose:
   classes ``send`` already classifies (connection refused → ``ConnectError``, a socket
   timeout → ``ReadTimeout``/``ConnectTimeout``, a dropped connection or a cut body →
   ``RemoteProtocolError``), so a TransientError stays a TransientError;
-- **TLS** with httpx's own context (certifi's roots), built on the first https call.
+- **TLS** with httpx's own context (certifi's roots, certificate and host name checked),
+  built on the first https call of any transport and then shared by all of them
+  (:func:`shared_ssl_context`): each context holds its own copy of the roots, 0.6–1.5
+  MiB, and a hub has one transport per POS connection and per webhook sender.
 
 The SSRF guard plugs in as ``resolver`` (``storefront.pinned.PinnedResolver``: the
 address it checks is the one aiohttp connects to) plus ``refuse_host`` for literal IP
@@ -46,6 +49,22 @@ from multidict import CIMultiDict
 from yarl import URL
 
 KEEPALIVE_SECONDS = 5.0  # httpx's keepalive_expiry
+_SSL_CONTEXT: ssl.SSLContext | None = None
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """The process's one client TLS context, built on first use (see module doc).
+
+    ``ssl.SSLContext`` is safe to share between connections and event loops; nothing
+    here changes it after it is built (``verify_mode`` ``CERT_REQUIRED``,
+    ``check_hostname`` on, as httpx builds it).
+    """
+    global _SSL_CONTEXT
+    if _SSL_CONTEXT is None:
+        _SSL_CONTEXT = httpx.create_ssl_context(trust_env=False)
+    return _SSL_CONTEXT
+
+
 _DROPPED_REQUEST_HEADERS = {"transfer-encoding"}  # aiohttp frames the body itself
 
 
@@ -64,7 +83,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self.refuse_host = refuse_host
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._ssl: ssl.SSLContext | None = None
 
     def _session_here(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
@@ -103,9 +121,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def _ssl_for(self, url: httpx.URL) -> ssl.SSLContext | bool:
         if url.scheme != "https":
             return True  # aiohttp's default; unused for plain http
-        if self._ssl is None:
-            self._ssl = httpx.create_ssl_context(trust_env=False)
-        return self._ssl
+        return shared_ssl_context()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url

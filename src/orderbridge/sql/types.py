@@ -6,7 +6,10 @@ dialect and normalises what comes back:
 
 * :class:`UTCDateTime` refuses naive datetimes, stores UTC and always returns aware UTC
   values, so ``row.created_at < now`` never compares naive with aware.
-* :data:`JSONType` is ``JSONB`` on PostgreSQL (indexable, compact) and ``JSON`` elsewhere.
+* :data:`JSONType` is ``JSONB`` on PostgreSQL (indexable, compact) and ``JSON`` elsewhere;
+  the ``JSONB`` class is imported only once a PostgreSQL dialect asks for it
+  (:class:`_JSONB`), so a hub on SQLite never loads SQLAlchemy's PostgreSQL dialect
+  (about 4 MiB of resident memory per process).
 * :data:`BigIntId` is ``BIGINT`` on PostgreSQL and ``INTEGER`` (the rowid alias) on SQLite.
 """
 
@@ -16,10 +19,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-JSONType: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
+
+class _JSONB(TypeDecorator[Any]):
+    """PostgreSQL's ``JSONB``, its class imported when a PostgreSQL dialect compiles or
+    binds it: :data:`JSONType`'s variant for ``postgresql``. Elsewhere it is plain JSON."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
+JSONType: TypeEngine[Any] = JSON().with_variant(_JSONB(), "postgresql")
 BigIntId: TypeEngine[int] = BigInteger().with_variant(Integer(), "sqlite")
 
 

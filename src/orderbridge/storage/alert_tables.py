@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from orderbridge.sql.postgresql_options import postgresql_option
 from orderbridge.storage.db import Base
 
 ID = String(64)
@@ -25,20 +26,25 @@ OPEN = "open"
 CLEARED = "cleared"
 
 
+# At most one open incident per (tenant, kind, subject): partial on both databases
+# (PostgreSQL's ``where`` is set once PostgreSQL is in use; sql/postgresql_options.py).
+_OPEN_UNIQUE = Index(
+    "uq_incidents_open",
+    "tenant_id",
+    "kind",
+    "subject_id",
+    unique=True,
+    sqlite_where=text("status = 'open'"),
+)
+postgresql_option(_OPEN_UNIQUE, "where", text("status = 'open'"))
+
+
 class Incident(Base):
     """Something that needs a person, from when it was noticed until it cleared."""
 
     __tablename__ = "incidents"
     __table_args__ = (
-        Index(
-            "uq_incidents_open",
-            "tenant_id",
-            "kind",
-            "subject_id",
-            unique=True,
-            sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
-        ),
+        _OPEN_UNIQUE,
         Index("ix_incidents_tenant_status", "tenant_id", "status", "opened_at"),
         Index("ix_incidents_kind_status", "kind", "status"),
     )

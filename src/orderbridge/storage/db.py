@@ -38,6 +38,7 @@ from orderbridge.sql.availability import watch_availability
 # The base lives below storage and messaging (both define tables on it); re-exported here.
 from orderbridge.sql.base import NAMING_CONVENTION as NAMING_CONVENTION
 from orderbridge.sql.base import Base as Base
+from orderbridge.sql.postgresql_options import postgresql_in_use
 
 _BEGIN_OPTION = "orderbridge_sqlite_begin"
 PG_CONNECT_TIMEOUT_SECONDS = 10
@@ -83,6 +84,7 @@ def make_engine(
         _configure_sqlite(engine, busy_timeout_ms)
         watch_availability(engine)
         return engine
+    postgresql_in_use()  # the tables' PostgreSQL-only options, before any DDL
     engine = create_engine(
         parsed,
         echo=echo,

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, exists, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from orderbridge.ports import Incident, Job, WaitingOrder
@@ -89,9 +89,11 @@ class IncidentRows:
             "updated_at": now,
         }
         conn = self.connection
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        insert: Callable[[Any], Any] = sqlite.insert
+        if conn.dialect.name == "postgresql":  # imported here: a SQLite hub never loads it
+            from sqlalchemy.dialects.postgresql import insert
         inserted = conn.execute(
-            dialect.insert(IncidentRow)
+            insert(IncidentRow)
             .values(**values)
             .on_conflict_do_nothing(
                 index_elements=["tenant_id", "kind", "subject_id"], index_where=_OPEN_ONLY
