@@ -24,7 +24,9 @@ from orderbridge.connectors.storefront.delivery import deliver
 from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
 from orderbridge.messaging.outbox import JobView, purge_succeeded
+from orderbridge.messaging.with_settle import write_on_success
 from orderbridge.messaging.worker import Handler
+from orderbridge.ports import UnitOfWork
 from orderbridge.services import (
     availability,
     cancel,
@@ -39,6 +41,7 @@ from orderbridge.services import (
 from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.services.orders import SUBMIT_ORDER
 from orderbridge.storage.incidents import purge_cleared
+from orderbridge.storage.uow import JoinedUnitOfWork
 
 if TYPE_CHECKING:
     from orderbridge.bootstrap import Hub
@@ -93,6 +96,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             first_try_at=job.first_try_at,
             revived=_revived(job),
             read_uow=hub.read_uow,
+            save_with_settle=functools.partial(_with_settle, hub),
         )
         if "pos_order_id" in result and not result.get("found"):
             # The job was queued in the transaction that stored the order.
@@ -231,6 +235,17 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
     # Alerts and the incident watch; menu publishing wrapped to clear its incident.
     found.update(Alerting(hub).handlers(found))
     return found
+
+
+def _with_settle(hub: Hub, save: Callable[[UnitOfWork], None]) -> bool:
+    """Hand ``save`` to the worker running this try, to write with its settle
+    (``messaging/with_settle.py``) on a unit of work joined to that transaction."""
+
+    def write(session: Session) -> None:
+        with JoinedUnitOfWork(session, hub.cipher, hub.clock, queue=hub.queue) as tx:
+            save(tx)
+
+    return write_on_success(write)
 
 
 def _revived(job: JobView) -> bool:

@@ -28,6 +28,7 @@ from orderbridge.messaging import inbox, statements
 from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
+from orderbridge.messaging.with_settle import SettleWrite
 
 _MAX_ERROR_CHARS = 4000
 
@@ -80,6 +81,8 @@ class Settlement:
     result: Mapping[str, Any] | None = None
     # The ``PermanentError``'s machine-readable code, for a permanent failure.
     code: str | None = None
+    # What the handler asked to write with its success (``messaging/with_settle.py``).
+    writes: tuple[SettleWrite, ...] = ()
 
 
 def settle(

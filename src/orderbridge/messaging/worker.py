@@ -19,6 +19,10 @@ While the database is away (``sql.availability``) the worker claims less and les
 often (up to every 2 s), and a try whose outcome it could not write is written the
 moment the database answers again, rather than waiting for its lease to run out.
 
+A handler may hand the worker what it learned, to be written in the transaction that
+records its success (``with_settle.py``); if that write cannot be stored the try
+counts as failed, as if the handler had raised after its call.
+
 Every try leaves one ``job_attempts`` row. While a handler runs, the worker renews the
 leases of all its jobs every third of ``lease_seconds``; if it dies, other workers take
 its jobs once the leases expire. Jobs of a connection whose circuit is open are not
@@ -57,7 +61,8 @@ from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
 from orderbridge.messaging.wakeup import Wakeup
-from orderbridge.messaging.worker_db import DeathHook, WorkerDB
+from orderbridge.messaging.with_settle import CURRENT_WRITES, SettleWrite
+from orderbridge.messaging.worker_db import DeathHook, WorkerDB, WriteFailed
 from orderbridge.sql.availability import unavailable
 from orderbridge.sql.types import utcnow
 
@@ -263,10 +268,15 @@ class Worker:
             return
         now = self._clock
         lease = CURRENT_LEASE.set(functools.partial(self._confirm_lease, job))
+        writes: list[SettleWrite] = []
+        handed = CURRENT_WRITES.set(writes)
         try:
             result = await self._handlers[job.kind](job)
             settlement = Settlement(
-                AttemptOutcome.SUCCEEDED, JobStatus.SUCCEEDED, result=result or None
+                AttemptOutcome.SUCCEEDED,
+                JobStatus.SUCCEEDED,
+                result=result or None,
+                writes=tuple(writes),
             )
         except asyncio.CancelledError:
             # Shutdown cut the call short: whether it reached the remote side is unknown,
@@ -292,6 +302,7 @@ class Worker:
             # handler looks before it re-creates).
             outcome = AttemptOutcome.CRASHED if unavailable(exc) else AttemptOutcome.TRANSIENT
             settlement = retry_or_bury(self.retry_policy, job, outcome, message, now())
+        CURRENT_WRITES.reset(handed)
         CURRENT_LEASE.reset(lease)
         await self._settle(job, settlement, started, exchange)
 
@@ -309,8 +320,22 @@ class Worker:
             try:
                 kept = await self._db.settle(job, settlement, started, exchange)
                 break
+            except WriteFailed as failed:
+                # The try's own writes (what the POS answered) could not be stored.
+                # While the database is away, keep them and try again; otherwise the
+                # try failed after its call, as if its handler had raised: retried
+                # (and the retry looks before it calls again).
+                cause = failed.__cause__ or failed
+                waiting = not self._stopping_now() and time.monotonic() <= give_up
+                if unavailable(cause) and waiting:
+                    backoff.failed()
+                    await asyncio.sleep(backoff.delay)
+                    continue
+                outcome = AttemptOutcome.CRASHED if unavailable(cause) else AttemptOutcome.TRANSIENT
+                message = f"{type(cause).__name__}: {cause}"
+                settlement = retry_or_bury(self.retry_policy, job, outcome, message, self._clock())
             except Exception as exc:
-                stopping = self._stopping is None or self._stopping.is_set()
+                stopping = self._stopping_now()
                 if not unavailable(exc) or stopping or time.monotonic() > give_up:
                     # The outcome could not be written; the lease will expire and the
                     # job be retried.
@@ -333,6 +358,9 @@ class Worker:
                     connection_id=job.connection_id,
                     error=repr(exc),
                 )
+
+    def _stopping_now(self) -> bool:
+        return self._stopping is None or self._stopping.is_set()
 
     def _record(
         self, job: JobView, settlement: Settlement, started: float, kept: bool

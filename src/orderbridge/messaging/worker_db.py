@@ -20,6 +20,24 @@ Settles are group-committed (``group_commit.py``): tries that end together (a ba
 drains 16 at a time) are recorded in one transaction, each in a savepoint of its own,
 and each caller learns its outcome once that transaction has committed. A settle that
 fails inside a batch is written again alone, with the retries :meth:`settle_now` has.
+A succeeded try's own writes (``with_settle.py``: an order's POS id, timeline entry,
+follow-ups and notifications) go in its savepoint, before its settle; when they fail
+there they are written alone first, in a transaction of their own, and if that fails
+:meth:`WorkerDB.settle` raises :class:`WriteFailed` for the worker to retry the try.
+
+The lease fence (:meth:`WorkerDB.confirm`, ``messaging/lease.py``) writes only when it
+must. The worker knows the lease each of its tries holds: the claim wrote
+``lease_expires_at = now + lease_seconds`` with ``now`` from this worker's clock, and
+each renewal that answered moved it on the same way. Another worker takes a running job
+over only once *its* clock passes that ``lease_expires_at`` (the claim's condition),
+and nothing else moves a running job away from its holder. So while at least
+``(1 - FENCE_SLACK) * lease_seconds`` of the known lease are left, the fence's write
+(renewing to a full ``lease_seconds``) would change the remaining term by at most
+``FENCE_SLACK`` of it: the call starts under a lease as safe as the written one would
+be (``lease_seconds`` is kept above the POS call's deadline, see docs/architecture.md),
+and the try cannot have been taken over. The usual try (claimed, then calls at once)
+thus skips the write; a try that waited (a look-up first, pacing, a slow database)
+writes it as before, and a try whose lease lapsed finds out there and stops.
 """
 
 from __future__ import annotations
@@ -27,8 +45,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -44,9 +62,16 @@ T = TypeVar("T")
 DeathHook = Callable[[Session, JobView, Settlement, datetime], None]
 """Called in the transaction that buries a job: ``(session, job, settlement, now)``."""
 
+# The share of a lease the fence lets go unwritten (see the module docstring).
+FENCE_SLACK = 0.1
 # Settling again when the death hook lost a race (another writer changed the order).
 _SETTLE_TRIES = 3
 _log = get_logger("orderbridge.worker")
+
+
+class WriteFailed(Exception):
+    """A succeeded try's own writes could not be stored (the cause is chained): the
+    try is not recorded; the worker settles it as failed instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +106,9 @@ class WorkerDB:
         self._clock = clock
         self._probing: bool | None = None  # SQLite only; decided on the first claim
         self._settles: GroupCommit[_Settle, bool] = GroupCommit(self._settle_batch)
+        # job id → (its try, when its lease ends as last written by this worker).
+        self._held: dict[int, tuple[int, datetime]] = {}
+        self._unfenced = timedelta(seconds=lease_seconds * (1 - FENCE_SLACK))
 
     async def claim(
         self,
@@ -110,7 +138,7 @@ class WorkerDB:
         if probe and self._probes() and not self._might_claim(now, kinds):
             return []
         with self._sessions() as session, session.begin():
-            return claim(
+            jobs = claim(
                 session,
                 self.worker_id,
                 limit,
@@ -120,6 +148,10 @@ class WorkerDB:
                 skip_connections=blocked,
                 in_flight=in_flight,
             )
+        until = now + timedelta(seconds=self.lease_seconds)
+        for job in jobs:
+            self._held[job.id] = (job.total_attempt, until)
+        return jobs
 
     def _probes(self) -> bool:
         if self._probing is None:
@@ -133,6 +165,7 @@ class WorkerDB:
 
     async def release(self, job: JobView) -> bool:
         """Give ``job`` back untried, due now; ``False`` if its lease was lost."""
+        self._held.pop(job.id, None)
         return await self._in_transaction(release, job, self.worker_id, self._clock())
 
     async def settle(
@@ -141,12 +174,13 @@ class WorkerDB:
         """Record how ``job``'s try (begun at ``perf_counter()`` ``started``) ended;
         ``False`` if the job was taken over meanwhile (only the attempt row is written)."""
         duration_ms = round((time.perf_counter() - started) * 1000)
+        self._held.pop(job.id, None)
         return await self._settles.submit(_Settle(job, settlement, started, exchange, duration_ms))
 
     def _settle_batch(self, items: Sequence[_Settle]) -> list[bool | BaseException]:
         """Record ``items`` in one transaction, each in a savepoint; one that fails there
         (or buries its job: the death hook has its own retries) is recorded alone."""
-        if len(items) == 1:
+        if len(items) == 1 and not items[0].settlement.writes:
             return [self._settle_alone(items[0])]
         outcomes: list[bool | _Settle | BaseException] = []
         now = self._clock()
@@ -163,12 +197,27 @@ class WorkerDB:
         return [self._settle_alone(o) if isinstance(o, _Settle) else o for o in outcomes]
 
     def _settle_alone(self, item: _Settle) -> bool | BaseException:
+        settlement = item.settlement
         try:
-            return self.settle_now(item.job, item.settlement, item.started, item.exchange)
+            if settlement.writes:
+                self._write_alone(settlement)
+                settlement = replace(settlement, writes=())
+            return self.settle_now(item.job, settlement, item.started, item.exchange)
         except Exception as exc:
             return exc
 
+    def _write_alone(self, settlement: Settlement) -> None:
+        """A try's own writes in a transaction of their own (the separate path)."""
+        try:
+            with self._sessions() as session, session.begin():
+                for write in settlement.writes:
+                    write(session)
+        except Exception as exc:
+            raise WriteFailed(f"storing the try's result failed: {exc!r}") from exc
+
     def _write(self, session: Session, item: _Settle, now: datetime) -> bool:
+        for write in item.settlement.writes:
+            write(session)
         return settle(
             session,
             item.job,
@@ -182,8 +231,14 @@ class WorkerDB:
     def settle_now(
         self, job: JobView, settlement: Settlement, started: float, exchange: Exchange
     ) -> bool:
-        """:meth:`settle` on the calling thread (for a cancelled try, which cannot await)."""
+        """:meth:`settle` on the calling thread (for a cancelled try, which cannot await).
+
+        ``settlement.writes`` are written first, in a transaction of their own."""
+        if settlement.writes:
+            self._write_alone(settlement)
+            settlement = replace(settlement, writes=())
         duration_ms = round((time.perf_counter() - started) * 1000)
+        self._held.pop(job.id, None)
         hook = self._on_dead if settlement.status is JobStatus.DEAD else None
         for tries_left in range(_SETTLE_TRIES - 1, -1, -1):
             try:
@@ -227,16 +282,33 @@ class WorkerDB:
 
     async def renew(self, job_ids: Collection[int]) -> set[int]:
         """Extend the leases of ``job_ids`` this worker still holds; return those ids."""
-        return await self._in_transaction(
-            renew_leases, self.worker_id, job_ids, self.lease_seconds, self._clock()
+        now = self._clock()
+        kept = await self._in_transaction(
+            renew_leases, self.worker_id, job_ids, self.lease_seconds, now
         )
+        until = now + timedelta(seconds=self.lease_seconds)
+        for job_id in kept:
+            held = self._held.get(job_id)
+            if held is not None:  # not settled meanwhile
+                self._held[job_id] = (held[0], until)
+        return kept
 
     async def confirm(self, job: JobView) -> bool:
-        """Extend the lease of this try of ``job`` to a full term from now; ``False``
-        if the try lost the job (see :func:`~orderbridge.messaging.outbox.renew_try`)."""
-        return await self._in_transaction(
-            renew_try, job, self.worker_id, self.lease_seconds, self._clock()
-        )
+        """Make sure this try of ``job`` holds its lease for a full term from now;
+        ``False`` if the try lost the job (see :func:`~orderbridge.messaging.outbox.renew_try`).
+
+        No write while the lease this worker last wrote has at least
+        ``(1 - FENCE_SLACK) * lease_seconds`` left (why that is safe: the module
+        docstring); otherwise the lease is renewed in the database, which also tells
+        whether the try still holds the job."""
+        now = self._clock()
+        held = self._held.get(job.id)
+        if held is not None and held[0] == job.total_attempt and held[1] - now >= self._unfenced:
+            return True
+        if not await self._in_transaction(renew_try, job, self.worker_id, self.lease_seconds, now):
+            return False
+        self._held[job.id] = (job.total_attempt, now + timedelta(seconds=self.lease_seconds))
+        return True
 
     async def _in_transaction(self, fn: Callable[..., T], *args: object) -> T:
         def run() -> T:

@@ -233,13 +233,18 @@ def check_replay(uow: UnitOfWork, order: Order) -> None:
         raise Conflict(problems[0].code.value, describe(problems), field=problems[0].field)
 
 
+def is_held(order: Order) -> bool:
+    """Whether the order waits for its lines to be translated (:func:`for_pos` reads)."""
+    return order.external_refs.get(HELD_REF) == "1"
+
+
 def for_pos(uow: UowFactory, order: Order) -> Order:
     """The order as the POS must get it: a held order's lines translated now.
 
     Raises ``PermanentError`` (``unmapped_item`` …) when that cannot be done, so the
     submission fails the order again with the reason.
     """
-    if order.external_refs.get(HELD_REF) != "1":
+    if not is_held(order):
         return order
     with uow() as tx:
         translated = _translate_held(tx, order)

@@ -11,6 +11,7 @@ reservations).
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,8 @@ WAITING = frozenset({OrderStatus.RECEIVED, OrderStatus.SCHEDULED})
 UowFactory = Callable[[], UnitOfWork]
 PosFactory = Callable[[ConnectionRecord], PosSystem]
 Clock = Callable[[], datetime]
+SaveLater = Callable[[Callable[[UnitOfWork], None]], bool]
+"""Takes a write to run later in another transaction that commits it; ``False`` if not."""
 
 
 async def submit_order(
@@ -58,6 +61,7 @@ async def submit_order(
     first_try_at: datetime | None = None,
     revived: bool = False,
     read_uow: UowFactory | None = None,
+    save_with_settle: SaveLater | None = None,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
@@ -68,7 +72,10 @@ async def submit_order(
     (the worker passes its lease fence: a try whose job was taken over stops there).
     ``first_try_at`` (when this job's first try began) bounds the look-up.
     ``revived``: an operator sent this job back from the dead letters, having fixed
-    the cause, so an order its death failed goes round again.
+    the cause, so an order its death failed goes round again. ``save_with_settle``
+    (the worker's, ``messaging/with_settle.py``) takes the write of what the POS
+    answered into the transaction that records the try, and says whether it did;
+    without it (or when it declines) the write is a transaction of its own.
 
     A refusal is raised as ``PermanentError`` (a refused token parks the connection
     first); when the job is then buried, the worker fails the order in the same
@@ -92,7 +99,8 @@ async def submit_order(
     pos = pos_for(connection)
     order = stored.order
     try:
-        order = mapping_orders.for_pos(uow, order)  # a held own-menu order: translate now
+        if mapping_orders.is_held(order):  # a held own-menu order: translate now
+            order = await asyncio.to_thread(mapping_orders.for_pos, uow, order)
         ref, found = await create_once(
             again=tried_before(attempt, order.timeline),
             can_look_up=pos.capabilities.order_lookup_by_key,
@@ -106,12 +114,21 @@ async def submit_order(
         )
     except PermanentError as error:
         if error.code == REAUTH:
-            _park(uow, connection, error.reason, clock, order_id=order_id)
+            await asyncio.to_thread(
+                functools.partial(_park, uow, connection, error.reason, clock, order_id=order_id)
+            )
         raise
-    # On a thread: on SQLite this write waits for the writer lock, which a batch of
-    # orders being placed may hold; the event loop must keep serving meanwhile.
-    await asyncio.to_thread(_save_submitted, order_id, connection, ref, found, uow, clock)
+    save = functools.partial(_save_submitted, order_id, connection, ref, found, clock)
+    if save_with_settle is None or not save_with_settle(save):
+        # On a thread: on SQLite this write waits for the writer lock, which a batch of
+        # orders being placed may hold; the event loop must keep serving meanwhile.
+        await asyncio.to_thread(_in_own_transaction, uow, save)
     return {"pos_order_id": ref.pos_order_id, "found": found}
+
+
+def _in_own_transaction(uow: UowFactory, write: Callable[[UnitOfWork], None]) -> None:
+    with uow() as tx:
+        write(tx)
 
 
 def _save_submitted(
@@ -119,29 +136,29 @@ def _save_submitted(
     connection: ConnectionRecord,
     ref: PosOrderRef,
     found: bool,
-    uow: UowFactory,
     clock: Clock,
+    tx: UnitOfWork,
 ) -> None:
-    """Record that the POS has the order (``ref``), with its notifications."""
-    with uow() as tx:
-        stored = tx.get_order(order_id)
-        assert stored is not None
-        now = clock()
-        if found:
-            stored.order.record(now, "pos.found", "found at the POS after an earlier try")
-        if stored.order.submit(now, pos=connection.kind, pos_order_id=ref.pos_order_id).applied:
-            stored.order.external_refs["pos_order_id"] = ref.pos_order_id
-            notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=now)
-        _follow(tx, stored, ref, now)
-        tx.save_order(
-            stored.order,
-            pos_connection_id=connection.id,
-            pos_order_id=ref.pos_order_id,
-            pos_check_id=ref.pos_check_id,
-        )
-        connection_works(tx, connection, now=now)
-        busy.follow_open_orders(tx, stored.order.location_id, now=now)
-        tx.commit()
+    """Record that the POS has the order (``ref``), with its notifications, in ``tx``
+    (and commit it: in the worker's settle transaction that only flushes)."""
+    stored = tx.get_order(order_id)
+    assert stored is not None
+    now = clock()
+    if found:
+        stored.order.record(now, "pos.found", "found at the POS after an earlier try")
+    if stored.order.submit(now, pos=connection.kind, pos_order_id=ref.pos_order_id).applied:
+        stored.order.external_refs["pos_order_id"] = ref.pos_order_id
+        notify.order_event(tx, tenant_id=stored.tenant_id, order=stored.order, at=now)
+    _follow(tx, stored, ref, now)
+    tx.save_order(
+        stored.order,
+        pos_connection_id=connection.id,
+        pos_order_id=ref.pos_order_id,
+        pos_check_id=ref.pos_check_id,
+    )
+    connection_works(tx, connection, now=now)
+    busy.follow_open_orders(tx, stored.order.location_id, now=now)
+    tx.commit()
 
 
 def _prepare_writing(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
@@ -392,6 +392,23 @@ class JoinedUnitOfWork(SqlUnitOfWork):
         self._connection = None
         self.session.flush()
         self._loaded.clear()
+
+    def endpoint_ids_for(self, tenant_id: str, event: str) -> Sequence[str]:
+        # The worker's settle batch joins one unit of work per order to one transaction:
+        # the tenant's endpoints are read once for that transaction, not once per order.
+        transaction = self._joined.get_transaction()
+        cached = self._joined.info.get(_ENDPOINTS)
+        if cached is None or cached[0] is not transaction:
+            cached = self._joined.info[_ENDPOINTS] = (transaction, {})
+        kept: dict[str, list[tuple[str, dict[str, Any]]]] = cached[1]
+        found = kept.get(tenant_id)
+        if found is None:
+            result = self.connection.execute(rows.ENDPOINT_EVENTS, {"tenant_id": tenant_id})
+            found = kept[tenant_id] = [(id, events) for id, events in result]
+        return [id for id, events in found if _wants(rows.endpoint_events(events), event)]
+
+
+_ENDPOINTS = "orderbridge.joined_endpoints"
 
 
 def _wants(events: tuple[str, ...], event: str) -> bool:

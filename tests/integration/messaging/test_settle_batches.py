@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge.messaging.attempts import Settlement, begin_exchange
-from orderbridge.messaging.tables import AttemptOutcome, JobAttempt, JobStatus
-from orderbridge.messaging.worker_db import WorkerDB
+from orderbridge.messaging.outbox import JobView
+from orderbridge.messaging.retry import RetryPolicy
+from orderbridge.messaging.tables import AttemptOutcome, JobAttempt, JobStatus, OutboxJob
+from orderbridge.messaging.with_settle import write_on_success
+from orderbridge.messaging.worker import Worker
+from orderbridge.messaging.worker_db import WorkerDB, WriteFailed
 from orderbridge.sql.types import utcnow
 
 from .helpers import add_job, load_job
@@ -59,3 +64,109 @@ def test_settles_that_end_together_share_one_transaction(
     # One transaction for the batch, then the failed one alone (without a retry: its
     # error is not transient) — not one per try.
     assert len(begins) == 2
+
+
+def _marking(sessions: sessionmaker[Session], job_id: int, *, fails: bool = False) -> object:
+    """A try's own write (``with_settle.py``): marks the job's payload as written."""
+
+    def write(session: Session) -> None:
+        session.execute(
+            update(OutboxJob).where(OutboxJob.id == job_id).values(payload={"written": True})
+        )
+        if fails:  # after writing: the savepoint (or transaction) must undo it
+            raise ValueError("this write cannot be stored")
+
+    return write
+
+
+def test_a_tries_own_writes_commit_with_its_settle_and_one_that_fails_falls_back(
+    sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    """The writes ride in the batch's transaction; one that fails there is written
+    alone and, failing again, makes its try fail (``WriteFailed``) — the others keep."""
+    db = WorkerDB(sessions, sessions, worker_id="w-writes", lease_seconds=60, clock=utcnow)
+    ids = [add_job(sessions, "test.echo", {"n": n}) for n in range(3)]
+    begins: list[int] = []
+
+    def count(_conn: object) -> None:
+        begins.append(1)
+
+    async def main() -> list[bool | BaseException]:
+        jobs = {j.id: j for j in await db.claim(10, ["test.echo"], ())}
+        started = time.perf_counter()
+        event.listen(engine, "begin", count)
+        settlements = [
+            replace(_settled(n), writes=(_marking(sessions, i, fails=n == 1),))  # type: ignore[arg-type]
+            for n, i in enumerate(ids)
+        ]
+        return await asyncio.gather(
+            *(
+                db.settle(jobs[i], s, started, begin_exchange())
+                for i, s in zip(ids, settlements, strict=True)
+            ),
+            return_exceptions=True,
+        )
+
+    outcomes = asyncio.run(main())
+    event.remove(engine, "begin", count)
+    assert outcomes[0] is True and outcomes[2] is True
+    assert isinstance(outcomes[1], WriteFailed)
+    jobs = [load_job(sessions, i) for i in ids]
+    assert [j.status for j in jobs] == ["succeeded", "running", "succeeded"]
+    assert [j.payload for j in jobs] == [{"written": True}, {"n": 1}, {"written": True}]
+    # The batch, then the failed one's write alone (nothing settled for it).
+    assert len(begins) == 2
+
+
+def test_a_single_tries_writes_share_its_settles_transaction(
+    sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    db = WorkerDB(sessions, sessions, worker_id="w-one", lease_seconds=60, clock=utcnow)
+    job_id = add_job(sessions, "test.echo", {})
+    begins: list[int] = []
+
+    def count(_conn: object) -> None:
+        begins.append(1)
+
+    async def main() -> bool:
+        [job] = await db.claim(10, ["test.echo"], ())
+        event.listen(engine, "begin", count)
+        settlement = replace(_settled(0), writes=(_marking(sessions, job_id),))  # type: ignore[arg-type]
+        return await db.settle(job, settlement, time.perf_counter(), begin_exchange())
+
+    assert asyncio.run(main()) is True
+    event.remove(engine, "begin", count)
+    job = load_job(sessions, job_id)
+    assert (job.status, job.payload) == ("succeeded", {"written": True})
+    assert len(begins) == 1
+
+
+def test_a_try_whose_own_write_cannot_be_stored_is_retried(
+    sessions: sessionmaker[Session],
+) -> None:
+    """The handler's call went through, but what it learned could not be written: the
+    try counts as failed (as if the handler had raised) and the job is due again."""
+    job_id = add_job(sessions, "test.echo", {})
+    handed: list[bool] = []
+
+    async def handle(job: JobView) -> dict[str, int]:
+        handed.append(write_on_success(_marking(sessions, job.id, fails=True)))  # type: ignore[arg-type]
+        return {"called": 1}
+
+    worker = Worker(
+        sessions,
+        {"test.echo": handle},
+        worker_id="w-retry",
+        retry_policy=RetryPolicy.for_tests(max_attempts=3),
+        poll_interval=0.01,
+    )
+    asyncio.run(worker.run_until_idle())
+    assert handed and all(handed)
+    job = load_job(sessions, job_id)
+    assert job.status != "succeeded" and job.payload == {}  # nothing of the write kept
+    with sessions() as session:
+        first = session.execute(
+            select(JobAttempt.outcome, JobAttempt.error).order_by(JobAttempt.number)
+        ).first()
+    assert first is not None
+    assert first.outcome == "transient" and "cannot be stored" in (first.error or "")
