@@ -15,7 +15,12 @@ Runnable alone::
 
     uv run python bench/e2e_orders.py [--rate 100] [--seconds 60] [--workers 0]
         [--apis 1] [--database sqlite|postgresql] [--poll 0.2] [--concurrency 16]
-        [--profile FILE]
+        [--profile FILE] [--acks-only]
+
+``--acks-only`` measures the acknowledgement capacity alone: ``serve --no-workers``
+(a worker process imports the menus, then stops), the same open-loop POSTs, and no
+submission: 201s per second, ack p50/p99 and ``serve``'s CPU per 201, and every
+201'd order checked in the database (the queue absorbs the burst).
 
 Prints the figures, then one JSON object as the last line.
 """
@@ -26,6 +31,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -227,6 +233,63 @@ def demo_serve(folder: Path) -> Iterator[tuple[str, stack.Stack]]:
         yield db_url, running
 
 
+def acks_only(args: argparse.Namespace) -> None:
+    """``--acks-only``: 201s per second from one ``serve --no-workers`` (see the module
+    docstring); prints the figures, then one JSON object."""
+    env = hub_env(poll=args.poll, concurrency=args.concurrency, pos_rate=args.pos_rate)
+    load_before = os.getloadavg()[0]
+    with (
+        tempfile.TemporaryDirectory(prefix="orderbridge-bench-") as tmp,
+        database(args.database, Path(tmp)) as (db_url, _postmaster),
+        stack.hub_stack(db_url, Path(tmp), workers=1, poster_timeout=10, **env) as running,
+    ):
+        for worker in running.workers:  # it imported the menus; nothing is submitted now
+            worker.terminate()
+            worker.wait(timeout=30)
+        lines = stack.menu_lines(running.hub_url)
+        api = running.api
+        assert api is not None
+        cpu_before = cpu_seconds(api.pid)
+        spy = _profile.record(api.pid, args.profile, args.seconds) if args.profile else None
+        began = time.perf_counter()
+        sent, post_latency, failures = asyncio.run(
+            steady_load([running.hub_url], lines, args.rate, args.seconds)
+        )
+        posting = time.perf_counter() - began
+        cpu = cpu_seconds(api.pid) - cpu_before
+        if spy is not None:
+            spy.wait(timeout=120)
+        stored = stack.hub_statuses(db_url)
+    missing = [order for order in sent if order not in stored]
+    figures = {
+        "benchmark": "e2e_orders_acks",
+        "database": args.database,
+        "rate_per_second": args.rate,
+        "seconds": args.seconds,
+        "load_average_before": round(load_before, 2),
+        "orders_sent": int(args.rate * args.seconds),
+        "acked": len(sent),
+        "post_failures": failures,
+        "acks_per_second": round(len(sent) / posting, 1),
+        "post_p50_ms": ms(statistics.median(post_latency)) if post_latency else None,
+        "post_p99_ms": ms(percentile(post_latency, 99)),
+        "serve_cpu_ms_per_ack": round(cpu * 1000 / max(len(sent), 1), 3),
+        "acked_missing_in_database": len(missing),
+    }
+    print(
+        f"{len(sent)} of {figures['orders_sent']} POSTs answered 201 in {posting:.1f} s "
+        f"({figures['acks_per_second']}/s), {failures} failures, load before {load_before:.2f}"
+    )
+    print(f"POST → 201: p50 {figures['post_p50_ms']} ms, p99 {figures['post_p99_ms']} ms")
+    print(f"serve CPU per 201: {figures['serve_cpu_ms_per_ack']} ms; missing {len(missing)}")
+    if args.profile:
+        samples, ranked = _profile.summary(args.profile)
+        print(f"py-spy: {samples} samples of the API process; share self / total:")
+        for name, own, total in ranked:
+            print(f"  {own:6.1%} {total:6.1%}  {name}")
+    print(json.dumps(figures))
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -259,7 +322,15 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, help="sample the (first) API process with py-spy into this file"
     )
+    parser.add_argument(
+        "--acks-only",
+        action="store_true",
+        help="serve --no-workers: the 201 capacity alone, nothing submitted",
+    )
     args = parser.parse_args()
+    if args.acks_only:
+        acks_only(args)
+        return
 
     env = hub_env(poll=args.poll, concurrency=args.concurrency, pos_rate=args.pos_rate)
     with (

@@ -15,6 +15,9 @@ from decimal import Decimal, InvalidOperation
 from orderbridge.domain.errors import CurrencyMismatchError, InvalidValueError
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
+# Codes already checked against ``_CURRENCY`` (at most 26³): a set look-up is the
+# common case, since an order's few hundred amounts share one currency.
+_CHECKED: set[str] = set()
 
 # ISO 4217 exponents that differ from the usual two decimals; everything else has two.
 _EXPONENTS: dict[str, int] = {
@@ -61,13 +64,18 @@ class Money:
 
     def __post_init__(self) -> None:
         # bool is an int subclass, and True kopecks is always a bug upstream.
-        if isinstance(self.amount, bool) or not isinstance(self.amount, int):
-            raise InvalidValueError(f"amount must be an integer of minor units: {self.amount!r}")
-        if not isinstance(self.currency, str) or not _CURRENCY.fullmatch(self.currency):
+        amount = self.amount
+        if type(amount) is not int and (isinstance(amount, bool) or not isinstance(amount, int)):
+            raise InvalidValueError(f"amount must be an integer of minor units: {amount!r}")
+        currency = self.currency
+        if type(currency) is str and currency in _CHECKED:
+            return
+        if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency):
             raise InvalidValueError(
-                f"currency must be an ISO 4217 code like 'UAH': {self.currency!r}",
+                f"currency must be an ISO 4217 code like 'UAH': {currency!r}",
                 code="invalid_currency",
             )
+        _CHECKED.add(str(currency))
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -93,10 +101,14 @@ class Money:
     @staticmethod
     def total(amounts: Iterable[Money], currency: str) -> Money:
         """Sum ``amounts``; ``currency`` names the result when there are none."""
-        result = Money.zero(currency)
+        # One Money at the end rather than one per addition: an order's totals add up
+        # hundreds of amounts, and each new Money is checked (``__post_init__``).
+        total = 0
         for amount in amounts:
-            result = result + amount
-        return result
+            if amount.currency != currency:
+                raise CurrencyMismatchError(f"cannot combine {currency} with {amount.currency}")
+            total += amount.amount
+        return Money(total, currency)
 
     def to_decimal(self) -> Decimal:
         """The amount in major units, exact: ``Money(1999, "USD")`` → ``Decimal("19.99")``."""

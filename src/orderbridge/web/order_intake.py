@@ -8,7 +8,9 @@ requests that arrive together share one transaction
 ``SAVEPOINT`` of its own (``SqlUnitOfWork.part``), so one that is refused (unknown
 location, invalid items, an idempotency conflict) leaves nothing behind and does not
 touch the others, and every request is answered only once the shared transaction has
-committed — a 201 is never sent for an order that could still be lost.
+committed — a 201 is never sent for an order that could still be lost. The reads
+that every order of a batch repeats (its location, menu, POS link, webhook endpoints)
+are made once per batch (``web.batch_reads``).
 
 Idempotency stays exact inside a batch: two requests with the same key in one batch
 are placed one after the other in the same transaction, so the second finds the
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from fastapi import Request
 
@@ -30,8 +33,9 @@ from orderbridge.messaging.group_commit import GroupCommit
 from orderbridge.ports import DuplicateKey, UnitOfWork
 from orderbridge.services import orders as order_service
 from orderbridge.services.errors import ServiceError
-from orderbridge.storage.codec import canonical_hash, draft_to_json
+from orderbridge.storage.codec import draft_hash
 from orderbridge.storage.uow import SqlUnitOfWork
+from orderbridge.web.batch_reads import BatchReads
 from orderbridge.web.convert import order_in_to_draft
 from orderbridge.web.deps import WebContext
 from orderbridge.web.errors import ApiError
@@ -84,9 +88,11 @@ class OrderIntake:
         with self._ctx.uow() as tx:
             if not isinstance(tx, SqlUnitOfWork):  # a unit of work without savepoints
                 return [self._alone(p) for p in placements]
+            # The location, menu, POS link, endpoints … read once for the whole batch.
+            reads = cast(UnitOfWork, BatchReads(tx))
             for placement in placements:
                 try:
-                    outcomes.append(self._place(tx, placement))
+                    outcomes.append(self._place(tx, reads, placement))
                 except (ApiError, ServiceError) as refused:
                     outcomes.append(refused)
             tx.commit()
@@ -103,11 +109,13 @@ class OrderIntake:
                 return refused
         return _parallel()
 
-    def _place(self, tx: SqlUnitOfWork, placement: Placement) -> order_service.Placed:
+    def _place(
+        self, tx: SqlUnitOfWork, reads: UnitOfWork, placement: Placement
+    ) -> order_service.Placed:
         for _ in range(2):  # a concurrent twin may win the insert; the retry then finds it
             try:
                 with tx.part():
-                    return _place_once(tx, placement, self._ctx)
+                    return _place_once(reads, placement, self._ctx)
             except DuplicateKey:
                 continue
         raise _parallel()
@@ -128,7 +136,7 @@ def _place_once(tx: UnitOfWork, placement: Placement, ctx: WebContext) -> order_
         tx,
         tenant_id=placement.tenant_id,
         draft=draft,
-        request_hash=canonical_hash(draft_to_json(draft)),
+        request_hash=draft_hash(draft),
         now=ctx.clock(),
         idempotency_key=placement.idempotency_key,
         location=record,

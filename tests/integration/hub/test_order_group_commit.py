@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.orders import Placed
@@ -89,3 +90,32 @@ async def test_concurrent_requests_are_each_answered_after_the_commit(world: Wor
             assert read.status_code == 200
     assert count(world.hub, t.OrderRecord) == 9
     assert len(jobs(world.hub, "order.submit")) == 9
+
+
+def test_a_batch_reads_its_location_menu_and_pos_link_once(world: World) -> None:
+    # web/batch_reads.py: what every order of the batch would read again is read once;
+    # each order is still placed, priced and queued as when placed alone.
+    intake = OrderIntake(world.hub.app().state.context)
+    intake.place_now([_placement(channel_order_id="web-alone")])
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        statements.append(" ".join(sql.split()))
+
+    event.listen(world.hub.engine, "before_cursor_execute", seen)
+    try:
+        outcomes = intake.place_now([_placement(channel_order_id=f"web-{n}") for n in range(4)])
+    finally:
+        event.remove(world.hub.engine, "before_cursor_execute", seen)
+    assert all(isinstance(o, Placed) and o.created for o in outcomes), outcomes
+    from_locations = [s for s in statements if " FROM locations " in f"{s} "]
+    menu_versions = [s for s in statements if "FROM menus" in s and "document" not in s]
+    assert len(from_locations) == 1, from_locations
+    assert len(menu_versions) == 1, menu_versions
+    submits = jobs(world.hub, "order.submit")
+    assert len(submits) == 5
+    alone, *batched = submits
+    assert alone.connection_id is not None
+    assert {j.connection_id for j in batched} == {alone.connection_id}
+    totals = {o.stored.order.totals.total for o in outcomes if isinstance(o, Placed)}
+    assert len(totals) == 1  # the same body, the same menu: the same price

@@ -12,7 +12,7 @@ import pytest
 from orderbridge.domain.customers import Customer
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.orders import OrderKey, Payment, PaymentStatus
-from orderbridge.storage.codec import canonical_hash, canonical_json, draft_to_json
+from orderbridge.storage.codec import canonical_hash, canonical_json, draft_hash, draft_to_json
 
 from .samples import KYIV, draft, uah
 
@@ -115,3 +115,24 @@ def test_fingerprint_of_a_known_draft_does_not_drift() -> None:
     to the draft document's shape needs a plan for the hashes already stored."""
     expected = "2b1301bae7f54d9c91d720cba23ef6015d80fc4fdee66ab7de7396c254823c41"
     assert canonical_hash(draft_to_json(draft())) == expected
+
+
+@pytest.mark.parametrize(
+    "one",
+    [
+        draft(),
+        draft(payment=None),
+        draft(fulfilment_time=datetime(2026, 11, 20, 9, 0, tzinfo=UTC)),
+        replace(draft(), items=tuple(reversed(draft().items))),
+    ],
+    ids=["sample", "no-payment", "utc-time", "line-order"],
+)
+def test_draft_hash_is_the_hash_of_the_sorted_document(one: OrderDraft) -> None:
+    """``draft_hash`` (what placing an order stores) skips the sorted copy; the hash is
+    the same, so stored fingerprints keep matching."""
+    assert draft_hash(one) == canonical_hash(draft_to_json(one))
+
+
+def test_draft_hash_of_a_known_draft_does_not_drift() -> None:
+    expected = "2b1301bae7f54d9c91d720cba23ef6015d80fc4fdee66ab7de7396c254823c41"
+    assert draft_hash(draft()) == expected
