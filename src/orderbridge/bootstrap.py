@@ -16,11 +16,10 @@ import json
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIServer
 
 import httpx
-from fastapi import FastAPI
 from prometheus_client import CollectorRegistry, start_http_server
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -58,9 +57,11 @@ from orderbridge.storage.health import ConnectionHealthCollector
 from orderbridge.storage.rate_limits import Rate, RateLimits, rate_limits_for
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import SqlUnitOfWork
-from orderbridge.web.app import create_app
-from orderbridge.web.deps import WebContext
 from orderbridge.web.metrics import HubMetrics
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 
 _RETIRING: set[asyncio.Task[None]] = set()  # close_later tasks, kept from the GC
 
@@ -109,7 +110,14 @@ class Hub:
         register_process_metrics(self.registry)
 
     def app(self, *, demo_api_key: str | None = None) -> FastAPI:
-        """The HTTP application of this hub (``demo_api_key`` turns on ``/shop``)."""
+        """The HTTP application of this hub (``demo_api_key`` turns on ``/shop``).
+
+        The web app and FastAPI are imported here, not at the top: ``orderbridge
+        worker`` never builds one and so never pays for them (docs/benchmarks.md,
+        "Idle RSS")."""
+        from orderbridge.web.app import create_app
+        from orderbridge.web.deps import WebContext
+
         context = WebContext(
             settings=self.settings,
             sessions=self.sessions,

@@ -126,9 +126,11 @@ def serve(
     dev: Annotated[bool, DevOption] = False,
 ) -> None:
     """Serve the API (and, by default, a worker with the schedules)."""
+    from orderbridge import runloop
+
+    runloop.import_lean()  # first: before anything imports httpx or structlog
     import uvicorn
 
-    from orderbridge import runloop
     from orderbridge.commands.preflight import ready_to_serve
 
     hub = _hub()
@@ -169,6 +171,8 @@ def worker(
     import signal
 
     from orderbridge import runloop
+
+    runloop.import_lean()  # first: before anything imports httpx or structlog
     from orderbridge.commands.preflight import ready_to_serve
 
     hub = _hub()

@@ -6,17 +6,110 @@ import subprocess
 import sys
 
 
+def _loaded(probe: str, candidates: tuple[str, ...]) -> list[str]:
+    """Which of ``candidates`` are in ``sys.modules`` after ``probe`` ran in a fresh
+    interpreter (this one has imported everything already)."""
+    script = (
+        f"import sys\n{probe}\n"
+        f"print(' '.join(sorted(m for m in {candidates!r} if m in sys.modules)))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split()
+
+
 def test_building_the_hub_loads_none_of_the_occasional_libraries() -> None:
     """What ``serve`` and ``worker`` import before any work: no Alembic, no psycopg on
     SQLite, no rapidfuzz, Jinja2, jsonschema or phonenumbers — each is imported by the
     work that needs it (docs/benchmarks.md, "Idle RSS")."""
-    probe = (
-        "import sys, orderbridge.bootstrap, orderbridge.cli\n"
-        "heavy = ('alembic', 'mako', 'psycopg', 'rapidfuzz', 'jinja2', 'jsonschema',"
-        " 'phonenumbers')\n"
-        "print(' '.join(sorted(m for m in heavy if m in sys.modules)))\n"
+    heavy = ("alembic", "mako", "psycopg", "rapidfuzz", "jinja2", "jsonschema", "phonenumbers")
+    assert _loaded("import orderbridge.bootstrap, orderbridge.cli", heavy) == []
+
+
+def test_a_worker_does_not_import_the_web_app_or_the_wix_crypto() -> None:
+    """``orderbridge worker`` builds no HTTP app: FastAPI, Starlette and the routes stay
+    out; PyJWT and cryptography's RSA/X.509 wait for a Wix webhook or set-up."""
+    web = (
+        "fastapi",
+        "starlette",
+        "orderbridge.web.app",
+        "orderbridge.web.routes",
+        "jwt",
+        "cryptography.x509",
+        "cryptography.hazmat.primitives.asymmetric.rsa",
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert loaded == []
+    assert _loaded("import orderbridge.bootstrap, orderbridge.cli", web) == []
+
+
+def test_import_lean_keeps_rich_and_httpx_cli_out_and_rich_still_imports() -> None:
+    """``runloop.import_lean`` (first thing ``serve`` and ``worker`` do): httpx and
+    structlog come without Rich, Pygments and httpx's CLI; Rich imports later as usual
+    (the CLI's tables), and httpx and structlog work."""
+    extras = ("rich", "pygments", "attr", "click", "httpx._main")
+    lean = "from orderbridge import runloop\nrunloop.import_lean()"
+    hub = "import orderbridge.bootstrap, orderbridge.cli"
+    assert _loaded(f"{lean}\n{hub}", extras) == []
+    assert _loaded(f"{hub}", extras) != []  # what it saves: without it, they come
+    later = (
+        f"{lean}\n{hub}\n"
+        "import rich.console, httpx, structlog\n"
+        "assert httpx.Request('GET', 'http://127.0.0.1/').method == 'GET'\n"
+        "structlog.get_logger().bind(x=1)\n"
+        "rich.console.Console(file=open('/dev/null', 'w')).print('ok')\n"
+    )
+    assert _loaded(later, ("rich",)) == ["rich"]
+
+
+def test_import_lean_does_nothing_once_the_libraries_are_loaded() -> None:
+    """Called late (httpx already imported), it leaves ``sys.modules`` as it was."""
+    probe = (
+        "import httpx, rich\nfrom orderbridge import runloop\nrunloop.import_lean()\n"
+        "assert sys.modules['rich'] is rich and 'httpx._main' in sys.modules"
+    )
+    assert _loaded(probe, ("structlog",)) == []
+
+
+_OCCASIONAL_WEB = (
+    "orderbridge.web.dashboard",
+    "orderbridge.web.shop",
+    "orderbridge.web.apidocs",
+    "orderbridge.web.routes.location_ops",
+    "orderbridge.web.routes.admin_mapping",
+    "orderbridge.web.routes.admin_keys",
+    "orderbridge.web.routes.admin_connections",
+    "orderbridge.web.routes.admin_locations",
+    "orderbridge.web.routes.alerts",
+)
+_BUILD_APP = (
+    "import tempfile\n"
+    "from orderbridge.bootstrap import build_hub\n"
+    "from orderbridge.config import Settings\n"
+    "url = 'sqlite:///' + tempfile.mkdtemp() + '/hub.db'\n"
+    "app = build_hub(Settings(database_url=url)).app(demo_api_key='k')\n"
+)
+
+
+def test_the_app_imports_the_occasional_parts_on_their_first_request() -> None:
+    """Built, the app has imported none of the dashboard, shop, API docs and admin API
+    (web/lazy.py); a request under a part's prefix imports that part (and what it
+    imports), not the others."""
+    assert _loaded(_BUILD_APP, _OCCASIONAL_WEB) == []
+    request = (
+        f"{_BUILD_APP}"
+        "from fastapi.testclient import TestClient\n"
+        "assert TestClient(app).get('/admin/login').status_code == 200\n"
+    )
+    loaded = _loaded(request, _OCCASIONAL_WEB)
+    assert "orderbridge.web.dashboard" in loaded
+    assert "orderbridge.web.shop" not in loaded and "orderbridge.web.apidocs" not in loaded
+
+
+def test_the_openapi_document_lists_the_lazy_parts_routes() -> None:
+    """``app.routes`` (and so the OpenAPI document) loads every part first."""
+    probe = (
+        f"{_BUILD_APP}"
+        "paths = app.openapi()['paths']\n"
+        "assert '/api/v1/admin/keys' in paths and '/api/v1/admin/alerts' in paths, paths\n"
+        "assert '/api/v1/admin/locations/{location_id}/busy' in paths\n"
+    )
+    assert _loaded(probe, _OCCASIONAL_WEB) == sorted(_OCCASIONAL_WEB)

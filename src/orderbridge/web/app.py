@@ -9,32 +9,41 @@ from collections.abc import AsyncIterator
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from orderbridge import __version__
-from orderbridge.web import apidocs, dashboard, shop
 from orderbridge.web.deps import WebContext, api_key_cache
 from orderbridge.web.errors import install_error_handlers
+from orderbridge.web.lazy import LazyRouter, load_all
 from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.observe import RequestObserver
 from orderbridge.web.openapi import install_openapi
 from orderbridge.web.routes import (
-    admin_connections,
-    admin_keys,
-    admin_locations,
-    admin_mapping,
-    alerts,
     connect,
     endpoints,
     health,
     ingress,
     install_links,
-    location_ops,
     ops,
     orders_list,
     pos_ingress,
     storefront,
     wix_ingress,
+)
+
+# The occasional parts, imported on their first request (web/lazy.py). Their order
+# among themselves is the order their routes are matched in.
+_ADMIN_API = tuple(
+    f"orderbridge.web.routes.{name}"
+    for name in (
+        "location_ops",
+        "admin_mapping",
+        "admin_keys",
+        "admin_connections",
+        "admin_locations",
+        "alerts",
+    )
 )
 
 
@@ -60,6 +69,13 @@ class HubApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return RequestObserver(super().build_middleware_stack(), self.state.metrics)
+
+    @property
+    def routes(self) -> list[BaseRoute]:
+        """Every route, the lazily imported parts loaded first (web/lazy.py): what the
+        OpenAPI document, the ``Allow`` header and the tests list."""
+        load_all(self.router.routes)
+        return self.router.routes
 
 
 def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
@@ -94,15 +110,15 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
         connect,
         install_links,
         wix_ingress,
-        location_ops,
-        admin_mapping,
     ):
         app.include_router(module.router)
+    # The admin API's other routes: all under /api/v1/admin/, which none of the
+    # routes after them shares, so they sit together here.
+    app.include_router(LazyRouter(["/api/v1/admin/"], _ADMIN_API))
     pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
-    for admin_module in (orders_list, admin_keys, admin_connections, admin_locations, alerts):
-        app.include_router(admin_module.router)
-    app.include_router(apidocs.router)
+    app.include_router(orders_list.router)
+    app.include_router(LazyRouter(["/docs", "/redoc"], ["orderbridge.web.apidocs"]))
     install_openapi(app)
-    app.include_router(shop.router)
-    app.include_router(dashboard.router)
+    app.include_router(LazyRouter(["/shop"], ["orderbridge.web.shop"]))
+    app.include_router(LazyRouter(["/admin"], ["orderbridge.web.dashboard"]))
     return app

@@ -17,8 +17,6 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from orderbridge.connectors.wix.client import WixClient
 from orderbridge.connectors.wix.schemas import WixLocation
@@ -121,6 +119,10 @@ def _listed(locations: list[WixLocation]) -> str:
 
 
 def _check_public_key(pem: str) -> None:
+    # Imported when a Wix connection is set up, not by every hub process.
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
     try:
         key = load_pem_public_key(pem.strip().encode())
     except (ValueError, TypeError):

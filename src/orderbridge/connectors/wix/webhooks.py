@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 from pydantic import ValidationError
 
 from orderbridge import safejson
@@ -61,6 +60,10 @@ class WixWebhook:
 
 def parse_webhook(body: bytes | str, *, public_key_pem: str) -> WixWebhook:
     """Verify ``body`` (the raw JWT) and unwrap it, or raise :class:`WebhookRejected`."""
+    # PyJWT (and cryptography's RSA and X.509 under it, ~5 MiB) is imported by the
+    # first Wix webhook, not by every hub process (docs/benchmarks.md, "Idle RSS").
+    import jwt
+
     token = body.decode("ascii", "replace") if isinstance(body, bytes) else body
     try:
         claims = jwt.decode(

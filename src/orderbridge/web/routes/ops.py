@@ -14,7 +14,6 @@ from orderbridge.services import reservations as reservation_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.menus import IMPORT_MENU
 from orderbridge.web.convert import order_to_out, reservation_to_out
-from orderbridge.web.dashboard import jobs
 from orderbridge.web.deps import AdminCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.routes.storefront import ERRORS, api_error
@@ -40,6 +39,8 @@ def list_dead_letters(
 ) -> dict[str, Any]:
     """The tenant's dead jobs, newest first (hub-wide jobs such as sweeps belong to no
     tenant and are not listed here)."""
+    from orderbridge.web.dashboard import jobs  # the dashboard's, imported on use
+
     with ctx.sessions() as session:
         rows = jobs.dead_page(session, who.tenant_id, limit=limit, offset=offset)
         return {"deadletters": [_dead(row) for row in rows]}
@@ -49,6 +50,8 @@ def list_dead_letters(
 def retry_dead_letter(
     job_id: Annotated[int, Path(ge=1, le=MAX_ROW_ID)], ctx: Context, who: AdminCaller
 ) -> dict[str, Any]:
+    from orderbridge.web.dashboard import jobs  # the dashboard's, imported on use
+
     with ctx.sessions() as session, session.begin():
         if not jobs.owns_dead(session, who.tenant_id, job_id):
             raise ApiError(404, "unknown_deadletter", "no dead letter with that id", "job_id")
