@@ -8,9 +8,16 @@ from ``/proc`` under the same load, is what that component costs:
 
 * ``nogc``: the cyclic garbage collector off (``gc.disable()``, and kept off).
 * ``nogctune``: :func:`orderbridge.gctune.tune` does nothing (the interpreter's defaults).
+* ``gen0=N``: :data:`orderbridge.gctune.GEN0_THRESHOLD` set to ``N``.
 * ``nometrics``: prometheus-client's ``labels()``, ``inc()``, ``set()`` and
   ``observe()`` do nothing.
 * ``info``: the hub logs at INFO, its default (the benchmarks run at WARNING).
+* ``meter``: no change, a meter: the thread CPU spent inside the cyclic collector
+  (``gc.callbacks``) and inside prometheus-client's ``labels()``/``inc()``/
+  ``observe()``/``set()``, with the collections per generation and the process's
+  RSS and peak RSS (MiB), written as JSON to ``OB_BENCH_METER`` (rewritten at most
+  once a second while the process runs); the collector's figures count from the
+  first metrics call on (start-up left out).
 """
 
 from __future__ import annotations
@@ -51,6 +58,75 @@ def _nometrics() -> None:
     metrics.Summary.observe = nothing  # type: ignore[method-assign]
 
 
+_METER: dict[str, float] = {
+    "gc_seconds": 0.0,
+    "gc0": 0,
+    "gc1": 0,
+    "gc2": 0,
+    "metrics_seconds": 0.0,
+    "metrics_calls": 0,
+}
+
+
+def _meter() -> None:
+    import gc
+    import json
+    import time
+
+    from prometheus_client import metrics
+
+    path = os.environ.get("OB_BENCH_METER", "/dev/null")
+    started = [0.0]
+    written = [0.0]
+
+    def dump() -> None:
+        now = time.monotonic()
+        if now - written[0] >= 1.0:
+            written[0] = now
+            memory = {}
+            with open("/proc/self/status") as status:
+                for line in status:
+                    if line.startswith(("VmRSS:", "VmHWM:")):
+                        name, kib = line.split()[:2]
+                        memory[name.rstrip(":")] = round(int(kib) / 1024, 1)
+            with open(path, "w") as out:
+                json.dump({**_METER, **memory, "threshold": gc.get_threshold()}, out)
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.thread_time()
+            return
+        _METER["gc_seconds"] += time.thread_time() - started[0]
+        _METER[f"gc{info['generation']}"] += 1
+        dump()
+
+    gc.callbacks.append(on_gc)
+
+    def timed(function: object) -> object:
+        def wrapper(*args: object, **kwargs: object) -> object:
+            if not _METER["metrics_calls"]:  # the first request: start-up is over
+                for key in ("gc_seconds", "gc0", "gc1", "gc2"):
+                    _METER[key] = 0
+            began = time.thread_time()
+            try:
+                return function(*args, **kwargs)  # type: ignore[operator]
+            finally:
+                _METER["metrics_seconds"] += time.thread_time() - began
+                _METER["metrics_calls"] += 1
+
+        return wrapper
+
+    for cls, name in (
+        (metrics.MetricWrapperBase, "labels"),
+        (metrics.Counter, "inc"),
+        (metrics.Gauge, "inc"),
+        (metrics.Gauge, "dec"),
+        (metrics.Gauge, "set"),
+        (metrics.Histogram, "observe"),
+    ):
+        setattr(cls, name, timed(getattr(cls, name)))
+
+
 def _nogctune() -> None:
     try:
         from orderbridge import gctune
@@ -67,5 +143,12 @@ if _TOGGLES and _is_hub():
         _nometrics()
     if "nogctune" in _TOGGLES:
         _nogctune()
+    for toggle in _TOGGLES:
+        if toggle.startswith("gen0="):
+            from orderbridge import gctune
+
+            gctune.GEN0_THRESHOLD = int(toggle.removeprefix("gen0="))
+    if "meter" in _TOGGLES:
+        _meter()
     if "info" in _TOGGLES:
         os.environ["ORDERBRIDGE_LOG_LEVEL"] = "INFO"
