@@ -11,6 +11,7 @@ from ``/proc`` under the same load, is what that component costs:
 * ``gen0=N``: :data:`orderbridge.gctune.GEN0_THRESHOLD` set to ``N``.
 * ``nometrics``: prometheus-client's ``labels()``, ``inc()``, ``set()`` and
   ``observe()`` do nothing.
+* ``trimgc``: runloop's periodic ``malloc_trim`` runs a young collection first.
 * ``info``: the hub logs at INFO, its default (the benchmarks run at WARNING).
 * ``meter``: no change, a meter: the thread CPU spent inside the cyclic collector
   (``gc.callbacks``) and inside prometheus-client's ``labels()``/``inc()``/
@@ -127,6 +128,27 @@ def _meter() -> None:
         setattr(cls, name, timed(getattr(cls, name)))
 
 
+def _trimgc() -> None:
+    import gc
+
+    from orderbridge import runloop
+
+    plain = runloop.malloc_trim
+
+    def collecting() -> object:
+        trim = plain()
+        if trim is None:
+            return None
+
+        def collect_then_trim() -> object:
+            gc.collect(1)
+            return trim()
+
+        return collect_then_trim
+
+    runloop.malloc_trim = collecting  # type: ignore[assignment]
+
+
 def _nogctune() -> None:
     try:
         from orderbridge import gctune
@@ -148,6 +170,8 @@ if _TOGGLES and _is_hub():
             from orderbridge import gctune
 
             gctune.GEN0_THRESHOLD = int(toggle.removeprefix("gen0="))
+    if "trimgc" in _TOGGLES:
+        _trimgc()
     if "meter" in _TOGGLES:
         _meter()
     if "info" in _TOGGLES:
