@@ -30,6 +30,7 @@ STOREFRONT_KEY = "ob_demo_brioche_storefront_key"
 ADMIN_KEY = "ob_demo_brioche_admin_key"
 DEMO_TOKEN = "687409:4164553abf6a031302898da7800b59fb"
 PODIL = "loc_podil"
+DEMO_LOCATION_IDS = (PODIL, "loc_pechersk")
 # The demo's deadline for one Poster call; faults that hang hold longer than this.
 POSTER_TIMEOUT = min(patience(2), 30.0)
 
@@ -173,7 +174,13 @@ def _demo(folder: Path, *, reconcile_seconds: float, database_url: str = "") -> 
             wix=f"http://127.0.0.1:{wix_port}",
             database_url=database_url,
         )
-        wait_for(lambda: demo.api(f"/api/v1/locations/{PODIL}/menu").status_code == 200)
+        # Every spot's menu, not only the first: the imports run one after another, and
+        # a test about the second spot must not find it unpublished.
+        for location in DEMO_LOCATION_IDS:
+            wait_for(
+                lambda at=location: demo.api(f"/api/v1/locations/{at}/menu").status_code == 200,
+                what=f"{location}'s menu published",
+            )
         yield demo
 
 
