@@ -41,6 +41,8 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from orderbridge import gctune
+
 T = TypeVar("T")
 
 # What the libraries below import only because it is installed; a ``None`` entry in
@@ -109,6 +111,7 @@ async def trimmed(
 def run(main: Coroutine[Any, Any, T]) -> T:
     """Run ``main`` to completion on a new event loop, as ``asyncio.run`` does, handing
     free heap memory back to the system now and then (see above)."""
+    gctune.tune()  # the collector's settings for a long-running process (gctune.py)
     if sys.platform == "win32":  # uvloop does not build there
         return asyncio.run(trimmed(main, malloc_trim()))
     import uvloop

@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+from collections.abc import Iterator
+
+import pytest
 
 from orderbridge import runloop
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_it_was() -> Iterator[None]:
+    """``runloop.run`` tunes the collector process-wide (gctune.py; tested in
+    test_gctune.py); the test process gets its own settings back."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 def test_run_returns_what_main_returns() -> None:

@@ -72,15 +72,32 @@ class MessagingMetrics:
             buckets=_LATENCY_BUCKETS,
             registry=registry,
         )
+        # The labelled children, looked up once per label values: ``labels()`` takes
+        # the metric's lock and builds a key on every call (a few µs each, three per
+        # job), and a job's kinds and outcomes are a handful of strings.
+        self._attempts: dict[tuple[str, str], Counter] = {}
+        self._durations: dict[str, Histogram] = {}
+        self._latencies: dict[str, Histogram] = {}
 
     def observe_attempt(self, kind: str, outcome: str, duration_seconds: float) -> None:
         """Count one finished try and its duration."""
-        self.attempts.labels(kind=kind, outcome=outcome).inc()
-        self.duration.labels(kind=kind).observe(duration_seconds)
+        attempts = self._attempts.get((kind, outcome))
+        if attempts is None:
+            attempts = self._attempts[(kind, outcome)] = self.attempts.labels(
+                kind=kind, outcome=outcome
+            )
+        attempts.inc()
+        duration = self._durations.get(kind)
+        if duration is None:
+            duration = self._durations[kind] = self.duration.labels(kind=kind)
+        duration.observe(duration_seconds)
 
     def observe_success(self, kind: str, created_at: datetime, now: datetime) -> None:
         """Record the end-to-end latency of a job that just succeeded."""
-        self.latency.labels(kind=kind).observe(max(0.0, (now - created_at).total_seconds()))
+        latency = self._latencies.get(kind)
+        if latency is None:
+            latency = self._latencies[kind] = self.latency.labels(kind=kind)
+        latency.observe(max(0.0, (now - created_at).total_seconds()))
 
 
 def queue_depth(session: Session) -> dict[tuple[str, str], int]:
