@@ -2,9 +2,9 @@
 
 ``bench/ingest.py`` compares two uvicorn servers; on a shared machine their CPU per
 request moves by tens of percent between runs. This drives ``Hub.app()`` directly with
-ASGI messages (``request_cpu.call``) on uvloop, as uvicorn would once it has parsed the
-request: ``--burst`` distinct signed ``incoming_order`` *changed* webhooks in flight at
-once (the group commit shares their transaction), ``gc.freeze()`` after start-up as the
+ASGI messages (``request_cpu.post_webhooks``) on uvloop, as uvicorn would once it has
+parsed the request: ``--burst`` distinct signed ``incoming_order`` *changed* webhooks in
+flight at once (the group commit shares their transaction), ``gc.freeze()`` after start-up as the
 app's lifespan does, and reports the process CPU per webhook of each round. For A/B runs
 of a change, alternated. ``--profile`` adds a cProfile of one more round. Runnable alone::
 
@@ -16,7 +16,6 @@ Prints the figures, then one JSON object as the last line.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import gc
 import json
@@ -33,27 +32,12 @@ from pydantic import SecretStr
 from ingest import SECRET_KEY, prepare_hub_db, webhook_request
 from orderbridge.bootstrap import build_hub
 from orderbridge.config import Settings
-from request_cpu import ASGIApp, call
-
-HEADERS = {"content-type": "application/json"}
+from request_cpu import post_webhooks
 
 
 def bodies(numbers: range, start: int) -> list[bytes]:
     """Signed webhook bodies, one distinct event per number."""
     return [webhook_request(n, 1, start).split(b"\r\n\r\n", 1)[1] for n in numbers]
-
-
-async def ingest(app: ASGIApp, batch: list[bytes], burst: int) -> float:
-    """CPU seconds to ingest ``batch``, ``burst`` requests in flight at once."""
-
-    async def post(body: bytes) -> None:
-        status, answer = await call(app, "POST", "/webhooks/poster", HEADERS, body)
-        assert status == 200, answer
-
-    started = time.process_time()
-    for at in range(0, len(batch), burst):
-        await asyncio.gather(*(post(body) for body in batch[at : at + burst]))
-    return time.process_time() - started
 
 
 async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
@@ -64,17 +48,17 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     gc.freeze()
     start = int(time.time())
     try:
-        await ingest(app, bodies(range(0, 500), start), args.burst)  # warm-up
+        await post_webhooks(app, bodies(range(0, 500), start), args.burst)  # warm-up
         n, rounds = 1000, []
         for _ in range(args.rounds):
             batch = bodies(range(n, n + args.webhooks), start)
-            rounds.append(await ingest(app, batch, args.burst) * 1e6 / args.webhooks)
+            rounds.append(await post_webhooks(app, batch, args.burst) * 1e6 / args.webhooks)
             n += args.webhooks
         if args.profile:
             batch = bodies(range(n, n + args.webhooks), start)
             profiler = cProfile.Profile(time.thread_time)
             profiler.enable()
-            await ingest(app, batch, args.burst)
+            await post_webhooks(app, batch, args.burst)
             profiler.disable()
             pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
     finally:
