@@ -185,7 +185,12 @@ def echo_body(n: int, start: int) -> bytes:
 async def echo(app: ASGIApp, numbers: range, burst: int) -> float:
     """CPU seconds to ingest the echoes of ``numbers``, ``burst`` in flight at once."""
     start = int(time.time())
-    bodies = [echo_body(n, start) for n in numbers]
+    return await post_webhooks(app, [echo_body(n, start) for n in numbers], burst)
+
+
+async def post_webhooks(app: ASGIApp, bodies: list[bytes], burst: int) -> float:
+    """CPU seconds to answer ``POST /webhooks/poster`` with each of ``bodies`` (each must
+    be accepted), ``burst`` in flight at once."""
     headers = {"content-type": "application/json"}
 
     async def post(body: bytes) -> None:

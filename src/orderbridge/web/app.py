@@ -14,6 +14,7 @@ from starlette.types import ASGIApp
 
 from orderbridge import __version__
 from orderbridge.web.deps import WebContext, api_key_cache
+from orderbridge.web.direct import DirectRoutes
 from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.lazy import LazyRouter, load_all
 from orderbridge.web.metrics import HubMetrics
@@ -65,10 +66,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 class HubApp(FastAPI):
     """FastAPI with :class:`RequestObserver` around everything, Starlette's error
-    middleware included, so the request id, metrics and access line cover the 500s."""
+    middleware included, so the request id, metrics and access line cover the 500s;
+    just inside it, :class:`DirectRoutes` (the Poster webhook, ahead of the generic
+    middleware)."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return RequestObserver(super().build_middleware_stack(), self.state.metrics)
+        direct = DirectRoutes(
+            super().build_middleware_stack(),
+            owner=self,
+            routes=getattr(self.state, "direct_routes", {}),
+            max_body_bytes=getattr(self.state, "max_body_bytes", None),
+            handlers=self.exception_handlers,
+        )
+        return RequestObserver(direct, self.state.metrics)
 
     @property
     def routes(self) -> list[BaseRoute]:

@@ -303,6 +303,7 @@ def install_error_handlers(
     # Registered for Exception, Starlette runs it in ServerErrorMiddleware and re-raises
     # afterwards, so the server still logs the traceback the client never sees.
     app.add_exception_handler(Exception, handle_error)
+    app.state.max_body_bytes = max_body_bytes  # also the direct lane's (``web.direct``)
     if max_body_bytes is not None:
         app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(RefuseControlCharacters)

@@ -92,6 +92,8 @@ def mount(app: FastAPI, ctx: WebContext) -> None:
     app.state.poster_inbox = inbox
     endpoint = PosterIngress(ctx, app.state.metrics, accounts, inbox)
     app.router.routes.insert(0, Route(PATH, endpoint, methods=["POST"]))
+    # And served ahead of the generic middleware, with its guarantees (``web.direct``).
+    app.state.direct_routes = {**getattr(app.state, "direct_routes", {}), PATH: endpoint}
 
 
 _LONGEST_NUMBER = 32  # ``account_number``: Poster's are numbers
