@@ -109,6 +109,7 @@ async def steady_load(
     *,
     retry_seconds: float = 0.0,
     acked: dict[str, float] | None = None,
+    tag: str = "bench",
 ) -> tuple[dict[str, float], list[float], int]:
     """POST ``rate * seconds`` orders open-loop, round-robin over ``hub_urls`` (as a
     load balancer would); (order id → send time, POST latencies, failures).
@@ -116,7 +117,8 @@ async def steady_load(
     With ``retry_seconds`` a POST that fails (no answer, or a 5xx) is sent again with
     the same Idempotency-Key every 0.2 s for that long, as a storefront would while
     the server restarts; its latency counts from the first send. ``acked`` collects
-    each acknowledged order's POST latency by its id.
+    each acknowledged order's POST latency by its id. ``tag`` starts every channel
+    order id (a warm-up posts under another tag, so its ids never meet the run's).
     """
     total = int(rate * seconds)
     sent: dict[str, float] = {}
@@ -126,7 +128,7 @@ async def steady_load(
 
     async def one(n: int) -> None:
         nonlocal failures
-        body = json.dumps(stack.order_body(n, lines, "bench")).encode()
+        body = json.dumps(stack.order_body(n, lines, tag)).encode()
         started_wall = time.time()
         started = time.perf_counter()
         give_up = started + retry_seconds
@@ -134,7 +136,7 @@ async def steady_load(
             try:
                 status, answer = await asyncio.wait_for(
                     clients[n % len(clients)].post(
-                        "/api/v1/orders", body, {"idempotency-key": f"bench-{n}"}
+                        "/api/v1/orders", body, {"idempotency-key": f"{tag}-{n}"}
                     ),
                     60,
                 )

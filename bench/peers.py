@@ -22,7 +22,7 @@ storefront would; afterwards, acknowledged orders missing at the POS (*lost*) an
 orders there twice (*doubled*). Runnable alone::
 
     uv run python bench/peers.py [--rates 50 100 200 400 800] [--seconds 20]
-        [--kill-rate 100] [--kill-after 10] [--node-red-dir DIR] [--all-rates]
+        [--warm-up 3] [--kill-rate 100] [--kill-after 10] [--node-red-dir DIR] [--all-rates]
         [--no-kill | --no-sweep]
 
 Prints the figures, then one JSON object as the last line.
@@ -55,6 +55,7 @@ from orderbridge.sandboxes.poster.seed import DEMO_TOKEN
 NODE_RED = "node-red@4"
 HELD_P99 = 0.25  # seconds: ack p99 and at-POS p99
 HELD_MAX = 5.0  # seconds: every acknowledged order at the POS within this
+WARM_UP_RATE = 20.0  # orders per second while warming up (see warm_up)
 DRAIN_SECONDS = 60.0  # how long a peer may take after the last POST to reach the POS
 # After a kill nothing is judged before everything drained (lost means never arrives):
 # this is only the safety net of a peer that never catches up.
@@ -274,6 +275,26 @@ class Peer:
     restart: Callable[[], None]
 
 
+def warm_up(peer: Peer, lines: dict[str, Any], seconds: float) -> None:
+    """Post ``WARM_UP_RATE`` orders a second for ``seconds`` under their own ids and wait
+    until they are at the POS: both peers meet the measured load warm.
+
+    A process that has just started pays once for what it loads on first use (the hub
+    imports its POS client, phone numbers and credential cipher with the first order,
+    to keep its idle memory small) and for its start-up work (menu imports); a
+    restaurant's hub meets its Friday peak hours after it started. Not counted in any
+    figure; the kill test's restarted process meets its load cold, as in production.
+    """
+    if seconds <= 0:
+        return
+    sent, _latency, _failures = asyncio.run(
+        steady_load([peer.url], lines, WARM_UP_RATE, seconds, tag="warmup")
+    )
+    deadline = time.time() + DRAIN_SECONDS
+    while len(peer.at_pos(sent, {})) < len(sent) and time.time() < deadline:
+        time.sleep(0.25)
+
+
 def load_phase(
     peer: Peer,
     lines: dict[str, Any],
@@ -281,12 +302,16 @@ def load_phase(
     seconds: float,
     *,
     kill_after: float | None = None,
+    warm_up_seconds: float = 0.0,
 ) -> dict[str, Any]:
     """Post the load at ``peer`` (killing and restarting it after ``kill_after`` s),
-    wait until every acknowledged order is at the POS or the drain time is over."""
+    wait until every acknowledged order is at the POS or the drain time is over.
+
+    Idle RSS is read as the peer started, before :func:`warm_up`."""
+    idle_rss = {name: rss_mib(pid, "VmRSS") for name, pid in peer.processes.items()}
+    warm_up(peer, lines, warm_up_seconds)
     load_before = load_average()
     cpu_before = {name: cpu_seconds(pid) for name, pid in peer.processes.items()}
-    idle_rss = {name: rss_mib(pid, "VmRSS") for name, pid in peer.processes.items()}
 
     acked: dict[str, float] = {}
     pids = dict(peer.processes)
@@ -450,6 +475,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rates", type=float, nargs="+", default=[50, 100, 200, 400, 800])
     parser.add_argument("--seconds", type=float, default=20.0, help="posting time per rate")
+    parser.add_argument(
+        "--warm-up", type=float, default=3.0, help="seconds of 20/s before each phase (0: none)"
+    )
     parser.add_argument("--kill-rate", type=float, default=100.0)
     parser.add_argument("--kill-after", type=float, default=10.0, help="kill -9 after, s")
     parser.add_argument("--node-red-dir", type=Path, help="reuse this npm folder (else a temp one)")
@@ -468,19 +496,24 @@ def main() -> None:
         red = install_node_red(args.node_red_dir or folder / "npm")
         lines: dict[str, Any] | None = None
         going = {"orderbridge": True, "node_red": True}
+        warm = args.warm_up
 
         def hub(rate: float, kill_after: float | None = None) -> dict[str, Any]:
             nonlocal lines
             where = Path(tempfile.mkdtemp(dir=folder, prefix="hub-"))
             with orderbridge_peer(where) as (peer, menu_lines):
                 lines = menu_lines
-                return load_phase(peer, lines, rate, args.seconds, kill_after=kill_after)
+                return load_phase(
+                    peer, lines, rate, args.seconds, kill_after=kill_after, warm_up_seconds=warm
+                )
 
         def node(rate: float, kill_after: float | None = None) -> dict[str, Any]:
             assert lines is not None
             where = Path(tempfile.mkdtemp(dir=folder, prefix="node-red-"))
             with node_red_peer(red, where) as peer:
-                return load_phase(peer, lines, rate, args.seconds, kill_after=kill_after)
+                return load_phase(
+                    peer, lines, rate, args.seconds, kill_after=kill_after, warm_up_seconds=warm
+                )
 
         # Peers alternate rate by rate, so a change in the machine's load hits both.
         for rate in [] if args.no_sweep else sorted(args.rates):
