@@ -72,9 +72,13 @@ def _submit_job(db_url: str) -> tuple[str, int]:
     return str(rows[0][0]), int(rows[0][1])
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(480)
 def test_a_worker_killed_between_the_pos_answer_and_its_settle(db_url: str, tmp_path: Path) -> None:
-    with hub_stack(db_url, tmp_path, workers=1, ORDERBRIDGE_LEASE_SECONDS=lease(4)) as stack:
+    # A long lease: the worker writes its lease fence before the POS call only when the
+    # claim's lease lost more than a tenth of its term (messaging/worker_db.py), and that
+    # write would wait behind the database held below, so the create would never come.
+    # A tenth of 30 s is far more than a starved machine takes from claim to call.
+    with hub_stack(db_url, tmp_path, workers=1, ORDERBRIDGE_LEASE_SECONDS=lease(30)) as stack:
         stack.kill_worker(stack.workers[0])  # it imported the menus; the order waits
         lines = menu_lines(stack.hub_url)
         # A slow create: time to take hold of the database once the job is claimed.
