@@ -218,6 +218,16 @@ class Hub:
             context = dataclasses.replace(context, transport=pinned)
         return connectors.build_pos(connection, context)
 
+    def _setup_context(self, role: str) -> BuildContext:
+        """:meth:`guarded_context` for the setups, which are built with the app: their
+        guard (and aiohttp with it) is made on their first call, not at start-up."""
+        context = self.build_context(role)
+        if context.transport is not None:
+            return context
+        allow_private = self.settings.allow_private_urls
+        guard = _OnFirstCall(lambda: pinned_transport(allow_private=allow_private))
+        return dataclasses.replace(context, transport=guard)
+
     def build_context(self, role: str) -> BuildContext:
         """What connector factories of ``role`` get: the transport, timeouts, SSRF rule."""
         return BuildContext(
@@ -402,3 +412,20 @@ def build_hub(settings: Settings, **overrides: Any) -> Hub:
         cipher=cipher,
         **overrides,
     )
+
+
+class _OnFirstCall(httpx.AsyncBaseTransport):
+    """A transport built by ``build`` when the first request is sent (idle memory)."""
+
+    def __init__(self, build: Callable[[], httpx.AsyncBaseTransport]) -> None:
+        self._build = build
+        self._built: httpx.AsyncBaseTransport | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._built is None:
+            self._built = self._build()
+        return await self._built.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        if self._built is not None:
+            await self._built.aclose()
