@@ -138,7 +138,7 @@ class Hub:
     def setup_parts(self) -> SetupParts:
         """What connecting systems needs (``services.setup``)."""
         return SetupParts(
-            setups=connection_setups(self.build_context, self.new_pos),
+            setups=connection_setups(self._setup_context, self.new_pos),
             new_pos=self.new_pos,
             store=SqlConnectionStore(
                 self.sessions, self.cipher, queue=self.queue, clock=self.clock
@@ -212,11 +212,17 @@ class Hub:
         """A new connector for a POS connection (the registry builds it by kind), not kept:
         the caller closes it. Its calls to the network go through the SSRF guard at
         connect (a POS base URL is the tenant's to choose: ``ssrf.pinned_transport``)."""
-        context = self.build_context("pos")
-        if context.transport is None:
-            pinned = pinned_transport(allow_private=self.settings.allow_private_urls)
-            context = dataclasses.replace(context, transport=pinned)
-        return connectors.build_pos(connection, context)
+        return connectors.build_pos(connection, self.guarded_context("pos"))
+
+    def guarded_context(self, role: str) -> BuildContext:
+        """:meth:`build_context`, with the SSRF guard at connect unless a transport is
+        injected (tests): for connectors whose base URL a tenant chose — a POS connection,
+        and every connection while it is being set up (its test call, its identification)."""
+        context = self.build_context(role)
+        if context.transport is not None:
+            return context
+        pinned = pinned_transport(allow_private=self.settings.allow_private_urls)
+        return dataclasses.replace(context, transport=pinned)
 
     def _setup_context(self, role: str) -> BuildContext:
         """:meth:`guarded_context` for the setups, which are built with the app: their

@@ -8,6 +8,7 @@ the connection is refused and the local server never hears from the hub.
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -34,7 +35,7 @@ from orderbridge.connectors.storefront.ssrf import (
     pinned_transport,
     refused_code,
 )
-from orderbridge.ports import EndpointRecord, PermanentError
+from orderbridge.ports import EndpointRecord, PermanentError, TransientError
 from tests.connectors.test_hub_connector_cache import CONNECTION
 from tests.e2e.servers import serve_in_thread
 
@@ -205,5 +206,26 @@ def test_a_pos_connectors_calls_go_through_the_guard_too() -> None:
         assert isinstance(transport, AiohttpTransport)
         guard = transport.resolver()
         assert isinstance(guard, PinnedResolver) and guard.allow_private is False
+    finally:
+        hub.engine.dispose()
+
+
+async def test_a_connection_being_set_up_is_called_through_the_guard_too(
+    inside: tuple[str, list[str]],
+) -> None:
+    """Setting up a connection calls its base URL (the test call, the identification)
+    before it is stored: that URL is the tenant's to choose, so those calls connect
+    through the pinned transport as the stored connection's will."""
+    port, heard = inside
+    hub = build_hub(Settings(database_url="sqlite://", secret_key=SecretStr("k")))
+    try:
+        setup = hub.setup_parts().setups["poster"]
+        record = dataclasses.replace(
+            CONNECTION, settings={"account": "cafe-kyiv", "base_url": f"http://127.0.0.1:{port}"}
+        )
+        with pytest.raises(TransientError) as refused:  # as a POS call's: retried, not sent
+            await setup.probe(record)
+        assert "private_address" in str(refused.value)
+        assert heard == []
     finally:
         hub.engine.dispose()
