@@ -25,11 +25,11 @@ from itertools import chain
 from json.encoder import encode_basestring_ascii
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, Update, bindparam, delete, select, update
+from sqlalchemy import Table, Update, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from orderbridge.log import redact_text
-from orderbridge.messaging.statements import driver_param, stored_time
+from orderbridge.messaging.statements import DriverSql, driver_param, stored_time
 from orderbridge.messaging.tables import InboxEvent, InboxStatus
 from orderbridge.sql.types import utcnow
 
@@ -98,7 +98,7 @@ def record_inbound_many(
 
 
 def record_encoded(
-    conn: Connection,
+    conn: DriverSql,
     events: Sequence[tuple[str, str, str, bool]],
     *,
     now: datetime | None = None,
@@ -106,7 +106,7 @@ def record_encoded(
     """:func:`record_inbound_many` for payloads already JSON text (:func:`encode`).
 
     Each event is ``(source, external_id, payload JSON, processed)``; runs on the
-    connection of the caller's transaction.
+    connection (or cursor) of the caller's transaction.
     """
     if not events:
         return set()

@@ -133,6 +133,15 @@ def enqueue_many(
     created = statements.stored_time(conn.dialect, now or utcnow())
     if encoded is None:
         encoded = [json.dumps(dict(job.payload)) for job in jobs]
+    insert_jobs(conn, jobs, encoded, created)
+    session.info[ENQUEUED] = True  # wakes this process's workers once committed
+
+
+def insert_jobs(
+    conn: statements.DriverSql, jobs: Sequence[NewJob], encoded: Sequence[str], created: object
+) -> None:
+    """:func:`enqueue_many`'s executemany on ``conn``, ``created`` a ``stored_time``;
+    waking the workers is the caller's (``messaging/direct_sqlite.py`` has no session)."""
     conn.exec_driver_sql(
         statements.insert_job(conn.dialect.name),
         [
@@ -140,7 +149,6 @@ def enqueue_many(
             for job, payload in zip(jobs, encoded, strict=True)
         ],
     )
-    session.info[ENQUEUED] = True  # wakes this process's workers once committed
 
 
 def is_pending(session: Session, kind: str, key: str) -> bool:

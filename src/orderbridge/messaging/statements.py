@@ -25,9 +25,9 @@ from __future__ import annotations
 import functools
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import (
     Delete,
@@ -84,6 +84,18 @@ def stored_time(dialect: Dialect, value: datetime) -> object:
     return value if process is None else process(value)
 
 
+class DriverSql(Protocol):
+    """What driver-level statements need of a transaction: a SQLAlchemy ``Connection``,
+    or the DB-API cursor of a batch written without one
+    (:class:`~orderbridge.messaging.direct_sqlite.DirectTransaction`). ``parameters`` as
+    a list of tuples is an executemany (its result is not read)."""
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+    def exec_driver_sql(self, statement: str, parameters: Any = ...) -> Iterable[Any]: ...
+
+
 def driver_param(dialect: str, *, json: bool = False) -> str:
     """The driver's placeholder for one positional parameter in driver-level SQL;
     ``json``: JSON text for a JSON column (cast to ``jsonb`` on PostgreSQL)."""
@@ -108,6 +120,16 @@ def insert_job(dialect: str) -> str:
         'INSERT INTO outbox_jobs (kind, payload, "key", connection_id, status, attempts,'  # noqa: S608
         " total_attempts, run_after, created_at, updated_at)"
         f" VALUES ({p}, {doc}, {p}, {p}, '{_PENDING}', 0, 0, {p}, {p}, {p})"
+    )
+
+
+def pending_job(dialect: str) -> str:
+    """Driver-level SQL: a row when a job of ``kind`` and ``key`` (positional) is still
+    waiting for its first (or next) try (``outbox.is_pending`` for hot paths)."""
+    p = driver_param(dialect)
+    return (
+        f'SELECT 1 FROM outbox_jobs WHERE kind = {p} AND "key" = {p}'  # noqa: S608
+        f" AND status = '{_PENDING}' LIMIT 1"
     )
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -88,6 +90,18 @@ def notify_on_commit(sessions: sessionmaker[Session], wakeup: Wakeup) -> None:
     def rolled_back(session: Session, *_: Any) -> None:
         session.info.pop(ENQUEUED, None)
 
+    _WAKEUPS[sessions] = wakeup
     event.listen(sessions, "before_commit", committing)
     event.listen(sessions, "after_commit", committed)
     event.listen(sessions, "after_rollback", rolled_back)
+
+
+_WAKEUPS: weakref.WeakKeyDictionary[Callable[[], Session], Wakeup] = weakref.WeakKeyDictionary()
+
+
+def notify_committed(sessions: Callable[[], Session]) -> None:
+    """Wake the workers that :func:`notify_on_commit` tied to ``sessions``, for jobs
+    committed on SQLite without a session (``messaging/direct_sqlite.py``)."""
+    wakeup = _WAKEUPS.get(sessions)
+    if wakeup is not None:
+        wakeup.notify()

@@ -151,10 +151,36 @@ def writer_lock(database: str) -> WriterLock:
 
 
 class _WriterConnection(sqlite3.Connection):
-    """A ``sqlite3`` connection that gives the writer lock back when its transaction ends."""
+    """A ``sqlite3`` connection that queues on its file's writer lock before it writes and
+    gives the lock back when its transaction ends.
+
+    ``writer`` and ``wait_seconds`` are set when the engine opens the connection.
+    :meth:`begin_immediate` is for writers that run their transaction on the DB-API
+    connection itself, without SQLAlchemy's ``Connection`` (the group commit's batches,
+    ``messaging/direct_sqlite.py``): the same lock and ``BEGIN IMMEDIATE`` as a
+    transaction begun through the engine.
+    """
 
     writer: WriterLock | None = None
+    wait_seconds = 10.0
     holding = False
+
+    def take_writer(self) -> None:
+        """Queue for the writer lock; ``database is locked`` past ``wait_seconds``."""
+        if self.writer is None:
+            return
+        if not self.writer.acquire(self.wait_seconds):
+            raise sqlite3.OperationalError("database is locked (this process's writer)")
+        self.holding = True
+
+    def begin_immediate(self) -> None:
+        """Take the writer lock, then ``BEGIN IMMEDIATE``; ended by ``commit``/``rollback``."""
+        self.take_writer()
+        try:
+            self.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._let_go()
+            raise
 
     def _let_go(self) -> None:
         if self.holding and self.writer is not None:
@@ -196,6 +222,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Stop sqlite3 from issuing its own BEGIN; _on_begin below emits ours.
         dbapi_connection.isolation_level = None
+        if isinstance(dbapi_connection, _WriterConnection):
+            dbapi_connection.writer, dbapi_connection.wait_seconds = writer, wait_seconds
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -218,10 +246,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         ):
             connection.exec_driver_sql(f"BEGIN {mode}")
             return
-        if not writer.acquire(wait_seconds):
-            locked = sqlite3.OperationalError("database is locked (this process's writer)")
-            raise exc.OperationalError(f"BEGIN {mode}", None, locked)
-        dbapi_connection.writer, dbapi_connection.holding = writer, True
+        try:
+            dbapi_connection.take_writer()
+        except sqlite3.OperationalError as locked:
+            raise exc.OperationalError(f"BEGIN {mode}", None, locked) from None
         try:
             connection.exec_driver_sql(f"BEGIN {mode}")
         except BaseException:

@@ -6,16 +6,22 @@ Every test runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import shutil
+import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from orderbridge.messaging.inbox import INBOX_REF, with_inbox_ref
 from orderbridge.messaging.inbox_writer import Inbound, InboxWriter
 from orderbridge.messaging.outbox import NewJob, enqueue
 from orderbridge.messaging.tables import InboxEvent, JobStatus, OutboxJob
+from orderbridge.messaging.wakeup import Wakeup, notify_on_commit
+from orderbridge.storage.db import make_engine, session_factory, writer_lock
 
 from .helpers import T0
 
@@ -129,3 +135,67 @@ def test_a_referring_job_carries_the_inbox_ref_and_reads_back_like_an_orm_job(
     assert written.payload == {**payload, INBOX_REF: {"source": "test", "external_id": "evt:1"}}
     assert written.created_at == written.run_after == written.updated_at == T0
     assert (event.payload, event.received_at, event.status) == (payload, T0, "received")
+
+
+def test_a_batch_wakes_this_process_workers_once_committed_and_only_with_jobs(
+    sessions: sessionmaker[Session],
+) -> None:
+    """On SQLite the batch commits without a session (``messaging/direct_sqlite``): the
+    workers must still hear of its jobs, exactly as after a session's commit."""
+    wakeup = Wakeup()
+    notify_on_commit(sessions, wakeup)
+    heard = threading.Event()
+    wakeup.notify = heard.set  # type: ignore[method-assign]
+    writer = InboxWriter(sessions)
+    writer.store_now([Inbound("test", "evt:quiet", {"n": 0}, None)])
+    assert not heard.is_set()
+    writer.store_now([event(1)])
+    assert heard.is_set()
+    assert stored(sessions) == (["evt:quiet", "evt:1"], ["obj:1"])
+
+
+@pytest.fixture
+def sqlite_file(sqlite_template: Path, tmp_path: Path) -> str:
+    """A migrated SQLite file of its own: the direct batch and the writer lock are SQLite's."""
+    path = tmp_path / "direct.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+def test_on_sqlite_a_batch_queues_on_the_writer_lock_like_every_writer(sqlite_file: str) -> None:
+    """The direct batch takes the same per-file writer lock as a transaction begun through
+    the engine: while another writer of the process holds it, the batch waits, and past
+    the busy timeout fails as SQLAlchemy's "database is locked" (answered 503 upstream),
+    leaving nothing written."""
+    engine = make_engine(sqlite_file, busy_timeout_ms=50)
+    try:
+        sessions = session_factory(engine)
+        writer = InboxWriter(sessions)
+        lock = writer_lock(str(engine.url.database))
+        assert lock.acquire(1)
+        try:
+            with pytest.raises(OperationalError, match="database is locked"):
+                writer.store_now([event(1)])
+        finally:
+            lock.release()
+        assert stored(sessions) == ([], [])
+        assert writer.store_now([event(1)]) == [True]
+        assert not lock.locked()  # given back at commit
+    finally:
+        engine.dispose()
+
+
+def test_a_failing_statement_rolls_the_direct_batch_back_and_frees_the_writer(
+    sqlite_file: str,
+) -> None:
+    """A batch whose statement fails leaves nothing half-written and the writer lock free."""
+    engine = make_engine(sqlite_file)
+    sessions = session_factory(engine)
+    writer = InboxWriter(sessions)
+    broken = Inbound("test", "evt:2", {"n": 2}, NewJob("inbox.test", {"n": 2}, key=object()))  # type: ignore[arg-type]
+    with pytest.raises(StatementError):
+        writer.store_now([event(1), broken])
+    assert stored(sessions) == ([], [])
+    assert not writer_lock(str(engine.url.database)).locked()
+    assert writer.store_now([event(1)]) == [True]
+    engine.dispose()
