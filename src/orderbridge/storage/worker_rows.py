@@ -1,0 +1,95 @@
+"""The worker's reads and saves of an order it submits: one read before, none after.
+
+Submitting an order reads it before the POS call (what to send, and where) and
+records the POS's answer after it, in another transaction: the call must not hold a
+transaction open. Round 3's profile had three statements before the call (the order,
+its timeline, the location's POS binding) and the save reading the order once more.
+Here the order and its binding are one statement (:data:`ORDER_TO_SUBMIT`; the
+timeline stays a second one), and the save resumes that read
+(:meth:`WorkerOrders.resume_order`) instead of making its own. The optimistic version
+check stays exact: the resumed read carries the version it saw, and the order's
+``UPDATE ... WHERE version = :v`` matches no row if anything (a cancel, say) saved the
+order since, which raises ``ConcurrentUpdate`` for the caller to read again and retry
+(``services/pipeline.py``).
+
+Mixed into ``SqlUnitOfWork`` (``storage/uow.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam
+
+from orderbridge.ports import LocationBinding, OrderToSubmit, StoredOrder
+from orderbridge.security import CredentialCipher
+from orderbridge.storage import config_rows
+from orderbridge.storage import order_rows as rows
+from orderbridge.storage.codec_options import options_from_json
+from orderbridge.storage.config_rows import CONNECTIONS, LINKS, LOCATIONS
+from orderbridge.storage.uow_aggregates import AggregateStore
+
+_o, _con, _link, _loc = rows.ORDERS.c, CONNECTIONS.c, LINKS.c, LOCATIONS.c
+_CONNECTION = "c_"  # the prefix of the connection's columns in the row
+
+ORDER_TO_SUBMIT = (
+    rows.ORDER_SELECT.add_columns(
+        _o.location_id.label("b_location_id"),
+        *(column.label(_CONNECTION + column.name) for column in CONNECTIONS.columns),
+        _link.external_id.label("b_external_id"),
+        _loc.currency.label("b_currency"),
+        _loc.timezone.label("b_timezone"),
+        _loc.options.label("b_options"),
+    )
+    .select_from(
+        rows.ORDERS.outerjoin(LOCATIONS, _loc.id == _o.location_id)
+        .outerjoin(LINKS, _link.location_id == _o.location_id)
+        .outerjoin(CONNECTIONS, (_con.id == _link.connection_id) & (_con.role == "pos"))
+    )
+    .where(_o.id == bindparam("order_id"))
+    # A location links channels too: the row with its POS (if any) first.
+    .order_by(_con.id.is_(None), _link.connection_id)
+    .limit(1)
+)
+"""The order, and its location's POS connection and binding (NULLs: none), by id."""
+
+
+class _Prefixed:
+    """The columns of ``row`` named ``prefix + name``, read as ``name``."""
+
+    __slots__ = ("_prefix", "_row")
+
+    def __init__(self, row: Any, prefix: str) -> None:
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, self._prefix + name)
+
+
+class WorkerOrders(AggregateStore):
+    """``order_to_submit`` and ``resume_order`` of the unit of work."""
+
+    cipher: CredentialCipher
+
+    def order_to_submit(self, order_id: str) -> OrderToSubmit | None:
+        row = self.connection.execute(ORDER_TO_SUBMIT, {"order_id": order_id}).first()
+        if row is None:
+            return None
+        timeline = self._timeline("order", row.id)
+        stored = rows.stored_order(row, rows.order_from_row(row, timeline))
+        binding = None
+        if row.c_id is not None and row.b_currency is not None:
+            location = LocationBinding(
+                location_id=row.b_location_id,
+                external_id=row.b_external_id,
+                currency=row.b_currency,
+                timezone=row.b_timezone,
+                options=options_from_json(row.b_options),
+            )
+            connection = config_rows.connection_record(_Prefixed(row, _CONNECTION), self.cipher)
+            binding = (connection, location)
+        return OrderToSubmit(stored, binding, version=row.version, stored_entries=len(timeline))
+
+    def resume_order(self, read: OrderToSubmit) -> StoredOrder:
+        self._loaded[read.stored.order.id] = (read.version, read.stored_entries)
+        return read.stored
