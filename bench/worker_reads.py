@@ -2,15 +2,19 @@
 
 Before the POS call the worker reads the order and its location's POS binding; after
 it, the save needed the order again. Round 4 reads the order and binding in one
-statement (``UnitOfWork.order_to_submit``, ``storage/worker_rows.py``) and the save
+statement (``UnitOfWork.orders_to_submit``, ``storage/worker_rows.py``), the reads of
+jobs that start together in one transaction, and the save
 resumes that read (``resume_order``) instead of reading again. This bench places
 ``--orders`` orders through the hub's ASGI app (``bench/cost_model.py``'s set-up,
 SQLite file, demo tenant), leaves them unsubmitted, and times on this thread
 (``time.thread_time``: CPU, not wall time, so other processes on the machine inflate it
 less), in alternating rounds:
 
-* *separate*: ``get_order`` + ``pos_binding`` (round 3's read before the call);
-* *one read*: ``order_to_submit``;
+* *separate*: ``get_order`` + ``pos_binding``, a read transaction per order (round 3's
+  read before the call);
+* *one read*: ``orders_to_submit`` of one order, a read transaction per order;
+* *together*: ``orders_to_submit`` of 16 orders at once, one read transaction (a
+  backlog's claim: the worker gathers the reads of the jobs it starts together);
 * *save's read*: ``get_order`` again in a write unit of work (what the save did);
 * *resumed*: ``resume_order`` in a write unit of work (what it does now).
 
@@ -37,29 +41,36 @@ from orderbridge.bootstrap import Hub
 
 
 def _separate(hub: Hub, ids: list[str]) -> None:
-    with hub.read_uow() as tx:
-        for order_id in ids:
+    for order_id in ids:
+        with hub.read_uow() as tx:
             stored = tx.get_order(order_id)
             assert stored is not None
             assert tx.pos_binding(stored.order.location_id) is not None
 
 
 def _one_read(hub: Hub, ids: list[str]) -> None:
-    with hub.read_uow() as tx:
-        for order_id in ids:
-            read = tx.order_to_submit(order_id)
+    for order_id in ids:
+        with hub.read_uow() as tx:
+            [read] = tx.orders_to_submit([order_id])
             assert read is not None and read.binding is not None
 
 
+def _together(hub: Hub, ids: list[str]) -> None:
+    for at in range(0, len(ids), TOGETHER):
+        with hub.read_uow() as tx:
+            reads = tx.orders_to_submit(ids[at : at + TOGETHER])
+            assert all(read is not None and read.binding is not None for read in reads)
+
+
 def _save_reads(hub: Hub, ids: list[str]) -> None:
-    with hub.uow() as tx:
+    with hub.uow() as tx:  # inside the settle's transaction: no transaction per order
         for order_id in ids:
             assert tx.get_order(order_id) is not None
 
 
 def _resumed(hub: Hub, ids: list[str]) -> None:
     with hub.read_uow() as tx:  # the reads the save resumes (not timed)
-        reads = [tx.order_to_submit(order_id) for order_id in ids]
+        reads = [tx.orders_to_submit([order_id])[0] for order_id in ids]
     started = time.thread_time()
     with hub.uow() as tx:
         for read in reads:
@@ -70,9 +81,11 @@ def _resumed(hub: Hub, ids: list[str]) -> None:
 
 _RESUMED: list[float] = []
 Way = Callable[[Hub, list[str]], None]
+TOGETHER = 16  # bench/e2e_orders.py's worker concurrency: a backlog's claims are this big
 WAYS: dict[str, Way] = {
     "separate": _separate,
     "one read": _one_read,
+    "together": _together,
     "save's read": _save_reads,
 }
 
@@ -132,7 +145,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="orderbridge-reads-") as tmp:
         result = measure(args.orders, args.rounds, Path(tmp))
     for name, figures in result.items():
-        print(f"{name:<12} median {figures['median_us']:8.1f} µs   best {figures['best_us']:8.1f} µs")
+        print(
+            f"{name:<12} median {figures['median_us']:8.1f} µs   best {figures['best_us']:8.1f} µs"
+        )
     print(json.dumps({"benchmark": "worker_reads", "orders": args.orders, "ways": result}))
 
 

@@ -35,8 +35,9 @@ class StoredOrder:
 class OrderToSubmit:
     """An order read for its submission to the POS, kept for the save after the call.
 
-    The worker reads the order (and its location's POS) before the POS call, in one
-    read transaction, and records the POS's answer in a later write transaction.
+    The worker reads the order (and its location's POS) before the POS call, in a read
+    transaction (shared by the jobs it starts together), and records the POS's answer
+    in a later write transaction.
     Reading the order again there would cost a second read of every order;
     ``UnitOfWork.resume_order`` takes this read instead, and ``version`` keeps the
     optimistic check exact: the save writes only if the order is still at it (a

@@ -209,9 +209,10 @@ class UnitOfWork(IncidentWatch, Protocol):
         """Persist status, refs and POS ids, and append the timeline entries not yet stored."""
         ...
 
-    def order_to_submit(self, order_id: str) -> OrderToSubmit | None:
-        """The order with its location's POS connection and binding, in one read, for
-        a submission that saves on it later (``resume_order``); None if not stored."""
+    def orders_to_submit(self, order_ids: Sequence[str]) -> list[OrderToSubmit | None]:
+        """Each order with its location's POS connection and binding, read together
+        (one per id, in order; None if not stored), for a submission that saves on
+        it later (``resume_order``)."""
         ...
 
     def resume_order(self, read: OrderToSubmit) -> StoredOrder:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -50,6 +50,8 @@ PosFactory = Callable[[ConnectionRecord], PosSystem]
 Clock = Callable[[], datetime]
 SaveLater = Callable[[Callable[[UnitOfWork], None]], bool]
 """Takes a write to run later in another transaction that commits it; ``False`` if not."""
+ReadOrder = Callable[[str], Awaitable[OrderToSubmit | None]]
+"""Reads an order and its location's POS for its submission (``orders_to_submit``)."""
 
 
 async def submit_order(
@@ -64,6 +66,7 @@ async def submit_order(
     revived: bool = False,
     read_uow: UowFactory | None = None,
     save_with_settle: SaveLater | None = None,
+    read_order: ReadOrder | None = None,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
@@ -78,6 +81,8 @@ async def submit_order(
     (the worker's, ``messaging/with_settle.py``) takes the write of what the POS
     answered into the transaction that records the try, and says whether it did;
     without it (or when it declines) the write is a transaction of its own.
+    ``read_order`` reads the order before the call (the worker's gathers the reads of
+    jobs that start together); without it, a read transaction of its own does.
 
     A refusal is raised as ``PermanentError`` (a refused token parks the connection
     first); when the job is then buried, the worker fails the order in the same
@@ -86,8 +91,11 @@ async def submit_order(
     # The usual case only reads: on a read-only unit of work (on SQLite a deferred
     # transaction, which does not queue for the writer). Anything to write first — a
     # revived order to reopen, a location without a POS — takes the writing path.
-    with (read_uow or uow)() as tx:
-        read = tx.order_to_submit(order_id)
+    if read_order is not None:
+        read = await read_order(order_id)
+    else:
+        with (read_uow or uow)() as tx:
+            [read] = tx.orders_to_submit([order_id])
     stored = read.stored if read is not None else None
     binding = read.binding if read is not None else None
     reopening = revived and stored is not None and stored.order.status is OrderStatus.FAILED

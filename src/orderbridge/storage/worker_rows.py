@@ -4,8 +4,10 @@ Submitting an order reads it before the POS call (what to send, and where) and
 records the POS's answer after it, in another transaction: the call must not hold a
 transaction open. Round 3's profile had three statements before the call (the order,
 its timeline, the location's POS binding) and the save reading the order once more.
-Here the order and its binding are one statement (:data:`ORDER_TO_SUBMIT`; the
-timeline stays a second one), and the save resumes that read
+Here the orders a claim's jobs submit together are read together: each order with its
+binding, one statement for all of them (:data:`ORDERS_TO_SUBMIT`), and their timelines
+in a second (``bootstrap_jobs`` gathers the reads of jobs that start at once with a
+``GroupCommit``, in one read transaction). The save resumes that read
 (:meth:`WorkerOrders.resume_order`) instead of making its own. The optimistic version
 check stays exact: the resumed read carries the version it saw, and the order's
 ``UPDATE ... WHERE version = :v`` matches no row if anything (a cancel, say) saved the
@@ -17,9 +19,10 @@ Mixed into ``SqlUnitOfWork`` (``storage/uow.py``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
 
 from orderbridge.ports import LocationBinding, OrderToSubmit, StoredOrder
 from orderbridge.security import CredentialCipher
@@ -27,12 +30,14 @@ from orderbridge.storage import config_rows
 from orderbridge.storage import order_rows as rows
 from orderbridge.storage.codec_options import options_from_json
 from orderbridge.storage.config_rows import CONNECTIONS, LINKS, LOCATIONS
+from orderbridge.storage.order_rows import AnyRow
 from orderbridge.storage.uow_aggregates import AggregateStore
 
-_o, _con, _link, _loc = rows.ORDERS.c, CONNECTIONS.c, LINKS.c, LOCATIONS.c
+_o, _tl = rows.ORDERS.c, rows.TIMELINE.c
+_con, _link, _loc = CONNECTIONS.c, LINKS.c, LOCATIONS.c
 _CONNECTION = "c_"  # the prefix of the connection's columns in the row
 
-ORDER_TO_SUBMIT = (
+ORDERS_TO_SUBMIT = (
     rows.ORDER_SELECT.add_columns(
         _o.location_id.label("b_location_id"),
         *(column.label(_CONNECTION + column.name) for column in CONNECTIONS.columns),
@@ -46,12 +51,16 @@ ORDER_TO_SUBMIT = (
         .outerjoin(LINKS, _link.location_id == _o.location_id)
         .outerjoin(CONNECTIONS, (_con.id == _link.connection_id) & (_con.role == "pos"))
     )
-    .where(_o.id == bindparam("order_id"))
-    # A location links channels too: the row with its POS (if any) first.
-    .order_by(_con.id.is_(None), _link.connection_id)
-    .limit(1)
+    .where(_o.id.in_(bindparam("order_ids", expanding=True)))
+    # A location links channels too: per order, the row with its POS (if any) first.
+    .order_by(_o.id, _con.id.is_(None), _link.connection_id)
 )
-"""The order, and its location's POS connection and binding (NULLs: none), by id."""
+"""The orders, each with its location's POS connection and binding (NULLs: none)."""
+TIMELINES_OF_ORDERS = (
+    select(_tl.at, _tl.status, _tl.event, _tl.detail, _tl.subject_id)
+    .where(_tl.subject_kind == "order", _tl.subject_id.in_(bindparam("order_ids", expanding=True)))
+    .order_by(_tl.id)
+)
 
 
 class _Prefixed:
@@ -67,15 +76,26 @@ class _Prefixed:
 
 
 class WorkerOrders(AggregateStore):
-    """``order_to_submit`` and ``resume_order`` of the unit of work."""
+    """``orders_to_submit`` and ``resume_order`` of the unit of work."""
 
     cipher: CredentialCipher
 
-    def order_to_submit(self, order_id: str) -> OrderToSubmit | None:
-        row = self.connection.execute(ORDER_TO_SUBMIT, {"order_id": order_id}).first()
-        if row is None:
-            return None
-        timeline = self._timeline("order", row.id)
+    def orders_to_submit(self, order_ids: Sequence[str]) -> list[OrderToSubmit | None]:
+        params = {"order_ids": list(order_ids)}
+        found: dict[str, AnyRow] = {}
+        for row in self.connection.execute(ORDERS_TO_SUBMIT, params):
+            found.setdefault(row.id, row)  # the first row of each order: its POS
+        entries: dict[str, list[AnyRow]] = {}
+        if found:
+            for entry in self.connection.execute(TIMELINES_OF_ORDERS, params):
+                entries.setdefault(entry.subject_id, []).append(entry)
+        return [
+            None if row is None else self._to_submit(row, entries.get(row.id, []))
+            for row in map(found.get, order_ids)
+        ]
+
+    def _to_submit(self, row: AnyRow, entries: Sequence[AnyRow]) -> OrderToSubmit:
+        timeline = rows.timeline_from_rows(entries)
         stored = rows.stored_order(row, rows.order_from_row(row, timeline))
         binding = None
         if row.c_id is not None and row.b_currency is not None:

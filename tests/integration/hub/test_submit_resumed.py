@@ -35,7 +35,7 @@ pytestmark = pytest.mark.anyio
 def test_the_read_before_the_call_is_the_order_and_its_binding(world: World) -> None:
     order_id = place(world).stored.order.id
     with world.hub.read_uow() as tx:
-        read = tx.order_to_submit(order_id)
+        read = tx.orders_to_submit([order_id])[0]
         separate = tx.get_order(order_id)
         assert separate is not None
         binding = tx.pos_binding(separate.order.location_id)
@@ -61,16 +61,42 @@ def test_an_unknown_order_reads_as_none_and_a_location_without_a_pos_has_no_bind
         other.tenant_id = TENANT
     order_id = place(world, draft("web-other", location_id=OTHER_LOCATION)).stored.order.id
     with world.hub.read_uow() as tx:
-        assert tx.order_to_submit("ord_missing") is None
-        read = tx.order_to_submit(order_id)
+        assert tx.orders_to_submit(["ord_missing"])[0] is None
+        read = tx.orders_to_submit([order_id])[0]
     assert read is not None and read.stored.order.id == order_id
     assert read.binding is None
+
+
+def test_orders_read_together_come_back_each_in_its_place(world: World) -> None:
+    first = place(world, draft("web-a")).stored.order.id
+    second = place(world, draft("web-b")).stored.order.id
+    with world.hub.uow() as tx:  # a longer timeline for the second one
+        cancel_order(tx, tenant_id=TENANT, order_id=second, reason="", now=world.clock())
+    with world.hub.read_uow() as tx:
+        reads = tx.orders_to_submit([second, "ord_missing", first])
+        alone = [tx.orders_to_submit([order_id])[0] for order_id in (second, first)]
+    assert reads[1] is None
+    together = [read for read in reads if read is not None]
+    assert [read.stored.order.id for read in together] == [second, first]
+    for read, single in zip(together, alone, strict=True):
+        assert single is not None
+        assert read.stored.order.timeline == single.stored.order.timeline
+        assert (read.version, read.stored_entries, read.binding) == (
+            single.version,
+            single.stored_entries,
+            single.binding,
+        )
+    assert [e.event for e in together[0].stored.order.timeline] == [
+        "order.received",
+        "order.canceled",
+    ]
+    assert together[0].version == 2
 
 
 def test_a_resumed_read_saves_without_reading_again(world: World) -> None:
     order_id = place(world).stored.order.id
     with world.hub.read_uow() as tx:
-        read = tx.order_to_submit(order_id)
+        read = tx.orders_to_submit([order_id])[0]
     assert read is not None
     with world.hub.uow() as tx:
         resumed = tx.resume_order(read)
@@ -86,7 +112,7 @@ def test_a_resumed_read_of_an_order_saved_since_is_refused_and_writes_nothing(
 ) -> None:
     order_id = place(world).stored.order.id
     with world.hub.read_uow() as tx:
-        read = tx.order_to_submit(order_id)
+        read = tx.orders_to_submit([order_id])[0]
     assert read is not None
     with world.hub.uow() as tx:
         cancel_order(tx, tenant_id=TENANT, order_id=order_id, reason="", now=world.clock())
