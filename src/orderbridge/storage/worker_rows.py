@@ -20,31 +20,31 @@ Mixed into ``SqlUnitOfWork`` (``storage/uow.py``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import bindparam, select
 
-from orderbridge.ports import LocationBinding, OrderToSubmit, StoredOrder
+from orderbridge.ports import OrderToSubmit, StoredOrder
 from orderbridge.security import CredentialCipher
 from orderbridge.storage import config_rows
 from orderbridge.storage import order_rows as rows
-from orderbridge.storage.codec_options import options_from_json
 from orderbridge.storage.config_rows import CONNECTIONS, LINKS, LOCATIONS
 from orderbridge.storage.order_rows import AnyRow
 from orderbridge.storage.uow_aggregates import AggregateStore
 
 _o, _tl = rows.ORDERS.c, rows.TIMELINE.c
 _con, _link, _loc = CONNECTIONS.c, LINKS.c, LOCATIONS.c
-_CONNECTION = "c_"  # the prefix of the connection's columns in the row
+_BINDING = "b_"  # the prefix of the POS binding's columns in the row
 
 ORDERS_TO_SUBMIT = (
     rows.ORDER_SELECT.add_columns(
-        _o.location_id.label("b_location_id"),
-        *(column.label(_CONNECTION + column.name) for column in CONNECTIONS.columns),
-        _link.external_id.label("b_external_id"),
-        _loc.currency.label("b_currency"),
-        _loc.timezone.label("b_timezone"),
-        _loc.options.label("b_options"),
+        # Named as ``config_rows.POS_BINDING`` names them, behind a prefix.
+        *(column.label(_BINDING + column.name) for column in CONNECTIONS.columns),
+        _o.location_id.label(_BINDING + "location_id"),
+        _link.external_id.label(_BINDING + "external_id"),
+        _loc.currency.label(_BINDING + "currency"),
+        _loc.timezone.label(_BINDING + "timezone"),
+        _loc.options.label(_BINDING + "location_options"),
     )
     .select_from(
         rows.ORDERS.outerjoin(LOCATIONS, _loc.id == _o.location_id)
@@ -98,16 +98,9 @@ class WorkerOrders(AggregateStore):
         timeline = rows.timeline_from_rows(entries)
         stored = rows.stored_order(row, rows.order_from_row(row, timeline))
         binding = None
-        if row.c_id is not None and row.b_currency is not None:
-            location = LocationBinding(
-                location_id=row.b_location_id,
-                external_id=row.b_external_id,
-                currency=row.b_currency,
-                timezone=row.b_timezone,
-                options=options_from_json(row.b_options),
-            )
-            connection = config_rows.connection_record(_Prefixed(row, _CONNECTION), self.cipher)
-            binding = (connection, location)
+        if row.b_id is not None and row.b_currency is not None:  # a POS, a location
+            binding_row = cast(AnyRow, _Prefixed(row, _BINDING))  # read by attribute only
+            binding = config_rows.pos_binding(binding_row, self.cipher)
         return OrderToSubmit(stored, binding, version=row.version, stored_entries=len(timeline))
 
     def resume_order(self, read: OrderToSubmit) -> StoredOrder:
