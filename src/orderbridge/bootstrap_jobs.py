@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +21,13 @@ from orderbridge.bootstrap_alerts import Alerting
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.connectors import BuildContext, EventHandler, menu_import
 from orderbridge.connectors.storefront.delivery import deliver
+from orderbridge.messaging.group_commit import GroupCommit
 from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
 from orderbridge.messaging.outbox import JobView, purge_succeeded
 from orderbridge.messaging.with_settle import write_on_success
 from orderbridge.messaging.worker import Handler
-from orderbridge.ports import UnitOfWork
+from orderbridge.ports import OrderToSubmit, UnitOfWork
 from orderbridge.services import (
     availability,
     cancel,
@@ -85,6 +86,8 @@ def _in_batches(hub: Hub, purge: Callable[[Session], int]) -> int:
 def job_handlers(hub: Hub) -> Mapping[str, Handler]:
     """Outbox job kind → handler, bound to ``hub``."""
 
+    reads = GroupCommit(functools.partial(_orders_to_submit, hub), inline=True)
+
     async def submit(job: JobView) -> Mapping[str, Any]:
         result = await pipeline.submit_order(
             str(job.payload["order_id"]),
@@ -97,6 +100,7 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
             revived=_revived(job),
             read_uow=hub.read_uow,
             save_with_settle=functools.partial(_with_settle, hub),
+            read_order=reads.submit,
         )
         if "pos_order_id" in result and not result.get("found"):
             # The job was queued in the transaction that stored the order.
@@ -235,6 +239,13 @@ def job_handlers(hub: Hub) -> Mapping[str, Handler]:
     # Alerts and the incident watch; menu publishing wrapped to clear its incident.
     found.update(Alerting(hub).handlers(found))
     return found
+
+
+def _orders_to_submit(hub: Hub, order_ids: Sequence[str]) -> list[OrderToSubmit | None]:
+    """The reads before the POS call of the submissions that start together (a claim's
+    batch): one read transaction, two statements for all (``storage/worker_rows.py``)."""
+    with hub.read_uow() as tx:
+        return tx.orders_to_submit(order_ids)
 
 
 def _with_settle(hub: Hub, save: Callable[[UnitOfWork], None]) -> bool:

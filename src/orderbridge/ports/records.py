@@ -12,6 +12,7 @@ from orderbridge.domain.location_options import OrderingOptions, PosFacts
 from orderbridge.domain.locations import Location
 from orderbridge.domain.orders import Order
 from orderbridge.domain.reservations import Reservation
+from orderbridge.ports.pos import LocationBinding
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,27 @@ class StoredOrder:
     updated_at: datetime
     # The owner id of the API key that placed it (None: another channel).
     placed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderToSubmit:
+    """An order read for its submission to the POS, kept for the save after the call.
+
+    The worker reads the order (and its location's POS) before the POS call, in a read
+    transaction (shared by the jobs it starts together), and records the POS's answer
+    in a later write transaction.
+    Reading the order again there would cost a second read of every order;
+    ``UnitOfWork.resume_order`` takes this read instead, and ``version`` keeps the
+    optimistic check exact: the save writes only if the order is still at it (a
+    cancel that arrived during the call makes it raise a ``TransientError``).
+    """
+
+    stored: StoredOrder
+    # The location's POS connection and binding; None: the location has none.
+    binding: tuple[ConnectionRecord, LocationBinding] | None
+    version: int
+    # How many of ``stored.order.timeline``'s entries were stored when it was read.
+    stored_entries: int
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from orderbridge.ports.records import (
     Job,
     LocationRecord,
     OrderFingerprint,
+    OrderToSubmit,
     StoredOrder,
     StoredReservation,
     WaitingOrder,
@@ -206,6 +207,20 @@ class UnitOfWork(IncidentWatch, Protocol):
         pos_check_id: str | None = None,
     ) -> None:
         """Persist status, refs and POS ids, and append the timeline entries not yet stored."""
+        ...
+
+    def orders_to_submit(self, order_ids: Sequence[str]) -> list[OrderToSubmit | None]:
+        """Each order with its location's POS connection and binding, read together
+        (one per id, in order; None if not stored), for a submission that saves on
+        it later (``resume_order``)."""
+        ...
+
+    def resume_order(self, read: OrderToSubmit) -> StoredOrder:
+        """``read.stored``, read in an earlier transaction, as this one's read of the
+        order: ``save_order`` then writes only if the order is still at
+        ``read.version`` (else it raises a ``TransientError``; read it again and
+        retry) and appends the timeline entries added since. Resume a read once: its
+        order is changed in place."""
         ...
 
     def orders_to_reconcile(self, *, updated_before: datetime, limit: int) -> Sequence[StoredOrder]:

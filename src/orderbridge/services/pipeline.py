@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -20,11 +20,13 @@ from orderbridge.domain.orders import Order, OrderStatus
 from orderbridge.ports import (
     ConnectionRecord,
     LocationBinding,
+    OrderToSubmit,
     PermanentError,
     PosOrderRef,
     PosOrderState,
     PosSystem,
     StoredOrder,
+    TransientError,
     UnitOfWork,
 )
 from orderbridge.services import busy, failures, mapping_orders, notify
@@ -48,6 +50,8 @@ PosFactory = Callable[[ConnectionRecord], PosSystem]
 Clock = Callable[[], datetime]
 SaveLater = Callable[[Callable[[UnitOfWork], None]], bool]
 """Takes a write to run later in another transaction that commits it; ``False`` if not."""
+ReadOrder = Callable[[str], Awaitable[OrderToSubmit | None]]
+"""Reads an order and its location's POS for its submission (``orders_to_submit``)."""
 
 
 async def submit_order(
@@ -62,6 +66,7 @@ async def submit_order(
     revived: bool = False,
     read_uow: UowFactory | None = None,
     save_with_settle: SaveLater | None = None,
+    read_order: ReadOrder | None = None,
 ) -> dict[str, Any]:
     """Create the order at its location's POS, exactly once.
 
@@ -76,6 +81,8 @@ async def submit_order(
     (the worker's, ``messaging/with_settle.py``) takes the write of what the POS
     answered into the transaction that records the try, and says whether it did;
     without it (or when it declines) the write is a transaction of its own.
+    ``read_order`` reads the order before the call (the worker's gathers the reads of
+    jobs that start together); without it, a read transaction of its own does.
 
     A refusal is raised as ``PermanentError`` (a refused token parks the connection
     first); when the job is then buried, the worker fails the order in the same
@@ -84,11 +91,16 @@ async def submit_order(
     # The usual case only reads: on a read-only unit of work (on SQLite a deferred
     # transaction, which does not queue for the writer). Anything to write first — a
     # revived order to reopen, a location without a POS — takes the writing path.
-    with (read_uow or uow)() as tx:
-        stored = tx.get_order(order_id)
-        binding = tx.pos_binding(stored.order.location_id) if stored is not None else None
+    if read_order is not None:
+        read = await read_order(order_id)
+    else:
+        with (read_uow or uow)() as tx:
+            [read] = tx.orders_to_submit([order_id])
+    stored = read.stored if read is not None else None
+    binding = read.binding if read is not None else None
     reopening = revived and stored is not None and stored.order.status is OrderStatus.FAILED
     if stored is None or binding is None or reopening:
+        read = None  # the save reads the order again: it was written since
         prepared = _prepare_writing(order_id, uow=uow, clock=clock, revived=revived)
         if isinstance(prepared, dict):
             return prepared
@@ -118,7 +130,7 @@ async def submit_order(
                 functools.partial(_park, uow, connection, error.reason, clock, order_id=order_id)
             )
         raise
-    save = functools.partial(_save_submitted, order_id, connection, ref, found, clock)
+    save = _SaveSubmitted(order_id, read, connection, ref, found, clock)
     if save_with_settle is None or not save_with_settle(save):
         # On a thread: on SQLite this write waits for the writer lock, which a batch of
         # orders being placed may hold; the event loop must keep serving meanwhile.
@@ -126,24 +138,60 @@ async def submit_order(
     return {"pos_order_id": ref.pos_order_id, "found": found}
 
 
-def _in_own_transaction(uow: UowFactory, write: Callable[[UnitOfWork], None]) -> None:
-    with uow() as tx:
-        write(tx)
+def _in_own_transaction(uow: UowFactory, save: _SaveSubmitted) -> None:
+    try:
+        with uow() as tx:
+            save(tx)
+    except TransientError:
+        if not save.resumed:
+            raise
+        with uow() as tx:  # the order changed since it was read: once more, read afresh
+            save(tx)
+
+
+class _SaveSubmitted:
+    """Record that the POS has the order (``ref``), with its notifications, in a unit
+    of work (and commit it: in the worker's settle transaction that only flushes).
+
+    The first run saves on the read made before the POS call (``read``; no second
+    read of the order) under the version it saw; if the order changed since, that
+    save raises a ``TransientError`` (rolled back with its transaction or savepoint),
+    and a run after it reads the order afresh — as does every run after the first,
+    since the first may have changed the read's order in place before failing. The
+    worker runs a write that failed in its batch once more alone
+    (``messaging/worker_db.py``); ``_in_own_transaction`` does the same here.
+    """
+
+    def __init__(
+        self,
+        order_id: str,
+        read: OrderToSubmit | None,
+        connection: ConnectionRecord,
+        ref: PosOrderRef,
+        found: bool,
+        clock: Clock,
+    ) -> None:
+        self.order_id, self.read, self.connection = order_id, read, connection
+        self.ref, self.found, self.clock = ref, found, clock
+        self.resumed = False  # whether the last run saved on ``read``
+
+    def __call__(self, tx: UnitOfWork) -> None:
+        read, self.read = self.read, None
+        self.resumed = read is not None
+        stored = tx.resume_order(read) if read is not None else tx.get_order(self.order_id)
+        assert stored is not None
+        _save_submitted(stored, self.connection, self.ref, self.found, self.clock(), tx)
 
 
 def _save_submitted(
-    order_id: str,
+    stored: StoredOrder,
     connection: ConnectionRecord,
     ref: PosOrderRef,
     found: bool,
-    clock: Clock,
+    now: datetime,
     tx: UnitOfWork,
 ) -> None:
-    """Record that the POS has the order (``ref``), with its notifications, in ``tx``
-    (and commit it: in the worker's settle transaction that only flushes)."""
-    stored = tx.get_order(order_id)
-    assert stored is not None
-    now = clock()
+    """:class:`_SaveSubmitted`'s write, on the order as read in ``tx``."""
     if found:
         stored.order.record(now, "pos.found", "found at the POS after an earlier try")
     if stored.order.submit(now, pos=connection.kind, pos_order_id=ref.pos_order_id).applied:

@@ -36,6 +36,7 @@ from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow_aggregates import ConcurrentUpdate
 from orderbridge.storage.uow_ops import LocationOpsStore
 from orderbridge.storage.uow_orders import OrderStore
+from orderbridge.storage.worker_rows import WorkerOrders
 
 __all__ = ["ConcurrentUpdate", "JobQueue", "JoinedUnitOfWork", "SqlUnitOfWork"]
 
@@ -77,7 +78,7 @@ _MENUS: dict[tuple[str, str], Menu] = {}
 _MENUS_KEPT = 512
 
 
-class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows):
+class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
     """A transaction over the hub's tables; see ``orderbridge.ports.UnitOfWork``."""
 
     def __init__(
