@@ -44,12 +44,13 @@ from starlette.types import Receive, Scope, Send
 
 from orderbridge.log_context import bind_log_context
 from orderbridge.services.errors import ServiceError
+from orderbridge.storage.api_keys import Caller
 from orderbridge.web.convert import order_to_out
 from orderbridge.web.deps import authenticate
 from orderbridge.web.direct import DirectRoute, read_body
 from orderbridge.web.errors import api_error
 from orderbridge.web.metrics import HubMetrics
-from orderbridge.web.order_intake import OrderIntake, Placement, order_intake
+from orderbridge.web.order_intake import Placement, order_intake
 from orderbridge.web.schemas import OrderIn
 
 PATH = "/api/v1/orders"
@@ -64,12 +65,24 @@ _WANTED = frozenset({b"authorization", b"content-type", _KEY_HEADER})
 _UNPARSABLE = "There was an error parsing the body"
 
 
-async def place_order(intake: OrderIntake, metrics: HubMetrics, placement: Placement) -> Response:
-    """Place ``placement`` and answer it: 201 with the order (``Idempotent-Replayed``
-    on a repeat), or the service's refusal raised as :class:`ApiError`.
+async def place_order(
+    request: Request, who: Caller, body: OrderIn, idempotency_key: str | None
+) -> Response:
+    """Place ``body`` for ``who`` with the app's intake and answer it: 201 with the
+    order (``Idempotent-Replayed`` on a repeat), or the service's refusal raised as
+    :class:`ApiError`. Both ways in (the lane, FastAPI's route) end here.
 
     The answer is serialised here, once, straight from the ``OrderOut`` built for it.
     """
+    placement = Placement(
+        body=body,
+        tenant_id=who.tenant_id,
+        placed_by=who.owner_id,
+        sees_all=who.is_admin,
+        idempotency_key=idempotency_key,
+    )
+    metrics: HubMetrics = request.app.state.metrics
+    intake = order_intake(request)
     try:
         placed = await intake.place(placement)
     except ServiceError as error:
@@ -162,7 +175,7 @@ class PlaceOrder:
     """The direct lane's ASGI endpoint of ``POST /api/v1/orders`` (module docstring)."""
 
     def __init__(self, state: State) -> None:
-        self._state = state  # the app's: its context, API keys, metrics and intake
+        self._state = state  # the app's: its context and API keys
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
@@ -176,15 +189,7 @@ class PlaceOrder:
             headers.get(b"authorization", ""), state.api_keys, state.context.rate_limits
         )
         order, key = validated(value, headers.get(_KEY_HEADER))
-        placement = Placement(
-            body=order,
-            tenant_id=who.tenant_id,
-            placed_by=who.owner_id,
-            sees_all=who.is_admin,
-            idempotency_key=key,
-        )
-        intake = order_intake(Request(scope))
-        response = await place_order(intake, state.metrics, placement)
+        response = await place_order(Request(scope), who, order, key)
         await response(scope, receive, send)
 
 

@@ -34,7 +34,6 @@ from orderbridge.web.deps import AdminCaller, AnyCaller, Context
 from orderbridge.web.errors import ApiError
 from orderbridge.web.errors import api_error as api_error  # where the admin routes import it
 from orderbridge.web.metrics import HubMetrics
-from orderbridge.web.order_intake import Placement, order_intake
 from orderbridge.web.routes.place_order import IDEMPOTENCY_KEY_LONGEST, place_order
 from orderbridge.web.schemas import (
     ErrorBody,
@@ -154,14 +153,7 @@ async def create_order(
     # once it has committed (web/order_intake.py). Served on the direct lane
     # (routes/place_order.py) but for requests with a query string; declared here for
     # the OpenAPI document, which still says 201 → OrderOut.
-    placement = Placement(
-        body=body,
-        tenant_id=who.tenant_id,
-        placed_by=who.owner_id,
-        sees_all=who.is_admin,
-        idempotency_key=idempotency_key,
-    )
-    return await place_order(order_intake(request), request.app.state.metrics, placement)
+    return await place_order(request, who, body, idempotency_key)
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut, tags=["orders"])
