@@ -3,11 +3,12 @@
 The storefront's busiest request. It is declared on the API's router
 (``routes.storefront.create_order``: the OpenAPI document, and the generic way for the
 requests the direct lane leaves to it, those with a query string) and served on the
-direct lane (``web.direct``) by :class:`PlaceOrder`. Per order, FastAPI's dependency
-solving, body parsing and route walk cost about as much CPU on the event loop as
-everything else the request does there; :class:`PlaceOrder` does the same work
-itself, in FastAPI's order and with its errors, so a client cannot tell the two apart
-(``tests/unit/web/test_place_order.py`` sends every kind of bad request both ways):
+direct lane (``web.direct``) by :class:`PlaceOrder`. FastAPI's route walk, dependency
+solving and body handling cost 300–800 µs of CPU per order, a quarter of placing it
+(``bench/request_cpu.py``; docs/benchmarks.md, round 4). :class:`PlaceOrder` does the
+same work itself, in FastAPI's order and with its errors, so a client cannot tell the two apart
+(``tests/integration/api/test_place_order_lane.py`` sends every kind of bad request
+both ways):
 
 1. the body (:func:`body_value`): empty is missing; with a JSON ``Content-Type``
    (``application/json`` or ``…+json``) it is parsed, and JSON that does not parse is
