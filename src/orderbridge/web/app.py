@@ -28,6 +28,7 @@ from orderbridge.web.routes import (
     install_links,
     ops,
     orders_list,
+    place_order,
     pos_ingress,
     storefront,
     wix_ingress,
@@ -67,8 +68,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 class HubApp(FastAPI):
     """FastAPI with :class:`RequestObserver` around everything, Starlette's error
     middleware included, so the request id, metrics and access line cover the 500s;
-    just inside it, :class:`DirectRoutes` (the Poster webhook, ahead of the generic
-    middleware)."""
+    just inside it, :class:`DirectRoutes` (the Poster webhook and the storefront's
+    order POST, ahead of the generic middleware)."""
 
     def build_middleware_stack(self) -> ASGIApp:
         direct = DirectRoutes(
@@ -127,6 +128,8 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     app.include_router(LazyRouter(["/api/v1/admin/"], _ADMIN_API))
     pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
     app.include_router(orders_list.router)
+    # POST /api/v1/orders, declared by the storefront router, served on the direct lane.
+    place_order.mount(app.state, storefront.router)
     app.include_router(LazyRouter(["/docs", "/redoc"], ["orderbridge.web.apidocs"]))
     install_openapi(app)
     app.include_router(LazyRouter(["/shop"], ["orderbridge.web.shop"]))

@@ -70,8 +70,7 @@ async def context(request: Request) -> WebContext:
 Context = Annotated[WebContext, Depends(context)]
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+def _bearer(header: str) -> str:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(
@@ -84,15 +83,24 @@ def _bearer(request: Request) -> str:
 
 
 async def caller(request: Request) -> Caller:
-    """The tenant behind the request's API key (any scope).
+    """The tenant behind the request's API key (any scope): :func:`authenticate`."""
+    state = request.app.state
+    return await authenticate(
+        request.headers.get("authorization", ""), state.api_keys, state.context.rate_limits
+    )
+
+
+async def authenticate(authorization: str, keys: ApiKeyCache, limits: RateLimits | None) -> Caller:
+    """The caller whose key ``authorization`` (the header's value) carries, within its
+    rate; else :class:`ApiError` 401 or 429. Routes get it as :data:`AnyCaller`; the
+    direct lane (``web.direct``), which has no dependencies, calls it itself.
 
     Async, so no hop to the thread pool: a key seen in the last few seconds is answered
     from the app's :class:`~orderbridge.storage.api_keys.ApiKeyCache` (revocations
     committed in this process apply at once, those of other processes within
     ``DEFAULT_TTL_SECONDS``, 5 s); any other key is read from the table in a thread.
     """
-    token = _bearer(request)
-    keys: ApiKeyCache = request.app.state.api_keys
+    token = _bearer(authorization)
     digest = keys.digest(token)
     found = keys.get(digest)
     if found is None:
@@ -104,7 +112,7 @@ async def caller(request: Request) -> Caller:
             "unknown or revoked API key",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    await _within_rate(request.app.state.context.rate_limits, found.key_id)
+    await _within_rate(limits, found.key_id)
     return found
 
 

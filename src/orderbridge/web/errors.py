@@ -45,6 +45,7 @@ from starlette.responses import JSONResponse, Response
 from orderbridge.domain.errors import DomainError
 from orderbridge.domain.validation import ValidationProblem
 from orderbridge.log import get_logger
+from orderbridge.services.errors import ServiceError
 from orderbridge.sql.availability import RETRY_AFTER_SECONDS, unavailable
 from orderbridge.web.allow import allowed_methods
 from orderbridge.web.database_errors import DATABASE_ERRORS, unstorable
@@ -139,6 +140,15 @@ class ApiError(Exception):
     def body(self) -> ErrorBody:
         """The body this error answers with."""
         return error_body(self.code, self.message, self.field, self.problems or None)
+
+
+def api_error(error: ServiceError) -> ApiError:
+    """The API form of a service's refusal: its status, code, message and field, and
+    ``validate_order``'s problems when it carries them."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        return ApiError.from_problems(problems, status=error.status)
+    return ApiError(error.status, error.code, error.message, error.field)
 
 
 def error_body(

@@ -27,7 +27,6 @@ from typing import Any, Protocol
 
 from fastapi import FastAPI
 from pydantic import SecretStr
-from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
@@ -53,6 +52,7 @@ from orderbridge.storage import admin
 from orderbridge.storage import tables as t
 from orderbridge.storage.connection_cache import WebhookAccount, WebhookAccounts
 from orderbridge.web.deps import WebContext
+from orderbridge.web.direct import read_body
 from orderbridge.web.errors import ApiError
 from orderbridge.web.metrics import HubMetrics
 
@@ -124,19 +124,6 @@ def _decode(body: bytes) -> tuple[dict[str, Any], str, str]:
 _ACCEPTED = Response(json.dumps(ACCEPT).encode(), media_type="application/json")
 
 
-async def _read_body(receive: Receive) -> bytes:
-    """The request's body, as ``Request.body()`` reads it."""
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnect()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
 class PosterIngress:
     """The ASGI endpoint of ``POST /webhooks/poster`` (see the module docstring)."""
 
@@ -168,7 +155,7 @@ class PosterIngress:
 
     async def _accept(self, receive: Receive) -> None:
         """Verify and store the webhook, or raise :class:`ApiError`; then it is accepted."""
-        payload, account, number = _decode(await _read_body(receive))
+        payload, account, number = _decode(await read_body(receive))
         app_secret = self._ctx.settings.poster_application_secret
         found = self._accounts.find(account, number)
         hook = None

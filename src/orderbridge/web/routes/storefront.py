@@ -32,8 +32,9 @@ from orderbridge.web.convert import (
 )
 from orderbridge.web.deps import AdminCaller, AnyCaller, Context
 from orderbridge.web.errors import ApiError
+from orderbridge.web.errors import api_error as api_error  # where the admin routes import it
 from orderbridge.web.metrics import HubMetrics
-from orderbridge.web.order_intake import Placement, order_intake
+from orderbridge.web.routes.place_order import IDEMPOTENCY_KEY_LONGEST, place_order
 from orderbridge.web.schemas import (
     ErrorBody,
     LocationOut,
@@ -57,13 +58,6 @@ router = APIRouter(prefix="/api/v1", responses=ERRORS)
 def own_only(who: Caller) -> str | None:
     """The ``placed_by`` a caller is limited to: None (everything) for an admin key."""
     return None if who.is_admin else who.owner_id
-
-
-def api_error(error: ServiceError) -> ApiError:
-    problems = getattr(error, "problems", None)
-    if problems:
-        return ApiError.from_problems(problems, status=error.status)
-    return ApiError(error.status, error.code, error.message, error.field)
 
 
 @router.get("/locations", response_model=LocationsOut, tags=["locations"])
@@ -151,38 +145,15 @@ async def create_order(
     body: OrderIn,
     request: Request,
     who: AnyCaller,
-    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+    idempotency_key: Annotated[str | None, Header(max_length=IDEMPOTENCY_KEY_LONGEST)] = None,
 ) -> Response:
     """Place an order. Repeating the same request (same ``Idempotency-Key`` or channel
     order id, same body) answers the same order; a different body answers 409."""
     # Placed with the requests that arrive together, in one transaction, and answered
-    # once it has committed (web/order_intake.py). The answer is serialised here, once:
-    # FastAPI would validate the OrderOut again first. The OpenAPI document still says
-    # 201 → OrderOut.
-    placement = Placement(
-        body=body,
-        tenant_id=who.tenant_id,
-        placed_by=who.owner_id,
-        sees_all=who.is_admin,
-        idempotency_key=idempotency_key,
-    )
-    try:
-        placed = await order_intake(request).place(placement)
-    except ServiceError as error:
-        _count(request, "storefront_order", "rejected")
-        raise api_error(error) from None
-    _count(request, "storefront_order", "stored" if placed.created else "duplicate")
-    out = order_to_out(placed.stored.order, updated_at=placed.stored.updated_at)
-    bind_log_context(order_id=out.id)
-    headers = {"Location": f"/api/v1/orders/{out.id}"}
-    if not placed.created:
-        headers["Idempotent-Replayed"] = "true"
-    return Response(
-        out.model_dump_json(by_alias=True),
-        status_code=201,
-        headers=headers,
-        media_type="application/json",
-    )
+    # once it has committed (web/order_intake.py). Served on the direct lane
+    # (routes/place_order.py) but for requests with a query string; declared here for
+    # the OpenAPI document, which still says 201 → OrderOut.
+    return await place_order(request, who, body, idempotency_key)
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut, tags=["orders"])
