@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from orderbridge.messaging import statements
 from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.messaging.wakeup import ENQUEUED
+from orderbridge.sql.driver import stored_time
 from orderbridge.sql.types import utcnow
 
 
@@ -133,7 +134,7 @@ def enqueue_many(
     if not jobs:
         return
     conn = session.connection() if connection is None else connection
-    created = statements.stored_time(conn.dialect, now or utcnow())
+    created = stored_time(conn.dialect, now or utcnow())
     if encoded is None:
         encoded = [json.dumps(dict(job.payload)) for job in jobs]
     conn.exec_driver_sql(

@@ -8,6 +8,7 @@ ORM object in the session, so nothing can hold a stale copy of one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from orderbridge.domain.orders import Order
 from orderbridge.ports import DuplicateKey, OrderFingerprint, StoredOrder
+from orderbridge.sql.driver import stored_time
 from orderbridge.storage import codec
 from orderbridge.storage import order_rows as rows
 from orderbridge.storage.order_rows import AnyRow
@@ -77,27 +79,27 @@ class OrderStore(AggregateStore):
         totals = order.totals
         document = codec.order_to_json(order)
         connection = self.connection
+        dialect = connection.dialect
         try:
-            connection.execute(
-                rows.INSERT_ORDER,
-                {
-                    "id": order.id,
-                    "tenant_id": tenant_id,
-                    "location_id": order.location_id,
-                    "channel": order.key.channel,
-                    "channel_order_id": order.key.channel_order_id,
-                    "status": order.status.value,
-                    "document": document,
-                    "request_hash": request_hash,
-                    "idempotency_key": idempotency_key,
-                    "total_amount": totals.total.amount,
-                    "currency": totals.total.currency,
-                    "external_refs": dict(order.external_refs),
-                    "version": 1,
-                    "created_at": order.created_at,
-                    "updated_at": now,
-                    "placed_by": placed_by,
-                },
+            connection.exec_driver_sql(
+                rows.insert_order(dialect.name),
+                (
+                    order.id,
+                    tenant_id,
+                    order.location_id,
+                    order.key.channel,
+                    order.key.channel_order_id,
+                    order.status.value,
+                    json.dumps(document),
+                    request_hash,
+                    idempotency_key,
+                    totals.total.amount,
+                    totals.total.currency,
+                    json.dumps(dict(order.external_refs)),
+                    stored_time(dialect, order.created_at),
+                    stored_time(dialect, now),
+                    placed_by,
+                ),
             )
         except IntegrityError as error:
             raise DuplicateKey(f"order {order.key} is being stored by someone else") from error
