@@ -66,6 +66,24 @@ class OrderStore(AggregateStore):
         row = self.connection.execute(rows.FINGERPRINT_BY_IDEMPOTENCY_KEY, params).first()
         return OrderFingerprint(row[0], row[1], row[2]) if row else None
 
+    def order_fingerprints(
+        self, tenant_id: str, channel: str, channel_order_id: str, idempotency_key: str | None
+    ) -> tuple[OrderFingerprint | None, OrderFingerprint | None]:
+        params = {
+            "tenant_id": tenant_id,
+            "key": idempotency_key,
+            "channel": channel,
+            "channel_order_id": channel_order_id,
+        }
+        by_key = by_channel = None
+        for row in self.connection.execute(rows.FINGERPRINTS, params):
+            found = OrderFingerprint(row[0], row[1], row[2])
+            if idempotency_key is not None and row[3] == idempotency_key:
+                by_key = found
+            if (row[4], row[5]) == (channel, channel_order_id):
+                by_channel = found
+        return by_key, by_channel
+
     def add_order(
         self,
         order: Order,
