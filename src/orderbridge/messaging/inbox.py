@@ -29,8 +29,9 @@ from sqlalchemy import Table, Update, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from orderbridge.log import redact_text
-from orderbridge.messaging.statements import DriverSql, driver_param, stored_time
+from orderbridge.messaging.statements import DriverSql
 from orderbridge.messaging.tables import InboxEvent, InboxStatus
+from orderbridge.sql.driver import driver_param, stored_time
 from orderbridge.sql.types import utcnow
 
 MIN_RETENTION = timedelta(days=7)

@@ -39,8 +39,9 @@ from orderbridge.messaging.direct_sqlite import direct_transaction
 from orderbridge.messaging.group_commit import MAX_BATCH, GroupCommit
 from orderbridge.messaging.inbox import encode, encode_with_ref, record_encoded
 from orderbridge.messaging.outbox import NewJob, enqueue_many, insert_jobs
-from orderbridge.messaging.statements import DriverSql, pending_job, stored_time
+from orderbridge.messaging.statements import DriverSql, pending_job
 from orderbridge.messaging.wakeup import notify_committed
+from orderbridge.sql.driver import stored_time
 from orderbridge.sql.types import utcnow
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from orderbridge.messaging import inbox, outbox
@@ -37,11 +37,19 @@ class SqlJobQueue:
             now=now,
         )
 
-    def enqueue_many(self, session: Session, jobs: Sequence[Job], *, now: datetime) -> None:
+    def enqueue_many(
+        self,
+        session: Session,
+        jobs: Sequence[Job],
+        *,
+        now: datetime,
+        connection: Connection | None = None,
+    ) -> None:
         outbox.enqueue_many(
             session,
             [outbox.NewJob(job.kind, job.payload, job.key, job.connection_id) for job in jobs],
             now=now,
+            connection=connection,
         )
 
     def is_queued(self, session: Session, kind: str, key: str) -> bool:

@@ -15,18 +15,15 @@ for a column to set). The queries themselves are explained where they are used:
 The inserts of the webhook ingress (:func:`insert_job`, and the inbox's own) are
 driver-level SQL (``Connection.exec_driver_sql``), with values already in the form the
 database stores: JSON documents as JSON text (what the JSON column type writes),
-timestamps as :func:`stored_time` gives them. Per row, SQLAlchemy's parameter handling
-costs more than SQLite spends inserting; the rows read back through the ORM's types
-exactly as if it had written them.
+timestamps as :func:`~orderbridge.sql.driver.stored_time` gives them (see
+:mod:`orderbridge.sql.driver`, which the order inserts of ``storage`` share).
 """
 
 from __future__ import annotations
 
 import functools
 import threading
-import weakref
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Iterable
 from typing import Any, Protocol, cast
 
 from sqlalchemy import (
@@ -52,6 +49,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from orderbridge.messaging.tables import AttemptOutcome, JobAttempt, JobStatus, OutboxJob
+from orderbridge.sql.driver import driver_param
 from orderbridge.sql.types import UTCDateTime
 
 JOBS = cast(Table, OutboxJob.__table__)
@@ -66,24 +64,6 @@ _claims: dict[ClaimShape, Update] = {}
 _claims_guard = threading.Lock()
 
 
-_STORED_TIME = UTCDateTime()
-_time_processors: weakref.WeakKeyDictionary[Dialect, Callable[[Any], Any] | None] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def stored_time(dialect: Dialect, value: datetime) -> object:
-    """``value`` as a :class:`~orderbridge.sql.types.UTCDateTime` column stores it on
-    ``dialect`` (SQLite: UTC ISO text; PostgreSQL: the aware UTC datetime), to pass to
-    driver-level SQL. A naive ``value`` raises ``ValueError``, as the column would."""
-    try:
-        process = _time_processors[dialect]
-    except KeyError:
-        process = _STORED_TIME.dialect_impl(dialect).bind_processor(dialect)
-        _time_processors[dialect] = process
-    return value if process is None else process(value)
-
-
 class DriverSql(Protocol):
     """What driver-level statements need of a transaction: a SQLAlchemy ``Connection``,
     or the DB-API cursor of a batch written without one
@@ -94,16 +74,6 @@ class DriverSql(Protocol):
     def dialect(self) -> Dialect: ...
 
     def exec_driver_sql(self, statement: str, parameters: Any = ...) -> Iterable[Any]: ...
-
-
-def driver_param(dialect: str, *, json: bool = False) -> str:
-    """The driver's placeholder for one positional parameter in driver-level SQL;
-    ``json``: JSON text for a JSON column (cast to ``jsonb`` on PostgreSQL)."""
-    if dialect == "sqlite":
-        return "?"
-    if dialect == "postgresql":
-        return "%s::jsonb" if json else "%s"
-    raise NotImplementedError(f"the messaging tables support SQLite and PostgreSQL, not {dialect}")
 
 
 @functools.cache

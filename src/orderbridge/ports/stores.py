@@ -184,6 +184,14 @@ class UnitOfWork(IncidentWatch, Protocol):
         """Like ``find_order_by_idempotency_key``, without reading the order itself."""
         ...
 
+    def order_fingerprints(
+        self, tenant_id: str, channel: str, channel_order_id: str, idempotency_key: str | None
+    ) -> tuple[OrderFingerprint | None, OrderFingerprint | None]:
+        """Both look-ups a new order needs, in one read: the order that holds
+        ``idempotency_key`` (None when no key is given), and the order with this channel
+        order id — ``(order_fingerprint_by_idempotency_key, order_fingerprint)``."""
+        ...
+
     def add_order(
         self,
         order: Order,

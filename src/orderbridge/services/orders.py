@@ -58,23 +58,24 @@ def place_order(
     the same channel order id answers ``Conflict`` instead.
     """
     key = draft.key
-    if idempotency_key is not None:
-        replay = uow.order_fingerprint_by_idempotency_key(tenant_id, idempotency_key)
-        if replay is not None:
-            if replay.request_hash != request_hash:
-                raise Conflict(
-                    "idempotency_conflict",
-                    "this Idempotency-Key was used with a different request body",
-                    field="Idempotency-Key",
-                )
-            if not sees_all and replay.placed_by != placed_by:
-                raise Conflict(
-                    "idempotency_conflict",
-                    "this Idempotency-Key was used by another API key",
-                    field="Idempotency-Key",
-                )
-            return _repeat(uow, replay)
-    existing = uow.order_fingerprint(tenant_id, key.channel, key.channel_order_id)
+    # The idempotency key first: a repeat with the key answers its order (or a conflict).
+    replay, existing = uow.order_fingerprints(
+        tenant_id, key.channel, key.channel_order_id, idempotency_key
+    )
+    if replay is not None:
+        if replay.request_hash != request_hash:
+            raise Conflict(
+                "idempotency_conflict",
+                "this Idempotency-Key was used with a different request body",
+                field="Idempotency-Key",
+            )
+        if not sees_all and replay.placed_by != placed_by:
+            raise Conflict(
+                "idempotency_conflict",
+                "this Idempotency-Key was used by another API key",
+                field="Idempotency-Key",
+            )
+        return _repeat(uow, replay)
     if existing is not None:
         if existing.request_hash != request_hash or (
             not sees_all and existing.placed_by != placed_by

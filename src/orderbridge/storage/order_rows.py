@@ -16,11 +16,12 @@ the one it was decoded from.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Integer, Row, Table, bindparam, insert, select, update
+from sqlalchemy import Dialect, Integer, Row, Table, and_, bindparam, or_, select, update
 
 from orderbridge.domain.customers import Customer
 from orderbridge.domain.lifecycle import TimelineEntry
@@ -28,6 +29,7 @@ from orderbridge.domain.order_details import Fulfilment, OrderLine, Payment
 from orderbridge.domain.order_money import Charge, Discount
 from orderbridge.domain.orders import Order, OrderKey, OrderStatus
 from orderbridge.ports import StoredOrder
+from orderbridge.sql.driver import driver_param, stored_time
 from orderbridge.storage import codec
 from orderbridge.storage import tables as t
 
@@ -97,8 +99,21 @@ FINGERPRINT_BY_CHANNEL_ID = select(_o.id, _o.request_hash, _o.placed_by).where(
 FINGERPRINT_BY_IDEMPOTENCY_KEY = select(_o.id, _o.request_hash, _o.placed_by).where(
     _o.tenant_id == bindparam("tenant_id"), _o.idempotency_key == bindparam("key")
 )
+# Both at once, for placing (at most two rows; a NULL key matches none): each of the two
+# unique indexes answers its half.
+FINGERPRINTS = select(
+    _o.id, _o.request_hash, _o.placed_by, _o.idempotency_key, _o.channel, _o.channel_order_id
+).where(
+    _o.tenant_id == bindparam("tenant_id"),
+    or_(
+        _o.idempotency_key == bindparam("key"),
+        and_(
+            _o.channel == bindparam("channel"),
+            _o.channel_order_id == bindparam("channel_order_id"),
+        ),
+    ),
+)
 
-INSERT_ORDER = insert(ORDERS)
 # The SET clause is the columns named in the parameters; ``b_*`` are the WHERE values.
 UPDATE_ORDER = update(ORDERS).where(
     _o.id == bindparam("b_id"), _o.version == bindparam("b_version")
@@ -109,7 +124,40 @@ TIMELINE_OF = (
     .where(_tl.subject_kind == bindparam("kind"), _tl.subject_id == bindparam("subject_id"))
     .order_by(_tl.id)
 )
-INSERT_TIMELINE = insert(TIMELINE)
+
+
+# The two inserts are driver-level SQL (``orderbridge.sql.driver``): SQLAlchemy's
+# parameter processing of a Core insert cost more than SQLite spends on the row.
+_ORDER_COLUMNS = (
+    "id, tenant_id, location_id, channel, channel_order_id, status, document, request_hash,"
+    " idempotency_key, total_amount, currency, external_refs, version, created_at,"
+    " updated_at, placed_by"
+)
+
+
+@functools.cache
+def insert_order(dialect: str) -> str:
+    """Driver-level SQL adding one ``orders`` row (no POS ids yet, version 1).
+
+    Positional parameters, as :data:`_ORDER_COLUMNS` names them less ``version``: the
+    ``document`` and ``external_refs`` as JSON text, the two times as
+    :func:`~orderbridge.sql.driver.stored_time` gives them.
+    """
+    p, doc = driver_param(dialect), driver_param(dialect, json=True)
+    values = (p,) * 6 + (doc, p, p, p, p, doc, "1", p, p, p)
+    # Placeholders and constants only: no value is ever written into the SQL.
+    return f"INSERT INTO orders ({_ORDER_COLUMNS}) VALUES ({', '.join(values)})"  # noqa: S608
+
+
+@functools.cache
+def insert_timeline(dialect: str) -> str:
+    """Driver-level SQL adding ``timeline`` rows (executemany); parameters per row:
+    subject kind, subject id, ``at`` (a ``stored_time``), status, event, detail."""
+    p = driver_param(dialect)
+    return (  # placeholders only
+        "INSERT INTO timeline (subject_kind, subject_id, at, status, event, detail)"  # noqa: S608
+        f" VALUES ({p}, {p}, {p}, {p}, {p}, {p})"
+    )
 
 
 class OrderBody(NamedTuple):
@@ -212,17 +260,10 @@ def timeline_from_rows(rows: Sequence[AnyRow]) -> list[TimelineEntry]:
 
 
 def timeline_rows(
-    kind: str, subject_id: str, entries: Sequence[TimelineEntry]
-) -> list[dict[str, Any]]:
-    """Parameters for ``INSERT_TIMELINE``, one dict per entry."""
+    dialect: Dialect, kind: str, subject_id: str, entries: Sequence[TimelineEntry]
+) -> list[tuple[object, ...]]:
+    """Parameters for :func:`insert_timeline`, one tuple per entry."""
     return [
-        {
-            "subject_kind": kind,
-            "subject_id": subject_id,
-            "at": entry.at,
-            "status": str(entry.status),
-            "event": entry.event,
-            "detail": entry.detail,
-        }
-        for entry in entries
+        (kind, subject_id, stored_time(dialect, e.at), str(e.status), e.event, e.detail)
+        for e in entries
     ]

@@ -38,7 +38,7 @@ from orderbridge.storage.uow_ops import LocationOpsStore
 from orderbridge.storage.uow_orders import OrderStore
 from orderbridge.storage.worker_rows import WorkerOrders
 
-__all__ = ["ConcurrentUpdate", "JobQueue", "JoinedUnitOfWork", "SqlUnitOfWork"]
+__all__ = ["ConcurrentUpdate", "GroupBroken", "JobQueue", "JoinedUnitOfWork", "SqlUnitOfWork"]
 
 
 class JobQueue(Protocol):
@@ -53,7 +53,17 @@ class JobQueue(Protocol):
         self, session: Session, job: Job, *, run_after: datetime | None, now: datetime
     ) -> int: ...
 
-    def enqueue_many(self, session: Session, jobs: Sequence[Job], *, now: datetime) -> None: ...
+    def enqueue_many(
+        self,
+        session: Session,
+        jobs: Sequence[Job],
+        *,
+        now: datetime,
+        connection: Connection | None = None,
+    ) -> None:
+        """Add ``jobs``, due at once; ``connection`` is the session's own, when the
+        caller holds it already (asking the session for it costs more than the insert)."""
+        ...
 
     def is_queued(self, session: Session, kind: str, key: str) -> bool: ...
 
@@ -71,6 +81,16 @@ class JobQueue(Protocol):
     def job_statuses(self, session: Session, job_ids: Sequence[int]) -> Mapping[int, str]:
         """The status of each of ``job_ids`` still stored (the incident watch asks)."""
         ...
+
+
+_SAVEPOINT = "SAVEPOINT orderbridge_part"
+_ROLLBACK_TO = "ROLLBACK TO SAVEPOINT orderbridge_part"
+_RELEASE = "RELEASE SAVEPOINT orderbridge_part"
+
+
+class GroupBroken(RuntimeError):
+    """A group commit's transaction ended under one of its parts (``SqlUnitOfWork.part``):
+    none of the group's parts is stored; commit nothing and place each on its own."""
 
 
 # Decoded menus by (location id, menu version); menus are immutable values.
@@ -142,19 +162,41 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
     def part(self) -> Iterator[None]:
         """One part of a group commit (``web/order_intake.py``): its writes in a
         ``SAVEPOINT``, undone alone if it raises; ``commit()`` inside only flushes, and
-        the caller commits the whole group once its parts are done."""
-        nested = self.session.begin_nested()
+        the caller commits the whole group once its parts are done.
+
+        The savepoint is plain SQL on the transaction's connection, under one fixed
+        name: SQLAlchemy compiles its own ``SAVEPOINT``/``RELEASE`` clauses afresh on
+        every use (they are never cached, their names differ each time), which cost
+        more than the order's inserts. The session does not see this savepoint, so
+        the part flushes whatever ORM rows it added before the release, and an undone
+        part drops the session's objects (their rows may be gone; placing writes
+        orders, timelines and jobs through Core, so there are rarely any). If the
+        session itself rolled the whole transaction back (an ORM flush failed), the
+        earlier parts are lost too: :class:`GroupBroken` says so, and the group is
+        not committed (its caller places each item again on its own).
+        """
+        connection = self.connection
+        connection.exec_driver_sql(_SAVEPOINT)
         self._in_part = True
         try:
             yield
+            self.session.flush()
         except BaseException:
-            nested.rollback()
-            self._loaded.clear()
+            self._undo_part(connection)
             raise
         else:
-            nested.commit()
+            connection.exec_driver_sql(_RELEASE)
         finally:
             self._in_part = False
+
+    def _undo_part(self, connection: Connection) -> None:
+        self._loaded.clear()
+        self.session.expunge_all()
+        if connection.closed or not connection.in_transaction():
+            self._connection = None
+            raise GroupBroken("the group's transaction was rolled back while placing a part")
+        connection.exec_driver_sql(_ROLLBACK_TO)
+        connection.exec_driver_sql(_RELEASE)
 
     @property
     def mappings(self) -> SqlMappingStore:
@@ -324,7 +366,10 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
         )
 
     def enqueue_many(self, jobs: Sequence[Job]) -> None:
-        self.queue.enqueue_many(self.session, jobs, now=self.clock())
+        if jobs:
+            self.queue.enqueue_many(
+                self.session, jobs, now=self.clock(), connection=self.connection
+            )
 
     def is_queued(self, kind: str, key: str) -> bool:
         return self.queue.is_queued(self.session, kind, key)

@@ -196,8 +196,11 @@ class AggregateStore:
 
     def _add_timeline(self, kind: str, subject_id: str, entries: Sequence[TimelineEntry]) -> None:
         if entries:
-            self.connection.execute(
-                rows.INSERT_TIMELINE, rows.timeline_rows(kind, subject_id, entries)
+            connection = self.connection
+            dialect = connection.dialect
+            connection.exec_driver_sql(
+                rows.insert_timeline(dialect.name),
+                rows.timeline_rows(dialect, kind, subject_id, entries),
             )
 
     def _timeline(self, kind: str, subject_id: str) -> list[TimelineEntry]:

@@ -8,6 +8,7 @@ ORM object in the session, so nothing can hold a stale copy of one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from orderbridge.domain.orders import Order
 from orderbridge.ports import DuplicateKey, OrderFingerprint, StoredOrder
+from orderbridge.sql.driver import stored_time
 from orderbridge.storage import codec
 from orderbridge.storage import order_rows as rows
 from orderbridge.storage.order_rows import AnyRow
@@ -64,6 +66,24 @@ class OrderStore(AggregateStore):
         row = self.connection.execute(rows.FINGERPRINT_BY_IDEMPOTENCY_KEY, params).first()
         return OrderFingerprint(row[0], row[1], row[2]) if row else None
 
+    def order_fingerprints(
+        self, tenant_id: str, channel: str, channel_order_id: str, idempotency_key: str | None
+    ) -> tuple[OrderFingerprint | None, OrderFingerprint | None]:
+        params = {
+            "tenant_id": tenant_id,
+            "key": idempotency_key,
+            "channel": channel,
+            "channel_order_id": channel_order_id,
+        }
+        by_key = by_channel = None
+        for row in self.connection.execute(rows.FINGERPRINTS, params):
+            found = OrderFingerprint(row[0], row[1], row[2])
+            if idempotency_key is not None and row[3] == idempotency_key:
+                by_key = found
+            if (row[4], row[5]) == (channel, channel_order_id):
+                by_channel = found
+        return by_key, by_channel
+
     def add_order(
         self,
         order: Order,
@@ -77,27 +97,27 @@ class OrderStore(AggregateStore):
         totals = order.totals
         document = codec.order_to_json(order)
         connection = self.connection
+        dialect = connection.dialect
         try:
-            connection.execute(
-                rows.INSERT_ORDER,
-                {
-                    "id": order.id,
-                    "tenant_id": tenant_id,
-                    "location_id": order.location_id,
-                    "channel": order.key.channel,
-                    "channel_order_id": order.key.channel_order_id,
-                    "status": order.status.value,
-                    "document": document,
-                    "request_hash": request_hash,
-                    "idempotency_key": idempotency_key,
-                    "total_amount": totals.total.amount,
-                    "currency": totals.total.currency,
-                    "external_refs": dict(order.external_refs),
-                    "version": 1,
-                    "created_at": order.created_at,
-                    "updated_at": now,
-                    "placed_by": placed_by,
-                },
+            connection.exec_driver_sql(
+                rows.insert_order(dialect.name),
+                (
+                    order.id,
+                    tenant_id,
+                    order.location_id,
+                    order.key.channel,
+                    order.key.channel_order_id,
+                    order.status.value,
+                    json.dumps(document),
+                    request_hash,
+                    idempotency_key,
+                    totals.total.amount,
+                    totals.total.currency,
+                    json.dumps(dict(order.external_refs)),
+                    stored_time(dialect, order.created_at),
+                    stored_time(dialect, now),
+                    placed_by,
+                ),
             )
         except IntegrityError as error:
             raise DuplicateKey(f"order {order.key} is being stored by someone else") from error
