@@ -38,10 +38,10 @@ import asyncio
 import contextlib
 import ctypes
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
-from orderbridge import gctune
+from orderbridge import gctune, warmup
 
 T = TypeVar("T")
 
@@ -108,12 +108,14 @@ async def trimmed(
             await trimmer
 
 
-def run(main: Coroutine[Any, Any, T]) -> T:
+def run(main: Coroutine[Any, Any, T], *, warm: Sequence[str] = ()) -> T:
     """Run ``main`` to completion on a new event loop, as ``asyncio.run`` does, handing
-    free heap memory back to the system now and then (see above)."""
+    free heap memory back to the system now and then (see above), and importing the
+    modules ``warm`` names in a thread meanwhile (warmup.py)."""
     gctune.tune()  # the collector's settings for a long-running process (gctune.py)
+    process = trimmed(warmup.warmed(main, warm), malloc_trim())
     if sys.platform == "win32":  # uvloop does not build there
-        return asyncio.run(trimmed(main, malloc_trim()))
+        return asyncio.run(process)
     import uvloop
 
-    return uvloop.run(trimmed(main, malloc_trim()))
+    return uvloop.run(process)

@@ -1,0 +1,67 @@
+"""The occasional libraries, imported in a thread soon after start instead of on the
+event loop at the first order.
+
+To keep an idle process small, the hub imports some libraries only when work needs
+them (docs/benchmarks.md, "Idle RSS of serve"): aiohttp with the POS client
+(``connectors/_base.py``), phonenumbers with the first customer phone
+(``web/contacts.py``), cryptography with the first credential (``security.py``).
+Each such import runs wherever the first use happens — on the event loop, inside a
+request or a job — and the loop serves nothing while it runs: on a fresh ``serve``
+the first order's phone held every request for ~250 ms (``bench/first_order.py``).
+
+:func:`warmed` imports them in a worker thread (``asyncio.to_thread``) as soon as the
+process runs, so the loop keeps serving: the import's Python code still takes the
+interpreter lock, but hands it back to the loop every switch interval (5 ms). A
+request that needs a module while it is still being imported waits for that one
+import (Python's per-module import lock), not for the others.
+
+The cost is memory: a ``serve`` that has not yet taken an order holds phonenumbers
+(aiohttp and cryptography are there anyway once the start-up jobs have called the
+POS). A ``serve`` that has taken one order holds all of them either way, and that is
+the idle figure that counts (docs/benchmarks.md, "Idle RSS of serve", round 4, rss).
+Once they are in, the collector's frozen set takes them too (``gctune.py``), so the
+full collections do not walk them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import importlib
+from collections.abc import Coroutine, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+POS_CALLS = (
+    "orderbridge.connectors.http_aiohttp",  # aiohttp: every POS and webhook call
+    "cryptography.fernet",  # the connection's credentials (security.CredentialCipher)
+)
+"""What any process that runs jobs imports on its first job."""
+
+SERVE = ("phonenumbers", *POS_CALLS)
+"""What ``serve`` imports on its first order: the customer's phone (web/contacts.py)."""
+
+
+async def import_in_thread(modules: Sequence[str]) -> None:
+    """Import ``modules`` one after the other in a worker thread, then freeze what they
+    built out of the collector's way. One that fails to import is left for its first
+    use to report."""
+    for name in modules:
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(importlib.import_module, name)
+    gc.freeze()
+
+
+async def warmed(main: Coroutine[Any, Any, T], modules: Sequence[str]) -> T:
+    """Await ``main`` while ``modules`` are imported beside it (see above)."""
+    if not modules:
+        return await main
+    warming = asyncio.create_task(import_in_thread(modules))
+    try:
+        return await main
+    finally:
+        warming.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await warming

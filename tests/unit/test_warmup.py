@@ -1,0 +1,74 @@
+"""``orderbridge.warmup``: the occasional libraries imported in a thread, beside the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from orderbridge import runloop, warmup
+
+_MODULE = "orderbridge_warmup_probe"
+
+
+@pytest.fixture
+def probe_module(tmp_path: Path) -> Iterator[str]:
+    """A module that records, when imported, the thread that imported it."""
+    (tmp_path / f"{_MODULE}.py").write_text(
+        "import threading\nIMPORTED_BY = threading.current_thread().name\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    yield _MODULE
+    sys.path.remove(str(tmp_path))
+    sys.modules.pop(_MODULE, None)
+    gc.unfreeze()  # warmup freezes what exists once it is done
+
+
+def test_warmed_imports_in_another_thread_while_main_runs(probe_module: str) -> None:
+    async def main() -> str:
+        # Wait on the condition (the module imported), with a generous safety net.
+        for _ in range(10_000):
+            if probe_module in sys.modules:
+                return "done"
+            await asyncio.sleep(0.001)
+        raise AssertionError("never imported")
+
+    assert asyncio.run(warmup.warmed(main(), ["no_such_module_here", probe_module])) == "done"
+    imported_by = sys.modules[probe_module].IMPORTED_BY
+    assert imported_by != threading.main_thread().name
+
+
+def test_warmed_without_modules_only_runs_main() -> None:
+    async def main() -> int:
+        return 7
+
+    assert asyncio.run(warmup.warmed(main(), ())) == 7
+
+
+def test_run_warms_the_modules_it_is_given(probe_module: str) -> None:
+    threshold = gc.get_threshold()
+
+    async def main() -> bool:
+        for _ in range(10_000):
+            if probe_module in sys.modules:
+                return True
+            await asyncio.sleep(0.001)
+        return False
+
+    try:
+        assert runloop.run(main(), warm=[probe_module])
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def test_the_lists_name_importable_modules() -> None:
+    """A typo would only show as the stall coming back (the warm-up swallows errors)."""
+    import importlib.util
+
+    for name in warmup.SERVE:
+        assert importlib.util.find_spec(name) is not None, name
