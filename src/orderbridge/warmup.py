@@ -18,7 +18,8 @@ import (Python's per-module import lock), not for the others.
 The cost is memory: a ``serve`` that has not yet taken an order holds phonenumbers
 (aiohttp and cryptography are there anyway once the start-up jobs have called the
 POS). A ``serve`` that has taken one order holds all of them either way, and that is
-the idle figure that counts (docs/benchmarks.md, "Idle RSS of serve", round 4, rss).
+the idle figure that counts (docs/benchmarks.md, "Idle RSS and the first order's
+stall (round 4, rss)").
 Once they are in, the collector's frozen set takes them too (``gctune.py``), so the
 full collections do not walk them.
 """
@@ -28,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import importlib
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
@@ -50,7 +50,9 @@ async def import_in_thread(modules: Sequence[str]) -> None:
     use to report."""
     for name in modules:
         with contextlib.suppress(Exception):
-            await asyncio.to_thread(importlib.import_module, name)
+            # ``__import__``, the import statement's path: ``-X importtime`` reports it
+            # (bench/idle_rss.py lists what a process imported from that report).
+            await asyncio.to_thread(__import__, name)
     gc.freeze()
 
 
