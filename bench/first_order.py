@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx
 
 from _root import stack
-from idle_rss import memory, wait_until_idle
+from idle_rss import add_env_option, memory, wait_until_idle
 from orderbridge.storage.migrate import upgrade
 
 
@@ -87,13 +87,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=6, help="orders, one after the other")
     parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before ordering")
-    parser.add_argument(
-        "--env",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="an environment variable for the hub's processes (A/B runs), repeatable",
-    )
+    add_env_option(parser)
     args = parser.parse_args()
     extra = dict(item.split("=", 1) for item in args.env)
     with tempfile.TemporaryDirectory(prefix="orderbridge-first-") as tmp:

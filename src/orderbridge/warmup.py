@@ -9,9 +9,10 @@ Each such import runs wherever the first use happens — on the event loop, insi
 request or a job — and the loop serves nothing while it runs: on a fresh ``serve``
 the first order's phone held every request for ~250 ms (``bench/first_order.py``).
 
-:func:`warmed` imports them in a worker thread (``asyncio.to_thread``) as soon as the
-process runs, so the loop keeps serving: the import's Python code still takes the
-interpreter lock, but hands it back to the loop every switch interval (5 ms). A
+``runloop.run(..., warm=...)`` imports them (:func:`import_in_thread`) in a worker
+thread (``asyncio.to_thread``) as soon as the process runs, so the loop keeps
+serving: the import's Python code still takes the interpreter lock, but hands it back
+to the loop every switch interval (5 ms). A
 request that needs a module while it is still being imported waits for that one
 import (Python's per-module import lock), not for the others.
 
@@ -29,10 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import Coroutine, Sequence
-from typing import Any, TypeVar
-
-T = TypeVar("T")
+from collections.abc import Sequence
 
 POS_CALLS = (
     "orderbridge.connectors.http_aiohttp",  # aiohttp: every POS and webhook call
@@ -54,16 +52,3 @@ async def import_in_thread(modules: Sequence[str]) -> None:
             # (bench/idle_rss.py lists what a process imported from that report).
             await asyncio.to_thread(__import__, name)
     gc.freeze()
-
-
-async def warmed(main: Coroutine[Any, Any, T], modules: Sequence[str]) -> T:
-    """Await ``main`` while ``modules`` are imported beside it (see above)."""
-    if not modules:
-        return await main
-    warming = asyncio.create_task(import_in_thread(modules))
-    try:
-        return await main
-    finally:
-        warming.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await warming

@@ -29,7 +29,7 @@ def probe_module(tmp_path: Path) -> Iterator[str]:
     gc.unfreeze()  # warmup freezes what exists once it is done
 
 
-def test_warmed_imports_in_another_thread_while_main_runs(probe_module: str) -> None:
+def test_modules_import_in_another_thread_while_main_runs(probe_module: str) -> None:
     async def main() -> str:
         # Wait on the condition (the module imported), with a generous safety net.
         for _ in range(10_000):
@@ -38,16 +38,28 @@ def test_warmed_imports_in_another_thread_while_main_runs(probe_module: str) -> 
             await asyncio.sleep(0.001)
         raise AssertionError("never imported")
 
-    assert asyncio.run(warmup.warmed(main(), ["no_such_module_here", probe_module])) == "done"
+    modules = ["no_such_module_here", probe_module]
+    assert asyncio.run(runloop.beside(main(), warmup.import_in_thread(modules))) == "done"
     imported_by = sys.modules[probe_module].IMPORTED_BY
     assert imported_by != threading.main_thread().name
 
 
-def test_warmed_without_modules_only_runs_main() -> None:
+def test_beside_cancels_the_side_task_when_main_ends() -> None:
+    ended: list[str] = []
+
+    async def side() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            ended.append("cancelled")
+            raise
+
     async def main() -> int:
+        await asyncio.sleep(0)
         return 7
 
-    assert asyncio.run(warmup.warmed(main(), ())) == 7
+    assert asyncio.run(runloop.beside(main(), side())) == 7
+    assert ended == ["cancelled"]
 
 
 def test_run_warms_the_modules_it_is_given(probe_module: str) -> None:
