@@ -82,9 +82,9 @@ def wait_until_idle(pids: list[int], *, quiet: float = 0.02, timeout: float = 12
             return
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--idle", type=float, default=15.0, help="seconds idle before reading")
+def add_env_option(parser: argparse.ArgumentParser) -> None:
+    """``--env NAME=VALUE`` (repeatable): a variable for the hub's processes, for A/B
+    runs (e.g. ``PYTHONPATH=`` another checkout's ``src``)."""
     parser.add_argument(
         "--env",
         action="append",
@@ -92,6 +92,12 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="an environment variable for the hub's processes (A/B runs), repeatable",
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--idle", type=float, default=15.0, help="seconds idle before reading")
+    add_env_option(parser)
     args = parser.parse_args()
     extra = dict(item.split("=", 1) for item in args.env)
     with tempfile.TemporaryDirectory(prefix="orderbridge-rss-") as tmp:

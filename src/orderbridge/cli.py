@@ -126,7 +126,7 @@ def serve(
     dev: Annotated[bool, DevOption] = False,
 ) -> None:
     """Serve the API (and, by default, a worker with the schedules)."""
-    from orderbridge import runloop
+    from orderbridge import runloop, warmup
 
     runloop.import_lean()  # first: before anything imports httpx or structlog
     import uvicorn
@@ -151,7 +151,7 @@ def serve(
             await server.serve()
         await hub.aclose()
 
-    runloop.run(main())
+    runloop.run(main(), warm=warmup.SERVE)
 
 
 @app.command("worker")
@@ -170,7 +170,7 @@ def worker(
     import asyncio
     import signal
 
-    from orderbridge import runloop
+    from orderbridge import runloop, warmup
 
     runloop.import_lean()  # first: before anything imports httpx or structlog
     from orderbridge.commands.preflight import ready_to_serve
@@ -194,7 +194,7 @@ def worker(
             task.cancel()
         await hub.aclose()
 
-    runloop.run(main())
+    runloop.run(main(), warm=warmup.POS_CALLS)
 
 
 @db_app.command("upgrade")

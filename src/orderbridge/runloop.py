@@ -38,10 +38,10 @@ import asyncio
 import contextlib
 import ctypes
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
-from orderbridge import gctune
+from orderbridge import gctune, warmup
 
 T = TypeVar("T")
 
@@ -88,6 +88,18 @@ async def _trim_forever(trim: Callable[[], object], first: float, every: float) 
         await asyncio.sleep(every)
 
 
+async def beside(main: Coroutine[Any, Any, T], side: Coroutine[Any, Any, object]) -> T:
+    """Await ``main`` while ``side`` runs as a task beside it; ``side`` is cancelled
+    when ``main`` ends, if it has not ended first."""
+    task = asyncio.create_task(side)
+    try:
+        return await main
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 async def trimmed(
     main: Coroutine[Any, Any, T],
     trim: Callable[[], object] | None,
@@ -99,21 +111,19 @@ async def trimmed(
     ``every`` seconds; the trimming stops with ``main``."""
     if trim is None:
         return await main
-    trimmer = asyncio.create_task(_trim_forever(trim, first, every))
-    try:
-        return await main
-    finally:
-        trimmer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await trimmer
+    return await beside(main, _trim_forever(trim, first, every))
 
 
-def run(main: Coroutine[Any, Any, T]) -> T:
+def run(main: Coroutine[Any, Any, T], *, warm: Sequence[str] = ()) -> T:
     """Run ``main`` to completion on a new event loop, as ``asyncio.run`` does, handing
-    free heap memory back to the system now and then (see above)."""
+    free heap memory back to the system now and then (see above), and importing the
+    modules ``warm`` names in a thread meanwhile (warmup.py)."""
     gctune.tune()  # the collector's settings for a long-running process (gctune.py)
+    if warm:
+        main = beside(main, warmup.import_in_thread(warm))
+    process = trimmed(main, malloc_trim())
     if sys.platform == "win32":  # uvloop does not build there
-        return asyncio.run(trimmed(main, malloc_trim()))
+        return asyncio.run(process)
     import uvloop
 
-    return uvloop.run(trimmed(main, malloc_trim()))
+    return uvloop.run(process)

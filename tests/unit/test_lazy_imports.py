@@ -137,3 +137,16 @@ def test_a_hub_on_sqlite_never_loads_sqlalchemys_postgresql_dialect() -> None:
     # What it saves: a PostgreSQL engine (or Alembic, on its own) loads it.
     pg = "from orderbridge.storage.db import make_engine\nmake_engine('postgresql://u@127.0.0.1/d')\n"
     assert _loaded(f"{probe}{pg}", ("sqlalchemy.dialects.postgresql",)) != []
+
+
+def test_a_poster_webhook_loads_none_of_the_occasional_parts() -> None:
+    """The Poster ingress is a plain Starlette route: the request observer looks its
+    template up among the router's routes without ``app.routes``, which would load
+    every lazy part (~1 s on the loop at some order's echo, and their memory for good)."""
+    request = (
+        f"{_BUILD_APP}"
+        "from fastapi.testclient import TestClient\n"
+        "answer = TestClient(app).post('/webhooks/poster', content=b'{}')\n"
+        "assert 400 <= answer.status_code < 500, answer.status_code\n"
+    )
+    assert _loaded(request, _OCCASIONAL_WEB) == []

@@ -138,7 +138,11 @@ class RequestObserver:
         if endpoint is None:
             return UNMATCHED
         if self._by_endpoint is None:
-            routes = getattr(scope.get("app"), "routes", ())
+            # The router's own list, not ``app.routes``: the hub's app loads every lazily
+            # imported part (dashboard, admin API, docs) to list them (web/lazy.py) —
+            # ~1 s on the event loop and ~5 MiB for good, on some order's request.
+            app = scope.get("app")
+            routes = getattr(getattr(app, "router", app), "routes", ())
             self._by_endpoint = {
                 id(route.endpoint): route.path
                 for route in routes

@@ -1,0 +1,54 @@
+"""The occasional libraries, imported in a thread soon after start instead of on the
+event loop at the first order.
+
+To keep an idle process small, the hub imports some libraries only when work needs
+them (docs/benchmarks.md, "Idle RSS of serve"): aiohttp with the POS client
+(``connectors/_base.py``), phonenumbers with the first customer phone
+(``web/contacts.py``), cryptography with the first credential (``security.py``).
+Each such import runs wherever the first use happens — on the event loop, inside a
+request or a job — and the loop serves nothing while it runs: on a fresh ``serve``
+the first order's phone held every request for ~250 ms (``bench/first_order.py``).
+
+``runloop.run(..., warm=...)`` imports them (:func:`import_in_thread`) in a worker
+thread (``asyncio.to_thread``) as soon as the process runs, so the loop keeps
+serving: the import's Python code still takes the interpreter lock, but hands it back
+to the loop every switch interval (5 ms). A
+request that needs a module while it is still being imported waits for that one
+import (Python's per-module import lock), not for the others.
+
+The cost is memory: a ``serve`` that has not yet taken an order holds phonenumbers
+(aiohttp and cryptography are there anyway once the start-up jobs have called the
+POS). A ``serve`` that has taken one order holds all of them either way, and that is
+the idle figure that counts (docs/benchmarks.md, "Idle RSS and the first order's
+stall (round 4, rss)").
+Once they are in, the collector's frozen set takes them too (``gctune.py``), so the
+full collections do not walk them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+from collections.abc import Sequence
+
+POS_CALLS = (
+    "orderbridge.connectors.http_aiohttp",  # aiohttp: every POS and webhook call
+    "cryptography.fernet",  # the connection's credentials (security.CredentialCipher)
+)
+"""What any process that runs jobs imports on its first job."""
+
+SERVE = ("phonenumbers", *POS_CALLS)
+"""What ``serve`` imports on its first order: the customer's phone (web/contacts.py)."""
+
+
+async def import_in_thread(modules: Sequence[str]) -> None:
+    """Import ``modules`` one after the other in a worker thread, then freeze what they
+    built out of the collector's way. One that fails to import is left for its first
+    use to report."""
+    for name in modules:
+        with contextlib.suppress(Exception):
+            # ``__import__``, the import statement's path: ``-X importtime`` reports it
+            # (bench/idle_rss.py lists what a process imported from that report).
+            await asyncio.to_thread(__import__, name)
+    gc.freeze()
