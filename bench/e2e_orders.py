@@ -15,12 +15,19 @@ Runnable alone::
 
     uv run python bench/e2e_orders.py [--rate 100] [--seconds 60] [--workers 0]
         [--apis 1] [--database sqlite|postgresql] [--poll 0.2] [--concurrency 16]
-        [--profile FILE] [--acks-only]
+        [--profile FILE] [--acks-only] [--threads] [--loop-cpu FILE]
 
 ``--acks-only`` measures the acknowledgement capacity alone: ``serve --no-workers``
 (a worker process imports the menus, then stops), the same open-loop POSTs, and no
 submission: 201s per second, ack p50/p99 and ``serve``'s CPU per 201, and every
 201'd order checked in the database (the queue absorbs the burst).
+
+``--threads`` adds ``serve``'s CPU per order by thread: the event loop's (the main
+thread) and the others' (placing's batches and the worker's transactions run on the
+executor threads). ``--loop-cpu FILE`` profiles the loop thread's CPU with cProfile on
+the thread's CPU clock over the same window (``bench/_profile.py``; it slows the loop,
+so read shares from it and the loop's CPU per order from a ``--threads`` run) and prints
+where the loop's CPU goes, per order.
 
 Prints the figures, then one JSON object as the last line.
 """
@@ -32,6 +39,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import statistics
 import tempfile
 import time
@@ -335,7 +343,21 @@ def main() -> None:
         action="store_true",
         help="serve --no-workers: the 201 capacity alone, nothing submitted",
     )
+    parser.add_argument(
+        "--threads", action="store_true", help="serve's CPU per order: loop thread, the rest"
+    )
+    parser.add_argument(
+        "--loop-cpu", type=Path, help="CPU-clock cProfile of serve's event-loop thread, to FILE"
+    )
     args = parser.parse_args()
+    if args.loop_cpu:
+        args.loop_cpu = args.loop_cpu.resolve()
+        args.loop_cpu.unlink(missing_ok=True)
+        toggles = str(Path(__file__).resolve().parent / "_toggles")
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            p for p in (toggles, os.environ.get("PYTHONPATH")) if p
+        )
+        os.environ[_profile.LOOP_CPU_ENV] = str(args.loop_cpu)
     if args.acks_only:
         acks_only(args)
         return
@@ -372,6 +394,10 @@ def main() -> None:
                 if (args.profile and running.api)
                 else None
             )
+            api_pid = running.api.pid if running.api else 0
+            threads_before = _profile.thread_cpu(api_pid) if api_pid else {}
+            if args.loop_cpu and api_pid:
+                os.kill(api_pid, signal.SIGUSR1)
             began = time.perf_counter()
             load_cpu = time.process_time()
             sent, post_latency, failures = asyncio.run(
@@ -383,12 +409,21 @@ def main() -> None:
                 spy.wait(timeout=120)
             statuses = stack.wait_until_submitted(running, set(sent), timeout=120)
             drained = time.perf_counter() - began
+            if args.loop_cpu and api_pid:
+                os.kill(api_pid, signal.SIGUSR2)
+            by_thread = (
+                _profile.thread_cpu_per_order(api_pid, threads_before, len(sent))
+                if api_pid and (args.threads or args.loop_cpu)
+                else None
+            )
             cpu = {
                 name: cpu_seconds(p.pid) - cpu_before[name] for name, p in processes.items() if p
             }
             cpu["load generator"] = cpu_load
             if postmaster:
                 cpu["postgresql"] = tree_cpu_seconds(postmaster) - pg_before
+            if args.loop_cpu:
+                wait_for_file(args.loop_cpu)
             markers = stack.pos_markers(running.poster_url)
             submitted = submitted_latency(sent, db_url)
 
@@ -424,7 +459,10 @@ def main() -> None:
         "cpu_ms_per_order": {
             name: round(seconds * 1000 / max(len(sent), 1), 2) for name, seconds in cpu.items()
         },
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
+    if by_thread is not None:
+        figures["api_cpu_ms_per_order_by_thread"] = by_thread
     print(
         f"{figures['orders_created']} orders in {posting:.1f} s "
         f"({figures['achieved_rate']}/s), all submitted after {drained:.1f} s"
@@ -439,8 +477,24 @@ def main() -> None:
         "CPU per order: "
         + ", ".join(f"{name} {value} ms" for name, value in figures["cpu_ms_per_order"].items())
     )
+    if by_thread is not None:
+        print(f"serve CPU per order by thread: {by_thread}")
     print_profile(args.profile)
+    if args.loop_cpu:
+        print("\n".join(_profile.loop_cpu_summary(args.loop_cpu, len(sent))))
     print(json.dumps(figures))
+
+
+def wait_for_file(path: Path, timeout: float = 30.0) -> None:
+    """Until ``path`` exists and has stopped growing (the hub writes it on SIGUSR2)."""
+    deadline = time.monotonic() + timeout
+    size = -1
+    while time.monotonic() < deadline:
+        if path.exists() and path.stat().st_size == size > 0:
+            return
+        size = path.stat().st_size if path.exists() else -1
+        time.sleep(0.2)
+    raise TimeoutError(f"the loop's profile was not written to {path}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,10 @@ from ``/proc`` under the same load, is what that component costs:
   RSS and peak RSS (MiB), written as JSON to ``OB_BENCH_METER`` (rewritten at most
   once a second while the process runs); the collector's figures count from the
   first metrics call on (start-up left out).
+
+Without a switch: ``OB_BENCH_LOOP_CPU=FILE`` installs the event loop's CPU profile
+(``bench/_profile.py``, :func:`install_loop_cpu_profile`: SIGUSR1 starts it, SIGUSR2
+writes it); ``bench/e2e_orders.py --loop-cpu FILE`` sets it.
 """
 
 from __future__ import annotations
@@ -176,3 +180,9 @@ if _TOGGLES and _is_hub():
         _meter()
     if "info" in _TOGGLES:
         os.environ["ORDERBRIDGE_LOG_LEVEL"] = "INFO"
+
+if os.environ.get("OB_BENCH_LOOP_CPU") and _is_hub():
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import _profile
+
+    _profile.install_loop_cpu_profile(os.environ["OB_BENCH_LOOP_CPU"])

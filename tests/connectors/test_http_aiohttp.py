@@ -513,3 +513,106 @@ async def test_transports_share_one_tls_context_that_still_checks_certificates(
         assert "ConnectError" in str(refused.value)
     finally:
         await runner.cleanup()
+
+
+class _CountingTransport(AiohttpTransport):
+    """The aiohttp transport, counting the requests that came the httpx way."""
+
+    def __init__(self) -> None:
+        super().__init__(limit=4)
+        self.httpx_way = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.httpx_way += 1
+        return await super().handle_async_request(request)
+
+
+async def test_the_lean_lane_sends_what_httpx_sends(
+    serve: Callable[[dict[str, Handler]], Awaitable[str]],
+) -> None:
+    """``send``'s lean lane (connectors/_base.py) puts the same request on the wire as
+    ``client.request`` does: method, path, query, headers and body, byte for byte."""
+    heard: list[tuple[str, str, dict[str, str], bytes]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        heard.append((request.method, request.raw_path, headers, await request.read()))
+        return web.json_response({"response": {"ok": 1}}, headers={"X-Many": "one"})
+
+    url = await serve({"/api/incomingOrders.createIncomingOrder": record, "/api/x": record})
+    transport = _CountingTransport()
+    params = {"token": "a b&c/ü", "flag": True, "n": 2, "none": None}
+    body = {"name": "Борщ", "count": 2, "price": 1.5, "nested": [{"a": None}]}
+    async with make_http_client(base_url=url + "/", timeout=5, transport=transport) as client:
+        for path, method, payload in (
+            ("/api/incomingOrders.createIncomingOrder", "POST", body),
+            ("/api/x", "GET", None),
+        ):
+            lean = await send(
+                client, method, path, system="POS", deadline=patience(10),
+                params=params, json=payload,
+            )  # fmt: skip
+            assert transport.httpx_way == 0
+            plain = await client.request(method, path, params=params, json=payload)
+            assert transport.httpx_way == 1
+            transport.httpx_way = 0
+            assert heard[-2] == heard[-1]
+            assert (lean.status_code, lean.json(), lean.headers.get("X-Many")) == (
+                plain.status_code,
+                plain.json(),
+                "one",
+            )
+    assert heard[0][2]["content-type"] == "application/json"
+    assert json.loads(heard[0][3]) == body
+
+
+async def test_the_lean_lane_leaves_other_calls_to_httpx(
+    serve: Callable[[dict[str, Handler]], Awaitable[str]],
+) -> None:
+    """Arguments, paths and clients the lean lane does not handle go the httpx way."""
+
+    async def ok(request: web.Request) -> web.Response:
+        return web.json_response({})
+
+    url = await serve({"/{tail:.*}": ok})
+    transport = _CountingTransport()
+    async with make_http_client(base_url=url, transport=transport) as client:
+        for path, kwargs in (
+            ("/a/b", {"headers": {"X-One": "1"}}),
+            ("/a/b", {"content": b"{}"}),
+            ("/a/./b", {}),
+            ("/a//b", {}),
+            ("/a/%62", {}),
+            ("/a?x=1", {}),
+            (url + "/a", {}),
+        ):
+            await send(client, "GET", path, system="POS", deadline=patience(10), **kwargs)
+        await send(client, "POST", "/a", system="POS", deadline=patience(10))  # no body
+        assert transport.httpx_way == 8
+    with pytest.raises(RuntimeError):  # closed: httpx's own error, no new session opened
+        await send(client, "GET", "/a", system="POS", deadline=patience(10))
+
+
+async def test_the_lean_lane_keeps_the_ssrf_guard(
+    serve: Callable[[dict[str, Handler]], Awaitable[str]],
+) -> None:
+    heard: list[str] = []
+
+    async def hook(request: web.Request) -> web.Response:
+        heard.append(request.host)
+        return web.Response(text="{}")
+
+    url = await serve({"/h": hook})
+    port = url.rsplit(":", 1)[1]
+
+    async def loopback(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    for base in (f"http://pos.example.com:{port}", f"http://127.0.0.1:{port}"):
+        guarded = pinned_transport(allow_private=False, resolve=loopback)
+        async with make_http_client(base_url=base, transport=guarded) as client:
+            with pytest.raises(TransientError) as refused:
+                await send(client, "GET", "/h", system="POS", deadline=patience(10))
+            assert isinstance(refused.value.__cause__, httpx.ConnectError)
+            assert refused_code(refused.value.__cause__) == "private_address"
+    assert heard == []

@@ -7,21 +7,39 @@ the ports: :class:`~orderbridge.ports.TransientError` for what a later attempt m
 (timeouts, dropped connections, 5xx, 429 with its ``Retry-After``) and
 :class:`~orderbridge.ports.PermanentError` for what it will not (4xx, a redirect). A
 connector then only adds what its remote system says in the body.
+
+**The lean lane.** A POS call is the worker's one outbound request per order, and it runs
+on the event loop. Through ``httpx.AsyncClient.request`` it paid ~100 µs of CPU for
+httpx's client layer above the aiohttp transport — the URL parsed and merged three
+times, the auth and redirect generators, cookie extraction, a wrapped body stream —
+none of which the hub uses (no auth, redirects refused, no cookies kept; round 5 of
+docs/benchmarks.md). So :func:`send` hands the plainest calls — a constant path under
+the client's base URL, a query from ``params``, a ``json=`` body, nothing else — to
+the client's aiohttp transport itself (:meth:`AiohttpTransport.exchange`), with the
+same headers, query encoding (httpx's ``QueryParams``), JSON encoding, per-phase
+timeouts, SSRF checks, refusal of redirects and error classes. Anything else (other
+arguments, a test's transport, a path that httpx would normalise) goes the httpx way.
+The answer is the same ``httpx.Response``, without a ``request`` attached.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json as jsonlib
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import anyio
 import httpx
 
 from orderbridge import __version__
 from orderbridge.ports import PermanentError, TransientError
+
+if TYPE_CHECKING:
+    from orderbridge.connectors.http_aiohttp import AiohttpTransport
 
 USER_AGENT = f"orderbridge/{__version__} (+https://github.com/orderbridge/orderbridge)"
 DEFAULT_TIMEOUT_SECONDS = 10.0
@@ -31,6 +49,16 @@ MAX_KEEPALIVE = 10
 # Retry-After hints beyond this are treated as this: a remote system asking for a day's
 # pause should not park an order for a day without an operator noticing.
 MAX_RETRY_AFTER_SECONDS = 3600.0
+
+
+class HubClient(httpx.AsyncClient):
+    """The client :func:`make_http_client` makes: an ``httpx.AsyncClient`` that keeps
+    its aiohttp transport at hand (``lean``; None for a test's transport), for
+    :func:`send`'s lean lane."""
+
+    def __init__(self, *, lean: AiohttpTransport | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lean = lean
 
 
 def make_http_client(
@@ -50,11 +78,12 @@ def make_http_client(
     also on aiohttp), or in tests an ``httpx.ASGITransport``/``httpx.MockTransport``
     instead of patching anything.
     """
-    if transport is None:
-        from orderbridge.connectors.http_aiohttp import AiohttpTransport  # lazy: idle RSS
+    from orderbridge.connectors.http_aiohttp import AiohttpTransport  # lazy: idle RSS
 
+    if transport is None:
         transport = AiohttpTransport(limit=MAX_CONNECTIONS)
-    return httpx.AsyncClient(
+    return HubClient(
+        lean=transport if isinstance(transport, AiohttpTransport) else None,
         base_url=base_url,
         timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_SECONDS)),
         limits=httpx.Limits(
@@ -90,9 +119,13 @@ async def send(
     REST POS's manifest), or return True for an answer that is fine as it is (a lookup's
     404 "none"); anything else gets :func:`raise_for_status`.
     """
+    lean = _lean_transport(client, method, url, kwargs)
     try:
-        with anyio.fail_after(deadline):
-            response = await client.request(method, url, **kwargs)
+        async with asyncio.timeout(deadline):
+            if lean is not None:
+                response = await _send_lean(lean, client, method, url, **kwargs)
+            else:
+                response = await client.request(method, url, **kwargs)
     except TimeoutError as exc:
         raise TransientError(f"{system} did not answer within {deadline:g} s") from exc
     except httpx.TimeoutException as exc:
@@ -103,6 +136,62 @@ async def send(
         return response
     raise_for_status(response, system=system)
     return response
+
+
+# A path the lean lane sends as it is: relative, no query, no percent-escapes, no dot
+# segments or empty ones (httpx would normalise those; they go its way).
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*")
+_LEAN_ARGUMENTS = frozenset({"params", "json"})
+
+
+def _lean_transport(
+    client: httpx.AsyncClient, method: str, url: str, kwargs: dict[str, Any]
+) -> AiohttpTransport | None:
+    """The aiohttp transport to send this call on directly, or None (module docstring)."""
+    lean: AiohttpTransport | None = getattr(client, "lean", None)
+    if (
+        lean is None
+        or client.is_closed  # httpx's way says so with its own error
+        or not kwargs.keys() <= _LEAN_ARGUMENTS
+        or (kwargs.get("json") is None and method != "GET")  # httpx's empty-body headers
+        or client.base_url.query
+        or not _PLAIN_PATH.fullmatch(url)
+    ):
+        return None
+    return lean
+
+
+async def _send_lean(
+    lean: AiohttpTransport,
+    client: httpx.AsyncClient,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    json: Any = None,
+) -> httpx.Response:
+    """What ``client.request(method, path, params=…, json=…)`` sends, on ``lean``."""
+    from multidict import CIMultiDict
+    from yarl import URL
+
+    # httpx's join: the base's path (it makes it end with "/") + the path's remainder
+    target = str(client.base_url).removesuffix("/") + path
+    query = str(httpx.QueryParams(params)) if params else ""
+    headers = CIMultiDict(client.headers.multi_items())
+    body = b""
+    if json is not None:  # as httpx encodes ``json=``
+        body = jsonlib.dumps(
+            json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        ).encode("utf-8")
+        headers["Content-Type"] = "application/json"
+    return await lean.exchange(
+        method.upper(),
+        URL(f"{target}?{query}" if query else target, encoded=True),
+        headers=headers,
+        body=body,
+        timeouts=client.timeout.as_dict(),
+        request=None,
+    )
 
 
 def raise_for_status(response: httpx.Response, *, system: str) -> None:

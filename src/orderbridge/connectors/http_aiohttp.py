@@ -118,7 +118,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             with contextlib.suppress(RuntimeError):
                 connector._close()
 
-    def _ssl_for(self, url: httpx.URL) -> ssl.SSLContext | bool:
+    def _ssl_for(self, url: httpx.URL | URL) -> ssl.SSLContext | bool:
         if url.scheme != "https":
             return True  # aiohttp's default; unused for plain http
         return shared_ssl_context()
@@ -127,7 +127,38 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         url = request.url
         if url.scheme not in ("http", "https"):
             raise httpx.UnsupportedProtocol(f"unsupported URL scheme {url.scheme!r}")
-        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
+        headers = CIMultiDict(
+            (key.decode("latin-1"), value.decode("latin-1"))
+            for key, value in request.headers.raw
+            if key.decode("latin-1").lower() not in _DROPPED_REQUEST_HEADERS
+        )
+        body = await request.aread()
+        return await self.exchange(
+            request.method,
+            URL(str(url), encoded=True),
+            headers=headers,
+            body=body,
+            timeouts=request.extensions.get("timeout", {}),
+            request=request,
+        )
+
+    async def exchange(
+        self,
+        method: str,
+        url: URL,
+        *,
+        headers: CIMultiDict[str],
+        body: bytes,
+        timeouts: dict[str, float | None],
+        request: httpx.Request | None,
+    ) -> httpx.Response:
+        """Send one request over the session and read its whole answer.
+
+        :meth:`handle_async_request` calls it with the parts of an ``httpx.Request``;
+        ``connectors._base.send``'s lean lane calls it directly with parts it built
+        itself (``request`` None: no ``httpx.Request`` is made, nor hung on the answer
+        or on an error). ``url`` is already encoded; ``timeouts`` are httpx's per-phase
+        ones (``httpx.Timeout.as_dict()``)."""
         connect = timeouts.get("connect")
         pool = timeouts.get("pool")
         timeout = aiohttp.ClientTimeout(
@@ -136,18 +167,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             sock_connect=connect,
             sock_read=timeouts.get("read"),
         )
-        headers = CIMultiDict(
-            (key.decode("latin-1"), value.decode("latin-1"))
-            for key, value in request.headers.raw
-            if key.decode("latin-1").lower() not in _DROPPED_REQUEST_HEADERS
-        )
-        body = await request.aread()
         try:
             if self.refuse_host is not None:
-                self.refuse_host(url.host)
+                self.refuse_host(url.host or "")
             async with self._session_here().request(
-                request.method,
-                URL(str(url), encoded=True),
+                method,
+                url,
                 data=body or None,
                 headers=headers,
                 allow_redirects=False,
@@ -187,7 +212,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._drop()
 
 
-def as_httpx_error(error: aiohttp.ClientError, request: httpx.Request) -> httpx.TransportError:
+def as_httpx_error(
+    error: aiohttp.ClientError, request: httpx.Request | None
+) -> httpx.TransportError:
     """The ``httpx`` exception that stands for aiohttp's ``error`` (see the module
     docstring). The SSRF guard's refusal never gets here: ``RefusedAddress`` is not an
     ``OSError``, so aiohttp lets it through unwrapped and the transport raises it as
