@@ -183,7 +183,7 @@ async def _send_lean(
         body = jsonlib.dumps(
             json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
         ).encode("utf-8")
-        headers["Content-Type"] = "application/json"
+        headers.setdefault("Content-Type", "application/json")  # unless the client sets one
     return await lean.exchange(
         method.upper(),
         URL(f"{target}?{query}" if query else target, encoded=True),
