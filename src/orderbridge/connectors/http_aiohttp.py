@@ -5,6 +5,9 @@ and its error classes); only the wire work moves to aiohttp, whose C parser and
 connection pool cost a POS call about a tenth of httpcore's CPU on these cores
 (docs/benchmarks.md, "The POS call's client CPU, by HTTP client"). Tests that hand
 ``make_http_client`` an ``httpx.ASGITransport`` or ``MockTransport`` never reach here.
+The plainest POS calls skip httpx's client layer too: ``connectors._base.send``'s lean
+lane hands their parts to :meth:`AiohttpTransport.exchange`, the same code that
+:meth:`~AiohttpTransport.handle_async_request` ends in, so both keep everything below.
 
 What it keeps of httpx's transport, on purpose:
 
