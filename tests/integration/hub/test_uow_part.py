@@ -9,7 +9,7 @@ session's later ORM writes, are stored as usual.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -27,6 +27,21 @@ def _write(tx: SqlUnitOfWork, key: str) -> None:
     tx.enqueue_many([Job("test.now", {"n": key}, key=key)])
     tx.enqueue("test.later", {"n": key}, key=key, run_after=tx.clock() + timedelta(hours=1))
     tx.commit()  # inside a part: a flush, as ``place_order``'s own commit
+
+
+def _unflushed_job(key: str, now: datetime) -> OutboxJob:
+    """A job row for the session, added but not flushed when its part is refused."""
+    return OutboxJob(
+        kind="test.now",
+        payload={},
+        key=key,
+        status=JobStatus.PENDING.value,
+        attempts=0,
+        total_attempts=0,
+        run_after=now,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def test_a_failed_part_leaves_nothing_and_the_others_are_kept(world: World) -> None:
@@ -50,19 +65,7 @@ def test_a_part_refused_before_it_flushed_drops_its_orm_rows(world: World) -> No
         assert isinstance(tx, SqlUnitOfWork)
         with pytest.raises(Refused), tx.part():
             # In the session, not yet flushed, when the part is refused.
-            tx.session.add(
-                OutboxJob(
-                    kind="test.now",
-                    payload={},
-                    key="x",
-                    status=JobStatus.PENDING.value,
-                    attempts=0,
-                    total_attempts=0,
-                    run_after=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            tx.session.add(_unflushed_job("x", now))
             raise Refused
         with tx.part():
             _write(tx, "y")
@@ -86,19 +89,7 @@ def test_an_unguarded_part_refused_before_writing_leaves_nothing(world: World) -
             _write(tx, "a")
         with pytest.raises(Refused), tx.part(unguarded=True):
             tx.order_fingerprints("ten", "storefront", "x", None)  # reads are fine
-            tx.session.add(
-                OutboxJob(
-                    kind="test.now",
-                    payload={},
-                    key="never",
-                    status=JobStatus.PENDING.value,
-                    attempts=0,
-                    total_attempts=0,
-                    run_after=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            tx.session.add(_unflushed_job("never", now))
             raise Refused
         with tx.part(unguarded=True):
             _write(tx, "c")
