@@ -276,6 +276,16 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
             return None
         return rows.location_record(row)
 
+    def location_context(
+        self, location_id: str
+    ) -> tuple[LocationRecord | None, str | None, str | None]:
+        """The location (any tenant's), its menu's version and its POS connection's id,
+        read together (``web/batch_reads.py``); ``(None, None, None)`` for no location."""
+        row = self.connection.execute(rows.LOCATION_CONTEXT, {"location_id": location_id}).first()
+        if row is None:
+            return None, None, None
+        return rows.location_record(row), row.menu_version, row.pos_connection_id
+
     def list_locations(self, tenant_id: str) -> Sequence[LocationRecord]:
         found = self.connection.execute(rows.LOCATIONS_OF_TENANT, {"tenant_id": tenant_id})
         return [rows.location_record(row) for row in found]
@@ -332,11 +342,13 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
         ).all()
         return [rows.connection_record(row, self.cipher) for row in found]
 
-    def get_menu(self, location_id: str) -> Menu | None:
+    def get_menu(self, location_id: str, *, version: str | None = None) -> Menu | None:
         # Decoding a menu document costs more than the rest of placing an order, and
         # every order reads its location's menu: decoded menus are kept per content
         # version (a fingerprint of the whole menu), so a new import is seen at once.
-        version = self.menu_version(location_id)
+        # ``version``: the menu's version as this transaction has just read it.
+        if version is None:
+            version = self.menu_version(location_id)
         if version is None:
             return None
         cached = _MENUS.get((location_id, version))
