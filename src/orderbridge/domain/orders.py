@@ -108,6 +108,12 @@ class OrderKey:
         return f"{self.channel}:{self.channel_order_id}"
 
 
+# What an order's totals are computed from (``Order.totals`` keeps them with these).
+_MoneyInputs = tuple[
+    tuple[OrderLine, ...], tuple[Discount, ...], tuple[Charge, ...], Payment | None
+]
+
+
 class Order(Tracked[OrderStatus, ev.OrderEvent]):
     """An order from a channel, on its way to the POS and back.
 
@@ -176,6 +182,7 @@ class Order(Tracked[OrderStatus, ev.OrderEvent]):
         self.created_at = require_aware(created_at, "created_at")
         self.external_refs: dict[str, str] = dict(external_refs or {})
         self.events: list[ev.DomainEvent] = []
+        self._totals: tuple[_MoneyInputs, OrderTotals] | None = None
 
     @classmethod
     def receive(
@@ -221,8 +228,25 @@ class Order(Tracked[OrderStatus, ev.OrderEvent]):
 
     @property
     def totals(self) -> OrderTotals:
-        """Totals from the lines, discounts, charges and payment; never stored, always
-        recomputed (``orderbridge.domain.order_money`` says what each one is)."""
+        """Totals from the lines, discounts, charges and payment; never stored
+        (``orderbridge.domain.order_money`` says what each one is).
+
+        Placing an order asks for them three times (its notification, its row, the
+        201's body), and adding up the lines' money is a fair share of placing's CPU:
+        they are computed once and kept with the values they were computed from. Those
+        are immutable (tuples of frozen values, a frozen payment), so the kept totals
+        hold for as long as the order keeps the very same objects; an order given new
+        lines, discounts, charges or payment computes them afresh.
+        """
+        inputs: _MoneyInputs = (self.lines, self.discounts, self.charges, self.payment)
+        kept = self._totals
+        if kept is not None and all(a is b for a, b in zip(kept[0], inputs, strict=True)):
+            return kept[1]
+        totals = self._add_up()
+        self._totals = (inputs, totals)
+        return totals
+
+    def _add_up(self) -> OrderTotals:
         currency = self.currency
         subtotal = Money.total((line.total for line in self.lines), currency)
         discounts = Money.total((line.discount for line in self.lines), currency)

@@ -87,6 +87,17 @@ POS_CONNECTION_ID = (
     select(_con.id).select_from(_POS_OF_LOCATION[0]).where(_POS_OF_LOCATION[1]).limit(1)
 )
 
+# A location with its menu's version and its POS connection's id, in one statement: a
+# lone order's batch reads all three (``web/batch_reads.py``), and each read has a fixed
+# cost that outweighs its row.
+LOCATION_CONTEXT = LOCATION_BY_ID.add_columns(
+    select(_menu.version)
+    .where(_menu.location_id == _loc.id)
+    .scalar_subquery()
+    .label("menu_version"),
+    POS_CONNECTION_ID.scalar_subquery().label("pos_connection_id"),
+)
+
 ENDPOINT_EVENTS = select(_end.id, _end.events).where(
     _end.tenant_id == bindparam("tenant_id"), _end.active == true()
 )

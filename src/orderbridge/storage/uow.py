@@ -9,6 +9,7 @@ that change the same order at once cannot both win; the loser raises
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -38,7 +39,14 @@ from orderbridge.storage.uow_ops import LocationOpsStore
 from orderbridge.storage.uow_orders import OrderStore
 from orderbridge.storage.worker_rows import WorkerOrders
 
-__all__ = ["ConcurrentUpdate", "GroupBroken", "JobQueue", "JoinedUnitOfWork", "SqlUnitOfWork"]
+__all__ = [
+    "ConcurrentUpdate",
+    "GroupBroken",
+    "JobQueue",
+    "JoinedUnitOfWork",
+    "PartWritten",
+    "SqlUnitOfWork",
+]
 
 
 class JobQueue(Protocol):
@@ -91,6 +99,21 @@ _RELEASE = "RELEASE SAVEPOINT orderbridge_part"
 class GroupBroken(RuntimeError):
     """A group commit's transaction ended under one of its parts (``SqlUnitOfWork.part``):
     none of the group's parts is stored; commit nothing and place each on its own."""
+
+
+class PartWritten(GroupBroken):
+    """A part without a savepoint (``SqlUnitOfWork.part(unguarded=True)``) failed after
+    it had written rows, which only the whole transaction's rollback can undo: commit
+    nothing and place the group again with a savepoint per part."""
+
+
+def _changes_counter(connection: Connection) -> Callable[[], tuple[int, bool]] | None:
+    """For a SQLite connection: a function answering how many rows the connection has
+    changed so far and whether its transaction is still open; ``None`` elsewhere."""
+    driver = connection.connection.dbapi_connection
+    if not isinstance(driver, sqlite3.Connection):
+        return None
+    return lambda: (driver.total_changes, driver.in_transaction)
 
 
 # Decoded menus by (location id, menu version); menus are immutable values.
@@ -159,7 +182,7 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
         self._loaded.clear()
 
     @contextlib.contextmanager
-    def part(self) -> Iterator[None]:
+    def part(self, *, unguarded: bool = False) -> Iterator[None]:
         """One part of a group commit (``web/order_intake.py``): its writes in a
         ``SAVEPOINT``, undone alone if it raises; ``commit()`` inside only flushes, and
         the caller commits the whole group once its parts are done.
@@ -174,8 +197,19 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
         session itself rolled the whole transaction back (an ORM flush failed), the
         earlier parts are lost too: :class:`GroupBroken` says so, and the group is
         not committed (its caller places each item again on its own).
+
+        ``unguarded=True`` skips the savepoint on SQLite, for parts that refuse before
+        they write (a placement checks everything first): see :meth:`_unguarded_part`.
+        Elsewhere (PostgreSQL, where a failed statement spoils the transaction) it is
+        the guarded part.
         """
         connection = self.connection
+        if unguarded:
+            written = _changes_counter(connection)
+            if written is not None:
+                with self._unguarded_part(written):
+                    yield
+                return
         connection.exec_driver_sql(_SAVEPOINT)
         self._in_part = True
         try:
@@ -186,6 +220,35 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
             raise
         else:
             connection.exec_driver_sql(_RELEASE)
+        finally:
+            self._in_part = False
+
+    @contextlib.contextmanager
+    def _unguarded_part(self, written: Callable[[], tuple[int, bool]]) -> Iterator[None]:
+        """A part without a savepoint, on SQLite: a part that raises before writing a
+        row needs nothing undone, which SQLite's count of the rows this connection has
+        changed (``total_changes``) proves — a statement that failed on a constraint
+        changed none. Most refusals come before any write (an unknown item, a closed
+        location, a repeat), and the savepoint and its release were a tenth of a lone
+        placement's transaction. A part that raises after it wrote something cannot
+        be undone alone: :class:`PartWritten` says so, the group is not committed, and
+        its caller places it again with savepoints.
+        """
+        changes, _ = written()
+        self._in_part = True
+        try:
+            yield
+            self.session.flush()
+        except BaseException as error:
+            self._loaded.clear()
+            self.session.expunge_all()  # never flushed (else a row changed): nothing to undo
+            now, in_transaction = written()
+            if not in_transaction:
+                self._connection = None
+                raise GroupBroken("the group's transaction ended while placing a part") from error
+            if now != changes:
+                raise PartWritten("a part failed after it wrote: use savepoints") from error
+            raise
         finally:
             self._in_part = False
 
@@ -212,6 +275,16 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
         if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
             return None
         return rows.location_record(row)
+
+    def location_context(
+        self, location_id: str
+    ) -> tuple[LocationRecord | None, str | None, str | None]:
+        """The location (any tenant's), its menu's version and its POS connection's id,
+        read together (``web/batch_reads.py``); ``(None, None, None)`` for no location."""
+        row = self.connection.execute(rows.LOCATION_CONTEXT, {"location_id": location_id}).first()
+        if row is None:
+            return None, None, None
+        return rows.location_record(row), row.menu_version, row.pos_connection_id
 
     def list_locations(self, tenant_id: str) -> Sequence[LocationRecord]:
         found = self.connection.execute(rows.LOCATIONS_OF_TENANT, {"tenant_id": tenant_id})
@@ -269,11 +342,13 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
         ).all()
         return [rows.connection_record(row, self.cipher) for row in found]
 
-    def get_menu(self, location_id: str) -> Menu | None:
+    def get_menu(self, location_id: str, *, version: str | None = None) -> Menu | None:
         # Decoding a menu document costs more than the rest of placing an order, and
         # every order reads its location's menu: decoded menus are kept per content
         # version (a fingerprint of the whole menu), so a new import is seen at once.
-        version = self.menu_version(location_id)
+        # ``version``: the menu's version as this transaction has just read it.
+        if version is None:
+            version = self.menu_version(location_id)
         if version is None:
             return None
         cached = _MENUS.get((location_id, version))

@@ -2,7 +2,8 @@
 
 Placing an order reads its location, the location's menu version, its POS connection,
 the tenant's webhook endpoints and the channel's own menu (most often: none) — five
-statements that answer the same for every order of the same location in a batch, and
+reads that answer the same for every order of the same location in a batch (the first
+three as one statement, ``SqlUnitOfWork.location_context``), and
 a batch of ``POST /api/v1/orders`` is usually a few locations' orders
 (``web/order_intake.py``). :class:`BatchReads` wraps the batch's unit of work and
 answers those five from what the batch has already read; everything else (the
@@ -77,13 +78,27 @@ class BatchReads:
     def get_location(
         self, location_id: str, *, tenant_id: str | None = None
     ) -> LocationRecord | None:
-        return self._memo.get(
-            ("location", location_id, tenant_id),
-            lambda: self._tx.get_location(location_id, tenant_id=tenant_id),
-        )
+        record = self._memo.get(("location", location_id), lambda: self._context(location_id))
+        if record is None or (tenant_id is not None and record.tenant_id != tenant_id):
+            return None
+        return record
+
+    def _context(self, location_id: str) -> LocationRecord | None:
+        # The location, its menu's version and its POS link in one statement; the
+        # latter two are kept for ``get_menu`` and ``pos_connection_id`` below.
+        record, version, pos = self._tx.location_context(location_id)
+        self._memo.get(("menu_version", location_id), lambda: version)
+        self._memo.get(("pos_connection", location_id), lambda: pos)
+        return record
 
     def get_menu(self, location_id: str) -> Menu | None:
-        return self._memo.get(("menu", location_id), lambda: self._tx.get_menu(location_id))
+        def read() -> Menu | None:
+            version = self._memo.get(
+                ("menu_version", location_id), lambda: self._tx.menu_version(location_id)
+            )
+            return None if version is None else self._tx.get_menu(location_id, version=version)
+
+        return self._memo.get(("menu", location_id), read)
 
     def pos_connection_id(self, location_id: str) -> str | None:
         return self._memo.get(

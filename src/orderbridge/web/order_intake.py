@@ -4,11 +4,13 @@ Placing an order is one write transaction of about ten statements, and its commi
 the writer lock around it (on SQLite, one writer at a time per database) cost more
 than the statements. As the webhook ingress does (``messaging.inbox_writer``),
 requests that arrive together share one transaction
-(:class:`~orderbridge.messaging.group_commit.GroupCommit`): each placement runs in a
-``SAVEPOINT`` of its own (``SqlUnitOfWork.part``), so one that is refused (unknown
-location, invalid items, an idempotency conflict) leaves nothing behind and does not
-touch the others, and every request is answered only once the shared transaction has
-committed — a 201 is never sent for an order that could still be lost. The reads
+(:class:`~orderbridge.messaging.group_commit.GroupCommit`): each placement is a part of
+its own (``SqlUnitOfWork.part``), so one that is refused (unknown location, invalid
+items, an idempotency conflict) leaves nothing behind and does not touch the others —
+on SQLite without a savepoint, since a placement refuses before it writes (the rare
+failure after a write makes the batch start over with savepoints). Every request is
+answered only once the shared transaction has committed — a 201 is never sent for an
+order that could still be lost. The reads
 that every order of a batch repeats (its location, menu, POS link, webhook endpoints)
 are made once per batch (``web.batch_reads``).
 
@@ -34,7 +36,7 @@ from orderbridge.ports import DuplicateKey, UnitOfWork
 from orderbridge.services import orders as order_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.storage.codec import draft_hash
-from orderbridge.storage.uow import SqlUnitOfWork
+from orderbridge.storage.uow import PartWritten, SqlUnitOfWork
 from orderbridge.web.batch_reads import BatchReads
 from orderbridge.web.convert import order_in_to_draft
 from orderbridge.web.deps import WebContext
@@ -83,7 +85,21 @@ class OrderIntake:
     def place_now(
         self, placements: Sequence[Placement]
     ) -> list[order_service.Placed | BaseException]:
-        """Place ``placements`` in one transaction, each in a savepoint of its own."""
+        """Place ``placements`` in one transaction, each in a part of its own.
+
+        First without savepoints (on SQLite): a placement is refused before it writes
+        anything, so a refusal needs nothing undone. Should one fail after writing (a
+        twin's insert won, say), that transaction is dropped uncommitted and the batch
+        is placed again with a savepoint per placement (``SqlUnitOfWork.part``).
+        """
+        try:
+            return self._place_batch(placements, unguarded=True)
+        except PartWritten:
+            return self._place_batch(placements, unguarded=False)
+
+    def _place_batch(
+        self, placements: Sequence[Placement], *, unguarded: bool
+    ) -> list[order_service.Placed | BaseException]:
         outcomes: list[order_service.Placed | BaseException] = []
         with self._ctx.uow() as tx:
             if not isinstance(tx, SqlUnitOfWork):  # a unit of work without savepoints
@@ -92,7 +108,7 @@ class OrderIntake:
             reads = cast(UnitOfWork, BatchReads(tx))
             for placement in placements:
                 try:
-                    outcomes.append(self._place(tx, reads, placement))
+                    outcomes.append(self._place(tx, reads, placement, unguarded=unguarded))
                 except (ApiError, ServiceError) as refused:
                     outcomes.append(refused)
             tx.commit()
@@ -110,11 +126,11 @@ class OrderIntake:
         return _parallel()
 
     def _place(
-        self, tx: SqlUnitOfWork, reads: UnitOfWork, placement: Placement
+        self, tx: SqlUnitOfWork, reads: UnitOfWork, placement: Placement, *, unguarded: bool
     ) -> order_service.Placed:
         for _ in range(2):  # a concurrent twin may win the insert; the retry then finds it
             try:
-                with tx.part():
+                with tx.part(unguarded=unguarded):
                     return _place_once(reads, placement, self._ctx)
             except DuplicateKey:
                 continue

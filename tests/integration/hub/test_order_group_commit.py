@@ -9,7 +9,9 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import event
+from sqlalchemy import select as sa_select
 
+from orderbridge.ports import Job
 from orderbridge.services.errors import ServiceError
 from orderbridge.services.orders import Placed
 from orderbridge.storage import tables as t
@@ -119,3 +121,83 @@ def test_a_batch_reads_its_location_menu_and_pos_link_once(world: World) -> None
     assert {j.connection_id for j in batched} == {alone.connection_id}
     totals = {o.stored.order.totals.total for o in outcomes if isinstance(o, Placed)}
     assert len(totals) == 1  # the same body, the same menu: the same price
+
+
+def _statements_of(world: World, work: Any) -> tuple[Any, list[str]]:
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        statements.append(" ".join(sql.split()))
+
+    event.listen(world.hub.engine, "before_cursor_execute", seen)
+    try:
+        return work(), statements
+    finally:
+        event.remove(world.hub.engine, "before_cursor_execute", seen)
+
+
+def test_refused_placements_leave_nothing_without_a_savepoint_on_sqlite(world: World) -> None:
+    # A placement refuses before it writes, so on SQLite its part needs no savepoint;
+    # what was refused still leaves no row of any kind, and the batch's others are kept.
+    intake = OrderIntake(world.hub.app().state.context)
+    batch = [
+        _placement("s-1", channel_order_id="web-s1"),
+        _placement(channel_order_id="web-s2", items=[{"item_id": "no-such", "quantity": 1}]),
+        _placement("s-1", channel_order_id="web-s1", note="another body"),
+        _placement(channel_order_id="web-s3", location_id="nowhere"),
+        _placement("s-4", channel_order_id="web-s4"),
+    ]
+    outcomes, statements = _statements_of(world, lambda: intake.place_now(batch))
+    first, invalid, conflict, unknown, last = outcomes
+    assert isinstance(first, Placed) and isinstance(last, Placed)
+    assert isinstance(invalid, ServiceError) and invalid.status == 422
+    assert isinstance(conflict, ServiceError) and conflict.code == "idempotency_conflict"
+    assert isinstance(unknown, ApiError) and unknown.status == 404
+    if world.hub.engine.dialect.name == "sqlite":
+        assert [s for s in statements if "SAVEPOINT" in s.upper()] == []
+    else:  # PostgreSQL: a failed statement spoils the transaction, so every part has one
+        assert len([s for s in statements if s.upper().startswith("SAVEPOINT")]) == len(batch)
+    placed = {first.stored.order.id, last.stored.order.id}
+    assert count(world.hub, t.OrderRecord) == 2
+    assert {j.payload["order_id"] for j in jobs(world.hub, "order.submit")} == placed
+    with world.hub.sessions() as session:
+        owners = set(session.scalars(sa_select(t.TimelineRecord.subject_id)))
+    assert owners == placed
+
+
+class _FailsAfterWriting(OrderIntake):
+    """An intake whose placement of ``channel_order_id == "web-late"`` writes a job and is
+    then refused, once, as a refusal after a write would be (a twin's insert winning)."""
+
+    def __init__(self, world: World) -> None:
+        super().__init__(world.hub.app().state.context)
+        self.passes: list[bool] = []
+
+    def _place(self, tx: Any, reads: Any, placement: Placement, *, unguarded: bool) -> Placed:
+        if placement.body.channel_order_id != "web-late":
+            return super()._place(tx, reads, placement, unguarded=unguarded)
+        self.passes.append(unguarded)
+        with tx.part(unguarded=unguarded):
+            tx.enqueue_many([Job("test.written", {}, key="late")])
+            raise ApiError(409, "late_refusal", "refused after writing")
+
+
+def test_a_refusal_after_a_write_places_the_batch_again_with_savepoints(world: World) -> None:
+    intake = _FailsAfterWriting(world)
+    batch = [
+        _placement("l-1", channel_order_id="web-l1"),
+        _placement(channel_order_id="web-late"),
+        _placement("l-3", channel_order_id="web-l3"),
+    ]
+    first, late, third = intake.place_now(batch)
+    assert isinstance(late, ApiError) and late.code == "late_refusal"
+    assert isinstance(first, Placed) and first.created
+    assert isinstance(third, Placed) and third.created
+    if world.hub.engine.dialect.name == "sqlite":
+        assert intake.passes == [True, False]  # the first pass was dropped, uncommitted
+    else:
+        assert intake.passes == [True]  # guarded from the start
+    assert jobs(world.hub, "test.written") == []
+    assert count(world.hub, t.OrderRecord) == 2
+    placed = {first.stored.order.id, third.stored.order.id}
+    assert {j.payload["order_id"] for j in jobs(world.hub, "order.submit")} == placed

@@ -53,6 +53,27 @@ def test_totals_add_lines_take_discounts_and_add_charges() -> None:
     assert totals.item_count == 3
 
 
+def test_totals_are_computed_once_and_kept_while_their_inputs_stay() -> None:
+    order = _order()
+    first = order.totals
+    assert order.totals is first  # kept: asked again, the same value, not a new sum
+
+
+def test_totals_follow_an_order_given_new_money() -> None:
+    # The kept totals belong to the very objects they were computed from: an order
+    # given another payment, other lines, discounts or charges adds up afresh.
+    order = _order()
+    assert (order.totals.total, order.totals.paid) == (uah(45000), uah(0))
+    order.payment = Payment(PaymentStatus.PAID, uah(10000))
+    assert (order.totals.paid, order.totals.due) == (uah(10000), uah(35000))
+    order.lines = (OrderLine("tea", 3, uah(5000)),)
+    assert order.totals.total == uah(15000)
+    order.discounts = (Discount(uah(1000)),)
+    assert order.totals.total == uah(14000)
+    order.charges = (Charge(ChargeKind.TIP, uah(500)),)
+    assert (order.totals.total, order.totals.due) == (uah(14500), uah(4500))
+
+
 def test_an_overpaid_order_owes_nothing_rather_than_a_negative_amount() -> None:
     totals = _order(payment=Payment(PaymentStatus.PAID, uah(99999))).totals
     assert totals.due == uah(0)
