@@ -35,11 +35,19 @@ def _worker(sessions: sessionmaker[Session], handle: Any, **kw: Any) -> Worker:
     )
 
 
-async def _until(condition: Callable[[], bool], what: str) -> None:
+async def _run_until(worker: Worker, condition: Callable[[], bool], what: str) -> None:
+    """Run ``worker`` until ``condition()`` holds, then stop it and wait for its end."""
+    task = asyncio.create_task(worker.run())
     deadline = asyncio.get_running_loop().time() + patience(30)
     while not await asyncio.to_thread(condition):
         assert asyncio.get_running_loop().time() < deadline, f"never happened: {what}"
         await asyncio.sleep(0.01)
+    worker.stop()
+    await asyncio.wait_for(task, patience(30))
+
+
+def _succeeded(sessions: sessionmaker[Session], jobs: list[int]) -> bool:
+    return all(load_job(sessions, job_id).status == "succeeded" for job_id in jobs)
 
 
 def test_jobs_committed_one_by_one_after_a_claim_share_the_next_claim(
@@ -58,21 +66,12 @@ def test_jobs_committed_one_by_one_after_a_claim_share_the_next_claim(
                 later.append(await asyncio.to_thread(add_job, sessions, "x", {"n": n}))
                 wakeup.notify()
 
-    async def scenario() -> Worker:
-        worker = _worker(sessions, handle, gather_seconds=3.0, wakeup=wakeup)
-        task = asyncio.create_task(worker.run())
-        await _until(
-            lambda: (
-                len(later) == 2
-                and all(load_job(sessions, j).status == "succeeded" for j in [first, *later])
-            ),
-            "the three jobs succeeded",
-        )
-        worker.stop()
-        await asyncio.wait_for(task, patience(30))
-        return worker
+    worker = _worker(sessions, handle, gather_seconds=3.0, wakeup=wakeup)
 
-    worker = run(scenario())
+    def every_one_succeeded() -> bool:
+        return len(later) == 2 and _succeeded(sessions, [first, *later])
+
+    run(_run_until(worker, every_one_succeeded, "the three jobs succeeded"))
     assert worker.claims == 2
     [one], [two] = (load_attempts(sessions, job_id) for job_id in later)
     assert one.started_at == two.started_at  # the claim writes one time for its batch
@@ -89,18 +88,8 @@ def test_a_backlog_is_claimed_without_waiting_for_the_window(
     async def handle(job: JobView) -> None:
         return None
 
-    async def scenario() -> Worker:
-        worker = _worker(sessions, handle, gather_seconds=60.0, concurrency=concurrency)
-        task = asyncio.create_task(worker.run())
-        await _until(
-            lambda: all(load_job(sessions, j).status == "succeeded" for j in jobs),
-            "the backlog drained",
-        )
-        worker.stop()
-        await asyncio.wait_for(task, patience(30))
-        return worker
-
-    worker = run(scenario())
+    worker = _worker(sessions, handle, gather_seconds=60.0, concurrency=concurrency)
+    run(_run_until(worker, lambda: _succeeded(sessions, jobs), "the backlog drained"))
     assert worker.processed == 6
 
 
