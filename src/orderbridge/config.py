@@ -93,8 +93,8 @@ class Settings(BaseSettings):
     poll_interval_seconds: float = 0.2
     # A steady trickle of jobs waits up to this long to be claimed together (one claim,
     # read and settle for several, instead of each alone); 0 claims each job at once.
-    # A job after a quiet spell, and a backlog, are claimed without waiting.
-    worker_gather_seconds: float = Field(0.05, ge=0, le=1)
+    # A job after a quiet spell, a backlog and a fast stream are claimed without waiting.
+    worker_gather_seconds: float = Field(0.02, ge=0, le=1)
     reconcile_interval_seconds: float = 60.0
     # How often every location's whole menu is re-imported from its POS, catching any
     # change whose webhook was lost (webhooks refresh single items within seconds).

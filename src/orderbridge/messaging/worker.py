@@ -33,9 +33,10 @@ Jobs that arrive one by one are gathered (``gather_seconds``): once a claim has 
 the queue, the worker claims again no sooner than ``gather_seconds`` later, so the jobs
 committed meanwhile share one claim, one read before their calls, and mostly one settle
 (each of those transactions costs far more than a job's own rows; a lone job paid all
-of them alone). A job that arrives after a quiet spell is claimed at once, and a full
-claim (a backlog) is followed by the next one at once, so only a steady trickle waits,
-and for at most ``gather_seconds`` (figures: docs/benchmarks.md, "round 4, worker2").
+of them alone). A job that arrives after a quiet spell is claimed at once, and a claim
+of half the concurrency or more (a backlog, a fast stream) is followed by the next one
+at once, so only a steady trickle waits, and for at most ``gather_seconds`` (figures:
+docs/benchmarks.md, "round 4, worker2").
 
 Database calls are synchronous SQLAlchemy run in threads, so a slow commit never stalls
 handlers that are waiting on the network (``worker_db.py``). On SQLite an idle worker
@@ -113,8 +114,8 @@ class Worker:
     ``clock`` gives the time written to the database (leases, schedules); inject a fake
     one to test expiry without sleeping. ``read_session_factory`` (default: the
     ``session_factory``) serves the read-only "anything to claim?" question on SQLite.
-    ``gather_seconds`` (default 0: none) is the shortest time between a claim that
-    emptied the queue and the next claim of ``run()`` (see the module docstring);
+    ``gather_seconds`` (default 0: none) is the shortest time between a claim of a few
+    jobs and the next claim of ``run()`` (see the module docstring);
     ``run_until_idle()`` drains what is queued and never waits to gather.
     """
 
@@ -218,7 +219,7 @@ class Worker:
                     try:
                         claimed = await self._claim(free, expecting=expecting)
                         expecting = len(claimed) == free  # a full batch: more may wait
-                        gather.claimed(len(claimed), full=expecting)
+                        gather.claimed(len(claimed), full=len(claimed) >= refill_at)
                         outage.clear()
                     except Exception as exc:
                         if until_idle:
@@ -437,9 +438,12 @@ class Worker:
 
 
 class _Gather:
-    """When the next claim may run: ``seconds`` after a claim that took jobs but fewer
-    than it could (the queue is empty, so the next jobs come one by one: let them
-    gather); at once after a full claim (a backlog) or an empty one (a quiet spell)."""
+    """When the next claim may run: ``seconds`` after a claim that took a few jobs (the
+    queue is empty, the next jobs come one by one: let them gather); at once after an
+    empty claim (a quiet spell) or one that took ``full`` jobs — a backlog, or a
+    window that already gathers half the worker's concurrency. Holding then would only
+    leave slots idle: at 200 orders/s a 50 ms window that held after claims of ten
+    let ``serve`` fall behind (docs/benchmarks.md, "round 4, worker2")."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
