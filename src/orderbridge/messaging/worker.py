@@ -29,8 +29,8 @@ its jobs once the leases expire. Jobs of a connection whose circuit is open are 
 claimed, and each call waits for the connection's rate limiter (``guard.py``). Between
 claims it waits for a job to end, its poll interval, or its ``Wakeup`` (``wakeup.py``).
 
-Jobs that arrive one by one are gathered (``gather_seconds``): once a claim has emptied
-the queue, the worker claims again no sooner than ``gather_seconds`` later, so the jobs
+Jobs that arrive one by one are gathered (``gather_seconds``): after a claim that found
+only a few jobs, the worker claims again no sooner than ``gather_seconds`` later, so the jobs
 committed meanwhile share one claim, one read before their calls, and mostly one settle
 (each of those transactions costs far more than a job's own rows; a lone job paid all
 of them alone). A job that arrives after a quiet spell is claimed at once, and a claim
