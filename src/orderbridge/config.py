@@ -94,8 +94,8 @@ class Settings(BaseSettings):
     # A steady trickle of jobs waits up to this long to be claimed together (one claim,
     # read and settle for several, instead of each alone); 0 (the default) claims each
     # job at once. A job after a quiet spell, a backlog and a fast stream are claimed
-    # without waiting. Off by default until a quiet run settles its value: 20 ms halves
-    # the worker's transactions at 50-100/s, but 50 ms let serve fall behind at 200/s
+    # without waiting. Off by default until a quiet run settles its value: 30 ms halved
+    # the transactions per order at 50-100/s, but 50 ms let serve fall behind at 200/s
     # on a loaded machine (docs/benchmarks.md, "round 4, worker2").
     worker_gather_seconds: float = Field(0.0, ge=0, le=1)
     reconcile_interval_seconds: float = 60.0
