@@ -11,7 +11,10 @@ CPU time (``time.process_time``) less the CPU the sandbox spent answering. Two s
 *one at a time* (place an order, run the worker until idle: a quiet hour) and *a
 backlog* (place ``--orders`` orders one after the other, then one worker run); *a
 burst* (the same, posted 16 at a time, as a busy storefront would: the orders'
-group commit shares transactions). With ``--loopback aiohttp`` (or ``httpcore``) the
+group commit shares transactions); with ``--trickle RATE``, *a trickle* as well (one
+order posted every ``1/RATE`` s while the hub's worker runs as in ``serve``, woken by
+each commit and gathering, placing and worker counted together, the worker's idle
+polls included). With ``--loopback aiohttp`` (or ``httpcore``) the
 sandbox runs as its own process on 127.0.0.1 instead and the worker's POS calls go
 over real HTTP through the hub's production client (the SSRF-pinned aiohttp transport,
 or httpx's own httpcore transport as before #12), so the worker's figures include the
@@ -20,6 +23,7 @@ the Poster webhook that echoes each created order back to the hub (one more POST
 inbox row, no job; ``bench/ingest.py`` measures that path) and uvicorn. Runnable alone::
 
     uv run python bench/cost_model.py [--orders 200] [--sql] [--loopback aiohttp|httpcore]
+        [--trickle 100]
 
 Prints the figures, then one JSON object as the last line.
 """
@@ -153,7 +157,7 @@ def build(folder: Path, counts: Counts, loopback: Loopback) -> tuple[Hub, httpx.
 
 
 async def measure(
-    orders: int, folder: Path, *, show_sql: bool, loopback: Loopback = None
+    orders: int, folder: Path, *, show_sql: bool, loopback: Loopback = None, trickle: float = 0
 ) -> dict[str, Any]:
     counts = Counts()
     hub, client = build(folder, counts, loopback)
@@ -177,6 +181,9 @@ async def measure(
         await place_and_submit(hub, client, lines, backlog, counts, cpu, "backlog")
         burst = range(200_000, 200_000 + orders)
         await place_and_submit(hub, client, lines, burst, counts, cpu, "burst", together=16)
+        if trickle:
+            flowing = range(300_000, 300_000 + orders)
+            await trickle_through(hub, client, lines, flowing, counts, cpu, trickle)
     finally:
         await client.aclose()
         await hub.aclose()
@@ -217,21 +224,52 @@ async def place_and_submit(
     counts.step = f"{shape} place"
     started = time.process_time()
 
-    async def post(n: int) -> None:
-        body = stack.order_body(n, lines, "cost")
-        answer = await client.post(
-            "/api/v1/orders", json=body, headers={"idempotency-key": f"cost-{n}"}
-        )
-        assert answer.status_code == 201, answer.text
-
     numbers = list(numbers)
     for at in range(0, len(numbers), together):
-        await asyncio.gather(*(post(n) for n in numbers[at : at + together]))
+        await asyncio.gather(*(post(client, lines, n) for n in numbers[at : at + together]))
     cpu[counts.step] += time.process_time() - started
     counts.step = f"{shape} worker"
     started = time.process_time()
     await hub.worker().run_until_idle()
     cpu[counts.step] += time.process_time() - started
+
+
+async def post(client: httpx.AsyncClient, lines: dict[str, Any], n: int) -> None:
+    body = stack.order_body(n, lines, "cost")
+    answer = await client.post(
+        "/api/v1/orders", json=body, headers={"idempotency-key": f"cost-{n}"}
+    )
+    assert answer.status_code == 201, answer.text
+
+
+async def trickle_through(
+    hub: Hub,
+    client: httpx.AsyncClient,
+    lines: dict[str, Any],
+    numbers: range,
+    counts: Counts,
+    cpu: Counter[str],
+    rate: float,
+) -> None:
+    """Post one order every ``1/rate`` s (open loop) while one worker runs as in
+    ``serve``; the step ends once every order's job has run."""
+    counts.step = "trickle"
+    worker = hub.worker()
+    started = time.process_time()
+    running = asyncio.create_task(worker.run())
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    posts = []
+    for i, n in enumerate(numbers):
+        await asyncio.sleep(max(start + i / rate - loop.time(), 0))
+        posts.append(asyncio.create_task(post(client, lines, n)))
+    await asyncio.gather(*posts)
+    while worker.processed < len(numbers):  # noqa: ASYNC110 (the worker has no such event)
+        await asyncio.sleep(0.01)
+    worker.stop()
+    await running
+    cpu[counts.step] += time.process_time() - started
+    counts.add("claims that took jobs", worker.claims)
 
 
 def main() -> None:
@@ -242,6 +280,9 @@ def main() -> None:
         "--loopback",
         choices=["aiohttp", "httpcore"],
         help="the sandbox in its own process, called over HTTP with this client",
+    )
+    parser.add_argument(
+        "--trickle", type=float, default=0, help="also post one order per 1/RATE s, worker running"
     )
     args = parser.parse_args()
     with (
@@ -259,7 +300,11 @@ def main() -> None:
                 )
             )
             loopback = (poster, args.loopback)
-        result = asyncio.run(measure(args.orders, Path(tmp), show_sql=args.sql, loopback=loopback))
+        result = asyncio.run(
+            measure(
+                args.orders, Path(tmp), show_sql=args.sql, loopback=loopback, trickle=args.trickle
+            )
+        )
     for step, figures in result.items():
         print(f"{step}:")
         for what, value in figures.items():

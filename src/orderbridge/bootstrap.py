@@ -286,6 +286,7 @@ class Hub:
             concurrency=concurrency or self.settings.worker_concurrency,
             lease_seconds=self.settings.lease_seconds,
             poll_interval=self.settings.poll_interval_seconds,
+            gather_seconds=self.settings.worker_gather_seconds,
             clock=self.clock,
             retry_policy=self.retry_policy,
             breaker=CircuitBreaker(

@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     api_threads: int | None = Field(None, ge=1)
     lease_seconds: float = 30.0
     poll_interval_seconds: float = 0.2
+    # A steady trickle of jobs waits up to this long to be claimed together (one claim,
+    # read and settle for several, instead of each alone); 0 claims each job at once.
+    # A job after a quiet spell, a backlog and a fast stream are claimed without
+    # waiting. 20 ms cut serve's CPU per order by 1-2 ms at 50-200/s; 50 ms let serve
+    # fall behind at 200/s on a loaded machine (docs/benchmarks.md, "round 4, worker2").
+    worker_gather_seconds: float = Field(0.02, ge=0, le=1)
     reconcile_interval_seconds: float = 60.0
     # How often every location's whole menu is re-imported from its POS, catching any
     # change whose webhook was lost (webhooks refresh single items within seconds).

@@ -29,6 +29,15 @@ its jobs once the leases expire. Jobs of a connection whose circuit is open are 
 claimed, and each call waits for the connection's rate limiter (``guard.py``). Between
 claims it waits for a job to end, its poll interval, or its ``Wakeup`` (``wakeup.py``).
 
+Jobs that arrive one by one are gathered (``gather_seconds``): after a claim that found
+only a few jobs, the worker claims again no sooner than ``gather_seconds`` later, so the jobs
+committed meanwhile share one claim, one read before their calls, and mostly one settle
+(each of those transactions costs far more than a job's own rows; a lone job paid all
+of them alone). A job that arrives after a quiet spell is claimed at once, and a claim
+of half the concurrency or more (a backlog, a fast stream) is followed by the next one
+at once, so only a steady trickle waits, and for at most ``gather_seconds`` (figures:
+docs/benchmarks.md, "round 4, worker2").
+
 Database calls are synchronous SQLAlchemy run in threads, so a slow commit never stalls
 handlers that are waiting on the network (``worker_db.py``). On SQLite an idle worker
 asks a read-only question before it claims, so polling never queues for the writer: pass
@@ -105,6 +114,9 @@ class Worker:
     ``clock`` gives the time written to the database (leases, schedules); inject a fake
     one to test expiry without sleeping. ``read_session_factory`` (default: the
     ``session_factory``) serves the read-only "anything to claim?" question on SQLite.
+    ``gather_seconds`` (default 0: none) is the shortest time between a claim of a few
+    jobs and the next claim of ``run()`` (see the module docstring);
+    ``run_until_idle()`` drains what is queued and never waits to gather.
     """
 
     def __init__(
@@ -127,15 +139,20 @@ class Worker:
         read_session_factory: Callable[[], Session] | None = None,
         on_dead: DeathHook | None = None,
         on_breaker: BreakerHook | None = None,
+        gather_seconds: float = 0.0,
     ) -> None:
-        if concurrency < 1 or lease_seconds <= 0:
-            raise ValueError("concurrency must be at least 1 and lease_seconds positive")
+        if concurrency < 1 or lease_seconds <= 0 or gather_seconds < 0:
+            raise ValueError(
+                "concurrency must be at least 1, lease_seconds positive, gather_seconds >= 0"
+            )
         self._handlers = dict(handlers)
         self._kinds = tuple(sorted(self._handlers))
         self.worker_id = worker_id or default_worker_id()
         self.concurrency = concurrency
         self.lease_seconds = lease_seconds
         self.poll_interval = poll_interval
+        self.gather_seconds = gather_seconds
+        self.claims = 0  # claims that took jobs (tests, benches: jobs per claim)
         self._clock = clock
         self._db = WorkerDB(
             session_factory,
@@ -192,15 +209,17 @@ class Worker:
         refill_at = max(1, self.concurrency // 2)
         expecting = False  # work is surely waiting: claim without asking first
         outage = Backoff(self.poll_interval)
+        gather = _Gather(0.0 if until_idle else self.gather_seconds)
         try:
             while not stopping.is_set():
                 free = self.concurrency - len(self._inflight)
                 ended_before_claim = self._ended
                 claimed: list[JobView] = []
-                if free >= refill_at or not self._inflight:
+                if (free >= refill_at or not self._inflight) and not gather.holding():
                     try:
                         claimed = await self._claim(free, expecting=expecting)
                         expecting = len(claimed) == free  # a full batch: more may wait
+                        gather.claimed(len(claimed), full=len(claimed) >= refill_at)
                         outage.clear()
                     except Exception as exc:
                         if until_idle:
@@ -224,6 +243,8 @@ class Worker:
                 timeout = None if len(self._inflight) >= self.concurrency else self.poll_interval
                 if timeout is not None and outage.delay:
                     timeout = outage.delay
+                if timeout is not None and gather.holding():
+                    timeout = min(timeout, gather.left())  # then claim what gathered
                 if timeout is not None:
                     waiters.add(woken)
                 await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
@@ -247,9 +268,12 @@ class Worker:
     async def _claim(self, limit: int, *, expecting: bool) -> list[JobView]:
         blocked = self.guard.blocked()
         running = [job.id for job in self._inflight.values()]
-        return await self._db.claim(
+        jobs = await self._db.claim(
             limit, self._kinds, blocked, probe=not expecting, in_flight=running
         )
+        if jobs:
+            self.claims += 1
+        return jobs
 
     async def _execute(self, job: JobView) -> None:
         # Each job runs in its own task: every line logged for it carries these ids.
@@ -411,6 +435,31 @@ class Worker:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+class _Gather:
+    """When the next claim may run: ``seconds`` after a claim that took a few jobs (the
+    queue is empty, the next jobs come one by one: let them gather); at once after an
+    empty claim (a quiet spell) or one that took ``full`` jobs — a backlog, or a
+    window that already gathers half the worker's concurrency. Holding then would only
+    leave slots idle: at 200 orders/s a 50 ms window that held after claims of ten
+    let ``serve`` fall behind (docs/benchmarks.md, "round 4, worker2")."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._until = 0.0
+
+    def claimed(self, jobs: int, *, full: bool) -> None:
+        if self.seconds and jobs and not full:
+            self._until = time.monotonic() + self.seconds
+        else:
+            self._until = 0.0
+
+    def left(self) -> float:
+        return max(self._until - time.monotonic(), 0.0)
+
+    def holding(self) -> bool:
+        return self._until > 0.0 and self.left() > 0.0
 
 
 def _log_failure(job: JobView, settlement: Settlement) -> None:
