@@ -1,5 +1,5 @@
 """``python -m orderbridge`` — the same as the ``orderbridge`` command."""
 
-from orderbridge.cli import main
+from orderbridge.entry import main
 
 main()

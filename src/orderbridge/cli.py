@@ -9,13 +9,14 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from orderbridge.commands import connections as connection_commands
 from orderbridge.commands import keys as key_commands
 from orderbridge.commands import locations as location_commands
+from orderbridge.commands import running
 from orderbridge.commands import sandboxes as sandbox_commands
 from orderbridge.commands import tenants as tenant_commands
 from orderbridge.commands.check import check as check_command
@@ -113,88 +114,41 @@ def demo(
     )
 
 
-DevOption = typer.Option(
-    "--dev", help="A development machine: accept the public development secret key."
-)
+def _option(option: running.Option[Any]) -> Any:
+    """The Typer option of one of ``serve``'s or ``worker``'s options
+    (declared once, in ``commands.running``, which runs them without Typer)."""
+    return typer.Option(option.names, help=option.help)
 
 
 @app.command("serve")
 def serve(
-    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
-    workers: Annotated[bool, typer.Option(help="Also run a worker in this process.")] = True,
-    dev: Annotated[bool, DevOption] = False,
+    host: Annotated[str, _option(running.HOST)] = running.HOST.default,
+    port: Annotated[int, _option(running.PORT)] = running.PORT.default,
+    workers: Annotated[bool, _option(running.WORKERS)] = running.WORKERS.default,
+    dev: Annotated[bool, _option(running.DEV)] = running.DEV.default,
 ) -> None:
     """Serve the API (and, by default, a worker with the schedules)."""
-    from orderbridge import runloop, warmup
-
-    runloop.import_lean()  # first: before anything imports httpx or structlog
-    import uvicorn
-
-    from orderbridge.commands.preflight import ready_to_serve
-
-    hub = _hub()
-    ready_to_serve(hub, dev=dev)
-    level = hub.settings.log_level.lower()
-    # uvicorn's records go through the hub's logging (JSON when asked); the hub writes
-    # its own access log (web/observe.py).
-    config = uvicorn.Config(
-        hub.app(), host=host, port=port, log_level=level, log_config=None, access_log=False
-    )
-    server = uvicorn.Server(config)
-
-    async def main() -> None:
-        if workers:
-            async with hub.running_workers():
-                await server.serve()
-        else:
-            await server.serve()
-        await hub.aclose()
-
-    runloop.run(main(), warm=warmup.SERVE)
+    running.serve(host=host, port=port, workers=workers, dev=dev)
 
 
 @app.command("worker")
 def worker(
-    concurrency: Annotated[int | None, typer.Option(help="Jobs run at once.")] = None,
-    schedules: Annotated[bool, typer.Option(help="Also queue the sweeps on schedule.")] = True,
+    concurrency: Annotated[int | None, _option(running.CONCURRENCY)] = running.CONCURRENCY.default,
+    schedules: Annotated[bool, _option(running.SCHEDULES)] = running.SCHEDULES.default,
     metrics_port: Annotated[
-        int | None, typer.Option(help="Serve Prometheus /metrics on this port.")
-    ] = None,
-    metrics_host: Annotated[str, typer.Option(help="Address the metrics port binds.")] = (
-        "127.0.0.1"
-    ),
-    dev: Annotated[bool, DevOption] = False,
+        int | None, _option(running.METRICS_PORT)
+    ] = running.METRICS_PORT.default,
+    metrics_host: Annotated[str, _option(running.METRICS_HOST)] = running.METRICS_HOST.default,
+    dev: Annotated[bool, _option(running.DEV)] = running.DEV.default,
 ) -> None:
     """Run a worker only (scale out: any number, on any machines, one PostgreSQL)."""
-    import asyncio
-    import signal
-
-    from orderbridge import runloop, warmup
-
-    runloop.import_lean()  # first: before anything imports httpx or structlog
-    from orderbridge.commands.preflight import ready_to_serve
-
-    hub = _hub()
-    ready_to_serve(hub, dev=dev)
-    if metrics_port is not None:
-        hub.serve_metrics(metrics_host, metrics_port)
-
-    async def main() -> None:
-        runner = hub.worker(concurrency=concurrency)
-        loop = asyncio.get_running_loop()
-        loop.add_signal_handler(signal.SIGTERM, runner.stop)
-        loop.add_signal_handler(signal.SIGINT, runner.stop)
-        tasks = [asyncio.create_task(runner.run())]
-        if schedules:
-            tasks.append(asyncio.create_task(hub.run_schedules()))
-        tasks.extend(asyncio.create_task(job) for job in hub.listeners())
-        await tasks[0]
-        for task in tasks[1:]:
-            task.cancel()
-        await hub.aclose()
-
-    runloop.run(main(), warm=warmup.POS_CALLS)
+    running.worker(
+        concurrency=concurrency,
+        schedules=schedules,
+        metrics_port=metrics_port,
+        metrics_host=metrics_host,
+        dev=dev,
+    )
 
 
 @db_app.command("upgrade")
@@ -352,13 +306,7 @@ def manifest_schema() -> None:
 
 
 def _hub() -> Hub:
-    from orderbridge.bootstrap import build_hub
-    from orderbridge.config import load_settings
-    from orderbridge.log import configure_logging
-
-    settings = load_settings()
-    configure_logging(settings.log_level, json=settings.log_json, access_log=settings.access_log)
-    return build_hub(settings)
+    return running.build_hub()
 
 
 def main() -> None:

@@ -12,6 +12,14 @@ them hidden, structlog's console renderer prints plain tracebacks and ``httpx.ma
 is httpx's own "CLI not installed" stub; nothing else changes, and Rich still imports
 normally afterwards for whatever wants it.
 
+**uvicorn without its command line.** ``import uvicorn`` runs ``uvicorn/__init__``,
+which imports ``uvicorn.main`` for ``uvicorn.run`` and ``uvicorn.main``: Click and
+the multi-process supervisors (multiprocessing), ~1.5 MiB that ``serve`` — which
+builds ``uvicorn.Config`` and ``uvicorn.Server`` itself — never uses.
+:func:`import_uvicorn` imports the package with a stand-in for that one module:
+``uvicorn.Server`` is the real class, ``uvicorn.run``/``uvicorn.main`` import the
+real module when called.
+
 **Memory handed back.** Starting up (imports, the app, the first menu import) leaves
 free memory inside glibc's heap that ``free`` does not return to the system: glibc
 gives back only the top of the heap, past ``M_TRIM_THRESHOLD``. :func:`run` calls
@@ -37,7 +45,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import importlib
 import sys
+import types
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
@@ -64,6 +74,33 @@ def import_lean() -> None:
     finally:
         for name in _EXTRAS:
             del sys.modules[name]
+
+
+def import_uvicorn() -> None:
+    """Import ``uvicorn`` without ``uvicorn.main`` (see above), unless already loaded."""
+    if "uvicorn" in sys.modules:
+        return
+    sys.modules["uvicorn.main"] = _UvicornMain("uvicorn.main")
+    try:
+        importlib.import_module("uvicorn")
+    finally:
+        del sys.modules["uvicorn.main"]  # ``import uvicorn.main`` loads the real one
+
+
+class _UvicornMain(types.ModuleType):
+    """What ``uvicorn/__init__`` takes from ``uvicorn.main``: ``Server`` (defined in
+    ``uvicorn.server``), and ``main``/``run``, which load the real module when called."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "Server":
+            return importlib.import_module("uvicorn.server").Server
+
+        def real(*args: Any, **kwargs: Any) -> Any:
+            return getattr(importlib.import_module("uvicorn.main"), name)(*args, **kwargs)
+
+        if name in ("main", "run"):
+            return real
+        raise AttributeError(name)
 
 
 TRIM_FIRST_SECONDS = 10.0
