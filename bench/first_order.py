@@ -24,16 +24,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import httpx
 
+from _idle_hub import add_env_option, env_values, hub_on_fresh_sqlite, memory, wait_until_idle
 from _root import stack
-from idle_rss import add_env_option, memory, wait_until_idle
-from orderbridge.storage.migrate import upgrade
 
 
 class LivenessProbe:
@@ -89,31 +86,23 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=5.0, help="seconds idle before ordering")
     add_env_option(parser)
     args = parser.parse_args()
-    extra = dict(item.split("=", 1) for item in args.env)
-    with tempfile.TemporaryDirectory(prefix="orderbridge-first-") as tmp:
-        folder = Path(tmp)
-        db_url = f"sqlite:///{folder / 'orderbridge.db'}"
-        upgrade(db_url)
-        with stack.hub_stack(db_url, folder, workers=0, api_worker=True, **extra) as running:
-            assert running.api is not None
-            pid = running.api.pid
-            lines = stack.menu_lines(running.hub_url)
-            wait_until_idle([pid])
-            time.sleep(args.idle)
-            before = memory(pid)
-            orders, stalls = [], []
-            with httpx.Client(
-                base_url=running.hub_url, headers=stack.auth(), timeout=30.0
-            ) as client:
-                for n in range(args.orders):
-                    with LivenessProbe(running.hub_url) as probe:
-                        orders.append(
-                            one_order(running, client, stack.order_body(n, lines, "first"))
-                        )
-                    stalls.append(round(probe.slowest * 1000, 1))
-            wait_until_idle([pid])
-            time.sleep(args.idle)
-            after = memory(pid)
+    extra = env_values(args.env)
+    with hub_on_fresh_sqlite("orderbridge-first-", workers=0, env=extra) as running:
+        assert running.api is not None
+        pid = running.api.pid
+        lines = stack.menu_lines(running.hub_url)
+        wait_until_idle([pid])
+        time.sleep(args.idle)
+        before = memory(pid)
+        orders, stalls = [], []
+        with httpx.Client(base_url=running.hub_url, headers=stack.auth(), timeout=30.0) as client:
+            for n in range(args.orders):
+                with LivenessProbe(running.hub_url) as probe:
+                    orders.append(one_order(running, client, stack.order_body(n, lines, "first")))
+                stalls.append(round(probe.slowest * 1000, 1))
+        wait_until_idle([pid])
+        time.sleep(args.idle)
+        after = memory(pid)
     for n, (order, stall) in enumerate(zip(orders, stalls, strict=True), start=1):
         print(
             f"order {n}: 201 in {order['ack_ms']} ms, at the POS in {order['at_pos_ms']} ms;"

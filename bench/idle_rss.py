@@ -18,12 +18,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 
-from _root import cpu_seconds, stack
-from orderbridge.storage.migrate import upgrade
+from _idle_hub import add_env_option, env_values, hub_on_fresh_sqlite, memory, wait_until_idle
 
 # Libraries that only some work needs; each one imported by an idle process is memory
 # that process pays for nothing. (Pygments stands for Rich: a Rich that a library looked
@@ -46,18 +44,6 @@ OPTIONAL = (
 )
 
 
-def memory(pid: int) -> dict[str, float]:
-    """``VmRSS`` and its parts (anonymous memory, mapped files) in MiB, and the threads."""
-    fields = dict(
-        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-    )
-    mib = {
-        name: round(int(fields[key].split()[0]) / 1024, 1)
-        for name, key in (("rss_mib", "VmRSS"), ("anon_mib", "RssAnon"), ("file_mib", "RssFile"))
-    }
-    return {**mib, "threads": int(fields["Threads"])}
-
-
 def imported(log: Path) -> list[str]:
     """The top-level packages of ``OPTIONAL`` that the process's import report names."""
     seen: set[str] = set()
@@ -70,56 +56,26 @@ def imported(log: Path) -> list[str]:
     return sorted(seen)
 
 
-def wait_until_idle(pids: list[int], *, quiet: float = 0.02, timeout: float = 120.0) -> None:
-    """Until every process used under ``quiet`` CPU seconds in a second: on a loaded
-    machine a worker may still be importing when the menus are published."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        before = [cpu_seconds(pid) for pid in pids]
-        time.sleep(1.0)
-        used = [cpu_seconds(pid) - start for pid, start in zip(pids, before, strict=True)]
-        if max(used) < quiet:
-            return
-
-
-def add_env_option(parser: argparse.ArgumentParser) -> None:
-    """``--env NAME=VALUE`` (repeatable): a variable for the hub's processes, for A/B
-    runs (e.g. ``PYTHONPATH=`` another checkout's ``src``)."""
-    parser.add_argument(
-        "--env",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="an environment variable for the hub's processes (A/B runs), repeatable",
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idle", type=float, default=15.0, help="seconds idle before reading")
     add_env_option(parser)
     args = parser.parse_args()
-    extra = dict(item.split("=", 1) for item in args.env)
-    with tempfile.TemporaryDirectory(prefix="orderbridge-rss-") as tmp:
-        folder = Path(tmp)
-        db_url = f"sqlite:///{folder / 'orderbridge.db'}"
-        upgrade(db_url)
-        with stack.hub_stack(
-            db_url, folder, workers=1, api_worker=True, PYTHONPROFILEIMPORTTIME="1", **extra
-        ) as running:
-            assert running.api is not None
-            processes = {"serve": running.api.pid, "worker": running.workers[0].pid}
-            wait_until_idle(list(processes.values()))
-            time.sleep(args.idle)
-            figures = {
-                name: {
-                    **memory(pid),
-                    "optional_imported": imported(folder / log),
-                }
-                for (name, pid), log in zip(
-                    processes.items(), ["api.log", "worker-2.log"], strict=True
-                )
+    extra = env_values(args.env)
+    with hub_on_fresh_sqlite(
+        "orderbridge-rss-", workers=1, env={"PYTHONPROFILEIMPORTTIME": "1", **extra}
+    ) as running:
+        assert running.api is not None
+        processes = {"serve": running.api.pid, "worker": running.workers[0].pid}
+        wait_until_idle(list(processes.values()))
+        time.sleep(args.idle)
+        figures = {
+            name: {
+                **memory(pid),
+                "optional_imported": imported(running.folder / log),
             }
+            for (name, pid), log in zip(processes.items(), ["api.log", "worker-2.log"], strict=True)
+        }
     for name, row in figures.items():
         print(
             f"{name}: {row['rss_mib']} MiB idle (anonymous {row['anon_mib']}, files"
