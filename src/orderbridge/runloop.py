@@ -26,9 +26,17 @@ gives back only the top of the heap, past ``M_TRIM_THRESHOLD``. :func:`run` call
 ``malloc_trim(0)`` — which also releases free pages in the middle of every arena —
 10 s after the start and then every minute: measured −3.4 MiB in an idle ``serve``,
 −1.8 MiB in a ``worker`` (docs/benchmarks.md, "Idle RSS"); one call takes ~0.2 ms.
-Not done, because measured useless here: ``MALLOC_ARENA_MAX`` (the idle hub's arenas
-hold little; 1 or 2 arenas changed ``serve`` by < 1 MiB) and ``gc.collect()`` before
-the trim (0 MiB). ``gc.freeze()`` (web/app.py) is for the collector's pauses, not for
+:func:`limit_malloc_arenas` (first thing ``serve`` and ``worker`` do, before any
+thread starts) caps glibc's malloc arenas at :data:`MALLOC_ARENAS`: by default every
+thread that allocates while the others hold theirs gets an arena of its own (up to
+eight per core), and an idle ``serve`` that has taken orders (the loop, the executor's
+threads, the resolver's) kept ~7 MiB in nine of them, each with its own free space.
+Two arenas: ``serve`` −4 MiB idle after start, −1.3 MiB idle after a burst of 400
+orders, CPU per order unchanged within noise (docs/benchmarks.md, "Idle RSS … (round
+6, rss2)"); the threads allocate mostly while holding the interpreter lock, so they
+seldom wait for an arena's lock. ``MALLOC_ARENA_MAX`` in the environment, when set,
+wins. Not done, because measured useless here: ``gc.collect()`` before the trim
+(0 MiB). ``gc.freeze()`` (web/app.py) is for the collector's pauses, not for
 memory: it saves pages only in forked children, and the hub does not fork. Not glibc
 (musl, macOS): no trim.
 
@@ -46,6 +54,7 @@ import asyncio
 import contextlib
 import ctypes
 import importlib
+import os
 import sys
 import types
 from collections.abc import Callable, Coroutine, Sequence
@@ -101,6 +110,25 @@ class _UvicornMain(types.ModuleType):
         if name in ("main", "run"):
             return real
         raise AttributeError(name)
+
+
+MALLOC_ARENAS = 2
+"""glibc malloc arenas a long-running process uses at most (see above)."""
+_M_ARENA_MAX = -8  # mallopt's parameter number, from glibc's <malloc.h>
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Cap glibc's malloc arenas (before threads start: an arena, once made, stays),
+    unless ``MALLOC_ARENA_MAX`` is set; False where there is no glibc ``mallopt``."""
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(_M_ARENA_MAX, arenas))
 
 
 TRIM_FIRST_SECONDS = 10.0

@@ -142,7 +142,8 @@ def serve(*, host: str, port: int, workers: bool, dev: bool) -> None:
     """Serve the API (and, by default, a worker with the schedules)."""
     from orderbridge import runloop, warmup
 
-    runloop.import_lean()  # first: before anything imports httpx, structlog or uvicorn
+    runloop.limit_malloc_arenas()  # before any thread starts (runloop.py)
+    runloop.import_lean()  # before anything imports httpx, structlog or uvicorn
     runloop.import_uvicorn()  # uvicorn without its command line (runloop.py)
     import uvicorn
 
@@ -183,7 +184,8 @@ def worker(
 
     from orderbridge import runloop, warmup
 
-    runloop.import_lean()  # first: before anything imports httpx or structlog
+    runloop.limit_malloc_arenas()  # before any thread starts (runloop.py)
+    runloop.import_lean()  # before anything imports httpx or structlog
     from orderbridge.commands.preflight import ready_to_serve
 
     hub = build_hub()
