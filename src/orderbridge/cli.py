@@ -311,8 +311,13 @@ def _hub() -> Hub:
 
 def main() -> None:
     """The ``orderbridge`` command: failures as one line (``--debug``: a traceback)."""
+    run(app)
+
+
+def run(typer_app: typer.Typer) -> None:
+    """Run ``typer_app`` on ``sys.argv`` as :func:`main` runs the hub's."""
     try:
-        app()
+        typer_app()
     except Exception as error:
         if "--debug" in sys.argv[1:]:
             raise

@@ -12,6 +12,7 @@ mistakes as it always did. Failures are one line on stderr either way
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 
 def main() -> None:
@@ -24,11 +25,16 @@ def main() -> None:
 
         typer_main()
         return
+    run(command)
+
+
+def run(command: Callable[[], None]) -> None:
+    """Run ``command``, ending as the Typer path would: a failure as one line on stderr
+    and its exit code (``commands.errors``); Ctrl-C before the event loop handles it, 130."""
     try:
         command()
-    except KeyboardInterrupt:  # as Click says it, before the loop handles Ctrl-C
-        print("Aborted!", file=sys.stderr)
-        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
     except Exception as error:
         from orderbridge.commands.errors import explain
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import typer
 
+from orderbridge import cli, entry
 from orderbridge.cli import app
 from orderbridge.commands import running
+from orderbridge.commands.errors import NotReady
 
 COMMANDS = {"serve": running.SERVE_OPTIONS, "worker": running.WORKER_OPTIONS}
 
@@ -136,3 +139,27 @@ def test_uvicorn_without_its_command_line_serves_and_still_runs() -> None:
     lines = out.splitlines()
     assert lines[0] == ""  # none of them
     assert lines[1].startswith("Running uvicorn") and lines[2] == "exit 0", out
+
+
+def _interrupted() -> None:
+    raise KeyboardInterrupt
+
+
+def _not_ready() -> None:
+    raise NotReady("the database is not ready: run orderbridge db upgrade")
+
+
+@pytest.mark.parametrize("command", [_interrupted, _not_ready])
+def test_the_lean_entry_ends_a_command_as_the_typer_path_does(
+    command: Callable[[], None], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during start-up, or a failure: the same exit code and the same stderr."""
+    with pytest.raises(SystemExit) as lean:
+        entry.run(command)
+    lean_err = capsys.readouterr().err
+    one = typer.Typer()
+    one.command()(command)
+    monkeypatch.setattr("sys.argv", ["orderbridge"])
+    with pytest.raises(SystemExit) as typer_way:
+        cli.run(one)
+    assert (lean.value.code, lean_err) == (typer_way.value.code, capsys.readouterr().err)
