@@ -1,8 +1,10 @@
 """Benchmark: signed Poster webhooks committed to the inbox, against a bare baseline.
 
 Two servers, one after the other, each ONE uvicorn process on 127.0.0.1 with the same
-settings (``uvicorn.Config(app, log_level="warning")``) and its own SQLite file (WAL,
-``synchronous=NORMAL``):
+settings (``uvicorn.Config(app, log_level="warning")``: no access log in either) and its
+own SQLite file (WAL, ``synchronous=NORMAL``), both started the way ``orderbridge
+serve`` starts (``runloop.run``: uvloop, and the collector's settings of ``gctune``),
+so the two differ only by their app:
 
 * ``hub``: the hub's app (``Hub.app()``: verify md5, store in the inbox, queue the
   worker job, commit, answer ``{"status":"accept"}``), seeded with the demo tenant;
@@ -16,7 +18,16 @@ httpx itself tops out near the rates measured here, and the point is the servers
 Every hub request is a distinct, correctly signed event. Besides req/s, each run reports
 the server process's CPU time per request (from ``/proc``), which other load on the
 machine moves far less than throughput, and each round's hub/bare ratio (the two runs
-are back to back). Runnable alone::
+are back to back). It also reports the load generator's CPU per request: when that
+process needs a whole core, req/s measures the client more than the server, and only
+the CPU ratio speaks of the servers.
+
+Every run — each round's hub and each round's bare — gets a fresh database file, so
+the rounds are alike: a file that already held a round's ~80,000 rows has deeper
+B-trees and a colder cache than a new one, and a later round would pay for the
+earlier ones. (The ``rows`` each run prints count only its own requests.) The hub's
+file holds the demo tenant (its connection verifies the webhooks) and nothing else.
+Runnable alone::
 
     uv run python bench/ingest.py [--seconds 10] [--connections 64] [--rounds 2]
 
@@ -50,6 +61,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from _root import cpu_seconds, servers
+from orderbridge import runloop
 from orderbridge.bootstrap import build_hub
 from orderbridge.config import Settings
 from orderbridge.demo import seed
@@ -93,7 +105,8 @@ def hub_app(db: Path) -> Any:
 
 def serve(kind: str, port: int, db: Path) -> None:
     app = hub_app(db) if kind == "hub" else bare_app(db)
-    uvicorn.run(app, port=port, **UVICORN)  # type: ignore[arg-type]
+    server = uvicorn.Server(uvicorn.Config(app, port=port, **UVICORN))  # type: ignore[arg-type]
+    runloop.run(server.serve())  # as ``orderbridge serve`` runs: uvloop, gctune
 
 
 def prepare_hub_db(db: Path) -> None:
@@ -185,7 +198,11 @@ async def _load(port: int, connections: int, warmup: float, seconds: float) -> d
 
 
 def load_process(port: int, connections: int, warmup: float, seconds: float, out: Any) -> None:
-    out.put(asyncio.run(_load(port, connections, warmup, seconds)))
+    started = time.process_time()
+    result = asyncio.run(_load(port, connections, warmup, seconds))
+    # Warm-up included, like the server's figure; divided by the rows in ``measure``.
+    result["client_cpu_seconds"] = time.process_time() - started
+    out.put(result)
 
 
 # The run ---------------------------------------------------------------------------------
@@ -223,6 +240,8 @@ def measure(kind: str, folder: Path, args: argparse.Namespace, round_no: int) ->
     # CPU time of the server over warm-up and measurement, per request answered in them
     # (the rows): unlike req/s, barely moved by other load on the machine.
     result["server_cpu_us_per_request"] = round(cpu / max(result["rows"] or 1, 1) * 1e6, 1)
+    client = result.pop("client_cpu_seconds")
+    result["client_cpu_us_per_request"] = round(client / max(result["rows"] or 1, 1) * 1e6, 1)
     return result
 
 
@@ -250,6 +269,7 @@ def main() -> None:
                     f"round {round_no + 1} {kind:4}: {result['rps']:8.1f} req/s  "
                     f"p50 {result['p50_ms']} ms  p99 {result['p99_ms']} ms  "
                     f"server CPU {result['server_cpu_us_per_request']} µs/request  "
+                    f"(client {result['client_cpu_us_per_request']} µs)  "
                     f"({result['ok']} ok, {result['failed']} failed, {result['rows']} rows)"
                 )
     hub_rps = statistics.median(r["rps"] for r in results["hub"])

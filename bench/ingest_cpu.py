@@ -4,8 +4,9 @@
 request moves by tens of percent between runs. This drives ``Hub.app()`` directly with
 ASGI messages (``request_cpu.post_webhooks``) on uvloop, as uvicorn would once it has
 parsed the request: ``--burst`` distinct signed ``incoming_order`` *changed* webhooks in
-flight at once (the group commit shares their transaction), ``gc.freeze()`` after start-up as the
-app's lifespan does, and reports the process CPU per webhook of each round. For A/B runs
+flight at once (the group commit shares their transaction), the collector set as
+``orderbridge serve`` sets it (``gctune.tune()``: frozen after start-up, the young
+generation's threshold raised), and reports the process CPU per webhook of each round. For A/B runs
 of a change, alternated. ``--profile`` adds a cProfile of one more round. Runnable alone::
 
     uv run python bench/ingest_cpu.py [--webhooks 4000] [--burst 64] [--rounds 3] [--profile]
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import json
 import pstats
 import statistics
@@ -30,6 +30,7 @@ import uvloop
 from pydantic import SecretStr
 
 from ingest import SECRET_KEY, prepare_hub_db, webhook_request
+from orderbridge import gctune
 from orderbridge.bootstrap import build_hub
 from orderbridge.config import Settings
 from request_cpu import post_webhooks
@@ -45,7 +46,7 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     prepare_hub_db(db)
     hub = build_hub(Settings(database_url=f"sqlite:///{db}", secret_key=SecretStr(SECRET_KEY)))
     app = hub.app()
-    gc.freeze()
+    gctune.tune()  # as ``serve`` runs (runloop.run)
     start = int(time.time())
     try:
         await post_webhooks(app, bodies(range(0, 500), start), args.burst)  # warm-up

@@ -97,7 +97,7 @@ class DirectRoutes:
             limited = (
                 endpoint
                 if max_body_bytes is None
-                else BodySizeLimit(endpoint, max_bytes=max_body_bytes)
+                else BodySizeLimit(endpoint, max_bytes=max_body_bytes, path=path)
             )
             recorded = getattr(route.declared, "endpoint", endpoint)
             self._routes[path] = (route.declared, recorded, limited)

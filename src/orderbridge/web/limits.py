@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,7 +52,8 @@ class BodySizeLimit:
 
     ``max_bytes`` is the limit of every route not in ``routes`` (path prefix → bytes,
     the longest prefix wins; :data:`ROUTE_LIMITS` by default), and the ceiling of
-    those that are.
+    those that are. ``path``: the one path this instance guards (an endpoint of the
+    direct lane, ``web/direct.py``), whose limit is then looked up once, not per request.
     """
 
     def __init__(
@@ -62,6 +62,7 @@ class BodySizeLimit:
         *,
         max_bytes: int = DEFAULT_MAX_BODY_BYTES,
         routes: Sequence[tuple[str, int]] = ROUTE_LIMITS,
+        path: str | None = None,
     ) -> None:
         if max_bytes < 0 or any(limit < 0 for _, limit in routes):
             raise ValueError("body limits must not be negative")
@@ -69,6 +70,8 @@ class BodySizeLimit:
         self.max_bytes = max_bytes
         # Longest prefix first, so the first match is the most specific one.
         self.routes = sorted(routes, key=lambda route: len(route[0]), reverse=True)
+        self._path = path
+        self._path_limit = None if path is None else self.limit_for(path)
 
     def limit_for(self, path: str) -> int:
         """The largest body accepted on ``path``."""
@@ -81,8 +84,13 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope.get("path", ""))
-        declared = Headers(scope=scope).get("content-length", "")
+        path = scope.get("path", "")
+        limit = (
+            self._path_limit
+            if self._path_limit is not None and path == self._path
+            else self.limit_for(path)
+        )
+        declared = _content_length(scope)
         if declared.isdigit() and int(declared) > limit:
             body = ErrorBody(
                 error=ErrorDetail(
@@ -104,3 +112,16 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+_CONTENT_LENGTH = b"content-length"
+
+
+def _content_length(scope: Scope) -> bytes:
+    """The request's declared ``Content-Length`` (empty if none), found the way
+    Starlette's ``Headers`` finds it (the first such header; ASGI servers send names in
+    lower case) without building a ``Headers`` for every request."""
+    for name, value in scope.get("headers", ()):
+        if name == _CONTENT_LENGTH:
+            return bytes(value)
+    return b""

@@ -121,6 +121,49 @@ def test_bad_or_incomplete_bodies_are_rejected(change: dict[str, Any], code: str
     assert caught.value.code == code
 
 
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"account": ""}, "account"),
+        ({"object": True}, "object"),
+        ({"object_id": [5]}, "object_id"),
+        ({"action": None, "time": None}, "action"),  # the first bad field is named
+        ({"time": {"at": 1}}, "time"),
+        ({"verify": ""}, "verify"),
+    ],
+)
+def test_a_missing_or_compound_field_is_named(change: dict[str, Any], named: str) -> None:
+    body = json.loads(_body("incoming_order", 5, "changed"))
+    body.update(change)
+    with pytest.raises(WebhookRejected) as caught:
+        _parse(json.dumps(body))
+    assert (caught.value.code, caught.value.reason) == (
+        "invalid_webhook",
+        f"field {named!r} is missing or not a value",
+    )
+
+
+def test_an_overlong_field_is_named_even_when_an_earlier_one_has_the_same_text() -> None:
+    """``account`` may be 64 characters, ``object`` 32: the same 40 characters in both
+    are refused as ``object``'s, once the signature checks out."""
+    text = "x" * 40
+    body: dict[str, Any] = {
+        "account": text,
+        "account_number": 1,
+        "object": text,
+        "object_id": 5,
+        "action": "changed",
+        "time": 1518794257,
+    }
+    body["verify"] = signature(body, SECRET)
+    with pytest.raises(WebhookRejected) as caught:
+        _parse(json.dumps(body))
+    assert (caught.value.code, caught.value.reason) == (
+        "invalid_value",
+        "field 'object' is not a Poster value",
+    )
+
+
 @pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b"\xff\xfe"])
 def test_bodies_that_are_not_json_objects_are_rejected(raw: bytes) -> None:
     """Nothing but a JSON object is a webhook."""

@@ -49,6 +49,41 @@ def test_the_longest_prefix_sets_the_limit_and_the_global_one_caps_it() -> None:
         BodySizeLimit(_app(), routes=[("/x", -1)])
 
 
+def test_a_limit_for_one_path_is_that_paths_and_others_keep_theirs() -> None:
+    """The direct lane's limiter serves one path; any other path is still looked up."""
+    one = BodySizeLimit(_app(), routes=ROUTE_LIMITS, path="/webhooks/poster")
+    assert one.limit_for("/webhooks/poster") == 64 * KIB
+    assert one.limit_for("/api/v1/orders") == 256 * KIB
+
+
+async def test_the_declared_length_is_read_from_the_raw_headers() -> None:
+    """A declared ``Content-Length`` over the path's limit is refused before the app
+    runs, whichever position the header has among the others."""
+    ran = False
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        nonlocal ran
+        ran = True
+
+    limiter = BodySizeLimit(app, routes=ROUTE_LIMITS, path="/webhooks/poster")
+    sent: list[dict[str, object]] = []
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    headers = [(b"host", b"hub.test"), (b"content-length", str(64 * KIB + 1).encode())]
+    scope = {"type": "http", "method": "POST", "path": "/webhooks/poster", "headers": headers}
+    await limiter(scope, receive, send)
+    assert not ran
+    assert sent[0]["status"] == 413
+    scope["headers"] = [(b"content-length", str(64 * KIB).encode()), (b"host", b"hub.test")]
+    await limiter(scope, receive, send)
+    assert ran
+
+
 @pytest.mark.parametrize(
     ("path", "size", "status"),
     [

@@ -78,7 +78,7 @@ a longer value is not Poster's, and would overflow them (a 500 on PostgreSQL).""
 
 _COMPOUND = (dict, list)
 _NOT_A_VALUE = (dict, list, bool)
-_REQUIRED = (*SIGNED, "verify")
+_BOUNDS = tuple((name, LONGEST[name]) for name in SIGNED)
 
 
 def _text(value: Any) -> str:
@@ -89,6 +89,18 @@ def _text(value: Any) -> str:
     if isinstance(value, _COMPOUND):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
+
+
+def _field(payload: dict[str, Any], name: str) -> str:
+    """The text of a required field, or :class:`WebhookRejected` if it is missing, empty
+    or not a plain value (an object, a list, a boolean)."""
+    value = payload.get(name)
+    if type(value) is str:  # nearly always: the fast path first
+        if value:
+            return value
+    elif value is not None and not isinstance(value, _NOT_A_VALUE):
+        return str(value)  # a number, as PHP's implode() writes it
+    raise WebhookRejected("invalid_webhook", f"field {name!r} is missing or not a value")
 
 
 def _signed(
@@ -122,36 +134,34 @@ def verify_webhook(payload: Any, *, secret: SecretStr) -> PosterWebhook:
     once, to route it by account), or raise :class:`WebhookRejected`."""
     if not isinstance(payload, dict):
         raise WebhookRejected("invalid_webhook", "the body is not a JSON object")
-    for name in _REQUIRED:
-        value = payload.get(name)
-        if value is None or value == "" or isinstance(value, _NOT_A_VALUE):
-            raise WebhookRejected("invalid_webhook", f"field {name!r} is missing or not a value")
-    # Each field's text is what was signed and what is kept (the fields are plain values).
-    account = _text(payload["account"])
-    entity = _text(payload["object"])
-    entity_id = _text(payload["object_id"])
-    action = _text(payload["action"])
-    time = _text(payload["time"])
+    # Each field's text is what was signed and what is kept (the fields are plain
+    # values); checked in this order, so the first bad one is the one named.
+    account = _field(payload, "account")
+    entity = _field(payload, "object")
+    entity_id = _field(payload, "object_id")
+    action = _field(payload, "action")
+    time = _field(payload, "time")
+    verify = _field(payload, "verify")
     raw = payload.get("data")
     raw_data = None if raw is None else _text(raw)
     expected = _signed(
         account, entity, entity_id, action, raw_data, time, secret.get_secret_value()
     )
-    if not hmac.compare_digest(expected.encode(), str(payload["verify"]).encode()):
+    if not hmac.compare_digest(expected.encode(), verify.encode()):
         raise WebhookRejected("invalid_signature", "verify does not match the application secret")
-    signed = zip(SIGNED, (account, entity, entity_id, action, time), strict=True)
-    for name, text in signed:
-        if len(text) > LONGEST[name] or "\x00" in text:
+    texts = (account, entity, entity_id, action, time)
+    for text, (name, limit) in zip(texts, _BOUNDS, strict=True):
+        if len(text) > limit or "\x00" in text:
             raise WebhookRejected("invalid_value", f"field {name!r} is not a Poster value")
     return PosterWebhook(
-        account=account,
-        account_number=str(payload.get("account_number") or ""),
-        object=entity,
-        object_id=entity_id,
-        action=action,
-        time=time,
-        data=_decode(raw),
-        raw_data=raw_data,
+        account,
+        str(payload.get("account_number") or ""),
+        entity,
+        entity_id,
+        action,
+        time,
+        _decode(raw),
+        raw_data,
     )
 
 
