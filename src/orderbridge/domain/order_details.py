@@ -125,6 +125,7 @@ class OrderLine:
     _unit_total: Money = field(init=False, repr=False, compare=False)
     _total: Money = field(init=False, repr=False, compare=False)
     _discount: Money = field(init=False, repr=False, compare=False)
+    _net_total: Money = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.quantity < 1 or any(m.quantity < 1 for m in self.modifiers):
@@ -148,6 +149,7 @@ class OrderLine:
         object.__setattr__(self, "_unit_total", unit_total)
         object.__setattr__(self, "_total", total)
         object.__setattr__(self, "_discount", discount)
+        object.__setattr__(self, "_net_total", total - discount)
 
     @property
     def unit_total(self) -> Money:
@@ -167,4 +169,4 @@ class OrderLine:
     @property
     def net_total(self) -> Money:
         """The line after its own discounts (order discounts are not spread here)."""
-        return self._total - self._discount
+        return self._net_total

@@ -152,7 +152,8 @@ def _check_money(draft: OrderDraft, menu: Menu, policy: PricePolicy) -> list[Val
             problems.append(_p(ProblemCode.INVALID_DISCOUNT, message, f"items[{index}].discounts"))
     if problems:
         return problems
-    priced = price_lines(draft, menu)
+    # Without line discounts the lines priced with them are the same lines: price once.
+    priced = price_lines(draft, menu) if any(s.discounts for s in draft.items) else lines
     net = Money.total((line.net_total for line in priced), menu.currency)
     if sum_discounts(draft.discounts, menu.currency) > net:
         message = f"the order's discounts exceed what its lines cost ({net})"
