@@ -6,7 +6,7 @@ whole or not built at all. ``orderbridge.domain.orders`` re-exports them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -120,41 +120,53 @@ class OrderLine:
     note: str = ""
     discounts: tuple[Discount, ...] = ()
 
+    # Worked out once, when the line is made: placing an order, its Poster body and its
+    # 201 ask for these a dozen times per line, and each sum makes new checked Money.
+    _unit_total: Money = field(init=False, repr=False, compare=False)
+    _total: Money = field(init=False, repr=False, compare=False)
+    _discount: Money = field(init=False, repr=False, compare=False)
+    _net_total: Money = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         if self.quantity < 1 or any(m.quantity < 1 for m in self.modifiers):
             raise InvalidValueError("quantities must be at least 1", code="quantity_out_of_range")
+        currency = self.unit_price.currency
         for modifier in self.modifiers:
-            if modifier.unit_price.currency != self.unit_price.currency:
+            if modifier.unit_price.currency != currency:
                 raise CurrencyMismatchError(
                     "a modifier is priced in another currency than its item"
                 )
-        if any(d.amount.currency != self.unit_price.currency for d in self.discounts):
+        if any(d.amount.currency != currency for d in self.discounts):
             raise CurrencyMismatchError("a line discount is in another currency than its line")
-        if self.discount > self.total:
+        unit_total = Money.total((m.total for m in self.modifiers), currency) + self.unit_price
+        total = unit_total * self.quantity
+        discount = sum_discounts(self.discounts, currency)
+        if discount > total:
             raise InvalidValueError(
-                f"the line's discounts ({self.discount}) exceed its price ({self.total})",
+                f"the line's discounts ({discount}) exceed its price ({total})",
                 code="invalid_discount",
             )
+        object.__setattr__(self, "_unit_total", unit_total)
+        object.__setattr__(self, "_total", total)
+        object.__setattr__(self, "_discount", discount)
+        object.__setattr__(self, "_net_total", total - discount)
 
     @property
     def unit_total(self) -> Money:
         """The price of one unit with its modifiers."""
-        return (
-            Money.total((m.total for m in self.modifiers), self.unit_price.currency)
-            + self.unit_price
-        )
+        return self._unit_total
 
     @property
     def total(self) -> Money:
         """The price of the whole line, before its discounts."""
-        return self.unit_total * self.quantity
+        return self._total
 
     @property
     def discount(self) -> Money:
         """What the line's own discounts take off."""
-        return sum_discounts(self.discounts, self.unit_price.currency)
+        return self._discount
 
     @property
     def net_total(self) -> Money:
         """The line after its own discounts (order discounts are not spread here)."""
-        return self.total - self.discount
+        return self._net_total

@@ -89,6 +89,23 @@ def validate_order(
     Availability (snoozes) is judged at ``now``; ``status`` is the location's status
     the caller computed for the moment that matters to it.
     """
+    return validate_and_price(draft, menu=menu, status=status, now=now, policy=policy)[0]
+
+
+def validate_and_price(
+    draft: OrderDraft,
+    *,
+    menu: Menu,
+    status: LocationStatus,
+    now: datetime,
+    policy: PricePolicy = PricePolicy.MENU,
+) -> tuple[list[ValidationProblem], tuple[OrderLine, ...] | None]:
+    """:func:`validate_order`'s problems, and the lines it priced on the way: what
+    ``price_lines(draft, menu)`` answers, or None where it stopped before pricing them.
+
+    Checking the money needs the priced lines; placing an order builds the order from
+    the same lines, so it takes them from here instead of pricing the draft again.
+    """
     problems: list[ValidationProblem] = []
     add = problems.append
     if draft.location_id != menu.location_id:
@@ -99,7 +116,7 @@ def validate_order(
         add(_p(ProblemCode.LOCATION_CLOSED, "the location is closed now", "location_id"))
     if not 1 <= len(draft.items) <= MAX_LINES:
         add(_p(ProblemCode.QUANTITY_OUT_OF_RANGE, f"an order has 1..{MAX_LINES} lines", "items"))
-        return problems
+        return problems, None
     for index, line in enumerate(draft.items):
         problems.extend(_check_line(line, f"items[{index}]", menu, now, policy))
     currency = draft.payment_currency
@@ -112,8 +129,9 @@ def validate_order(
         message = f"discounts and charges must be in the menu's currency, {menu.currency}"
         add(_p(ProblemCode.CURRENCY_MISMATCH, message, "discounts"))
     elif not problems:
-        problems.extend(_check_money(draft, menu, policy))
-    return problems
+        money_problems, priced = _check_money(draft, menu, policy)
+        return money_problems, priced
+    return problems, None
 
 
 def order_total(draft: OrderDraft, lines: tuple[OrderLine, ...], currency: str) -> Money:
@@ -141,8 +159,11 @@ def held_payment(draft: OrderDraft, lines: tuple[OrderLine, ...]) -> Payment | N
     return settle_payment(draft, Money.total((line.total for line in lines), currency))
 
 
-def _check_money(draft: OrderDraft, menu: Menu, policy: PricePolicy) -> list[ValidationProblem]:
-    """Discounts that leave something to pay, and a payment that is not above the total."""
+def _check_money(
+    draft: OrderDraft, menu: Menu, policy: PricePolicy
+) -> tuple[list[ValidationProblem], tuple[OrderLine, ...] | None]:
+    """Discounts that leave something to pay, and a payment that is not above the total;
+    with the lines priced with their discounts, once they were (else None)."""
     problems: list[ValidationProblem] = []
     lines = price_lines(draft, menu, with_discounts=False)
     for index, (line, sent) in enumerate(zip(lines, draft.items, strict=True)):
@@ -151,23 +172,24 @@ def _check_money(draft: OrderDraft, menu: Menu, policy: PricePolicy) -> list[Val
             message = f"the line's discounts ({off}) exceed its price ({line.total})"
             problems.append(_p(ProblemCode.INVALID_DISCOUNT, message, f"items[{index}].discounts"))
     if problems:
-        return problems
-    priced = price_lines(draft, menu)
+        return problems, None
+    # Without line discounts the lines priced with them are the same lines: price once.
+    priced = price_lines(draft, menu) if any(s.discounts for s in draft.items) else lines
     net = Money.total((line.net_total for line in priced), menu.currency)
     if sum_discounts(draft.discounts, menu.currency) > net:
         message = f"the order's discounts exceed what its lines cost ({net})"
-        return [_p(ProblemCode.INVALID_DISCOUNT, message, "discounts")]
+        return [_p(ProblemCode.INVALID_DISCOUNT, message, "discounts")], priced
     payment = draft.payment
     if not isinstance(payment, Payment) or payment.status is not PaymentStatus.PAID:
-        return []
+        return [], priced
     total = order_total(draft, priced, menu.currency)
     if payment.amount > total:
         message = f"paid {payment.amount}, more than the order costs ({total})"
-        return [_p(ProblemCode.PAYMENT_MISMATCH, message, "payment.amount")]
+        return [_p(ProblemCode.PAYMENT_MISMATCH, message, "payment.amount")], priced
     if policy is PricePolicy.STRICT and payment.amount != total:
         message = f"paid {payment.amount}, the order costs {total}"
-        return [_p(ProblemCode.PRICE_MISMATCH, message, "payment.amount")]
-    return []
+        return [_p(ProblemCode.PRICE_MISMATCH, message, "payment.amount")], priced
+    return [], priced
 
 
 def price_lines(

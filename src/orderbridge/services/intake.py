@@ -17,7 +17,7 @@ from datetime import datetime
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.location_options import check_requirements
 from orderbridge.domain.menu import Menu
-from orderbridge.domain.orders import Order
+from orderbridge.domain.orders import Order, OrderLine
 from orderbridge.domain.timing import TimePlan, TimeProblem, plan_order_time
 from orderbridge.domain.validation import (
     PricePolicy,
@@ -26,6 +26,7 @@ from orderbridge.domain.validation import (
     order_total,
     price_lines,
     settle_payment,
+    validate_and_price,
     validate_order,
 )
 from orderbridge.ports import Job, LocationRecord, UnitOfWork
@@ -36,10 +37,12 @@ SUBMIT_ORDER = "order.submit"
 
 @dataclass(frozen=True)
 class Judgement:
-    """What the hub thinks of a draft: every problem, and the plan for its time."""
+    """What the hub thinks of a draft: every problem, the plan for its time, and its
+    lines priced from the menu when judging priced them (for :func:`build_order`)."""
 
     problems: list[ValidationProblem]
     plan: TimePlan | None
+    lines: tuple[OrderLine, ...] | None = None
 
 
 def judge(draft: OrderDraft, *, record: LocationRecord, menu: Menu, now: datetime) -> Judgement:
@@ -58,7 +61,7 @@ def judge(draft: OrderDraft, *, record: LocationRecord, menu: Menu, now: datetim
             draft, menu=menu, status=status, now=now, policy=PricePolicy(record.price_policy)
         )
         return Judgement([problem, *_not_status(problems)], None)
-    problems = validate_order(
+    problems, lines = validate_and_price(
         draft,
         menu=menu,
         status=plan.status,
@@ -67,7 +70,7 @@ def judge(draft: OrderDraft, *, record: LocationRecord, menu: Menu, now: datetim
     )
     for need in check_requirements(draft, record.facts, currency=location.currency):
         problems.append(ValidationProblem(ProblemCode(need.code), need.message, need.field))
-    return Judgement(problems, plan)
+    return Judgement(problems, plan, lines)
 
 
 def _not_status(problems: list[ValidationProblem]) -> list[ValidationProblem]:
@@ -84,15 +87,19 @@ def build_order(
     menu: Menu,
     now: datetime,
     problems: list[ValidationProblem],
+    lines: tuple[OrderLine, ...] | None = None,
 ) -> Order:
     """The ``received`` order of ``draft``, priced from ``menu``.
 
     Kept whole even with problems (a marketplace order is stored as failed), except
     for discounts that do not fit: those are left out rather than fail to build.
+    ``lines`` are the draft's lines as :func:`judge` priced them from this ``menu``
+    (``Judgement.lines``), if it did: they are not priced again.
     """
     currency = record.location.currency
     bad_discount = any(p.code is ProblemCode.INVALID_DISCOUNT for p in problems)
-    lines = price_lines(draft, menu, with_discounts=not bad_discount)
+    if lines is None or bad_discount:
+        lines = price_lines(draft, menu, with_discounts=not bad_discount)
     discounts = () if bad_discount else draft.discounts
     total_draft = draft if not bad_discount else _without_discounts(draft)
     return Order.receive(

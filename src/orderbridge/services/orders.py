@@ -118,7 +118,13 @@ def place_order(
     if judgement.problems:
         raise Rejected(judgement.problems)
     order = intake.build_order(
-        draft, id=new_id("ord"), record=record, menu=menu, now=now, problems=[]
+        draft,
+        id=new_id("ord"),
+        record=record,
+        menu=menu,
+        now=now,
+        problems=[],
+        lines=judgement.lines,
     )
     if channel_connection_id:
         order.external_refs["channel_connection_id"] = channel_connection_id

@@ -4,13 +4,14 @@ One instance is one transaction. Aggregates are read into domain objects through
 ``storage.codec`` and written back with an optimistic version check: two processes
 that change the same order at once cannot both win; the loser raises
 ``ConcurrentUpdate`` (a ``TransientError``), and its job is retried on fresh data.
+
+A group commit's parts (several placements in one transaction, each undone alone)
+are ``uow_parts``'; orders' reads and writes ``uow_orders``'.
 """
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -37,6 +38,7 @@ from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow_aggregates import ConcurrentUpdate
 from orderbridge.storage.uow_ops import LocationOpsStore
 from orderbridge.storage.uow_orders import OrderStore
+from orderbridge.storage.uow_parts import GroupBroken, GroupParts, PartWritten
 from orderbridge.storage.worker_rows import WorkerOrders
 
 __all__ = [
@@ -91,37 +93,12 @@ class JobQueue(Protocol):
         ...
 
 
-_SAVEPOINT = "SAVEPOINT orderbridge_part"
-_ROLLBACK_TO = "ROLLBACK TO SAVEPOINT orderbridge_part"
-_RELEASE = "RELEASE SAVEPOINT orderbridge_part"
-
-
-class GroupBroken(RuntimeError):
-    """A group commit's transaction ended under one of its parts (``SqlUnitOfWork.part``):
-    none of the group's parts is stored; commit nothing and place each on its own."""
-
-
-class PartWritten(GroupBroken):
-    """A part without a savepoint (``SqlUnitOfWork.part(unguarded=True)``) failed after
-    it had written rows, which only the whole transaction's rollback can undo: commit
-    nothing and place the group again with a savepoint per part."""
-
-
-def _changes_counter(connection: Connection) -> Callable[[], tuple[int, bool]] | None:
-    """For a SQLite connection: a function answering how many rows the connection has
-    changed so far and whether its transaction is still open; ``None`` elsewhere."""
-    driver = connection.connection.dbapi_connection
-    if not isinstance(driver, sqlite3.Connection):
-        return None
-    return lambda: (driver.total_changes, driver.in_transaction)
-
-
 # Decoded menus by (location id, menu version); menus are immutable values.
 _MENUS: dict[tuple[str, str], Menu] = {}
 _MENUS_KEPT = 512
 
 
-class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
+class SqlUnitOfWork(GroupParts, LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
     """A transaction over the hub's tables; see ``orderbridge.ports.UnitOfWork``."""
 
     def __init__(
@@ -180,86 +157,6 @@ class SqlUnitOfWork(LocationOpsStore, OrderStore, IncidentRows, WorkerOrders):
         self._connection = None
         self.session.commit()
         self._loaded.clear()
-
-    @contextlib.contextmanager
-    def part(self, *, unguarded: bool = False) -> Iterator[None]:
-        """One part of a group commit (``web/order_intake.py``): its writes in a
-        ``SAVEPOINT``, undone alone if it raises; ``commit()`` inside only flushes, and
-        the caller commits the whole group once its parts are done.
-
-        The savepoint is plain SQL on the transaction's connection, under one fixed
-        name: SQLAlchemy compiles its own ``SAVEPOINT``/``RELEASE`` clauses afresh on
-        every use (they are never cached, their names differ each time), which cost
-        more than the order's inserts. The session does not see this savepoint, so
-        the part flushes whatever ORM rows it added before the release, and an undone
-        part drops the session's objects (their rows may be gone; placing writes
-        orders, timelines and jobs through Core, so there are rarely any). If the
-        session itself rolled the whole transaction back (an ORM flush failed), the
-        earlier parts are lost too: :class:`GroupBroken` says so, and the group is
-        not committed (its caller places each item again on its own).
-
-        ``unguarded=True`` skips the savepoint on SQLite, for parts that refuse before
-        they write (a placement checks everything first): see :meth:`_unguarded_part`.
-        Elsewhere (PostgreSQL, where a failed statement spoils the transaction) it is
-        the guarded part.
-        """
-        connection = self.connection
-        if unguarded:
-            written = _changes_counter(connection)
-            if written is not None:
-                with self._unguarded_part(written):
-                    yield
-                return
-        connection.exec_driver_sql(_SAVEPOINT)
-        self._in_part = True
-        try:
-            yield
-            self.session.flush()
-        except BaseException:
-            self._undo_part(connection)
-            raise
-        else:
-            connection.exec_driver_sql(_RELEASE)
-        finally:
-            self._in_part = False
-
-    @contextlib.contextmanager
-    def _unguarded_part(self, written: Callable[[], tuple[int, bool]]) -> Iterator[None]:
-        """A part without a savepoint, on SQLite: a part that raises before writing a
-        row needs nothing undone, which SQLite's count of the rows this connection has
-        changed (``total_changes``) proves — a statement that failed on a constraint
-        changed none. Most refusals come before any write (an unknown item, a closed
-        location, a repeat), and the savepoint and its release were a tenth of a lone
-        placement's transaction. A part that raises after it wrote something cannot
-        be undone alone: :class:`PartWritten` says so, the group is not committed, and
-        its caller places it again with savepoints.
-        """
-        changes, _ = written()
-        self._in_part = True
-        try:
-            yield
-            self.session.flush()
-        except BaseException as error:
-            self._loaded.clear()
-            self.session.expunge_all()  # never flushed (else a row changed): nothing to undo
-            now, in_transaction = written()
-            if not in_transaction:
-                self._connection = None
-                raise GroupBroken("the group's transaction ended while placing a part") from error
-            if now != changes:
-                raise PartWritten("a part failed after it wrote: use savepoints") from error
-            raise
-        finally:
-            self._in_part = False
-
-    def _undo_part(self, connection: Connection) -> None:
-        self._loaded.clear()
-        self.session.expunge_all()
-        if connection.closed or not connection.in_transaction():
-            self._connection = None
-            raise GroupBroken("the group's transaction was rolled back while placing a part")
-        connection.exec_driver_sql(_ROLLBACK_TO)
-        connection.exec_driver_sql(_RELEASE)
 
     @property
     def mappings(self) -> SqlMappingStore:

@@ -36,7 +36,8 @@ from orderbridge.ports import DuplicateKey, UnitOfWork
 from orderbridge.services import orders as order_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.storage.codec import draft_hash
-from orderbridge.storage.uow import PartWritten, SqlUnitOfWork
+from orderbridge.storage.uow import SqlUnitOfWork
+from orderbridge.storage.uow_parts import PartWritten
 from orderbridge.web.batch_reads import BatchReads
 from orderbridge.web.convert import order_in_to_draft
 from orderbridge.web.deps import WebContext

@@ -15,7 +15,8 @@ import pytest
 
 from orderbridge.messaging.tables import JobStatus, OutboxJob
 from orderbridge.ports import Job
-from orderbridge.storage.uow import PartWritten, SqlUnitOfWork
+from orderbridge.storage.uow import SqlUnitOfWork
+from orderbridge.storage.uow_parts import PartWritten
 from tests.integration.support.world import World, jobs
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from orderbridge.domain.errors import CurrencyMismatchError, InvalidValueError
@@ -13,7 +15,14 @@ from orderbridge.domain.order_money import (
     allocate,
     split_unit_prices,
 )
-from orderbridge.domain.orders import Order, OrderKey, OrderLine, Payment, PaymentStatus
+from orderbridge.domain.orders import (
+    LineModifier,
+    Order,
+    OrderKey,
+    OrderLine,
+    Payment,
+    PaymentStatus,
+)
 
 from .cafe import LOCATION_ID, NOW, customer, pickup, uah
 
@@ -72,6 +81,29 @@ def test_totals_follow_an_order_given_new_money() -> None:
     assert order.totals.total == uah(14000)
     order.charges = (Charge(ChargeKind.TIP, uah(500)),)
     assert (order.totals.total, order.totals.due) == (uah(14500), uah(4500))
+
+
+def test_a_lines_sums_are_worked_out_when_it_is_made_and_follow_a_replaced_line() -> None:
+    # A line keeps its unit total, total and discount from when it was made; a line
+    # replaced (``dataclasses.replace``) is made anew, so its sums are its own.
+    line = OrderLine(
+        "latte",
+        2,
+        uah(6000),
+        modifiers=(LineModifier("vanilla", 2, uah(1500)),),
+        discounts=(Discount(uah(1000), "loyalty"),),
+    )
+    assert (line.unit_total, line.total, line.discount, line.net_total) == (
+        uah(9000),
+        uah(18000),
+        uah(1000),
+        uah(17000),
+    )
+    assert line.net_total is line.net_total  # kept, not worked out again
+    more = dataclasses.replace(line, quantity=3, discounts=())
+    assert (more.total, more.discount, more.net_total) == (uah(27000), uah(0), uah(27000))
+    assert more != line and dataclasses.replace(more, quantity=2, discounts=line.discounts) == line
+    assert "_total" not in repr(line)
 
 
 def test_an_overpaid_order_owes_nothing_rather_than_a_negative_amount() -> None:

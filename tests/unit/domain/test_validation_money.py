@@ -14,6 +14,7 @@ from orderbridge.domain.validation import (
     order_total,
     price_lines,
     settle_payment,
+    validate_and_price,
     validate_order,
 )
 
@@ -76,3 +77,18 @@ def test_priced_lines_keep_their_discounts() -> None:
     line = DraftLine("croissant", 2, discounts=(Discount(uah(1000), "staff"),))
     [priced] = price_lines(draft(line), cafe_menu())
     assert (priced.total, priced.discount, priced.net_total) == (uah(11000), uah(1000), uah(10000))
+
+
+def test_validating_answers_the_lines_it_priced_as_pricing_the_draft_would() -> None:
+    # Placing builds its order from these lines instead of pricing the draft again.
+    with_line_discount = draft(
+        DraftLine("croissant", 2, discounts=(Discount(uah(1000), "day-old"),)), payment=paid(100)
+    )
+    for subject in (draft(), draft(payment=paid(20500)), with_line_discount):
+        problems, lines = validate_and_price(subject, menu=cafe_menu(), status=OPEN, now=NOW)
+        assert problems == [] and lines == price_lines(subject, cafe_menu())
+    unknown = draft(DraftLine("no-such-item", 1))
+    problems, lines = validate_and_price(unknown, menu=cafe_menu(), status=OPEN, now=NOW)
+    assert problems and lines is None
+    too_much_off = draft(DraftLine("croissant", 2, discounts=(Discount(uah(11001)),)))
+    assert validate_and_price(too_much_off, menu=cafe_menu(), status=OPEN, now=NOW)[1] is None
