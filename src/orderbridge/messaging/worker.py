@@ -35,8 +35,10 @@ committed meanwhile share one claim, one read before their calls, and mostly one
 (each of those transactions costs far more than a job's own rows; a lone job paid all
 of them alone). A job that arrives after a quiet spell is claimed at once, and a claim
 of half the concurrency or more (a backlog, a fast stream) is followed by the next one
-at once, so only a steady trickle waits, and for at most ``gather_seconds`` (figures:
-docs/benchmarks.md, "round 4, worker2").
+at once, so only a steady trickle waits, and for at most ``gather_seconds``; a window
+that gathered half the concurrency turns windows off for a second (the stream fills
+batches by itself). Figures: docs/benchmarks.md, "round 4, worker2" and "round 6,
+worker3".
 
 Database calls are synchronous SQLAlchemy run in threads, so a slow commit never stalls
 handlers that are waiting on the network (``worker_db.py``). On SQLite an idle worker
