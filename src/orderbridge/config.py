@@ -85,7 +85,13 @@ class Settings(BaseSettings):
     # Lets webhook endpoints and POS URLs point at loopback/private addresses. For local
     # development and the demo only: production keeps the SSRF guard closed.
     allow_private_urls: bool = False
-    worker_concurrency: int = 4
+    # Jobs a worker runs at once. A try spends most of its time waiting on the POS (50-300
+    # ms over the internet), so a worker forwards at most concurrency / call time orders
+    # per second: 16 at 150 ms is ~100/s, 4 only ~27/s. The claims, reads and settles
+    # are shared by the tries that start and end together, so more slots also cost less
+    # CPU per order: at 400 orders/s on the sandbox 4 fell behind by half a minute at
+    # 3.2 ms per order, 16 spent 2.1 ms (docs/benchmarks.md, "round 6, worker3").
+    worker_concurrency: int = Field(16, ge=1)
     # Threads serving the API's sync routes; unset: 8 on SQLite (one writer at a time
     # anyway), anyio's default of 40 on PostgreSQL.
     api_threads: int | None = Field(None, ge=1)

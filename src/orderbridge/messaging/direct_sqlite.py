@@ -1,12 +1,20 @@
-"""A group commit's batch on SQLite, written on the DB-API connection without a Session.
+"""Short write transactions on SQLite, run on the DB-API connection without a Session.
 
 The webhook ingress commits one batch of events per transaction
-(:mod:`orderbridge.messaging.inbox_writer`), a few driver-level statements each. Through
-an ORM ``Session`` the transaction's life cycle — session set-up, SQLAlchemy's
-``Connection`` with its ``begin`` event, result set-up per statement, commit and the
-session's events, close — cost ~150 µs of CPU per batch, more than SQLite spends
-writing a batch of sixteen events; on the DB-API connection the same transaction costs
-a fraction of that (figures in docs/benchmarks.md, "round 4, ingest").
+(:mod:`orderbridge.messaging.inbox_writer`), a few driver-level statements each, and the
+worker claims its jobs in one (``worker_db.py``). Through an ORM ``Session`` the
+transaction's life cycle — session set-up, SQLAlchemy's ``Connection`` with its
+``begin`` event, result set-up per statement, commit and the session's events, close —
+cost ~150 µs of CPU per batch, more than SQLite spends writing a batch of sixteen
+events; on the DB-API connection the same transaction costs a fraction of that
+(figures in docs/benchmarks.md, "round 4, ingest" and "round 6, worker3").
+
+:class:`DirectWriter` is the one way in: built from a session factory, it hands out
+such transactions while its engine is a SQLite file and ``None`` otherwise (the caller
+then uses a Session). A transaction runs driver-level SQL (``exec_driver_sql``) and the
+prebuilt Core statements of :mod:`orderbridge.messaging.statements` (``execute``):
+each compiled once for SQLite, its values converted by the columns' own types on the
+way in and out (a JSON document, a UTC time), as SQLAlchemy would convert them.
 
 Nothing of the guarantees moves. The connection comes from the engine's pool (checked
 out per batch, so it has the engine's PRAGMAs, and goes back to the pool, reset, after
@@ -23,19 +31,29 @@ PostgreSQL keep the Session.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.selectable import Select
+
+Processor = Callable[[Any], Any] | None
+_COMPILED_KEPT = 512  # distinct statements (the claim has one per shape); then afresh
 
 
 class DirectTransaction:
     """One SQLite transaction on a DB-API cursor, shaped like what driver-level
     statements need of a SQLAlchemy ``Connection``
-    (:class:`~orderbridge.messaging.statements.DriverSql`)."""
+    (:class:`~orderbridge.messaging.statements.DriverSql`), and running prebuilt Core
+    statements with :meth:`execute`."""
 
     def __init__(self, cursor: sqlite3.Cursor, dialect: Dialect) -> None:
         self._cursor = cursor
@@ -50,6 +68,129 @@ class DirectTransaction:
             return self._cursor.execute(statement, parameters).fetchall()
         except sqlite3.Error as error:
             raise _wrapped(error, statement) from error
+
+    def execute(self, statement: Any, parameters: Any = None, /) -> list[tuple[Any, ...]]:
+        """Run the Core ``statement`` with named ``parameters`` (a list of them: once
+        per mapping, no rows), as ``Connection.execute`` would; its rows as tuples."""
+        many = isinstance(parameters, list)
+        rows: list[Mapping[str, Any]] = parameters if many else [parameters or {}]
+        compiled = _compiled(statement, self.dialect, tuple(rows[0]) if rows else ())
+        if many:
+            self.exec_driver_sql(compiled.sql(rows[0]), [compiled.values(row) for row in rows])
+            return []
+        found = self.exec_driver_sql(compiled.sql(rows[0]), compiled.values(rows[0]))
+        return [compiled.row(row) for row in found]
+
+
+class _Compiled:
+    """A Core statement compiled once for SQLite: its SQL, the order of its ``?``
+    parameters, their types' converters, and its result columns' converters. An
+    expanding ``IN`` parameter (a list) gets as many ``?`` as its value has items."""
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) -> None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=list(keys)))
+        self._sql = compiled.string
+        self._names: list[str] = list(compiled.positiontup or ())
+        self._fixed = {k: v for k, v in compiled.params.items() if v is not None}
+        binds = compiled.binds
+        self._expanding = {n for n in self._names if binds[n].expanding}
+        self._bind: dict[str, Processor] = {
+            n: binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in self._names
+        }
+        self._result: list[Processor] = [
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in _returned(statement)
+        ]
+        self._sized: dict[tuple[int, ...], str] = {}
+
+    def sql(self, parameters: Mapping[str, Any]) -> str:
+        if not self._expanding:
+            return self._sql
+        sizes = tuple(len(parameters[n]) for n in self._names if n in self._expanding)
+        sql = self._sized.get(sizes)
+        if sql is None:
+            sql = self._sql
+            for name, size in zip(
+                (n for n in self._names if n in self._expanding), sizes, strict=True
+            ):
+                # SQLite accepts no empty list: an empty subquery matches nothing.
+                marks = ", ".join("?" * size) if size else "SELECT NULL WHERE 0"
+                sql = sql.replace(f"__[POSTCOMPILE_{name}]", marks, 1)
+            self._sized[sizes] = sql
+        return sql
+
+    def values(self, parameters: Mapping[str, Any]) -> tuple[Any, ...]:
+        out: list[Any] = []
+        for name in self._names:
+            value = parameters[name] if name in parameters else self._fixed[name]
+            process = self._bind[name]
+            if name in self._expanding:
+                out.extend(value if process is None else map(process, value))
+            else:
+                out.append(value if process is None else process(value))
+        return tuple(out)
+
+    def row(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(
+            value if process is None else process(value)
+            for value, process in zip(row, self._result, strict=True)
+        )
+
+
+def _returned(statement: ClauseElement) -> list[Any]:
+    """The columns a statement's rows carry (``RETURNING`` or ``SELECT``), for their types."""
+    if isinstance(statement, UpdateBase):
+        return [d["expr"] for d in statement.returning_column_descriptions]
+    if isinstance(statement, Select):
+        return list(statement.selected_columns)
+    return []
+
+
+_compiled_cache: dict[tuple[int, int, tuple[str, ...]], tuple[ClauseElement, _Compiled]] = {}
+_compiled_guard = threading.Lock()
+
+
+def _compiled(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled:
+    """``statement`` compiled for ``dialect`` (kept: the statements are built once)."""
+    key = (id(statement), id(dialect), keys)
+    found = _compiled_cache.get(key)
+    if found is not None and found[0] is statement:
+        return found[1]
+    compiled = _Compiled(statement, dialect, keys)
+    with _compiled_guard:
+        if len(_compiled_cache) >= _COMPILED_KEPT:
+            _compiled_cache.clear()
+        _compiled_cache[key] = (statement, compiled)  # holds the statement: its id stays its own
+    return compiled
+
+
+class DirectWriter:
+    """Hands out :func:`direct_transaction` transactions for the engine of a session
+    factory, while it can (a SQLite file); ``None`` from then on when it cannot, so
+    the caller writes through a Session as before (PostgreSQL, in-memory SQLite, a
+    factory that is not a plain ``sessionmaker``)."""
+
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        bind = sessions.kw.get("bind") if isinstance(sessions, sessionmaker) else None
+        self._engine: Engine | None = (
+            bind if isinstance(bind, Engine) and bind.dialect.name == "sqlite" else None
+        )
+
+    @property
+    def able(self) -> bool:
+        """Whether transactions may be direct (until one finds they cannot)."""
+        return self._engine is not None
+
+    @contextmanager
+    def transaction(self) -> Iterator[DirectTransaction | None]:
+        """A direct write transaction, or ``None``: use a Session (see the class)."""
+        if self._engine is None:
+            yield None
+            return
+        with direct_transaction(self._engine) as tx:
+            if tx is None:
+                self._engine = None
+            yield tx
 
 
 @contextmanager

@@ -32,10 +32,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from orderbridge.messaging.direct_sqlite import direct_transaction
+from orderbridge.messaging.direct_sqlite import DirectWriter
 from orderbridge.messaging.group_commit import MAX_BATCH, GroupCommit
 from orderbridge.messaging.inbox import encode, encode_with_ref, record_encoded
 from orderbridge.messaging.outbox import NewJob, enqueue_many, insert_jobs
@@ -87,8 +86,7 @@ class InboxWriter:
         self._sessions = sessions
         self._clock = clock
         # SQLite batches go on the DB-API connection (``direct_sqlite``), not a Session.
-        bind = sessions.kw.get("bind") if isinstance(sessions, sessionmaker) else None
-        self._direct: Engine | None = bind if isinstance(bind, Engine) else None
+        self._direct = DirectWriter(sessions)
         self._group: GroupCommit[Inbound, bool] = GroupCommit(
             self.store_now, max_batch=max_batch, inline=inline
         )
@@ -101,8 +99,8 @@ class InboxWriter:
         """Store ``events`` in one transaction, in order; whether each one was new."""
         now = self._clock()
         rows = [_encoded(event) for event in events]  # before the transaction: no lock held
-        if self._direct is not None:
-            with direct_transaction(self._direct) as tx:
+        if self._direct.able:
+            with self._direct.transaction() as tx:
                 if tx is not None:
                     stored, jobs, payloads = _write(tx, events, rows, now)
                     if jobs:
@@ -111,7 +109,6 @@ class InboxWriter:
                 if jobs:
                     notify_committed(self._sessions)
                 return stored
-            self._direct = None  # this engine cannot: sessions from now on
         with self._sessions() as session, session.begin():
             stored, jobs, payloads = _write(session.connection(), events, rows, now)
             enqueue_many(session, jobs, now=now, encoded=payloads)

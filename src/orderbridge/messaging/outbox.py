@@ -170,7 +170,7 @@ def is_pending(session: Session, kind: str, key: str) -> bool:
 
 
 def claim(
-    session: Session,
+    session: Session | statements.Executes,
     worker_id: str,
     limit: int,
     lease_seconds: float,
@@ -182,7 +182,8 @@ def claim(
 ) -> list[JobView]:
     """Lease up to ``limit`` due jobs to ``worker_id`` until ``now + lease_seconds``.
 
-    Runs in the caller's transaction; the lease counts only once the caller commits,
+    Runs in the caller's transaction (a Session's, or a direct one on SQLite:
+    ``messaging/direct_sqlite.py``); the lease counts only once the caller commits,
     and it must commit promptly. Only ``kinds`` are claimed when given (a worker takes
     only jobs it has handlers for); jobs of ``skip_connections`` (open circuits) stay
     put, and so do ``in_flight``, the jobs the claiming worker is running (even if
@@ -195,7 +196,7 @@ def claim(
     wanted = None if kinds is None else _shape(kinds)
     if limit <= 0 or wanted == ():
         return []
-    conn = session.connection()
+    conn = session.connection() if isinstance(session, Session) else session
     stmt = statements.claim_statement(conn.dialect.name, wanted, _shape(skip_connections))
     params = {
         "now": now,
@@ -209,7 +210,7 @@ def claim(
         return []
     retaken = [v.id for v in views if v.total_attempt > 1]
     if retaken:
-        tries = conn.execute(statements.first_tries(), {"job_ids": retaken}).all()
+        tries = list(conn.execute(statements.first_tries(), {"job_ids": retaken}))
         firsts: dict[int, datetime] = {job_id: at for job_id, at in tries}
         views = [replace(v, first_try_at=firsts.get(v.id)) if v.id in firsts else v for v in views]
         conn.execute(statements.mark_crashed(), {"job_ids": retaken})

@@ -76,6 +76,18 @@ class DriverSql(Protocol):
     def exec_driver_sql(self, statement: str, parameters: Any = ...) -> Iterable[Any]: ...
 
 
+class Executes(Protocol):
+    """What :func:`~orderbridge.messaging.outbox.claim` needs of a transaction: a
+    SQLAlchemy ``Connection``, or a direct one on SQLite
+    (:class:`~orderbridge.messaging.direct_sqlite.DirectTransaction`). A list of
+    parameter mappings runs the statement once per mapping."""
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+    def execute(self, statement: Any, parameters: Any = ..., /) -> Iterable[Any]: ...
+
+
 @functools.cache
 def insert_job(dialect: str) -> str:
     """Driver-level SQL adding a pending ``outbox_jobs`` row, due at once (executemany).

@@ -35,8 +35,10 @@ committed meanwhile share one claim, one read before their calls, and mostly one
 (each of those transactions costs far more than a job's own rows; a lone job paid all
 of them alone). A job that arrives after a quiet spell is claimed at once, and a claim
 of half the concurrency or more (a backlog, a fast stream) is followed by the next one
-at once, so only a steady trickle waits, and for at most ``gather_seconds`` (figures:
-docs/benchmarks.md, "round 4, worker2").
+at once, so only a steady trickle waits, and for at most ``gather_seconds``; a window
+that gathered half the concurrency turns windows off for a second (the stream fills
+batches by itself). Figures: docs/benchmarks.md, "round 4, worker2" and "round 6,
+worker3".
 
 Database calls are synchronous SQLAlchemy run in threads, so a slow commit never stalls
 handlers that are waiting on the network (``worker_db.py``). On SQLite an idle worker
@@ -441,22 +443,40 @@ class _Gather:
     """When the next claim may run: ``seconds`` after a claim that took a few jobs (the
     queue is empty, the next jobs come one by one: let them gather); at once after an
     empty claim (a quiet spell) or one that took ``full`` jobs — a backlog, or a
-    window that already gathers half the worker's concurrency. Holding then would only
-    leave slots idle: at 200 orders/s a 50 ms window that held after claims of ten
-    let ``serve`` fall behind (docs/benchmarks.md, "round 4, worker2")."""
+    window that already gathers half the worker's concurrency.
 
-    def __init__(self, seconds: float) -> None:
+    A window that gathered a full batch also turns the window off for
+    :attr:`FAST_SPELL` seconds: the stream is fast enough to fill batches by itself
+    (the claims wait for half the slots to free up), and a window opened after the
+    small claim that follows a full one only leaves slots idle. Without this, at 200
+    orders/s a 50 ms window (ten orders) alternated a full claim, a small one and a
+    50 ms hold: the worker claimed about sixteen jobs per hold plus the time its
+    in-flight jobs took to end — as much as the stream brings on a quiet machine, less
+    once the machine is loaded and the jobs take longer, and then the queue grows
+    without end (docs/benchmarks.md, "round 4, worker2" and "round 6, worker3").
+    ``clock`` is :func:`time.monotonic` (tests pass a fake one)."""
+
+    FAST_SPELL = 1.0
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
-        self._until = 0.0
+        self._clock = clock
+        self._until = 0.0  # the end of the open window (0: none)
+        self._fast_until = 0.0  # no window before this (a window filled a batch)
 
     def claimed(self, jobs: int, *, full: bool) -> None:
-        if self.seconds and jobs and not full:
-            self._until = time.monotonic() + self.seconds
+        now = self._clock()
+        if full and self._until:  # this claim ended a window, and the window filled it
+            self._fast_until = now + self.FAST_SPELL
+        if not jobs:  # a quiet spell: the stream is no longer fast
+            self._fast_until = 0.0
+        if self.seconds and jobs and not full and now >= self._fast_until:
+            self._until = now + self.seconds
         else:
             self._until = 0.0
 
     def left(self) -> float:
-        return max(self._until - time.monotonic(), 0.0)
+        return max(self._until - self._clock(), 0.0)
 
     def holding(self) -> bool:
         return self._until > 0.0 and self.left() > 0.0

@@ -2,7 +2,10 @@
 
 Database calls are synchronous SQLAlchemy run with :func:`asyncio.to_thread`, so a slow
 commit never stalls the handlers that are waiting on the network. The calls are the
-worker's whole traffic with the outbox tables: claim, give back, settle, renew.
+worker's whole traffic with the outbox tables: claim, give back, settle, renew. On a
+SQLite file the claim runs on the pooled DB-API connection rather than a Session
+(``direct_sqlite.py``: the same writer lock and ``BEGIN IMMEDIATE``, errors raised as
+SQLAlchemy's, a fraction of a Session's CPU per transaction).
 
 On SQLite a claim is a write transaction and takes the file's writer lock
 (``storage/db.py``), even when it finds nothing. So unless the worker has reason to
@@ -17,13 +20,17 @@ A job's death has consequences (its order fails, an alert is queued): the worker
 committed together or not at all.
 
 Settles are group-committed (``group_commit.py``): tries that end together (a backlog
-drains 16 at a time) are recorded in one transaction, each in a savepoint of its own,
-and each caller learns its outcome once that transaction has committed. A settle that
-fails inside a batch is written again alone, with the retries :meth:`settle_now` has.
-A succeeded try's own writes (``with_settle.py``: an order's POS id, timeline entry,
-follow-ups and notifications) go in its savepoint, before its settle; when they fail
-there they are written alone first, in a transaction of their own, and if that fails
-:meth:`WorkerDB.settle` raises :class:`WriteFailed` for the worker to retry the try.
+drains 16 at a time) are recorded in one transaction, and each caller learns its
+outcome once that transaction has committed. A succeeded try's own writes
+(``with_settle.py``: an order's POS id, timeline entry, follow-ups and notifications)
+go in the same transaction, before its settle. The batch takes no savepoint per try:
+on SQLite a ``SAVEPOINT`` and its ``RELEASE`` through the Session cost more CPU than a
+try's own rows (docs/benchmarks.md, "round 6, worker3"), and a try fails there only
+when something raced it (a cancel saved its order meanwhile) or the database went
+away. A try that fails there rolls the transaction back: it is recorded alone, with
+the retries :meth:`settle_now` has (its writes first, in a transaction of their own;
+if those fail :meth:`WorkerDB.settle` raises :class:`WriteFailed` for the worker to
+retry the try), and the rest of the batch is written again without it.
 
 The lease fence (:meth:`WorkerDB.confirm`, ``messaging/lease.py``) writes only when it
 must. The worker knows the lease each of its tries holds: the claim wrote
@@ -53,9 +60,11 @@ from sqlalchemy.orm import Session
 
 from orderbridge.log import get_logger
 from orderbridge.messaging.attempts import Exchange, Settlement, release, settle
+from orderbridge.messaging.direct_sqlite import DirectWriter
 from orderbridge.messaging.errors import TransientError
 from orderbridge.messaging.group_commit import GroupCommit
 from orderbridge.messaging.outbox import JobView, claim, might_claim, renew_leases, renew_try
+from orderbridge.messaging.statements import Executes
 from orderbridge.messaging.tables import JobStatus
 
 T = TypeVar("T")
@@ -106,6 +115,7 @@ class WorkerDB:
         self._clock = clock
         self._probing: bool | None = None  # SQLite only; decided on the first claim
         self._settles: GroupCommit[_Settle, bool] = GroupCommit(self._settle_batch)
+        self._direct = DirectWriter(sessions)
         # job id → (its try, when its lease ends as last written by this worker).
         self._held: dict[int, tuple[int, datetime]] = {}
         self._unfenced = timedelta(seconds=lease_seconds * (1 - FENCE_SLACK))
@@ -137,9 +147,10 @@ class WorkerDB:
         now = self._clock()
         if probe and self._probes() and not self._might_claim(now, kinds):
             return []
-        with self._sessions() as session, session.begin():
-            jobs = claim(
-                session,
+
+        def take(conn: Session | Executes) -> list[JobView]:
+            return claim(
+                conn,
                 self.worker_id,
                 limit,
                 self.lease_seconds,
@@ -148,6 +159,15 @@ class WorkerDB:
                 skip_connections=blocked,
                 in_flight=in_flight,
             )
+
+        jobs: list[JobView] | None = None
+        if self._direct.able:  # SQLite: on the DB-API connection (``direct_sqlite.py``)
+            with self._direct.transaction() as tx:
+                if tx is not None:
+                    jobs = take(tx)
+        if jobs is None:
+            with self._sessions() as session, session.begin():
+                jobs = take(session)
         until = now + timedelta(seconds=self.lease_seconds)
         for job in jobs:
             self._held[job.id] = (job.total_attempt, until)
@@ -178,23 +198,35 @@ class WorkerDB:
         return await self._settles.submit(_Settle(job, settlement, started, exchange, duration_ms))
 
     def _settle_batch(self, items: Sequence[_Settle]) -> list[bool | BaseException]:
-        """Record ``items`` in one transaction, each in a savepoint; one that fails there
-        (or buries its job: the death hook has its own retries) is recorded alone."""
+        """Record ``items`` in one transaction, without savepoints. A try that fails
+        there is recorded alone and the batch is written again without it (the
+        transaction rolled back); a failed commit, and a try that buries its job (the
+        death hook has its own retries), are recorded alone."""
         if len(items) == 1 and not items[0].settlement.writes:
             return [self._settle_alone(items[0])]
-        outcomes: list[bool | _Settle | BaseException] = []
-        now = self._clock()
-        with self._sessions() as session, session.begin():
-            for item in items:
-                if item.settlement.status is JobStatus.DEAD:
-                    outcomes.append(item)
-                    continue
-                try:
-                    with session.begin_nested():
-                        outcomes.append(self._write(session, item, now))
-                except Exception:
-                    outcomes.append(item)
-        return [self._settle_alone(o) if isinstance(o, _Settle) else o for o in outcomes]
+        outcomes: dict[int, bool | BaseException] = {}
+        batch = [n for n, item in enumerate(items) if item.settlement.status is not JobStatus.DEAD]
+        while batch:
+            now = self._clock()
+            failed: int | None = None
+            try:
+                with self._sessions() as session, session.begin():
+                    moved = []
+                    for failed in batch:
+                        moved.append(self._write(session, items[failed], now))
+                    failed = None  # what fails from here on is the commit
+            except Exception:
+                if failed is None:
+                    break  # the database, not a try: each alone, with its retries
+                outcomes[failed] = self._settle_alone(items[failed])
+                batch.remove(failed)
+                continue
+            outcomes.update(zip(batch, moved, strict=True))
+            break
+        return [
+            outcomes[n] if n in outcomes else self._settle_alone(item)
+            for n, item in enumerate(items)
+        ]
 
     def _settle_alone(self, item: _Settle) -> bool | BaseException:
         settlement = item.settlement

@@ -130,7 +130,7 @@ async def submit_order(
                 functools.partial(_park, uow, connection, error.reason, clock, order_id=order_id)
             )
         raise
-    save = _SaveSubmitted(order_id, read, connection, ref, found, clock)
+    save = _SaveSubmitted(order_id, read, (connection, location), ref, found, clock)
     if save_with_settle is None or not save_with_settle(save):
         # On a thread: on SQLite this write waits for the writer lock, which a batch of
         # orders being placed may hold; the event loop must keep serving meanwhile.
@@ -166,12 +166,12 @@ class _SaveSubmitted:
         self,
         order_id: str,
         read: OrderToSubmit | None,
-        connection: ConnectionRecord,
+        binding: tuple[ConnectionRecord, LocationBinding],
         ref: PosOrderRef,
         found: bool,
         clock: Clock,
     ) -> None:
-        self.order_id, self.read, self.connection = order_id, read, connection
+        self.order_id, self.read, (self.connection, self.location) = order_id, read, binding
         self.ref, self.found, self.clock = ref, found, clock
         self.resumed = False  # whether the last run saved on ``read``
 
@@ -180,18 +180,26 @@ class _SaveSubmitted:
         self.resumed = read is not None
         stored = tx.resume_order(read) if read is not None else tx.get_order(self.order_id)
         assert stored is not None
-        _save_submitted(stored, self.connection, self.ref, self.found, self.clock(), tx)
+        binding = (self.connection, self.location)
+        _save_submitted(stored, binding, self.ref, self.found, self.clock(), tx)
 
 
 def _save_submitted(
     stored: StoredOrder,
-    connection: ConnectionRecord,
+    binding: tuple[ConnectionRecord, LocationBinding],
     ref: PosOrderRef,
     found: bool,
     now: datetime,
     tx: UnitOfWork,
 ) -> None:
-    """:class:`_SaveSubmitted`'s write, on the order as read in ``tx``."""
+    """:class:`_SaveSubmitted`'s write, on the order as read in ``tx``.
+
+    Automatic busy mode is followed only at a location whose options, read before
+    the POS call with the order's binding, set a threshold: most set none, and asking
+    the location row again per order cost a statement in every settle. An operator's
+    new threshold counts from the orders read after it was saved (as the connection's
+    status read with the binding does for ``connection_works``)."""
+    connection, location = binding
     if found:
         stored.order.record(now, "pos.found", "found at the POS after an earlier try")
     if stored.order.submit(now, pos=connection.kind, pos_order_id=ref.pos_order_id).applied:
@@ -205,7 +213,8 @@ def _save_submitted(
         pos_check_id=ref.pos_check_id,
     )
     connection_works(tx, connection, now=now)
-    busy.follow_open_orders(tx, stored.order.location_id, now=now)
+    if location.options.auto_busy_threshold is not None:
+        busy.follow_open_orders(tx, stored.order.location_id, now=now)
     tx.commit()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import pytest
+from sqlalchemy import event
 
 from orderbridge.domain.orders import Order, OrderStatus
 from orderbridge.ports import LocationBinding, PosOrderRef, TransientError
@@ -179,3 +180,23 @@ async def test_a_cancel_during_the_call_is_kept_when_saving_with_the_settle(
     order_id = place(world).stored.order.id
     await world.hub.worker().run_until_idle()
     _assert_the_cancel_kept(world, pos, order_id)
+
+
+async def test_the_save_reads_no_location_row_where_no_busy_threshold_is_set(
+    world: World,
+) -> None:
+    """The binding read before the call carries the location's options: without an
+    automatic busy threshold (the default) the save asks the location row nothing."""
+    order_id = place(world).stored.order.id
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, sql: str, *_rest: object) -> None:
+        statements.append(sql)
+
+    event.listen(world.hub.engine, "before_cursor_execute", seen)
+    try:
+        await world.hub.worker().run_until_idle()
+    finally:
+        event.remove(world.hub.engine, "before_cursor_execute", seen)
+    assert stored(world.hub, order_id).order.status is OrderStatus.SUBMITTED
+    assert not [sql for sql in statements if sql.startswith("SELECT locations.")]

@@ -1,5 +1,5 @@
-"""Tries that end together are recorded in one transaction, each on its own: one that
-cannot be written fails alone, and the others are kept."""
+"""Tries that end together are recorded in one transaction: one that cannot be written
+fails alone, and the others are written together again and kept."""
 
 from __future__ import annotations
 
@@ -61,9 +61,9 @@ def test_settles_that_end_together_share_one_transaction(
     with sessions() as session:
         closed = dict(session.execute(select(JobAttempt.job_id, JobAttempt.outcome)).all())
     assert closed[ids[2]] != "succeeded" and closed[ids[0]] == "succeeded"
-    # One transaction for the batch, then the failed one alone (without a retry: its
-    # error is not transient) — not one per try.
-    assert len(begins) == 2
+    # The batch (rolled back at the third), the failed one alone (without a retry: its
+    # error is not transient), the three others again together — not one per try.
+    assert len(begins) == 3
 
 
 def _marking(sessions: sessionmaker[Session], job_id: int, *, fails: bool = False) -> object:
@@ -73,7 +73,7 @@ def _marking(sessions: sessionmaker[Session], job_id: int, *, fails: bool = Fals
         session.execute(
             update(OutboxJob).where(OutboxJob.id == job_id).values(payload={"written": True})
         )
-        if fails:  # after writing: the savepoint (or transaction) must undo it
+        if fails:  # after writing: the rolled-back transaction must undo it
             raise ValueError("this write cannot be stored")
 
     return write
@@ -114,8 +114,9 @@ def test_a_tries_own_writes_commit_with_its_settle_and_one_that_fails_falls_back
     jobs = [load_job(sessions, i) for i in ids]
     assert [j.status for j in jobs] == ["succeeded", "running", "succeeded"]
     assert [j.payload for j in jobs] == [{"written": True}, {"n": 1}, {"written": True}]
-    # The batch, then the failed one's write alone (nothing settled for it).
-    assert len(begins) == 2
+    # The batch (rolled back at the second), the failed one's write alone (nothing
+    # settled for it), the two others again together.
+    assert len(begins) == 3
 
 
 def test_a_single_tries_writes_share_its_settles_transaction(
