@@ -87,11 +87,13 @@ class Settings(BaseSettings):
     allow_private_urls: bool = False
     # Jobs a worker runs at once. A try spends most of its time waiting on the POS (50-300
     # ms over the internet), so a worker forwards at most concurrency / call time orders
-    # per second: 16 at 150 ms is ~100/s, 4 only ~27/s. The claims, reads and settles
-    # are shared by the tries that start and end together, so more slots also cost less
-    # CPU per order: at 400 orders/s on the sandbox 4 fell behind by half a minute at
-    # 3.2 ms per order, 16 spent 2.1 ms (docs/benchmarks.md, "round 6, worker3").
-    worker_concurrency: int = Field(16, ge=1)
+    # per second: 64 at 150 ms is ~400/s, 16 ~100/s, 4 only ~27/s. The claims, reads and
+    # settles are shared by the tries that start and end together, so more slots also
+    # cost less CPU per order. On the sandbox at 400 orders/s, 4 fell behind by half a
+    # minute; on a loaded machine 16 drained seconds behind where 64 held; at 800/s 64
+    # spent 1.25 ms per order against 16's 1.69 (docs/benchmarks.md, "round 6"). Slots
+    # also bound a worker's concurrent menu imports and channel deliveries.
+    worker_concurrency: int = Field(64, ge=1)
     # Threads serving the API's sync routes; unset: 8 on SQLite (one writer at a time
     # anyway), anyio's default of 40 on PostgreSQL.
     api_threads: int | None = Field(None, ge=1)
