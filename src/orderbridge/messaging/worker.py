@@ -69,6 +69,7 @@ from orderbridge.messaging.guard import ConnectionGuard
 from orderbridge.messaging.lease import CURRENT_LEASE
 from orderbridge.messaging.metrics import MessagingMetrics
 from orderbridge.messaging.outbox import JobView
+from orderbridge.messaging.pacing import Backoff, Gather
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
 from orderbridge.messaging.wakeup import Wakeup
@@ -84,23 +85,6 @@ also with False the first time this worker sees a call on the connection succeed
 # Payload fields worth a log field of their own: ids, never personal data.
 _LOGGED_IDS = ("order_id", "reservation_id", "location_id")
 _log = get_logger("orderbridge.worker")
-
-
-class Backoff:
-    """How long to wait before asking a database that did not answer again: from
-    ``first`` seconds, doubling per failure up to :attr:`LONGEST`; 0 when it answers."""
-
-    LONGEST = 2.0
-
-    def __init__(self, first: float) -> None:
-        self.first = max(first, 0.05)
-        self.delay = 0.0
-
-    def failed(self) -> None:
-        self.delay = min(self.LONGEST, self.delay * 2 if self.delay else self.first)
-
-    def clear(self) -> None:
-        self.delay = 0.0
 
 
 def default_worker_id() -> str:
@@ -211,7 +195,7 @@ class Worker:
         refill_at = max(1, self.concurrency // 2)
         expecting = False  # work is surely waiting: claim without asking first
         outage = Backoff(self.poll_interval)
-        gather = _Gather(0.0 if until_idle else self.gather_seconds)
+        gather = Gather(0.0 if until_idle else self.gather_seconds)
         try:
             while not stopping.is_set():
                 free = self.concurrency - len(self._inflight)
@@ -437,49 +421,6 @@ class Worker:
             task.cancel()
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
-
-
-class _Gather:
-    """When the next claim may run: ``seconds`` after a claim that took a few jobs (the
-    queue is empty, the next jobs come one by one: let them gather); at once after an
-    empty claim (a quiet spell) or one that took ``full`` jobs — a backlog, or a
-    window that already gathers half the worker's concurrency.
-
-    A window that gathered a full batch also turns the window off for
-    :attr:`FAST_SPELL` seconds: the stream is fast enough to fill batches by itself
-    (the claims wait for half the slots to free up), and a window opened after the
-    small claim that follows a full one only leaves slots idle. Without this, at 200
-    orders/s a 50 ms window (ten orders) alternated a full claim, a small one and a
-    50 ms hold: the worker claimed about sixteen jobs per hold plus the time its
-    in-flight jobs took to end — as much as the stream brings on a quiet machine, less
-    once the machine is loaded and the jobs take longer, and then the queue grows
-    without end (docs/benchmarks.md, "round 4, worker2" and "round 6, worker3").
-    ``clock`` is :func:`time.monotonic` (tests pass a fake one)."""
-
-    FAST_SPELL = 1.0
-
-    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds = seconds
-        self._clock = clock
-        self._until = 0.0  # the end of the open window (0: none)
-        self._fast_until = 0.0  # no window before this (a window filled a batch)
-
-    def claimed(self, jobs: int, *, full: bool) -> None:
-        now = self._clock()
-        if full and self._until:  # this claim ended a window, and the window filled it
-            self._fast_until = now + self.FAST_SPELL
-        if not jobs:  # a quiet spell: the stream is no longer fast
-            self._fast_until = 0.0
-        if self.seconds and jobs and not full and now >= self._fast_until:
-            self._until = now + self.seconds
-        else:
-            self._until = 0.0
-
-    def left(self) -> float:
-        return max(self._until - self._clock(), 0.0)
-
-    def holding(self) -> bool:
-        return self._until > 0.0 and self.left() > 0.0
 
 
 def _log_failure(job: JobView, settlement: Settlement) -> None:
