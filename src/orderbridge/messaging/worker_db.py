@@ -3,9 +3,10 @@
 Database calls are synchronous SQLAlchemy run with :func:`asyncio.to_thread`, so a slow
 commit never stalls the handlers that are waiting on the network. The calls are the
 worker's whole traffic with the outbox tables: claim, give back, settle, renew. On a
-SQLite file the claim runs on the pooled DB-API connection rather than a Session
-(``direct_sqlite.py``: the same writer lock and ``BEGIN IMMEDIATE``, errors raised as
-SQLAlchemy's, a fraction of a Session's CPU per transaction).
+SQLite file the claim and the settle batches run on the pooled DB-API connection rather
+than a Session (``direct_sqlite.py``: the same writer lock and ``BEGIN IMMEDIATE``,
+errors raised as SQLAlchemy's, a fraction of a Session's CPU per transaction); a try's
+own writes get a ``storage/uow_direct.py`` unit of work there.
 
 On SQLite a claim is a write transaction and takes the file's writer lock
 (``storage/db.py``), even when it finds nothing. So unless the worker has reason to
@@ -27,10 +28,13 @@ go in the same transaction, before its settle. The batch takes no savepoint per 
 on SQLite a ``SAVEPOINT`` and its ``RELEASE`` through the Session cost more CPU than a
 try's own rows (docs/benchmarks.md, "round 6, worker3"), and a try fails there only
 when something raced it (a cancel saved its order meanwhile) or the database went
-away. A try that fails there rolls the transaction back: it is recorded alone, with
-the retries :meth:`settle_now` has (its writes first, in a transaction of their own;
-if those fail :meth:`WorkerDB.settle` raises :class:`WriteFailed` for the worker to
-retry the try), and the rest of the batch is written again without it.
+away (or, on the direct transaction, its write needs the ORM). A try that fails there
+rolls the transaction back: it is recorded alone, with the retries :meth:`settle_now`
+has (its writes first, in a transaction of their own on a Session; if those fail
+:meth:`WorkerDB.settle` raises :class:`WriteFailed` for the worker to retry the try),
+and the rest of the batch is written again without it — this second time with a
+savepoint per try, so that further failing tries are only set aside and recorded alone
+after it: the batch is written twice at most, however many tries race.
 
 The lease fence (:meth:`WorkerDB.confirm`, ``messaging/lease.py``) writes only when it
 must. The worker knows the lease each of its tries holds: the claim wrote
