@@ -21,6 +21,7 @@ from orderbridge.bootstrap_alerts import Alerting
 from orderbridge.bootstrap_wix import WixChannels
 from orderbridge.connectors import BuildContext, EventHandler, menu_import
 from orderbridge.connectors.storefront.delivery import deliver
+from orderbridge.messaging.direct_sqlite import DirectTransaction
 from orderbridge.messaging.group_commit import GroupCommit
 from orderbridge.messaging.inbox import purge_inbox
 from orderbridge.messaging.lease import confirm_lease
@@ -42,7 +43,8 @@ from orderbridge.services import (
 from orderbridge.services.notify import DELIVER_WEBHOOK
 from orderbridge.services.orders import SUBMIT_ORDER
 from orderbridge.storage.incidents import purge_cleared
-from orderbridge.storage.uow import JoinedUnitOfWork
+from orderbridge.storage.uow import JoinedUnitOfWork, SqlUnitOfWork
+from orderbridge.storage.uow_direct import DirectUnitOfWork
 
 if TYPE_CHECKING:
     from orderbridge.bootstrap import Hub
@@ -250,10 +252,16 @@ def _orders_to_submit(hub: Hub, order_ids: Sequence[str]) -> list[OrderToSubmit 
 
 def _with_settle(hub: Hub, save: Callable[[UnitOfWork], None]) -> bool:
     """Hand ``save`` to the worker running this try, to write with its settle
-    (``messaging/with_settle.py``) on a unit of work joined to that transaction."""
+    (``messaging/with_settle.py``) on a unit of work joined to that transaction: a
+    Session's, or on SQLite the batch's direct transaction (``storage/uow_direct.py``)."""
 
-    def write(session: Session) -> None:
-        with JoinedUnitOfWork(session, hub.cipher, hub.clock, queue=hub.queue) as tx:
+    def write(transaction: Session | DirectTransaction) -> None:
+        tx: SqlUnitOfWork
+        if isinstance(transaction, Session):
+            tx = JoinedUnitOfWork(transaction, hub.cipher, hub.clock, queue=hub.queue)
+        else:
+            tx = DirectUnitOfWork(transaction, hub.cipher, hub.clock, queue=hub.queue)
+        with tx:
             save(tx)
 
     return write_on_success(write)

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Result
 from sqlalchemy.orm import Session
 
 from orderbridge.log import redact, redact_text
@@ -86,7 +85,7 @@ class Settlement:
 
 
 def settle(
-    session: Session,
+    session: Session | statements.Executes,
     job: JobView,
     worker_id: str,
     settlement: Settlement,
@@ -95,9 +94,12 @@ def settle(
     exchange: Exchange | None = None,
     now: datetime,
 ) -> bool:
-    """Close the try's attempt row and move the job; ``False`` if the lease was lost."""
+    """Close the try's attempt row and move the job; ``False`` if the lease was lost.
+
+    ``session`` is a Session, or a direct transaction on SQLite (``direct_sqlite.py``)
+    for a job that :func:`settles_directly`."""
     error = redact_text(settlement.error)[:_MAX_ERROR_CHARS] if settlement.error else None
-    conn = session.connection()
+    conn = session.connection() if isinstance(session, Session) else session
     conn.execute(
         statements.close_attempt(),
         {
@@ -123,8 +125,18 @@ def settle(
     stmt = statements.move_job(succeeded=succeeded, reschedule=settlement.run_after is not None)
     moved = _changed(conn.execute(stmt, params))
     if moved and settlement.status in (JobStatus.SUCCEEDED, JobStatus.DEAD):
-        inbox.close_event(session, job.payload, error=error, now=now)
+        if isinstance(session, Session):
+            inbox.close_event(session, job.payload, error=error, now=now)
+        elif not settles_directly(job):
+            raise TypeError(f"job {job.id} closes an inbox event: settle it on a Session")
     return moved
+
+
+def settles_directly(job: JobView) -> bool:
+    """Whether :func:`settle` can record ``job``'s try without a Session: unless the
+    job handles an inbox event, whose row it closes through the inbox's Session code
+    (POS webhooks' jobs; an order's submission has none)."""
+    return inbox.INBOX_REF not in job.payload
 
 
 def retry_or_bury(
@@ -162,5 +174,5 @@ def _owner(job: JobView, worker_id: str) -> dict[str, Any]:
     return {"the_job": job.id, "holder": worker_id, "try_no": job.total_attempt}
 
 
-def _changed(result: Result[Any]) -> bool:
+def _changed(result: object) -> bool:
     return bool(getattr(result, "rowcount", 0))

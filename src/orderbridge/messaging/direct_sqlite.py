@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -58,6 +58,9 @@ class DirectTransaction:
     def __init__(self, cursor: sqlite3.Cursor, dialect: Dialect) -> None:
         self._cursor = cursor
         self.dialect = dialect
+        # What the transaction's users keep for its length (a Session's ``info``): the
+        # settle's endpoint reads, whether jobs were queued (to wake the workers).
+        self.info: dict[str, Any] = {}
 
     def exec_driver_sql(self, statement: str, parameters: Any = ()) -> list[Any]:
         """Run ``statement``; a list of parameter tuples runs it once per tuple (no rows)."""
@@ -69,17 +72,30 @@ class DirectTransaction:
         except sqlite3.Error as error:
             raise _wrapped(error, statement) from error
 
-    def execute(self, statement: Any, parameters: Any = None, /) -> list[tuple[Any, ...]]:
+    def execute(self, statement: Any, parameters: Any = None, /) -> DirectResult:
         """Run the Core ``statement`` with named ``parameters`` (a list of them: once
-        per mapping, no rows), as ``Connection.execute`` would; its rows as tuples."""
+        per mapping, no rows), as ``Connection.execute`` would; its rows as tuples,
+        with the ``rowcount`` an ``UPDATE`` matched."""
         many = isinstance(parameters, list)
         rows: list[Mapping[str, Any]] = parameters if many else [parameters or {}]
         compiled = _compiled(statement, self.dialect, tuple(rows[0]) if rows else ())
         if many:
             self.exec_driver_sql(compiled.sql(rows[0]), [compiled.values(row) for row in rows])
-            return []
+            return DirectResult((), self._cursor.rowcount)
         found = self.exec_driver_sql(compiled.sql(rows[0]), compiled.values(rows[0]))
-        return [compiled.row(row) for row in found]
+        return DirectResult(map(compiled.row, found), self._cursor.rowcount)
+
+
+class DirectResult(list[tuple[Any, ...]]):
+    """A statement's rows, and ``rowcount`` as ``CursorResult.rowcount`` gives it (the
+    rows an ``UPDATE`` or ``DELETE`` matched), so that code written against a
+    SQLAlchemy ``Connection`` (an optimistic version check) runs on either."""
+
+    __slots__ = ("rowcount",)
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]], rowcount: int) -> None:
+        super().__init__(rows)
+        self.rowcount = rowcount
 
 
 class _Compiled:
@@ -91,8 +107,10 @@ class _Compiled:
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=list(keys)))
         self._sql = compiled.string
         self._names: list[str] = list(compiled.positiontup or ())
-        self._fixed = {k: v for k, v in compiled.params.items() if v is not None}
         binds = compiled.binds
+        # The statement's own values (``.values(lease_owner=None)``); a bind without
+        # one must be given.
+        self._fixed = {k: v for k, v in compiled.params.items() if not binds[k].required}
         self._expanding = {n for n in self._names if binds[n].expanding}
         self._bind: dict[str, Processor] = {
             n: binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in self._names

@@ -3,9 +3,10 @@
 Database calls are synchronous SQLAlchemy run with :func:`asyncio.to_thread`, so a slow
 commit never stalls the handlers that are waiting on the network. The calls are the
 worker's whole traffic with the outbox tables: claim, give back, settle, renew. On a
-SQLite file the claim runs on the pooled DB-API connection rather than a Session
-(``direct_sqlite.py``: the same writer lock and ``BEGIN IMMEDIATE``, errors raised as
-SQLAlchemy's, a fraction of a Session's CPU per transaction).
+SQLite file the claim and the settle batches run on the pooled DB-API connection rather
+than a Session (``direct_sqlite.py``: the same writer lock and ``BEGIN IMMEDIATE``,
+errors raised as SQLAlchemy's, a fraction of a Session's CPU per transaction); a try's
+own writes get a ``storage/uow_direct.py`` unit of work there.
 
 On SQLite a claim is a write transaction and takes the file's writer lock
 (``storage/db.py``), even when it finds nothing. So unless the worker has reason to
@@ -27,10 +28,13 @@ go in the same transaction, before its settle. The batch takes no savepoint per 
 on SQLite a ``SAVEPOINT`` and its ``RELEASE`` through the Session cost more CPU than a
 try's own rows (docs/benchmarks.md, "round 6, worker3"), and a try fails there only
 when something raced it (a cancel saved its order meanwhile) or the database went
-away. A try that fails there rolls the transaction back: it is recorded alone, with
-the retries :meth:`settle_now` has (its writes first, in a transaction of their own;
-if those fail :meth:`WorkerDB.settle` raises :class:`WriteFailed` for the worker to
-retry the try), and the rest of the batch is written again without it.
+away (or, on the direct transaction, its write needs the ORM). A try that fails there
+rolls the transaction back: it is recorded alone, with the retries :meth:`settle_now`
+has (its writes first, in a transaction of their own on a Session; if those fail
+:meth:`WorkerDB.settle` raises :class:`WriteFailed` for the worker to retry the try),
+and the rest of the batch is written again without it — this second time with a
+savepoint per try, so that further failing tries are only set aside and recorded alone
+after it: the batch is written twice at most, however many tries race.
 
 The lease fence (:meth:`WorkerDB.confirm`, ``messaging/lease.py``) writes only when it
 must. The worker knows the lease each of its tries holds: the claim wrote
@@ -50,8 +54,9 @@ writes it as before, and a try whose lease lapsed finds out there and stops.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -59,13 +64,14 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from orderbridge.log import get_logger
-from orderbridge.messaging.attempts import Exchange, Settlement, release, settle
-from orderbridge.messaging.direct_sqlite import DirectWriter
+from orderbridge.messaging.attempts import Exchange, Settlement, release, settle, settles_directly
+from orderbridge.messaging.direct_sqlite import DirectTransaction, DirectWriter
 from orderbridge.messaging.errors import TransientError
 from orderbridge.messaging.group_commit import GroupCommit
 from orderbridge.messaging.outbox import JobView, claim, might_claim, renew_leases, renew_try
 from orderbridge.messaging.statements import Executes
 from orderbridge.messaging.tables import JobStatus
+from orderbridge.messaging.wakeup import ENQUEUED, notify_committed
 
 T = TypeVar("T")
 DeathHook = Callable[[Session, JobView, Settlement, datetime], None]
@@ -198,35 +204,60 @@ class WorkerDB:
         return await self._settles.submit(_Settle(job, settlement, started, exchange, duration_ms))
 
     def _settle_batch(self, items: Sequence[_Settle]) -> list[bool | BaseException]:
-        """Record ``items`` in one transaction, without savepoints. A try that fails
-        there is recorded alone and the batch is written again without it (the
-        transaction rolled back); a failed commit, and a try that buries its job (the
-        death hook has its own retries), are recorded alone."""
+        """Record ``items`` in one transaction, without savepoints at first. A try that
+        fails there rolls the transaction back and is recorded alone; the batch is then
+        written again without it, a savepoint per try this time, so that another failing
+        try is only set aside (a second pass at most, however many race). A failed
+        commit, and a try that buries its job (the death hook has its own retries), are
+        recorded alone."""
         if len(items) == 1 and not items[0].settlement.writes:
             return [self._settle_alone(items[0])]
         outcomes: dict[int, bool | BaseException] = {}
         batch = [n for n, item in enumerate(items) if item.settlement.status is not JobStatus.DEAD]
+        guarded = False
         while batch:
             now = self._clock()
             failed: int | None = None
+            moved: dict[int, bool] = {}
             try:
-                with self._sessions() as session, session.begin():
-                    moved = []
+                with self._batch_transaction([items[n] for n in batch]) as tx:
                     for failed in batch:
-                        moved.append(self._write(session, items[failed], now))
+                        if not guarded:
+                            moved[failed] = self._write(tx, items[failed], now)
+                            continue
+                        with contextlib.suppress(_SetAside), _savepoint(tx):
+                            moved[failed] = self._write(tx, items[failed], now)
                     failed = None  # what fails from here on is the commit
             except Exception:
-                if failed is None:
+                if failed is None or guarded:
                     break  # the database, not a try: each alone, with its retries
                 outcomes[failed] = self._settle_alone(items[failed])
                 batch.remove(failed)
+                guarded = True
                 continue
-            outcomes.update(zip(batch, moved, strict=True))
+            outcomes.update(moved)  # those set aside are recorded alone, below
             break
         return [
             outcomes[n] if n in outcomes else self._settle_alone(item)
             for n, item in enumerate(items)
         ]
+
+    @contextlib.contextmanager
+    def _batch_transaction(self, items: Sequence[_Settle]) -> Iterator[Session | DirectTransaction]:
+        """The settle batch's write transaction: on a SQLite file the DB-API connection
+        (``direct_sqlite.py``; the tries' writes get a ``DirectUnitOfWork``), unless a
+        try closes an inbox event; a Session otherwise. Jobs queued in a direct
+        transaction wake this process's workers once it committed, as a Session's do."""
+        if self._direct.able and all(settles_directly(item.job) for item in items):
+            with self._direct.transaction() as tx:
+                if tx is not None:
+                    yield tx
+            if tx is not None:
+                if tx.info.get(ENQUEUED):
+                    notify_committed(self._sessions)
+                return
+        with self._sessions() as session, session.begin():
+            yield session
 
     def _settle_alone(self, item: _Settle) -> bool | BaseException:
         settlement = item.settlement
@@ -247,11 +278,11 @@ class WorkerDB:
         except Exception as exc:
             raise WriteFailed(f"storing the try's result failed: {exc!r}") from exc
 
-    def _write(self, session: Session, item: _Settle, now: datetime) -> bool:
+    def _write(self, tx: Session | DirectTransaction, item: _Settle, now: datetime) -> bool:
         for write in item.settlement.writes:
-            write(session)
+            write(tx)
         return settle(
-            session,
+            tx,
             item.job,
             self.worker_id,
             item.settlement,
@@ -348,3 +379,32 @@ class WorkerDB:
                 return fn(session, *args)
 
         return await asyncio.to_thread(run)
+
+
+class _SetAside(Exception):
+    """A try failed inside its savepoint: it is recorded alone, the batch goes on."""
+
+
+@contextlib.contextmanager
+def _savepoint(tx: Session | DirectTransaction) -> Iterator[None]:
+    """Undo the block's writes if it raises (then :class:`_SetAside`), keep them if not.
+
+    A ``SAVEPOINT`` that cannot be rolled back to (the database dropped the whole
+    transaction) raises that error instead: the batch is then recorded try by try."""
+    if isinstance(tx, Session):
+        nested = tx.begin_nested()
+        try:
+            yield
+        except Exception as error:
+            nested.rollback()
+            raise _SetAside from error
+        nested.commit()
+        return
+    tx.exec_driver_sql("SAVEPOINT settle_try")
+    try:
+        yield
+    except Exception as error:
+        tx.exec_driver_sql("ROLLBACK TO settle_try")
+        tx.exec_driver_sql("RELEASE settle_try")
+        raise _SetAside from error
+    tx.exec_driver_sql("RELEASE settle_try")

@@ -24,7 +24,7 @@ from typing import Any, cast
 
 from sqlalchemy import bindparam, select
 
-from orderbridge.ports import OrderToSubmit, StoredOrder
+from orderbridge.ports import ConnectionRecord, LocationBinding, OrderToSubmit, StoredOrder
 from orderbridge.security import CredentialCipher
 from orderbridge.storage import config_rows
 from orderbridge.storage import order_rows as rows
@@ -35,6 +35,7 @@ from orderbridge.storage.uow_aggregates import AggregateStore
 _o, _tl = rows.ORDERS.c, rows.TIMELINE.c
 _con, _link, _loc = CONNECTIONS.c, LINKS.c, LOCATIONS.c
 _BINDING = "b_"  # the prefix of the POS binding's columns in the row
+Binding = tuple[ConnectionRecord, LocationBinding]
 
 ORDERS_TO_SUBMIT = (
     rows.ORDER_SELECT.add_columns(
@@ -89,18 +90,26 @@ class WorkerOrders(AggregateStore):
         if found:
             for entry in self.connection.execute(TIMELINES_OF_ORDERS, params):
                 entries.setdefault(entry.subject_id, []).append(entry)
+        bindings: dict[tuple[str, str], Binding] = {}
         return [
-            None if row is None else self._to_submit(row, entries.get(row.id, []))
+            None if row is None else self._to_submit(row, entries.get(row.id, []), bindings)
             for row in map(found.get, order_ids)
         ]
 
-    def _to_submit(self, row: AnyRow, entries: Sequence[AnyRow]) -> OrderToSubmit:
+    def _to_submit(
+        self, row: AnyRow, entries: Sequence[AnyRow], bindings: dict[tuple[str, str], Binding]
+    ) -> OrderToSubmit:
         timeline = rows.timeline_from_rows(entries)
         stored = rows.stored_order(row, rows.order_from_row(row, timeline))
         binding = None
         if row.b_id is not None and row.b_currency is not None:  # a POS, a location
-            binding_row = cast(AnyRow, _Prefixed(row, _BINDING))  # read by attribute only
-            binding = config_rows.pos_binding(binding_row, self.cipher)
+            # Orders of one location read together share its binding (the same rows of
+            # the same read): its options parsed and its credentials copied once.
+            key = (row.b_id, row.b_location_id)
+            binding = bindings.get(key)
+            if binding is None:
+                binding_row = cast(AnyRow, _Prefixed(row, _BINDING))  # read by attribute only
+                binding = bindings[key] = config_rows.pos_binding(binding_row, self.cipher)
         return OrderToSubmit(stored, binding, version=row.version, stored_entries=len(timeline))
 
     def resume_order(self, read: OrderToSubmit) -> StoredOrder:

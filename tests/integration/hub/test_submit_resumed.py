@@ -8,7 +8,10 @@ separate reads gave, and the save to the optimistic check: an order saved meanwh
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -92,6 +95,8 @@ def test_orders_read_together_come_back_each_in_its_place(world: World) -> None:
         "order.canceled",
     ]
     assert together[0].version == 2
+    # Orders of one location read together share its binding, built once.
+    assert together[0].binding is together[1].binding
 
 
 def test_a_resumed_read_saves_without_reading_again(world: World) -> None:
@@ -193,10 +198,59 @@ async def test_the_save_reads_no_location_row_where_no_busy_threshold_is_set(
     def seen(_conn: object, _cursor: object, sql: str, *_rest: object) -> None:
         statements.append(sql)
 
+    with _every_statement(world, statements.append):
+        await world.hub.worker().run_until_idle()
+    assert stored(world.hub, order_id).order.status is OrderStatus.SUBMITTED
+    assert [sql for sql in statements if sql.startswith("UPDATE orders")]  # all were seen
+    assert not [sql for sql in statements if sql.startswith("SELECT locations.")]
+
+
+async def test_the_settle_saves_the_order_without_a_session_on_sqlite(world: World) -> None:
+    """On a SQLite file the settle batch, the order's save in it, runs on the DB-API
+    connection (``storage/uow_direct.py``): the order's ``UPDATE`` and its timeline
+    reach the file, through no SQLAlchemy connection. PostgreSQL saves on a Session."""
+    order_id = place(world).stored.order.id
+    through_engine: list[str] = []
+
+    def seen(_conn: object, _cursor: object, sql: str, *_rest: object) -> None:
+        through_engine.append(sql)
+
     event.listen(world.hub.engine, "before_cursor_execute", seen)
     try:
         await world.hub.worker().run_until_idle()
     finally:
         event.remove(world.hub.engine, "before_cursor_execute", seen)
-    assert stored(world.hub, order_id).order.status is OrderStatus.SUBMITTED
-    assert not [sql for sql in statements if sql.startswith("SELECT locations.")]
+    after = stored(world.hub, order_id)
+    assert after.order.status is OrderStatus.SUBMITTED and after.pos_order_id
+    assert events_of(after) == ["order.received", "order.submitted"]
+    saves = [sql for sql in through_engine if sql.startswith("UPDATE orders")]
+    assert len(saves) == (0 if world.hub.engine.dialect.name == "sqlite" else 1)
+
+
+@contextmanager
+def _every_statement(world: World, add: Callable[[str], object]) -> Iterator[None]:
+    """Hand ``add`` every statement run on the hub's database meanwhile: through its
+    engine, and on SQLite also those on the DB-API connection (a trace callback on
+    each connection the pool opens afresh)."""
+
+    def seen(_conn: object, _cursor: object, sql: str, *_rest: object) -> None:
+        add(sql)
+
+    def traced(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.set_trace_callback(add)
+
+    engine = world.hub.engine
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        engine.dispose()  # the pool's connections are opened again, traced
+        event.listen(engine, "connect", traced)
+    else:
+        event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield
+    finally:
+        if sqlite:
+            event.remove(engine, "connect", traced)
+            engine.dispose()
+        else:
+            event.remove(engine, "before_cursor_execute", seen)
