@@ -141,11 +141,13 @@ def acks_only(args: argparse.Namespace) -> None:
         api = running.api
         assert api is not None
         cpu_before = cpu_seconds(api.pid)
+        threads_before = _profile.thread_cpu(api.pid)
         spy = _profile.record(api.pid, args.profile, args.seconds) if args.profile else None
         load = fan_out(running.hub_url, lines, args.rate, args.seconds, args.senders)
         sent, post_latency, failures = load.sent, load.post_latency, load.failures
         posting = load.sender_wall
         cpu = cpu_seconds(api.pid) - cpu_before
+        by_thread = _profile.thread_cpu_per_order(api.pid, threads_before, len(sent))
         if spy is not None:
             spy.wait(timeout=120)
         stored = stack.hub_statuses(db_url)
@@ -164,6 +166,7 @@ def acks_only(args: argparse.Namespace) -> None:
         "post_p99_ms": ms(percentile(post_latency, 99)),
         "serve_cpu_ms_per_ack": round(cpu * 1000 / max(len(sent), 1), 3),
         "acked_missing_in_database": len(missing),
+        "serve_cpu_ms_per_ack_by_thread": by_thread,
         "senders": args.senders,
         # Each sender's CPU per POST it sent, and the share of a core it used: a sender
         # near 1.0 could not keep up, and the figures above measure it, not serve.
@@ -178,7 +181,10 @@ def acks_only(args: argparse.Namespace) -> None:
         f"({figures['acks_per_second']}/s), {failures} failures, load before {load_before:.2f}"
     )
     print(f"POST → 201: p50 {figures['post_p50_ms']} ms, p99 {figures['post_p99_ms']} ms")
-    print(f"serve CPU per 201: {figures['serve_cpu_ms_per_ack']} ms; missing {len(missing)}")
+    print(
+        f"serve CPU per 201: {figures['serve_cpu_ms_per_ack']} ms ({by_thread}); "
+        f"missing {len(missing)}"
+    )
     print(
         f"{args.senders} sender(s): {figures['sender_cpu_ms_per_post']} ms CPU per POST, "
         f"share of a core each {figures['sender_core_share']}"
