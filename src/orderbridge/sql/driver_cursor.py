@@ -29,10 +29,12 @@ from sqlalchemy.exc import DBAPIError
 
 class SqliteCursor:
     """``exec_driver_sql`` of a ``Connection`` (what driver-level statements need of
-    one), on the DB-API cursor of that connection's SQLite connection."""
+    one, ``messaging.statements.DriverSql``) on a SQLite DB-API cursor. The same as
+    ``messaging.direct_sqlite.DirectTransaction`` does for a transaction without a
+    Session, which can build on this class."""
 
-    def __init__(self, driver: sqlite3.Connection, dialect: Dialect) -> None:
-        self._cursor = driver.cursor()
+    def __init__(self, cursor: sqlite3.Cursor, dialect: Dialect) -> None:
+        self._cursor = cursor
         self.dialect = dialect
 
     def exec_driver_sql(self, statement: str, parameters: Any = ()) -> list[Any]:
@@ -52,5 +54,5 @@ def driver_sql(connection: Connection) -> Connection | SqliteCursor:
     SQLite a :class:`SqliteCursor` on its DB-API connection, elsewhere ``connection``."""
     driver = connection.connection.driver_connection
     if isinstance(driver, sqlite3.Connection):
-        return SqliteCursor(driver, connection.dialect)
+        return SqliteCursor(driver.cursor(), connection.dialect)
     return connection
