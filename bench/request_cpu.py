@@ -11,7 +11,8 @@ as uvicorn would call it once it has parsed a request. Two requests of the order
   back for every order the hub created (stored processed, no job).
 
 CPU is the process's (``time.process_time``: user + system), so other load on the
-machine moves it far less than wall time. The access log is on in JSON (``serve``'s
+machine moves it far less than wall time. The cyclic collector is set as ``serve`` sets
+it (``gctune.tune()`` after the warm-up). The access log is on in JSON (``serve``'s
 production form) and written to ``/dev/null``. ``--profile`` runs the placing under
 cProfile and prints the functions with the most own time. Runnable alone::
 
@@ -47,6 +48,7 @@ from sqlalchemy import event
 
 from _root import stack
 from _steps import StepClock
+from orderbridge import gctune
 from orderbridge.bootstrap import Hub, build_hub
 from orderbridge.config import Settings
 from orderbridge.demo import queue_menu_imports, seed
@@ -242,6 +244,10 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         lines = await lines_of(app, headers)
         await place(app, headers, lines, range(0, 200), args.burst)  # warm-up
         await echo(app, range(0, 200), args.burst)
+        # The collector as ``serve`` sets it (runloop.run; the app's lifespan freezes
+        # again): without it a full collection walks the whole heap every few hundred
+        # orders, and a round's figures jumped by ~200 µs per order with where one fell.
+        gctune.tune()
         placing: list[float] = []
         writing: list[float] = []
         echoes: list[float] = []
