@@ -45,140 +45,17 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import httpx
 
 import _profile
+from _load import LeanClient, fan_out, steady_load
 from _root import cpu_seconds, postgres, stack, tree_cpu_seconds
 from orderbridge.config import Settings
 from orderbridge.storage.migrate import upgrade
 
+__all__ = ["LeanClient", "database", "demo_serve", "hub_env", "steady_load"]
+
 # The hub's default: the benchmarks measure `serve` as it ships.
 DEFAULT_CONCURRENCY: int = Settings.model_fields["worker_concurrency"].default
-
-
-class LeanClient:
-    """HTTP/1.1 POSTs over reused keep-alive connections on asyncio streams.
-
-    httpx costs ~2 ms of CPU per request, which at 100/s is a fifth of a core taken
-    from the servers under test on this two-core machine; this costs a tenth of that.
-    A connection is taken from the idle pool (or opened) per request and given back
-    once its answer is read, so requests never queue behind each other.
-    """
-
-    def __init__(self, url: str, headers: dict[str, str]) -> None:
-        parsed = httpx.URL(url)
-        self.host, self.port = parsed.host, parsed.port or 80
-        self.head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
-
-    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        request = (
-            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{self.head}{extra}"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
-            + body
-        )
-        while self.idle:
-            # The server closes keep-alive connections idle for a few seconds; a request
-            # sent on one just closed gets no answer at all and goes again on the next
-            # (as httpx does; the Idempotency-Key makes a repeat harmless anyway).
-            reader, writer = self.idle.pop()
-            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
-                return await self._exchange(reader, writer, request)
-        reader, writer = await asyncio.open_connection(self.host, self.port)
-        return await self._exchange(reader, writer, request)
-
-    async def _exchange(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
-    ) -> tuple[int, bytes]:
-        writer.write(request)
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            length = 0
-            for line in lines[1:]:
-                if line[:15].lower() == "content-length:":
-                    length = int(line[15:])
-            payload = await reader.readexactly(length)
-        except BaseException:
-            writer.close()
-            raise
-        self.idle.append((reader, writer))
-        return int(lines[0].split(" ")[1]), payload
-
-    def close(self) -> None:
-        for _reader, writer in self.idle:
-            writer.close()
-
-
-async def steady_load(
-    hub_urls: list[str],
-    lines: dict[str, Any],
-    rate: float,
-    seconds: float,
-    *,
-    retry_seconds: float = 0.0,
-    acked: dict[str, float] | None = None,
-    tag: str = "bench",
-) -> tuple[dict[str, float], list[float], int]:
-    """POST ``rate * seconds`` orders open-loop, round-robin over ``hub_urls`` (as a
-    load balancer would); (order id → send time, POST latencies, failures).
-
-    With ``retry_seconds`` a POST that fails (no answer, or a 5xx) is sent again with
-    the same Idempotency-Key every 0.2 s for that long, as a storefront would while
-    the server restarts; its latency counts from the first send. ``acked`` collects
-    each acknowledged order's POST latency by its id. ``tag`` starts every channel
-    order id (a warm-up posts under another tag, so its ids never meet the run's).
-    """
-    total = int(rate * seconds)
-    sent: dict[str, float] = {}
-    post_latency: list[float] = []
-    failures = 0
-    clients = [LeanClient(url, stack.auth()) for url in hub_urls]
-
-    async def one(n: int) -> None:
-        nonlocal failures
-        body = json.dumps(stack.order_body(n, lines, tag)).encode()
-        started_wall = time.time()
-        started = time.perf_counter()
-        give_up = started + retry_seconds
-        while True:
-            try:
-                status, answer = await asyncio.wait_for(
-                    clients[n % len(clients)].post(
-                        "/api/v1/orders", body, {"idempotency-key": f"{tag}-{n}"}
-                    ),
-                    60,
-                )
-            except (OSError, asyncio.IncompleteReadError, TimeoutError) as exc:
-                status, answer = 0, f"{type(exc).__name__} {exc}".encode()
-            # A repeat of a POST that was stored answers 200 with the same order.
-            if status == 201 or (status == 200 and give_up > started):
-                break
-            if 0 < status < 500 or time.perf_counter() > give_up:
-                failures += 1
-                print(f"POST {n} answered {status or 'nothing'}: {answer[:300]!r}")
-                return
-            await asyncio.sleep(0.2)
-        post_latency.append(time.perf_counter() - started)
-        order_id = json.loads(answer)["id"]
-        sent[order_id] = started_wall
-        if acked is not None:
-            acked[order_id] = post_latency[-1]
-
-    t0 = time.perf_counter()
-    tasks = []
-    for n in range(total):
-        delay = t0 + n / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(n)))
-    await asyncio.gather(*tasks)
-    for client in clients:
-        client.close()
-    return sent, post_latency, failures
 
 
 def hub_env(*, poll: float, concurrency: int, pos_rate: float) -> dict[str, str]:
@@ -264,13 +141,13 @@ def acks_only(args: argparse.Namespace) -> None:
         api = running.api
         assert api is not None
         cpu_before = cpu_seconds(api.pid)
+        threads_before = _profile.thread_cpu(api.pid)
         spy = _profile.record(api.pid, args.profile, args.seconds) if args.profile else None
-        began = time.perf_counter()
-        sent, post_latency, failures = asyncio.run(
-            steady_load([running.hub_url], lines, args.rate, args.seconds)
-        )
-        posting = time.perf_counter() - began
+        load = fan_out(running.hub_url, lines, args.rate, args.seconds, args.senders)
+        sent, post_latency, failures = load.sent, load.post_latency, load.failures
+        posting = load.sender_wall
         cpu = cpu_seconds(api.pid) - cpu_before
+        by_thread = _profile.thread_cpu_per_order(api.pid, threads_before, len(sent))
         if spy is not None:
             spy.wait(timeout=120)
         stored = stack.hub_statuses(db_url)
@@ -289,13 +166,29 @@ def acks_only(args: argparse.Namespace) -> None:
         "post_p99_ms": ms(percentile(post_latency, 99)),
         "serve_cpu_ms_per_ack": round(cpu * 1000 / max(len(sent), 1), 3),
         "acked_missing_in_database": len(missing),
+        "serve_cpu_ms_per_ack_by_thread": by_thread,
+        "senders": args.senders,
+        # Each sender's CPU per POST it sent, and the share of a core it used: a sender
+        # near 1.0 could not keep up, and the figures above measure it, not serve.
+        "sender_cpu_ms_per_post": round(
+            sum(load.sender_cpu) * 1000 / max(len(sent) + failures, 1), 3
+        ),
+        "sender_core_share": [round(c / max(posting, 1e-9), 2) for c in load.sender_cpu],
+        "load_average_after": round(os.getloadavg()[0], 2),
     }
     print(
         f"{len(sent)} of {figures['orders_sent']} POSTs answered 201 in {posting:.1f} s "
         f"({figures['acks_per_second']}/s), {failures} failures, load before {load_before:.2f}"
     )
     print(f"POST → 201: p50 {figures['post_p50_ms']} ms, p99 {figures['post_p99_ms']} ms")
-    print(f"serve CPU per 201: {figures['serve_cpu_ms_per_ack']} ms; missing {len(missing)}")
+    print(
+        f"serve CPU per 201: {figures['serve_cpu_ms_per_ack']} ms ({by_thread}); "
+        f"missing {len(missing)}"
+    )
+    print(
+        f"{args.senders} sender(s): {figures['sender_cpu_ms_per_post']} ms CPU per POST, "
+        f"share of a core each {figures['sender_core_share']}"
+    )
     print_profile(args.profile)
     print(json.dumps(figures))
 
@@ -351,6 +244,12 @@ def main() -> None:
         "--acks-only",
         action="store_true",
         help="serve --no-workers: the 201 capacity alone, nothing submitted",
+    )
+    parser.add_argument(
+        "--senders",
+        type=int,
+        default=1,
+        help="--acks-only: sender processes sharing the load (bench/_load.py)",
     )
     parser.add_argument(
         "--threads", action="store_true", help="serve's CPU per order: loop thread, the rest"

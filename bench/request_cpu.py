@@ -11,11 +11,16 @@ as uvicorn would call it once it has parsed a request. Two requests of the order
   back for every order the hub created (stored processed, no job).
 
 CPU is the process's (``time.process_time``: user + system), so other load on the
-machine moves it far less than wall time. The access log is on in JSON (``serve``'s
+machine moves it far less than wall time. The cyclic collector is set as ``serve`` sets
+it (``gctune.tune()`` after the warm-up). The access log is on in JSON (``serve``'s
 production form) and written to ``/dev/null``. ``--profile`` runs the placing under
 cProfile and prints the functions with the most own time. Runnable alone::
 
     uv run python bench/request_cpu.py [--orders 2000] [--burst 16] [--rounds 3] [--profile]
+        [--steps]
+
+``--steps`` adds the thread CPU per step of placing (``bench/_steps.py``), from one
+more pass of ``--orders`` orders with a clock around each step.
 
 Prints the figures, then one JSON object as the last line.
 """
@@ -42,6 +47,8 @@ from pydantic import SecretStr
 from sqlalchemy import event
 
 from _root import stack
+from _steps import StepClock
+from orderbridge import gctune
 from orderbridge.bootstrap import Hub, build_hub
 from orderbridge.config import Settings
 from orderbridge.demo import queue_menu_imports, seed
@@ -237,6 +244,10 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         lines = await lines_of(app, headers)
         await place(app, headers, lines, range(0, 200), args.burst)  # warm-up
         await echo(app, range(0, 200), args.burst)
+        # The collector as ``serve`` sets it (runloop.run; the app's lifespan freezes
+        # again): without it a full collection walks the whole heap every few hundred
+        # orders, and a round's figures jumped by ~200 µs per order with where one fell.
+        gctune.tune()
         placing: list[float] = []
         writing: list[float] = []
         echoes: list[float] = []
@@ -254,6 +265,15 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
             cpu = await echo(app, range(n, n + args.orders), args.burst)
             echoes.append(cpu * 1e6 / args.orders)
             n += args.orders
+        steps_text = None
+        if args.steps:
+            clock = StepClock()
+            with clock.running():
+                await place(app, headers, lines, range(n, n + args.orders), args.burst)
+            n += args.orders
+            steps_text = "\n".join(
+                [f"thread CPU per order, by step ({args.orders} orders):", *clock.rows(args.orders)]
+            )
         profile_text = None
         if args.profile:
             # The loop's side and the batch transactions' thread, profiled apart (a
@@ -296,6 +316,8 @@ async def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         hub.engine.dispose()
     if profile_text:
         print(profile_text)
+    if steps_text:
+        print(steps_text)
     return {
         "place_statements_per_order": round(per_order, 2),
         "place_us_per_order": round(statistics.median(placing), 1),
@@ -313,6 +335,9 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile the placing")
+    parser.add_argument(
+        "--steps", action="store_true", help="thread CPU per step of placing (bench/_steps.py)"
+    )
     parser.add_argument("--top", type=int, default=40, help="functions listed per profile")
     args = parser.parse_args()
     devnull = open(os.devnull, "w")  # noqa: SIM115 - the access lines go nowhere

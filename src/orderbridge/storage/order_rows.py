@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Dialect, Integer, Row, Table, and_, bindparam, or_, select, update
+from sqlalchemy import Dialect, Integer, Row, Table, bindparam, select, update
 
 from orderbridge.domain.customers import Customer
 from orderbridge.domain.lifecycle import TimelineEntry
@@ -99,21 +99,6 @@ FINGERPRINT_BY_CHANNEL_ID = select(_o.id, _o.request_hash, _o.placed_by).where(
 FINGERPRINT_BY_IDEMPOTENCY_KEY = select(_o.id, _o.request_hash, _o.placed_by).where(
     _o.tenant_id == bindparam("tenant_id"), _o.idempotency_key == bindparam("key")
 )
-# Both at once, for placing (at most two rows; a NULL key matches none): each of the two
-# unique indexes answers its half.
-FINGERPRINTS = select(
-    _o.id, _o.request_hash, _o.placed_by, _o.idempotency_key, _o.channel, _o.channel_order_id
-).where(
-    _o.tenant_id == bindparam("tenant_id"),
-    or_(
-        _o.idempotency_key == bindparam("key"),
-        and_(
-            _o.channel == bindparam("channel"),
-            _o.channel_order_id == bindparam("channel_order_id"),
-        ),
-    ),
-)
-
 # The SET clause is the columns named in the parameters; ``b_*`` are the WHERE values.
 UPDATE_ORDER = update(ORDERS).where(
     _o.id == bindparam("b_id"), _o.version == bindparam("b_version")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from orderbridge.domain.lifecycle import TimelineEntry
 from orderbridge.domain.reservations import Reservation, ReservationStatus
 from orderbridge.ports import DuplicateKey, StoredReservation, TransientError
+from orderbridge.sql.driver_cursor import SqliteCursor, driver_sql
 from orderbridge.storage import codec
 from orderbridge.storage import order_rows as rows
 from orderbridge.storage import tables as t
@@ -46,6 +47,12 @@ class AggregateStore:
     def connection(self) -> Connection:
         """The transaction's connection, for Core statements (no ORM on the way)."""
         return self.session.connection()
+
+    @property
+    def driver(self) -> Connection | SqliteCursor:
+        """The transaction's connection for driver-level SQL, on SQLite its DB-API
+        cursor (``sql/driver_cursor.py``: the hot path's inserts and reads)."""
+        return driver_sql(self.connection)
 
     # Reservations ------------------------------------------------------------------
 
@@ -196,9 +203,9 @@ class AggregateStore:
 
     def _add_timeline(self, kind: str, subject_id: str, entries: Sequence[TimelineEntry]) -> None:
         if entries:
-            connection = self.connection
-            dialect = connection.dialect
-            connection.exec_driver_sql(
+            driver = self.driver
+            dialect = driver.dialect
+            driver.exec_driver_sql(
                 rows.insert_timeline(dialect.name),
                 rows.timeline_rows(dialect, kind, subject_id, entries),
             )
