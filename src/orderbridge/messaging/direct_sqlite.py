@@ -38,39 +38,30 @@ from typing import Any, cast
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.selectable import Select
 
+from orderbridge.sql.driver_cursor import SqliteCursor, as_sqlalchemy
+
 Processor = Callable[[Any], Any] | None
 _COMPILED_KEPT = 512  # distinct statements (the claim has one per shape); then afresh
 
 
-class DirectTransaction:
+class DirectTransaction(SqliteCursor):
     """One SQLite transaction on a DB-API cursor, shaped like what driver-level
     statements need of a SQLAlchemy ``Connection``
-    (:class:`~orderbridge.messaging.statements.DriverSql`), and running prebuilt Core
+    (:class:`~orderbridge.messaging.statements.DriverSql`, from
+    :class:`~orderbridge.sql.driver_cursor.SqliteCursor`), and running prebuilt Core
     statements with :meth:`execute`."""
 
     def __init__(self, cursor: sqlite3.Cursor, dialect: Dialect) -> None:
-        self._cursor = cursor
-        self.dialect = dialect
+        super().__init__(cursor, dialect)
         # What the transaction's users keep for its length (a Session's ``info``): the
         # settle's endpoint reads, whether jobs were queued (to wake the workers).
         self.info: dict[str, Any] = {}
-
-    def exec_driver_sql(self, statement: str, parameters: Any = ()) -> list[Any]:
-        """Run ``statement``; a list of parameter tuples runs it once per tuple (no rows)."""
-        try:
-            if isinstance(parameters, list):
-                self._cursor.executemany(statement, parameters)
-                return []
-            return self._cursor.execute(statement, parameters).fetchall()
-        except sqlite3.Error as error:
-            raise _wrapped(error, statement) from error
 
     def execute(self, statement: Any, parameters: Any = None, /) -> DirectResult:
         """Run the Core ``statement`` with named ``parameters`` (a list of them: once
@@ -229,7 +220,7 @@ def direct_transaction(engine: Engine) -> Iterator[DirectTransaction | None]:
         try:
             begin()
         except sqlite3.Error as error:
-            raise _wrapped(error, "BEGIN IMMEDIATE") from error
+            raise as_sqlalchemy(error, "BEGIN IMMEDIATE") from error
         try:
             yield DirectTransaction(connection.cursor(), engine.dialect)
             connection.commit()
@@ -237,10 +228,6 @@ def direct_transaction(engine: Engine) -> Iterator[DirectTransaction | None]:
             connection.rollback()
             raise
     except sqlite3.Error as error:  # the commit or the rollback
-        raise _wrapped(error, "COMMIT") from error
+        raise as_sqlalchemy(error, "COMMIT") from error
     finally:
         pooled.close()  # back to the pool
-
-
-def _wrapped(error: sqlite3.Error, statement: str) -> BaseException:
-    return DBAPIError.instance(statement, None, error, sqlite3.Error)

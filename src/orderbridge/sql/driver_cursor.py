@@ -29,9 +29,9 @@ from sqlalchemy.exc import DBAPIError
 
 class SqliteCursor:
     """``exec_driver_sql`` of a ``Connection`` (what driver-level statements need of
-    one, ``messaging.statements.DriverSql``) on a SQLite DB-API cursor. The same as
-    ``messaging.direct_sqlite.DirectTransaction`` does for a transaction without a
-    Session, which can build on this class."""
+    one, ``messaging.statements.DriverSql``) on a SQLite DB-API cursor.
+    ``messaging.direct_sqlite.DirectTransaction`` builds on it for a transaction
+    without a Session."""
 
     def __init__(self, cursor: sqlite3.Cursor, dialect: Dialect) -> None:
         self._cursor = cursor
@@ -46,7 +46,14 @@ class SqliteCursor:
                 return []
             return self._cursor.execute(statement, parameters).fetchall()
         except sqlite3.Error as error:
-            raise DBAPIError.instance(statement, parameters, error, sqlite3.Error) from error
+            raise as_sqlalchemy(error, statement) from error
+
+
+def as_sqlalchemy(error: sqlite3.Error, statement: str) -> BaseException:
+    """``error`` as SQLAlchemy raises it (``sqlite3.IntegrityError`` as
+    ``sqlalchemy.exc.IntegrityError``, …). Without the statement's parameters: they
+    hold customers' names and phones, and an error's text reaches the logs."""
+    return DBAPIError.instance(statement, None, error, sqlite3.Error)
 
 
 def driver_sql(connection: Connection) -> Connection | SqliteCursor:

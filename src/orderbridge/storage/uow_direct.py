@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from orderbridge.ports import Job
 from orderbridge.security import CredentialCipher
+from orderbridge.sql.driver_cursor import SqliteCursor
 from orderbridge.storage import config_rows as rows
 from orderbridge.storage.types import utcnow
 from orderbridge.storage.uow import JobQueue, SqlUnitOfWork
@@ -76,6 +77,11 @@ class DirectUnitOfWork(SqlUnitOfWork):
     def connection(self) -> Connection:
         # Duck-typed: ``execute`` and ``exec_driver_sql`` as the order's statements use them.
         return cast(Connection, self._transaction)
+
+    @property
+    def driver(self) -> SqliteCursor:
+        # Already a cursor of the batch's transaction (``DirectTransaction`` is one).
+        return cast(SqliteCursor, self._transaction)
 
     def commit(self) -> None:
         self._loaded.clear()
