@@ -147,19 +147,23 @@ def event_handlers() -> dict[str, EventHandler]:
     """Outbox job kind → handler of every connector's stored events (a kind not yet
     imported gets a handler that imports it on its first job)."""
     return {
-        job: CONNECTORS[kind].events[job] if CONNECTORS.loaded(kind) else _on_first_job(kind, job)
+        job: CONNECTORS[kind].events[job]
+        if CONNECTORS.loaded(kind)
+        else _on_first_job(CONNECTORS, kind, job)
         for kind, where in _KINDS.items()
         for job in sorted(where.events)
     }
 
 
-def _on_first_job(kind: str, job: str) -> EventHandler:
-    """The handler of ``kind``'s ``job``, imported when the first such job runs."""
+def _on_first_job(registry: Mapping[str, ConnectorEntry], kind: str, job: str) -> EventHandler:
+    """The handler of ``kind``'s ``job`` in ``registry``, imported when the first such
+    job runs."""
 
     async def handle(
         payload: Mapping[str, Any], *, uow: UowFactory, pos_for: PosFactory, clock: Clock
     ) -> dict[str, Any]:
-        return await CONNECTORS[kind].events[job](payload, uow=uow, pos_for=pos_for, clock=clock)
+        handler = registry[kind].events[job]
+        return await handler(payload, uow=uow, pos_for=pos_for, clock=clock)
 
     return handle
 
