@@ -11,11 +11,12 @@ stored. The SSRF guard for the URLs a connection calls is the storefront channel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from orderbridge import connectors
 from orderbridge.connectors import BuildContext, ConnectorEntry
+from orderbridge.connectors._lazy import OnFirstLookup
 from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
 from orderbridge.ports import ConnectionRecord, PosSystem
 from orderbridge.services.connection_setup import ConnectionSetup, PreparedConnection
@@ -68,35 +69,13 @@ def connection_setups(
     """Connection kind → its setup, for every kind the registry knows; each built on its
     first lookup, so the registry imports a kind's package only when it is connected
     or listed (connectors/__init__.py)."""
-    return _Setups(context, new_pos)
 
+    def setup_of(kind: str) -> ConnectionSetup:
+        entry = connectors.CONNECTORS[kind]
+        built = entry.setup(context(entry.role)) if entry.setup is not None else None
+        return built if built is not None else RegistrySetup(entry, new_pos)
 
-class _Setups(Mapping[str, ConnectionSetup]):
-    """:func:`connection_setups`' mapping: a kind's setup built when first looked up."""
-
-    def __init__(
-        self,
-        context: Callable[[str], BuildContext],
-        new_pos: Callable[[ConnectionRecord], PosSystem],
-    ) -> None:
-        self._context = context
-        self._new_pos = new_pos
-        self._built: dict[str, ConnectionSetup] = {}
-
-    def __getitem__(self, kind: str) -> ConnectionSetup:
-        found = self._built.get(kind)
-        if found is None:
-            entry = connectors.CONNECTORS[kind]  # KeyError: no such kind
-            made = entry.setup(self._context(entry.role)) if entry.setup is not None else None
-            found = made if made is not None else RegistrySetup(entry, self._new_pos)
-            self._built[kind] = found
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(connectors.CONNECTORS)
-
-    def __len__(self) -> int:
-        return len(connectors.CONNECTORS)
+    return OnFirstLookup(connectors.CONNECTORS, setup_of)
 
 
 def url_check(*, allow_private: bool) -> UrlCheck:

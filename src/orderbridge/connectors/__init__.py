@@ -26,7 +26,7 @@ kind: endpoints are configured on their own (``/api/v1/admin/webhook-endpoints``
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ from orderbridge.connectors._entry import (
     UowFactory,
     WebhookRejected,
 )
+from orderbridge.connectors._lazy import OnFirstLookup
 from orderbridge.ports import Capabilities, ConnectionRecord, PermanentError, PosSystem
 
 
@@ -74,33 +75,13 @@ _KINDS: Mapping[str, _Kind] = {
 }
 
 
-class _Registry(Mapping[str, ConnectorEntry]):
-    """``kind → ConnectorEntry``, each entry's package imported on its first lookup."""
-
-    def __init__(self, kinds: Mapping[str, _Kind]) -> None:
-        self._kinds = kinds
-        self._loaded: dict[str, ConnectorEntry] = {}
-
-    def __getitem__(self, kind: str) -> ConnectorEntry:
-        found = self._loaded.get(kind)
-        if found is None:
-            where = self._kinds[kind]  # KeyError: no such kind
-            found = importlib.import_module(where.module).CONNECTOR
-            self._loaded[kind] = found
-        return found
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._kinds)
-
-    def __len__(self) -> int:
-        return len(self._kinds)
-
-    def loaded(self, kind: str) -> bool:
-        """Whether ``kind``'s package has been imported by a lookup."""
-        return kind in self._loaded
+def _import_entry(kind: str) -> ConnectorEntry:
+    entry: ConnectorEntry = importlib.import_module(_KINDS[kind].module).CONNECTOR
+    return entry
 
 
-CONNECTORS = _Registry(_KINDS)
+CONNECTORS: OnFirstLookup[ConnectorEntry] = OnFirstLookup(_KINDS.keys(), _import_entry)
+"""``kind → ConnectorEntry``, each kind's package imported on its first lookup."""
 
 
 class UnknownKind(PermanentError):
@@ -148,7 +129,7 @@ def event_handlers() -> dict[str, EventHandler]:
     imported gets a handler that imports it on its first job)."""
     return {
         job: CONNECTORS[kind].events[job]
-        if CONNECTORS.loaded(kind)
+        if CONNECTORS.made(kind)
         else _on_first_job(CONNECTORS, kind, job)
         for kind, where in _KINDS.items()
         for job in sorted(where.events)

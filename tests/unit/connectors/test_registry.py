@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import sys
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from orderbridge import connectors
 from orderbridge.connectors import BuildContext, UnknownKind
+from orderbridge.connectors._lazy import OnFirstLookup
 from orderbridge.connectors.poster import CAPABILITIES as POSTER_CAPABILITIES
 from orderbridge.connectors.poster import PosterConnector
 from orderbridge.connectors.poster.events import POSTER_EVENT
@@ -82,14 +84,13 @@ def test_a_kind_is_imported_on_first_lookup_and_its_first_job_runs() -> None:
     job's handler imports it when the first job runs, and hands the job over."""
     module = "tests.unit.connectors.lazy_kind"
     sys.modules.pop(module, None)
-    kinds = {"lazy_kind": connectors._Kind(module, "pos", events=frozenset({"inbox.lazy_kind"}))}
-    registry = connectors._Registry(kinds)
-    assert list(registry) == ["lazy_kind"] and not registry.loaded("lazy_kind")
+    registry = OnFirstLookup(("lazy_kind",), lambda kind: importlib.import_module(module).CONNECTOR)
+    assert list(registry) == ["lazy_kind"] and not registry.made("lazy_kind")
     handler = connectors._on_first_job(registry, "lazy_kind", "inbox.lazy_kind")
     assert module not in sys.modules
     answer = asyncio.run(handler({"n": 1}, uow=_unused, pos_for=_unused, clock=_unused))
     assert answer == {"handled": {"n": 1}}
-    assert registry.loaded("lazy_kind") and module in sys.modules
+    assert registry.made("lazy_kind") and module in sys.modules
     assert registry["lazy_kind"].kind == "lazy_kind"
 
 
