@@ -106,6 +106,13 @@ def kinds(role: str | None = None) -> list[str]:
     return sorted(k for k, where in _KINDS.items() if role is None or where.role == role)
 
 
+def package_of(kind: str) -> str | None:
+    """The module ``kind``'s first lookup imports (None: no such kind): what the
+    warm-up imports early for the kinds a deployment has (warmup.py)."""
+    where = _KINDS.get(kind)
+    return None if where is None else where.module
+
+
 def capabilities(kind: str, settings: Mapping[str, Any]) -> Capabilities:
     """What a connection of ``kind`` with ``settings`` can do."""
     return entry(kind).capabilities(settings)
@@ -168,6 +175,7 @@ __all__ = [
     "entry",
     "event_handlers",
     "kinds",
+    "package_of",
     "unguarded_events",
     "validate",
 ]
