@@ -94,6 +94,7 @@ _OCCASIONAL_WEB = (
     "orderbridge.web.routes.connect",
     "orderbridge.web.routes.wix_ingress",
     "orderbridge.web.routes.orders_list",
+    "orderbridge.web.openapi",
 )
 _BUILD_APP = (
     "import tempfile\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -19,7 +20,6 @@ from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.lazy import LazyRouter, load_all
 from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.observe import RequestObserver
-from orderbridge.web.openapi import install_openapi
 from orderbridge.web.routes import (
     health,
     ingress,
@@ -85,6 +85,20 @@ class HubApp(FastAPI):
         return self.router.routes
 
 
+def _openapi_on_first_ask(app: FastAPI) -> None:
+    """``app.openapi()`` (and so ``/openapi.json``): the completed document of
+    ``web/openapi.py``, that module imported and the document built on first ask."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from orderbridge.web.openapi import document
+
+            app.openapi_schema = document(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _lazy(prefix: str, route_module: str) -> LazyRouter:
     """``web.routes.<route_module>``'s router, imported on the first request under
     ``prefix``."""
@@ -130,7 +144,7 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     # POST /api/v1/orders, declared by the storefront router, served on the direct lane.
     place_order.mount(app.state, storefront.router)
     app.include_router(LazyRouter(["/docs", "/redoc"], ["orderbridge.web.apidocs"]))
-    install_openapi(app)
+    _openapi_on_first_ask(app)
     app.include_router(LazyRouter(["/shop"], ["orderbridge.web.shop"]))
     app.include_router(LazyRouter(["/admin"], ["orderbridge.web.dashboard"]))
     return app
