@@ -16,6 +16,7 @@ from typing import Any
 
 from orderbridge import connectors
 from orderbridge.connectors import BuildContext, ConnectorEntry
+from orderbridge.connectors._lazy import OnFirstLookup
 from orderbridge.connectors.storefront.ssrf import UnsafeUrl, check_url
 from orderbridge.ports import ConnectionRecord, PosSystem
 from orderbridge.services.connection_setup import ConnectionSetup, PreparedConnection
@@ -64,13 +65,17 @@ class RegistrySetup:
 
 def connection_setups(
     context: Callable[[str], BuildContext], new_pos: Callable[[ConnectionRecord], PosSystem]
-) -> dict[str, ConnectionSetup]:
-    """Connection kind → its setup, for every kind the registry knows."""
-    found: dict[str, ConnectionSetup] = {}
-    for kind, entry in connectors.CONNECTORS.items():
+) -> Mapping[str, ConnectionSetup]:
+    """Connection kind → its setup, for every kind the registry knows; each built on its
+    first lookup, so the registry imports a kind's package only when it is connected
+    or listed (connectors/__init__.py)."""
+
+    def setup_of(kind: str) -> ConnectionSetup:
+        entry = connectors.CONNECTORS[kind]
         built = entry.setup(context(entry.role)) if entry.setup is not None else None
-        found[kind] = built if built is not None else RegistrySetup(entry, new_pos)
-    return found
+        return built if built is not None else RegistrySetup(entry, new_pos)
+
+    return OnFirstLookup(connectors.CONNECTORS, setup_of)
 
 
 def url_check(*, allow_private: bool) -> UrlCheck:

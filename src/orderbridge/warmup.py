@@ -16,6 +16,11 @@ to the loop every switch interval (5 ms). A
 request that needs a module while it is still being imported waits for that one
 import (Python's per-module import lock), not for the others.
 
+The connector packages of the kinds the deployment's connections use (and Wix's
+webhook route) are warmed the same way (:func:`for_kinds`): the registry imports a kind
+only when it is first looked up, so a first Wix webhook or REST POS job would import it
+on the loop.
+
 The cost is memory: a ``serve`` that has not yet taken an order holds phonenumbers
 (aiohttp and cryptography are there anyway once the start-up jobs have called the
 POS). A ``serve`` that has taken one order holds all of them either way, and that is
@@ -30,7 +35,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 POS_CALLS = (
     "orderbridge.connectors.http_aiohttp",  # aiohttp: every POS and webhook call
@@ -40,6 +45,26 @@ POS_CALLS = (
 
 SERVE = ("phonenumbers", *POS_CALLS)
 """What ``serve`` imports on its first order: the customer's phone (web/contacts.py)."""
+
+_ROUTES = {"wix": "orderbridge.web.routes.wix_ingress"}
+"""Kinds whose webhooks come to a route of their own, imported on its first request."""
+
+
+def for_kinds(kinds: Iterable[str], *, web: bool) -> tuple[str, ...]:
+    """What the connections of ``kinds`` import on their first use: each kind's
+    connector package (the registry imports it on the kind's first lookup,
+    connectors/__init__.py) and, in a process that serves HTTP (``web``), the kind's
+    webhook route (web/app.py). Warmed at start, a deployment with Wix or a REST POS
+    does not stall its loop at the first Wix webhook or REST POS job (~35–150 ms
+    each), and one without them never loads them."""
+    from orderbridge import connectors
+
+    found: list[str] = []
+    for kind in sorted(set(kinds)):
+        package = connectors.package_of(kind)
+        found += [package] if package is not None else []
+        found += [_ROUTES[kind]] if web and kind in _ROUTES else []
+    return tuple(found)
 
 
 async def import_in_thread(modules: Sequence[str]) -> None:

@@ -89,6 +89,12 @@ _OCCASIONAL_WEB = (
     "orderbridge.web.routes.admin_connections",
     "orderbridge.web.routes.admin_locations",
     "orderbridge.web.routes.alerts",
+    "orderbridge.web.routes.install_links",
+    "orderbridge.web.routes.endpoints",
+    "orderbridge.web.routes.connect",
+    "orderbridge.web.routes.wix_ingress",
+    "orderbridge.web.routes.orders_list",
+    "orderbridge.web.openapi",
 )
 _BUILD_APP = (
     "import tempfile\n"
@@ -150,3 +156,60 @@ def test_a_poster_webhook_loads_none_of_the_occasional_parts() -> None:
         "assert 400 <= answer.status_code < 500, answer.status_code\n"
     )
     assert _loaded(request, _OCCASIONAL_WEB) == []
+
+
+_OTHER_CONNECTORS = (
+    "orderbridge.connectors.rest_pos",
+    "orderbridge.connectors.wix",
+    "orderbridge.connectors.own_menus",
+)
+
+
+def test_a_hub_imports_a_connector_kind_only_when_it_is_looked_up() -> None:
+    """Built with its app and the worker's job table, a hub has imported no connector
+    package but Poster's (connectors/__init__.py): a Poster-only deployment never
+    loads the REST POS and Wix code. Looking a kind up — its entry, its set-up — loads
+    that kind, and it works."""
+    assert _loaded(_BUILD_APP, _OTHER_CONNECTORS) == []
+    rest_pos = (
+        f"{_BUILD_APP}"
+        "from orderbridge import connectors\n"
+        "assert connectors.entry('rest_pos', role='pos').kind == 'rest_pos'\n"
+        "assert connectors.kinds('channel') == ['wix']\n"
+    )
+    assert _loaded(rest_pos, _OTHER_CONNECTORS) == ["orderbridge.connectors.rest_pos"]
+    wix = (
+        f"{_BUILD_APP}"
+        "from orderbridge.storage.migrate import upgrade\n"
+        "upgrade(url)\n"
+        "from fastapi.testclient import TestClient\n"
+        "answer = TestClient(app).post('/webhooks/wix/con_nope', content=b'x')\n"
+        "assert 400 <= answer.status_code < 500, answer.status_code\n"
+    )
+    assert "orderbridge.connectors.wix" in _loaded(wix, _OTHER_CONNECTORS)
+
+
+def test_the_workers_job_table_imports_no_other_connector() -> None:
+    """The job table names every kind's stored-event jobs (``inbox.rest_pos``, the
+    Wix jobs) without importing their packages: each imports with its first job."""
+    probe = (
+        "import tempfile\n"
+        "from orderbridge.bootstrap import build_hub\n"
+        "from orderbridge.config import Settings\n"
+        "url = 'sqlite:///' + tempfile.mkdtemp() + '/hub.db'\n"
+        "handlers = build_hub(Settings(database_url=url)).handlers()\n"
+        "assert {'inbox.rest_pos', 'inbox.wix', 'wix.import_pos_order'} <= set(handlers)\n"
+    )
+    assert _loaded(probe, _OTHER_CONNECTORS) == []
+
+
+def test_the_wix_job_names_the_hub_declares_are_the_wix_connectors() -> None:
+    """``bootstrap_wix`` names the Wix jobs itself so as not to import Wix at start."""
+    from orderbridge import bootstrap_wix
+    from orderbridge.connectors.wix.events import WIX_EVENT
+    from orderbridge.connectors.wix.register import IMPORT_POS_ORDER
+
+    assert (bootstrap_wix.WIX_EVENT, bootstrap_wix.IMPORT_POS_ORDER) == (
+        WIX_EVENT,
+        IMPORT_POS_ORDER,
+    )

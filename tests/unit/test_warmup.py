@@ -84,3 +84,19 @@ def test_the_lists_name_importable_modules() -> None:
 
     for name in warmup.SERVE:
         assert importlib.util.find_spec(name) is not None, name
+
+
+def test_the_kinds_warmed_are_their_packages_and_wixs_route_where_http_is_served() -> None:
+    """Each kind's connector package, Wix's webhook route only in ``serve``; a kind the
+    registry does not know warms nothing (its connections fail where they are used)."""
+    import importlib.util
+
+    served = warmup.for_kinds(["wix", "poster", "square", "wix"], web=True)
+    assert served == (
+        "orderbridge.connectors.poster",
+        "orderbridge.connectors.wix.entry",
+        "orderbridge.web.routes.wix_ingress",
+    )
+    assert warmup.for_kinds(["wix"], web=False) == ("orderbridge.connectors.wix.entry",)
+    for name in (*served, *warmup.for_kinds(["rest_pos"], web=True)):
+        assert importlib.util.find_spec(name) is not None, name

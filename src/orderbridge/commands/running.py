@@ -138,6 +138,16 @@ def build_hub() -> Hub:
     return build(settings)
 
 
+def _kinds_in_use(hub: Hub) -> list[str]:
+    """The kinds of the deployment's connections (what the warm-up imports early)."""
+    from sqlalchemy import select
+
+    from orderbridge.storage.tables import Connection
+
+    with hub.sessions() as session:
+        return list(session.scalars(select(Connection.kind).distinct()))
+
+
 def serve(*, host: str, port: int, workers: bool, dev: bool) -> None:
     """Serve the API (and, by default, a worker with the schedules)."""
     from orderbridge import runloop, warmup
@@ -167,7 +177,8 @@ def serve(*, host: str, port: int, workers: bool, dev: bool) -> None:
             await server.serve()
         await hub.aclose()
 
-    runloop.run(main(), warm=warmup.SERVE)
+    warm = (*warmup.SERVE, *warmup.for_kinds(_kinds_in_use(hub), web=True))
+    runloop.run(main(), warm=warm)
 
 
 def worker(
@@ -207,4 +218,5 @@ def worker(
             task.cancel()
         await hub.aclose()
 
-    runloop.run(main(), warm=warmup.POS_CALLS)
+    warm = (*warmup.POS_CALLS, *warmup.for_kinds(_kinds_in_use(hub), web=False))
+    runloop.run(main(), warm=warm)

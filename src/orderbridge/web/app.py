@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -19,19 +20,13 @@ from orderbridge.web.errors import install_error_handlers
 from orderbridge.web.lazy import LazyRouter, load_all
 from orderbridge.web.metrics import HubMetrics
 from orderbridge.web.observe import RequestObserver
-from orderbridge.web.openapi import install_openapi
 from orderbridge.web.routes import (
-    connect,
-    endpoints,
     health,
     ingress,
-    install_links,
     ops,
-    orders_list,
     place_order,
     pos_ingress,
     storefront,
-    wix_ingress,
 )
 
 # The occasional parts, imported on their first request (web/lazy.py). Their order
@@ -39,6 +34,7 @@ from orderbridge.web.routes import (
 _ADMIN_API = tuple(
     f"orderbridge.web.routes.{name}"
     for name in (
+        "install_links",  # POST …/connections/poster/install-links: before admin_connections
         "location_ops",
         "admin_mapping",
         "admin_keys",
@@ -89,6 +85,26 @@ class HubApp(FastAPI):
         return self.router.routes
 
 
+def _openapi_on_first_ask(app: FastAPI) -> None:
+    """``app.openapi()`` (and so ``/openapi.json``): the completed document of
+    ``web/openapi.py``, that module imported and the document built on first ask."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from orderbridge.web.openapi import document
+
+            app.openapi_schema = document(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _lazy(prefix: str, route_module: str) -> LazyRouter:
+    """``web.routes.<route_module>``'s router, imported on the first request under
+    ``prefix``."""
+    return LazyRouter([prefix], [f"orderbridge.web.routes.{route_module}"])
+
+
 def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     """The FastAPI app over ``context``; OpenAPI at ``/openapi.json``."""
     app = HubApp(
@@ -113,25 +129,22 @@ def create_app(context: WebContext, metrics: HubMetrics) -> FastAPI:
     install_error_handlers(app)
     # The Poster webhook route comes first: it is matched before the routes below.
     ingress.mount(app, context)
-    for module in (
-        storefront,
-        endpoints,
-        ops,
-        health,
-        connect,
-        install_links,
-        wix_ingress,
-    ):
-        app.include_router(module.router)
+    app.include_router(storefront.router)
+    app.include_router(_lazy("/api/v1/webhooks", "endpoints"))  # storefront's webhook endpoints
+    app.include_router(ops.router)
+    app.include_router(health.router)
+    app.include_router(_lazy("/connect/", "connect"))  # Poster's install flow
+    # Wix's webhooks: the Wix connector comes with the first (connectors/__init__.py).
+    app.include_router(_lazy("/webhooks/wix/", "wix_ingress"))
     # The admin API's other routes: all under /api/v1/admin/, which none of the
     # routes after them shares, so they sit together here.
     app.include_router(LazyRouter(["/api/v1/admin/"], _ADMIN_API))
     pos_ingress.mount(app, context)  # /webhooks/pos/{connection}, any POS in the registry
-    app.include_router(orders_list.router)
+    app.include_router(_lazy("/api/v1/orders", "orders_list"))  # GET: the POST is direct
     # POST /api/v1/orders, declared by the storefront router, served on the direct lane.
     place_order.mount(app.state, storefront.router)
     app.include_router(LazyRouter(["/docs", "/redoc"], ["orderbridge.web.apidocs"]))
-    install_openapi(app)
+    _openapi_on_first_ask(app)
     app.include_router(LazyRouter(["/shop"], ["orderbridge.web.shop"]))
     app.include_router(LazyRouter(["/admin"], ["orderbridge.web.dashboard"]))
     return app

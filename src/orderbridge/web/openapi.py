@@ -1,7 +1,9 @@
 """The OpenAPI document at ``/openapi.json``: what FastAPI generates, completed.
 
 FastAPI describes each route's parameters, body and success answer from the code. What
-it cannot see, :func:`install_openapi` adds once, when the document is first asked for:
+it cannot see, :func:`document` adds, once: ``web/app.py`` imports this module and
+builds the document when it is first asked for (not with the app: ~0.4 MiB of an idle
+``serve``; docs/benchmarks.md, "Idle RSS … (round 7, rss3)"):
 
 - **the bearer scheme** (``bearerAuth``) and, on every operation whose route depends on
   the API-key check (``web.deps.caller``), ``security``, so Swagger UI's "Authorize"
@@ -59,23 +61,17 @@ BEARER = "bearerAuth"
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Make ``app.openapi()`` (and so ``/openapi.json``) return the completed document."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            document = get_openapi(
-                title=app.title,
-                version=app.version,
-                description=app.description,
-                routes=app.routes,
-                tags=TAGS,
-            )
-            complete(document, api_routes(app))
-            app.openapi_schema = document
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+def document(app: FastAPI) -> dict[str, Any]:
+    """What FastAPI generates for ``app``, completed (see the module's doc)."""
+    found = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=TAGS,
+    )
+    complete(found, api_routes(app))
+    return found
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import sys
+from typing import Any
+
 import pytest
 
 from orderbridge import connectors
 from orderbridge.connectors import BuildContext, UnknownKind
+from orderbridge.connectors._lazy import OnFirstLookup
 from orderbridge.connectors.poster import CAPABILITIES as POSTER_CAPABILITIES
 from orderbridge.connectors.poster import PosterConnector
 from orderbridge.connectors.poster.events import POSTER_EVENT
@@ -61,3 +67,38 @@ def test_capabilities_and_events_come_from_the_entries() -> None:
     assert connectors.capabilities("poster", {}) == POSTER_CAPABILITIES
     assert POSTER_EVENT in connectors.event_handlers()
     assert POSTER_EVENT in connectors.unguarded_events()
+
+
+def test_the_declared_kinds_match_their_entries() -> None:
+    """``_KINDS`` names each kind's role and stored-event jobs so the hub can start
+    without importing the package; what it declares is what the package's entry says."""
+    for kind, where in connectors._KINDS.items():
+        found = connectors.CONNECTORS[kind]
+        assert (found.kind, found.role) == (kind, where.role)
+        assert frozenset(found.events) == where.events
+        assert found.unguarded_events == where.unguarded_events
+
+
+def test_a_kind_is_imported_on_first_lookup_and_its_first_job_runs() -> None:
+    """A registry entry not yet imported: listed by kind, not loaded; its stored-event
+    job's handler imports it when the first job runs, and hands the job over."""
+    module = "tests.unit.connectors.lazy_kind"
+    sys.modules.pop(module, None)
+    registry = OnFirstLookup(("lazy_kind",), lambda kind: importlib.import_module(module).CONNECTOR)
+    assert list(registry) == ["lazy_kind"] and not registry.made("lazy_kind")
+    handler = connectors._on_first_job(registry, "lazy_kind", "inbox.lazy_kind")
+    assert module not in sys.modules
+    answer = asyncio.run(handler({"n": 1}, uow=_unused, pos_for=_unused, clock=_unused))
+    assert answer == {"handled": {"n": 1}}
+    assert registry.made("lazy_kind") and module in sys.modules
+    assert registry["lazy_kind"].kind == "lazy_kind"
+
+
+def test_a_kind_the_registry_does_not_know_is_not_looked_up() -> None:
+    with pytest.raises(KeyError):
+        connectors.CONNECTORS["square"]
+    assert "square" not in connectors.CONNECTORS
+
+
+def _unused(*_args: object) -> Any:
+    raise AssertionError("not used by this handler")
