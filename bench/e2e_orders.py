@@ -122,6 +122,7 @@ async def steady_load(
     retry_seconds: float = 0.0,
     acked: dict[str, float] | None = None,
     tag: str = "bench",
+    lag: list[float] | None = None,
 ) -> tuple[dict[str, float], list[float], int]:
     """POST ``rate * seconds`` orders open-loop, round-robin over ``hub_urls`` (as a
     load balancer would); (order id → send time, POST latencies, failures).
@@ -131,6 +132,8 @@ async def steady_load(
     the server restarts; its latency counts from the first send. ``acked`` collects
     each acknowledged order's POST latency by its id. ``tag`` starts every channel
     order id (a warm-up posts under another tag, so its ids never meet the run's).
+    ``lag`` collects how late each POST left against its schedule (whether the load
+    generator kept up).
     """
     total = int(rate * seconds)
     sent: dict[str, float] = {}
@@ -143,6 +146,8 @@ async def steady_load(
         body = json.dumps(stack.order_body(n, lines, tag)).encode()
         started_wall = time.time()
         started = time.perf_counter()
+        if lag is not None:
+            lag.append(started - (t0 + n / rate))
         give_up = started + retry_seconds
         while True:
             try:
