@@ -33,7 +33,7 @@ and the sweep's stop is ``bench/_ack_rule.py``'s. Runnable alone::
 
     uv run python bench/peers.py [--rates 50 100 200 400 800] [--seconds 20]
         [--warm-up 3] [--kill-rate 100] [--kill-after 10] [--node-red-dir DIR] [--all-rates]
-        [--ack-rates 1000 2000 4000 8000] [--ack-seconds 5] [--ack-senders N]
+        [--ack-rates 500 1000 2000 4000 8000] [--ack-seconds 5] [--ack-senders N]
         [--no-kill | --no-sweep | --no-acks]
 
 Prints the figures, then one JSON object as the last line.
@@ -474,7 +474,7 @@ def show_acks(phase: dict[str, Any]) -> None:
         f"{phase['serve_cpu_ms_per_201']} ms, missing in the database "
         f"{phase['missing_in_database']}; {phase['senders']} sender(s), lag p99 "
         f"{phase['sender_lag_p99_ms']} ms, CPU share {phase['sender_cpu_share']} → "
-        f"{'generator kept up' if phase['sender_kept_up'] else 'GENERATOR BEHIND'}; "
+        f"{'generator kept up' if phase['sender_kept_up'] else 'GENERATOR LATE'}; "
         f"worker caught up after {phase['caught_up_seconds']} s, lost {phase['lost']}, "
         f"doubled {phase['doubled']} → {'in full' if phase['held'] else 'NOT in full'}",
         flush=True,
@@ -580,7 +580,9 @@ def main() -> None:
     parser.add_argument("--no-kill", action="store_true", help="skip the kill tests")
     parser.add_argument("--no-sweep", action="store_true", help="no rate sweep")
     parser.add_argument("--no-acks", action="store_true", help="skip the acknowledgement phase")
-    parser.add_argument("--ack-rates", type=float, nargs="+", default=[1000, 2000, 4000, 8000])
+    parser.add_argument(
+        "--ack-rates", type=float, nargs="+", default=[500.0, 1000.0, 2000.0, 4000.0, 8000.0]
+    )
     parser.add_argument("--ack-seconds", type=float, default=5.0, help="posting time per rate")
     parser.add_argument(
         "--ack-senders", type=int, default=0, help="sender processes (0: one per 1,000/s)"
