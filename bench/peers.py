@@ -702,7 +702,8 @@ def main() -> None:
         f"ratio {summary['ratio']}; kill test lost/doubled: orderbridge "
         f"{summary['orderbridge']['lost']}/{summary['orderbridge']['doubled']}, Node-RED "
         f"{summary['node_red']['lost']}/{summary['node_red']['doubled']}; acknowledged "
-        f"in full: orderbridge {summary['orderbridge']['ack_capacity']}/s, "
+        f"in full: orderbridge {summary['orderbridge']['ack_capacity']}/s "
+        f"({summary['orderbridge']['ack_cpu_ms_per_201']} ms of serve CPU per 201), "
         f"ack_ratio {summary['ack_ratio']} (goal ≥ 5)"
     )
     print(json.dumps(summary))
