@@ -425,16 +425,17 @@ def ack_phase(
     posted = _senders.open_loop(
         peer.url, lines, rate, seconds, processes=senders, tag=f"ack{rate:.0f}"
     )
+    answered = time.time()
     cpu = cpu_seconds(serve) - cpu_before
     load_after = load_average()
     stored = peer.stored()
     missing = sum(1 for order in posted.sent if order not in stored)
-    began = time.time()
-    arrived: dict[str, float] = {}
-    while len(arrived) < len(posted.sent) and time.time() < began + ACK_DRAIN_SECONDS:
-        time.sleep(2.0)  # reading every timeline is work the worker competes with
+    while True:
         arrived = peer.at_pos(posted.sent, {})
-    caught_up = len(arrived) == len(posted.sent)
+        caught_up = len(arrived) == len(posted.sent)
+        if caught_up or time.time() > answered + ACK_DRAIN_SECONDS:
+            break
+        time.sleep(1.0)  # reading every timeline is work the worker competes with
     markers = stack.pos_markers(peer.poster_url)
     acked = len(posted.sent)
     phase: dict[str, Any] = {
@@ -456,7 +457,7 @@ def ack_phase(
         "sender_cpu_share": [
             round(c / max(posted.wall_seconds, 1e-9), 2) for c in posted.cpu_seconds
         ],
-        "caught_up_seconds": round(time.time() - began, 1) if caught_up else None,
+        "caught_up_seconds": round(time.time() - answered, 1) if caught_up else None,
         "lost": sum(1 for o in posted.sent if markers[o] == 0) if caught_up else None,
         "doubled": sum(1 for n in markers.values() if n > 1),
     }
