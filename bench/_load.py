@@ -101,6 +101,7 @@ async def steady_load(
     tag: str = "bench",
     share: tuple[int, int] = (0, 1),
     start_at: float | None = None,
+    lag: list[float] | None = None,
 ) -> tuple[dict[str, float], list[float], int]:
     """POST ``rate * seconds`` orders open-loop, round-robin over ``hub_urls`` (as a
     load balancer would); (order id → send time, POST latencies, failures).
@@ -112,6 +113,8 @@ async def steady_load(
     order id (a warm-up posts under another tag, so its ids never meet the run's).
     ``share`` ``(k, senders)`` sends only the orders ``n`` with ``n % senders == k``
     (:func:`fan_out`); ``start_at`` is ``t0`` on the wall clock (default: now).
+    ``lag`` collects how late each POST left against its schedule (whether the load
+    generator kept up).
     """
     total = int(rate * seconds)
     sent: dict[str, float] = {}
@@ -132,6 +135,8 @@ async def steady_load(
         nonlocal failures
         started_wall = time.time()
         started = time.perf_counter()
+        if lag is not None:
+            lag.append(started - (t0 + n / rate))
         give_up = started + retry_seconds
         while True:
             try:
@@ -176,6 +181,7 @@ class Sent:
     failures: int = 0
     sender_cpu: list[float] = field(default_factory=list)  # seconds, per sender, sending only
     sender_wall: float = 0.0  # seconds the longest sender was sending
+    lag: list[float] = field(default_factory=list)  # seconds each POST left late
 
 
 def _sender(
@@ -185,19 +191,23 @@ def _sender(
     seconds: float,
     share: tuple[int, int],
     start_at: float,
+    tag: str,
     out: Any,
 ) -> None:
     # Building the requests (before ``start_at``) is not sending: the CPU counts from
     # the first moment the loop runs at or after ``start_at`` (the building is done
     # before steady_load's first await).
     began: list[tuple[float, float]] = []
+    lag: list[float] = []
 
     async def run() -> tuple[dict[str, float], list[float], int]:
         asyncio.get_running_loop().call_later(
             max(0.0, start_at - time.time()),
             lambda: began.append((time.process_time(), time.time())),
         )
-        return await steady_load([url], lines, rate, seconds, share=share, start_at=start_at)
+        return await steady_load(
+            [url], lines, rate, seconds, tag=tag, share=share, start_at=start_at, lag=lag
+        )
 
     with contextlib.suppress(ImportError):  # the hub's own loop, if installed: cheaper
         import uvloop
@@ -205,20 +215,29 @@ def _sender(
         uvloop.install()
     result = asyncio.run(run())
     cpu, wall = began[0]
-    out.send((*result, time.process_time() - cpu, time.time() - wall))
+    out.send((*result, time.process_time() - cpu, time.time() - wall, lag))
     out.close()
 
 
-def fan_out(url: str, lines: dict[str, Any], rate: float, seconds: float, senders: int) -> Sent:
-    """The orders of :func:`steady_load` (one URL), sent by ``senders`` processes that
-    start together; their answers and each sender's CPU while it sent."""
+def fan_out(
+    url: str,
+    lines: dict[str, Any],
+    rate: float,
+    seconds: float,
+    senders: int,
+    *,
+    tag: str = "bench",
+) -> Sent:
+    """The orders of :func:`steady_load` (one URL, channel order ids starting with
+    ``tag``), sent by ``senders`` processes that start together; their answers, how
+    late each left, and each sender's CPU while it sent."""
     context = multiprocessing.get_context("fork")
     start_at = time.time() + 1.0 + 0.00002 * rate * seconds  # time to build the requests
     pipes, processes = [], []
     for k in range(senders):
         receive, send = context.Pipe(duplex=False)
         process = context.Process(
-            target=_sender, args=(url, lines, rate, seconds, (k, senders), start_at, send)
+            target=_sender, args=(url, lines, rate, seconds, (k, senders), start_at, tag, send)
         )
         process.start()
         send.close()
@@ -226,11 +245,12 @@ def fan_out(url: str, lines: dict[str, Any], rate: float, seconds: float, sender
         processes.append(process)
     together = Sent()
     for receive, process in zip(pipes, processes, strict=True):
-        sent, latency, failures, cpu, wall = receive.recv()
+        sent, latency, failures, cpu, wall, lag = receive.recv()
         process.join()
         together.sent.update(sent)
         together.post_latency += latency
         together.failures += failures
         together.sender_cpu.append(cpu)
         together.sender_wall = max(together.sender_wall, wall)
+        together.lag += lag
     return together

@@ -19,11 +19,22 @@ stops at its first rate not held (``--all-rates`` goes on). Then a kill test per
 at ``--kill-rate``: ``kill -9`` after ``--kill-after`` seconds, started again at once,
 the load generator sending each unanswered POST again (same Idempotency-Key) as a
 storefront would; afterwards, acknowledged orders missing at the POS (*lost*) and
-orders there twice (*doubled*). Runnable alone::
+orders there twice (*doubled*).
+
+Between the sweep and the kill tests, the acknowledgement phase (``--no-acks`` skips
+it) measures the issue's other goal: the hub's 201 capacity against five times the
+rate Node-RED held. Per rate of ``--ack-rates`` (``--ack-seconds`` each) a fresh
+``serve`` started as in the sweep — its worker running, as shipped: the queue absorbs
+the burst while the worker forwards, and the worker's CPU competes with the 201s —
+gets open-loop POSTs from several sender processes (``bench/_load.py``); every 201'd
+order is looked up in the database, and the run waits for the worker to catch up and
+counts lost and doubled orders at the POS. The rule for a rate acknowledged in full
+and the sweep's stop is ``bench/_ack_rule.py``'s. Runnable alone::
 
     uv run python bench/peers.py [--rates 50 100 200 400 800] [--seconds 20]
         [--warm-up 3] [--kill-rate 100] [--kill-after 10] [--node-red-dir DIR] [--all-rates]
-        [--no-kill | --no-sweep]
+        [--ack-rates 500 1000 2000 4000 8000] [--ack-seconds 5] [--ack-senders N]
+        [--no-kill | --no-sweep | --no-acks]
 
 Prints the figures, then one JSON object as the last line.
 """
@@ -40,13 +51,15 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+import _ack_rule
+import _load
 from _root import cpu_seconds, servers, stack
 from e2e_orders import demo_serve, ms, percentile, steady_load, submitted_latency
 from orderbridge.demo import DEMO_LOCATIONS
@@ -60,6 +73,9 @@ DRAIN_SECONDS = 60.0  # how long a peer may take after the last POST to reach th
 # After a kill nothing is judged before everything drained (lost means never arrives):
 # this is only the safety net of a peer that never catches up.
 KILL_DRAIN_SECONDS = 900.0
+# The acknowledgement phase's backlog (up to rate × seconds orders) drains at the
+# worker's forward rate, a few hundred a second: this bounds the wait for it.
+ACK_DRAIN_SECONDS = 180.0
 
 # The flow: validate and map the order (output 1) or answer 400 (output 2), call
 # createIncomingOrder, answer 201 with the order's id once Poster answered, else 502.
@@ -273,6 +289,8 @@ class Peer:
     # (order id → send time, order id → ack latency) → order id → at-POS latency
     at_pos: Callable[[dict[str, float], dict[str, float]], dict[str, float]]
     restart: Callable[[], None]
+    # The ids of the orders the peer has stored (orderbridge: its database).
+    stored: Callable[[], Collection[str]] = frozenset
 
 
 def warm_up(peer: Peer, lines: dict[str, Any], seconds: float) -> None:
@@ -387,6 +405,81 @@ def load_phase(
     }
 
 
+def ack_phase(
+    peer: Peer,
+    lines: dict[str, Any],
+    rate: float,
+    seconds: float,
+    *,
+    senders: int,
+    warm_up_seconds: float = 0.0,
+) -> dict[str, Any]:
+    """Post ``rate`` orders a second for ``seconds`` at ``peer`` from ``senders``
+    processes; its 201s, their CPU, every 201'd order looked up where the peer stores
+    it, then the wait until the worker has forwarded them all (see the module docstring).
+    """
+    warm_up(peer, lines, warm_up_seconds)
+    load_before = load_average()
+    serve = peer.processes["serve"]
+    cpu_before = cpu_seconds(serve)
+    posted = _load.fan_out(peer.url, lines, rate, seconds, senders, tag=f"ack{rate:.0f}")
+    answered = time.time()
+    cpu = cpu_seconds(serve) - cpu_before
+    load_after = load_average()
+    stored = peer.stored()
+    missing = sum(1 for order in posted.sent if order not in stored)
+    while True:
+        arrived = peer.at_pos(posted.sent, {})
+        caught_up = len(arrived) == len(posted.sent)
+        if caught_up or time.time() > answered + ACK_DRAIN_SECONDS:
+            break
+        time.sleep(1.0)  # reading every timeline is work the worker competes with
+    markers = stack.pos_markers(peer.poster_url)
+    acked = len(posted.sent)
+    phase: dict[str, Any] = {
+        "rate": rate,
+        "seconds": seconds,
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "orders_sent": int(rate / senders * seconds) * senders,
+        "acknowledged": acked,
+        "failures": posted.failures,
+        "acks_per_second": round(acked / max(posted.sender_wall, 1e-9), 1),
+        "ack_p50_ms": ms(percentile(posted.post_latency, 50)),
+        "ack_p99_ms": ms(percentile(posted.post_latency, 99)),
+        "serve_cpu_ms_per_201": round(cpu * 1000 / max(acked, 1), 3),
+        "missing_in_database": missing,
+        "senders": senders,
+        "sender_lag_p99_ms": ms(percentile(posted.lag, 99)) if posted.lag else None,
+        "sender_lag_max_ms": ms(max(posted.lag)) if posted.lag else None,
+        "sender_cpu_share": [
+            round(c / max(posted.sender_wall, 1e-9), 2) for c in posted.sender_cpu
+        ],
+        "caught_up_seconds": round(time.time() - answered, 1) if caught_up else None,
+        "lost": sum(1 for o in posted.sent if markers[o] == 0) if caught_up else None,
+        "doubled": sum(1 for n in markers.values() if n > 1),
+    }
+    phase["sender_kept_up"] = _ack_rule.sender_kept_up(phase)
+    phase["held"] = _ack_rule.ack_held(phase)
+    return phase
+
+
+def show_acks(phase: dict[str, Any]) -> None:
+    print(
+        f"{'acks':>11} {phase['rate']:>5.0f}/s (load {phase['load_average_before']} → "
+        f"{phase['load_average_after']}): {phase['acknowledged']}/{phase['orders_sent']} "
+        f"201s ({phase['acks_per_second']}/s), {phase['failures']} failures, ack p50 "
+        f"{phase['ack_p50_ms']} / p99 {phase['ack_p99_ms']} ms, serve CPU per 201 "
+        f"{phase['serve_cpu_ms_per_201']} ms, missing in the database "
+        f"{phase['missing_in_database']}; {phase['senders']} sender(s), lag p99 "
+        f"{phase['sender_lag_p99_ms']} ms, CPU share {phase['sender_cpu_share']} → "
+        f"{'generator kept up' if phase['sender_kept_up'] else 'GENERATOR LATE'}; "
+        f"worker caught up after {phase['caught_up_seconds']} s, lost {phase['lost']}, "
+        f"doubled {phase['doubled']} → {'in full' if phase['held'] else 'NOT in full'}",
+        flush=True,
+    )
+
+
 @contextlib.contextmanager
 def orderbridge_peer(folder: Path) -> Iterator[tuple[Peer, dict[str, Any]]]:
     """``orderbridge serve`` (API + worker, SQLite) and its Poster sandbox; the peer and
@@ -410,6 +503,7 @@ def orderbridge_peer(folder: Path) -> Iterator[tuple[Peer, dict[str, Any]]]:
             processes={"serve": running.api.pid, "sandbox": running.sandbox.pid},
             at_pos=at_pos,
             restart=restart,
+            stored=lambda: stack.hub_statuses(db_url).keys(),
         )
         yield peer, stack.menu_lines(running.hub_url)
 
@@ -483,13 +577,22 @@ def main() -> None:
     parser.add_argument("--node-red-dir", type=Path, help="reuse this npm folder (else a temp one)")
     parser.add_argument("--all-rates", action="store_true", help="go on past a rate not held")
     parser.add_argument("--no-kill", action="store_true", help="skip the kill tests")
-    parser.add_argument("--no-sweep", action="store_true", help="only the kill tests")
+    parser.add_argument("--no-sweep", action="store_true", help="no rate sweep")
+    parser.add_argument("--no-acks", action="store_true", help="skip the acknowledgement phase")
+    parser.add_argument(
+        "--ack-rates", type=float, nargs="+", default=[500.0, 1000.0, 2000.0, 4000.0, 8000.0]
+    )
+    parser.add_argument("--ack-seconds", type=float, default=5.0, help="posting time per rate")
+    parser.add_argument(
+        "--ack-senders", type=int, default=0, help="sender processes (0: one per 1,000/s)"
+    )
     args = parser.parse_args()
     if shutil.which("node") is None or shutil.which("npm") is None:
         raise SystemExit("peers.py needs node (20) and npm on PATH")
 
     phases: dict[str, list[dict[str, Any]]] = {"orderbridge": [], "node_red": []}
     kills: dict[str, dict[str, Any]] = {}
+    acks: list[dict[str, Any]] = []
     print(f"load average at start: {os.getloadavg()}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="orderbridge-peers-") as tmp:
         folder = Path(tmp)
@@ -528,6 +631,22 @@ def main() -> None:
                 phases[name].append(phase)
                 show(name, phase)
                 going[name] = going[name] and phase["held"]
+        for rate in [] if args.no_acks else sorted(args.ack_rates):
+            where = Path(tempfile.mkdtemp(dir=folder, prefix="acks-"))
+            with orderbridge_peer(where) as (peer, menu_lines):
+                lines = menu_lines
+                phase = ack_phase(
+                    peer,
+                    lines,
+                    rate,
+                    args.ack_seconds,
+                    senders=args.ack_senders or _ack_rule.senders_for(rate),
+                    warm_up_seconds=warm,
+                )
+            acks.append(phase)
+            show_acks(phase)
+            if not phase["held"]:
+                break
         if not args.no_kill:
             for name, run in (("orderbridge", hub), ("node_red", node)):
                 if lines is None and name == "node_red":
@@ -565,15 +684,26 @@ def main() -> None:
             "phases": own,
             "kill": kills.get(name),
         }
+    capacity = _ack_rule.ack_capacity(acks)
+    at_capacity = next((p for p in acks if p["rate"] == capacity), None)
+    summary["orderbridge"]["ack_capacity"] = capacity if acks else None
+    summary["orderbridge"]["ack_cpu_ms_per_201"] = (
+        at_capacity["serve_cpu_ms_per_201"] if at_capacity else None
+    )
+    summary["orderbridge"]["ack_phases"] = acks
     node_held = summary["node_red"]["held_rate"]
     summary["ratio"] = (
         round(summary["orderbridge"]["held_rate"] / node_held, 2) if node_held else None
     )
+    summary["ack_ratio"] = _ack_rule.ack_ratio(capacity, node_held) if acks else None
     print(
         f"held: orderbridge {summary['orderbridge']['held_rate']}/s, Node-RED {node_held}/s, "
         f"ratio {summary['ratio']}; kill test lost/doubled: orderbridge "
         f"{summary['orderbridge']['lost']}/{summary['orderbridge']['doubled']}, Node-RED "
-        f"{summary['node_red']['lost']}/{summary['node_red']['doubled']}"
+        f"{summary['node_red']['lost']}/{summary['node_red']['doubled']}; acknowledged "
+        f"in full: orderbridge {summary['orderbridge']['ack_capacity']}/s "
+        f"({summary['orderbridge']['ack_cpu_ms_per_201']} ms of serve CPU per 201), "
+        f"ack_ratio {summary['ack_ratio']} (goal ≥ 5)"
     )
     print(json.dumps(summary))
 

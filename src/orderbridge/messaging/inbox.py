@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Container, Mapping, Sequence
+import json.encoder
+from collections.abc import Callable, Container, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import chain
 from json.encoder import encode_basestring_ascii
@@ -128,8 +129,47 @@ def record_encoded(
 
 
 def encode(document: Mapping[str, Any]) -> str:
-    """``document`` as the inbox's (and the outbox's) JSON columns store it."""
-    return json.dumps(document if isinstance(document, dict) else dict(document))
+    """``document`` as the inbox's (and the outbox's) JSON columns store it: the text
+    ``json.dumps`` writes.
+
+    ``json.dumps`` builds a ``JSONEncoder`` and walks three Python calls before its C
+    encoder runs, more than half of the ~1.7 µs a webhook's event costs; the C encoder
+    is built here once with ``json.dumps``'s defaults and called directly. It skips
+    the circular-reference bookkeeping (a decoded document cannot refer to itself); a
+    document that does (deep recursion) goes through ``json.dumps``, which names it.
+    """
+    value = document if isinstance(document, dict) else dict(document)
+    if _c_encoder is None:
+        return json.dumps(value)
+    try:
+        return "".join(_c_encoder(value, 0))
+    except RecursionError:
+        return json.dumps(value)
+
+
+def _one_shot_encoder() -> Callable[[Any, int], Sequence[str]] | None:
+    """CPython's C JSON encoder with ``json.dumps``'s settings (None where it is missing)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    defaults = json.JSONEncoder()
+    return cast(
+        Callable[[Any, int], Sequence[str]],
+        make(
+            None,  # no circular check (see encode)
+            defaults.default,
+            encode_basestring_ascii,  # ensure_ascii
+            None,  # indent
+            defaults.key_separator,
+            defaults.item_separator,
+            defaults.sort_keys,
+            defaults.skipkeys,
+            defaults.allow_nan,
+        ),
+    )
+
+
+_c_encoder = _one_shot_encoder()
 
 
 def encode_with_ref(payload: Mapping[str, Any], encoded: str, source: str, external_id: str) -> str:

@@ -115,6 +115,30 @@ def test_a_job_payload_with_its_inbox_ref_serialises_as_the_document_would(
         assert encode_with_ref(payload, encode(payload), "poster", external_id) == expected
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        {},
+        {"object_id": 7, "data": None, "ok": True, "off": False},
+        {"note": 'é "quoted" \\ \n\u2028', "Борщ": [1, 2.5, -0.0, 10**30, {"x": []}]},
+        {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")},
+        {1: "an int key", 2.5: "a float key", None: "null", False: "false"},
+    ],
+)
+def test_a_document_encodes_as_json_dumps_writes_it(document: dict[object, object]) -> None:
+    """``encode`` calls the C encoder directly: the text must be ``json.dumps``'s."""
+    assert encode(document) == json.dumps(document)
+
+
+def test_encoding_a_document_that_holds_itself_or_an_object_fails_as_json_dumps_does() -> None:
+    looped: dict[str, object] = {"name": "loop"}
+    looped["self"] = looped
+    with pytest.raises(ValueError, match="Circular reference"):
+        encode(looped)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        encode({"when": object()})
+
+
 def test_rows_written_from_json_text_read_back_as_the_orm_writes_them(
     sessions: sessionmaker[Session],
 ) -> None:
