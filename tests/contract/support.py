@@ -29,6 +29,7 @@ from orderbridge.ports import (
     PosSystem,
     StoredOrder,
 )
+from tests.asgi import request_body
 
 
 class Driver(Protocol):
@@ -118,12 +119,7 @@ class Catcher:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await request_body(receive)
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         self.received.append((headers, body))
         await send({"type": "http.response.start", "status": self.status, "headers": []})

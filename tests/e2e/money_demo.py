@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from tests.asgi import request_body
 from tests.e2e.poster_demo import (
     ADMIN_KEY,
     DEMO_TOKEN,
@@ -81,12 +82,7 @@ class Receiver:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await request_body(receive)
         with self.lock:
             self.events.append(json.loads(body))
         await send({"type": "http.response.start", "status": 204, "headers": []})

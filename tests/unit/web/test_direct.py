@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 from orderbridge.web.direct import DirectRoutes
 from orderbridge.web.errors import ApiError, handle_error
+from tests.asgi import request_body
 
 PATH = "/hook"
 HANDLERS = {ApiError: handle_error, HTTPException: handle_error, Exception: handle_error}
@@ -30,12 +31,7 @@ class Endpoint:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         self.scopes.append(scope)
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await request_body(receive)
         self.bodies.append(body)
         if self.fails is not None:
             raise self.fails
