@@ -201,6 +201,50 @@ class DirectWriter:
                 self._engine = None
             yield tx
 
+    @contextmanager
+    def reading(self) -> Iterator[DirectTransaction | None]:
+        """A direct read transaction (:func:`direct_read`), or ``None``: read on a
+        Session."""
+        if self._engine is None:
+            yield None
+            return
+        with direct_read(self._engine) as tx:
+            if tx is None:
+                self._engine = None
+            yield tx
+
+
+@contextmanager
+def direct_read(engine: Engine) -> Iterator[DirectTransaction | None]:
+    """A read transaction of ``engine``'s SQLite file on a pooled DB-API connection: a
+    deferred ``BEGIN`` (under WAL it runs beside the writer and takes no writer lock,
+    as ``storage.db.read_only`` sessions do), one snapshot for its statements, rolled
+    back at the end. ``None`` (nothing begun) when ``engine`` is not a SQLite file
+    whose connections this module can drive: use a Session instead."""
+    if engine.dialect.name != "sqlite":
+        yield None
+        return
+    pooled = engine.raw_connection()
+    try:
+        connection = pooled.driver_connection
+        if not hasattr(connection, "begin_immediate") or not isinstance(
+            connection, sqlite3.Connection
+        ):
+            yield None
+            return
+        try:
+            connection.execute("BEGIN")
+        except sqlite3.Error as error:
+            raise as_sqlalchemy(error, "BEGIN") from error
+        try:
+            yield DirectTransaction(connection.cursor(), engine.dialect)
+        finally:
+            connection.rollback()  # nothing written: the snapshot is let go
+    except sqlite3.Error as error:  # the rollback
+        raise as_sqlalchemy(error, "ROLLBACK") from error
+    finally:
+        pooled.close()  # back to the pool
+
 
 @contextmanager
 def direct_transaction(engine: Engine) -> Iterator[DirectTransaction | None]:
