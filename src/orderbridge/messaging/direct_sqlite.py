@@ -106,10 +106,13 @@ class _Compiled:
         self._bind: dict[str, Processor] = {
             n: binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in self._names
         }
-        self._result: list[Processor] = [
+        result: list[Processor] = [
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in _returned(statement)
         ]
+        # Only the columns whose type converts (a JSON document, a UTC time): a wide
+        # row (the worker's read, 30 columns) has a few, and the rest are left as read.
+        self._converted = [(at, process) for at, process in enumerate(result) if process]
         self._sized: dict[tuple[int, ...], str] = {}
 
     def sql(self, parameters: Mapping[str, Any]) -> str:
@@ -140,10 +143,12 @@ class _Compiled:
         return tuple(out)
 
     def row(self, row: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(
-            value if process is None else process(value)
-            for value, process in zip(row, self._result, strict=True)
-        )
+        if not self._converted:
+            return tuple(row)
+        values = list(row)
+        for at, process in self._converted:
+            values[at] = process(values[at])
+        return tuple(values)
 
 
 def _returned(statement: ClauseElement) -> list[Any]:
