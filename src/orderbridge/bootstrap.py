@@ -87,7 +87,8 @@ class Hub:
     webhook_transport: httpx.AsyncBaseTransport | None = None
     channel_transport: httpx.AsyncBaseTransport | None = None  # Wix calls (tests)
     wix: WixChannels | None = None
-    _connectors: dict[str, tuple[str, PosSystem]] = field(default_factory=dict)
+    # connection id → (fingerprint, the record last asked with, its connector)
+    _connectors: dict[str, tuple[str, ConnectionRecord, PosSystem]] = field(default_factory=dict)
     _retired: list[PosSystem] = field(default_factory=list)  # rebuilt, closed soon
     _http: httpx.AsyncClient | None = None
     # The outbox and inbox the units of work write to (storage does not import messaging).
@@ -175,17 +176,24 @@ class Hub:
 
     def pos_for(self, connection: ConnectionRecord) -> PosSystem:
         """The connector of a POS connection (the registry builds it by the connection's
-        kind), rebuilt when its settings or credentials change."""
+        kind), rebuilt when its settings or credentials change.
+
+        Called once per order on the event loop: the record it was last asked with is
+        kept, and a record that is that one (the orders of a claim's batch share one)
+        or equal to it answers at once; only another record is fingerprinted."""
+        cached = self._connectors.get(connection.id)
+        if cached is not None and (cached[1] is connection or cached[1] == connection):
+            return cached[2]
         fingerprint = hashlib.sha256(
             json.dumps([connection.settings, connection.credentials], sort_keys=True).encode()
         ).hexdigest()
-        cached = self._connectors.get(connection.id)
         if cached is not None and cached[0] == fingerprint:
-            return cached[1]
+            self._connectors[connection.id] = (fingerprint, connection, cached[2])
+            return cached[2]
         connector = self.new_pos(connection)
-        self._connectors[connection.id] = (fingerprint, connector)
+        self._connectors[connection.id] = (fingerprint, connection, connector)
         if cached is not None:  # settings changed: the old one's client gets closed
-            self._retire(cached[1])
+            self._retire(cached[2])
         return connector
 
     def _retire(self, connector: PosSystem) -> None:
@@ -256,7 +264,7 @@ class Hub:
 
     async def aclose(self) -> None:
         retired, self._retired = self._retired, []
-        for connector in [*retired, *(each for _, each in self._connectors.values())]:
+        for connector in [*retired, *(each for *_, each in self._connectors.values())]:
             await _close(connector)
         self._connectors.clear()
         if self.wix is not None:

@@ -566,6 +566,42 @@ async def test_the_lean_lane_sends_what_httpx_sends(
     assert json.loads(heard[0][3]) == body
 
 
+async def test_the_lean_lane_sends_each_calls_own_query_and_the_clients_current_headers(
+    serve: Callable[[dict[str, Handler]], Awaitable[str]],
+) -> None:
+    """The lean lane keeps a client's base URL, headers, timeouts and last query between
+    calls (``HubClient.lean_parts``/``query``): a new token, a number in place of its
+    text, headers or a base URL set anew all reach the wire."""
+    heard: list[tuple[str, str | None]] = []
+
+    async def record(request: web.Request) -> web.Response:
+        heard.append((request.raw_path, request.headers.get("X-Tenant")))
+        return web.json_response({})
+
+    url = await serve({"/{tail:.*}": record})
+    async with make_http_client(base_url=url + "/v1") as client:
+
+        async def call(**params: object) -> None:
+            await send(client, "GET", "/a", system="POS", deadline=patience(10), params=params)
+
+        await call(token="one")
+        await call(token="one")
+        await call(token="two")
+        await call(token="1")
+        await call(token=True)
+        client.headers = {**client.headers, "X-Tenant": "t1"}
+        client.base_url = httpx.URL(url + "/v2")
+        await call(token="two")
+    assert heard == [
+        ("/v1/a?token=one", None),
+        ("/v1/a?token=one", None),
+        ("/v1/a?token=two", None),
+        ("/v1/a?token=1", None),
+        ("/v1/a?token=true", None),
+        ("/v2/a?token=two", "t1"),
+    ]
+
+
 async def test_the_lean_lane_leaves_other_calls_to_httpx(
     serve: Callable[[dict[str, Handler]], Awaitable[str]],
 ) -> None:

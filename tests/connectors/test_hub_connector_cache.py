@@ -73,3 +73,27 @@ async def test_a_replaced_connector_is_closed_once_calls_on_it_had_their_deadlin
         await hub.aclose()
     finally:
         hub.engine.dispose()
+
+
+def test_equal_records_and_a_new_status_keep_the_connector_and_a_change_after_them_rebuilds() -> (
+    None
+):
+    """``pos_for`` answers the record it was last asked with (or an equal one, as a new
+    read gives) without fingerprinting it; a record that differs only outside settings
+    and credentials (a status) keeps the connector; a change after those still counts."""
+    hub = _hub()
+    try:
+        first = hub.pos_for(CONNECTION)
+        same = dataclasses.replace(CONNECTION, settings=dict(CONNECTION.settings))
+        assert hub.pos_for(same) is first
+        parked = dataclasses.replace(CONNECTION, status="needs_reauth")
+        assert hub.pos_for(parked) is first
+        assert hub.pos_for(CONNECTION) is first
+        changed = dataclasses.replace(parked, credentials={"token": "1:new"})
+        second = hub.pos_for(changed)
+        assert second is not first
+        assert hub.pos_for(dataclasses.replace(changed)) is second
+        assert hub.pos_for(CONNECTION) is not second  # back to the old token: rebuilt
+        asyncio.run(hub.aclose())
+    finally:
+        hub.engine.dispose()

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import httpx
 
@@ -59,6 +59,43 @@ class HubClient(httpx.AsyncClient):
     def __init__(self, *, lean: AiohttpTransport | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lean = lean
+        # What the lean lane sends with every call of this client, built once: the base
+        # URL's text, the headers, the per-phase timeouts (see :meth:`lean_parts`).
+        self._lean_parts: tuple[object, object, object, _LeanParts] | None = None
+        self._last_query: tuple[tuple[tuple[str, str], ...], str] | None = None
+
+    def lean_parts(self) -> _LeanParts:
+        """The base URL (no trailing ``/``), headers and timeouts the lean lane sends,
+        built on first use and again whenever the client's ``base_url``, ``headers``
+        or ``timeout`` is set anew (the hub sets them once, at construction)."""
+        base, headers, timeout = self.base_url, self.headers, self.timeout
+        kept = self._lean_parts
+        if kept is None or kept[0] is not base or kept[1] is not headers or kept[2] is not timeout:
+            parts = _LeanParts(
+                str(base).removesuffix("/"), tuple(headers.multi_items()), timeout.as_dict()
+            )
+            kept = self._lean_parts = (base, headers, timeout, parts)
+        return kept[3]
+
+    def query(self, params: dict[str, Any]) -> str:
+        """``params`` encoded as httpx encodes them; the last one of text values only
+        kept (a POS client sends the same token, and usually nothing else, on every
+        call; a number or a list is encoded afresh: ``1 == True`` but not as text)."""
+        if not all(type(value) is str for value in params.values()):
+            return str(httpx.QueryParams(params))
+        key = tuple(params.items())
+        last = self._last_query
+        if last is not None and last[0] == key:
+            return last[1]
+        query = str(httpx.QueryParams(params))
+        self._last_query = (key, query)
+        return query
+
+
+class _LeanParts(NamedTuple):
+    target: str
+    headers: tuple[tuple[str, str], ...]
+    timeouts: dict[str, float | None]
 
 
 def make_http_client(
@@ -123,6 +160,7 @@ async def send(
     try:
         async with asyncio.timeout(deadline):
             if lean is not None:
+                assert isinstance(client, HubClient)  # only its clients have a lean lane
                 response = await _send_lean(lean, client, method, url, **kwargs)
             else:
                 response = await client.request(method, url, **kwargs)
@@ -148,7 +186,7 @@ def _lean_transport(
     client: httpx.AsyncClient, method: str, url: str, kwargs: dict[str, Any]
 ) -> AiohttpTransport | None:
     """The aiohttp transport to send this call on directly, or None (module docstring)."""
-    lean: AiohttpTransport | None = getattr(client, "lean", None)
+    lean = client.lean if isinstance(client, HubClient) else None
     if (
         lean is None
         or client.is_closed  # httpx's way says so with its own error
@@ -163,7 +201,7 @@ def _lean_transport(
 
 async def _send_lean(
     lean: AiohttpTransport,
-    client: httpx.AsyncClient,
+    client: HubClient,
     method: str,
     path: str,
     *,
@@ -175,9 +213,10 @@ async def _send_lean(
     from yarl import URL
 
     # httpx's join: the base's path (it makes it end with "/") + the path's remainder
-    target = str(client.base_url).removesuffix("/") + path
-    query = str(httpx.QueryParams(params)) if params else ""
-    headers = CIMultiDict(client.headers.multi_items())
+    parts = client.lean_parts()
+    target = parts.target + path
+    query = client.query(params) if params else ""
+    headers = CIMultiDict(parts.headers)
     body = b""
     if json is not None:  # as httpx encodes ``json=``
         body = jsonlib.dumps(
@@ -189,7 +228,7 @@ async def _send_lean(
         URL(f"{target}?{query}" if query else target, encoded=True),
         headers=headers,
         body=body,
-        timeouts=client.timeout.as_dict(),
+        timeouts=parts.timeouts,
         request=None,
     )
 

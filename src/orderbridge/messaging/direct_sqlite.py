@@ -33,7 +33,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, cast
 
 from sqlalchemy import Engine
@@ -106,10 +106,13 @@ class _Compiled:
         self._bind: dict[str, Processor] = {
             n: binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in self._names
         }
-        self._result: list[Processor] = [
+        result: list[Processor] = [
             column.type.dialect_impl(dialect).result_processor(dialect, None)
             for column in _returned(statement)
         ]
+        # Only the columns whose type converts (a JSON document, a UTC time): a wide
+        # row (the worker's read, 30 columns) has a few, and the rest are left as read.
+        self._converted = [(at, process) for at, process in enumerate(result) if process]
         self._sized: dict[tuple[int, ...], str] = {}
 
     def sql(self, parameters: Mapping[str, Any]) -> str:
@@ -140,10 +143,12 @@ class _Compiled:
         return tuple(out)
 
     def row(self, row: Sequence[Any]) -> tuple[Any, ...]:
-        return tuple(
-            value if process is None else process(value)
-            for value, process in zip(row, self._result, strict=True)
-        )
+        if not self._converted:
+            return tuple(row)
+        values = list(row)
+        for at, process in self._converted:
+            values[at] = process(values[at])
+        return tuple(values)
 
 
 def _returned(statement: ClauseElement) -> list[Any]:
@@ -190,16 +195,68 @@ class DirectWriter:
         """Whether transactions may be direct (until one finds they cannot)."""
         return self._engine is not None
 
-    @contextmanager
-    def transaction(self) -> Iterator[DirectTransaction | None]:
+    def transaction(self) -> AbstractContextManager[DirectTransaction | None]:
         """A direct write transaction, or ``None``: use a Session (see the class)."""
+        return self._direct(direct_transaction)
+
+    def reading(self) -> AbstractContextManager[DirectTransaction | None]:
+        """A direct read transaction (:func:`direct_read`), or ``None``: read on a
+        Session."""
+        return self._direct(direct_read)
+
+    @contextmanager
+    def _direct(self, begun: _Opener) -> Iterator[DirectTransaction | None]:
         if self._engine is None:
             yield None
             return
-        with direct_transaction(self._engine) as tx:
+        with begun(self._engine) as tx:
             if tx is None:
                 self._engine = None
             yield tx
+
+
+_Opener = Callable[[Engine], AbstractContextManager[DirectTransaction | None]]
+
+
+@contextmanager
+def _driver_connection(engine: Engine) -> Iterator[sqlite3.Connection | None]:
+    """The SQLite connection under a connection of ``engine``'s pool (given back to the
+    pool at the end), or ``None`` when it is not one whose transactions this module can
+    begin itself: a SQLite file's, which has the writer lock (``storage/db.py``)."""
+    if engine.dialect.name != "sqlite":
+        yield None
+        return
+    pooled = engine.raw_connection()
+    try:
+        connection = pooled.driver_connection
+        able = hasattr(connection, "begin_immediate") and isinstance(connection, sqlite3.Connection)
+        yield connection if able else None
+    finally:
+        pooled.close()  # back to the pool
+
+
+@contextmanager
+def direct_read(engine: Engine) -> Iterator[DirectTransaction | None]:
+    """A read transaction of ``engine``'s SQLite file on a pooled DB-API connection: a
+    deferred ``BEGIN`` (under WAL it runs beside the writer and takes no writer lock,
+    as ``storage.db.read_only`` sessions do), one snapshot for its statements, rolled
+    back at the end. ``None`` (nothing begun) when ``engine`` is not a SQLite file
+    whose connections this module can drive: use a Session instead."""
+    with _driver_connection(engine) as connection:
+        if connection is None:
+            yield None
+            return
+        try:
+            connection.execute("BEGIN")
+        except sqlite3.Error as error:
+            raise as_sqlalchemy(error, "BEGIN") from error
+        try:
+            yield DirectTransaction(connection.cursor(), engine.dialect)
+        finally:
+            try:
+                connection.rollback()  # nothing written: the snapshot is let go
+            except sqlite3.Error as error:
+                raise as_sqlalchemy(error, "ROLLBACK") from error
 
 
 @contextmanager
@@ -207,27 +264,20 @@ def direct_transaction(engine: Engine) -> Iterator[DirectTransaction | None]:
     """A write transaction of ``engine``'s SQLite file on a pooled DB-API connection,
     committed when the block ends without an error (rolled back otherwise); ``None``
     (nothing begun) when ``engine`` cannot write this way — use a Session instead."""
-    if engine.dialect.name != "sqlite":
-        yield None
-        return
-    pooled = engine.raw_connection()
-    try:
-        connection = pooled.driver_connection
-        begin = getattr(connection, "begin_immediate", None)
-        if begin is None or not isinstance(connection, sqlite3.Connection):
+    with _driver_connection(engine) as connection:
+        if connection is None:
             yield None
             return
         try:
-            begin()
+            connection.begin_immediate()  # type: ignore[attr-defined]
         except sqlite3.Error as error:
             raise as_sqlalchemy(error, "BEGIN IMMEDIATE") from error
         try:
-            yield DirectTransaction(connection.cursor(), engine.dialect)
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-    except sqlite3.Error as error:  # the commit or the rollback
-        raise as_sqlalchemy(error, "COMMIT") from error
-    finally:
-        pooled.close()  # back to the pool
+            try:
+                yield DirectTransaction(connection.cursor(), engine.dialect)
+                connection.commit()
+            except BaseException:
+                connection.rollback()
+                raise
+        except sqlite3.Error as error:  # the commit or the rollback
+            raise as_sqlalchemy(error, "COMMIT") from error

@@ -19,7 +19,8 @@ Mixed into ``SqlUnitOfWork`` (``storage/uow.py``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import namedtuple
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from sqlalchemy import bindparam, select
@@ -64,6 +65,19 @@ TIMELINES_OF_ORDERS = (
 )
 
 
+# The statements' rows by name, for a connection that answers plain tuples (the
+# worker's direct read on SQLite, ``messaging/direct_sqlite.py``): SQLAlchemy's ``Row``
+# reads by attribute already, so the code below reads either the same way.
+_OrderRow = namedtuple("_OrderRow", ORDERS_TO_SUBMIT.selected_columns.keys())  # type: ignore[misc]
+_EntryRow = namedtuple("_EntryRow", TIMELINES_OF_ORDERS.selected_columns.keys())  # type: ignore[misc]
+
+
+def _named(rows: Any, shape: Any) -> Iterator[AnyRow]:
+    """``rows`` readable by column name: plain tuples made ``shape``, others as they are."""
+    for row in rows:
+        yield shape._make(row) if type(row) is tuple else row
+
+
 class _Prefixed:
     """The columns of ``row`` named ``prefix + name``, read as ``name``."""
 
@@ -84,11 +98,12 @@ class WorkerOrders(AggregateStore):
     def orders_to_submit(self, order_ids: Sequence[str]) -> list[OrderToSubmit | None]:
         params = {"order_ids": list(order_ids)}
         found: dict[str, AnyRow] = {}
-        for row in self.connection.execute(ORDERS_TO_SUBMIT, params):
+        for row in _named(self.connection.execute(ORDERS_TO_SUBMIT, params), _OrderRow):
             found.setdefault(row.id, row)  # the first row of each order: its POS
         entries: dict[str, list[AnyRow]] = {}
         if found:
-            for entry in self.connection.execute(TIMELINES_OF_ORDERS, params):
+            timelines = self.connection.execute(TIMELINES_OF_ORDERS, params)
+            for entry in _named(timelines, _EntryRow):
                 entries.setdefault(entry.subject_id, []).append(entry)
         bindings: dict[tuple[str, str], Binding] = {}
         return [
