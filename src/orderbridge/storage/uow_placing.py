@@ -26,21 +26,18 @@ cursor, the endpoints read once per transaction) plus what placing reads and its
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Select
 
-from orderbridge.security import CredentialCipher
 from orderbridge.sql.driver_cursor import SqliteCursor
 from orderbridge.storage.mapping_store import SqlMappingStore
-from orderbridge.storage.types import utcnow
-from orderbridge.storage.uow import JobQueue
 from orderbridge.storage.uow_direct import DirectUnitOfWork, NeedsSession
 
 __all__ = ["NeedsSession", "PlacingUnitOfWork"]
@@ -50,16 +47,9 @@ class PlacingUnitOfWork(DirectUnitOfWork):
     """One placement of a direct group commit (module docstring). ``transaction`` is a
     ``messaging.direct_sqlite.DirectTransaction``; the intake commits the batch."""
 
-    def __init__(
-        self,
-        transaction: Any,
-        cipher: CredentialCipher,
-        clock: Callable[[], datetime] = utcnow,
-        *,
-        queue: JobQueue,
-    ) -> None:
-        super().__init__(transaction, cipher, clock, queue=queue)
-        self._named = _NamedRows(transaction)
+    @functools.cached_property
+    def _named(self) -> _NamedRows:
+        return _NamedRows(self._transaction)
 
     @property
     def connection(self) -> Connection:
