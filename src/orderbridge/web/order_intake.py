@@ -142,10 +142,21 @@ class OrderIntake:
         if transaction is not None and transaction.info.get(ENQUEUED):
             notify_committed(self._ctx.sessions)
         later = [p for n, p in enumerate(placements) if n not in outcomes]
-        placed_later = iter(self._place_session(later) if later else [])
+        placed_later = iter(self._place_later(later) if later else [])
         return [
             outcomes[n] if n in outcomes else next(placed_later) for n in range(len(placements))
         ]
+
+    def _place_later(
+        self, placements: Sequence[Placement]
+    ) -> list[order_service.Placed | BaseException]:
+        """The set-aside placements, through a Session; the direct batch is committed
+        already, so a failure here is theirs alone (not the batch's, which
+        ``GroupCommit`` would place again one by one)."""
+        try:
+            return self._place_session(placements)
+        except Exception as error:  # a database error: each answers it (503)
+            return [error] * len(placements)
 
     def _direct_uow(self, transaction: DirectTransaction) -> PlacingUnitOfWork:
         template = self._template

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 from sqlalchemy import select as sa_select
+from sqlalchemy.exc import OperationalError
 
 from orderbridge.ports import Job
 from orderbridge.services.errors import ServiceError
@@ -291,3 +292,32 @@ def test_a_refusal_after_a_write_places_the_batch_again_with_savepoints(world: W
     assert count(world.hub, t.OrderRecord) == 2
     placed = {first.stored.order.id, third.stored.order.id}
     assert {j.payload["order_id"] for j in jobs(world.hub, "order.submit")} == placed
+
+
+class _SessionDown(_NeedsTheOrm):
+    """As :class:`_NeedsTheOrm`, its Session pass failing as a lost database would."""
+
+    def _place_session(self, placements: Any) -> Any:
+        raise OperationalError("INSERT", None, Exception("the database is gone"))
+
+
+def test_a_set_aside_placement_failing_leaves_the_committed_batch_answered(
+    world: World,
+) -> None:
+    # The direct batch has committed; the set-aside placement's failure is its own.
+    intake = _SessionDown(world.hub.app().state.context)
+    batch = [
+        _placement("f-1", channel_order_id="web-f1"),
+        _placement("f-2", channel_order_id="web-orm"),
+        _placement("f-3", channel_order_id="web-f3"),
+    ]
+    if world.hub.engine.dialect.name != "sqlite":  # all of it on a Session: the batch fails
+        with pytest.raises(OperationalError):
+            intake.place_now(batch)
+        assert count(world.hub, t.OrderRecord) == 0
+        return
+    first, orm, third = intake.place_now(batch)
+    assert isinstance(first, Placed) and first.created
+    assert isinstance(third, Placed) and third.created
+    assert isinstance(orm, OperationalError)
+    assert count(world.hub, t.OrderRecord) == 2
