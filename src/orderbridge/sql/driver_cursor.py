@@ -48,6 +48,12 @@ class SqliteCursor:
         except sqlite3.Error as error:
             raise as_sqlalchemy(error, statement) from error
 
+    def changes(self) -> tuple[int, bool]:
+        """How many rows the connection has changed so far, and whether its transaction
+        is still open (a group commit's part without a savepoint, ``storage/uow_parts``)."""
+        connection = self._cursor.connection
+        return connection.total_changes, connection.in_transaction
+
 
 def as_sqlalchemy(error: sqlite3.Error, statement: str) -> BaseException:
     """``error`` as SQLAlchemy raises it (``sqlite3.IntegrityError`` as

@@ -74,6 +74,22 @@ class GroupParts:
     def connection(self) -> Connection:
         raise NotImplementedError
 
+    # What a part does with the ORM's session; a unit of work without one
+    # (``storage/uow_placing.py``) has nothing to flush or drop.
+
+    def _changes_counter(self) -> Callable[[], tuple[int, bool]] | None:
+        """SQLite's count of changed rows and whether the transaction is open (for an
+        unguarded part); ``None`` where a part needs its savepoint."""
+        return _changes_counter(self.connection)
+
+    def _flush_part(self) -> None:
+        self.session.flush()
+
+    def _drop_part(self) -> None:
+        """Forget what the undone part loaded or added."""
+        self._loaded.clear()
+        self.session.expunge_all()
+
     @contextlib.contextmanager
     def part(self, *, unguarded: bool = False) -> Iterator[None]:
         """One part of a group commit (``web/order_intake.py``): its writes in a
@@ -98,7 +114,7 @@ class GroupParts:
         """
         connection = self.connection
         if unguarded:
-            written = _changes_counter(connection)
+            written = self._changes_counter()
             if written is not None:
                 with self._unguarded_part(written):
                     yield
@@ -107,7 +123,7 @@ class GroupParts:
         self._in_part = True
         try:
             yield
-            self.session.flush()
+            self._flush_part()
         except BaseException:
             self._undo_part(connection)
             raise
@@ -131,10 +147,9 @@ class GroupParts:
         self._in_part = True
         try:
             yield
-            self.session.flush()
+            self._flush_part()
         except BaseException as error:
-            self._loaded.clear()
-            self.session.expunge_all()  # never flushed (else a row changed): nothing to undo
+            self._drop_part()  # never flushed (else a row changed): nothing to undo
             now, in_transaction = written()
             if not in_transaction:
                 self._connection = None
@@ -146,8 +161,7 @@ class GroupParts:
             self._in_part = False
 
     def _undo_part(self, connection: Connection) -> None:
-        self._loaded.clear()
-        self.session.expunge_all()
+        self._drop_part()
         if connection.closed or not connection.in_transaction():
             self._connection = None
             raise GroupBroken("the group's transaction was rolled back while placing a part")

@@ -13,6 +13,7 @@ never repeats the number or address itself, which are personal data.
 
 from __future__ import annotations
 
+import functools
 import re
 
 DEFAULT_PHONE_REGION = "UA"
@@ -56,17 +57,30 @@ def normalize_phone(raw: str, region: str = DEFAULT_PHONE_REGION) -> str:
     Raises :class:`ValueError` when ``raw`` is not a valid number: too short, too long,
     letters in it, or a number no carrier in that country issues.
     """
+    e164, problem = _parsed(check_phone_shape(raw), region)
+    if e164 is None:
+        raise ValueError(problem)
+    return e164
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str, region: str) -> tuple[str | None, str]:
+    """``text`` in E.164, or ``None`` and why not. Parsing with phonenumbers was most of
+    an order body's validation (~20 of ~40 µs, docs/benchmarks.md, round 7, acks); it is
+    a pure function of the text and the region (the library's metadata is fixed), so
+    the answers for the last numbers seen are kept: a returning customer, a retried
+    order, a number typed the same way again cost a look-up. Kept in memory only, as
+    the requests that carried them are; bounded."""
     import phonenumbers  # on the first phone, not with the app (docs/benchmarks.md)
 
-    text = check_phone_shape(raw)
     try:
         number = phonenumbers.parse(text, region.upper())
     except phonenumbers.NumberParseException:
-        raise ValueError("phone is not a number that can be dialled") from None
+        return None, "phone is not a number that can be dialled"
     if not phonenumbers.is_valid_number(number):
         where = "" if looks_international(text) else f" (read as a national number of {region})"
-        raise ValueError(f"phone is not a valid number{where}")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return None, f"phone is not a valid number{where}"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), ""
 
 
 def normalize_email(raw: str) -> str:

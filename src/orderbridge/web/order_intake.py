@@ -19,6 +19,13 @@ are placed one after the other in the same transaction, so the second finds the
 first's row and answers it as a repeat (or 409 for a different body). A concurrent
 twin committed by another process may still win the insert (``DuplicateKey``); the
 placement is then tried once more, which finds it.
+
+On a SQLite file the batch runs without a Session, on the DB-API connection
+(``messaging/direct_sqlite.py``, ``storage/uow_placing.py``): the same writer lock,
+``BEGIN IMMEDIATE`` and commit before any answer, without the ORM's cost per
+transaction and statement. A placement that needs the ORM (a scheduled order's delayed
+job, a channel with its own menu) is set aside with nothing written and placed
+through a Session right after the batch committed; PostgreSQL keeps the Session.
 """
 
 from __future__ import annotations
@@ -31,13 +38,16 @@ from fastapi import Request
 
 from orderbridge.domain.drafts import OrderDraft
 from orderbridge.domain.errors import DomainError
+from orderbridge.messaging.direct_sqlite import DirectTransaction, DirectWriter
 from orderbridge.messaging.group_commit import GroupCommit
+from orderbridge.messaging.wakeup import ENQUEUED, notify_committed
 from orderbridge.ports import DuplicateKey, UnitOfWork
 from orderbridge.services import orders as order_service
 from orderbridge.services.errors import ServiceError
 from orderbridge.storage.codec import draft_hash
 from orderbridge.storage.uow import SqlUnitOfWork
 from orderbridge.storage.uow_parts import PartWritten
+from orderbridge.storage.uow_placing import NeedsSession, PlacingUnitOfWork
 from orderbridge.web.batch_reads import BatchReads
 from orderbridge.web.convert import order_in_to_draft
 from orderbridge.web.deps import WebContext
@@ -74,6 +84,9 @@ class OrderIntake:
         self._ctx = ctx
         with ctx.sessions() as session:  # no connection is opened: this reads the URL
             sqlite = session.get_bind().dialect.name == "sqlite"
+        probe = ctx.uow()  # not entered: no session yet; what a direct batch needs of it
+        self._template = probe if isinstance(probe, SqlUnitOfWork) else None
+        self._direct = DirectWriter(ctx.sessions)
         self._group: GroupCommit[Placement, order_service.Placed] = GroupCommit(
             self.place_now, writers=1 if sqlite else POSTGRES_WRITERS
         )
@@ -93,10 +106,62 @@ class OrderIntake:
         twin's insert won, say), that transaction is dropped uncommitted and the batch
         is placed again with a savepoint per placement (``SqlUnitOfWork.part``).
         """
+        if self._direct.able and self._template is not None:
+            try:
+                return self._place_direct(placements, unguarded=True)
+            except PartWritten:
+                return self._place_direct(placements, unguarded=False)
+        return self._place_session(placements)
+
+    def _place_session(
+        self, placements: Sequence[Placement]
+    ) -> list[order_service.Placed | BaseException]:
         try:
             return self._place_batch(placements, unguarded=True)
         except PartWritten:
             return self._place_batch(placements, unguarded=False)
+
+    def _place_direct(
+        self, placements: Sequence[Placement], *, unguarded: bool
+    ) -> list[order_service.Placed | BaseException]:
+        """The batch on SQLite's DB-API connection (module docstring); placements that
+        need the ORM are placed through a Session once this batch has committed."""
+        outcomes: dict[int, order_service.Placed | BaseException] = {}
+        with self._direct.transaction() as transaction:
+            if transaction is None:  # the engine cannot (in-memory SQLite): a Session
+                return self._place_session(placements)
+            tx = self._direct_uow(transaction)
+            reads = cast(UnitOfWork, BatchReads(tx))
+            for n, placement in enumerate(placements):
+                try:
+                    outcomes[n] = self._place(tx, reads, placement, unguarded=unguarded)
+                except (ApiError, ServiceError) as refused:
+                    outcomes[n] = refused
+                except NeedsSession:
+                    continue  # its part wrote nothing (or was undone): placed below
+        if transaction is not None and transaction.info.get(ENQUEUED):
+            notify_committed(self._ctx.sessions)
+        later = [p for n, p in enumerate(placements) if n not in outcomes]
+        placed_later = iter(self._place_later(later) if later else [])
+        return [
+            outcomes[n] if n in outcomes else next(placed_later) for n in range(len(placements))
+        ]
+
+    def _place_later(
+        self, placements: Sequence[Placement]
+    ) -> list[order_service.Placed | BaseException]:
+        """The set-aside placements, through a Session; the direct batch is committed
+        already, so a failure here is theirs alone (not the batch's, which
+        ``GroupCommit`` would place again one by one)."""
+        try:
+            return self._place_session(placements)
+        except Exception as error:  # a database error: each answers it (503)
+            return [error] * len(placements)
+
+    def _direct_uow(self, transaction: DirectTransaction) -> PlacingUnitOfWork:
+        template = self._template
+        assert template is not None
+        return PlacingUnitOfWork(transaction, template.cipher, template.clock, queue=template.queue)
 
     def _place_batch(
         self, placements: Sequence[Placement], *, unguarded: bool

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import event
 from sqlalchemy import select as sa_select
+from sqlalchemy.exc import OperationalError
 
 from orderbridge.ports import Job
 from orderbridge.services.errors import ServiceError
@@ -99,16 +100,9 @@ def test_a_batch_reads_its_location_menu_and_pos_link_once(world: World) -> None
     # each order is still placed, priced and queued as when placed alone.
     intake = OrderIntake(world.hub.app().state.context)
     intake.place_now([_placement(channel_order_id="web-alone")])
-    statements: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
-        statements.append(" ".join(sql.split()))
-
-    event.listen(world.hub.engine, "before_cursor_execute", seen)
-    try:
-        outcomes = intake.place_now([_placement(channel_order_id=f"web-{n}") for n in range(4)])
-    finally:
-        event.remove(world.hub.engine, "before_cursor_execute", seen)
+    outcomes, statements = _statements_of(
+        world, lambda: intake.place_now([_placement(channel_order_id=f"web-{n}") for n in range(4)])
+    )
     assert all(isinstance(o, Placed) and o.created for o in outcomes), outcomes
     from_locations = [s for s in statements if " FROM locations " in f"{s} "]
     menu_versions = [s for s in statements if "FROM menus" in s and "document" not in s]
@@ -124,16 +118,113 @@ def test_a_batch_reads_its_location_menu_and_pos_link_once(world: World) -> None
 
 
 def _statements_of(world: World, work: Any) -> tuple[Any, list[str]]:
+    """``work()``'s outcome and the SQL it ran: on SQLite as the driver ran it (a
+    placing batch runs on the DB-API connection, unseen by SQLAlchemy's events)."""
     statements: list[str] = []
 
-    def seen(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+    def seen(sql: str) -> None:
         statements.append(" ".join(sql.split()))
 
-    event.listen(world.hub.engine, "before_cursor_execute", seen)
+    def traced(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.set_trace_callback(seen)
+
+    def untraced(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.set_trace_callback(None)
+
+    def executed(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        seen(sql)
+
+    engine = world.hub.engine
+    hooks = (
+        [("checkout", traced), ("checkin", untraced)]
+        if engine.dialect.name == "sqlite"
+        else [("before_cursor_execute", executed)]
+    )
+    for name, hook in hooks:
+        event.listen(engine, name, hook)
     try:
         return work(), statements
     finally:
-        event.remove(world.hub.engine, "before_cursor_execute", seen)
+        for name, hook in hooks:
+            event.remove(engine, name, hook)
+
+
+def test_a_batch_on_sqlite_runs_without_a_session(world: World) -> None:
+    # web/order_intake.py: on a SQLite file the batch runs on the DB-API connection;
+    # SQLAlchemy's Connection sees none of its statements. PostgreSQL keeps the Session.
+    intake = OrderIntake(world.hub.app().state.context)
+    intake.place_now([_placement(channel_order_id="web-warm")])
+    through_sqlalchemy: list[str] = []
+
+    def executed(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        through_sqlalchemy.append(sql)
+
+    event.listen(world.hub.engine, "before_cursor_execute", executed)
+    try:
+        outcomes = intake.place_now(
+            [_placement(f"d-{n}", channel_order_id=f"web-d{n}") for n in range(3)]
+        )
+    finally:
+        event.remove(world.hub.engine, "before_cursor_execute", executed)
+    assert all(isinstance(o, Placed) and o.created for o in outcomes), outcomes
+    if world.hub.engine.dialect.name == "sqlite":
+        assert through_sqlalchemy == []
+    else:
+        assert any("INSERT INTO orders" in s for s in through_sqlalchemy)
+    assert count(world.hub, t.OrderRecord) == 4
+    assert len(jobs(world.hub, "order.submit")) == 4
+    again = intake.place_now(
+        [
+            _placement("d-1", channel_order_id="web-d1"),
+            _placement("d-2", channel_order_id="web-d2", note="another body"),
+        ]
+    )
+    repeat, conflict = again
+    assert isinstance(repeat, Placed) and not repeat.created
+    assert repeat.stored.order.id == outcomes[1].stored.order.id  # type: ignore[union-attr]
+    assert isinstance(conflict, ServiceError) and conflict.code == "idempotency_conflict"
+    assert count(world.hub, t.OrderRecord) == 4
+
+
+class _NeedsTheOrm(OrderIntake):
+    """An intake whose placement of ``channel_order_id == "web-orm"`` also queues a
+    delayed job (as a scheduled order does), which the direct batch cannot write."""
+
+    def _place(self, tx: Any, reads: Any, placement: Placement, *, unguarded: bool) -> Placed:
+        return super()._place(tx, _DelayedJob(reads), placement, unguarded=unguarded)
+
+
+class _DelayedJob:
+    """A unit of work that, after storing "web-orm", queues a job one at a time (the
+    ORM's ``enqueue``, as a scheduled order's delayed submission is queued)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def add_order(self, order: Any, **kwargs: Any) -> Any:
+        stored = self._inner.add_order(order, **kwargs)
+        if order.key.channel_order_id == "web-orm":
+            self._inner.enqueue("test.delayed", {"order_id": order.id})
+        return stored
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def test_a_placement_that_needs_the_orm_is_placed_through_a_session(world: World) -> None:
+    intake = _NeedsTheOrm(world.hub.app().state.context)
+    batch = [
+        _placement("o-1", channel_order_id="web-o1"),
+        _placement("o-2", channel_order_id="web-orm"),
+        _placement("o-3", channel_order_id="web-o3"),
+    ]
+    outcomes = intake.place_now(batch)
+    assert all(isinstance(o, Placed) and o.created for o in outcomes), outcomes
+    assert count(world.hub, t.OrderRecord) == 3
+    submitted = [j.payload["order_id"] for j in jobs(world.hub, "order.submit")]
+    assert sorted(submitted) == sorted(o.stored.order.id for o in outcomes)  # type: ignore[union-attr]
+    delayed = jobs(world.hub, "test.delayed")
+    assert [j.payload["order_id"] for j in delayed] == [outcomes[1].stored.order.id]  # type: ignore[union-attr]
 
 
 def test_refused_placements_leave_nothing_without_a_savepoint_on_sqlite(world: World) -> None:
@@ -201,3 +292,32 @@ def test_a_refusal_after_a_write_places_the_batch_again_with_savepoints(world: W
     assert count(world.hub, t.OrderRecord) == 2
     placed = {first.stored.order.id, third.stored.order.id}
     assert {j.payload["order_id"] for j in jobs(world.hub, "order.submit")} == placed
+
+
+class _SessionDown(_NeedsTheOrm):
+    """As :class:`_NeedsTheOrm`, its Session pass failing as a lost database would."""
+
+    def _place_session(self, placements: Any) -> Any:
+        raise OperationalError("INSERT", None, Exception("the database is gone"))
+
+
+def test_a_set_aside_placement_failing_leaves_the_committed_batch_answered(
+    world: World,
+) -> None:
+    # The direct batch has committed; the set-aside placement's failure is its own.
+    intake = _SessionDown(world.hub.app().state.context)
+    batch = [
+        _placement("f-1", channel_order_id="web-f1"),
+        _placement("f-2", channel_order_id="web-orm"),
+        _placement("f-3", channel_order_id="web-f3"),
+    ]
+    if world.hub.engine.dialect.name != "sqlite":  # all of it on a Session: the batch fails
+        with pytest.raises(OperationalError):
+            intake.place_now(batch)
+        assert count(world.hub, t.OrderRecord) == 0
+        return
+    first, orm, third = intake.place_now(batch)
+    assert isinstance(first, Placed) and first.created
+    assert isinstance(third, Placed) and third.created
+    assert isinstance(orm, OperationalError)
+    assert count(world.hub, t.OrderRecord) == 2

@@ -82,3 +82,15 @@ def test_plausible_emails_are_kept_with_a_lower_case_domain(raw: str, expected: 
 def test_implausible_emails_raise(raw: str) -> None:
     with pytest.raises(ValueError):
         normalize_email(raw)
+
+
+def test_a_number_seen_again_is_answered_alike_without_parsing_it_again() -> None:
+    # A pure function of the text and the region: its answers are kept (web/contacts.py).
+    from orderbridge.web import contacts
+
+    before = contacts._parsed.cache_info().hits
+    assert normalize_phone("067 555 12 34") == normalize_phone("067 555 12 34") == "+380675551234"
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"not a valid number \(read as a national"):
+            normalize_phone("012 34", region="UA")
+    assert contacts._parsed.cache_info().hits - before == 2
