@@ -23,6 +23,18 @@ from .helpers import add_job, load_attempts, load_job, run
 JOBS = 24
 
 
+def _worker(sessions: sessionmaker[Session], handle: Any, policy: BurstPolicy, **kw: Any) -> Worker:
+    return Worker(
+        sessions,
+        {"x": handle},
+        worker_id="w-burst",
+        concurrency=8,
+        retry_policy=RetryPolicy.for_tests(max_attempts=3),
+        burst=policy,
+        **kw,
+    )
+
+
 def test_a_burst_defers_the_worker_to_its_floor_and_it_drains_everything_after(
     sessions: sessionmaker[Session],
 ) -> None:
@@ -44,15 +56,7 @@ def test_a_burst_defers_the_worker_to_its_floor_and_it_drains_everything_after(
         running -= 1
         done.append(job.id)
 
-    worker = Worker(
-        sessions,
-        {"x": handle},
-        worker_id="w-burst",
-        concurrency=8,
-        retry_policy=RetryPolicy.for_tests(max_attempts=3),
-        poll_interval=0.01,
-        burst=policy,
-    )
+    worker = _worker(sessions, handle, policy, poll_interval=0.01)
 
     async def scenario() -> None:
         task = asyncio.create_task(worker.run())
@@ -93,14 +97,7 @@ def test_without_a_burst_the_worker_uses_every_slot(sessions: sessionmaker[Sessi
             await asyncio.sleep(0.001)
         running -= 1
 
-    worker = Worker(
-        sessions,
-        {"x": handle},
-        worker_id="w-steady",
-        concurrency=8,
-        retry_policy=RetryPolicy.for_tests(max_attempts=3),
-        burst=policy,
-    )
+    worker = _worker(sessions, handle, policy)
     assert run(worker.run_until_idle()) == JOBS
     assert peak > 2
     assert policy.deferrals == 0
