@@ -584,7 +584,10 @@ def main() -> None:
     )
     parser.add_argument("--ack-seconds", type=float, default=5.0, help="posting time per rate")
     parser.add_argument(
-        "--ack-senders", type=int, default=0, help="sender processes (0: one per 1,000/s)"
+        "--ack-senders",
+        type=int,
+        default=0,
+        help="sender processes (0: one per 1,000/s, at least 2)",
     )
     args = parser.parse_args()
     if shutil.which("node") is None or shutil.which("npm") is None:

@@ -41,6 +41,7 @@ from orderbridge.messaging.metrics import (
     register_process_metrics,
 )
 from orderbridge.messaging.parked import SqlParkedJobs
+from orderbridge.messaging.pressure import INTAKE, BurstPolicy
 from orderbridge.messaging.queue import SqlJobQueue
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import JobStatus, OutboxJob
@@ -317,6 +318,13 @@ class Hub:
             # A dead job fails its order (etc.) in the transaction that buries it.
             on_dead=Alerting(self).on_dead,
             on_breaker=Alerting(self).on_breaker,
+            # Orders waiting for their 201 in this process go first (messaging/pressure.py).
+            burst=BurstPolicy(
+                INTAKE,
+                threshold=self.settings.worker_burst_in_flight,
+                slots=self.settings.worker_burst_slots,
+                longest=self.settings.worker_burst_longest_seconds,
+            ),
         )
 
     # Schedules ---------------------------------------------------------------------

@@ -105,6 +105,14 @@ class Settings(BaseSettings):
     # waiting. 20 ms cut serve's CPU per order by 1-2 ms at 50-200/s; 50 ms let serve
     # fall behind at 200/s on a loaded machine (docs/benchmarks.md, "round 4, worker2").
     worker_gather_seconds: float = Field(0.02, ge=0, le=1)
+    # Burst priority (messaging/pressure.py): while this many orders or more wait for
+    # their 201 in this process, its worker keeps at most worker_burst_slots jobs
+    # running, for at most worker_burst_longest_seconds at a time (then as long at full
+    # speed). The queue is durable: the burst is acknowledged first and forwarded
+    # right after. 0 turns it off; a separate ``orderbridge worker`` never defers.
+    worker_burst_in_flight: int = Field(64, ge=0)
+    worker_burst_slots: int = Field(2, ge=1)
+    worker_burst_longest_seconds: float = Field(5.0, gt=0, le=60)
     reconcile_interval_seconds: float = 60.0
     # How often every location's whole menu is re-imported from its POS, catching any
     # change whose webhook was lost (webhooks refresh single items within seconds).

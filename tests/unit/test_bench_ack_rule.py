@@ -78,8 +78,8 @@ def test_the_ratio_is_over_node_reds_held_rate(rule: Any) -> None:
 
 
 def test_each_sender_is_given_at_most_its_share(rule: Any) -> None:
-    assert rule.senders_for(400) == 1
-    assert rule.senders_for(1000) == 1
-    assert rule.senders_for(1001) == 2
+    assert rule.senders_for(400) == 2  # never one alone
+    assert rule.senders_for(1000) == 2
+    assert rule.senders_for(2001) == 3
     assert rule.senders_for(8000) == 8
     assert rule.senders_for(3000, per_sender=2000) == 2

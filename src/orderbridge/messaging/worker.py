@@ -40,6 +40,10 @@ that gathered half the concurrency turns windows off for a second (the stream fi
 batches by itself). Figures: docs/benchmarks.md, "round 4, worker2" and "round 6,
 worker3".
 
+While orders wait for their 201 in the same process (a burst), the worker keeps only a
+few jobs running, for a bounded time (``burst``, ``pressure.py``): the queue absorbs the
+burst and the worker catches up once it has passed.
+
 Database calls are synchronous SQLAlchemy run in threads, so a slow commit never stalls
 handlers that are waiting on the network (``worker_db.py``). On SQLite an idle worker
 asks a read-only question before it claims, so polling never queues for the writer: pass
@@ -70,6 +74,7 @@ from orderbridge.messaging.lease import CURRENT_LEASE
 from orderbridge.messaging.metrics import MessagingMetrics
 from orderbridge.messaging.outbox import JobView
 from orderbridge.messaging.pacing import Backoff, Gather
+from orderbridge.messaging.pressure import BurstPolicy
 from orderbridge.messaging.retry import RetryPolicy
 from orderbridge.messaging.tables import AttemptOutcome, JobStatus
 from orderbridge.messaging.wakeup import Wakeup
@@ -103,6 +108,8 @@ class Worker:
     ``gather_seconds`` (default 0: none) is the shortest time between a claim of a few
     jobs and the next claim of ``run()`` (see the module docstring);
     ``run_until_idle()`` drains what is queued and never waits to gather.
+    ``burst`` (default: none) bounds the jobs running while this process's orders wait
+    for their 201 (``pressure.py``).
     """
 
     def __init__(
@@ -126,6 +133,7 @@ class Worker:
         on_dead: DeathHook | None = None,
         on_breaker: BreakerHook | None = None,
         gather_seconds: float = 0.0,
+        burst: BurstPolicy | None = None,
     ) -> None:
         if concurrency < 1 or lease_seconds <= 0 or gather_seconds < 0:
             raise ValueError(
@@ -138,6 +146,7 @@ class Worker:
         self.lease_seconds = lease_seconds
         self.poll_interval = poll_interval
         self.gather_seconds = gather_seconds
+        self.burst = burst
         self.claims = 0  # claims that took jobs (tests, benches: jobs per claim)
         self._clock = clock
         self._db = WorkerDB(
@@ -198,10 +207,15 @@ class Worker:
         gather = Gather(0.0 if until_idle else self.gather_seconds)
         try:
             while not stopping.is_set():
-                free = self.concurrency - len(self._inflight)
+                limit = self._limit()
+                free = limit - len(self._inflight)
                 ended_before_claim = self._ended
                 claimed: list[JobView] = []
-                if (free >= refill_at or not self._inflight) and not gather.holding():
+                if (
+                    free > 0
+                    and (free >= min(refill_at, limit) or not self._inflight)
+                    and (not gather.holding())
+                ):
                     try:
                         claimed = await self._claim(free, expecting=expecting)
                         expecting = len(claimed) == free  # a full batch: more may wait
@@ -226,13 +240,17 @@ class Worker:
                 if until_idle and not claimed and not self._inflight and quiet:
                     return
                 waiters: set[asyncio.Future[Any]] = {stop_waiter, *self._inflight}
-                timeout = None if len(self._inflight) >= self.concurrency else self.poll_interval
+                full = len(self._inflight) >= limit
+                timeout = None if full else self.poll_interval
                 if timeout is not None and outage.delay:
                     timeout = outage.delay
                 if timeout is not None and gather.holding():
                     timeout = min(timeout, gather.left())  # then claim what gathered
                 if timeout is not None:
                     waiters.add(woken)
+                recheck = self.burst.recheck_in() if self.burst is not None else None
+                if recheck is not None:  # deferring: look again when the burst may be over
+                    timeout = recheck if timeout is None else min(timeout, recheck)
                 await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                 if woken.done():
                     expecting = True
@@ -246,6 +264,12 @@ class Worker:
             stop_waiter.cancel()
             renewer.cancel()
             self._stopping = None
+
+    def _limit(self) -> int:
+        """The jobs that may run now: all of ``concurrency``, fewer during a burst."""
+        if self.burst is None:
+            return self.concurrency
+        return self.burst.slots(self.concurrency)
 
     def _task_ended(self, task: asyncio.Task[None]) -> None:
         self._inflight.pop(task, None)

@@ -44,6 +44,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from orderbridge.log_context import bind_log_context
+from orderbridge.messaging.pressure import INTAKE
 from orderbridge.services.errors import ServiceError
 from orderbridge.storage.api_keys import Caller
 from orderbridge.web.convert import order_to_out
@@ -85,7 +86,8 @@ async def place_order(
     metrics: HubMetrics = request.app.state.metrics
     intake = order_intake(request)
     try:
-        placed = await intake.place(placement)
+        with INTAKE:  # the worker defers while orders wait (messaging/pressure.py)
+            placed = await intake.place(placement)
     except ServiceError as error:
         metrics.count_ingested("storefront_order", "rejected")
         raise api_error(error) from None
