@@ -43,9 +43,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from _peer import load_average
 from _root import ROOT, stack
 from e2e_orders import database, hub_env, percentile, steady_load, submitted_latency
-from peers import load_average
 
 DRAIN_SECONDS = 900.0  # safety net only: a drain normally ends within --retry-cap × 2
 GOAL_SHARE_AT_20 = 0.7

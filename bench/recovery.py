@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
+from _peer import load_average, rss_mib
 from _root import cpu_seconds, stack
 from e2e_orders import demo_serve, steady_load
 from orderbridge.connectors.poster.connector import PosterConnector
@@ -52,7 +53,6 @@ from orderbridge.sandboxes.poster.seed import (
     demo_world,
 )
 from orderbridge.sandboxes.poster.state import IncomingOrder, IncomingOrderProduct
-from peers import load_average, rss_mib
 
 
 def seed_history(state: Path, count: int) -> None:
