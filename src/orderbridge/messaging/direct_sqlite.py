@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, cast
 
@@ -44,7 +44,7 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.selectable import Select
 
-from orderbridge.sql.driver_cursor import SqliteCursor, as_sqlalchemy
+from orderbridge.sql.driver_cursor import DirectResult, SqliteCursor, as_sqlalchemy
 
 Processor = Callable[[Any], Any] | None
 _COMPILED_KEPT = 512  # distinct statements (the claim has one per shape); then afresh
@@ -75,18 +75,6 @@ class DirectTransaction(SqliteCursor):
             return DirectResult((), self._cursor.rowcount)
         found = self.exec_driver_sql(compiled.sql(rows[0]), compiled.values(rows[0]))
         return DirectResult(map(compiled.row, found), self._cursor.rowcount)
-
-
-class DirectResult(list[tuple[Any, ...]]):
-    """A statement's rows, and ``rowcount`` as ``CursorResult.rowcount`` gives it (the
-    rows an ``UPDATE`` or ``DELETE`` matched), so that code written against a
-    SQLAlchemy ``Connection`` (an optimistic version check) runs on either."""
-
-    __slots__ = ("rowcount",)
-
-    def __init__(self, rows: Iterable[tuple[Any, ...]], rowcount: int) -> None:
-        super().__init__(rows)
-        self.rowcount = rowcount
 
 
 class _Compiled:

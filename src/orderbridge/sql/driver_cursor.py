@@ -20,6 +20,7 @@ and SQLAlchemy's share of them is small.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection
@@ -53,6 +54,27 @@ class SqliteCursor:
         is still open (a group commit's part without a savepoint, ``storage/uow_parts``)."""
         connection = self._cursor.connection
         return connection.total_changes, connection.in_transaction
+
+
+class DirectResult(list[Any]):
+    """A statement's rows as code written against a SQLAlchemy ``Connection`` reads a
+    ``CursorResult``: ``all()``, ``first()``, ``scalar()``, and ``rowcount`` (the rows
+    an ``UPDATE`` or ``DELETE`` matched: an optimistic version check stays exact)."""
+
+    __slots__ = ("rowcount",)
+
+    def __init__(self, rows: Iterable[Any], rowcount: int) -> None:
+        super().__init__(rows)
+        self.rowcount = rowcount
+
+    def all(self) -> list[Any]:
+        return list(self)
+
+    def first(self) -> Any:
+        return self[0] if self else None
+
+    def scalar(self) -> Any:
+        return self[0][0] if self else None
 
 
 def as_sqlalchemy(error: sqlite3.Error, statement: str) -> BaseException:

@@ -12,8 +12,8 @@ cursor, the endpoints read once per transaction) plus what placing reads and its
 
 - **Reads** placing makes through Core statements (the location with its menu version
   and POS link, the menu, a repeat's stored order, a channel's own menu) run on the
-  direct transaction too; :class:`_Rows` gives their rows by column name with
-  ``first()`` and ``scalar()``, as a ``CursorResult`` does, so ``uow.py`` and
+  direct transaction too; their rows come by column name in a ``DirectResult``
+  (``first()``, ``scalar()``, as a ``CursorResult``), so ``uow.py`` and
   ``uow_orders.py`` read them unchanged.
 - **Parts** (``uow_parts.GroupParts``): unguarded ones count SQLite's changed rows on
   the same connection; guarded ones use the same ``SAVEPOINT``; there is no ORM state
@@ -29,14 +29,14 @@ from __future__ import annotations
 import functools
 import threading
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Select
 
-from orderbridge.sql.driver_cursor import SqliteCursor
+from orderbridge.sql.driver_cursor import DirectResult, SqliteCursor
 from orderbridge.storage.mapping_store import SqlMappingStore
 from orderbridge.storage.uow_direct import DirectUnitOfWork, NeedsSession
 
@@ -71,28 +71,8 @@ class PlacingUnitOfWork(DirectUnitOfWork):
         self._loaded.clear()
 
 
-class _Rows(list[Any]):
-    """A statement's rows as ``CursorResult`` gives them to the reads placing makes:
-    ``all()``, ``first()``, ``scalar()``, ``rowcount``, and each row's columns by name."""
-
-    __slots__ = ("rowcount",)
-
-    def __init__(self, rows: Iterable[Any], rowcount: int) -> None:
-        super().__init__(rows)
-        self.rowcount = rowcount
-
-    def all(self) -> list[Any]:
-        return list(self)
-
-    def first(self) -> Any:
-        return self[0] if self else None
-
-    def scalar(self) -> Any:
-        return self[0][0] if self else None
-
-
 class _NamedRows:
-    """The direct transaction, its ``execute`` answering :class:`_Rows` (named rows)."""
+    """The direct transaction, its ``execute`` answering rows by column name."""
 
     closed = False
 
@@ -101,11 +81,11 @@ class _NamedRows:
         self.dialect = transaction.dialect
         self.info = transaction.info
 
-    def execute(self, statement: Any, parameters: Any = None, /) -> _Rows:
+    def execute(self, statement: Any, parameters: Any = None, /) -> DirectResult:
         found = self._transaction.execute(statement, parameters)
         shape = _shape(statement)
         rows = found if shape is None else map(shape._make, found)
-        return _Rows(rows, found.rowcount)
+        return DirectResult(rows, found.rowcount)
 
     def exec_driver_sql(self, statement: str, parameters: Any = ()) -> list[Any]:
         result: list[Any] = self._transaction.exec_driver_sql(statement, parameters)
